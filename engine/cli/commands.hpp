@@ -1,0 +1,21 @@
+#pragma once
+// Each command registers its typed options on the CLI11 app and returns the function that runs it.
+// Parsing does no I/O; the run function calls the engine and returns an exit code.
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace hotspot::cli {
+
+struct GlobalOptions {
+    bool quiet = false;
+};
+
+using RunFunction = std::function<int()>;
+
+RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace hotspot::cli

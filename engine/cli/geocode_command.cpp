@@ -1,0 +1,115 @@
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "hotspot/category_map.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/geocode_run.hpp"
+#include "hotspot/progress.hpp"
+
+namespace hotspot::cli {
+
+namespace {
+
+struct GeocodeArgs {
+    std::vector<std::string> inputs;
+    std::vector<std::string> areas;
+    std::vector<std::string> areaCodeFields, areaNameFields;
+    std::vector<std::string> gazetteers;
+    std::string categories;
+    std::string categoryField;
+    std::string columns;
+    std::string srs;
+    std::string layer;
+    std::string format = "auto";
+    std::string crs = "EPSG:27700";
+    std::string period = "month";
+    double minScore = 0.85;
+    std::string out = "out";
+    bool noGpkg = false, noCsv = false, timing = false;
+};
+
+std::map<std::string, std::string> labelledValues(const std::vector<std::string>& items, const char* option) {
+    std::map<std::string, std::string> out;
+    for (const auto& item : items) {
+        auto eq = item.find('=');
+        if (eq == std::string::npos) throwUsage("expected LABEL=FIELD, got '" + item + "'", {"", 0, option});
+        out[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    return out;
+}
+
+int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
+    GeocodeOptions o;
+    o.inputs = a.inputs;
+    CategoryMap categories = a.categories.empty() ? CategoryMap::builtinDefault() : CategoryMap::fromFile(a.categories);
+    o.ingest.categories = &categories;
+    o.ingest.analysisCrs = a.crs;
+    o.ingest.categoryField = a.categoryField;
+    o.ingest.layer = a.layer;
+    if (a.format == "police") o.ingest.format = InputFormat::PoliceUk;
+    else if (a.format == "csv") o.ingest.format = InputFormat::GenericCsv;
+    else if (a.format == "ogr") o.ingest.format = InputFormat::Ogr;
+    else if (a.format != "auto") throwUsage("format must be auto, police, csv or ogr", {"", 0, "--format"});
+    if (!a.columns.empty()) o.ingest.mapping = ColumnMapping::parse(a.columns);
+    o.ingest.mapping.srs = a.srs;
+    auto codeFields = labelledValues(a.areaCodeFields, "--area-code-field");
+    auto nameFields = labelledValues(a.areaNameFields, "--area-name-field");
+    for (const auto& spec : a.areas) {
+        AreaLayerSpec s = AreaLayerSpec::parse(spec);
+        if (auto it = codeFields.find(s.label); it != codeFields.end()) s.codeField = it->second;
+        if (auto it = nameFields.find(s.label); it != nameFields.end()) s.nameField = it->second;
+        o.areas.push_back(s);
+    }
+    o.gazetteers = a.gazetteers;
+    o.minMatchScore = a.minScore;
+    o.period = parsePeriod(a.period);
+    o.outDir = a.out;
+    o.writeGeoPackage = !a.noGpkg;
+    o.writeCsv = !a.noCsv;
+
+    Progress progress(!global.quiet);
+    GeocodeSummary summary = runGeocode(o, progress);
+    if (!global.quiet) std::fputs(summary.format().c_str(), stderr);
+    if (a.timing)
+        std::fprintf(stderr, "timing: read %.3f s, address geocoding %.3f s, point-in-polygon %.3f s, write %.3f s\n", summary.secondsRead,
+                     summary.secondsGeocode, summary.secondsAssign, summary.secondsWrite);
+    if (!summary.balanced()) {
+        std::fprintf(stderr, "hotspot: internal error: row accounting does not balance\n");
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace
+
+RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
+    auto args = std::make_shared<GeocodeArgs>();
+    app.add_option("inputs", args->inputs, "Incident files, globs or folders (police.uk street CSVs, mapped CSVs, OGR point layers)")
+        ->required();
+    app.add_option("-a,--areas", args->areas, "Area layer as LABEL=PATH[:LAYER]; repeat for several layers")->type_name("SPEC");
+    app.add_option("--area-code-field", args->areaCodeFields, "LABEL=FIELD: the code field of an area layer (auto-detected)");
+    app.add_option("--area-name-field", args->areaNameFields, "LABEL=FIELD: the name field of an area layer (auto-detected)");
+    app.add_option("-g,--gazetteer", args->gazetteers, "Gazetteer (CSV or OGR layer of named points or postcodes); repeatable");
+    app.add_option("--min-score", args->minScore, "Lowest fuzzy match score accepted (0..1)")->default_val(0.85)->check(CLI::Range(0.0, 1.0));
+    app.add_option("--categories", args->categories, "Category mapping CSV (category,group); default data/categories/police_uk.csv");
+    app.add_option("--category-field", args->categoryField, "police.uk: the column holding the category (default 'Crime type')");
+    app.add_option("--columns", args->columns, "Column mapping for generic CSV / OGR inputs: role=column,... "
+                                               "(roles: id x y lon lat address locality date month category weight)");
+    app.add_option("--srs", args->srs, "CRS of mapped x/y columns, or of a layer without one (e.g. EPSG:27700)");
+    app.add_option("--layer", args->layer, "Layer name for OGR inputs (first layer if not given)");
+    app.add_option("--format", args->format, "Input format: auto, police, csv or ogr")->default_val("auto");
+    app.add_option("--crs", args->crs, "Analysis CRS (metres)")->default_val("EPSG:27700");
+    app.add_option("--period", args->period, "Period of the area summary: month, quarter or year")->default_val("month");
+    app.add_option("-o,--out", args->out, "Output folder")->default_val("out");
+    app.add_flag("--no-gpkg", args->noGpkg, "Do not write incidents.gpkg");
+    app.add_flag("--no-csv", args->noCsv, "Do not write incidents.csv and area_summary.csv");
+    app.add_flag("--timing", args->timing, "Print the time of each stage");
+    return [args, &global] { return runGeocodeCommand(*args, global); };
+}
+
+}  // namespace hotspot::cli

@@ -1,0 +1,42 @@
+// The `hotspot` command: parse arguments, call the engine, map errors to exit codes.
+
+#include <cstdio>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/version.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"hotspot: crime, anti-social behaviour and road problem hotspot mapping for community safety partnerships"};
+    app.require_subcommand(1);
+    hotspot::cli::GlobalOptions global;
+    app.add_flag("-q,--quiet", global.quiet, "No progress or summary on stderr (errors are still printed)");
+    app.set_version_flag("--version", std::string("hotspot ") + hotspot::versionString() + " (" + hotspot::libraryVersions() + ")");
+    app.footer("Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error, 4 output error.\n"
+               "Run 'hotspot COMMAND --help' for a command's options; docs/cli/ has a page per command.");
+
+    std::map<CLI::App*, hotspot::cli::RunFunction> commands;
+    auto* geocode = app.add_subcommand("geocode", "Geocode incidents into area polygons (priority areas, wards, LSOAs, districts)");
+    commands[geocode] = hotspot::cli::registerGeocode(*geocode, global);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    try {
+        for (auto& [sub, run] : commands)
+            if (sub->parsed()) return run();
+    } catch (const hotspot::Error& e) {
+        std::fprintf(stderr, "hotspot: error: %s\n", e.what());
+        return hotspot::exitCodeFor(e.kind());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "hotspot: internal error: %s\n", e.what());
+        return 1;
+    }
+    return 1;
+}

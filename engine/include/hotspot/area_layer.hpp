@@ -1,0 +1,58 @@
+#pragma once
+// Point -> polygon: assigns incidents to the polygons of an area layer (priority areas, wards,
+// LSOAs, districts) through an R-tree of polygon boxes and GEOS prepared geometries.
+//
+// Boundary rule: a point covered by several polygons (on a shared edge or vertex, or where
+// polygons overlap) goes to the first of them in layer order (lowest feature index), so it is
+// counted exactly once.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hotspot {
+
+struct AreaLayerSpec {
+    std::string label;      // short name used in output columns, e.g. "priority"
+    std::string path;
+    std::string layer;      // OGR layer, first if empty
+    std::string codeField;  // auto-detected when empty (code, *CD, *_code, id)
+    std::string nameField;  // auto-detected when empty (name, *NM, *_name)
+    std::string srs;        // only for layers without a CRS
+
+    // "label=path[:layer]"; label defaults to the layer or file name.
+    static AreaLayerSpec parse(const std::string& spec);
+};
+
+class AreaLayer {
+public:
+    // Loads polygons, transforms them to the analysis CRS, repairs invalid ones (GEOS MakeValid).
+    // Throws Error(Input) when the layer is not polygons or has no CRS (and no spec.srs).
+    static AreaLayer load(const AreaLayerSpec& spec, const std::string& analysisCrs);
+    AreaLayer(AreaLayer&&) noexcept;
+    AreaLayer& operator=(AreaLayer&&) noexcept;
+    ~AreaLayer();
+
+    const std::string& label() const;
+    const std::string& codeField() const;
+    const std::string& nameField() const;
+    size_t size() const;
+    const std::string& code(size_t i) const;
+    const std::string& name(size_t i) const;
+    double areaSquareMetres(size_t i) const;
+    std::vector<unsigned char> wkb(size_t i) const;  // ISO WKB in the analysis CRS
+    // What was repaired or skipped while loading (one line each).
+    const std::vector<std::string>& notes() const;
+
+    // out[i] = polygon index for (x[i], y[i]), or -1 when no polygon covers it (NaN points too).
+    void assign(const double* x, const double* y, size_t n, int32_t* out) const;
+    int32_t assignPoint(double x, double y) const;
+
+private:
+    AreaLayer();
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace hotspot

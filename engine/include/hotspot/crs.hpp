@@ -1,0 +1,47 @@
+#pragma once
+// Coordinate transformation through PROJ, always in traditional GIS axis order
+// (longitude/easting first), whatever the CRS definition says.
+
+#include <memory>
+#include <string>
+
+namespace hotspot {
+
+struct TransformReport {
+    std::string source;     // as given, e.g. "EPSG:4326"
+    std::string target;     // e.g. "EPSG:27700"
+    std::string operation;  // name of the operation PROJ used for a representative point
+    bool usesGrid = false;  // true when a grid (e.g. OSTN15) was used, false for Helmert-only
+    double accuracyMetres = -1;  // PROJ's stated accuracy, -1 if unknown
+    std::string summary() const;  // one line for logs and run metadata
+};
+
+class CoordinateTransformer {
+public:
+    // Throws Error(Usage) naming the CRS when it is unknown to PROJ.
+    CoordinateTransformer(const std::string& sourceCrs, const std::string& targetCrs);
+    ~CoordinateTransformer();
+    CoordinateTransformer(const CoordinateTransformer&) = delete;
+    CoordinateTransformer& operator=(const CoordinateTransformer&) = delete;
+
+    // Transforms n points in place on all worker threads. Points that cannot be transformed
+    // become NaN. Returns the number of such failures.
+    size_t transform(double* x, double* y, size_t n) const;
+    // One point, on the calling thread.
+    bool transformPoint(double& x, double& y) const;
+    bool isIdentity() const;
+
+    // Which operation runs for the point (x, y) given in source coordinates.
+    TransformReport report(double x, double y) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// True when PROJ knows the CRS (EPSG:xxxx, WKT, PROJ string).
+bool isKnownCrs(const std::string& crs);
+// Short human-readable name ("OSGB36 / British National Grid").
+std::string crsName(const std::string& crs);
+
+}  // namespace hotspot

@@ -1,0 +1,59 @@
+#pragma once
+// The geocode job: read incidents, locate addresses through gazetteers, assign every incident to
+// the polygons of each area layer, write the incident layer, area summary, rejects and report.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hotspot/area_layer.hpp"
+#include "hotspot/gazetteer.hpp"
+#include "hotspot/ingest.hpp"
+
+namespace hotspot {
+
+enum class Period { Month, Quarter, Year };
+Period parsePeriod(const std::string& text);  // "month" | "quarter" | "year"; throws Error(Usage)
+std::string periodKey(int32_t month, Period period);  // "2021-03" | "2021-Q1" | "2021"
+
+struct GeocodeOptions {
+    std::vector<std::string> inputs;  // files, globs or folders
+    IngestOptions ingest;
+    std::vector<AreaLayerSpec> areas;
+    std::vector<std::string> gazetteers;
+    GazetteerOptions gazetteerOptions;
+    double minMatchScore = 0.85;
+    Period period = Period::Month;
+    std::string outDir = "out";
+    bool writeGeoPackage = true;
+    bool writeCsv = true;
+    bool writeOutputs = true;  // false: compute only (benchmarks)
+};
+
+struct LayerStats {
+    std::string label;
+    size_t polygons = 0;
+    int64_t assigned = 0;
+    int64_t unassigned = 0;
+};
+
+struct GeocodeSummary {
+    std::vector<FileStats> files;
+    int64_t rows = 0, accepted = 0, rejected = 0, superseded = 0;
+    int64_t byCoordinates = 0, byGazetteerExact = 0, byGazetteerFuzzy = 0, byPostcode = 0;
+    int64_t addressesUnmatched = 0, addressesAmbiguous = 0;
+    int64_t outsideAllAreas = 0;
+    std::vector<LayerStats> layers;
+    std::vector<std::string> notes;  // transformations, repaired polygons, unmapped categories
+    std::vector<std::string> outputs;
+    double secondsRead = 0, secondsGeocode = 0, secondsAssign = 0, secondsWrite = 0;
+
+    // The accounting identity every run must satisfy.
+    bool balanced() const { return rows == accepted + rejected + superseded; }
+    std::string format() const;  // the run summary printed on stderr
+};
+
+// Runs the whole job. Throws hotspot::Error for unusable inputs or outputs.
+GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress);
+
+}  // namespace hotspot

@@ -1,0 +1,73 @@
+#pragma once
+// Reading incidents: police.uk street CSVs, generic CSVs with a column mapping, OGR point layers.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hotspot/category_map.hpp"
+#include "hotspot/incidents.hpp"
+
+namespace hotspot {
+
+class Progress;
+
+// Which input column plays which role. Empty means "not mapped".
+struct ColumnMapping {
+    std::string id, x, y, lon, lat, address, locality, date, month, category, weight;
+    std::string srs;  // CRS of x/y (EPSG:xxxx, WKT or PROJ string); lon/lat are always EPSG:4326
+
+    // The police.uk street CSV columns.
+    static ColumnMapping policeUk();
+    // Parses "role=column,role=column" (roles: id x y lon lat address locality date month category weight).
+    static ColumnMapping parse(const std::string& spec);
+    bool hasPoint() const { return (!x.empty() && !y.empty()) || (!lon.empty() && !lat.empty()); }
+};
+
+enum class InputFormat { Auto, PoliceUk, GenericCsv, Ogr };
+
+struct IngestOptions {
+    const CategoryMap* categories = nullptr;  // required
+    std::string analysisCrs = "EPSG:27700";
+    InputFormat format = InputFormat::Auto;
+    ColumnMapping mapping;        // for GenericCsv and Ogr; police.uk uses its own
+    std::string categoryField;    // police.uk: which column is the category (default "Crime type")
+    std::string layer;            // OGR layer name; first layer if empty
+    Progress* progress = nullptr;
+};
+
+struct FileStats {
+    std::string path;
+    InputFormat format = InputFormat::Auto;
+    int64_t rows = 0;        // data rows (records) read
+    int64_t accepted = 0;    // rows kept in the incident table
+    int64_t rejected = 0;    // rows written to the rejects file
+    int64_t superseded = 0;  // rows replaced by a later row with the same id (re-loaded months)
+};
+
+struct IngestResult {
+    IncidentTable table;
+    std::vector<Reject> rejects;
+    std::vector<FileStats> files;
+    std::vector<std::string> transformSummaries;  // which PROJ operation ran, per source CRS
+    std::vector<std::pair<std::string, int64_t>> unmappedCategories;  // category, rows
+};
+
+// Expands files, globs ("data/2021-*/*.csv") and folders (recursively, *.csv and OGR files)
+// into a sorted, de-duplicated list. Throws Error(Input) for a path that matches nothing.
+std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs);
+
+// Detects police.uk street CSVs from their header.
+InputFormat detectFormat(const std::string& path);
+
+// Reads all inputs into one table. Later files replace earlier rows with the same id
+// (police.uk Crime ID; for ASB rows without an id, month+place+type+occurrence), so a
+// re-downloaded month never duplicates. Coordinates are transformed to the analysis CRS;
+// rows that only have an address stay LocationSource::Pending for the gazetteer.
+IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options);
+
+// Parses "YYYY-MM", "YYYY-MM-DD[ T]...", "DD/MM/YYYY[ ...]" into (month, day). nullopt if invalid.
+std::optional<std::pair<int32_t, int>> parseDate(std::string_view text);
+
+}  // namespace hotspot

@@ -1,0 +1,31 @@
+#pragma once
+// Progress on stderr in GDAL's "0...10...20...30...40...50...60...70...80...90...100 - done." style.
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace hotspot {
+
+class Progress {
+public:
+    // A silent progress: used by tests and by --quiet.
+    Progress() = default;
+    explicit Progress(bool enabled) : m_enabled(enabled) {}
+
+    // Start a named stage; prints the label.
+    void begin(const std::string& label);
+    // fraction in [0, 1]; thread-safe, prints only when a new tick is passed.
+    void update(double fraction);
+    void end();
+    // A free-form line (suppressed when quiet).
+    void note(const std::string& line);
+    bool enabled() const { return m_enabled; }
+
+private:
+    bool m_enabled = false;
+    int m_lastTick = -1;
+    std::mutex m_mutex;
+};
+
+}  // namespace hotspot

@@ -1,0 +1,43 @@
+#include "hotspot/progress.hpp"
+
+#include <cstdio>
+
+namespace hotspot {
+
+void Progress::begin(const std::string& label) {
+    std::lock_guard lock(m_mutex);
+    m_lastTick = -1;
+    if (!m_enabled) return;
+    std::fprintf(stderr, "%s: ", label.c_str());
+    std::fflush(stderr);
+}
+
+void Progress::update(double fraction) {
+    if (!m_enabled) return;
+    std::lock_guard lock(m_mutex);
+    int tick = static_cast<int>(fraction * 40.0 + 1e-9);  // 40 ticks of 2.5 %
+    if (tick > 40) tick = 40;
+    while (m_lastTick < tick) {
+        ++m_lastTick;
+        if (m_lastTick % 4 == 0)
+            std::fprintf(stderr, "%d", m_lastTick / 4 * 10);
+        else
+            std::fputc('.', stderr);
+    }
+    std::fflush(stderr);
+}
+
+void Progress::end() {
+    update(1.0);
+    if (!m_enabled) return;
+    std::lock_guard lock(m_mutex);
+    std::fprintf(stderr, " - done.\n");
+}
+
+void Progress::note(const std::string& line) {
+    if (!m_enabled) return;
+    std::lock_guard lock(m_mutex);
+    std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+}  // namespace hotspot

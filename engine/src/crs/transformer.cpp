@@ -1,0 +1,153 @@
+#include "hotspot/crs.hpp"
+
+#include <proj.h>
+
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/thread_pool.hpp"
+#include "hotspot/error.hpp"
+
+namespace hotspot {
+namespace {
+
+struct ContextDeleter {
+    void operator()(PJ_CONTEXT* c) const { proj_context_destroy(c); }
+};
+struct PjDeleter {
+    void operator()(PJ* p) const { proj_destroy(p); }
+};
+using ContextPtr = std::unique_ptr<PJ_CONTEXT, ContextDeleter>;
+using PjPtr = std::unique_ptr<PJ, PjDeleter>;
+
+// One PROJ context and normalised pipeline, used by exactly one thread at a time.
+struct ThreadTransform {
+    ContextPtr ctx;
+    PjPtr pj;
+};
+
+ThreadTransform makeTransform(const std::string& source, const std::string& target) {
+    ThreadTransform t;
+    t.ctx.reset(proj_context_create());
+    proj_log_level(t.ctx.get(), PJ_LOG_NONE);
+    PjPtr raw(proj_create_crs_to_crs(t.ctx.get(), source.c_str(), target.c_str(), nullptr));
+    if (!raw) {
+        PjPtr probeSource(proj_create(t.ctx.get(), source.c_str()));
+        const std::string& bad = probeSource ? target : source;
+        throwUsage("unknown or unsupported coordinate reference system '" + bad + "'", {"", 0, "crs"});
+    }
+    // Traditional GIS order: longitude/easting first, whatever the EPSG axis order is.
+    t.pj.reset(proj_normalize_for_visualization(t.ctx.get(), raw.get()));
+    if (!t.pj) throwUsage("cannot normalise axis order for " + source + " -> " + target);
+    return t;
+}
+
+}  // namespace
+
+struct CoordinateTransformer::Impl {
+    std::string source, target;
+    bool identity = false;
+    mutable std::mutex mutex;
+    mutable std::vector<ThreadTransform> perThread;  // lazily filled, one per worker
+    ThreadTransform& forWorker(unsigned worker) const {
+        std::lock_guard lock(mutex);
+        while (perThread.size() <= worker) perThread.push_back(makeTransform(source, target));
+        return perThread[worker];
+    }
+};
+
+CoordinateTransformer::CoordinateTransformer(const std::string& sourceCrs, const std::string& targetCrs)
+    : m_impl(std::make_unique<Impl>()) {
+    m_impl->source = sourceCrs;
+    m_impl->target = targetCrs;
+    m_impl->identity = sourceCrs == targetCrs;
+    m_impl->perThread.push_back(makeTransform(sourceCrs, targetCrs));  // validates both CRS now
+}
+
+CoordinateTransformer::~CoordinateTransformer() = default;
+
+bool CoordinateTransformer::isIdentity() const { return m_impl->identity; }
+
+size_t CoordinateTransformer::transform(double* x, double* y, size_t n) const {
+    if (m_impl->identity || n == 0) return 0;
+    constexpr size_t kBlock = 65536;
+    const size_t blocks = (n + kBlock - 1) / kBlock;
+    std::vector<size_t> failures(blocks, 0);
+    parallelFor(blocks, [&](size_t b, unsigned worker) {
+        auto& t = m_impl->forWorker(worker);
+        size_t begin = b * kBlock, count = std::min(kBlock, n - begin);
+        proj_trans_generic(t.pj.get(), PJ_FWD, x + begin, sizeof(double), count, y + begin, sizeof(double),
+                           count, nullptr, 0, 0, nullptr, 0, 0);
+        for (size_t i = begin; i < begin + count; ++i) {
+            if (!std::isfinite(x[i]) || !std::isfinite(y[i]) || x[i] == HUGE_VAL) {
+                x[i] = y[i] = std::numeric_limits<double>::quiet_NaN();
+                ++failures[b];
+            }
+        }
+    });
+    size_t total = 0;
+    for (size_t f : failures) total += f;
+    return total;
+}
+
+bool CoordinateTransformer::transformPoint(double& x, double& y) const {
+    if (m_impl->identity) return std::isfinite(x) && std::isfinite(y);
+    std::lock_guard lock(m_impl->mutex);
+    auto& t = m_impl->perThread.front();
+    PJ_COORD c = proj_coord(x, y, 0, 0);
+    PJ_COORD r = proj_trans(t.pj.get(), PJ_FWD, c);
+    if (!std::isfinite(r.xy.x) || !std::isfinite(r.xy.y) || r.xy.x == HUGE_VAL) return false;
+    x = r.xy.x;
+    y = r.xy.y;
+    return true;
+}
+
+TransformReport CoordinateTransformer::report(double x, double y) const {
+    TransformReport r;
+    r.source = m_impl->source;
+    r.target = m_impl->target;
+    if (m_impl->identity) {
+        r.operation = "none (same CRS)";
+        r.accuracyMetres = 0;
+        return r;
+    }
+    std::lock_guard lock(m_impl->mutex);
+    auto& t = m_impl->perThread.front();
+    proj_trans(t.pj.get(), PJ_FWD, proj_coord(x, y, 0, 0));
+    PjPtr op(proj_trans_get_last_used_operation(t.pj.get()));
+    PJ* described = op ? op.get() : t.pj.get();
+    PJ_PROJ_INFO info = proj_pj_info(described);
+    r.operation = info.description ? info.description : "unknown";
+    r.accuracyMetres = info.accuracy;
+    r.usesGrid = proj_coordoperation_get_grid_used_count(t.ctx.get(), described) > 0;
+    return r;
+}
+
+std::string TransformReport::summary() const {
+    if (source == target) return fmt::format("{} (no transformation)", target);
+    return fmt::format("{} -> {} via '{}' ({}{})", source, target, operation,
+                       usesGrid ? "grid-based, e.g. OSTN15" : "Helmert/parameter-based, no grid",
+                       accuracyMetres >= 0 ? fmt::format(", stated accuracy {} m", accuracyMetres) : "");
+}
+
+bool isKnownCrs(const std::string& crs) {
+    ContextPtr ctx(proj_context_create());
+    proj_log_level(ctx.get(), PJ_LOG_NONE);
+    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
+    return pj && proj_is_crs(pj.get());
+}
+
+std::string crsName(const std::string& crs) {
+    ContextPtr ctx(proj_context_create());
+    proj_log_level(ctx.get(), PJ_LOG_NONE);
+    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
+    if (!pj) return crs;
+    const char* name = proj_get_name(pj.get());
+    return name ? name : crs;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,297 @@
+#include "hotspot/area_layer.hpp"
+
+#include <geos_c.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <filesystem>
+#include <mutex>
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+#include <fmt/format.h>
+
+#include "core/thread_pool.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/strings.hpp"
+#include "io/gdal_util.hpp"
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+
+namespace hotspot {
+
+AreaLayerSpec AreaLayerSpec::parse(const std::string& spec) {
+    AreaLayerSpec s;
+    std::string rest = spec;
+    size_t eq = spec.find('=');
+    if (eq != std::string::npos && spec.find('/') > eq) {
+        s.label = spec.substr(0, eq);
+        rest = spec.substr(eq + 1);
+    }
+    // "path:layer" (but not a Windows drive or a PG: connection string)
+    size_t colon = rest.rfind(':');
+    if (colon != std::string::npos && colon > 1 && rest.rfind("PG:", 0) != 0) {
+        s.path = rest.substr(0, colon);
+        s.layer = rest.substr(colon + 1);
+    } else {
+        s.path = rest;
+    }
+    if (s.label.empty()) s.label = !s.layer.empty() ? s.layer : std::filesystem::path(s.path).stem().string();
+    for (char& c : s.label)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return s;
+}
+
+namespace {
+
+void geosNotice(const char*, void*) {}
+void geosError(const char* message, void* userdata) {
+    auto* last = static_cast<std::string*>(userdata);
+    if (last && message) *last = message;
+}
+
+using Box = bg::model::box<bg::model::point<double, 2, bg::cs::cartesian>>;
+using BoxPoint = bg::model::point<double, 2, bg::cs::cartesian>;
+using TreeValue = std::pair<Box, uint32_t>;
+
+struct GeosContext {
+    GEOSContextHandle_t handle = nullptr;
+    std::string lastError;
+    GeosContext() {
+        handle = GEOS_init_r();
+        GEOSContext_setNoticeMessageHandler_r(handle, geosNotice, nullptr);
+        GEOSContext_setErrorMessageHandler_r(handle, geosError, &lastError);
+    }
+    ~GeosContext() { GEOS_finish_r(handle); }
+    GeosContext(const GeosContext&) = delete;
+    GeosContext& operator=(const GeosContext&) = delete;
+};
+
+// Prepared geometries belong to one thread: GEOS builds their indexes lazily, which is not thread-safe.
+struct WorkerState {
+    std::unique_ptr<GeosContext> ctx;
+    std::vector<const GEOSPreparedGeometry*> prepared;
+};
+
+}  // namespace
+
+struct AreaLayer::Impl {
+    std::string label, codeField, nameField;
+    std::vector<std::string> codes, names;
+    std::vector<double> areas;
+    std::vector<std::string> notes;
+    GeosContext ctx;  // owns the geometries
+    std::vector<GEOSGeometry*> geoms;
+    bgi::rtree<TreeValue, bgi::quadratic<16>> tree;
+    mutable std::mutex mutex;
+    mutable std::vector<std::unique_ptr<WorkerState>> workers;
+
+    ~Impl() {
+        for (auto& w : workers)
+            if (w)
+                for (auto* p : w->prepared) GEOSPreparedGeom_destroy_r(w->ctx->handle, p);
+        for (auto* g : geoms) GEOSGeom_destroy_r(ctx.handle, g);
+    }
+
+    WorkerState& worker(unsigned index) const {
+        std::lock_guard lock(mutex);
+        while (workers.size() <= index) workers.emplace_back();
+        auto& w = workers[index];
+        if (!w) {
+            w = std::make_unique<WorkerState>();
+            w->ctx = std::make_unique<GeosContext>();
+            w->prepared.reserve(geoms.size());
+            for (auto* g : geoms) w->prepared.push_back(GEOSPrepare_r(w->ctx->handle, g));
+        }
+        return *w;
+    }
+
+    int32_t locate(WorkerState& w, double x, double y, std::vector<TreeValue>& hits) const {
+        if (!std::isfinite(x) || !std::isfinite(y)) return -1;
+        hits.clear();
+        tree.query(bgi::intersects(BoxPoint(x, y)), std::back_inserter(hits));
+        if (hits.empty()) return -1;
+        std::sort(hits.begin(), hits.end(), [](const TreeValue& a, const TreeValue& b) { return a.second < b.second; });
+        GEOSGeometry* point = GEOSGeom_createPointFromXY_r(w.ctx->handle, x, y);
+        int32_t found = -1;
+        for (const auto& hit : hits) {
+            if (GEOSPreparedCovers_r(w.ctx->handle, w.prepared[hit.second], point) == 1) {
+                found = static_cast<int32_t>(hit.second);
+                break;
+            }
+        }
+        GEOSGeom_destroy_r(w.ctx->handle, point);
+        return found;
+    }
+};
+
+AreaLayer::AreaLayer() : m_impl(std::make_unique<Impl>()) {}
+AreaLayer::AreaLayer(AreaLayer&&) noexcept = default;
+AreaLayer& AreaLayer::operator=(AreaLayer&&) noexcept = default;
+AreaLayer::~AreaLayer() = default;
+
+const std::string& AreaLayer::label() const { return m_impl->label; }
+const std::string& AreaLayer::codeField() const { return m_impl->codeField; }
+const std::string& AreaLayer::nameField() const { return m_impl->nameField; }
+size_t AreaLayer::size() const { return m_impl->geoms.size(); }
+const std::string& AreaLayer::code(size_t i) const { return m_impl->codes[i]; }
+const std::string& AreaLayer::name(size_t i) const { return m_impl->names[i]; }
+double AreaLayer::areaSquareMetres(size_t i) const { return m_impl->areas[i]; }
+const std::vector<std::string>& AreaLayer::notes() const { return m_impl->notes; }
+
+std::vector<unsigned char> AreaLayer::wkb(size_t i) const {
+    GEOSWKBWriter* writer = GEOSWKBWriter_create_r(m_impl->ctx.handle);
+    size_t size = 0;
+    unsigned char* bytes = GEOSWKBWriter_write_r(m_impl->ctx.handle, writer, m_impl->geoms[i], &size);
+    std::vector<unsigned char> out(bytes, bytes + size);
+    GEOSFree_r(m_impl->ctx.handle, bytes);
+    GEOSWKBWriter_destroy_r(m_impl->ctx.handle, writer);
+    return out;
+}
+
+namespace {
+
+int pickField(OGRFeatureDefn* defn, const std::string& forced, bool wantCode, const std::string& path) {
+    if (!forced.empty()) {
+        int i = defn->GetFieldIndex(forced.c_str());
+        if (i < 0) throwInput("field '" + forced + "' is not in the area layer", {path, 0, forced});
+        return i;
+    }
+    // Preferred names first, then suffix conventions of ONS/OS layers (LSOA11CD, WD13NM ...).
+    const char* exact[] = {wantCode ? "code" : "name", wantCode ? "area_code" : "area_name", wantCode ? "id" : "label"};
+    for (const char* e : exact)
+        for (int i = 0; i < defn->GetFieldCount(); ++i)
+            if (iequals(defn->GetFieldDefn(i)->GetNameRef(), e)) return i;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        std::string n = toLowerAscii(defn->GetFieldDefn(i)->GetNameRef());
+        if (wantCode && (n.ends_with("cd") || n.ends_with("_code") || n.ends_with("code"))) return i;
+        if (!wantCode && (n.ends_with("nm") || n.ends_with("_name") || n.ends_with("name"))) return i;
+    }
+    return -1;
+}
+
+}  // namespace
+
+AreaLayer AreaLayer::load(const AreaLayerSpec& spec, const std::string& analysisCrs) {
+    AreaLayer out;
+    Impl& impl = *out.m_impl;
+    impl.label = spec.label;
+    DatasetPtr ds = openVector(spec.path);
+    OGRLayer* layer = pickLayer(*ds, spec.path, spec.layer);
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    const int codeIdx = pickField(defn, spec.codeField, true, spec.path);
+    const int nameIdx = pickField(defn, spec.nameField, false, spec.path);
+    impl.codeField = codeIdx >= 0 ? defn->GetFieldDefn(codeIdx)->GetNameRef() : "fid";
+    impl.nameField = nameIdx >= 0 ? defn->GetFieldDefn(nameIdx)->GetNameRef() : impl.codeField;
+
+    // Transform to the analysis CRS in traditional GIS axis order.
+    const OGRSpatialReference* layerSrs = layer->GetSpatialRef();
+    OGRSpatialReference source, target;
+    if (layerSrs) {
+        source = *layerSrs;
+    } else if (!spec.srs.empty()) {
+        if (source.SetFromUserInput(spec.srs.c_str()) != OGRERR_NONE) throwUsage("unknown CRS '" + spec.srs + "'", {spec.path, 0, "srs"});
+    } else {
+        throwInput("area layer '" + std::string(layer->GetName()) + "' has no coordinate reference system", {spec.path, 0, "crs"});
+    }
+    if (target.SetFromUserInput(analysisCrs.c_str()) != OGRERR_NONE) throwUsage("unknown analysis CRS '" + analysisCrs + "'", {"", 0, "--crs"});
+    source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> transform;
+    if (!source.IsSame(&target)) {
+        transform.reset(OGRCreateCoordinateTransformation(&source, &target));
+        if (!transform) throwInput("cannot transform the area layer to " + analysisCrs + ": " + lastGdalError(), {spec.path, 0, "crs"});
+    }
+
+    GEOSContextHandle_t h = impl.ctx.handle;
+    GEOSWKBReader* reader = GEOSWKBReader_create_r(h);
+    std::vector<TreeValue> boxes;
+    for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        const GIntBig fid = f->GetFID();
+        std::string code = codeIdx >= 0 ? f->GetFieldAsString(codeIdx) : std::to_string(fid);
+        std::string name = nameIdx >= 0 ? f->GetFieldAsString(nameIdx) : code;
+        OGRGeometry* g = f->GetGeometryRef();
+        if (!g || g->IsEmpty()) {
+            impl.notes.push_back(fmt::format("{}: feature {} ({}) has no geometry or an empty one: skipped", spec.path, fid, code));
+            continue;
+        }
+        auto type = wkbFlatten(g->getGeometryType());
+        if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbCurvePolygon && type != wkbMultiSurface)
+            throwInput(fmt::format("layer '{}' is not a polygon layer: feature {} is a {}", layer->GetName(), fid, OGRGeometryTypeToName(type)),
+                       {spec.path, fid, "geometry"});
+        std::unique_ptr<OGRGeometry> copy(g->clone());
+        if (type == wkbCurvePolygon || type == wkbMultiSurface) copy.reset(copy->getLinearGeometry());
+        if (transform && copy->transform(transform.get()) != OGRERR_NONE)
+            throwInput(fmt::format("feature {} cannot be transformed to {}", fid, analysisCrs), {spec.path, fid, "geometry"});
+        std::vector<unsigned char> bytes(copy->WkbSize());
+        copy->exportToWkb(wkbNDR, bytes.data(), wkbVariantIso);
+        GEOSGeometry* geom = GEOSWKBReader_read_r(h, reader, bytes.data(), bytes.size());
+        if (!geom) throwInput(fmt::format("feature {} geometry cannot be read by GEOS: {}", fid, impl.ctx.lastError), {spec.path, fid, "geometry"});
+        if (GEOSisValid_r(h, geom) != 1) {
+            char* reason = GEOSisValidReason_r(h, geom);
+            GEOSGeometry* fixed = GEOSMakeValid_r(h, geom);
+            // MakeValid may return a collection with lines or points: keep the polygonal part.
+            GEOSGeometry* polygonal = nullptr;
+            if (fixed && GEOSGeomTypeId_r(h, fixed) == GEOS_GEOMETRYCOLLECTION) {
+                std::vector<GEOSGeometry*> parts;
+                for (int k = 0; k < GEOSGetNumGeometries_r(h, fixed); ++k) {
+                    const GEOSGeometry* part = GEOSGetGeometryN_r(h, fixed, k);
+                    int t = GEOSGeomTypeId_r(h, part);
+                    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) parts.push_back(GEOSGeom_clone_r(h, part));
+                }
+                GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
+                polygonal = GEOSUnaryUnion_r(h, collection);
+                GEOSGeom_destroy_r(h, collection);
+                GEOSGeom_destroy_r(h, fixed);
+            } else {
+                polygonal = fixed;
+            }
+            impl.notes.push_back(fmt::format("{}: feature {} ({}) was invalid ({}): repaired with GEOS MakeValid", spec.path, fid, code,
+                                             reason ? reason : "unknown reason"));
+            if (reason) GEOSFree_r(h, reason);
+            GEOSGeom_destroy_r(h, geom);
+            geom = polygonal;
+            if (!geom || GEOSisEmpty_r(h, geom) == 1) {
+                impl.notes.push_back(fmt::format("{}: feature {} ({}) is empty after repair: skipped", spec.path, fid, code));
+                if (geom) GEOSGeom_destroy_r(h, geom);
+                continue;
+            }
+        }
+        double xmin, ymin, xmax, ymax, area = 0;
+        GEOSGeom_getXMin_r(h, geom, &xmin);
+        GEOSGeom_getYMin_r(h, geom, &ymin);
+        GEOSGeom_getXMax_r(h, geom, &xmax);
+        GEOSGeom_getYMax_r(h, geom, &ymax);
+        GEOSArea_r(h, geom, &area);
+        auto index = static_cast<uint32_t>(impl.geoms.size());
+        boxes.emplace_back(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax)), index);
+        impl.geoms.push_back(geom);
+        impl.codes.push_back(std::move(code));
+        impl.names.push_back(std::move(name));
+        impl.areas.push_back(area);
+    }
+    GEOSWKBReader_destroy_r(h, reader);
+    if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {spec.path});
+    impl.tree = bgi::rtree<TreeValue, bgi::quadratic<16>>(boxes.begin(), boxes.end());
+    return out;
+}
+
+int32_t AreaLayer::assignPoint(double x, double y) const {
+    std::vector<TreeValue> hits;
+    return m_impl->locate(m_impl->worker(0), x, y, hits);
+}
+
+void AreaLayer::assign(const double* x, const double* y, size_t n, int32_t* out) const {
+    constexpr size_t kBlock = 16384;
+    const size_t blocks = (n + kBlock - 1) / kBlock;
+    parallelFor(blocks, [&](size_t b, unsigned worker) {
+        WorkerState& w = m_impl->worker(worker);
+        std::vector<TreeValue> hits;
+        const size_t end = std::min(n, (b + 1) * kBlock);
+        for (size_t i = b * kBlock; i < end; ++i) out[i] = m_impl->locate(w, x[i], y[i], hits);
+    });
+}
+
+}  // namespace hotspot

@@ -1,0 +1,383 @@
+#include "hotspot/geocode_run.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/strings.hpp"
+#include "hotspot/version.hpp"
+#include "io/output_files.hpp"
+
+namespace hotspot {
+
+Period parsePeriod(const std::string& text) {
+    std::string t = toLowerAscii(text);
+    if (t == "month") return Period::Month;
+    if (t == "quarter") return Period::Quarter;
+    if (t == "year") return Period::Year;
+    throwUsage("period must be month, quarter or year, not '" + text + "'", {"", 0, "--period"});
+}
+
+std::string periodKey(int32_t month, Period period) {
+    if (month == kNoMonth) return "unknown";
+    switch (period) {
+        case Period::Month: return formatMonth(month);
+        case Period::Quarter: return fmt::format("{:04d}-Q{}", monthYear(month), (monthOfYear(month) - 1) / 3 + 1);
+        case Period::Year: return fmt::format("{:04d}", monthYear(month));
+    }
+    return {};
+}
+
+std::string GeocodeSummary::format() const {
+    std::string out = "Run summary\n";
+    for (const auto& f : files)
+        out += fmt::format("  {}: {} rows = {} accepted + {} rejected + {} superseded{}\n", f.path, f.rows, f.accepted, f.rejected,
+                           f.superseded, f.rows == f.accepted + f.rejected + f.superseded ? "" : "  (UNBALANCED)");
+    out += fmt::format("  total: {} rows = {} accepted + {} rejected + {} superseded{}\n", rows, accepted, rejected, superseded,
+                       balanced() ? "" : "  (UNBALANCED)");
+    out += fmt::format("  located: {} by coordinates, {} by exact gazetteer match, {} by fuzzy match, {} by postcode; "
+                       "{} addresses unmatched, {} ambiguous (see geocode_report.csv)\n",
+                       byCoordinates, byGazetteerExact, byGazetteerFuzzy, byPostcode, addressesUnmatched, addressesAmbiguous);
+    for (const auto& l : layers)
+        out += fmt::format("  areas '{}': {} polygons, {} incidents assigned, {} outside every polygon\n", l.label, l.polygons,
+                           l.assigned, l.unassigned);
+    if (!layers.empty()) out += fmt::format("  outside all area layers (kept, flagged outside_areas=1): {}\n", outsideAllAreas);
+    for (const auto& n : notes) out += "  note: " + n + "\n";
+    for (const auto& o : outputs) out += "  wrote " + o + "\n";
+    return out;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string fieldNameFor(const std::string& header) {
+    std::string out;
+    for (char c : header) {
+        auto u = static_cast<unsigned char>(c);
+        out.push_back(std::isalnum(u) ? static_cast<char>(std::tolower(u)) : '_');
+    }
+    while (!out.empty() && out.back() == '_') out.pop_back();
+    if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "f_" + out;
+    return out;
+}
+
+}  // namespace
+
+GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
+    GeocodeSummary summary;
+    auto started = Clock::now();
+
+    // Load the reference layers first: a bad area layer should fail before a long read.
+    std::vector<AreaLayer> layers;
+    for (const auto& spec : options.areas) {
+        layers.push_back(AreaLayer::load(spec, options.ingest.analysisCrs));
+        for (const auto& note : layers.back().notes()) summary.notes.push_back(note);
+    }
+    for (size_t i = 0; i < layers.size(); ++i)
+        for (size_t j = i + 1; j < layers.size(); ++j)
+            if (layers[i].label() == layers[j].label())
+                throwUsage("two area layers share the label '" + layers[i].label() + "'; name them label=path", {"", 0, "--areas"});
+    Gazetteer gazetteer;
+    for (const auto& path : options.gazetteers) {
+        GazetteerOptions go = options.gazetteerOptions;
+        go.analysisCrs = options.ingest.analysisCrs;
+        gazetteer.load(path, go);
+    }
+
+    IngestOptions ingestOptions = options.ingest;
+    ingestOptions.progress = &progress;
+    std::vector<std::string> paths = expandInputPaths(options.inputs);
+    IngestResult in = ingest(paths, ingestOptions);
+    summary.secondsRead = secondsSince(started);
+    for (const auto& t : in.transformSummaries) summary.notes.push_back("CRS: " + t);
+    for (const auto& [category, count] : in.unmappedCategories)
+        summary.notes.push_back(fmt::format("category '{}' ({} rows) is not in the category mapping: kept with an empty group", category, count));
+    IncidentTable& t = in.table;
+
+    // Address -> point for rows without coordinates.
+    auto geocodeStart = Clock::now();
+    std::vector<std::vector<std::string>> report;  // geocode_report.csv rows
+    {
+        std::vector<uint8_t> keep(t.size(), 1);
+        bool anyRejected = false;
+        std::unordered_map<std::string, MatchResult> cache;
+        for (size_t i = 0; i < t.size(); ++i) {
+            if (t.locationSource[i] != static_cast<uint8_t>(LocationSource::Pending)) {
+                ++summary.byCoordinates;
+                continue;
+            }
+            const std::string& address = t.location.at(i);
+            const std::string& locality = t.locality.at(i);
+            MatchResult r;
+            if (gazetteer.size() == 0) {
+                r.reason = "no coordinates and no gazetteer was given (--gazetteer) to geocode the address";
+            } else {
+                std::string key = address + '\x1f' + locality;
+                auto it = cache.find(key);
+                if (it == cache.end()) it = cache.emplace(key, gazetteer.match(address, locality, options.minMatchScore)).first;
+                r = it->second;
+            }
+            std::string candidates;
+            for (const auto& c : r.candidates)
+                candidates += fmt::format("{}{} ({}{:.2f})", candidates.empty() ? "" : "; ", c.name,
+                                          c.locality.empty() ? "" : c.locality + ", ", c.score);
+            report.push_back({t.files[t.fileIndex[i]], std::to_string(t.line[i]), address, locality, toString(r.status), toString(r.method),
+                              fmt::format("{:.3f}", r.score), r.matchedName, r.reason, candidates});
+            if (r.status == MatchStatus::Matched) {
+                t.x[i] = r.x;
+                t.y[i] = r.y;
+                t.matchScore[i] = static_cast<float>(r.score);
+                LocationSource source = r.method == MatchMethod::Postcode ? LocationSource::Postcode
+                                        : r.method == MatchMethod::Exact  ? LocationSource::GazetteerExact
+                                                                          : LocationSource::GazetteerFuzzy;
+                t.locationSource[i] = static_cast<uint8_t>(source);
+                if (source == LocationSource::Postcode) ++summary.byPostcode;
+                else if (source == LocationSource::GazetteerExact) ++summary.byGazetteerExact;
+                else ++summary.byGazetteerFuzzy;
+            } else {
+                if (r.status == MatchStatus::Ambiguous) ++summary.addressesAmbiguous;
+                else ++summary.addressesUnmatched;
+                keep[i] = 0;
+                anyRejected = true;
+                auto& stats = in.files[t.fileIndex[i]];
+                --stats.accepted;
+                ++stats.rejected;
+                in.rejects.push_back(Reject{t.fileIndex[i], t.line[i], "address",
+                                            fmt::format("address '{}' {}: {}{}", address, toString(r.status), r.reason,
+                                                        candidates.empty() ? "" : "; best candidates: " + candidates),
+                                            ""});
+            }
+        }
+        if (anyRejected) t.compact(keep);
+    }
+    summary.secondsGeocode = secondsSince(geocodeStart);
+
+    // Point -> polygon for every area layer.
+    auto assignStart = Clock::now();
+    std::vector<std::vector<int32_t>> assignment(layers.size());
+    std::vector<uint8_t> outside(t.size(), layers.empty() ? 0 : 1);
+    for (size_t l = 0; l < layers.size(); ++l) {
+        progress.begin("Assigning to " + layers[l].label());
+        assignment[l].resize(t.size());
+        layers[l].assign(t.x.data(), t.y.data(), t.size(), assignment[l].data());
+        progress.end();
+        LayerStats stats{layers[l].label(), layers[l].size(), 0, 0};
+        for (size_t i = 0; i < t.size(); ++i) {
+            if (assignment[l][i] >= 0) {
+                ++stats.assigned;
+                outside[i] = 0;
+            } else {
+                ++stats.unassigned;
+            }
+        }
+        summary.layers.push_back(stats);
+    }
+    for (uint8_t o : outside) summary.outsideAllAreas += o;
+    summary.secondsAssign = secondsSince(assignStart);
+
+    // Accounting.
+    summary.files = in.files;
+    for (const auto& f : in.files) {
+        summary.rows += f.rows;
+        summary.accepted += f.accepted;
+        summary.rejected += f.rejected;
+        summary.superseded += f.superseded;
+    }
+    if (!options.writeOutputs) return summary;
+
+    // Outputs.
+    auto writeStart = Clock::now();
+    OutputStaging staging(options.outDir);
+    const std::string crs = options.ingest.analysisCrs;
+    const CategoryMap& categories = *options.ingest.categories;
+    auto groupName = [&](uint16_t g) -> std::string { return g == kNoGroup ? std::string() : categories.groups()[g]; };
+
+    // Column layout shared by the GeoPackage layer and the CSV.
+    std::vector<FieldSpec> fields = {{"incident_id", FieldType::Integer64}, {"source_id"}, {"month"}, {"day", FieldType::Integer},
+                                     {"category"}, {"group_name"}, {"location"}, {"location_source"},
+                                     {"match_score", FieldType::Real}, {"src_x", FieldType::Real}, {"src_y", FieldType::Real},
+                                     {"weight", FieldType::Real}};
+    for (const auto& layer : layers) {
+        fields.push_back({layer.label() + "_code"});
+        fields.push_back({layer.label() + "_name"});
+    }
+    fields.push_back({"outside_areas", FieldType::Integer});
+    fields.push_back({"source_file"});
+    fields.push_back({"source_line", FieldType::Integer64});
+    for (const auto& a : t.attributes) {
+        std::string name = fieldNameFor(a.name);
+        for (const auto& f : fields)
+            if (f.name == name) name = "attr_" + name;
+        fields.push_back({name});
+    }
+
+    // Area x group x period counts (long format).
+    struct SummaryKey {
+        size_t layer;
+        int32_t area;
+        uint16_t group;
+        std::string period;
+        bool operator<(const SummaryKey& o) const {
+            return std::tie(layer, area, group, period) < std::tie(o.layer, o.area, o.group, o.period);
+        }
+    };
+    std::map<SummaryKey, std::pair<int64_t, double>> areaCounts;
+    for (size_t l = 0; l < layers.size(); ++l)
+        for (size_t i = 0; i < t.size(); ++i) {
+            auto& c = areaCounts[{l, assignment[l][i], t.group[i], periodKey(t.month[i], options.period)}];
+            ++c.first;
+            c.second += t.weight[i];
+        }
+    std::vector<FieldSpec> summaryFields = {{"layer"}, {"area_code"}, {"area_name"}, {"group_name"}, {"period"},
+                                            {"incidents", FieldType::Integer64}, {"weighted", FieldType::Real}};
+    auto summaryRow = [&](const SummaryKey& k) {
+        std::string code = k.area >= 0 ? layers[k.layer].code(k.area) : "";
+        std::string name = k.area >= 0 ? layers[k.layer].name(k.area) : "(outside every polygon)";
+        return std::vector<std::string>{layers[k.layer].label(), code, name, k.group == kNoGroup ? "" : categories.groups()[k.group], k.period};
+    };
+    progress.begin("Writing outputs");
+    if (options.writeGeoPackage) {
+        VectorWriter gpkg(staging.stagedPath("incidents.gpkg"));
+        gpkg.createLayer("incidents", GeometryKind::Point, crs, fields, "Geocoded incidents, one row per accepted input row");
+        for (size_t i = 0; i < t.size(); ++i) {
+            int f = 0;
+            gpkg.setInteger(f++, static_cast<int64_t>(i + 1));
+            gpkg.setString(f++, std::string(t.sourceId.at(i)));
+            gpkg.setString(f++, formatMonth(t.month[i]));
+            if (t.day[i] > 0) gpkg.setInteger(f++, t.day[i]); else gpkg.setNull(f++);
+            gpkg.setString(f++, t.category.at(i));
+            gpkg.setString(f++, groupName(t.group[i]));
+            gpkg.setString(f++, t.location.at(i));
+            gpkg.setString(f++, toString(static_cast<LocationSource>(t.locationSource[i])));
+            gpkg.setReal(f++, t.matchScore[i]);
+            if (std::isfinite(t.srcX[i])) gpkg.setReal(f++, t.srcX[i]); else gpkg.setNull(f++);
+            if (std::isfinite(t.srcY[i])) gpkg.setReal(f++, t.srcY[i]); else gpkg.setNull(f++);
+            gpkg.setReal(f++, t.weight[i]);
+            for (size_t l = 0; l < layers.size(); ++l) {
+                int32_t a = assignment[l][i];
+                if (a >= 0) {
+                    gpkg.setString(f++, layers[l].code(a));
+                    gpkg.setString(f++, layers[l].name(a));
+                } else {
+                    gpkg.setNull(f++);
+                    gpkg.setNull(f++);
+                }
+            }
+            gpkg.setInteger(f++, outside[i]);
+            gpkg.setString(f++, t.files[t.fileIndex[i]]);
+            gpkg.setInteger(f++, t.line[i]);
+            for (const auto& a : t.attributes) gpkg.setString(f++, a.values.at(i));
+            gpkg.setPoint(t.x[i], t.y[i]);
+            gpkg.writeFeature();
+            if ((i & 0xFFFF) == 0) progress.update(0.6 * double(i) / double(t.size() + 1));
+        }
+        // Area polygons with incident counts per group, ready for a choropleth in any GIS.
+        for (size_t l = 0; l < layers.size(); ++l) {
+            const AreaLayer& layer = layers[l];
+            std::vector<FieldSpec> areaFields = {{"code"}, {"name"}, {"area_km2", FieldType::Real}, {"incidents", FieldType::Integer64}};
+            for (const auto& g : categories.groups()) areaFields.push_back({"n_" + fieldNameFor(g), FieldType::Integer64});
+            std::vector<std::vector<int64_t>> counts(layer.size(), std::vector<int64_t>(categories.groups().size() + 1, 0));
+            for (size_t i = 0; i < t.size(); ++i) {
+                int32_t a = assignment[l][i];
+                if (a < 0) continue;
+                ++counts[a][0];
+                if (t.group[i] != kNoGroup) ++counts[a][t.group[i] + 1];
+            }
+            gpkg.createLayer("areas_" + layer.label(), GeometryKind::Polygon, crs, areaFields,
+                             "Area polygons with the number of incidents assigned to each");
+            for (size_t a = 0; a < layer.size(); ++a) {
+                gpkg.setString(0, layer.code(a));
+                gpkg.setString(1, layer.name(a));
+                gpkg.setReal(2, layer.areaSquareMetres(a) / 1e6);
+                for (size_t k = 0; k < counts[a].size(); ++k) gpkg.setInteger(static_cast<int>(3 + k), counts[a][k]);
+                gpkg.setWkb(layer.wkb(a));
+                gpkg.writeFeature();
+            }
+        }
+        gpkg.createLayer("area_summary", GeometryKind::None, "", summaryFields, "Incidents per area, group and period");
+        for (const auto& [k, c] : areaCounts) {
+            auto row = summaryRow(k);
+            for (int f = 0; f < 5; ++f) gpkg.setString(f, row[f]);
+            gpkg.setInteger(5, c.first);
+            gpkg.setReal(6, c.second);
+            gpkg.writeFeature();
+        }
+        gpkg.createLayer("run_info", GeometryKind::None, "", {{"key"}, {"value"}}, "Parameters and provenance of this run");
+        std::vector<std::pair<std::string, std::string>> info = {
+            {"engine_version", versionString()}, {"libraries", libraryVersions()}, {"analysis_crs", crs},
+            {"category_map", categories.source()}, {"period", options.period == Period::Year ? "year" : options.period == Period::Quarter ? "quarter" : "month"},
+            {"boundary_rule", "a point covered by several polygons goes to the first in layer order"},
+            {"rows", std::to_string(summary.rows)}, {"accepted", std::to_string(summary.accepted)},
+            {"rejected", std::to_string(summary.rejected)}, {"superseded", std::to_string(summary.superseded)}};
+        for (const auto& path : paths) info.emplace_back("input", path);
+        for (const auto& spec : options.areas) info.emplace_back("areas", spec.label + "=" + spec.path + (spec.layer.empty() ? "" : ":" + spec.layer));
+        for (const auto& g : options.gazetteers) info.emplace_back("gazetteer", g);
+        for (const auto& n : summary.notes) info.emplace_back("note", n);
+        for (const auto& [k, v] : info) {
+            gpkg.setString(0, k);
+            gpkg.setString(1, v);
+            gpkg.writeFeature();
+        }
+        gpkg.close();
+    }
+
+    progress.update(0.7);
+    if (options.writeCsv) {
+        CsvWriter csv(staging.stagedPath("incidents.csv"));
+        csv.field("x").field("y");
+        for (const auto& f : fields) csv.field(f.name);
+        csv.endRow();
+        for (size_t i = 0; i < t.size(); ++i) {
+            csv.field(t.x[i], 2).field(t.y[i], 2);
+            csv.field(static_cast<int64_t>(i + 1)).field(t.sourceId.at(i)).field(formatMonth(t.month[i]));
+            if (t.day[i] > 0) csv.field(static_cast<int64_t>(t.day[i])); else csv.field(std::string_view());
+            csv.field(t.category.at(i)).field(groupName(t.group[i])).field(t.location.at(i));
+            csv.field(toString(static_cast<LocationSource>(t.locationSource[i]))).field(t.matchScore[i], 3);
+            csv.field(t.srcX[i], 6).field(t.srcY[i], 6).field(static_cast<double>(t.weight[i]), 3);
+            for (size_t l = 0; l < layers.size(); ++l) {
+                int32_t a = assignment[l][i];
+                csv.field(a >= 0 ? std::string_view(layers[l].code(a)) : std::string_view());
+                csv.field(a >= 0 ? std::string_view(layers[l].name(a)) : std::string_view());
+            }
+            csv.field(static_cast<int64_t>(outside[i])).field(t.files[t.fileIndex[i]]).field(t.line[i]);
+            for (const auto& a : t.attributes) csv.field(a.values.at(i));
+            csv.endRow();
+        }
+        csv.close();
+        CsvWriter sum(staging.stagedPath("area_summary.csv"));
+        std::vector<std::string> header;
+        for (const auto& f : summaryFields) header.push_back(f.name);
+        sum.row(header);
+        for (const auto& [k, c] : areaCounts) {
+            auto row = summaryRow(k);
+            row.push_back(std::to_string(c.first));
+            row.push_back(fmt::format("{:.3f}", c.second));
+            sum.row(row);
+        }
+        sum.close();
+    }
+    {
+        CsvWriter rejects(staging.stagedPath("rejects.csv"));
+        rejects.row({"file", "line", "field", "reason", "record"});
+        for (const auto& r : in.rejects)
+            rejects.field(in.table.files[r.file]).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
+        rejects.close();
+        CsvWriter geo(staging.stagedPath("geocode_report.csv"));
+        geo.row({"file", "line", "address", "locality", "status", "method", "score", "matched", "reason", "candidates"});
+        for (const auto& row : report) geo.row(row);
+        geo.close();
+    }
+    progress.end();
+    summary.outputs = staging.commit();
+    summary.secondsWrite = secondsSince(writeStart);
+    return summary;
+}
+
+}  // namespace hotspot

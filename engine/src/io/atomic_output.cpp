@@ -1,0 +1,48 @@
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "hotspot/error.hpp"
+#include "io/output_files.hpp"
+
+namespace fs = std::filesystem;
+
+namespace hotspot {
+
+OutputStaging::OutputStaging(const std::string& outDir) : m_outDir(outDir) {
+    std::error_code ec;
+    fs::create_directories(outDir, ec);
+    if (ec) throwOutput("cannot create output folder: " + ec.message(), {outDir});
+    std::random_device rd;
+    m_staging = (fs::path(outDir) / (".staging-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000))).string();
+    fs::create_directory(m_staging, ec);
+    if (ec) throwOutput("cannot write in the output folder: " + ec.message(), {outDir});
+}
+
+OutputStaging::~OutputStaging() {
+    std::error_code ec;
+    fs::remove_all(m_staging, ec);
+}
+
+std::string OutputStaging::stagedPath(const std::string& fileName) {
+    m_files.push_back(fileName);
+    return (fs::path(m_staging) / fileName).string();
+}
+
+std::vector<std::string> OutputStaging::commit() {
+    std::vector<std::string> finals;
+    for (const auto& name : m_files) {
+        fs::path from = fs::path(m_staging) / name, to = fs::path(m_outDir) / name;
+        if (!fs::exists(from)) continue;
+        if (::rename(from.c_str(), to.c_str()) != 0)
+            throwOutput(std::string("cannot move the finished file into place: ") + std::strerror(errno), {to.string()});
+        finals.push_back(to.string());
+    }
+    m_committed = true;
+    return finals;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,276 @@
+#include "io/csv_tokenizer.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hotspot/error.hpp"
+#include "hotspot/strings.hpp"
+
+namespace hotspot {
+
+CsvCursor::CsvCursor(std::string_view bytes, int64_t firstLine, char delimiter)
+    : m_begin(bytes.data()),
+      m_pos(bytes.data()),
+      m_end(bytes.data() + bytes.size()),
+      m_line(firstLine),
+      m_delimiter(delimiter) {}
+
+bool CsvCursor::next(CsvRecord& record) {
+    record.fields.clear();
+    record.unterminatedQuote = false;
+    m_scratch.clear();
+    // Skip blank lines (a trailing newline at end of file is common).
+    while (m_pos < m_end && (*m_pos == '\n' || *m_pos == '\r')) {
+        if (*m_pos == '\n') ++m_line;
+        ++m_pos;
+    }
+    if (m_pos >= m_end) return false;
+    record.line = m_line;
+    const char* recordStart = m_pos;
+    const char* p = m_pos;
+    for (;;) {
+        if (p < m_end && *p == '"') {
+            // Quoted field: find the closing quote, unescaping "" if present.
+            const char* q = p + 1;
+            bool escaped = false;
+            const char* close = nullptr;
+            while (q < m_end) {
+                const char* hit = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(m_end - q)));
+                if (!hit) break;
+                if (hit + 1 < m_end && hit[1] == '"') {
+                    escaped = true;
+                    q = hit + 2;
+                    continue;
+                }
+                close = hit;
+                break;
+            }
+            if (!close) {
+                record.unterminatedQuote = true;
+                close = m_end;
+            }
+            std::string_view inside(p + 1, static_cast<size_t>(close - p - 1));
+            m_line += std::count(inside.begin(), inside.end(), '\n');
+            if (escaped) {
+                std::string unescaped;
+                unescaped.reserve(inside.size());
+                for (size_t i = 0; i < inside.size(); ++i) {
+                    unescaped.push_back(inside[i]);
+                    if (inside[i] == '"' && i + 1 < inside.size() && inside[i + 1] == '"') ++i;
+                }
+                m_scratch.push_back(std::move(unescaped));
+                inside = m_scratch.back();
+            }
+            p = close < m_end ? close + 1 : m_end;
+            // Anything between the closing quote and the delimiter is kept verbatim (lenient).
+            const char* fieldEnd = p;
+            while (fieldEnd < m_end && *fieldEnd != m_delimiter && *fieldEnd != '\n') ++fieldEnd;
+            if (fieldEnd > p) {
+                std::string joined(inside);
+                joined.append(p, fieldEnd);
+                if (!joined.empty() && joined.back() == '\r' && (fieldEnd == m_end || *fieldEnd == '\n'))
+                    joined.pop_back();
+                m_scratch.push_back(std::move(joined));
+                inside = m_scratch.back();
+            }
+            record.fields.push_back(inside);
+            p = fieldEnd;
+        } else {
+            const char* fieldEnd = p;
+            while (fieldEnd < m_end && *fieldEnd != m_delimiter && *fieldEnd != '\n') ++fieldEnd;
+            const char* valueEnd = fieldEnd;
+            if ((fieldEnd == m_end || *fieldEnd == '\n') && valueEnd > p && valueEnd[-1] == '\r') --valueEnd;
+            record.fields.emplace_back(p, static_cast<size_t>(valueEnd - p));
+            p = fieldEnd;
+        }
+        if (p >= m_end) {
+            record.raw = std::string_view(recordStart, static_cast<size_t>(p - recordStart));
+            m_pos = m_end;
+            break;
+        }
+        if (*p == m_delimiter) {
+            ++p;
+            if (p >= m_end) {  // trailing delimiter at end of data: one more empty field
+                record.fields.emplace_back();
+                record.raw = std::string_view(recordStart, static_cast<size_t>(p - recordStart));
+                m_pos = m_end;
+                break;
+            }
+            continue;
+        }
+        // *p == '\n'
+        const char* rawEnd = p;
+        if (rawEnd > recordStart && rawEnd[-1] == '\r') --rawEnd;
+        record.raw = std::string_view(recordStart, static_cast<size_t>(rawEnd - recordStart));
+        ++m_line;
+        m_pos = p + 1;
+        break;
+    }
+    return true;
+}
+
+namespace {
+
+struct FileHandle {
+    int fd = -1;
+    ~FileHandle() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+FileHandle openForReading(const std::string& path, uint64_t* size) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) throwInput(std::string("cannot open: ") + std::strerror(errno), {path});
+    if (S_ISDIR(st.st_mode)) throwInput("is a folder, expected a file", {path});
+    FileHandle h;
+    h.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (h.fd < 0) throwInput(std::string("cannot open: ") + std::strerror(errno), {path});
+    if (size) *size = static_cast<uint64_t>(st.st_size);
+    return h;
+}
+
+void preadAll(int fd, char* dst, uint64_t offset, uint64_t length, const std::string& path) {
+    uint64_t done = 0;
+    while (done < length) {
+        ssize_t n = ::pread(fd, dst + done, length - done, static_cast<off_t>(offset + done));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throwInput(std::string("read failed: ") + std::strerror(errno), {path});
+        }
+        if (n == 0) throwInput("file shrank while being read", {path});
+        done += static_cast<uint64_t>(n);
+    }
+}
+
+}  // namespace
+
+std::string readFileRange(const std::string& path, uint64_t offset, uint64_t length) {
+    uint64_t size = 0;
+    FileHandle h = openForReading(path, &size);
+    std::string out(length, '\0');
+    preadAll(h.fd, out.data(), offset, length, path);
+    return out;
+}
+
+std::string readWholeFile(const std::string& path) {
+    uint64_t size = 0;
+    FileHandle h = openForReading(path, &size);
+    std::string out(size, '\0');
+    preadAll(h.fd, out.data(), 0, size, path);
+    return out;
+}
+
+bool looksBinary(std::string_view head) {
+    size_t control = 0;
+    const size_t n = std::min<size_t>(head.size(), 1024);
+    for (size_t i = 0; i < n; ++i) {
+        auto c = static_cast<unsigned char>(head[i]);
+        if (c == 0) return true;
+        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ++control;
+    }
+    return n > 0 && control * 20 > n;  // more than 5 % control characters
+}
+
+CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes) {
+    CsvFileLayout layout;
+    FileHandle h = openForReading(path, &layout.fileSize);
+    if (layout.fileSize == 0) throwInput("file is empty (no header line)", {path, 1});
+
+    // Header: read enough bytes to hold the first record.
+    std::string head(std::min<uint64_t>(layout.fileSize, 1u << 16), '\0');
+    preadAll(h.fd, head.data(), 0, head.size(), path);
+    if (looksBinary(head)) throwInput("not a text CSV file (binary content)", {path, 1});
+    size_t start = 0;
+    if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
+        static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF) {
+        layout.hadBom = true;
+        start = 3;
+    }
+    CsvCursor cursor(std::string_view(head).substr(start), 1);
+    CsvRecord header;
+    if (!cursor.next(header)) throwInput("file has no header line", {path, 1});
+    if (header.unterminatedQuote) throwInput("header line has an unterminated quote", {path, 1});
+    for (auto f : header.fields) layout.header.emplace_back(trim(f));
+    uint64_t dataStart = start + cursor.offset();
+    int64_t line = header.line + 1 + std::count(header.raw.begin(), header.raw.end(), '\n');
+    layout.headerLines = line - 1;
+
+    // Chunks: walk the file in blocks, tracking quote parity from the data start.
+    std::string block;
+    uint64_t chunkStart = dataStart;
+    int64_t chunkLine = line;
+    uint64_t pos = dataStart;
+    bool inQuotes = false;
+    int64_t linesSinceChunk = 0;
+    while (pos < layout.fileSize) {
+        uint64_t want = std::min<uint64_t>(chunkBytes, layout.fileSize - pos);
+        block.resize(want);
+        preadAll(h.fd, block.data(), pos, want, path);
+        // Find the last newline outside quotes in this block.
+        int64_t lastSplit = -1;
+        int64_t newlinesAtSplit = 0;
+        int64_t newlines = 0;
+        for (size_t i = 0; i < block.size();) {
+            const char* b = block.data() + i;
+            const char* q = static_cast<const char*>(std::memchr(b, '"', block.size() - i));
+            size_t segEnd = q ? static_cast<size_t>(q - block.data()) : block.size();
+            // newlines in [i, segEnd)
+            for (const char* s = b; s < block.data() + segEnd;) {
+                const char* nl = static_cast<const char*>(std::memchr(s, '\n', static_cast<size_t>(block.data() + segEnd - s)));
+                if (!nl) break;
+                ++newlines;
+                if (!inQuotes) {
+                    lastSplit = nl - block.data();
+                    newlinesAtSplit = newlines;
+                }
+                s = nl + 1;
+            }
+            if (!q) break;
+            inQuotes = !inQuotes;
+            i = segEnd + 1;
+        }
+        const bool lastBlock = pos + want >= layout.fileSize;
+        if (lastBlock) {
+            linesSinceChunk += newlines;
+            layout.chunks.push_back({chunkStart, layout.fileSize - chunkStart, chunkLine});
+            break;
+        }
+        if (lastSplit < 0) {  // a record longer than the block: keep extending this chunk
+            linesSinceChunk += newlines;
+            pos += want;
+            continue;
+        }
+        uint64_t splitAt = pos + static_cast<uint64_t>(lastSplit) + 1;
+        linesSinceChunk += newlinesAtSplit;
+        layout.chunks.push_back({chunkStart, splitAt - chunkStart, chunkLine});
+        chunkLine += linesSinceChunk;
+        linesSinceChunk = 0;
+        chunkStart = splitAt;
+        // Restart parity at the split point (it is outside quotes by construction).
+        inQuotes = false;
+        pos = splitAt;
+    }
+    return layout;
+}
+
+std::vector<std::vector<std::string>> parseCsvText(std::string_view text, std::vector<int64_t>* lines) {
+    if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+        static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+        text.remove_prefix(3);
+    std::vector<std::vector<std::string>> rows;
+    CsvCursor cursor(text, 1);
+    CsvRecord record;
+    while (cursor.next(record)) {
+        std::vector<std::string> row;
+        for (auto f : record.fields) row.emplace_back(f);
+        rows.push_back(std::move(row));
+        if (lines) lines->push_back(record.line);
+    }
+    return rows;
+}
+
+}  // namespace hotspot

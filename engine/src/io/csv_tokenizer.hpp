@@ -1,0 +1,68 @@
+#pragma once
+// RFC 4180 CSV records over an in-memory byte range: quoted fields (with "" escapes and
+// embedded newlines), LF or CRLF endings, mixed in one file. Unquoted fields are views
+// into the buffer; unescaped quoted fields live in the cursor's scratch space until next().
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hotspot {
+
+struct CsvRecord {
+    std::vector<std::string_view> fields;
+    int64_t line = 0;       // physical line where the record starts
+    std::string_view raw;   // the record's bytes without the line ending
+    bool unterminatedQuote = false;
+};
+
+class CsvCursor {
+public:
+    CsvCursor(std::string_view bytes, int64_t firstLine, char delimiter = ',');
+    // Reads the next record; returns false at the end of the range. Blank lines are skipped.
+    bool next(CsvRecord& record);
+    size_t offset() const { return static_cast<size_t>(m_pos - m_begin); }
+
+private:
+    const char* m_begin;
+    const char* m_pos;
+    const char* m_end;
+    int64_t m_line;
+    char m_delimiter;
+    std::deque<std::string> m_scratch;
+};
+
+// A byte range of a file that starts and ends on record boundaries.
+struct CsvChunk {
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    int64_t firstLine = 0;
+};
+
+struct CsvFileLayout {
+    std::vector<std::string> header;  // header fields (BOM stripped, trimmed)
+    int64_t headerLines = 1;
+    bool hadBom = false;
+    std::vector<CsvChunk> chunks;     // the data after the header, split for parallel parsing
+    uint64_t fileSize = 0;
+};
+
+// Reads the header and splits the rest into chunks of about chunkBytes that end on record
+// boundaries (quote parity is tracked so a newline inside quotes is never a split point).
+// Throws hotspot::Error (Input) for a missing, unreadable or empty file.
+CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes = 8u << 20);
+
+// Reads [offset, offset+length) of a file.
+std::string readFileRange(const std::string& path, uint64_t offset, uint64_t length);
+// Reads a whole (small) file.
+std::string readWholeFile(const std::string& path);
+
+// Splits a small CSV text (config files, gazetteers) into records, header included.
+std::vector<std::vector<std::string>> parseCsvText(std::string_view text, std::vector<int64_t>* lines = nullptr);
+
+// Heuristic check for binary junk: NUL bytes or many control characters in the first KB.
+bool looksBinary(std::string_view head);
+
+}  // namespace hotspot

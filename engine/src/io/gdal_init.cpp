@@ -1,0 +1,70 @@
+#include <mutex>
+
+#include <geos_c.h>
+#include <proj.h>
+
+#include <cpl_error.h>
+
+#include "hotspot/error.hpp"
+#include "hotspot/version.hpp"
+#include "io/gdal_util.hpp"
+
+namespace hotspot {
+
+namespace {
+thread_local std::string t_lastError;
+void CPL_STDCALL rememberError(CPLErr level, CPLErrorNum, const char* message) {
+    if (level >= CE_Failure && message) t_lastError = message;
+}
+}  // namespace
+
+void ensureGdalRegistered() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(rememberError);
+    });
+}
+
+std::string lastGdalError() { return t_lastError; }
+
+DatasetPtr openVector(const std::string& path) {
+    ensureGdalRegistered();
+    t_lastError.clear();
+    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!ds) {
+        std::string why = t_lastError.empty() ? "not a vector dataset GDAL can read" : t_lastError;
+        throwInput("cannot open as a vector layer: " + why, {path});
+    }
+    return ds;
+}
+
+OGRLayer* pickLayer(GDALDataset& ds, const std::string& path, const std::string& name) {
+    if (ds.GetLayerCount() == 0) throwInput("dataset has no layers", {path});
+    if (name.empty()) return ds.GetLayer(0);
+    if (OGRLayer* layer = ds.GetLayerByName(name.c_str())) return layer;
+    std::string list;
+    for (int i = 0; i < ds.GetLayerCount(); ++i) list += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
+    throwInput("no layer named '" + name + "'; layers: " + list, {path, 0, "layer"});
+}
+
+std::string crsString(const OGRSpatialReference* srs) {
+    if (!srs) return {};
+    const char* auth = srs->GetAuthorityName(nullptr);
+    const char* code = srs->GetAuthorityCode(nullptr);
+    if (auth && code && std::string(auth) == "EPSG") return std::string("EPSG:") + code;
+    char* wkt = nullptr;
+    const char* options[] = {"FORMAT=WKT2_2019", nullptr};
+    srs->exportToWkt(&wkt, options);
+    std::string out = wkt ? wkt : "";
+    CPLFree(wkt);
+    return out;
+}
+
+const char* libraryVersions() {
+    static const std::string text = std::string("GDAL ") + GDALVersionInfo("RELEASE_NAME") + ", GEOS " + GEOSversion() +
+                                    ", PROJ " + proj_info().version;
+    return text.c_str();
+}
+
+}  // namespace hotspot

@@ -1,0 +1,33 @@
+#pragma once
+// GDAL/OGR helpers private to the engine (GDAL types never appear in public headers).
+
+#include <memory>
+#include <string>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+namespace hotspot {
+
+// GDALAllRegister once, GDAL's own error printing silenced (the engine reports errors itself).
+void ensureGdalRegistered();
+
+struct DatasetCloser {
+    void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+
+struct FeatureDeleter {
+    void operator()(OGRFeature* f) const { OGRFeature::DestroyFeature(f); }
+};
+using FeaturePtr = std::unique_ptr<OGRFeature, FeatureDeleter>;
+
+// Opens a vector dataset read-only; throws Error(Input) with GDAL's message.
+DatasetPtr openVector(const std::string& path);
+// Picks a layer by name, or the first one; throws Error(Input) listing the layers.
+OGRLayer* pickLayer(GDALDataset& ds, const std::string& path, const std::string& name);
+// "EPSG:27700" when the SRS has an EPSG code, else its WKT2; empty if no SRS.
+std::string crsString(const OGRSpatialReference* srs);
+std::string lastGdalError();
+
+}  // namespace hotspot

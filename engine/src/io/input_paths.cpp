@@ -1,0 +1,59 @@
+#include <glob.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
+#include "hotspot/strings.hpp"
+
+namespace fs = std::filesystem;
+
+namespace hotspot {
+namespace {
+
+bool isIncidentFile(const fs::path& p) {
+    std::string ext = toLowerAscii(p.extension().string());
+    return ext == ".csv" || ext == ".gpkg" || ext == ".shp" || ext == ".geojson" || ext == ".json" || ext == ".fgb";
+}
+
+}  // namespace
+
+std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    auto add = [&](const std::string& p) {
+        if (seen.insert(p).second) out.push_back(p);
+    };
+    for (const auto& spec : specs) {
+        std::error_code ec;
+        if (fs::is_directory(spec, ec)) {
+            // A folder such as a police.uk download: YYYY-MM/*-street.csv, recursively, sorted by path
+            // so months load in order (later months replace earlier rows with the same Crime ID).
+            std::vector<std::string> found;
+            for (auto it = fs::recursive_directory_iterator(spec, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+                if (it->is_regular_file() && isIncidentFile(it->path())) found.push_back(it->path().string());
+            if (found.empty()) throwInput("folder holds no .csv or vector files", {spec});
+            std::sort(found.begin(), found.end());
+            for (const auto& f : found) add(f);
+        } else if (spec.find_first_of("*?[") != std::string::npos) {
+            glob_t g{};
+            int rc = ::glob(spec.c_str(), 0, nullptr, &g);
+            if (rc != 0 || g.gl_pathc == 0) {
+                globfree(&g);
+                throwInput("pattern matches no file", {spec});
+            }
+            std::vector<std::string> found(g.gl_pathv, g.gl_pathv + g.gl_pathc);
+            globfree(&g);
+            std::sort(found.begin(), found.end());
+            for (const auto& f : found) add(f);
+        } else {
+            if (!fs::exists(spec, ec)) throwInput("no such file", {spec});
+            add(spec);
+        }
+    }
+    return out;
+}
+
+}  // namespace hotspot

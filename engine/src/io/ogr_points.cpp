@@ -1,0 +1,135 @@
+// Incidents from any OGR point layer (GeoPackage, Shapefile, GeoJSON, FlatGeobuf ...).
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "hotspot/error.hpp"
+#include "hotspot/strings.hpp"
+#include "io/gdal_util.hpp"
+#include "io/readers.hpp"
+
+namespace hotspot {
+
+FileReadResult readOgrFile(const std::string& path, const IngestOptions& options) {
+    FileReadResult r;
+    r.table.files = {path};
+    r.stats.path = path;
+    r.stats.format = InputFormat::Ogr;
+    DatasetPtr ds = openVector(path);
+    OGRLayer* layer = pickLayer(*ds, path, options.layer);
+    r.sourceCrs = crsString(layer->GetSpatialRef());
+    if (r.sourceCrs.empty()) {
+        if (options.mapping.srs.empty())
+            throwInput("layer '" + std::string(layer->GetName()) + "' has no coordinate reference system; give one with --srs", {path, 0, "crs"});
+        r.sourceCrs = options.mapping.srs;
+    }
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    const ColumnMapping& m = options.mapping;
+    auto fieldIndex = [&](const std::string& name, const char* role) {
+        if (name.empty()) return -1;
+        int i = defn->GetFieldIndex(name.c_str());
+        if (i < 0) throwInput(fmt::format("field '{}' (mapped as {}) is not in layer '{}'", name, role, layer->GetName()), {path, 0, name});
+        return i;
+    };
+    const int fId = fieldIndex(m.id, "id"), fCategory = fieldIndex(m.category, "category"), fDate = fieldIndex(m.date, "date"),
+              fMonth = fieldIndex(m.month, "month"), fWeight = fieldIndex(m.weight, "weight"),
+              fAddress = fieldIndex(m.address, "address"), fLocality = fieldIndex(m.locality, "locality");
+    std::vector<std::pair<int, size_t>> attributes;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        if (i == fId || i == fCategory || i == fDate || i == fMonth || i == fWeight || i == fAddress || i == fLocality) continue;
+        attributes.emplace_back(i, r.table.attributeIndex(defn->GetFieldDefn(i)->GetNameRef()));
+    }
+    auto text = [](OGRFeature& f, int i) -> std::string {
+        if (i < 0 || !f.IsFieldSetAndNotNull(i)) return {};
+        return std::string(trim(f.GetFieldAsString(i)));
+    };
+    layer->ResetReading();
+    int64_t ordinal = 0;
+    for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        ++ordinal;
+        ++r.stats.rows;
+        const int64_t line = f->GetFID() >= 0 ? f->GetFID() : ordinal;  // "line" is the feature id for layers
+        auto reject = [&](const std::string& field, const std::string& reason) {
+            r.rejects.push_back(Reject{0, line, field, reason, ""});
+        };
+        std::string category = text(*f, fCategory);
+        if (fCategory >= 0 && category.empty()) {
+            reject(m.category, "empty category");
+            continue;
+        }
+        int32_t month = kNoMonth;
+        int day = 0;
+        if (fMonth >= 0 || fDate >= 0) {
+            std::string value = text(*f, fDate >= 0 ? fDate : fMonth);
+            auto parsed = parseDate(value);
+            if (!parsed) {
+                reject(fDate >= 0 ? m.date : m.month, fmt::format("'{}' is not a date or month", value));
+                continue;
+            }
+            month = parsed->first;
+            day = parsed->second;
+        }
+        double px = NAN, py = NAN;
+        const OGRGeometry* g = f->GetGeometryRef();
+        if (g && !g->IsEmpty()) {
+            auto type = wkbFlatten(g->getGeometryType());
+            if (type == wkbPoint) {
+                px = g->toPoint()->getX();
+                py = g->toPoint()->getY();
+            } else if (type == wkbMultiPoint && g->toMultiPoint()->getNumGeometries() == 1) {
+                px = g->toMultiPoint()->getGeometryRef(0)->getX();
+                py = g->toMultiPoint()->getGeometryRef(0)->getY();
+            } else {
+                reject("geometry", fmt::format("geometry is a {}, expected a point", OGRGeometryTypeToName(type)));
+                continue;
+            }
+            if (!std::isfinite(px) || !std::isfinite(py)) {
+                reject("geometry", "point coordinates are not finite");
+                continue;
+            }
+        }
+        std::string address = text(*f, fAddress);
+        LocationSource source = LocationSource::Coordinates;
+        if (!std::isfinite(px)) {
+            if (address.empty()) {
+                reject("geometry", "no geometry and no address");
+                continue;
+            }
+            source = LocationSource::Pending;
+        }
+        float weight = 1.0f;
+        if (fWeight >= 0) {
+            double w = f->IsFieldSetAndNotNull(fWeight) ? f->GetFieldAsDouble(fWeight) : -1;
+            if (!std::isfinite(w) || w < 0) {
+                reject(m.weight, "weight is missing or negative");
+                continue;
+            }
+            weight = static_cast<float>(w);
+        }
+        IncidentTable& t = r.table;
+        t.sourceId.push(text(*f, fId));
+        t.x.push_back(NAN);
+        t.y.push_back(NAN);
+        t.srcX.push_back(px);
+        t.srcY.push_back(py);
+        t.month.push_back(month);
+        t.day.push_back(static_cast<int8_t>(day));
+        t.weight.push_back(weight);
+        t.category.push(category);
+        auto group = options.categories->groupOf(category);
+        t.group.push_back(group ? *group : kNoGroup);
+        t.location.push(address);
+        t.locality.push(text(*f, fLocality));
+        t.fileIndex.push_back(0);
+        t.line.push_back(line);
+        t.locationSource.push_back(static_cast<uint8_t>(source));
+        t.matchScore.push_back(source == LocationSource::Coordinates ? 1.0f : 0.0f);
+        for (auto& [field, slot] : attributes) t.attributes[slot].values.push(text(*f, field));
+    }
+    r.stats.accepted = static_cast<int64_t>(r.table.size());
+    r.stats.rejected = static_cast<int64_t>(r.rejects.size());
+    return r;
+}
+
+}  // namespace hotspot
