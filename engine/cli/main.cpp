@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     std::map<CLI::App*, hotspot::cli::RunFunction> commands;
     auto* geocode = app.add_subcommand("geocode", "Geocode incidents into area polygons (priority areas, wards, LSOAs, districts)");
     commands[geocode] = hotspot::cli::registerGeocode(*geocode, global);
+    for (auto& [sub, run] : commands) sub->fallthrough();  // "hotspot geocode -q ..." works too
 
     try {
         app.parse(argc, argv);

@@ -30,6 +30,8 @@ public:
     // Loads polygons, transforms them to the analysis CRS, repairs invalid ones (GEOS MakeValid).
     // Throws Error(Input) when the layer is not polygons or has no CRS (and no spec.srs).
     static AreaLayer load(const AreaLayerSpec& spec, const std::string& analysisCrs);
+    // Several files (e.g. one LSOA file per district) merged into one layer under parts[0].label.
+    static AreaLayer load(const std::vector<AreaLayerSpec>& parts, const std::string& analysisCrs);
     AreaLayer(AreaLayer&&) noexcept;
     AreaLayer& operator=(AreaLayer&&) noexcept;
     ~AreaLayer();

@@ -175,9 +175,17 @@ int pickField(OGRFeatureDefn* defn, const std::string& forced, bool wantCode, co
 }  // namespace
 
 AreaLayer AreaLayer::load(const AreaLayerSpec& spec, const std::string& analysisCrs) {
+    return load(std::vector<AreaLayerSpec>{spec}, analysisCrs);
+}
+
+AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::string& analysisCrs) {
     AreaLayer out;
     Impl& impl = *out.m_impl;
-    impl.label = spec.label;
+    impl.label = parts.at(0).label;
+    GEOSContextHandle_t h = impl.ctx.handle;
+    GEOSWKBReader* reader = GEOSWKBReader_create_r(h);
+    std::vector<TreeValue> boxes;
+    for (const AreaLayerSpec& spec : parts) {
     DatasetPtr ds = openVector(spec.path);
     OGRLayer* layer = pickLayer(*ds, spec.path, spec.layer);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
@@ -205,9 +213,6 @@ AreaLayer AreaLayer::load(const AreaLayerSpec& spec, const std::string& analysis
         if (!transform) throwInput("cannot transform the area layer to " + analysisCrs + ": " + lastGdalError(), {spec.path, 0, "crs"});
     }
 
-    GEOSContextHandle_t h = impl.ctx.handle;
-    GEOSWKBReader* reader = GEOSWKBReader_create_r(h);
-    std::vector<TreeValue> boxes;
     for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
         const GIntBig fid = f->GetFID();
         std::string code = codeIdx >= 0 ? f->GetFieldAsString(codeIdx) : std::to_string(fid);
@@ -272,8 +277,9 @@ AreaLayer AreaLayer::load(const AreaLayerSpec& spec, const std::string& analysis
         impl.names.push_back(std::move(name));
         impl.areas.push_back(area);
     }
+    }
     GEOSWKBReader_destroy_r(h, reader);
-    if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {spec.path});
+    if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {parts[0].path});
     impl.tree = bgi::rtree<TreeValue, bgi::quadratic<16>>(boxes.begin(), boxes.end());
     return out;
 }

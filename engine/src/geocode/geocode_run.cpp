@@ -1,5 +1,6 @@
 #include "hotspot/geocode_run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -75,15 +76,18 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     auto started = Clock::now();
 
     // Load the reference layers first: a bad area layer should fail before a long read.
-    std::vector<AreaLayer> layers;
+    // Specs that share a label are parts of one layer (e.g. one LSOA file per district).
+    std::vector<std::vector<AreaLayerSpec>> grouped;
     for (const auto& spec : options.areas) {
-        layers.push_back(AreaLayer::load(spec, options.ingest.analysisCrs));
+        auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g[0].label == spec.label; });
+        if (it == grouped.end()) grouped.push_back({spec});
+        else it->push_back(spec);
+    }
+    std::vector<AreaLayer> layers;
+    for (const auto& parts : grouped) {
+        layers.push_back(AreaLayer::load(parts, options.ingest.analysisCrs));
         for (const auto& note : layers.back().notes()) summary.notes.push_back(note);
     }
-    for (size_t i = 0; i < layers.size(); ++i)
-        for (size_t j = i + 1; j < layers.size(); ++j)
-            if (layers[i].label() == layers[j].label())
-                throwUsage("two area layers share the label '" + layers[i].label() + "'; name them label=path", {"", 0, "--areas"});
     Gazetteer gazetteer;
     for (const auto& path : options.gazetteers) {
         GazetteerOptions go = options.gazetteerOptions;
