@@ -182,7 +182,9 @@ MatchResult Gazetteer::resolve(std::vector<uint32_t> ids, const std::vector<std:
         for (uint32_t id : list) {
             if (r.candidates.size() >= 3) break;
             const auto& e = m_entries[id];
-            r.candidates.push_back({e.name, e.locality, score, e.x, e.y});
+            bool seen = false;  // one candidate per name and locality (streets have several points)
+            for (const auto& c : r.candidates) seen |= c.name == e.name && c.locality == e.locality;
+            if (!seen) r.candidates.push_back({e.name, e.locality, score, e.x, e.y});
         }
     };
     std::string how;
