@@ -152,12 +152,12 @@ ParsedAddress parseAddress(std::string_view text) {
                 t.resize(t.size() - 2);
             }
         }
-        if (out.postcode.empty() && t.size() == 1) {
-            std::string candidate = normalizePostcode(t[0]);
+        if (out.postcode.empty() && !t.empty()) {  // "NN12ED" written without its space
+            std::string candidate = normalizePostcode(t.back());
             if (!candidate.empty()) {
                 out.postcode = candidate;
                 out.district = candidate.substr(0, candidate.find(' '));
-                t.clear();
+                t.pop_back();
             }
         }
         if (t.empty()) continue;

@@ -1,0 +1,71 @@
+// Validation on real data in ../shared/reference (skips cleanly when it is absent).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "test_support.hpp"
+
+using namespace hotspot;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> lsoaArgs(const std::string& shared) {
+    std::vector<std::string> args;
+    for (const auto& e : fs::directory_iterator(shared + "/reference/uk-geojson-martinjc/lsoa_by_lad")) {
+        std::string name = e.path().filename().string();
+        if (name.rfind("E070001", 0) == 0) {  // the 7 Northamptonshire districts
+            args.push_back("-a");
+            args.push_back("lsoa=" + e.path().string());
+        }
+    }
+    return args;
+}
+
+}  // namespace
+
+// police.uk assigns each crime to a 2011 LSOA using full-resolution boundaries; the reference
+// polygons are generalised, so a few points near boundaries land next door. GeoPandas sjoin on
+// the same files agrees for 96.8 %; the issue asks for at least 96.5 %.
+TEST(ReferencePoliceUk, NorthamptonshireRowsAgreeWithTheirOwnLsoaCode) {
+    auto shared = test::sharedDir();
+    if (!shared) GTEST_SKIP() << "../shared/reference not present";
+    test::TempDir dir;
+    std::vector<std::string> args = {"geocode", "-q", *shared + "/reference/police-uk-northamptonshire-2018-10_2019-02", "--no-gpkg", "-o", dir.path()};
+    auto lsoa = lsoaArgs(*shared);
+    args.insert(args.end(), lsoa.begin(), lsoa.end());
+    auto r = test::runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    long inCounty = 0, agree = 0, flaggedOutside = 0, total = 0;
+    for (const auto& row : test::readCsvRows(dir.file("incidents.csv"))) {
+        ++total;
+        if (row.at("outside_areas") == "1") ++flaggedOutside;
+        if (row.at("lsoa_code").empty()) continue;
+        ++inCounty;
+        agree += row.at("lsoa_code") == row.at("attr_lsoa_code");
+    }
+    EXPECT_EQ(total, 32207);  // every row kept (SOURCE.md row count)
+    double rate = double(agree) / double(inCounty);
+    std::printf("LSOA agreement: %ld of %ld in-county rows = %.2f %%; %ld out-of-county rows flagged\n", agree, inCounty, 100 * rate,
+                flaggedOutside);
+    EXPECT_GE(rate, 0.965);
+    EXPECT_EQ(flaggedOutside, 126);  // SOURCE.md: 126 rows located outside the 7 districts
+}
+
+TEST(ReferencePoliceUk, CityOfLondonCrlfFilesWithRowsWithoutCoordinates) {
+    auto shared = test::sharedDir();
+    if (!shared) GTEST_SKIP() << "../shared/reference not present";
+    test::TempDir dir;
+    auto r = test::runCli({"geocode", *shared + "/reference/police-uk-2024-01_2024-04-leonard-theodorus/city-of-london", "--no-gpkg",
+                           "-a", "lsoa=" + *shared + "/reference/uk-geojson-martinjc/lsoa_by_lad/E09000001.json", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("3243 rows = "), std::string::npos) << r.err;  // SOURCE.md: 3243 City rows
+    auto rejects = test::readCsvRows(dir.file("rejects.csv"));
+    EXPECT_GT(rejects.size(), 100u);  // ~9 % read "No Location" and have no coordinates
+    for (const auto& j : rejects) {
+        EXPECT_EQ(j.at("field"), "Longitude");
+        EXPECT_NE(j.at("reason").find("no coordinates"), std::string::npos);
+        EXPECT_NE(j.at("record").find("No Location"), std::string::npos);
+    }
+}

@@ -1,0 +1,243 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
+#include "test_support.hpp"
+
+using namespace hotspot;
+
+namespace {
+
+const char* kHeader =
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context";
+
+std::string row(const std::string& id, const std::string& month, const std::string& lon, const std::string& lat,
+                const std::string& location, const std::string& type, const std::string& outcome = "Under investigation") {
+    return id + "," + month + ",Northamptonshire Police,Northamptonshire Police," + lon + "," + lat + "," + location +
+           ",E01027132,Northampton 022A," + type + "," + outcome + ",";
+}
+
+IngestOptions options() {
+    IngestOptions o;
+    o.categories = &test::defaultCategories();
+    return o;
+}
+
+int64_t find(const IncidentTable& t, const std::string& id) {
+    for (size_t i = 0; i < t.size(); ++i)
+        if (t.sourceId.at(i) == id) return static_cast<int64_t>(i);
+    return -1;
+}
+
+}  // namespace
+
+TEST(ParseDate, AcceptsIsoMonthsDaysAndUkDates) {
+    EXPECT_EQ(parseDate("2021-03")->first, makeMonth(2021, 3));
+    EXPECT_EQ(parseDate("2021-03-04T10:00:00")->second, 4);
+    auto uk = parseDate("04/03/2021 17:30");
+    ASSERT_TRUE(uk);
+    EXPECT_EQ(uk->first, makeMonth(2021, 3));
+    EXPECT_EQ(uk->second, 4);
+    EXPECT_FALSE(parseDate("2021-13"));
+    EXPECT_FALSE(parseDate("31/02/2021"));
+    EXPECT_TRUE(parseDate("29/02/2020"));
+    EXPECT_FALSE(parseDate("March 2021"));
+    EXPECT_FALSE(parseDate(""));
+}
+
+TEST(IngestPoliceUk, LfAndCrlfFilesAsbRowsAndRowsWithoutCoordinates) {
+    test::TempDir dir;
+    std::string lf = std::string(kHeader) + "\n" + row("aaa", "2021-01", "-0.8926", "52.2405", "On or near Abington Street", "Burglary") + "\n" +
+                     row("", "2021-01", "-0.8900", "52.2400", "On or near Gold Street", "Anti-social behaviour", "") + "\n" +
+                     row("bbb", "2021-01", "", "", "On or near Bridge Street", "Robbery") + "\n";
+    std::string crlf = std::string(kHeader) + "\r\n" + row("ccc", "2021-02", "-0.8926", "52.2405", "\"On or near Sheep Street, North\"", "Drugs") + "\r\n";
+    test::writeFile(dir.file("2021-01/2021-01-northamptonshire-street.csv"), lf);
+    test::writeFile(dir.file("2021-02/2021-02-northamptonshire-street.csv"), crlf);
+    IngestResult r = ingest(expandInputPaths({dir.path()}), options());
+    ASSERT_EQ(r.files.size(), 2u);
+    EXPECT_EQ(r.files[0].format, InputFormat::PoliceUk);
+    EXPECT_EQ(r.files[0].rows, 3);
+    EXPECT_EQ(r.files[1].rows, 1);
+    const IncidentTable& t = r.table;
+    ASSERT_EQ(t.size(), 4u);
+    // The known point (METHODS.md): lon -0.8926, lat 52.2405 is about E 475714, N 260834.
+    int64_t a = find(t, "aaa");
+    EXPECT_NEAR(t.x[a], 475714, 5);
+    EXPECT_NEAR(t.y[a], 260834, 5);
+    EXPECT_EQ(t.category.at(a), "Burglary");
+    EXPECT_EQ(test::defaultCategories().groups()[t.group[a]], "burglary");
+    EXPECT_EQ(t.month[a], makeMonth(2021, 1));
+    EXPECT_EQ(t.locality.at(a), "Northampton");  // from the LSOA name, for gazetteer ties
+    // ASB row without id is kept.
+    EXPECT_EQ(find(t, ""), 1);
+    // A row without coordinates waits for the gazetteer with its location text.
+    int64_t b = find(t, "bbb");
+    EXPECT_EQ(t.locationSource[b], static_cast<uint8_t>(LocationSource::Pending));
+    EXPECT_TRUE(std::isnan(t.x[b]));
+    // CRLF and quoted fields: the location keeps its comma and loses the \r.
+    int64_t c = find(t, "ccc");
+    EXPECT_EQ(t.location.at(c), "On or near Sheep Street, North");
+    // Other columns are kept as attributes.
+    size_t outcome = 0;
+    for (size_t i = 0; i < t.attributes.size(); ++i)
+        if (t.attributes[i].name == "Last outcome category") outcome = i;
+    EXPECT_EQ(t.attributes[outcome].values.at(a), "Under investigation");
+}
+
+TEST(IngestPoliceUk, BadRowsAreRejectedWithFieldAndLineAndEveryRowIsAccountedFor) {
+    test::TempDir dir;
+    std::string text = std::string(kHeader) + "\n" +
+                       row("r1", "2021-01", "abc", "52.2", "On or near X", "Burglary") + "\n" +       // line 2: not a number
+                       row("r2", "2021-1x", "-0.9", "52.2", "On or near X", "Burglary") + "\n" +      // line 3: bad month
+                       row("r3", "2021-01", "-0.9", "95.0", "On or near X", "Burglary") + "\n" +      // line 4: latitude range
+                       row("r4", "2021-01", "-0.9", "", "On or near X", "Burglary") + "\n" +          // line 5: one coordinate
+                       "r5,2021-01,too,few,fields\n" +                                                 // line 6
+                       row("r6", "2021-01", "", "", "No Location", "Burglary") + "\n" +               // line 7: nothing to locate
+                       row("r7", "2021-01", "0", "0", "On or near X", "Burglary") + "\n" +            // line 8: Null Island
+                       row("r8", "2021-01", "-0.9", "52.2", "On or near X", "") + "\n" +              // line 9: empty type
+                       row("ok", "2021-01", "-0.9", "52.2", "On or near X", "Burglary") + "\n";
+    test::writeFile(dir.file("bad.csv"), text);
+    IngestResult r = ingest({dir.file("bad.csv")}, options());
+    EXPECT_EQ(r.table.size(), 1u);
+    ASSERT_EQ(r.rejects.size(), 8u);
+    EXPECT_EQ(r.files[0].rows, 9);
+    EXPECT_EQ(r.files[0].accepted + r.files[0].rejected + r.files[0].superseded, r.files[0].rows);
+    std::map<int64_t, Reject> byLine;
+    for (const auto& j : r.rejects) byLine[j.line] = j;
+    EXPECT_EQ(byLine[2].field, "Longitude");
+    EXPECT_NE(byLine[2].reason.find("'abc' is not a number"), std::string::npos);
+    EXPECT_EQ(byLine[3].field, "Month");
+    EXPECT_EQ(byLine[4].field, "Latitude");
+    EXPECT_EQ(byLine[5].field, "Latitude");
+    EXPECT_NE(byLine[6].reason.find("expected 12 fields"), std::string::npos);
+    EXPECT_NE(byLine[7].reason.find("no coordinates"), std::string::npos);
+    EXPECT_NE(byLine[8].reason.find("Null Island"), std::string::npos);
+    EXPECT_EQ(byLine[9].field, "Crime type");
+    EXPECT_FALSE(byLine[2].record.empty());
+}
+
+TEST(IngestPoliceUk, ReloadingAMonthReplacesByCrimeIdAndAsbPlaceInsteadOfDuplicating) {
+    test::TempDir dir;
+    std::string first = std::string(kHeader) + "\n" + row("id1", "2021-01", "-0.89", "52.24", "On or near A", "Burglary", "Under investigation") + "\n" +
+                        row("id2", "2021-01", "-0.88", "52.24", "On or near B", "Robbery", "Under investigation") + "\n" +
+                        row("", "2021-01", "-0.87", "52.24", "On or near C", "Anti-social behaviour", "") + "\n" +
+                        row("", "2021-01", "-0.87", "52.24", "On or near C", "Anti-social behaviour", "") + "\n";
+    // The re-download revises id1's outcome and holds the same two ASB reports.
+    std::string second = std::string(kHeader) + "\n" + row("id1", "2021-01", "-0.89", "52.24", "On or near A", "Burglary", "Offender given a caution") + "\n" +
+                         row("", "2021-01", "-0.87", "52.24", "On or near C", "Anti-social behaviour", "") + "\n" +
+                         row("", "2021-01", "-0.87", "52.24", "On or near C", "Anti-social behaviour", "") + "\n";
+    test::writeFile(dir.file("a/2021-01-northamptonshire-street.csv"), first);
+    test::writeFile(dir.file("b/2021-01-northamptonshire-street.csv"), second);
+    IngestResult r = ingest(expandInputPaths({dir.path()}), options());
+    const IncidentTable& t = r.table;
+    EXPECT_EQ(t.size(), 4u);  // id1 (revised), id2, two ASB reports
+    EXPECT_EQ(r.files[0].superseded, 3);
+    EXPECT_EQ(r.files[0].accepted, 1);
+    EXPECT_EQ(r.files[1].accepted, 3);
+    int64_t id1 = find(t, "id1");
+    size_t outcome = 0;
+    for (size_t i = 0; i < t.attributes.size(); ++i)
+        if (t.attributes[i].name == "Last outcome category") outcome = i;
+    EXPECT_EQ(t.attributes[outcome].values.at(id1), "Offender given a caution");
+    for (const auto& f : r.files) EXPECT_EQ(f.rows, f.accepted + f.rejected + f.superseded);
+    int supersededRejects = 0;
+    for (const auto& j : r.rejects) supersededRejects += j.reason.rfind("superseded", 0) == 0;
+    EXPECT_EQ(supersededRejects, 3);
+}
+
+TEST(IngestPoliceUk, RepeatedCrimeIdInsideOneFileKeepsBothRows) {
+    // Real police.uk files carry the same Crime ID twice in one month with different places.
+    test::TempDir dir;
+    std::string text = std::string(kHeader) + "\n" + row("dup", "2018-11", "-0.53", "52.39", "On or near Elm Court", "Burglary") + "\n" +
+                       row("dup", "2018-11", "-0.93", "52.25", "On or near Montague Crescent", "Burglary") + "\n";
+    test::writeFile(dir.file("m.csv"), text);
+    IngestResult r = ingest({dir.file("m.csv")}, options());
+    EXPECT_EQ(r.table.size(), 2u);
+    EXPECT_EQ(r.files[0].superseded, 0);
+}
+
+TEST(IngestGenericCsv, EastingNorthingWithMappingDateWeightAndKeptAttributes) {
+    test::TempDir dir;
+    test::writeFile(dir.file("reports.csv"),
+                    "ref,when,kind,E,N,severity,notes\n"
+                    "R1,04/03/2021,Speeding,475714,260834,2,\"near school, evenings\"\n"
+                    "R2,2021-03-05,Parking,475000.5,260000,1,\n"
+                    "R3,2021-03-06,Parking,475000,260000,-1,\n");
+    IngestOptions o = options();
+    o.mapping = ColumnMapping::parse("id=ref,date=when,category=kind,x=E,y=N,weight=severity");
+    o.mapping.srs = "EPSG:27700";
+    IngestResult r = ingest({dir.file("reports.csv")}, o);
+    EXPECT_EQ(r.files[0].format, InputFormat::GenericCsv);
+    ASSERT_EQ(r.table.size(), 2u);
+    EXPECT_EQ(r.rejects.size(), 1u);
+    EXPECT_EQ(r.rejects[0].field, "weight");
+    EXPECT_EQ(r.rejects[0].line, 4);
+    EXPECT_DOUBLE_EQ(r.table.x[0], 475714);  // same CRS: untouched
+    EXPECT_EQ(r.table.day[0], 4);
+    EXPECT_FLOAT_EQ(r.table.weight[0], 2.0f);
+    EXPECT_EQ(test::defaultCategories().groups()[r.table.group[0]], "road_speeding");
+    ASSERT_EQ(r.table.attributes.size(), 1u);
+    EXPECT_EQ(r.table.attributes[0].name, "notes");
+    EXPECT_EQ(r.table.attributes[0].values.at(0), "near school, evenings");
+}
+
+TEST(IngestGenericCsv, MappingErrorsNameTheColumn) {
+    test::TempDir dir;
+    test::writeFile(dir.file("r.csv"), "ref,lon,lat\n1,-0.9,52.2\n");
+    IngestOptions o = options();
+    o.mapping = ColumnMapping::parse("id=ref,lon=longitude,lat=lat");
+    try {
+        ingest({dir.file("r.csv")}, o);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Input);
+        EXPECT_EQ(e.context().field, "longitude");
+        EXPECT_NE(std::string(e.what()).find("the header has: ref, lon, lat"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(ColumnMapping::parse("x=E"), Error);            // y missing
+    EXPECT_THROW(ColumnMapping::parse("colour=red,x=a,y=b"), Error);  // unknown role
+    // Without a mapping a non-police CSV is a usage error, not a silent empty read.
+    EXPECT_THROW(ingest({dir.file("r.csv")}, options()), Error);
+}
+
+TEST(IngestGenericCsv, DuplicateHeaderNamesAreRefused) {
+    test::TempDir dir;
+    test::writeFile(dir.file("d.csv"), "id,x,x,y\n1,2,3,4\n");
+    IngestOptions o = options();
+    o.mapping = ColumnMapping::parse("x=x,y=y");
+    o.mapping.srs = "EPSG:27700";
+    EXPECT_THROW(ingest({dir.file("d.csv")}, o), Error);
+}
+
+TEST(IngestOgr, GeoJsonPointLayerWithFieldMapping) {
+    test::TempDir dir;
+    test::writeFile(dir.file("points.geojson"), R"({"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"ref":"P1","type":"Burglary","month":"2021-05"},"geometry":{"type":"Point","coordinates":[-0.8926,52.2405]}},
+      {"type":"Feature","properties":{"ref":"P2","type":"Burglary","month":"2021-05"},"geometry":{"type":"LineString","coordinates":[[-0.89,52.24],[-0.88,52.24]]}},
+      {"type":"Feature","properties":{"ref":"P3","type":"Robbery","month":"2021-06"},"geometry":{"type":"Point","coordinates":[-0.90,52.25]}}]})");
+    IngestOptions o = options();
+    o.mapping = ColumnMapping::parse("id=ref,category=type,month=month,lon=lon,lat=lat");
+    IngestResult r = ingest({dir.file("points.geojson")}, o);
+    EXPECT_EQ(r.files[0].format, InputFormat::Ogr);
+    ASSERT_EQ(r.table.size(), 2u);
+    EXPECT_NEAR(r.table.x[0], 475714, 5);
+    EXPECT_NEAR(r.table.y[0], 260834, 5);
+    ASSERT_EQ(r.rejects.size(), 1u);
+    EXPECT_NE(r.rejects[0].reason.find("expected a point"), std::string::npos);
+    EXPECT_EQ(r.files[0].rows, 3);
+}
+
+TEST(ExpandInputPaths, GlobsFoldersAndMissingPaths) {
+    test::TempDir dir;
+    test::writeFile(dir.file("2021-02/2021-02-x-street.csv"), "a\n");
+    test::writeFile(dir.file("2021-01/2021-01-x-street.csv"), "a\n");
+    test::writeFile(dir.file("notes.txt"), "ignored\n");
+    auto all = expandInputPaths({dir.path()});
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_NE(all[0].find("2021-01"), std::string::npos);  // sorted: months load in order
+    EXPECT_EQ(expandInputPaths({dir.path() + "/2021-0*/*.csv"}).size(), 2u);
+    EXPECT_THROW(expandInputPaths({dir.file("nothing-*.csv")}), Error);
+    EXPECT_THROW(expandInputPaths({dir.file("missing.csv")}), Error);
+}
