@@ -30,7 +30,7 @@ struct GeocodeArgs {
     std::string period = "month";
     double minScore = 0.85;
     std::string out = "out";
-    bool noGpkg = false, noCsv = false, timing = false;
+    bool noGpkg = false, noCsv = false, noOutput = false, timing = false;
 };
 
 std::map<std::string, std::string> labelledValues(const std::vector<std::string>& items, const char* option) {
@@ -71,6 +71,7 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.outDir = a.out;
     o.writeGeoPackage = !a.noGpkg;
     o.writeCsv = !a.noCsv;
+    o.writeOutputs = !a.noOutput;
 
     Progress progress(!global.quiet);
     GeocodeSummary summary = runGeocode(o, progress);
@@ -108,6 +109,7 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
     app.add_option("-o,--out", args->out, "Output folder")->default_val("out");
     app.add_flag("--no-gpkg", args->noGpkg, "Do not write incidents.gpkg");
     app.add_flag("--no-csv", args->noCsv, "Do not write incidents.csv and area_summary.csv");
+    app.add_flag("--no-output", args->noOutput, "Compute and print the summary only; write nothing (checks, benchmarks)");
     app.add_flag("--timing", args->timing, "Print the time of each stage");
     return [args, &global] { return runGeocodeCommand(*args, global); };
 }

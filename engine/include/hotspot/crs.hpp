@@ -27,6 +27,10 @@ public:
     // Transforms n points in place on all worker threads. Points that cannot be transformed
     // become NaN. Returns the number of such failures.
     size_t transform(double* x, double* y, size_t n) const;
+    // Transforms n points on the calling thread with the PROJ context of `worker` (an index from
+    // parallelFor). Points repeated in the block are transformed once (police.uk locations are
+    // snap points shared by many crimes). Returns the number of failures (set to NaN).
+    size_t transformOnWorker(double* x, double* y, size_t n, unsigned worker) const;
     // One point, on the calling thread.
     bool transformPoint(double& x, double& y) const;
     bool isIdentity() const;

@@ -6,7 +6,6 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace hotspot {
@@ -25,9 +24,15 @@ public:
     size_t size() const { return m_values.size(); }
 
 private:
+    // Open addressing with linear probing: slots hold code + 1 (0 = empty), hashes are cached
+    // per code. Interning runs once per field of every row, so it has to be cheap.
     void rebuildIndex();
-    std::deque<std::string> m_values;  // deque: views into it stay valid as it grows
-    std::unordered_map<std::string_view, uint32_t> m_index;
+    void grow();
+    std::deque<std::string> m_values;  // deque: references stay valid as it grows
+    std::vector<uint64_t> m_hashes;
+    std::vector<uint32_t> m_slots;
+    // One-entry memo: constant columns ("Reported by", "Falls within") hit it on every row.
+    uint32_t m_lastCode = 0;
 };
 
 // A column of interned values: one 32-bit code per row.

@@ -1,17 +1,16 @@
 #include "hotspot/strings.hpp"
 
 #include <cctype>
+#include <functional>
 
 namespace hotspot {
 
 InternedStrings::InternedStrings() {
     m_values.emplace_back();
-    m_index.emplace(std::string_view(m_values.back()), 0);
-}
-
-InternedStrings::InternedStrings(const InternedStrings& other) : m_values(other.m_values) {
     rebuildIndex();
 }
+
+InternedStrings::InternedStrings(const InternedStrings& other) : m_values(other.m_values) { rebuildIndex(); }
 
 InternedStrings& InternedStrings::operator=(const InternedStrings& other) {
     if (this != &other) {
@@ -22,18 +21,49 @@ InternedStrings& InternedStrings::operator=(const InternedStrings& other) {
 }
 
 void InternedStrings::rebuildIndex() {
-    m_index.clear();
-    for (uint32_t i = 0; i < m_values.size(); ++i) m_index.emplace(std::string_view(m_values[i]), i);
+    size_t capacity = 16;
+    while (capacity < m_values.size() * 2) capacity *= 2;
+    m_slots.assign(capacity, 0);
+    m_hashes.clear();
+    const size_t mask = capacity - 1;
+    for (uint32_t code = 0; code < m_values.size(); ++code) {
+        uint64_t h = std::hash<std::string_view>{}(m_values[code]);
+        m_hashes.push_back(h);
+        size_t slot = h & mask;
+        while (m_slots[slot] != 0) slot = (slot + 1) & mask;
+        m_slots[slot] = code + 1;
+    }
+    m_lastCode = 0;
+}
+
+void InternedStrings::grow() {
+    std::vector<uint32_t> slots(m_slots.size() * 2, 0);
+    const size_t mask = slots.size() - 1;
+    for (uint32_t code = 0; code < m_values.size(); ++code) {
+        size_t slot = m_hashes[code] & mask;
+        while (slots[slot] != 0) slot = (slot + 1) & mask;
+        slots[slot] = code + 1;
+    }
+    m_slots.swap(slots);
 }
 
 uint32_t InternedStrings::intern(std::string_view value) {
     if (value.empty()) return 0;
-    auto it = m_index.find(value);
-    if (it != m_index.end()) return it->second;
-    auto code = static_cast<uint32_t>(m_values.size());
+    if (m_values[m_lastCode] == value) return m_lastCode;
+    const uint64_t h = std::hash<std::string_view>{}(value);
+    const size_t mask = m_slots.size() - 1;
+    size_t slot = h & mask;
+    while (uint32_t stored = m_slots[slot]) {
+        const uint32_t code = stored - 1;
+        if (m_hashes[code] == h && m_values[code] == value) return m_lastCode = code;
+        slot = (slot + 1) & mask;
+    }
+    const auto code = static_cast<uint32_t>(m_values.size());
     m_values.emplace_back(value);
-    m_index.emplace(std::string_view(m_values.back()), code);
-    return code;
+    m_hashes.push_back(h);
+    m_slots[slot] = code + 1;
+    if (m_values.size() * 2 > m_slots.size()) grow();
+    return m_lastCode = code;
 }
 
 void StringArena::push(std::string_view value) {
@@ -55,8 +85,9 @@ std::string toLowerAscii(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
     size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; };
+    while (b < e && space(s[b])) ++b;
+    while (e > b && space(s[e - 1])) --e;
     return s.substr(b, e - b);
 }
 

@@ -3,6 +3,7 @@
 #include <proj.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <vector>
@@ -92,6 +93,56 @@ size_t CoordinateTransformer::transform(double* x, double* y, size_t n) const {
     size_t total = 0;
     for (size_t f : failures) total += f;
     return total;
+}
+
+size_t CoordinateTransformer::transformOnWorker(double* x, double* y, size_t n, unsigned worker) const {
+    if (m_impl->identity || n == 0) return 0;
+    auto& t = m_impl->forWorker(worker);
+    // Distinct points only: open-addressing table keyed on the coordinate bits.
+    size_t capacity = 64;
+    while (capacity < n * 2) capacity *= 2;
+    std::vector<uint32_t> slots(capacity, UINT32_MAX);
+    std::vector<uint32_t> uniqueOf(n);
+    std::vector<double> ux, uy;
+    ux.reserve(n);
+    uy.reserve(n);
+    const size_t mask = capacity - 1;
+    for (size_t i = 0; i < n; ++i) {
+        uint64_t bx, by;
+        std::memcpy(&bx, &x[i], sizeof bx);
+        std::memcpy(&by, &y[i], sizeof by);
+        uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by + 0x632BE59BD9B4E019ull + (bx << 6));
+        h ^= h >> 29;
+        size_t slot = h & mask;
+        for (;;) {
+            uint32_t u = slots[slot];
+            if (u == UINT32_MAX) {
+                slots[slot] = static_cast<uint32_t>(ux.size());
+                uniqueOf[i] = static_cast<uint32_t>(ux.size());
+                ux.push_back(x[i]);
+                uy.push_back(y[i]);
+                break;
+            }
+            if (std::memcmp(&ux[u], &x[i], sizeof(double)) == 0 && std::memcmp(&uy[u], &y[i], sizeof(double)) == 0) {
+                uniqueOf[i] = u;
+                break;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+    proj_trans_generic(t.pj.get(), PJ_FWD, ux.data(), sizeof(double), ux.size(), uy.data(), sizeof(double), uy.size(), nullptr, 0,
+                       0, nullptr, 0, 0);
+    size_t failures = 0;
+    for (size_t i = 0; i < n; ++i) {
+        double rx = ux[uniqueOf[i]], ry = uy[uniqueOf[i]];
+        if (!std::isfinite(rx) || !std::isfinite(ry) || rx == HUGE_VAL) {
+            rx = ry = std::numeric_limits<double>::quiet_NaN();
+            if (std::isfinite(x[i])) ++failures;
+        }
+        x[i] = rx;
+        y[i] = ry;
+    }
+    return failures;
 }
 
 bool CoordinateTransformer::transformPoint(double& x, double& y) const {

@@ -175,6 +175,11 @@ bool looksBinary(std::string_view head) {
     return n > 0 && control * 20 > n;  // more than 5 % control characters
 }
 
+std::vector<std::string> readCsvHeader(const std::string& path) {
+    // A chunk size beyond the first 64 KB is never scanned: layoutCsvFile stops splitting there.
+    return layoutCsvFile(path, 0).header;
+}
+
 CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes) {
     CsvFileLayout layout;
     FileHandle h = openForReading(path, &layout.fileSize);
@@ -199,6 +204,7 @@ CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes) {
     int64_t line = header.line + 1 + std::count(header.raw.begin(), header.raw.end(), '\n');
     layout.headerLines = line - 1;
 
+    if (chunkBytes == 0) return layout;  // header only
     // Chunks: walk the file in blocks, tracking quote parity from the data start.
     std::string block;
     uint64_t chunkStart = dataStart;

@@ -54,6 +54,9 @@ struct CsvFileLayout {
 // Throws hotspot::Error (Input) for a missing, unreadable or empty file.
 CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes = 8u << 20);
 
+// Reads only the header record (BOM stripped, fields trimmed). Throws like layoutCsvFile.
+std::vector<std::string> readCsvHeader(const std::string& path);
+
 // Reads [offset, offset+length) of a file.
 std::string readFileRange(const std::string& path, uint64_t offset, uint64_t length);
 // Reads a whole (small) file.

@@ -1,6 +1,8 @@
 // CSV incident reader shared by police.uk street files and generic mapped CSVs.
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <cmath>
 #include <unordered_map>
 
@@ -122,18 +124,19 @@ struct ChunkResult {
     int64_t rows = 0;
 };
 
-void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& c, const IngestOptions& options,
+void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& c, uint32_t fileIndex, const IngestOptions& options,
                 ChunkResult& out) {
-    IncidentTable& t = out.table;
-    t.files = {c.path};
+    IncidentTable& t = out.table;  // no files of its own: fileIndex refers to the batch's files
     std::vector<size_t> attributeSlots;
     for (const auto& [col, name] : c.attributes) attributeSlots.push_back(t.attributeIndex(name));
     const size_t estimate = bytes.size() / 200 + 16;
     t.reserve(estimate);
     CsvCursor cursor(bytes, firstLine);
     CsvRecord rec;
+    constexpr uint32_t kUnknownGroup = 0xFFFFFFFF;
+    std::vector<uint32_t> groupOfCode;
     auto reject = [&](const std::string& field, std::string reason) {
-        out.rejects.push_back(Reject{0, rec.line, field, std::move(reason), truncateRecord(rec.raw)});
+        out.rejects.push_back(Reject{fileIndex, rec.line, field, std::move(reason), truncateRecord(rec.raw)});
     };
     while (cursor.next(rec)) {
         ++out.rows;
@@ -250,9 +253,17 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
         t.month.push_back(month);
         t.day.push_back(static_cast<int8_t>(day));
         t.weight.push_back(weight);
-        t.category.push(category);
-        auto group = options.categories->groupOf(category);
-        t.group.push_back(group ? *group : kNoGroup);
+        const uint32_t categoryCode = t.category.pool.intern(category);
+        t.category.codes.push_back(categoryCode);
+        // The mapping is looked up once per distinct category of the chunk, not per row.
+        if (categoryCode >= groupOfCode.size()) {
+            groupOfCode.resize(categoryCode + 1, kUnknownGroup);
+        }
+        if (groupOfCode[categoryCode] == kUnknownGroup) {
+            auto group = options.categories->groupOf(category);
+            groupOfCode[categoryCode] = group ? *group : kNoGroup;
+        }
+        t.group.push_back(static_cast<uint16_t>(groupOfCode[categoryCode]));
         t.location.push(address);
         if (c.locality >= 0)
             t.locality.push(value(c.locality));
@@ -260,7 +271,7 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
             t.locality.push(localityFromLsoaName(f[c.lsoaName]));
         else
             t.locality.push({});
-        t.fileIndex.push_back(0);
+        t.fileIndex.push_back(fileIndex);
         t.line.push_back(rec.line);
         t.locationSource.push_back(static_cast<uint8_t>(source));
         t.matchScore.push_back(source == LocationSource::Coordinates ? 1.0f : 0.0f);
@@ -271,56 +282,91 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
 
 }  // namespace
 
-std::vector<FileReadResult> readCsvFiles(const std::vector<std::string>& paths, const std::vector<InputFormat>& formats,
-                                         const IngestOptions& options) {
+uint32_t ReadBatch::addFile(const std::string& path, InputFormat format, const std::string& sourceCrs) {
+    auto index = static_cast<uint32_t>(table.files.size());
+    table.files.push_back(path);
+    FileStats stats;
+    stats.path = path;
+    stats.format = format;
+    files.push_back(stats);
+    crs.push_back(sourceCrs);
+    firstRow.push_back(table.size());
+    rowCount.push_back(0);
+    transformed.push_back(0);
+    return index;
+}
+
+const CoordinateTransformer& ReadBatch::transformerFor(const std::string& sourceCrs) {
+    auto& t = transformers[sourceCrs];
+    if (!t) t = std::make_unique<CoordinateTransformer>(sourceCrs, analysisCrs);
+    return *t;
+}
+
+void readCsvFiles(const std::vector<std::string>& paths, const std::vector<InputFormat>& formats, const IngestOptions& options,
+                  ReadBatch& into) {
     struct Job {
-        size_t file;
+        uint32_t file;  // index in into.table.files
         CsvChunk chunk;
     };
     std::vector<FileColumns> columns;
+    std::vector<uint32_t> fileIndex;
     std::vector<Job> jobs;
     uint64_t totalBytes = 0;
     for (size_t i = 0; i < paths.size(); ++i) {
         CsvFileLayout layout = layoutCsvFile(paths[i]);
         columns.push_back(resolveColumns(paths[i], layout, formats[i] == InputFormat::PoliceUk, options));
+        fileIndex.push_back(into.addFile(paths[i], formats[i], columns.back().sourceCrs));
+        into.transformerFor(columns.back().sourceCrs);  // validates the CRS before any parsing
+        into.transformed[fileIndex.back()] = 1;
         for (const auto& chunk : layout.chunks) {
-            jobs.push_back({i, chunk});
+            jobs.push_back({static_cast<uint32_t>(i), chunk});
             totalBytes += chunk.length;
         }
     }
-    std::vector<ChunkResult> chunkResults(jobs.size());
+    // Workers parse chunks in parallel; finished chunks are appended strictly in order.
+    std::vector<std::unique_ptr<ChunkResult>> pending(jobs.size());
+    std::vector<uint8_t> done(jobs.size(), 0);
+    size_t nextToAppend = 0;
+    std::mutex appendMutex;
     std::atomic<uint64_t> doneBytes{0};
     if (options.progress) options.progress->begin("Reading CSV");
-    parallelFor(jobs.size(), [&](size_t j, unsigned) {
+    parallelFor(jobs.size(), [&](size_t j, unsigned worker) {
         const Job& job = jobs[j];
+        auto result = std::make_unique<ChunkResult>();
         std::string bytes = readFileRange(paths[job.file], job.chunk.offset, job.chunk.length);
-        parseChunk(bytes, job.chunk.firstLine, columns[job.file], options, chunkResults[j]);
+        parseChunk(bytes, job.chunk.firstLine, columns[job.file], fileIndex[job.file], options, *result);
+        bytes = std::string();
+        // Coordinates to the analysis CRS here, in parallel; failures are rejected in ingest().
+        IncidentTable& t = result->table;
+        t.x = t.srcX;
+        t.y = t.srcY;
+        into.transformers.at(columns[job.file].sourceCrs)->transformOnWorker(t.x.data(), t.y.data(), t.size(), worker);
+        std::lock_guard lock(appendMutex);
+        pending[j] = std::move(result);
+        done[j] = 1;
+        while (nextToAppend < jobs.size() && done[nextToAppend]) {
+            ChunkResult& c = *pending[nextToAppend];
+            const uint32_t f = fileIndex[jobs[nextToAppend].file];
+            if (into.rowCount[f] == 0) into.firstRow[f] = into.table.size();
+            into.table.append(c.table);
+            into.rowCount[f] += c.table.size();
+            FileStats& stats = into.files[f];
+            stats.rows += c.rows;
+            stats.accepted += static_cast<int64_t>(c.table.size());
+            stats.rejected += static_cast<int64_t>(c.rejects.size());
+            for (auto& rej : c.rejects) into.rejects.push_back(std::move(rej));
+            pending[nextToAppend].reset();
+            ++nextToAppend;
+        }
         doneBytes += job.chunk.length;
         if (options.progress && totalBytes) options.progress->update(double(doneBytes) / double(totalBytes));
     });
     if (options.progress) options.progress->end();
-
-    std::vector<FileReadResult> results(paths.size());
+    // Files without rows start where the next rows would have.
     for (size_t i = 0; i < paths.size(); ++i) {
-        results[i].table.files = {paths[i]};
-        results[i].stats.path = paths[i];
-        results[i].stats.format = formats[i];
-        results[i].sourceCrs = columns[i].sourceCrs;
+        uint32_t f = fileIndex[i];
+        if (into.rowCount[f] == 0) into.firstRow[f] = i == 0 ? into.firstRow[f] : into.firstRow[fileIndex[i - 1]] + into.rowCount[fileIndex[i - 1]];
     }
-    for (size_t j = 0; j < jobs.size(); ++j) {
-        FileReadResult& r = results[jobs[j].file];
-        ChunkResult& c = chunkResults[j];
-        c.table.files.clear();  // same file: keep a single entry
-        r.table.append(c.table);
-        r.stats.rows += c.rows;
-        for (auto& rej : c.rejects) r.rejects.push_back(std::move(rej));
-        c = ChunkResult{};  // free memory early
-    }
-    for (auto& r : results) {
-        r.stats.rejected = static_cast<int64_t>(r.rejects.size());
-        r.stats.accepted = static_cast<int64_t>(r.table.size());
-    }
-    return results;
 }
 
 }  // namespace hotspot

@@ -1,11 +1,15 @@
 #include "hotspot/ingest.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -15,6 +19,7 @@
 #include "hotspot/progress.hpp"
 #include "hotspot/strings.hpp"
 #include "io/csv_tokenizer.hpp"
+#include "core/thread_pool.hpp"
 #include "io/readers.hpp"
 
 namespace hotspot {
@@ -25,14 +30,6 @@ bool parseInt(std::string_view s, int& out) {
     if (s.empty()) return false;
     auto r = std::from_chars(s.data(), s.data() + s.size(), out);
     return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
 }
 
 }  // namespace
@@ -67,11 +64,11 @@ std::optional<std::pair<int32_t, int>> parseDate(std::string_view text) {
 InputFormat detectFormat(const std::string& path) {
     std::string ext = toLowerAscii(std::filesystem::path(path).extension().string());
     if (ext != ".csv" && ext != ".txt") return InputFormat::Ogr;
-    CsvFileLayout layout = layoutCsvFile(path, 1u << 30);
+    const std::vector<std::string> header = readCsvHeader(path);
     static const char* const kPolice[] = {"Crime ID", "Month", "Longitude", "Latitude", "Location", "Crime type"};
     for (const char* name : kPolice) {
         bool found = false;
-        for (const auto& h : layout.header) found |= iequals(h, name);
+        for (const auto& h : header) found |= iequals(h, name);
         if (!found) return InputFormat::GenericCsv;
     }
     return InputFormat::PoliceUk;
@@ -90,151 +87,206 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         formats.push_back(f);
     }
 
-    // Read every file (CSV chunks of all files share the threads).
-    std::vector<std::string> csvPaths;
-    std::vector<InputFormat> csvFormats;
-    for (size_t i = 0; i < paths.size(); ++i)
-        if (formats[i] != InputFormat::Ogr) {
-            csvPaths.push_back(paths[i]);
-            csvFormats.push_back(formats[i]);
+    // HOTSPOT_PROFILE=1 prints the time of each ingest step (for tuning; see docs/benchmarks.md).
+    const bool profile = std::getenv("HOTSPOT_PROFILE") != nullptr;
+    auto stepStart = std::chrono::steady_clock::now();
+    auto step = [&](const char* name) {
+        if (!profile) return;
+        auto now = std::chrono::steady_clock::now();
+        std::fprintf(stderr, "ingest: %-12s %.3f s\n", name, std::chrono::duration<double>(now - stepStart).count());
+        stepStart = now;
+    };
+    // Read every file in input order; runs of consecutive CSV files are parsed together.
+    ReadBatch batch;
+    batch.analysisCrs = options.analysisCrs;
+    for (size_t i = 0; i < paths.size();) {
+        if (formats[i] == InputFormat::Ogr) {
+            readOgrFile(paths[i], options, batch);
+            ++i;
+            continue;
         }
-    std::vector<FileReadResult> csvResults = readCsvFiles(csvPaths, csvFormats, options);
-    std::vector<FileReadResult> perFile;
-    perFile.reserve(paths.size());
-    for (size_t i = 0, c = 0; i < paths.size(); ++i) {
-        if (formats[i] == InputFormat::Ogr)
-            perFile.push_back(readOgrFile(paths[i], options));
-        else
-            perFile.push_back(std::move(csvResults[c++]));
+        size_t j = i;
+        while (j < paths.size() && formats[j] != InputFormat::Ogr) ++j;
+        readCsvFiles({paths.begin() + static_cast<long>(i), paths.begin() + static_cast<long>(j)},
+                     {formats.begin() + static_cast<long>(i), formats.begin() + static_cast<long>(j)}, options, batch);
+        i = j;
     }
 
+    step("read");
     // Transform coordinates to the analysis CRS, one PROJ pipeline per source CRS.
     IngestResult result;
-    std::map<std::string, std::unique_ptr<CoordinateTransformer>> transformers;
-    for (auto& r : perFile) {
-        IncidentTable& t = r.table;
-        if (t.size() == 0) continue;
-        auto& tr = transformers[r.sourceCrs];
-        if (!tr) {
-            tr = std::make_unique<CoordinateTransformer>(r.sourceCrs, options.analysisCrs);
-            for (size_t i = 0; i < t.size(); ++i)
+    IncidentTable& t = batch.table;
+    std::vector<uint8_t> keepTransformed(t.size(), 1);
+    bool anyFailed = false;
+    std::set<std::string> reported;
+    for (size_t f = 0; f < batch.files.size(); ++f) {
+        const size_t begin = batch.firstRow[f], count = batch.rowCount[f];
+        if (count == 0) continue;
+        const CoordinateTransformer& tr = batch.transformerFor(batch.crs[f]);
+        if (reported.insert(batch.crs[f]).second)
+            for (size_t i = begin; i < begin + count; ++i)
                 if (std::isfinite(t.srcX[i])) {
-                    result.transformSummaries.push_back(tr->report(t.srcX[i], t.srcY[i]).summary());
+                    result.transformSummaries.push_back(tr.report(t.srcX[i], t.srcY[i]).summary());
                     break;
                 }
+        if (!batch.transformed[f]) {
+            std::copy(t.srcX.begin() + static_cast<long>(begin), t.srcX.begin() + static_cast<long>(begin + count), t.x.begin() + static_cast<long>(begin));
+            std::copy(t.srcY.begin() + static_cast<long>(begin), t.srcY.begin() + static_cast<long>(begin + count), t.y.begin() + static_cast<long>(begin));
+            tr.transform(t.x.data() + begin, t.y.data() + begin, count);
         }
-        std::copy(t.srcX.begin(), t.srcX.end(), t.x.begin());
-        std::copy(t.srcY.begin(), t.srcY.end(), t.y.begin());
-        tr->transform(t.x.data(), t.y.data(), t.size());
-        std::vector<uint8_t> keep(t.size(), 1);
-        bool anyDropped = false;
-        for (size_t i = 0; i < t.size(); ++i) {
+        for (size_t i = begin; i < begin + count; ++i) {
             if (std::isfinite(t.srcX[i]) && !std::isfinite(t.x[i])) {
-                keep[i] = 0;
-                anyDropped = true;
-                r.rejects.push_back(Reject{0, t.line[i], "x", fmt::format("coordinates ({}, {}) cannot be transformed from {} to {}", t.srcX[i], t.srcY[i], r.sourceCrs, options.analysisCrs), ""});
+                keepTransformed[i] = 0;
+                anyFailed = true;
+                --batch.files[f].accepted;
+                ++batch.files[f].rejected;
+                batch.rejects.push_back(Reject{static_cast<uint32_t>(f), t.line[i], "x",
+                                               fmt::format("coordinates ({}, {}) cannot be transformed from {} to {}", t.srcX[i],
+                                                           t.srcY[i], batch.crs[f], options.analysisCrs),
+                                               ""});
             }
         }
-        if (anyDropped) {
-            t.compact(keep);
-            r.stats.accepted = static_cast<int64_t>(t.size());
-            r.stats.rejected = static_cast<int64_t>(r.rejects.size());
-        }
     }
-
-    // Merge in input order.
-    size_t total = 0;
-    for (const auto& r : perFile) total += r.table.size();
-    result.table.reserve(total);
-    std::vector<uint8_t> isPolice;
-    for (auto& r : perFile) {
-        const auto fileOffset = static_cast<uint32_t>(result.table.files.size());
-        result.table.append(r.table);
-        isPolice.insert(isPolice.end(), r.table.size(), r.stats.format == InputFormat::PoliceUk);
-        for (auto& rej : r.rejects) {
-            rej.file += fileOffset;
-            result.rejects.push_back(std::move(rej));
-        }
-        result.files.push_back(r.stats);
-        r = FileReadResult{};
+    std::vector<uint8_t> isPolice(t.size());
+    for (size_t i = 0; i < t.size(); ++i) isPolice[i] = batch.files[t.fileIndex[i]].format == InputFormat::PoliceUk;
+    if (anyFailed) {
+        t.compact(keepTransformed);
+        size_t out = 0;
+        for (size_t i = 0; i < keepTransformed.size(); ++i)
+            if (keepTransformed[i]) isPolice[out++] = isPolice[i];
+        isPolice.resize(out);
     }
+    result.files = std::move(batch.files);
+    result.rejects = std::move(batch.rejects);
+    step("transform");
 
-    // De-duplicate: a later row with the same key replaces the earlier one.
-    IncidentTable& t = result.table;
+    // De-duplicate: a later file's row with the same key replaces the earlier one.
+    // Keys: the id (police.uk Crime ID); for id-less police.uk rows (ASB) month, source
+    // coordinates, location, type and the row's occurrence number among identical rows of its file.
+    // Only rows whose month appears in two or more files can be re-loaded, so only they are keyed.
     const size_t n = t.size();
-    std::vector<uint32_t> occurrence(n, 0);
-    auto placeKey = [&](size_t i) {
-        return fmt::format("A|{}|{:.6f}|{:.6f}|{}|{}", t.month[i], t.srcX[i], t.srcY[i], t.location.at(i), t.category.at(i));
+    std::vector<uint8_t> keep(n, 1);
+    size_t superseded = 0;
+    std::vector<uint8_t> candidate(n, 0);
+    if (result.files.size() > 1) {
+        std::unordered_map<int32_t, std::pair<uint32_t, bool>> monthFiles;  // month -> (first file, shared?)
+        for (size_t i = 0; i < n; ++i) {
+            auto [it, inserted] = monthFiles.try_emplace(t.month[i], t.fileIndex[i], false);
+            if (!inserted && it->second.first != t.fileIndex[i]) it->second.second = true;
+        }
+        for (size_t i = 0; i < n; ++i) candidate[i] = monthFiles[t.month[i]].second;
+    }
+    auto mix = [](uint64_t h, uint64_t v) {
+        h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+        return h;
     };
+    auto bits = [](double d) {
+        uint64_t u;
+        std::memcpy(&u, &d, sizeof u);
+        return u;
+    };
+    auto placeHash = [&](size_t i) {
+        uint64_t h = mix(0xA5B1u, static_cast<uint64_t>(t.month[i]));
+        h = mix(h, bits(t.srcX[i]));
+        h = mix(h, bits(t.srcY[i]));
+        h = mix(h, t.location.codes[i]);
+        return mix(h, t.category.codes[i]);
+    };
+    std::vector<uint32_t> occurrence(n, 0);
     {
-        // nth identical id-less police.uk row within its file
-        std::unordered_map<std::string, uint32_t> counts;
+        std::unordered_map<uint64_t, uint32_t> counts;  // nth identical id-less police.uk row within its file
         uint32_t currentFile = UINT32_MAX;
         for (size_t i = 0; i < n; ++i) {
-            if (!isPolice[i] || !t.sourceId.at(i).empty()) continue;
+            if (!candidate[i] || !isPolice[i] || !t.sourceId.at(i).empty()) continue;
             if (t.fileIndex[i] != currentFile) {
                 counts.clear();
                 currentFile = t.fileIndex[i];
             }
-            occurrence[i] = counts[placeKey(i)]++;
+            occurrence[i] = counts[placeHash(i)]++;
         }
     }
+    // Hash keys on all cores.
+    std::vector<uint64_t> keyHash(n, 0);
+    constexpr size_t kBlock = 65536;
+    parallelFor((n + kBlock - 1) / kBlock, [&](size_t b, unsigned) {
+        for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+            if (!candidate[i]) continue;
+            std::string_view id = t.sourceId.at(i);
+            if (!id.empty())
+                keyHash[i] = std::hash<std::string_view>{}(id) | 1;  // never 0: 0 marks "no key"
+            else if (isPolice[i])
+                keyHash[i] = mix(placeHash(i), occurrence[i]) | 1;
+        }
+    });
     auto fullKey = [&](size_t i) -> std::string {
         std::string_view id = t.sourceId.at(i);
         if (!id.empty()) return "I|" + std::string(id);
-        if (isPolice[i]) return placeKey(i) + "|" + std::to_string(occurrence[i]);
-        return {};
+        return fmt::format("A|{}|{}|{}|{}|{}|{}", t.month[i], bits(t.srcX[i]), bits(t.srcY[i]), t.location.at(i),
+                           t.category.at(i), occurrence[i]);
     };
-    std::vector<std::pair<uint64_t, uint32_t>> keys;
-    keys.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-        std::string_view id = t.sourceId.at(i);
-        if (!id.empty())
-            keys.emplace_back(fnv1a(id, fnv1a("I|")), static_cast<uint32_t>(i));
-        else if (isPolice[i])
-            keys.emplace_back(fnv1a(fullKey(i)), static_cast<uint32_t>(i));
-    }
-    std::sort(keys.begin(), keys.end());
-    std::vector<uint8_t> keep(n, 1);
-    size_t superseded = 0;
-    for (size_t a = 0; a < keys.size();) {
-        size_t b = a + 1;
-        while (b < keys.size() && keys[b].first == keys[a].first) ++b;
-        if (b - a > 1) {
-            // Same hash: compare real keys. Rows of the latest file holding a key win; the same key in an
-            // earlier file is superseded. Repeats inside one file are distinct rows (police.uk has them) and stay.
-            std::vector<std::pair<std::string, uint32_t>> group;
-            for (size_t k = a; k < b; ++k) group.emplace_back(fullKey(keys[k].second), keys[k].second);
-            std::sort(group.begin(), group.end());
-            for (size_t g0 = 0; g0 < group.size();) {
-                size_t g1 = g0 + 1;
-                while (g1 < group.size() && group[g1].first == group[g0].first) ++g1;
-                const uint32_t newest = group[g1 - 1].second;  // highest row index = latest file
-                const uint32_t newestFile = t.fileIndex[newest];
-                for (size_t k = g0; k < g1; ++k) {
-                    uint32_t older = group[k].second;
-                    if (t.fileIndex[older] == newestFile) continue;
-                    keep[older] = 0;
-                    ++superseded;
-                    auto& stats = result.files[t.fileIndex[older]];
-                    --stats.accepted;
-                    ++stats.superseded;
-                    result.rejects.push_back(Reject{t.fileIndex[older], t.line[older], t.sourceId.at(older).empty() ? "" : "Crime ID",
-                                                    fmt::format("superseded: the same incident is re-loaded from {}:{} (later file wins)",
-                                                                t.files[newestFile], t.line[newest]),
-                                                    ""});
+    // Open-addressing table of first rows per key hash; rows whose hash is already there join a group.
+    std::vector<std::vector<uint32_t>> groups;
+    {
+        size_t capacity = 1024;
+        while (capacity < n * 2) capacity *= 2;
+        std::vector<uint32_t> slots(capacity, UINT32_MAX), groupOf;
+        std::vector<uint32_t> slotGroup(capacity, UINT32_MAX);
+        const size_t mask = capacity - 1;
+        for (size_t i = 0; i < n; ++i) {
+            if (keyHash[i] == 0) continue;
+            size_t slot = keyHash[i] & mask;
+            for (;;) {
+                if (slots[slot] == UINT32_MAX) {
+                    slots[slot] = static_cast<uint32_t>(i);
+                    break;
                 }
-                g0 = g1;
+                if (keyHash[slots[slot]] == keyHash[i]) {
+                    if (slotGroup[slot] == UINT32_MAX) {
+                        slotGroup[slot] = static_cast<uint32_t>(groups.size());
+                        groups.push_back({slots[slot]});
+                    }
+                    groups[slotGroup[slot]].push_back(static_cast<uint32_t>(i));
+                    break;
+                }
+                slot = (slot + 1) & mask;
             }
         }
-        a = b;
+    }
+    for (const auto& rows : groups) {
+        // Same hash: compare real keys. Rows of the latest file holding a key win; the same key in an
+        // earlier file is superseded. Repeats inside one file are distinct rows (police.uk has them) and stay.
+        std::vector<std::pair<std::string, uint32_t>> group;
+        for (uint32_t row : rows) group.emplace_back(fullKey(row), row);
+        std::sort(group.begin(), group.end());
+        for (size_t g0 = 0; g0 < group.size();) {
+            size_t g1 = g0 + 1;
+            while (g1 < group.size() && group[g1].first == group[g0].first) ++g1;
+            const uint32_t newest = group[g1 - 1].second;  // highest row index = latest file
+            const uint32_t newestFile = t.fileIndex[newest];
+            for (size_t k = g0; k < g1; ++k) {
+                uint32_t older = group[k].second;
+                if (t.fileIndex[older] == newestFile) continue;
+                keep[older] = 0;
+                ++superseded;
+                auto& stats = result.files[t.fileIndex[older]];
+                --stats.accepted;
+                ++stats.superseded;
+                result.rejects.push_back(Reject{t.fileIndex[older], t.line[older], t.sourceId.at(older).empty() ? "" : "Crime ID",
+                                                fmt::format("superseded: the same incident is re-loaded from {}:{} (later file wins)",
+                                                            t.files[newestFile], t.line[newest]),
+                                                ""});
+            }
+            g0 = g1;
+        }
     }
     if (superseded) t.compact(keep);
+    result.table = std::move(t);
+    step("deduplicate");
 
     // Categories the mapping does not know: kept (group empty) and reported.
     std::map<std::string, int64_t> unmapped;
-    for (size_t i = 0; i < t.size(); ++i)
-        if (t.group[i] == kNoGroup) ++unmapped[t.category.at(i)];
+    for (size_t i = 0; i < result.table.size(); ++i)
+        if (result.table.group[i] == kNoGroup) ++unmapped[result.table.category.at(i)];
     for (auto& [name, count] : unmapped) result.unmappedCategories.emplace_back(name, count);
     return result;
 }

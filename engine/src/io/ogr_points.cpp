@@ -11,19 +11,21 @@
 
 namespace hotspot {
 
-FileReadResult readOgrFile(const std::string& path, const IngestOptions& options) {
-    FileReadResult r;
-    r.table.files = {path};
-    r.stats.path = path;
-    r.stats.format = InputFormat::Ogr;
+void readOgrFile(const std::string& path, const IngestOptions& options, ReadBatch& into) {
     DatasetPtr ds = openVector(path);
     OGRLayer* layer = pickLayer(*ds, path, options.layer);
-    r.sourceCrs = crsString(layer->GetSpatialRef());
-    if (r.sourceCrs.empty()) {
+    std::string sourceCrs = crsString(layer->GetSpatialRef());
+    if (sourceCrs.empty()) {
         if (options.mapping.srs.empty())
             throwInput("layer '" + std::string(layer->GetName()) + "' has no coordinate reference system; give one with --srs", {path, 0, "crs"});
-        r.sourceCrs = options.mapping.srs;
+        sourceCrs = options.mapping.srs;
     }
+    const uint32_t fileIndex = into.addFile(path, InputFormat::Ogr, sourceCrs);
+    struct {
+        IncidentTable table;
+        std::vector<Reject> rejects;
+        FileStats stats;
+    } r;
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     const ColumnMapping& m = options.mapping;
     auto fieldIndex = [&](const std::string& name, const char* role) {
@@ -51,7 +53,7 @@ FileReadResult readOgrFile(const std::string& path, const IngestOptions& options
         ++r.stats.rows;
         const int64_t line = f->GetFID() >= 0 ? f->GetFID() : ordinal;  // "line" is the feature id for layers
         auto reject = [&](const std::string& field, const std::string& reason) {
-            r.rejects.push_back(Reject{0, line, field, reason, ""});
+            r.rejects.push_back(Reject{fileIndex, line, field, reason, ""});
         };
         std::string category = text(*f, fCategory);
         if (fCategory >= 0 && category.empty()) {
@@ -121,15 +123,20 @@ FileReadResult readOgrFile(const std::string& path, const IngestOptions& options
         t.group.push_back(group ? *group : kNoGroup);
         t.location.push(address);
         t.locality.push(text(*f, fLocality));
-        t.fileIndex.push_back(0);
+        t.fileIndex.push_back(fileIndex);
         t.line.push_back(line);
         t.locationSource.push_back(static_cast<uint8_t>(source));
         t.matchScore.push_back(source == LocationSource::Coordinates ? 1.0f : 0.0f);
         for (auto& [field, slot] : attributes) t.attributes[slot].values.push(text(*f, field));
     }
-    r.stats.accepted = static_cast<int64_t>(r.table.size());
-    r.stats.rejected = static_cast<int64_t>(r.rejects.size());
-    return r;
+    FileStats& stats = into.files[fileIndex];
+    stats.rows = r.stats.rows;
+    stats.accepted = static_cast<int64_t>(r.table.size());
+    stats.rejected = static_cast<int64_t>(r.rejects.size());
+    into.firstRow[fileIndex] = into.table.size();
+    into.rowCount[fileIndex] = r.table.size();
+    into.table.append(r.table);
+    for (auto& rej : r.rejects) into.rejects.push_back(std::move(rej));
 }
 
 }  // namespace hotspot

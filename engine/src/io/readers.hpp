@@ -1,30 +1,42 @@
 #pragma once
-// Per-format readers behind hotspot::ingest(). Each returns one file's rows with source
-// coordinates only (x/y NaN); ingest() transforms, merges and de-duplicates.
+// Per-format readers behind hotspot::ingest(). They append rows with source coordinates only
+// (x/y NaN); ingest() transforms and de-duplicates.
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "hotspot/crs.hpp"
 #include "hotspot/ingest.hpp"
 
 namespace hotspot {
 
-struct FileReadResult {
-    IncidentTable table;          // table.files == {path}
-    std::vector<Reject> rejects;  // Reject::file == 0
-    FileStats stats;
-    std::string sourceCrs;        // CRS of srcX/srcY
-    std::vector<uint32_t> dedupeOccurrence;  // police.uk ASB rows: nth identical row in the file
+// What the readers append to, in input order. Rows of one file are contiguous in the table.
+struct ReadBatch {
+    IncidentTable table;             // table.files: one entry per input file read so far
+    std::vector<Reject> rejects;     // Reject::file indexes table.files
+    std::vector<FileStats> files;    // parallel to table.files
+    std::vector<std::string> crs;    // CRS of srcX/srcY, per file
+    std::vector<size_t> firstRow;    // first row of each file in table
+    std::vector<size_t> rowCount;    // rows of each file in table
+    std::vector<uint8_t> transformed;  // x/y already in the analysis CRS (done by the CSV workers)
+    std::string analysisCrs;
+    std::map<std::string, std::unique_ptr<CoordinateTransformer>> transformers;  // by source CRS
+
+    // The transformer from a source CRS (created on first use; call before going parallel).
+    const CoordinateTransformer& transformerFor(const std::string& sourceCrs);
+
+    // Registers a new input file; returns its index.
+    uint32_t addFile(const std::string& path, InputFormat format, const std::string& sourceCrs);
 };
 
-struct CsvJob;  // one chunk of one file
+// All CSV inputs of a run are parsed together, so chunks of all files share the worker threads.
+// Chunks are appended in order as soon as their predecessors are, which bounds memory.
+void readCsvFiles(const std::vector<std::string>& paths, const std::vector<InputFormat>& formats, const IngestOptions& options,
+                  ReadBatch& into);
 
-// All CSV inputs are parsed together so that chunks of all files share the worker threads.
-std::vector<FileReadResult> readCsvFiles(const std::vector<std::string>& paths,
-                                         const std::vector<InputFormat>& formats,
-                                         const IngestOptions& options);
-
-FileReadResult readOgrFile(const std::string& path, const IngestOptions& options);
+void readOgrFile(const std::string& path, const IngestOptions& options, ReadBatch& into);
 
 std::string truncateRecord(std::string_view raw);
 
