@@ -29,7 +29,7 @@ size_t IncidentTable::attributeIndex(const std::string& name) {
 }
 
 void IncidentTable::reserve(size_t rows) {
-    sourceId.reserve(rows, rows * 64);
+    sourceId.reserve(rows, rows * 40);
     x.reserve(rows);
     y.reserve(rows);
     srcX.reserve(rows);
@@ -63,8 +63,10 @@ void appendVector(std::vector<T>& dst, const std::vector<T>& src) {
 
 template <typename T>
 void compactVector(std::vector<T>& v, const std::vector<uint8_t>& keep) {
-    size_t out = 0;
-    for (size_t i = 0; i < v.size(); ++i)
+    size_t i = 0;
+    while (i < v.size() && keep[i]) ++i;  // nothing moves before the first removed row
+    size_t out = i;
+    for (; i < v.size(); ++i)
         if (keep[i]) v[out++] = v[i];
     v.resize(out);
 }
@@ -76,7 +78,7 @@ void IncidentTable::append(const IncidentTable& other) {
     // Rows of a table without its own file list refer to this table's files.
     const auto fileOffset = other.files.empty() ? 0u : static_cast<uint32_t>(files.size());
     appendVector(files, other.files);
-    for (size_t i = 0; i < other.size(); ++i) sourceId.push(other.sourceId.at(i));
+    sourceId.append(other.sourceId);
     appendVector(x, other.x);
     appendVector(y, other.y);
     appendVector(srcX, other.srcX);
@@ -101,10 +103,7 @@ void IncidentTable::append(const IncidentTable& other) {
 }
 
 void IncidentTable::compact(const std::vector<uint8_t>& keep) {
-    StringArena ids;
-    for (size_t i = 0; i < size(); ++i)
-        if (keep[i]) ids.push(sourceId.at(i));
-    sourceId = std::move(ids);
+    sourceId.compact(keep);
     compactVector(x, keep);
     compactVector(y, keep);
     compactVector(srcX, keep);

@@ -1,6 +1,7 @@
 #include "hotspot/strings.hpp"
 
 #include <cctype>
+#include <cstring>
 #include <functional>
 
 namespace hotspot {
@@ -69,6 +70,29 @@ uint32_t InternedStrings::intern(std::string_view value) {
 void StringArena::push(std::string_view value) {
     m_chars.append(value);
     m_offsets.push_back(m_chars.size());
+}
+
+void StringArena::append(const StringArena& other) {
+    const uint64_t base = m_chars.size();
+    m_chars.append(other.m_chars);
+    m_offsets.reserve(m_offsets.size() + other.size());
+    for (size_t i = 1; i < other.m_offsets.size(); ++i) m_offsets.push_back(base + other.m_offsets[i]);
+}
+
+void StringArena::compact(const std::vector<uint8_t>& keep) {
+    size_t outRow = 0;
+    uint64_t outChar = 0;
+    for (size_t i = 0; i < size(); ++i) {
+        const uint64_t begin = m_offsets[i], end = m_offsets[i + 1];
+        if (!keep[i]) continue;
+        if (outChar != begin) std::memmove(m_chars.data() + outChar, m_chars.data() + begin, end - begin);
+        m_offsets[outRow] = outChar;
+        outChar += end - begin;
+        ++outRow;
+    }
+    m_offsets[outRow] = outChar;
+    m_offsets.resize(outRow + 1);
+    m_chars.resize(outChar);
 }
 
 std::string toUpperAscii(std::string_view s) {

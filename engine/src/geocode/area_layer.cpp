@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -295,8 +296,31 @@ void AreaLayer::assign(const double* x, const double* y, size_t n, int32_t* out)
     parallelFor(blocks, [&](size_t b, unsigned worker) {
         WorkerState& w = m_impl->worker(worker);
         std::vector<TreeValue> hits;
-        const size_t end = std::min(n, (b + 1) * kBlock);
-        for (size_t i = b * kBlock; i < end; ++i) out[i] = m_impl->locate(w, x[i], y[i], hits);
+        // Points repeated within the block (police.uk snap points) are located once.
+        constexpr size_t kSlots = 2 * kBlock;
+        std::vector<uint32_t> slots(kSlots, UINT32_MAX);
+        const size_t begin = b * kBlock, end = std::min(n, (b + 1) * kBlock);
+        for (size_t i = begin; i < end; ++i) {
+            uint64_t bx, by;
+            std::memcpy(&bx, &x[i], sizeof bx);
+            std::memcpy(&by, &y[i], sizeof by);
+            uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by + 0x632BE59BD9B4E019ull + (bx << 6));
+            h ^= h >> 29;
+            size_t slot = h & (kSlots - 1);
+            bool found = false;
+            while (slots[slot] != UINT32_MAX) {
+                const size_t j = slots[slot];
+                if (std::memcmp(&x[j], &x[i], sizeof(double)) == 0 && std::memcmp(&y[j], &y[i], sizeof(double)) == 0) {
+                    out[i] = out[j];
+                    found = true;
+                    break;
+                }
+                slot = (slot + 1) & (kSlots - 1);
+            }
+            if (found) continue;
+            slots[slot] = static_cast<uint32_t>(i);
+            out[i] = m_impl->locate(w, x[i], y[i], hits);
+        }
     });
 }
 

@@ -169,12 +169,17 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     size_t superseded = 0;
     std::vector<uint8_t> candidate(n, 0);
     if (result.files.size() > 1) {
-        std::unordered_map<int32_t, std::pair<uint32_t, bool>> monthFiles;  // month -> (first file, shared?)
+        // month -> first file seen with it, and whether another file has it too (months are small ints)
+        int32_t lo = INT32_MAX, hi = INT32_MIN;
+        for (size_t i = 0; i < n; ++i) lo = std::min(lo, t.month[i]), hi = std::max(hi, t.month[i]);
+        std::vector<uint32_t> firstFile(static_cast<size_t>(hi - lo + 1), UINT32_MAX);
+        std::vector<uint8_t> shared(firstFile.size(), 0);
         for (size_t i = 0; i < n; ++i) {
-            auto [it, inserted] = monthFiles.try_emplace(t.month[i], t.fileIndex[i], false);
-            if (!inserted && it->second.first != t.fileIndex[i]) it->second.second = true;
+            const size_t m = static_cast<size_t>(t.month[i] - lo);
+            if (firstFile[m] == UINT32_MAX) firstFile[m] = t.fileIndex[i];
+            else if (firstFile[m] != t.fileIndex[i]) shared[m] = 1;
         }
-        for (size_t i = 0; i < n; ++i) candidate[i] = monthFiles[t.month[i]].second;
+        for (size_t i = 0; i < n; ++i) candidate[i] = shared[static_cast<size_t>(t.month[i] - lo)];
     }
     auto mix = [](uint64_t h, uint64_t v) {
         h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
@@ -192,6 +197,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         h = mix(h, t.location.codes[i]);
         return mix(h, t.category.codes[i]);
     };
+    step("dd-candidates");
     std::vector<uint32_t> occurrence(n, 0);
     {
         std::unordered_map<uint64_t, uint32_t> counts;  // nth identical id-less police.uk row within its file
@@ -205,6 +211,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
             occurrence[i] = counts[placeHash(i)]++;
         }
     }
+    step("dd-occurrence");
     // Hash keys on all cores.
     std::vector<uint64_t> keyHash(n, 0);
     constexpr size_t kBlock = 65536;
@@ -224,34 +231,40 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         return fmt::format("A|{}|{}|{}|{}|{}|{}", t.month[i], bits(t.srcX[i]), bits(t.srcY[i]), t.location.at(i),
                            t.category.at(i), occurrence[i]);
     };
-    // Open-addressing table of first rows per key hash; rows whose hash is already there join a group.
+    // Rows sharing a key hash form a group. Radix-partition by the hash's top byte, then sort each
+    // cache-sized bucket on its own thread: far fewer cache misses than one big hash table.
+    step("dd-hash");
     std::vector<std::vector<uint32_t>> groups;
     {
-        size_t capacity = 1024;
-        while (capacity < n * 2) capacity *= 2;
-        std::vector<uint32_t> slots(capacity, UINT32_MAX), groupOf;
-        std::vector<uint32_t> slotGroup(capacity, UINT32_MAX);
-        const size_t mask = capacity - 1;
-        for (size_t i = 0; i < n; ++i) {
-            if (keyHash[i] == 0) continue;
-            size_t slot = keyHash[i] & mask;
-            for (;;) {
-                if (slots[slot] == UINT32_MAX) {
-                    slots[slot] = static_cast<uint32_t>(i);
-                    break;
+        constexpr size_t kBuckets = 256;
+        std::vector<size_t> start(kBuckets + 1, 0);
+        for (size_t i = 0; i < n; ++i)
+            if (keyHash[i]) ++start[(keyHash[i] >> 56) + 1];
+        for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+        std::vector<std::pair<uint64_t, uint32_t>> entries(start[kBuckets]);
+        std::vector<size_t> fill(start.begin(), start.end() - 1);
+        for (size_t i = 0; i < n; ++i)
+            if (keyHash[i]) entries[fill[keyHash[i] >> 56]++] = {keyHash[i], static_cast<uint32_t>(i)};
+        std::vector<std::vector<std::vector<uint32_t>>> bucketGroups(kBuckets);
+        parallelFor(kBuckets, [&](size_t b, unsigned) {
+            auto first = entries.begin() + static_cast<long>(start[b]), last = entries.begin() + static_cast<long>(start[b + 1]);
+            std::sort(first, last);
+            for (auto it = first; it != last;) {
+                auto next = it + 1;
+                while (next != last && next->first == it->first) ++next;
+                if (next - it > 1) {
+                    std::vector<uint32_t> rows;
+                    for (auto k = it; k != next; ++k) rows.push_back(k->second);
+                    bucketGroups[b].push_back(std::move(rows));
                 }
-                if (keyHash[slots[slot]] == keyHash[i]) {
-                    if (slotGroup[slot] == UINT32_MAX) {
-                        slotGroup[slot] = static_cast<uint32_t>(groups.size());
-                        groups.push_back({slots[slot]});
-                    }
-                    groups[slotGroup[slot]].push_back(static_cast<uint32_t>(i));
-                    break;
-                }
-                slot = (slot + 1) & mask;
+                it = next;
             }
-        }
+        });
+        for (auto& bg : bucketGroups)
+            for (auto& g : bg) groups.push_back(std::move(g));
     }
+    if (profile) std::fprintf(stderr, "ingest: %zu key groups, first of %zu rows\n", groups.size(), groups.empty() ? 0 : groups[0].size());
+    step("dd-groups");
     for (const auto& rows : groups) {
         // Same hash: compare real keys. Rows of the latest file holding a key win; the same key in an
         // earlier file is superseded. Repeats inside one file are distinct rows (police.uk has them) and stay.
