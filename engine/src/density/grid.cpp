@@ -1,0 +1,181 @@
+#include "hotspot/grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "hotspot/error.hpp"
+
+namespace hotspot {
+
+namespace {
+constexpr double kSqrt3 = 1.7320508075688772;
+}
+
+double Grid::rowSpacing() const { return shape == GridShape::Square ? cellSize : cellSize * kSqrt3 / 2; }
+
+Extent Grid::extent() const {
+    if (shape == GridShape::Square) return {originX, originY, originX + cols * cellSize, originY + rows * cellSize};
+    // Hexagons reach half a cell beyond the centres, plus the half-cell shift of odd rows.
+    const double hexRadius = cellSize / kSqrt3;
+    return {originX, originY, originX + (cols + 0.5) * cellSize, originY + (rows - 1) * rowSpacing() + 2 * hexRadius};
+}
+
+double Grid::centreX(int64_t row, int64_t col) const {
+    if (shape == GridShape::Square) return originX + (static_cast<double>(col) + 0.5) * cellSize;
+    // Row 0 is the northern row; rows are counted from the top like rasters.
+    const int64_t fromSouth = rows - 1 - row;
+    return originX + (static_cast<double>(col) + 0.5 + (fromSouth % 2 ? 0.5 : 0.0)) * cellSize;
+}
+
+double Grid::centreY(int64_t row) const {
+    if (shape == GridShape::Square) return originY + (static_cast<double>(rows - 1 - row) + 0.5) * cellSize;
+    const double hexRadius = cellSize / kSqrt3;
+    return originY + hexRadius + static_cast<double>(rows - 1 - row) * rowSpacing();
+}
+
+std::optional<int64_t> Grid::cellOf(double x, double y) const {
+    if (!std::isfinite(x) || !std::isfinite(y)) return std::nullopt;
+    if (shape == GridShape::Square) {
+        const double fx = (x - originX) / cellSize, fy = (originY + rows * cellSize - y) / cellSize;
+        if (fx < 0 || fy < 0) return std::nullopt;
+        auto col = static_cast<int64_t>(std::floor(fx)), row = static_cast<int64_t>(std::floor(fy));
+        // The outer east and south edges belong to the last cells.
+        if (col == cols && fx == static_cast<double>(cols)) --col;
+        if (row == rows && fy == static_cast<double>(rows)) --row;
+        if (col >= cols || row >= rows) return std::nullopt;
+        return row * cols + col;
+    }
+    // Hexagons: nearest centre among the candidate rows (exact Voronoi of the centres).
+    const double hexRadius = cellSize / kSqrt3;
+    const double fromSouth = (y - originY - hexRadius) / rowSpacing();
+    const auto r0 = static_cast<int64_t>(std::floor(fromSouth));
+    double best = 1e300;
+    int64_t bestCell = -1;
+    for (int64_t rs = r0 - 1; rs <= r0 + 2; ++rs) {
+        if (rs < 0 || rs >= rows) continue;
+        const int64_t row = rows - 1 - rs;
+        const double shift = rs % 2 ? 0.5 : 0.0;
+        const auto c0 = static_cast<int64_t>(std::floor((x - originX) / cellSize - shift));
+        for (int64_t col = c0 - 1; col <= c0 + 1; ++col) {
+            if (col < 0 || col >= cols) continue;
+            const double dx = x - centreX(row, col), dy = y - centreY(row);
+            const double d = dx * dx + dy * dy;
+            // Ties (points on a shared edge) go to the lower cell index: deterministic, counted once.
+            if (d < best - 1e-9 || (std::abs(d - best) <= 1e-9 && row * cols + col < bestCell)) {
+                best = d;
+                bestCell = row * cols + col;
+            }
+        }
+    }
+    if (bestCell < 0 || best > hexRadius * hexRadius * (1 + 1e-9)) return std::nullopt;
+    return bestCell;
+}
+
+std::vector<std::pair<double, double>> Grid::cellRing(int64_t row, int64_t col) const {
+    std::vector<std::pair<double, double>> ring;
+    const double cx = centreX(row, col), cy = centreY(row);
+    if (shape == GridShape::Square) {
+        const double h = cellSize / 2;
+        ring = {{cx - h, cy - h}, {cx + h, cy - h}, {cx + h, cy + h}, {cx - h, cy + h}, {cx - h, cy - h}};
+        return ring;
+    }
+    const double r = cellSize / kSqrt3;
+    for (int k = 0; k < 6; ++k) {
+        const double a = M_PI / 180.0 * (60.0 * k - 30.0);  // pointy-top: vertices at -30, 30, 90 ...
+        ring.emplace_back(cx + r * std::cos(a), cy + r * std::sin(a));
+    }
+    ring.push_back(ring.front());
+    return ring;
+}
+
+void Grid::neighbours(int64_t row, int64_t col, int rings, std::vector<int64_t>& out) const {
+    out.clear();
+    if (shape == GridShape::Square) {
+        for (int64_t dr = -rings; dr <= rings; ++dr)
+            for (int64_t dc = -rings; dc <= rings; ++dc) {
+                if (dr == 0 && dc == 0) continue;
+                const int64_t r = row + dr, c = col + dc;
+                if (r >= 0 && r < rows && c >= 0 && c < cols) out.push_back(r * cols + c);
+            }
+        return;
+    }
+    // Hexagons: cells whose centres are within rings * cellSize (plus rounding slack).
+    const double cx = centreX(row, col), cy = centreY(row), limit = rings * cellSize * 1.0001;
+    for (int64_t r = std::max<int64_t>(0, row - rings); r <= std::min(rows - 1, row + rings); ++r)
+        for (int64_t c = std::max<int64_t>(0, col - rings - 1); c <= std::min(cols - 1, col + rings + 1); ++c) {
+            if (r == row && c == col) continue;
+            if (std::hypot(centreX(r, c) - cx, centreY(r) - cy) <= limit) out.push_back(r * cols + c);
+        }
+}
+
+Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int64_t maxCells) {
+    if (!(cellSize > 0) || !std::isfinite(cellSize))
+        throwUsage(fmt::format("cell size must be a positive number of metres, not {}", cellSize), {"", 0, "--cell"});
+    if (!(extent.width() >= 0) || !(extent.height() >= 0)) throwUsage("empty extent: no incidents to grid", {"", 0, "extent"});
+    Grid g;
+    g.shape = shape;
+    g.cellSize = cellSize;
+    g.originX = std::floor(extent.minX / cellSize) * cellSize;
+    g.originY = std::floor(extent.minY / cellSize) * cellSize;
+    const double cols = std::ceil((extent.maxX - g.originX) / cellSize);
+    const double rows = std::ceil((extent.maxY - g.originY) / g.rowSpacing());
+    g.cols = std::max<int64_t>(1, static_cast<int64_t>(cols) + (extent.maxX == g.originX + cols * cellSize ? 0 : 0));
+    g.rows = std::max<int64_t>(1, static_cast<int64_t>(rows));
+    if (shape == GridShape::Square) {
+        // A point exactly on the maximum edge still needs its cell.
+        if (g.originX + g.cols * cellSize < extent.maxX) ++g.cols;
+        if (g.originY + g.rows * cellSize < extent.maxY) ++g.rows;
+    } else {
+        g.rows += 1;
+        g.cols += 1;
+    }
+    const double cells = static_cast<double>(g.cols) * static_cast<double>(g.rows);
+    if (cells > static_cast<double>(maxCells))
+        throwUsage(fmt::format("a {:.0f} m grid over {:.1f} x {:.1f} km has {:.0f} cells, more than the limit of {} (--max-cells); "
+                               "use a larger cell, a study area, or raise the limit",
+                               cellSize, extent.width() / 1000, extent.height() / 1000, cells, maxCells),
+                   {"", 0, "--cell"});
+    return g;
+}
+
+StrayReport robustExtent(const std::vector<double>& x, const std::vector<double>& y, double strayMetres) {
+    StrayReport r;
+    r.stray.assign(x.size(), 0);
+    std::vector<double> xs, ys;
+    for (size_t i = 0; i < x.size(); ++i)
+        if (std::isfinite(x[i]) && std::isfinite(y[i])) xs.push_back(x[i]), ys.push_back(y[i]);
+    if (xs.empty()) {
+        r.extent = {0, 0, -1, -1};
+        return r;
+    }
+    auto quantile = [](std::vector<double>& v, double q) {
+        size_t k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
+        std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+        return v[k];
+    };
+    Extent core{quantile(xs, 0.01), quantile(ys, 0.01), quantile(xs, 0.99), quantile(ys, 0.99)};
+    const double margin = std::max(strayMetres, std::max(core.width(), core.height()));
+    const Extent allowed = core.expanded(margin);
+    bool first = true;
+    for (size_t i = 0; i < x.size(); ++i) {
+        if (!std::isfinite(x[i]) || !std::isfinite(y[i]) || !allowed.contains(x[i], y[i])) {
+            r.stray[i] = 1;
+            ++r.strayCount;
+            continue;
+        }
+        if (first) {
+            r.extent = {x[i], y[i], x[i], y[i]};
+            first = false;
+        } else {
+            r.extent.minX = std::min(r.extent.minX, x[i]);
+            r.extent.minY = std::min(r.extent.minY, y[i]);
+            r.extent.maxX = std::max(r.extent.maxX, x[i]);
+            r.extent.maxY = std::max(r.extent.maxY, y[i]);
+        }
+    }
+    return r;
+}
+
+}  // namespace hotspot
