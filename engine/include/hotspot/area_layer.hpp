@@ -47,6 +47,12 @@ public:
     // What was repaired or skipped while loading (one line each).
     const std::vector<std::string>& notes() const;
 
+    // Polygon contiguity: for each polygon, the others sharing a boundary point (queen) or a
+    // boundary line (rook). Self not included.
+    std::vector<std::vector<uint32_t>> contiguity(bool rook) const;
+    // A point inside each polygon (GEOS point on surface) and the centroid, in the analysis CRS.
+    std::pair<double, double> centroid(size_t i) const;
+
     // out[i] = polygon index for (x[i], y[i]), or -1 when no polygon covers it (NaN points too).
     void assign(const double* x, const double* y, size_t n, int32_t* out) const;
     int32_t assignPoint(double x, double y) const;

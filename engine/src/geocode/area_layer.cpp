@@ -285,6 +285,45 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     return out;
 }
 
+std::vector<std::vector<uint32_t>> AreaLayer::contiguity(bool rook) const {
+    GEOSContextHandle_t h = m_impl->ctx.handle;
+    std::vector<std::vector<uint32_t>> out(size());
+    for (uint32_t i = 0; i < size(); ++i) {
+        double xmin, ymin, xmax, ymax;
+        GEOSGeom_getXMin_r(h, m_impl->geoms[i], &xmin);
+        GEOSGeom_getYMin_r(h, m_impl->geoms[i], &ymin);
+        GEOSGeom_getXMax_r(h, m_impl->geoms[i], &xmax);
+        GEOSGeom_getYMax_r(h, m_impl->geoms[i], &ymax);
+        std::vector<TreeValue> hits;
+        m_impl->tree.query(bgi::intersects(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax))), std::back_inserter(hits));
+        const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, m_impl->geoms[i]);
+        for (const auto& hit : hits) {
+            const uint32_t j = hit.second;
+            if (j == i || GEOSPreparedIntersects_r(h, prepared, m_impl->geoms[j]) != 1) continue;
+            // Rook: the shared boundary must contain a line, not only points.
+            if (rook && GEOSRelatePattern_r(h, m_impl->geoms[i], m_impl->geoms[j], "****1****") != 1 &&
+                GEOSRelatePattern_r(h, m_impl->geoms[i], m_impl->geoms[j], "T********") != 1)
+                continue;
+            out[i].push_back(j);
+        }
+        GEOSPreparedGeom_destroy_r(h, prepared);
+        std::sort(out[i].begin(), out[i].end());
+    }
+    return out;
+}
+
+std::pair<double, double> AreaLayer::centroid(size_t i) const {
+    GEOSContextHandle_t h = m_impl->ctx.handle;
+    GEOSGeometry* c = GEOSGetCentroid_r(h, m_impl->geoms[i]);
+    double x = NAN, y = NAN;
+    if (c) {
+        GEOSGeomGetX_r(h, c, &x);
+        GEOSGeomGetY_r(h, c, &y);
+        GEOSGeom_destroy_r(h, c);
+    }
+    return {x, y};
+}
+
 int32_t AreaLayer::assignPoint(double x, double y) const {
     std::vector<TreeValue> hits;
     return m_impl->locate(m_impl->worker(0), x, y, hits);

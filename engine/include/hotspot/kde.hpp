@@ -1,0 +1,56 @@
+#pragma once
+// Kernel density estimation on a grid, matching QGIS Heatmap and ArcGIS Kernel Density
+// (../shared/METHODS.md; formulas and sources in docs/methods.md).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hotspot/grid.hpp"
+
+namespace hotspot {
+
+enum class Kernel { Uniform, Quartic, Triweight, Epanechnikov, Triangular, Gaussian };
+Kernel parseKernel(const std::string& name);  // throws Error(Usage)
+const char* toString(Kernel kernel);
+
+enum class KdeOutput {
+    Scaled,  // density: sum of w_i K(d)/normaliser, per km^2 (integrates to the total weight)
+    Raw,     // sum of w_i k(u) with the unscaled kernel (QGIS "raw" output)
+};
+
+struct KdeOptions {
+    Kernel kernel = Kernel::Quartic;
+    double bandwidth = 0;      // metres (the radius r; for Gaussian the standard deviation)
+    double decay = 0;          // triangular kernel decay ratio, in [-1, 1] (QGIS)
+    KdeOutput output = KdeOutput::Scaled;
+    double areaUnit = 1e6;     // scaled output per this many square metres (1 km^2)
+};
+
+// Unscaled kernel value k(u) at u = d / r (0 beyond the support).
+double kernelRaw(Kernel kernel, double u, double decay = 0);
+// The normalising constant c so that c * k(d / r) integrates to 1 over the plane (r in metres).
+double kernelScale(Kernel kernel, double bandwidth, double decay = 0);
+// Support radius in metres: r, or 3 sigma for the (truncated) Gaussian.
+double kernelSupport(Kernel kernel, double bandwidth);
+
+// Density at every cell centre of a square grid (row-major, row 0 north). Points with NaN
+// coordinates are skipped; weights may be empty (all 1). Runs on all cores with one private grid
+// per worker, so memory is proportional to the grid, not to grid x incidents.
+std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y,
+                                  const std::vector<double>& weight, const KdeOptions& options);
+
+// ArcGIS's default search radius: 0.9 * min(SD, sqrt(1/ln 2) * Dm) * n^-0.2, where SD is the
+// (weighted) standard distance and Dm the (weighted) median distance to the mean centre.
+double arcgisDefaultBandwidth(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight);
+// ArcGIS's default cell size: the shorter side of the extent / 250.
+double arcgisDefaultCellSize(const Extent& extent);
+
+enum class DualMode { Ratio, LogRatio, Difference };
+DualMode parseDualMode(const std::string& name);
+// Combines two surfaces cell by cell. Ratio and log ratio are NaN (nodata) where the denominator
+// is 0 (and log ratio also where the numerator is 0): a rate with no population at risk is undefined,
+// not zero. Difference is always defined.
+std::vector<double> dualSurface(const std::vector<double>& numerator, const std::vector<double>& denominator, DualMode mode);
+
+}  // namespace hotspot

@@ -1,0 +1,170 @@
+#include "hotspot/kde.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/thread_pool.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/strings.hpp"
+
+namespace hotspot {
+
+Kernel parseKernel(const std::string& name) {
+    std::string n = toLowerAscii(name);
+    if (n == "uniform") return Kernel::Uniform;
+    if (n == "quartic" || n == "biweight") return Kernel::Quartic;
+    if (n == "triweight") return Kernel::Triweight;
+    if (n == "epanechnikov") return Kernel::Epanechnikov;
+    if (n == "triangular") return Kernel::Triangular;
+    if (n == "gaussian") return Kernel::Gaussian;
+    throwUsage("unknown kernel '" + name + "' (uniform, quartic, triweight, epanechnikov, triangular, gaussian)", {"", 0, "--kernel"});
+}
+
+const char* toString(Kernel kernel) {
+    switch (kernel) {
+        case Kernel::Uniform: return "uniform";
+        case Kernel::Quartic: return "quartic";
+        case Kernel::Triweight: return "triweight";
+        case Kernel::Epanechnikov: return "epanechnikov";
+        case Kernel::Triangular: return "triangular";
+        case Kernel::Gaussian: return "gaussian";
+    }
+    return "?";
+}
+
+double kernelRaw(Kernel kernel, double u, double decay) {
+    if (kernel == Kernel::Gaussian) return u <= 3.0 ? std::exp(-0.5 * u * u) : 0.0;
+    if (u >= 1.0) return 0.0;  // QGIS/ArcGIS: zero for d >= r
+    const double t = 1.0 - u * u;
+    switch (kernel) {
+        case Kernel::Uniform: return 1.0;
+        case Kernel::Quartic: return t * t;
+        case Kernel::Triweight: return t * t * t;
+        case Kernel::Epanechnikov: return t;
+        case Kernel::Triangular: return 1.0 - (1.0 - decay) * u;
+        case Kernel::Gaussian: break;
+    }
+    return 0.0;
+}
+
+double kernelScale(Kernel kernel, double r, double decay) {
+    const double pr2 = M_PI * r * r;
+    switch (kernel) {
+        case Kernel::Uniform: return 1.0 / pr2;
+        case Kernel::Quartic: return 3.0 / pr2;
+        case Kernel::Triweight: return 4.0 / pr2;
+        case Kernel::Epanechnikov: return 2.0 / pr2;
+        case Kernel::Triangular: return 3.0 / ((1.0 + 2.0 * decay) * pr2);
+        // Gaussian with sigma = r, truncated at 3 sigma and renormalised so it still integrates to 1.
+        case Kernel::Gaussian: return 1.0 / (2.0 * pr2 * (1.0 - std::exp(-4.5)));
+    }
+    return 0.0;
+}
+
+double kernelSupport(Kernel kernel, double bandwidth) { return kernel == Kernel::Gaussian ? 3.0 * bandwidth : bandwidth; }
+
+std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y,
+                                  const std::vector<double>& weight, const KdeOptions& options) {
+    if (grid.shape != GridShape::Square) throwUsage("kernel density is computed on square grids", {"", 0, "--shape"});
+    if (!(options.bandwidth > 0)) throwUsage("bandwidth must be positive", {"", 0, "--bandwidth"});
+    if (options.kernel == Kernel::Triangular && (options.decay < -1 || options.decay > 1))
+        throwUsage("triangular decay must be between -1 and 1", {"", 0, "--decay"});
+    const size_t cells = static_cast<size_t>(grid.cellCount());
+    const double support = kernelSupport(options.kernel, options.bandwidth);
+    const double invR = 1.0 / options.bandwidth;
+    const double scale = options.output == KdeOutput::Scaled ? kernelScale(options.kernel, options.bandwidth, options.decay) * options.areaUnit : 1.0;
+    const double cs = grid.cellSize;
+    const double top = grid.originY + static_cast<double>(grid.rows) * cs;
+    const auto reach = static_cast<int64_t>(std::ceil(support / cs)) + 1;
+
+    const unsigned workers = std::max(1u, std::min<unsigned>(workerCount(), static_cast<unsigned>((x.size() + 9999) / 10000)));
+    std::vector<std::vector<double>> partial(workers);
+    const size_t n = x.size();
+    parallelFor(workers, [&](size_t w, unsigned) {
+        std::vector<double>& out = partial[w];
+        out.assign(cells, 0.0);
+        const size_t begin = n * w / workers, end = n * (w + 1) / workers;
+        for (size_t i = begin; i < end; ++i) {
+            const double px = x[i], py = y[i];
+            if (!std::isfinite(px) || !std::isfinite(py)) continue;
+            const double wi = weight.empty() ? 1.0 : weight[i];
+            // Column/row of the cell holding the point, then every cell centre within the support.
+            const auto c0 = static_cast<int64_t>(std::floor((px - grid.originX) / cs));
+            const auto r0 = static_cast<int64_t>(std::floor((top - py) / cs));
+            const int64_t rLo = std::max<int64_t>(0, r0 - reach), rHi = std::min<int64_t>(grid.rows - 1, r0 + reach);
+            const int64_t cLo = std::max<int64_t>(0, c0 - reach), cHi = std::min<int64_t>(grid.cols - 1, c0 + reach);
+            for (int64_t r = rLo; r <= rHi; ++r) {
+                const double dy = top - (static_cast<double>(r) + 0.5) * cs - py;
+                if (std::abs(dy) >= support) continue;
+                double* row = out.data() + r * grid.cols;
+                for (int64_t c = cLo; c <= cHi; ++c) {
+                    const double dx = grid.originX + (static_cast<double>(c) + 0.5) * cs - px;
+                    const double d2 = dx * dx + dy * dy;
+                    if (d2 >= support * support) continue;
+                    row[c] += wi * kernelRaw(options.kernel, std::sqrt(d2) * invR, options.decay);
+                }
+            }
+        }
+    });
+    std::vector<double> density = std::move(partial[0]);
+    for (size_t w = 1; w < partial.size(); ++w)
+        for (size_t k = 0; k < cells; ++k) density[k] += partial[w][k];
+    if (scale != 1.0)
+        for (double& v : density) v *= scale;
+    return density;
+}
+
+double arcgisDefaultBandwidth(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight) {
+    double sw = 0, mx = 0, my = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        if (!std::isfinite(x[i])) continue;
+        const double w = weight.empty() ? 1.0 : weight[i];
+        sw += w, mx += w * x[i], my += w * y[i];
+    }
+    if (sw <= 0) throwUsage("no incidents to derive a bandwidth from", {"", 0, "--bandwidth"});
+    mx /= sw, my /= sw;
+    double ss = 0;
+    std::vector<std::pair<double, double>> dist;  // (distance to mean centre, weight)
+    for (size_t i = 0; i < x.size(); ++i) {
+        if (!std::isfinite(x[i])) continue;
+        const double w = weight.empty() ? 1.0 : weight[i];
+        const double dx = x[i] - mx, dy = y[i] - my;
+        ss += w * (dx * dx + dy * dy);
+        dist.emplace_back(std::sqrt(dx * dx + dy * dy), w);
+    }
+    const double sd = std::sqrt(ss / sw);
+    std::sort(dist.begin(), dist.end());
+    double acc = 0, dm = dist.back().first;
+    for (const auto& [d, w] : dist) {  // weighted median
+        acc += w;
+        if (acc >= sw / 2) {
+            dm = d;
+            break;
+        }
+    }
+    return 0.9 * std::min(sd, std::sqrt(1.0 / std::log(2.0)) * dm) * std::pow(sw, -0.2);
+}
+
+double arcgisDefaultCellSize(const Extent& extent) { return std::min(extent.width(), extent.height()) / 250.0; }
+
+DualMode parseDualMode(const std::string& name) {
+    std::string n = toLowerAscii(name);
+    if (n == "ratio") return DualMode::Ratio;
+    if (n == "log-ratio" || n == "logratio" || n == "log_ratio") return DualMode::LogRatio;
+    if (n == "difference") return DualMode::Difference;
+    throwUsage("dual mode must be ratio, log-ratio or difference", {"", 0, "--dual"});
+}
+
+std::vector<double> dualSurface(const std::vector<double>& a, const std::vector<double>& b, DualMode mode) {
+    std::vector<double> out(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        switch (mode) {
+            case DualMode::Ratio: out[i] = b[i] > 0 ? a[i] / b[i] : NAN; break;
+            case DualMode::LogRatio: out[i] = (b[i] > 0 && a[i] > 0) ? std::log(a[i] / b[i]) : NAN; break;
+            case DualMode::Difference: out[i] = a[i] - b[i]; break;
+        }
+    }
+    return out;
+}
+
+}  // namespace hotspot
