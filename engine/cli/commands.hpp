@@ -17,5 +17,10 @@ struct GlobalOptions {
 using RunFunction = std::function<int()>;
 
 RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global);
+RunFunction registerDensity(CLI::App& app, const GlobalOptions& global);
+RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global);
+RunFunction registerChange(CLI::App& app, const GlobalOptions& global);
+RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global);
+RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace hotspot::cli

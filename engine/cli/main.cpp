@@ -21,6 +21,16 @@ int main(int argc, char** argv) {
     std::map<CLI::App*, hotspot::cli::RunFunction> commands;
     auto* geocode = app.add_subcommand("geocode", "Geocode incidents into area polygons (priority areas, wards, LSOAs, districts)");
     commands[geocode] = hotspot::cli::registerGeocode(*geocode, global);
+    auto* density = app.add_subcommand("density", "Grid counts and kernel density (plus dual KDE risk surfaces and area rates)");
+    commands[density] = hotspot::cli::registerDensity(*density, global);
+    auto* gistar = app.add_subcommand("gistar", "Getis-Ord Gi* hot spots with FDR bins, on grid cells or area polygons");
+    commands[gistar] = hotspot::cli::registerGiStar(*gistar, global);
+    auto* change = app.add_subcommand("change", "Change between two periods per cell and per area");
+    commands[change] = hotspot::cli::registerChange(*change, global);
+    auto* emerging = app.add_subcommand("emerging", "Emerging hot spot classes over monthly or quarterly steps");
+    commands[emerging] = hotspot::cli::registerEmerging(*emerging, global);
+    auto* evaluate = app.add_subcommand("evaluate", "Hit rate, PAI and RRI of hotspots chosen in one period for the next");
+    commands[evaluate] = hotspot::cli::registerEvaluate(*evaluate, global);
     for (auto& [sub, run] : commands) sub->fallthrough();  // "hotspot geocode -q ..." works too
 
     try {

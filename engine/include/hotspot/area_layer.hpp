@@ -20,6 +20,7 @@ struct AreaLayerSpec {
     std::string codeField;  // auto-detected when empty (code, *CD, *_code, id)
     std::string nameField;  // auto-detected when empty (name, *NM, *_name)
     std::string srs;        // only for layers without a CRS
+    std::string valueField; // optional numeric attribute kept per polygon (e.g. households)
 
     // "label=path[:layer]"; label defaults to the layer or file name.
     static AreaLayerSpec parse(const std::string& spec);
@@ -43,6 +44,9 @@ public:
     const std::string& code(size_t i) const;
     const std::string& name(size_t i) const;
     double areaSquareMetres(size_t i) const;
+    double value(size_t i) const;  // the spec's valueField (NaN when missing or not numeric)
+    // Bounding box of all polygons.
+    void bounds(double& minX, double& minY, double& maxX, double& maxY) const;
     std::vector<unsigned char> wkb(size_t i) const;  // ISO WKB in the analysis CRS
     // What was repaired or skipped while loading (one line each).
     const std::vector<std::string>& notes() const;

@@ -82,6 +82,7 @@ struct AreaLayer::Impl {
     std::string label, codeField, nameField;
     std::vector<std::string> codes, names;
     std::vector<double> areas;
+    std::vector<double> values;
     std::vector<std::string> notes;
     GeosContext ctx;  // owns the geometries
     std::vector<GEOSGeometry*> geoms;
@@ -140,6 +141,15 @@ size_t AreaLayer::size() const { return m_impl->geoms.size(); }
 const std::string& AreaLayer::code(size_t i) const { return m_impl->codes[i]; }
 const std::string& AreaLayer::name(size_t i) const { return m_impl->names[i]; }
 double AreaLayer::areaSquareMetres(size_t i) const { return m_impl->areas[i]; }
+double AreaLayer::value(size_t i) const { return m_impl->values[i]; }
+
+void AreaLayer::bounds(double& minX, double& minY, double& maxX, double& maxY) const {
+    auto box = m_impl->tree.bounds();
+    minX = box.min_corner().get<0>();
+    minY = box.min_corner().get<1>();
+    maxX = box.max_corner().get<0>();
+    maxY = box.max_corner().get<1>();
+}
 const std::vector<std::string>& AreaLayer::notes() const { return m_impl->notes; }
 
 std::vector<unsigned char> AreaLayer::wkb(size_t i) const {
@@ -191,6 +201,11 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     OGRLayer* layer = pickLayer(*ds, spec.path, spec.layer);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     const int codeIdx = pickField(defn, spec.codeField, true, spec.path);
+    int valueIdx = -1;
+    if (!spec.valueField.empty()) {
+        valueIdx = defn->GetFieldIndex(spec.valueField.c_str());
+        if (valueIdx < 0) throwInput("field '" + spec.valueField + "' is not in the area layer", {spec.path, 0, spec.valueField});
+    }
     const int nameIdx = pickField(defn, spec.nameField, false, spec.path);
     impl.codeField = codeIdx >= 0 ? defn->GetFieldDefn(codeIdx)->GetNameRef() : "fid";
     impl.nameField = nameIdx >= 0 ? defn->GetFieldDefn(nameIdx)->GetNameRef() : impl.codeField;
@@ -277,6 +292,7 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
         impl.codes.push_back(std::move(code));
         impl.names.push_back(std::move(name));
         impl.areas.push_back(area);
+        impl.values.push_back(valueIdx >= 0 && f->IsFieldSetAndNotNull(valueIdx) ? f->GetFieldAsDouble(valueIdx) : NAN);
     }
     }
     GEOSWKBReader_destroy_r(h, reader);

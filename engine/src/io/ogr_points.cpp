@@ -27,7 +27,15 @@ void readOgrFile(const std::string& path, const IngestOptions& options, ReadBatc
         FileStats stats;
     } r;
     OGRFeatureDefn* defn = layer->GetLayerDefn();
-    const ColumnMapping& m = options.mapping;
+    ColumnMapping m = options.mapping;
+    // The incidents layer written by `hotspot geocode` maps itself.
+    if (m.category.empty() && m.month.empty() && m.date.empty() && defn->GetFieldIndex("group_name") >= 0 &&
+        defn->GetFieldIndex("category") >= 0 && defn->GetFieldIndex("month") >= 0 && defn->GetFieldIndex("source_id") >= 0) {
+        m.category = "category";
+        m.month = "month";
+        m.id = "source_id";
+        if (defn->GetFieldIndex("weight") >= 0) m.weight = "weight";
+    }
     auto fieldIndex = [&](const std::string& name, const char* role) {
         if (name.empty()) return -1;
         int i = defn->GetFieldIndex(name.c_str());

@@ -90,4 +90,13 @@ private:
     bool m_inTransaction = false;
 };
 
+struct Grid;
+
+// A north-up GeoTIFF of a square grid: tiled, DEFLATE-compressed, with overviews, the CRS, a
+// nodata value (NaN cells are written as nodata) and metadata items (parameters of the run).
+enum class RasterType { Float32, Float64, Int16 };
+void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<double>& values, const std::string& crs,
+                  RasterType type, double nodata, const std::vector<std::pair<std::string, std::string>>& metadata,
+                  const std::string& description);
+
 }  // namespace hotspot

@@ -1,0 +1,246 @@
+// `hotspot density | gistar | change | emerging | evaluate`: thin wrappers over analysis_run.hpp.
+
+#include <cstdio>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "hotspot/analysis_run.hpp"
+#include "hotspot/category_map.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
+
+namespace hotspot::cli {
+
+namespace {
+
+// Options every analysis command shares: where the incidents come from and which ones to use.
+struct InputArgs {
+    std::vector<std::string> inputs;
+    std::string categories, categoryField, columns, srs, layer, crs = "EPSG:27700";
+    std::vector<std::string> groups;
+    std::string months;
+    std::vector<std::string> studyArea;
+    double cell = 0;
+    std::string shape = "square";
+    int64_t maxCells = 25'000'000;
+    bool clip = false;
+    std::string out = "out";
+    CategoryMap categoryMap;  // filled by build()
+};
+
+void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths = true) {
+    app.add_option("inputs", a.inputs, "Incidents: police.uk CSVs, mapped CSVs, OGR point layers, or out/incidents.gpkg from `hotspot geocode`")
+        ->required();
+    app.add_option("--group", a.groups, "Analysis group(s) to keep, e.g. burglary, asb, violence (repeat or comma-separate; default all)")
+        ->delimiter(',');
+    if (withMonths) app.add_option("--months", a.months, "Months to keep: YYYY, YYYY-MM or FROM:TO (e.g. 2021-01:2021-12)");
+    app.add_option("--study-area", a.studyArea, "Study area polygons LABEL=PATH[:LAYER]: grid extent; incidents outside are excluded");
+    app.add_flag("--clip", a.clip, "Leave cells whose centre is outside the study area out of the analysis (nodata)");
+    app.add_option("--cell", a.cell, "Cell size in metres (default: ArcGIS rule, shorter extent side / 250)");
+    app.add_option("--shape", a.shape, "Cell shape: square or hexagon")->default_val("square");
+    app.add_option("--max-cells", a.maxCells, "Refuse grids with more cells than this")->default_val(25'000'000);
+    app.add_option("--categories", a.categories, "Category mapping CSV (default data/categories/police_uk.csv)");
+    app.add_option("--category-field", a.categoryField, "police.uk: column holding the category (default 'Crime type')");
+    app.add_option("--columns", a.columns, "Column mapping for generic CSV / OGR inputs (see `hotspot geocode --help`)");
+    app.add_option("--srs", a.srs, "CRS of mapped x/y columns");
+    app.add_option("--layer", a.layer, "Layer of OGR inputs");
+    app.add_option("--crs", a.crs, "Analysis CRS (metres)")->default_val("EPSG:27700");
+    app.add_option("-o,--out", a.out, "Output folder")->default_val("out");
+}
+
+AnalysisInput build(InputArgs& a) {
+    a.categoryMap = a.categories.empty() ? CategoryMap::builtinDefault() : CategoryMap::fromFile(a.categories);
+    AnalysisInput in;
+    in.inputs = a.inputs;
+    in.ingest.categories = &a.categoryMap;
+    in.ingest.analysisCrs = a.crs;
+    in.ingest.categoryField = a.categoryField;
+    in.ingest.layer = a.layer;
+    if (!a.columns.empty()) in.ingest.mapping = ColumnMapping::parse(a.columns);
+    in.ingest.mapping.srs = a.srs;
+    in.groups = a.groups;
+    in.months = MonthRange::parse(a.months, "--months");
+    for (const auto& s : a.studyArea) in.studyArea.push_back(AreaLayerSpec::parse(s));
+    return in;
+}
+
+GridChoice gridChoice(const InputArgs& a) {
+    GridChoice g;
+    g.cellSize = a.cell;
+    if (a.shape == "square") g.shape = GridShape::Square;
+    else if (a.shape == "hexagon" || a.shape == "hex") g.shape = GridShape::Hexagon;
+    else throwUsage("shape must be square or hexagon", {"", 0, "--shape"});
+    if (a.cell < 0) throwUsage("cell size must be positive", {"", 0, "--cell"});
+    g.maxCells = a.maxCells;
+    g.clip = a.clip;
+    return g;
+}
+
+int finish(const RunReport& report, const GlobalOptions& global) {
+    if (!global.quiet) std::fputs(report.format().c_str(), stderr);
+    return 0;
+}
+
+}  // namespace
+
+RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        std::string kernel = "quartic", output = "scaled", dual = "ratio";
+        double bandwidth = 0, decay = 0, ratePer = 1000;
+        std::vector<std::string> denominator, areas;
+        std::string denominatorColumns, areaDenominatorField;
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a);
+    app.add_option("--kernel", a->kernel, "uniform, quartic, triweight, epanechnikov, triangular or gaussian")->default_val("quartic");
+    app.add_option("--bandwidth", a->bandwidth, "Search radius in metres (Gaussian: sigma; default: ArcGIS rule)");
+    app.add_option("--decay", a->decay, "Triangular kernel decay ratio (-1..1)")->default_val(0);
+    app.add_option("--output", a->output, "scaled (incidents per km^2) or raw (kernel sums)")->default_val("scaled");
+    app.add_option("--denominator", a->denominator, "Dual KDE: points of the population at risk (e.g. postcode centroids)");
+    app.add_option("--denominator-columns", a->denominatorColumns, "Column mapping of the denominator file, e.g. lon=Longitude,lat=Latitude,weight=Households");
+    app.add_option("--dual", a->dual, "ratio, log-ratio or difference")->default_val("ratio");
+    app.add_option("--rate-per", a->ratePer, "Ratio surfaces per this many denominator units")->default_val(1000);
+    app.add_option("-a,--areas", a->areas, "Area layer LABEL=PATH[:LAYER] for counts, rates and location quotients");
+    app.add_option("--area-denominator-field", a->areaDenominatorField, "Numeric attribute of the areas used as rate denominator");
+    return [a, &global] {
+        DensityOptions o;
+        o.input = build(*a);
+        o.grid = gridChoice(*a);
+        o.kde.kernel = parseKernel(a->kernel);
+        o.kde.bandwidth = a->bandwidth;
+        o.kde.decay = a->decay;
+        if (a->output == "raw") o.kde.output = KdeOutput::Raw;
+        else if (a->output != "scaled") throwUsage("output must be scaled or raw", {"", 0, "--output"});
+        if (a->bandwidth < 0) throwUsage("bandwidth must be positive", {"", 0, "--bandwidth"});
+        o.denominator = a->denominator;
+        if (!a->denominatorColumns.empty()) o.denominatorMapping = ColumnMapping::parse(a->denominatorColumns);
+        o.dual = parseDualMode(a->dual);
+        o.ratePer = a->ratePer;
+        for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
+        o.areaDenominatorField = a->areaDenominatorField;
+        o.outDir = a->out;
+        Progress progress(!global.quiet);
+        return finish(runDensity(o, progress), global);
+    };
+}
+
+RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        int rings = 1, permutations = 0, zoneLevel = 2;
+        uint64_t seed = 12345;
+        bool noFdr = false;
+        std::vector<std::string> areas;
+        std::string weights = "queen";
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a);
+    app.add_option("--rings", a->rings, "Grid neighbourhood: cells within this many rings (1 = queen, 8 + self)")->default_val(1);
+    app.add_option("--permutations", a->permutations, "Conditional permutation p-values with this many draws (e.g. 499, 999); 0 = normal");
+    app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
+    app.add_flag("--no-fdr", a->noFdr, "Bins from uncorrected p-values (default: Benjamini-Hochberg FDR)");
+    app.add_option("--zone-level", a->zoneLevel, "Dissolve contiguous cells with |bin| >= this into zones (1..3)")->default_val(2);
+    app.add_option("-a,--areas", a->areas, "Gi* on counts per polygon of this layer (LABEL=PATH[:LAYER]) instead of grid cells");
+    app.add_option("--weights", a->weights, "Polygon neighbours: queen, rook or distance:METRES")->default_val("queen");
+    return [a, &global] {
+        GiStarRunOptions o;
+        o.input = build(*a);
+        o.grid = gridChoice(*a);
+        o.rings = a->rings;
+        o.gi.permutations = a->permutations;
+        o.gi.seed = a->seed;
+        o.gi.fdr = !a->noFdr;
+        o.zoneLevel = a->zoneLevel;
+        for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
+        o.weights = a->weights;
+        o.outDir = a->out;
+        Progress progress(!global.quiet);
+        return finish(runGiStar(o, progress), global);
+    };
+}
+
+RunFunction registerChange(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        std::string before, after;
+        std::vector<std::string> areas;
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a, false);
+    app.add_option("--before", a->before, "The earlier period: YYYY, YYYY-MM or FROM:TO")->required();
+    app.add_option("--after", a->after, "The later period")->required();
+    app.add_option("-a,--areas", a->areas, "Also compare per polygon of this layer (LABEL=PATH[:LAYER])");
+    return [a, &global] {
+        ChangeOptions o;
+        o.input = build(*a);
+        o.before = MonthRange::parse(a->before, "--before");
+        o.after = MonthRange::parse(a->after, "--after");
+        o.grid = gridChoice(*a);
+        for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
+        o.outDir = a->out;
+        Progress progress(!global.quiet);
+        return finish(runChange(o, progress), global);
+    };
+}
+
+RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        std::string step = "month";
+        int rings = 1;
+        double alpha = 0.05;
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a);
+    app.add_option("--step", a->step, "Time step: month or quarter")->default_val("month");
+    app.add_option("--rings", a->rings, "Grid neighbourhood rings")->default_val(1);
+    app.add_option("--alpha", a->alpha, "Significance level of each step and of the trend")->default_val(0.05);
+    return [a, &global] {
+        EmergingRunOptions o;
+        o.input = build(*a);
+        o.grid = gridChoice(*a);
+        if (a->step == "month") o.stepMonths = 1;
+        else if (a->step == "quarter") o.stepMonths = 3;
+        else throwUsage("step must be month or quarter", {"", 0, "--step"});
+        o.rings = a->rings;
+        o.alpha = a->alpha;
+        o.outDir = a->out;
+        Progress progress(!global.quiet);
+        return finish(runEmerging(o, progress), global);
+    };
+}
+
+RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        std::string fit, test, method = "kde", kernel = "quartic";
+        double bandwidth = 0;
+        std::vector<double> top = {1, 5, 10, 20};
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a, false);
+    app.add_option("--fit", a->fit, "Period the hotspots are chosen from (FROM:TO)")->required();
+    app.add_option("--test", a->test, "Period they are tested against")->required();
+    app.add_option("--method", a->method, "Rank cells by kde or counts")->default_val("kde");
+    app.add_option("--kernel", a->kernel, "Kernel for --method kde")->default_val("quartic");
+    app.add_option("--bandwidth", a->bandwidth, "Bandwidth for --method kde (default: ArcGIS rule)");
+    app.add_option("--top", a->top, "Top shares of cells in percent (comma-separated)")->delimiter(',');
+    return [a, &global] {
+        EvaluateOptions o;
+        o.input = build(*a);
+        o.fit = MonthRange::parse(a->fit, "--fit");
+        o.test = MonthRange::parse(a->test, "--test");
+        o.grid = gridChoice(*a);
+        o.method = a->method;
+        o.kde.kernel = parseKernel(a->kernel);
+        o.kde.bandwidth = a->bandwidth;
+        o.shares.clear();
+        for (double t : a->top) {
+            if (!(t > 0 && t <= 100)) throwUsage("--top values are percentages in (0, 100]", {"", 0, "--top"});
+            o.shares.push_back(t / 100.0);
+        }
+        o.outDir = a->out;
+        Progress progress(!global.quiet);
+        return finish(runEvaluate(o, progress), global);
+    };
+}
+
+}  // namespace hotspot::cli

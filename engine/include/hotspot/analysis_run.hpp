@@ -1,0 +1,122 @@
+#pragma once
+// The hotspot analysis jobs behind `hotspot density`, `gistar`, `change`, `emerging` and
+// `evaluate`: load and filter incidents, build an aligned grid, compute, write rasters and layers.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hotspot/area_layer.hpp"
+#include "hotspot/gistar.hpp"
+#include "hotspot/grid.hpp"
+#include "hotspot/ingest.hpp"
+#include "hotspot/kde.hpp"
+
+namespace hotspot {
+
+class Progress;
+
+// A month range "YYYY-MM:YYYY-MM" (either end may be empty), or a single "YYYY" / "YYYY-MM".
+struct MonthRange {
+    int32_t from = kNoMonth, to = kNoMonth;
+    bool contains(int32_t month) const {
+        return (from == kNoMonth || month >= from) && (to == kNoMonth || (month != kNoMonth && month <= to));
+    }
+    std::string label() const;
+    static MonthRange parse(const std::string& text, const char* option);
+};
+
+struct AnalysisInput {
+    std::vector<std::string> inputs;    // incident files (raw, or the incidents.gpkg from `geocode`)
+    IngestOptions ingest;
+    std::vector<std::string> groups;    // analysis groups to keep (empty = all)
+    MonthRange months;                  // months to keep
+    std::vector<AreaLayerSpec> studyArea;  // optional: grid extent and mask
+};
+
+struct SelectedIncidents {
+    std::vector<double> x, y, weight;
+    std::vector<int32_t> month;
+    int64_t read = 0, notLocated = 0, otherGroups = 0, otherMonths = 0, strays = 0, outsideStudyArea = 0;
+    Extent extent;  // of the kept incidents
+    std::vector<std::string> notes;
+    std::string describe() const;  // the accounting line for the run summary
+};
+
+// Reads, filters and drops strays (reported, not silently). Throws Error(Input/Usage).
+SelectedIncidents loadIncidents(const AnalysisInput& input, const AreaLayer* studyArea, Progress& progress);
+
+struct GridChoice {
+    double cellSize = 0;  // 0: ArcGIS default (shorter extent side / 250)
+    GridShape shape = GridShape::Square;
+    int64_t maxCells = 25'000'000;
+    bool clip = false;    // mask cells whose centre is outside the study area
+};
+
+struct DensityOptions {
+    AnalysisInput input;
+    GridChoice grid;
+    KdeOptions kde;  // bandwidth 0: ArcGIS default
+    // Dual KDE: a second point set (e.g. households at postcode centroids, weight = households).
+    std::vector<std::string> denominator;
+    ColumnMapping denominatorMapping;
+    DualMode dual = DualMode::Ratio;
+    double ratePer = 1000;  // ratio surfaces are incidents per this many denominator units
+    // Counts, rates and location quotients per area.
+    std::vector<AreaLayerSpec> areas;
+    std::string areaDenominatorField;  // an attribute of the areas, e.g. households
+    std::string outDir = "out";
+};
+
+struct GiStarRunOptions {
+    AnalysisInput input;
+    GridChoice grid;
+    int rings = 1;
+    GiStarOptions gi;
+    // Polygon mode: Gi* on incident counts per area instead of grid cells.
+    std::vector<AreaLayerSpec> areas;
+    std::string weights = "queen";  // queen | rook | distance:METRES
+    int zoneLevel = 2;              // dissolve cells with |bin| >= this into zones
+    std::string outDir = "out";
+};
+
+struct ChangeOptions {
+    AnalysisInput input;  // months ignored: the two periods below select
+    MonthRange before, after;
+    GridChoice grid;
+    std::vector<AreaLayerSpec> areas;
+    std::string outDir = "out";
+};
+
+struct EmergingRunOptions {
+    AnalysisInput input;
+    GridChoice grid;
+    int stepMonths = 1;  // 1 monthly, 3 quarterly
+    int rings = 1;
+    double alpha = 0.05;
+    std::string outDir = "out";
+};
+
+struct EvaluateOptions {
+    AnalysisInput input;
+    MonthRange fit, test;
+    GridChoice grid;
+    std::string method = "kde";  // kde | counts: how the fit period ranks cells
+    KdeOptions kde;
+    std::vector<double> shares = {0.01, 0.05, 0.10, 0.20};
+    std::string outDir = "out";
+};
+
+struct RunReport {
+    std::vector<std::string> lines;    // summary for stderr
+    std::vector<std::string> outputs;  // files written
+    std::string format() const;
+};
+
+RunReport runDensity(const DensityOptions& options, Progress& progress);
+RunReport runGiStar(const GiStarRunOptions& options, Progress& progress);
+RunReport runChange(const ChangeOptions& options, Progress& progress);
+RunReport runEmerging(const EmergingRunOptions& options, Progress& progress);
+RunReport runEvaluate(const EvaluateOptions& options, Progress& progress);
+
+}  // namespace hotspot

@@ -1,0 +1,789 @@
+#include "hotspot/analysis_run.hpp"
+
+#include <geos_c.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "hotspot/emerging.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/stats.hpp"
+#include "hotspot/strings.hpp"
+#include "hotspot/version.hpp"
+#include "io/output_files.hpp"
+
+namespace hotspot {
+
+// ---------------------------------------------------------------------------------------------
+// Month ranges
+
+std::string MonthRange::label() const {
+    if (from == kNoMonth && to == kNoMonth) return "all months";
+    if (from == to) return formatMonth(from);
+    return (from == kNoMonth ? std::string("start") : formatMonth(from)) + " to " + (to == kNoMonth ? std::string("end") : formatMonth(to));
+}
+
+MonthRange MonthRange::parse(const std::string& text, const char* option) {
+    MonthRange r;
+    if (text.empty()) return r;
+    auto one = [&](std::string_view part, bool isEnd) -> int32_t {
+        part = trim(part);
+        if (part.empty()) return kNoMonth;
+        if (part.size() == 4) {
+            auto y = parseDate(std::string(part) + "-01");
+            if (!y) throwUsage("'" + std::string(part) + "' is not a year or YYYY-MM month", {"", 0, option});
+            return y->first + (isEnd ? 11 : 0);
+        }
+        auto m = parseDate(part);
+        if (!m || part.size() != 7) throwUsage("'" + std::string(part) + "' is not a YYYY-MM month", {"", 0, option});
+        return m->first;
+    };
+    auto colon = text.find(':');
+    if (colon == std::string::npos) {
+        r.from = one(text, false);
+        r.to = one(text, true);
+    } else {
+        r.from = one(std::string_view(text).substr(0, colon), false);
+        r.to = one(std::string_view(text).substr(colon + 1), true);
+    }
+    if (r.from != kNoMonth && r.to != kNoMonth && r.from > r.to) throwUsage("month range '" + text + "' ends before it starts", {"", 0, option});
+    return r;
+}
+
+std::string RunReport::format() const {
+    std::string out;
+    for (const auto& l : lines) out += "  " + l + "\n";
+    for (const auto& o : outputs) out += "  wrote " + o + "\n";
+    return out;
+}
+
+std::string SelectedIncidents::describe() const {
+    return fmt::format("{} incidents read: {} analysed, {} not located (run geocode with a gazetteer), {} in other groups, {} in other "
+                       "months, {} stray points far outside the data, {} outside the study area",
+                       read, x.size(), notLocated, otherGroups, otherMonths, strays, outsideStudyArea);
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+    return out.empty() ? "all" : out;
+}
+
+// All located incidents of the input, with their group and month; filters are applied by callers.
+struct LoadedIncidents {
+    IncidentTable table;
+    std::vector<uint8_t> located;
+    int64_t read = 0;
+    std::vector<std::string> notes;
+};
+
+LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress) {
+    IngestOptions options = input.ingest;
+    options.progress = &progress;
+    IngestResult in = ingest(expandInputPaths(input.inputs), options);
+    LoadedIncidents out;
+    for (const auto& f : in.files) out.read += f.rows;
+    for (const auto& t : in.transformSummaries) out.notes.push_back("CRS: " + t);
+    if (!in.rejects.empty())
+        out.notes.push_back(fmt::format("{} input rows rejected or superseded while reading (see `hotspot geocode` for the rejects file)",
+                                        in.rejects.size()));
+    out.table = std::move(in.table);
+    return out;
+}
+
+std::vector<uint16_t> groupIndexes(const AnalysisInput& input) {
+    std::vector<uint16_t> out;
+    const CategoryMap& map = *input.ingest.categories;
+    for (const auto& g : input.groups) {
+        auto index = map.groupIndex(g);
+        if (!index) throwUsage("unknown group '" + g + "'; the category mapping has: " + joined(map.groups()), {"", 0, "--group"});
+        out.push_back(*index);
+    }
+    return out;
+}
+
+SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
+                         bool filterGroups) {
+    SelectedIncidents s;
+    s.read = all.read;
+    s.notes = all.notes;
+    const IncidentTable& t = all.table;
+    const std::vector<uint16_t> groups = groupIndexes(input);
+    std::vector<size_t> keep;
+    std::vector<double> kx, ky;
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (!std::isfinite(t.x[i])) {
+            ++s.notLocated;
+            continue;
+        }
+        if (filterGroups && !groups.empty() && std::find(groups.begin(), groups.end(), t.group[i]) == groups.end()) {
+            ++s.otherGroups;
+            continue;
+        }
+        if (!months.contains(t.month[i])) {
+            ++s.otherMonths;
+            continue;
+        }
+        keep.push_back(i);
+        kx.push_back(t.x[i]);
+        ky.push_back(t.y[i]);
+    }
+    std::vector<uint8_t> excluded(keep.size(), 0);
+    if (studyArea) {
+        std::vector<int32_t> where(keep.size());
+        studyArea->assign(kx.data(), ky.data(), kx.size(), where.data());
+        for (size_t k = 0; k < keep.size(); ++k)
+            if (where[k] < 0) excluded[k] = 1, ++s.outsideStudyArea;
+    } else {
+        StrayReport strays = robustExtent(kx, ky);
+        for (size_t k = 0; k < keep.size(); ++k)
+            if (strays.stray[k]) excluded[k] = 1, ++s.strays;
+    }
+    bool first = true;
+    for (size_t k = 0; k < keep.size(); ++k) {
+        if (excluded[k]) continue;
+        const size_t i = keep[k];
+        s.x.push_back(t.x[i]);
+        s.y.push_back(t.y[i]);
+        s.weight.push_back(t.weight[i]);
+        s.month.push_back(t.month[i]);
+        if (first) s.extent = {t.x[i], t.y[i], t.x[i], t.y[i]}, first = false;
+        s.extent.minX = std::min(s.extent.minX, t.x[i]);
+        s.extent.minY = std::min(s.extent.minY, t.y[i]);
+        s.extent.maxX = std::max(s.extent.maxX, t.x[i]);
+        s.extent.maxY = std::max(s.extent.maxY, t.y[i]);
+    }
+    if (first) s.extent = {0, 0, -1, -1};
+    return s;
+}
+
+std::unique_ptr<AreaLayer> loadStudyArea(const AnalysisInput& input) {
+    if (input.studyArea.empty()) return nullptr;
+    return std::make_unique<AreaLayer>(AreaLayer::load(input.studyArea, input.ingest.analysisCrs));
+}
+
+// The analysis grid: the study area's extent, or the incidents' extent grown by `margin` (the
+// kernel's reach, so density tails are not cut off), aligned to multiples of the cell size.
+struct GridSetup {
+    Grid grid;
+    std::vector<uint8_t> mask;  // empty: every cell is in the analysis
+    bool autoCell = false;
+};
+
+GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const GridChoice& choice, double margin) {
+    GridSetup g;
+    Extent extent = dataExtent;
+    if (studyArea) studyArea->bounds(extent.minX, extent.minY, extent.maxX, extent.maxY);
+    if (extent.width() < 0) throwUsage("no incidents left to analyse after filtering", {"", 0, "--group"});
+    extent = extent.expanded(margin);
+    double cell = choice.cellSize;
+    if (cell == 0) {
+        cell = arcgisDefaultCellSize(extent);
+        g.autoCell = true;
+        if (!(cell > 0)) throwUsage("the incidents cover no area (all at one point): give --cell", {"", 0, "--cell"});
+    }
+    g.grid = Grid::covering(extent, cell, choice.shape, choice.maxCells);
+    if (studyArea && choice.clip) {
+        const size_t n = static_cast<size_t>(g.grid.cellCount());
+        std::vector<double> cx(n), cy(n);
+        for (int64_t r = 0; r < g.grid.rows; ++r)
+            for (int64_t c = 0; c < g.grid.cols; ++c) {
+                cx[static_cast<size_t>(r * g.grid.cols + c)] = g.grid.centreX(r, c);
+                cy[static_cast<size_t>(r * g.grid.cols + c)] = g.grid.centreY(r);
+            }
+        std::vector<int32_t> where(n);
+        studyArea->assign(cx.data(), cy.data(), n, where.data());
+        g.mask.resize(n);
+        for (size_t k = 0; k < n; ++k) g.mask[k] = where[k] >= 0;
+    }
+    return g;
+}
+
+std::vector<double> gridCounts(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>* weight,
+                               const std::vector<uint8_t>* use = nullptr) {
+    std::vector<double> counts(static_cast<size_t>(grid.cellCount()), 0.0);
+    for (size_t i = 0; i < x.size(); ++i) {
+        if (use && !(*use)[i]) continue;
+        if (auto cell = grid.cellOf(x[i], y[i])) counts[static_cast<size_t>(*cell)] += weight ? (*weight)[i] : 1.0;
+    }
+    return counts;
+}
+
+void applyMask(std::vector<double>& values, const std::vector<uint8_t>& mask) {
+    if (mask.empty()) return;
+    for (size_t k = 0; k < values.size(); ++k)
+        if (!mask[k]) values[k] = NAN;
+}
+
+std::vector<std::pair<std::string, std::string>> baseMetadata(const AnalysisInput& input, const Grid& grid, const MonthRange& months) {
+    return {{"HOTSPOT_VERSION", versionString()},
+            {"HOTSPOT_GROUPS", joined(input.groups)},
+            {"HOTSPOT_PERIOD", months.label()},
+            {"HOTSPOT_CELL_SIZE_M", fmt::format("{}", grid.cellSize)},
+            {"HOTSPOT_GRID_ORIGIN", fmt::format("{} {}", grid.originX, grid.originY)},
+            {"HOTSPOT_CRS", input.ingest.analysisCrs},
+            {"HOTSPOT_CATEGORY_MAP", input.ingest.categories->source()}};
+}
+
+std::vector<unsigned char> polygonWkb(const std::vector<std::pair<double, double>>& ring) {
+    // ISO WKB polygon, little endian, one ring.
+    std::vector<unsigned char> out;
+    auto put32 = [&](uint32_t v) {
+        for (int k = 0; k < 4; ++k) out.push_back(static_cast<unsigned char>(v >> (8 * k)));
+    };
+    auto putD = [&](double d) {
+        uint64_t u;
+        std::memcpy(&u, &d, 8);
+        for (int k = 0; k < 8; ++k) out.push_back(static_cast<unsigned char>(u >> (8 * k)));
+    };
+    out.push_back(1);
+    put32(3);
+    put32(1);
+    put32(static_cast<uint32_t>(ring.size()));
+    for (auto [x, y] : ring) putD(x), putD(y);
+    return out;
+}
+
+// Contiguous significant cells (queen contiguity, same sign, |bin| >= level) dissolved into zones.
+struct Zone {
+    int sign = 0;
+    std::vector<int64_t> cells;
+};
+std::vector<Zone> findZones(const Grid& grid, const std::vector<int8_t>& bins, int level) {
+    std::vector<Zone> zones;
+    std::vector<int32_t> seen(bins.size(), -1);
+    std::vector<int64_t> stack, nb;
+    for (size_t k = 0; k < bins.size(); ++k) {
+        if (std::abs(bins[k]) < level || seen[k] >= 0) continue;
+        Zone z;
+        z.sign = bins[k] > 0 ? 1 : -1;
+        stack = {static_cast<int64_t>(k)};
+        seen[k] = static_cast<int32_t>(zones.size());
+        while (!stack.empty()) {
+            int64_t c = stack.back();
+            stack.pop_back();
+            z.cells.push_back(c);
+            grid.neighbours(c / grid.cols, c % grid.cols, 1, nb);
+            for (int64_t j : nb) {
+                const auto u = static_cast<size_t>(j);
+                if (seen[u] < 0 && std::abs(bins[u]) >= level && (bins[u] > 0 ? 1 : -1) == z.sign) {
+                    seen[u] = static_cast<int32_t>(zones.size());
+                    stack.push_back(j);
+                }
+            }
+        }
+        zones.push_back(std::move(z));
+    }
+    return zones;
+}
+
+std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int64_t>& cells) {
+    GEOSContextHandle_t h = GEOS_init_r();
+    std::vector<GEOSGeometry*> polys;
+    for (int64_t c : cells) {
+        auto ring = grid.cellRing(c / grid.cols, c % grid.cols);
+        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2);
+        for (unsigned k = 0; k < ring.size(); ++k) GEOSCoordSeq_setXY_r(h, seq, k, ring[k].first, ring[k].second);
+        polys.push_back(GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, seq), nullptr, 0));
+    }
+    GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size()));
+    GEOSGeometry* merged = GEOSUnaryUnion_r(h, collection);
+    GEOSWKBWriter* writer = GEOSWKBWriter_create_r(h);
+    size_t size = 0;
+    unsigned char* bytes = GEOSWKBWriter_write_r(h, writer, merged, &size);
+    std::vector<unsigned char> out(bytes, bytes + size);
+    GEOSFree_r(h, bytes);
+    GEOSWKBWriter_destroy_r(h, writer);
+    GEOSGeom_destroy_r(h, merged);
+    GEOSGeom_destroy_r(h, collection);
+    GEOS_finish_r(h);
+    return out;
+}
+
+std::string formatNumber(double v, int precision = 3) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, precision) : std::string(); }
+
+}  // namespace
+
+SelectedIncidents loadIncidents(const AnalysisInput& input, const AreaLayer* studyArea, Progress& progress) {
+    LoadedIncidents all = loadAll(input, progress);
+    return select(all, input, input.months, studyArea, true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// hotspot density
+
+RunReport runDensity(const DensityOptions& o, Progress& progress) {
+    RunReport report;
+    auto studyArea = loadStudyArea(o.input);
+    LoadedIncidents all = loadAll(o.input, progress);
+    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
+    report.lines.push_back(sel.describe());
+    for (const auto& n : sel.notes) report.lines.push_back("note: " + n);
+    if (sel.x.empty()) throwUsage("no incidents left to analyse after filtering (groups " + joined(o.input.groups) + ", " + o.input.months.label() + ")",
+                                  {"", 0, "--group"});
+
+    KdeOptions kde = o.kde;
+    const bool autoBandwidth = kde.bandwidth == 0;
+    if (autoBandwidth) kde.bandwidth = arcgisDefaultBandwidth(sel.x, sel.y, sel.weight);
+    GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, kernelSupport(kde.kernel, kde.bandwidth));
+    const Grid& grid = setup.grid;
+    if (grid.shape != GridShape::Square) throwUsage("density rasters need square cells (use `hotspot gistar --shape hexagon` for hexagons)", {"", 0, "--shape"});
+    if (kde.bandwidth < grid.cellSize)
+        throwUsage(fmt::format("bandwidth {:.1f} m is smaller than one cell ({:.1f} m): the surface would be a point pattern; "
+                               "use a larger bandwidth or a smaller cell",
+                               kde.bandwidth, grid.cellSize),
+                   {"", 0, "--bandwidth"});
+    report.lines.push_back(fmt::format("grid: {} x {} cells of {:.1f} m{} from ({:.0f}, {:.0f}); kernel {} with bandwidth {:.1f} m{}; output {}",
+                                       grid.cols, grid.rows, grid.cellSize, setup.autoCell ? " (ArcGIS default: shorter side / 250)" : "",
+                                       grid.originX, grid.originY, toString(kde.kernel), kde.bandwidth,
+                                       autoBandwidth ? " (ArcGIS default rule)" : "",
+                                       kde.output == KdeOutput::Scaled ? "density per km^2" : "raw kernel sums"));
+
+    progress.begin("Kernel density");
+    std::vector<double> counts = gridCounts(grid, sel.x, sel.y, &sel.weight);
+    std::vector<double> density = kernelDensity(grid, sel.x, sel.y, sel.weight, kde);
+    progress.end();
+    applyMask(counts, setup.mask);
+    applyMask(density, setup.mask);
+
+    OutputStaging staging(o.outDir);
+    auto meta = baseMetadata(o.input, grid, o.input.months);
+    meta.push_back({"HOTSPOT_KERNEL", toString(kde.kernel)});
+    meta.push_back({"HOTSPOT_BANDWIDTH_M", fmt::format("{}", kde.bandwidth)});
+    meta.push_back({"HOTSPOT_BANDWIDTH_RULE", autoBandwidth ? "ArcGIS default 0.9*min(SD, sqrt(1/ln2)*Dm)*n^-0.2" : "given"});
+    meta.push_back({"HOTSPOT_WEIGHTS", "incident weight field (1 when unmapped)"});
+    meta.push_back({"HOTSPOT_UNITS", kde.output == KdeOutput::Scaled ? "incidents per km2" : "raw kernel sum"});
+    meta.push_back({"HOTSPOT_INCIDENTS", std::to_string(sel.x.size())});
+    writeGeoTiff(staging.stagedPath("counts.tif"), grid, counts, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "incidents per cell");
+    writeGeoTiff(staging.stagedPath("density.tif"), grid, density, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta,
+                 kde.output == KdeOutput::Scaled ? "kernel density, incidents per km2" : "kernel density, raw");
+
+    // Dual KDE: incidents over a population at risk on the same grid and bandwidth.
+    std::vector<double> denomX, denomY, denomW;
+    if (!o.denominator.empty()) {
+        IngestOptions di = o.input.ingest;
+        di.mapping = o.denominatorMapping;
+        di.format = InputFormat::Auto;
+        di.progress = nullptr;
+        IngestResult d = ingest(expandInputPaths(o.denominator), di);
+        for (size_t i = 0; i < d.table.size(); ++i)
+            if (std::isfinite(d.table.x[i])) denomX.push_back(d.table.x[i]), denomY.push_back(d.table.y[i]), denomW.push_back(d.table.weight[i]);
+        std::vector<double> denomDensity = kernelDensity(grid, denomX, denomY, denomW, kde);
+        std::vector<double> risk = dualSurface(density, denomDensity, o.dual);
+        if (o.dual == DualMode::Ratio)
+            for (double& v : risk) v *= o.ratePer;
+        applyMask(risk, setup.mask);
+        auto riskMeta = meta;
+        riskMeta.push_back({"HOTSPOT_DUAL", o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log-ratio" : "difference"});
+        riskMeta.push_back({"HOTSPOT_DENOMINATOR", joined(o.denominator)});
+        riskMeta.push_back({"HOTSPOT_ZERO_DENOMINATOR", "nodata (a rate with no population at risk is undefined)"});
+        writeGeoTiff(staging.stagedPath("risk.tif"), grid, risk, o.input.ingest.analysisCrs, RasterType::Float32, -9999, riskMeta,
+                     o.dual == DualMode::Ratio ? fmt::format("incidents per {:.0f} denominator units", o.ratePer) : "dual kernel density");
+        size_t undefined = 0;
+        for (double v : risk) undefined += !std::isfinite(v);
+        report.lines.push_back(fmt::format("dual KDE ({}): denominator {} points, weight {:.0f}; {} cells without population at risk are nodata",
+                                           riskMeta.back().second.empty() ? "" : (o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log ratio" : "difference"),
+                                           denomX.size(), std::accumulate(denomW.begin(), denomW.end(), 0.0), undefined));
+    }
+
+    // Counts, rates and location quotients per area: the selected groups against all groups.
+    if (!o.areas.empty()) {
+        SelectedIncidents everything = select(all, o.input, o.input.months, studyArea.get(), false);
+        std::vector<std::vector<AreaLayerSpec>> grouped;
+        for (const auto& spec : o.areas) {
+            auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g[0].label == spec.label; });
+            if (it == grouped.end()) grouped.push_back({spec});
+            else it->push_back(spec);
+        }
+        CsvWriter csv(staging.stagedPath("area_stats.csv"));
+        csv.row({"layer", "area_code", "area_name", "groups", "period", "incidents", "all_incidents", "denominator", "rate_per_1000",
+                 "location_quotient", "area_km2", "incidents_per_km2"});
+        for (auto parts : grouped) {
+            if (!o.areaDenominatorField.empty())
+                for (auto& p : parts) p.valueField = o.areaDenominatorField;
+            AreaLayer layer = AreaLayer::load(parts, o.input.ingest.analysisCrs);
+            std::vector<int32_t> whereSel(sel.x.size()), whereAll(everything.x.size());
+            layer.assign(sel.x.data(), sel.y.data(), sel.x.size(), whereSel.data());
+            layer.assign(everything.x.data(), everything.y.data(), everything.x.size(), whereAll.data());
+            std::vector<double> c(layer.size(), 0), call(layer.size(), 0), denom(layer.size(), NAN);
+            double totalSel = 0, totalAll = 0;
+            for (size_t i = 0; i < whereSel.size(); ++i)
+                if (whereSel[i] >= 0) c[whereSel[i]] += sel.weight[i], totalSel += sel.weight[i];
+            for (size_t i = 0; i < whereAll.size(); ++i)
+                if (whereAll[i] >= 0) call[whereAll[i]] += everything.weight[i], totalAll += everything.weight[i];
+            if (!o.areaDenominatorField.empty())
+                for (size_t a = 0; a < layer.size(); ++a) denom[a] = layer.value(a);
+            else if (!denomX.empty()) {
+                std::vector<int32_t> whereDen(denomX.size());
+                layer.assign(denomX.data(), denomY.data(), denomX.size(), whereDen.data());
+                std::fill(denom.begin(), denom.end(), 0.0);
+                for (size_t i = 0; i < whereDen.size(); ++i)
+                    if (whereDen[i] >= 0) denom[whereDen[i]] += denomW[i];
+            }
+            for (size_t a = 0; a < layer.size(); ++a) {
+                const double rate = denom[a] > 0 ? 1000.0 * c[a] / denom[a] : NAN;
+                const double lq = (call[a] > 0 && totalAll > 0 && totalSel > 0) ? (c[a] / call[a]) / (totalSel / totalAll) : NAN;
+                const double km2 = layer.areaSquareMetres(a) / 1e6;
+                csv.row({layer.label(), layer.code(a), layer.name(a), joined(o.input.groups), o.input.months.label(), formatNumber(c[a], 0),
+                         formatNumber(call[a], 0), formatNumber(denom[a], 0), formatNumber(rate), formatNumber(lq), formatNumber(km2),
+                         formatNumber(km2 > 0 ? c[a] / km2 : NAN)});
+            }
+        }
+        csv.close();
+        report.lines.push_back("area stats: rate per 1,000 of the denominator; location quotient = (area share of the selected groups) / (share over all areas); empty when undefined");
+    }
+    report.outputs = staging.commit();
+    return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// hotspot gistar
+
+namespace {
+
+void writeCellsLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<double>& counts, const GiStarResult& r, const std::string& crs,
+                     bool onlySignificant) {
+    gpkg.createLayer("hotspot_cells", GeometryKind::Polygon, crs,
+                     {{"cell_id", FieldType::Integer64}, {"row", FieldType::Integer64}, {"col", FieldType::Integer64},
+                      {"incidents", FieldType::Real}, {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
+                     "Grid cells with Getis-Ord Gi* z, p and FDR confidence bin");
+    for (size_t k = 0; k < counts.size(); ++k) {
+        if (onlySignificant && r.bin[k] == 0) continue;
+        if (!onlySignificant && !(counts[k] > 0) && r.bin[k] == 0) continue;
+        const int64_t row = static_cast<int64_t>(k) / grid.cols, col = static_cast<int64_t>(k) % grid.cols;
+        gpkg.setInteger(0, static_cast<int64_t>(k));
+        gpkg.setInteger(1, row);
+        gpkg.setInteger(2, col);
+        gpkg.setReal(3, counts[k]);
+        if (std::isfinite(r.z[k])) gpkg.setReal(4, r.z[k]); else gpkg.setNull(4);
+        if (std::isfinite(r.p[k])) gpkg.setReal(5, r.p[k]); else gpkg.setNull(5);
+        gpkg.setInteger(6, r.bin[k]);
+        gpkg.setWkb(polygonWkb(grid.cellRing(row, col)));
+        gpkg.writeFeature();
+    }
+}
+
+}  // namespace
+
+RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
+    RunReport report;
+    auto studyArea = loadStudyArea(o.input);
+    LoadedIncidents all = loadAll(o.input, progress);
+    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
+    report.lines.push_back(sel.describe());
+    if (sel.x.empty()) throwUsage("no incidents left to analyse after filtering", {"", 0, "--group"});
+    OutputStaging staging(o.outDir);
+    const std::string crs = o.input.ingest.analysisCrs;
+    const char* pMethod = o.gi.permutations > 0 ? "conditional permutation" : "normal approximation";
+
+    if (!o.areas.empty()) {
+        // Gi* on incident counts per polygon.
+        AreaLayer layer = AreaLayer::load(o.areas, crs);
+        std::vector<int32_t> where(sel.x.size());
+        layer.assign(sel.x.data(), sel.y.data(), sel.x.size(), where.data());
+        std::vector<double> counts(layer.size(), 0.0);
+        for (size_t i = 0; i < where.size(); ++i)
+            if (where[i] >= 0) counts[where[i]] += sel.weight[i];
+        Neighbours nb;
+        std::string weightsLabel = o.weights;
+        if (o.weights.rfind("distance:", 0) == 0) {
+            const double band = std::stod(o.weights.substr(9));
+            std::vector<double> cx, cy;
+            for (size_t a = 0; a < layer.size(); ++a) {
+                auto [x, y] = layer.centroid(a);
+                cx.push_back(x), cy.push_back(y);
+            }
+            nb = distanceBandNeighbours(cx, cy, band);
+            weightsLabel = fmt::format("distance band {} m between centroids", band);
+        } else if (o.weights == "queen" || o.weights == "rook") {
+            auto lists = layer.contiguity(o.weights == "rook");
+            for (uint32_t a = 0; a < lists.size(); ++a) {
+                std::vector<uint32_t> l = {a};
+                l.insert(l.end(), lists[a].begin(), lists[a].end());
+                nb.add(l);
+            }
+            weightsLabel = o.weights + " contiguity";
+        } else {
+            throwUsage("weights must be queen, rook or distance:METRES", {"", 0, "--weights"});
+        }
+        size_t isolated = 0;
+        for (size_t a = 0; a < nb.size(); ++a) isolated += nb.offsets[a + 1] - nb.offsets[a] == 1;
+        GiStarResult r = giStar(counts, nb, o.gi);
+        VectorWriter gpkg(staging.stagedPath("gistar_areas.gpkg"));
+        gpkg.createLayer("gistar_areas", GeometryKind::Polygon, crs,
+                         {{"code"}, {"name"}, {"incidents", FieldType::Real}, {"neighbours", FieldType::Integer}, {"gi_z", FieldType::Real},
+                          {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
+                         "Getis-Ord Gi* on incident counts per area, binary weights with self, " + weightsLabel);
+        CsvWriter csv(staging.stagedPath("gistar_areas.csv"));
+        csv.row({"code", "name", "incidents", "neighbours", "gi_z", "gi_p", "gi_bin"});
+        for (size_t a = 0; a < layer.size(); ++a) {
+            const auto w = static_cast<int64_t>(nb.offsets[a + 1] - nb.offsets[a]);
+            gpkg.setString(0, layer.code(a));
+            gpkg.setString(1, layer.name(a));
+            gpkg.setReal(2, counts[a]);
+            gpkg.setInteger(3, w - 1);
+            if (std::isfinite(r.z[a])) gpkg.setReal(4, r.z[a]); else gpkg.setNull(4);
+            if (std::isfinite(r.p[a])) gpkg.setReal(5, r.p[a]); else gpkg.setNull(5);
+            gpkg.setInteger(6, r.bin[a]);
+            gpkg.setWkb(layer.wkb(a));
+            gpkg.writeFeature();
+            csv.row({layer.code(a), layer.name(a), formatNumber(counts[a], 0), std::to_string(w - 1), formatNumber(r.z[a], 6),
+                     formatNumber(r.p[a], 6), std::to_string(r.bin[a])});
+        }
+        gpkg.close();
+        csv.close();
+        int hot = 0, cold = 0;
+        for (auto b : r.bin) hot += b > 0, cold += b < 0;
+        report.lines.push_back(fmt::format("Gi* on {} areas ({}; {} without neighbours), p by {}, {}: {} hot and {} cold areas", layer.size(),
+                                           weightsLabel, isolated, pMethod, o.gi.fdr ? "FDR-corrected bins" : "uncorrected bins", hot, cold));
+        report.outputs = staging.commit();
+        return report;
+    }
+
+    GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);
+    const Grid& grid = setup.grid;
+    std::vector<double> counts = gridCounts(grid, sel.x, sel.y, &sel.weight);
+    progress.begin("Gi*");
+    GiStarResult r = giStarGrid(grid, counts, o.rings, setup.mask, o.gi);
+    progress.end();
+    int hot = 0, cold = 0;
+    for (auto b : r.bin) hot += b > 0, cold += b < 0;
+    report.lines.push_back(fmt::format("Gi* on a {} x {} grid of {:.1f} m {} cells ({} in the analysis), neighbours within {} ring(s) with "
+                                       "the cell itself, p by {}, {}: {} hot and {} cold cells",
+                                       grid.cols, grid.rows, grid.cellSize, grid.shape == GridShape::Square ? "square" : "hexagon", r.n, o.rings,
+                                       pMethod, o.gi.fdr ? "Benjamini-Hochberg FDR bins" : "uncorrected bins", hot, cold));
+    auto meta = baseMetadata(o.input, grid, o.input.months);
+    meta.push_back({"HOTSPOT_GISTAR_NEIGHBOURS", fmt::format("{} ring(s), binary weights, self included", o.rings)});
+    meta.push_back({"HOTSPOT_GISTAR_P", pMethod});
+    meta.push_back({"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg at 0.10/0.05/0.01 -> bins 1/2/3" : "none"});
+    if (grid.shape == GridShape::Square) {
+        applyMask(counts, setup.mask);
+        writeGeoTiff(staging.stagedPath("gistar_counts.tif"), grid, counts, crs, RasterType::Float32, -9999, meta, "incidents per cell");
+        writeGeoTiff(staging.stagedPath("gistar_z.tif"), grid, r.z, crs, RasterType::Float32, -9999, meta, "Gi* z-score");
+        std::vector<double> bins(r.bin.begin(), r.bin.end());
+        applyMask(bins, setup.mask);
+        writeGeoTiff(staging.stagedPath("gistar_bin.tif"), grid, bins, crs, RasterType::Int16, -99, meta, "Gi* FDR confidence bin");
+    }
+    VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"));
+    writeCellsLayer(gpkg, grid, counts, r, crs, false);
+    auto zones = findZones(grid, r.bin, o.zoneLevel);
+    gpkg.createLayer("hotspot_zones", GeometryKind::Polygon, crs,
+                     {{"zone_id", FieldType::Integer}, {"kind"}, {"cells", FieldType::Integer}, {"incidents", FieldType::Real},
+                      {"max_abs_z", FieldType::Real}, {"area_km2", FieldType::Real}},
+                     fmt::format("Contiguous cells with |Gi* bin| >= {} dissolved into zones", o.zoneLevel));
+    int id = 0;
+    for (const auto& z : zones) {
+        double inc = 0, maxZ = 0;
+        for (int64_t c : z.cells) inc += counts[static_cast<size_t>(c)], maxZ = std::max(maxZ, std::abs(r.z[static_cast<size_t>(c)]));
+        gpkg.setInteger(0, ++id);
+        gpkg.setString(1, z.sign > 0 ? "hot" : "cold");
+        gpkg.setInteger(2, static_cast<int64_t>(z.cells.size()));
+        gpkg.setReal(3, inc);
+        gpkg.setReal(4, maxZ);
+        double cellArea = grid.shape == GridShape::Square ? grid.cellSize * grid.cellSize : grid.cellSize * grid.cellSize * std::sqrt(3.0) / 2;
+        gpkg.setReal(5, static_cast<double>(z.cells.size()) * cellArea / 1e6);
+        gpkg.setWkb(dissolveCells(grid, z.cells));
+        gpkg.writeFeature();
+    }
+    gpkg.close();
+    report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));
+    report.outputs = staging.commit();
+    return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// hotspot change
+
+RunReport runChange(const ChangeOptions& o, Progress& progress) {
+    RunReport report;
+    auto studyArea = loadStudyArea(o.input);
+    LoadedIncidents all = loadAll(o.input, progress);
+    SelectedIncidents before = select(all, o.input, o.before, studyArea.get(), true);
+    SelectedIncidents after = select(all, o.input, o.after, studyArea.get(), true);
+    report.lines.push_back(fmt::format("before ({}): {} incidents; after ({}): {} incidents; change {}", o.before.label(), before.x.size(),
+                                       o.after.label(), after.x.size(),
+                                       formatNumber(percentChange(static_cast<double>(before.x.size()), static_cast<double>(after.x.size())), 1) + " %"));
+    Extent e = before.extent;
+    if (e.width() < 0) e = after.extent;
+    if (after.extent.width() >= 0) {
+        e.minX = std::min(e.minX, after.extent.minX), e.minY = std::min(e.minY, after.extent.minY);
+        e.maxX = std::max(e.maxX, after.extent.maxX), e.maxY = std::max(e.maxY, after.extent.maxY);
+    }
+    GridSetup setup = makeGrid(e, studyArea.get(), o.grid, 0);
+    const Grid& grid = setup.grid;
+    std::vector<double> cb = gridCounts(grid, before.x, before.y, &before.weight), ca = gridCounts(grid, after.x, after.y, &after.weight);
+    std::vector<double> diff(cb.size()), pct(cb.size());
+    for (size_t k = 0; k < cb.size(); ++k) diff[k] = ca[k] - cb[k], pct[k] = percentChange(cb[k], ca[k]);
+    applyMask(diff, setup.mask);
+    OutputStaging staging(o.outDir);
+    auto meta = baseMetadata(o.input, grid, o.after);
+    meta.push_back({"HOTSPOT_BEFORE", o.before.label()});
+    meta.push_back({"HOTSPOT_AFTER", o.after.label()});
+    meta.push_back({"HOTSPOT_PERCENT_RULE", "100*(after-before)/before; 0 when both are 0; nodata when before is 0 and after > 0 (new)"});
+    if (grid.shape == GridShape::Square) {
+        writeGeoTiff(staging.stagedPath("change_difference.tif"), grid, diff, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "after minus before");
+        applyMask(pct, setup.mask);
+        writeGeoTiff(staging.stagedPath("change_percent.tif"), grid, pct, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "percent change");
+    }
+    CsvWriter cells(staging.stagedPath("change_cells.csv"));
+    cells.row({"cell_id", "x", "y", "before", "after", "difference", "percent_change", "note"});
+    for (size_t k = 0; k < cb.size(); ++k) {
+        if (cb[k] == 0 && ca[k] == 0) continue;
+        const int64_t row = static_cast<int64_t>(k) / grid.cols, col = static_cast<int64_t>(k) % grid.cols;
+        cells.row({std::to_string(k), formatNumber(grid.centreX(row, col), 1), formatNumber(grid.centreY(row), 1), formatNumber(cb[k], 0),
+                   formatNumber(ca[k], 0), formatNumber(ca[k] - cb[k], 0), formatNumber(pct[k], 1), cb[k] == 0 ? "new (no baseline)" : ""});
+    }
+    cells.close();
+    if (!o.areas.empty()) {
+        AreaLayer layer = AreaLayer::load(o.areas, o.input.ingest.analysisCrs);
+        std::vector<int32_t> wb(before.x.size()), wa(after.x.size());
+        layer.assign(before.x.data(), before.y.data(), before.x.size(), wb.data());
+        layer.assign(after.x.data(), after.y.data(), after.x.size(), wa.data());
+        std::vector<double> b(layer.size(), 0), a(layer.size(), 0);
+        for (size_t i = 0; i < wb.size(); ++i)
+            if (wb[i] >= 0) b[wb[i]] += before.weight[i];
+        for (size_t i = 0; i < wa.size(); ++i)
+            if (wa[i] >= 0) a[wa[i]] += after.weight[i];
+        CsvWriter csv(staging.stagedPath("change_areas.csv"));
+        csv.row({"layer", "area_code", "area_name", "before", "after", "difference", "percent_change", "note"});
+        for (size_t k = 0; k < layer.size(); ++k)
+            csv.row({layer.label(), layer.code(k), layer.name(k), formatNumber(b[k], 0), formatNumber(a[k], 0), formatNumber(a[k] - b[k], 0),
+                     formatNumber(percentChange(b[k], a[k]), 1), b[k] == 0 && a[k] > 0 ? "new (no baseline)" : ""});
+        csv.close();
+    }
+    report.lines.push_back("percent change rule: 100*(after-before)/before; 0 when both are 0; empty (\"new\") when before is 0 and after > 0");
+    report.outputs = staging.commit();
+    return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// hotspot emerging
+
+RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
+    RunReport report;
+    auto studyArea = loadStudyArea(o.input);
+    LoadedIncidents all = loadAll(o.input, progress);
+    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
+    if (sel.x.empty()) throwUsage("no incidents left to analyse after filtering", {"", 0, "--group"});
+    int32_t first = INT32_MAX, last = INT32_MIN;
+    for (int32_t m : sel.month)
+        if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
+    if (first == INT32_MAX) throwUsage("the incidents have no months: emerging hot spots need dates", {"", 0, "month"});
+    if (o.stepMonths < 1) throwUsage("the time step must be at least one month", {"", 0, "--step"});
+    const int steps = (last - first) / o.stepMonths + 1;
+    if (steps < 3) throwUsage(fmt::format("{} time step(s) of {} month(s): a trend needs at least 3 (10 or more recommended)", steps, o.stepMonths), {"", 0, "--step"});
+    GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);
+    const Grid& grid = setup.grid;
+    const size_t cells = static_cast<size_t>(grid.cellCount());
+    std::vector<std::vector<double>> z(steps), p(steps), counts(steps);
+    progress.begin("Gi* per time step");
+    for (int s = 0; s < steps; ++s) {
+        std::vector<uint8_t> use(sel.x.size());
+        for (size_t i = 0; i < sel.x.size(); ++i) use[i] = sel.month[i] != kNoMonth && (sel.month[i] - first) / o.stepMonths == s;
+        counts[s] = gridCounts(grid, sel.x, sel.y, &sel.weight, &use);
+        GiStarOptions gi;
+        gi.fdr = false;
+        GiStarResult r = giStarGrid(grid, counts[s], o.rings, setup.mask, gi);
+        z[s] = std::move(r.z);
+        p[s] = std::move(r.p);
+        progress.update(double(s + 1) / steps);
+    }
+    progress.end();
+    EmergingOptions eo;
+    eo.alpha = o.alpha;
+    std::vector<EmergingClass> classes(cells, EmergingClass::NoPattern);
+    std::vector<double> totals(cells, 0.0), trendZ(cells, NAN);
+    std::map<EmergingClass, int64_t> tally;
+    std::vector<double> zs(steps), ps(steps);
+    for (size_t k = 0; k < cells; ++k) {
+        for (int s = 0; s < steps; ++s) zs[s] = z[s][k], ps[s] = p[s][k], totals[k] += counts[s][k];
+        if (!setup.mask.empty() && !setup.mask[k]) continue;
+        classes[k] = classifyEmerging(zs, ps, eo);
+        trendZ[k] = mannKendall(zs, o.alpha).z;
+        ++tally[classes[k]];
+    }
+    OutputStaging staging(o.outDir);
+    VectorWriter gpkg(staging.stagedPath("emerging.gpkg"));
+    gpkg.createLayer("emerging_hotspots", GeometryKind::Polygon, o.input.ingest.analysisCrs,
+                     {{"cell_id", FieldType::Integer64}, {"pattern"}, {"pattern_code", FieldType::Integer}, {"incidents", FieldType::Real},
+                      {"trend_z", FieldType::Real}, {"final_z", FieldType::Real}},
+                     fmt::format("Emerging hot spot classes over {} steps of {} month(s) from {}", steps, o.stepMonths, formatMonth(first)));
+    CsvWriter csv(staging.stagedPath("emerging.csv"));
+    csv.row({"cell_id", "x", "y", "pattern", "incidents", "trend_z", "final_z"});
+    for (size_t k = 0; k < cells; ++k) {
+        if (classes[k] == EmergingClass::NoPattern && totals[k] == 0) continue;
+        const int64_t row = static_cast<int64_t>(k) / grid.cols, col = static_cast<int64_t>(k) % grid.cols;
+        gpkg.setInteger(0, static_cast<int64_t>(k));
+        gpkg.setString(1, toString(classes[k]));
+        gpkg.setInteger(2, static_cast<int>(classes[k]));
+        gpkg.setReal(3, totals[k]);
+        if (std::isfinite(trendZ[k])) gpkg.setReal(4, trendZ[k]); else gpkg.setNull(4);
+        if (std::isfinite(z[steps - 1][k])) gpkg.setReal(5, z[steps - 1][k]); else gpkg.setNull(5);
+        gpkg.setWkb(polygonWkb(grid.cellRing(row, col)));
+        gpkg.writeFeature();
+        csv.row({std::to_string(k), formatNumber(grid.centreX(row, col), 1), formatNumber(grid.centreY(row), 1), toString(classes[k]),
+                 formatNumber(totals[k], 0), formatNumber(trendZ[k]), formatNumber(z[steps - 1][k])});
+    }
+    gpkg.close();
+    csv.close();
+    report.lines.push_back(fmt::format("{} steps of {} month(s) from {} to {}; Gi* per step ({} ring(s)), significance at {}, Mann-Kendall trend on the z series",
+                                       steps, o.stepMonths, formatMonth(first), formatMonth(first + (steps - 1) * o.stepMonths), o.rings, o.alpha));
+    for (const auto& [c, n] : tally)
+        if (c != EmergingClass::NoPattern) report.lines.push_back(fmt::format("{}: {} cells", toString(c), n));
+    report.outputs = staging.commit();
+    return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// hotspot evaluate
+
+RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
+    RunReport report;
+    auto studyArea = loadStudyArea(o.input);
+    LoadedIncidents all = loadAll(o.input, progress);
+    SelectedIncidents fit = select(all, o.input, o.fit, studyArea.get(), true);
+    SelectedIncidents test = select(all, o.input, o.test, studyArea.get(), true);
+    if (fit.x.empty() || test.x.empty()) throwUsage("both the fit and the test period need incidents", {"", 0, "--fit"});
+    Extent e = fit.extent;
+    e.minX = std::min(e.minX, test.extent.minX), e.minY = std::min(e.minY, test.extent.minY);
+    e.maxX = std::max(e.maxX, test.extent.maxX), e.maxY = std::max(e.maxY, test.extent.maxY);
+    GridSetup setup = makeGrid(e, studyArea.get(), o.grid, 0);
+    const Grid& grid = setup.grid;
+    std::vector<double> fitCounts = gridCounts(grid, fit.x, fit.y, &fit.weight), testCounts = gridCounts(grid, test.x, test.y, &test.weight);
+    std::vector<double> surface = fitCounts;
+    KdeOptions kde = o.kde;
+    if (o.method == "kde") {
+        if (kde.bandwidth == 0) kde.bandwidth = arcgisDefaultBandwidth(fit.x, fit.y, fit.weight);
+        surface = kernelDensity(grid, fit.x, fit.y, fit.weight, kde);
+    } else if (o.method != "counts") {
+        throwUsage("method must be kde or counts", {"", 0, "--method"});
+    }
+    OutputStaging staging(o.outDir);
+    CsvWriter csv(staging.stagedPath("evaluation.csv"));
+    csv.row({"method", "fit_period", "test_period", "top_share", "cells_chosen", "cells_total", "area_share", "test_incidents",
+             "test_incidents_in_hotspots", "hit_rate", "pai", "pai_fit", "rri"});
+    report.lines.push_back("definitions: hit rate = n/N (test-period incidents in the chosen cells / all test-period incidents); "
+                           "PAI = (n/N)/(a/A) (a = area of the chosen cells, A = study area); RRI = PAI(test)/PAI(fit) for the same cells");
+    report.lines.push_back(fmt::format("cells ranked by {} of {}{}; grid {} x {} of {:.0f} m", o.method == "kde" ? "kernel density" : "counts",
+                                       o.fit.label(), o.method == "kde" ? fmt::format(" ({} kernel, {:.0f} m)", toString(kde.kernel), kde.bandwidth) : "",
+                                       grid.cols, grid.rows, grid.cellSize));
+    for (double share : o.shares) {
+        HotspotAccuracy a = hotspotAccuracy(surface, fitCounts, testCounts, share, setup.mask);
+        csv.row({o.method, o.fit.label(), o.test.label(), formatNumber(share, 4), std::to_string(a.cellsChosen), std::to_string(a.cellsTotal),
+                 formatNumber(a.areaShare, 4), formatNumber(a.incidentsTest, 0), formatNumber(a.incidentsTestIn, 0), formatNumber(a.hitRate, 4),
+                 formatNumber(a.pai, 3), formatNumber(a.paiFit, 3), formatNumber(a.rri, 3)});
+        report.lines.push_back(fmt::format("top {:.1f} % of cells: hit rate {:.1f} %, PAI {:.2f}, RRI {:.2f}", 100 * share, 100 * a.hitRate, a.pai, a.rri));
+    }
+    csv.close();
+    report.outputs = staging.commit();
+    return report;
+}
+
+}  // namespace hotspot
