@@ -10,6 +10,7 @@
 #include "hotspot/category_map.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
+#include "hotspot/report.hpp"
 
 namespace hotspot::cli {
 
@@ -240,6 +241,41 @@ RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global) {
         o.outDir = a->out;
         Progress progress(!global.quiet);
         return finish(runEvaluate(o, progress), global);
+    };
+}
+
+}  // namespace hotspot::cli
+
+namespace hotspot::cli {
+
+RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        std::string toMonth, flagField, flagValue = "Y", title = "Recorded crime";
+        int years = 3;
+        std::vector<std::string> by, exclude = {"asb"};
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a, false);
+    app.add_option("--to", a->toMonth, "Last month of the latest year (YYYY-MM; default: the latest month in the data)");
+    app.add_option("--years", a->years, "Number of years compared")->default_val(3);
+    app.add_option("--by", a->by, "One table per polygon of this layer, e.g. district=shapes/districts.geojson");
+    app.add_option("--flag-field", a->flagField, "Column of a flag whose share is reported, e.g. 'Domestic abuse flag'");
+    app.add_option("--flag-value", a->flagValue, "Value of the flag column that counts as flagged")->default_val("Y");
+    app.add_option("--exclude-from-total", a->exclude, "Groups left out of 'All crime'")->delimiter(',')->default_val(std::vector<std::string>{"asb"});
+    app.add_option("--title", a->title, "Chart and report title")->default_val("Recorded crime");
+    return [a, &global] {
+        PerformanceReportOptions o;
+        o.input = build(*a);
+        if (!a->toMonth.empty()) o.toMonth = MonthRange::parse(a->toMonth, "--to").to;
+        o.years = a->years;
+        for (const auto& s : a->by) o.by.push_back(AreaLayerSpec::parse(s));
+        o.flagField = a->flagField;
+        o.flagValue = a->flagValue;
+        o.excludeFromTotal = a->exclude;
+        o.title = a->title;
+        o.outDir = a->out;
+        Progress progress(!global.quiet);
+        return finish(runPerformanceReport(o, progress), global);
     };
 }
 

@@ -22,5 +22,6 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global);
 RunFunction registerChange(CLI::App& app, const GlobalOptions& global);
 RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global);
 RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global);
+RunFunction registerReport(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace hotspot::cli

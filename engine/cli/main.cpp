@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
     commands[emerging] = hotspot::cli::registerEmerging(*emerging, global);
     auto* evaluate = app.add_subcommand("evaluate", "Hit rate, PAI and RRI of hotspots chosen in one period for the next");
     commands[evaluate] = hotspot::cli::registerEvaluate(*evaluate, global);
+    auto* report = app.add_subcommand("report", "Performance report: counts per group over three years, change and shares (CSV, Markdown, PNG)");
+    commands[report] = hotspot::cli::registerReport(*report, global);
     for (auto& [sub, run] : commands) sub->fallthrough();  // "hotspot geocode -q ..." works too
 
     try {

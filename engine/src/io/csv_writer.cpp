@@ -91,4 +91,20 @@ void CsvWriter::close() {
     m_fd = -1;
 }
 
+void writeTextFile(const std::string& path, const std::string& content) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throwOutput(std::string("cannot create: ") + std::strerror(errno), {path});
+    size_t done = 0;
+    while (done < content.size()) {
+        ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ::close(fd);
+            throwOutput(std::string("write failed: ") + std::strerror(errno), {path});
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0) throwOutput(std::string("close failed: ") + std::strerror(errno), {path});
+}
+
 }  // namespace hotspot

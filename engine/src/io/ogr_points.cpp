@@ -36,6 +36,11 @@ void readOgrFile(const std::string& path, const IngestOptions& options, ReadBatc
         m.id = "source_id";
         if (defn->GetFieldIndex("weight") >= 0) m.weight = "weight";
     }
+    if (!options.categoryField.empty()) {
+        if (defn->GetFieldIndex(options.categoryField.c_str()) < 0)
+            throwInput("field '" + options.categoryField + "' (--category-field) is not in layer '" + layer->GetName() + "'", {path, 0, options.categoryField});
+        m.category = options.categoryField;
+    }
     auto fieldIndex = [&](const std::string& name, const char* role) {
         if (name.empty()) return -1;
         int i = defn->GetFieldIndex(name.c_str());

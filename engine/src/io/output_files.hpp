@@ -92,6 +92,9 @@ private:
 
 struct Grid;
 
+// Writes a whole text file (Markdown, JSON); throws Error(Output) on failure.
+void writeTextFile(const std::string& path, const std::string& content);
+
 // A north-up GeoTIFF of a square grid: tiled, DEFLATE-compressed, with overviews, the CRS, a
 // nodata value (NaN cells are written as nodata) and metadata items (parameters of the run).
 enum class RasterType { Float32, Float64, Int16 };

@@ -1,0 +1,36 @@
+#pragma once
+// The partnership performance report (as in the CSP scrutiny report's chart): counts per crime
+// group for the year to a given month over three years, change, share of all crime and share of a
+// flagged subset (e.g. a domestic-abuse flag), per area; CSV, Markdown and a bar-chart PNG.
+
+#include <string>
+#include <vector>
+
+#include "hotspot/analysis_run.hpp"
+
+namespace hotspot {
+
+struct PerformanceReportOptions {
+    AnalysisInput input;          // groups/months ignored: the report covers every category
+    int32_t toMonth = kNoMonth;   // last month of the latest year (default: the latest month in the data)
+    int years = 3;
+    std::string rows = "category";       // category (as in the data, e.g. "Force category") or group
+    std::vector<std::string> excludeFromTotal = {"asb"};  // groups left out of "All crime"
+    std::string flagField;               // attribute holding the flag, e.g. "Domestic abuse flag"
+    std::string flagValue = "Y";
+    std::vector<AreaLayerSpec> by;       // one table per polygon of this layer (e.g. districts)
+    std::string title = "Recorded crime";
+    std::string outDir = "out";
+};
+
+RunReport runPerformanceReport(const PerformanceReportOptions& options, Progress& progress);
+
+struct BarSeries {
+    std::string label;
+    unsigned char r, g, b;
+};
+// Horizontal grouped bar chart as a PNG: one group of bars per category, one bar per series.
+void writeBarChartPng(const std::string& path, const std::string& title, const std::vector<std::string>& categories,
+                      const std::vector<BarSeries>& series, const std::vector<std::vector<double>>& values);
+
+}  // namespace hotspot

@@ -1,0 +1,172 @@
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "hotspot/emerging.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/report.hpp"
+#include "io/output_files.hpp"
+
+namespace hotspot {
+
+namespace {
+
+struct Counts {
+    std::vector<double> year;     // per year, oldest first
+    std::vector<double> flagged;  // per year
+};
+
+std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:+.1f}%", v) : std::string("n/a"); }
+std::string share(double part, double whole) { return whole > 0 ? fmt::format("{:.1f}%", 100.0 * part / whole) : std::string("n/a"); }
+
+std::string slug(const std::string& s) {
+    std::string out;
+    for (char c : s) out.push_back(std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '_');
+    return out;
+}
+
+}  // namespace
+
+RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& progress) {
+    RunReport report;
+    if (o.years < 2) throwUsage("a report compares at least 2 years", {"", 0, "--years"});
+    IngestOptions io = o.input.ingest;
+    io.progress = &progress;
+    IngestResult in = ingest(expandInputPaths(o.input.inputs), io);
+    const IncidentTable& t = in.table;
+    const CategoryMap& map = *o.input.ingest.categories;
+    int32_t to = o.toMonth;
+    if (to == kNoMonth)
+        for (int32_t m : t.month) to = std::max(to, m);
+    if (to == kNoMonth) throwUsage("the incidents have no months", {"", 0, "--to"});
+    const int32_t from = to - 12 * o.years + 1;
+    int flagColumn = -1;
+    if (!o.flagField.empty()) {
+        for (size_t a = 0; a < t.attributes.size(); ++a)
+            if (t.attributes[a].name == o.flagField) flagColumn = static_cast<int>(a);
+        if (flagColumn < 0) throwUsage("no column '" + o.flagField + "' in the incidents", {"", 0, "--flag-field"});
+    }
+    std::vector<uint16_t> excluded;
+    for (const auto& g : o.excludeFromTotal)
+        if (auto i = map.groupIndex(g)) excluded.push_back(*i);
+
+    // Which area each incident counts for.
+    std::vector<std::string> areaNames = {"All areas"};
+    std::vector<int32_t> area(t.size(), 0);
+    int64_t outside = 0, notLocated = 0;
+    if (!o.by.empty()) {
+        AreaLayer layer = AreaLayer::load(o.by, o.input.ingest.analysisCrs);
+        areaNames.clear();
+        for (size_t a = 0; a < layer.size(); ++a) areaNames.push_back(layer.name(a));
+        layer.assign(t.x.data(), t.y.data(), t.size(), area.data());
+        for (size_t i = 0; i < t.size(); ++i) {
+            if (!std::isfinite(t.x[i])) ++notLocated;
+            else if (area[i] < 0) ++outside;
+        }
+    }
+    // area -> row key -> counts; keys: "G|group" and "C|group|category"
+    std::vector<std::map<std::string, Counts>> table(areaNames.size());
+    std::vector<Counts> totals(areaNames.size(), Counts{std::vector<double>(o.years, 0), std::vector<double>(o.years, 0)});
+    int64_t used = 0;
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (area[i] < 0 || t.month[i] < from || t.month[i] > to) continue;
+        const int y = (t.month[i] - from) / 12;
+        const std::string group = t.group[i] == kNoGroup ? "unmapped" : map.groups()[t.group[i]];
+        const bool flagged = flagColumn >= 0 && t.attributes[flagColumn].values.at(i) == o.flagValue;
+        for (const std::string& key : {"G|" + group, "C|" + group + "|" + t.category.at(i)}) {
+            Counts& c = table[area[i]][key];
+            if (c.year.empty()) c.year.assign(o.years, 0), c.flagged.assign(o.years, 0);
+            c.year[y] += 1;
+            c.flagged[y] += flagged;
+        }
+        if (std::find(excluded.begin(), excluded.end(), t.group[i]) == excluded.end()) {
+            totals[area[i]].year[y] += 1;
+            totals[area[i]].flagged[y] += flagged;
+        }
+        ++used;
+    }
+    std::vector<std::string> yearLabels;
+    for (int y = 0; y < o.years; ++y)
+        yearLabels.push_back(fmt::format("year to {}", formatMonth(from + 12 * y + 11)));
+    report.lines.push_back(fmt::format("{} incidents from {} to {} reported; {} outside every area, {} without a location; "
+                                       "\"All crime\" excludes {}",
+                                       used, formatMonth(from), formatMonth(to), outside, notLocated,
+                                       o.excludeFromTotal.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(o.excludeFromTotal, ", "))));
+
+    OutputStaging staging(o.outDir);
+    CsvWriter csv(staging.stagedPath("performance_report.csv"));
+    std::vector<std::string> header = {"area", "level", "group", "category"};
+    for (const auto& l : yearLabels) header.push_back(l);
+    header.insert(header.end(), {"change_vs_previous_pct", "change_vs_first_pct", "share_of_all_crime_pct", "flagged", "flagged_share_pct",
+                                 "flagged_change_vs_previous_pct"});
+    csv.row(header);
+    std::string md = "# " + o.title + "\n\n";
+    md += fmt::format("Counts for the {} years to {}; change of the latest year against the previous one and against the first; "
+                      "share of all crime (all groups except {}) in the latest year{}. Change with a zero baseline is n/a.\n",
+                      o.years, formatMonth(to), fmt::format("{}", fmt::join(o.excludeFromTotal, ", ")),
+                      flagColumn >= 0 ? fmt::format("; flagged = rows whose '{}' is '{}'", o.flagField, o.flagValue) : "");
+    const int last = o.years - 1;
+    for (size_t a = 0; a < areaNames.size(); ++a) {
+        md += "\n## " + areaNames[a] + "\n\n| group / category |";
+        for (const auto& l : yearLabels) md += " " + l + " |";
+        md += " change | vs first | share of all crime |" + std::string(flagColumn >= 0 ? " flagged share | flagged change |" : "") + "\n|---|";
+        for (int y = 0; y < o.years + 3 + (flagColumn >= 0 ? 2 : 0); ++y) md += "---:|";
+        md += "\n";
+        auto emit = [&](const std::string& level, const std::string& group, const std::string& category, const Counts& c, bool isTotal) {
+            const bool inTotal = isTotal || std::find(o.excludeFromTotal.begin(), o.excludeFromTotal.end(), group) == o.excludeFromTotal.end();
+            std::vector<std::string> row = {areaNames[a], level, group, category};
+            for (double v : c.year) row.push_back(fmt::format("{:.0f}", v));
+            const double chPrev = percentChange(c.year[last - 1], c.year[last]), chFirst = percentChange(c.year[0], c.year[last]);
+            const double flagChange = percentChange(c.flagged[last - 1], c.flagged[last]);
+            row.push_back(std::isfinite(chPrev) ? fmt::format("{:.1f}", chPrev) : "");
+            row.push_back(std::isfinite(chFirst) ? fmt::format("{:.1f}", chFirst) : "");
+            row.push_back(inTotal && totals[a].year[last] > 0 ? fmt::format("{:.1f}", 100.0 * c.year[last] / totals[a].year[last]) : "");
+            row.push_back(flagColumn >= 0 ? fmt::format("{:.0f}", c.flagged[last]) : "");
+            row.push_back(flagColumn >= 0 && c.year[last] > 0 ? fmt::format("{:.1f}", 100.0 * c.flagged[last] / c.year[last]) : "");
+            row.push_back(flagColumn >= 0 && std::isfinite(flagChange) ? fmt::format("{:.1f}", flagChange) : "");
+            csv.row(row);
+            std::string name = isTotal ? "**All crime**" : level == "group" ? "**" + group + "**" : "&nbsp;&nbsp;" + category;
+            md += "| " + name + " |";
+            for (double v : c.year) md += fmt::format(" {:.0f} |", v);
+            md += " " + pct(chPrev) + " | " + pct(chFirst) + " | " + (isTotal ? std::string("100%") : inTotal ? share(c.year[last], totals[a].year[last]) : std::string("not in total")) + " |";
+            if (flagColumn >= 0) md += " " + share(c.flagged[last], c.year[last]) + " | " + pct(flagChange) + " |";
+            md += "\n";
+        };
+        emit("total", "all crime", "", totals[a], true);
+        std::vector<std::string> chartLabels;
+        std::vector<std::vector<double>> chartValues;
+        for (const auto& [key, c] : table[a]) {
+            if (key[0] != 'G') continue;
+            const std::string group = key.substr(2);
+            emit("group", group, "", c, false);
+            chartLabels.push_back(group);
+            chartValues.push_back(c.year);
+            std::vector<std::pair<std::string, const Counts*>> cats;
+            for (const auto& [k2, c2] : table[a])
+                if (k2.rfind("C|" + group + "|", 0) == 0) cats.emplace_back(k2.substr(group.size() + 3), &c2);
+            if (cats.size() > 1)
+                for (const auto& [cat, c2] : cats) emit("category", group, cat, *c2, false);
+        }
+        // Bars like the report's chart: the oldest year grey, then yellow, the latest red.
+        std::vector<BarSeries> series;
+        for (int y = 0; y < o.years; ++y) {
+            if (y == last) series.push_back({yearLabels[y], 200, 40, 40});
+            else if (y == last - 1) series.push_back({yearLabels[y], 235, 190, 40});
+            else series.push_back({yearLabels[y], 150, 150, 150});
+        }
+        const std::string png = "performance_" + slug(areaNames[a]) + ".png";
+        writeBarChartPng(staging.stagedPath(png), o.title + " - " + areaNames[a], chartLabels, series, chartValues);
+        md += "\n![" + areaNames[a] + "](" + png + ")\n";
+    }
+    csv.close();
+    writeTextFile(staging.stagedPath("performance_report.md"), md);
+    report.outputs = staging.commit();
+    return report;
+}
+
+}  // namespace hotspot
