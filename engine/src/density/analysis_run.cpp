@@ -777,7 +777,7 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
     for (double share : o.shares) {
         HotspotAccuracy a = hotspotAccuracy(surface, fitCounts, testCounts, share, setup.mask);
         csv.row({o.method, o.fit.label(), o.test.label(), formatNumber(share, 4), std::to_string(a.cellsChosen), std::to_string(a.cellsTotal),
-                 formatNumber(a.areaShare, 4), formatNumber(a.incidentsTest, 0), formatNumber(a.incidentsTestIn, 0), formatNumber(a.hitRate, 4),
+                 formatNumber(a.areaShare, 6), formatNumber(a.incidentsTest, 0), formatNumber(a.incidentsTestIn, 0), formatNumber(a.hitRate, 6),
                  formatNumber(a.pai, 3), formatNumber(a.paiFit, 3), formatNumber(a.rri, 3)});
         report.lines.push_back(fmt::format("top {:.1f} % of cells: hit rate {:.1f} %, PAI {:.2f}, RRI {:.2f}", 100 * share, 100 * a.hitRate, a.pai, a.rri));
     }

@@ -1,0 +1,228 @@
+// End-to-end tests of the analysis commands on the bundled sample.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <regex>
+
+#include <gdal_priv.h>
+
+#include "test_support.hpp"
+
+using namespace hotspot;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The sample geocoded once for all tests of this file.
+const std::string& geocodedSample() {
+    static test::TempDir dir;
+    static std::string gpkg;
+    if (gpkg.empty()) {
+        const std::string s = test::sourceDir();
+        auto r = test::runCli({"geocode", "-q", s + "/data/police", "-g", s + "/shapes/street_gazetteer.csv", "-a",
+                               "district=" + s + "/shapes/districts.geojson", "--no-csv", "-o", dir.path()});
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        gpkg = dir.file("incidents.gpkg");
+    }
+    return gpkg;
+}
+
+struct Raster {
+    int cols = 0, rows = 0;
+    double transform[6] = {};
+    std::vector<double> values;
+    double nodata = 0;
+    std::string crsName;
+    std::map<std::string, std::string> metadata;
+    double at(double x, double y) const {
+        int c = static_cast<int>((x - transform[0]) / transform[1]), r = static_cast<int>((y - transform[3]) / transform[5]);
+        return values[static_cast<size_t>(r) * cols + c];
+    }
+};
+
+Raster readRaster(const std::string& path) {
+    GDALAllRegister();
+    Raster out;
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(path.c_str(), GA_ReadOnly));
+    if (!ds) return out;
+    out.cols = ds->GetRasterXSize();
+    out.rows = ds->GetRasterYSize();
+    ds->GetGeoTransform(out.transform);
+    out.values.resize(static_cast<size_t>(out.cols) * out.rows);
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    out.nodata = b->GetNoDataValue();
+    (void)b->RasterIO(GF_Read, 0, 0, out.cols, out.rows, out.values.data(), out.cols, out.rows, GDT_Float64, 0, 0, nullptr);
+    if (const OGRSpatialReference* srs = ds->GetSpatialRef()) out.crsName = srs->GetAuthorityCode(nullptr) ? srs->GetAuthorityCode(nullptr) : "";
+    if (char** md = ds->GetMetadata())
+        for (char** p = md; *p; ++p) {
+            std::string kv = *p;
+            auto eq = kv.find('=');
+            out.metadata[kv.substr(0, eq)] = kv.substr(eq + 1);
+        }
+    GDALClose(ds);
+    return out;
+}
+
+}  // namespace
+
+TEST(DensityCli, BurglaryKdeIsARealSurfaceWithItsParameters) {
+    test::TempDir dir;
+    auto r = test::runCli({"density", geocodedSample(), "--group", "burglary", "--months", "2021", "--cell", "50", "--bandwidth", "300",
+                           "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("kernel quartic with bandwidth 300.0 m"), std::string::npos) << r.err;
+    Raster d = readRaster(dir.file("density.tif"));
+    ASSERT_GT(d.cols, 0);
+    EXPECT_EQ(d.crsName, "27700");
+    EXPECT_EQ(d.nodata, -9999);
+    EXPECT_EQ(d.metadata["HOTSPOT_KERNEL"], "quartic");
+    EXPECT_EQ(d.metadata["HOTSPOT_BANDWIDTH_M"], "300");
+    EXPECT_EQ(d.metadata["HOTSPOT_GROUPS"], "burglary");
+    // Edges on multiples of the cell size.
+    EXPECT_EQ(std::fmod(d.transform[0], 50.0), 0.0);
+    EXPECT_EQ(std::fmod(d.transform[3], 50.0), 0.0);
+    // Mass: density (per km^2) x cell area (km^2) sums to the number of incidents analysed.
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.err, m, std::regex("([0-9]+) analysed")));
+    const double n = std::stod(m[1]);
+    EXPECT_EQ(n, 920 + 121 + 340 + 104);  // the sample's 2021 burglaries: residential and business, both districts
+    double mass = 0, maxValue = 0, maxX = 0, maxY = 0;
+    for (int row = 0; row < d.rows; ++row)
+        for (int col = 0; col < d.cols; ++col) {
+            double v = d.values[static_cast<size_t>(row) * d.cols + col];
+            mass += v * 0.0025;
+            if (v > maxValue) maxValue = v, maxX = d.transform[0] + (col + 0.5) * 50, maxY = d.transform[3] - (row + 0.5) * 50;
+        }
+    EXPECT_NEAR(mass, n, 0.01 * n);
+    // The peak is in one of the sample's burglary hotspots (Lings, Blackthorn, Thorplands, Kingsthorpe, Daventry).
+    const double hotspots[][2] = {{480800, 263250}, {480200, 264300}, {478100, 264500}, {475700, 263200}, {457600, 262600}};
+    double nearest = 1e9;
+    for (auto& h : hotspots) nearest = std::min(nearest, std::hypot(maxX - h[0], maxY - h[1]));
+    EXPECT_LT(nearest, 1200) << "peak at " << maxX << "," << maxY;
+}
+
+TEST(DensityCli, GuardRailsRefuseAbsurdGrids) {
+    test::TempDir dir;
+    auto tiny = test::runCli({"density", geocodedSample(), "--cell", "0.5", "-o", dir.path()});
+    EXPECT_EQ(tiny.exitCode, 2);
+    EXPECT_NE(tiny.err.find("more than the limit"), std::string::npos) << tiny.err;
+    auto narrow = test::runCli({"density", geocodedSample(), "--cell", "100", "--bandwidth", "40", "-o", dir.path()});
+    EXPECT_EQ(narrow.exitCode, 2);
+    EXPECT_NE(narrow.err.find("smaller than one cell"), std::string::npos) << narrow.err;
+    auto group = test::runCli({"density", geocodedSample(), "--group", "jaywalking", "-o", dir.path()});
+    EXPECT_EQ(group.exitCode, 2);
+    EXPECT_NE(group.err.find("unknown group 'jaywalking'"), std::string::npos);
+    EXPECT_NE(group.err.find("burglary"), std::string::npos);  // the known groups are listed
+    auto zero = test::runCli({"density", geocodedSample(), "--cell", "0", "--bandwidth", "-5", "-o", dir.path()});
+    EXPECT_EQ(zero.exitCode, 2);
+}
+
+TEST(DensityCli, AutoBandwidthAndCellFollowTheArcgisRulesAndGridsAlignAcrossPeriods) {
+    test::TempDir a, b;
+    auto r1 = test::runCli({"density", geocodedSample(), "--group", "asb", "--months", "2020", "-o", a.path()});
+    ASSERT_EQ(r1.exitCode, 0) << r1.err;
+    EXPECT_NE(r1.err.find("(ArcGIS default rule)"), std::string::npos);
+    EXPECT_NE(r1.err.find("(ArcGIS default: shorter side / 250)"), std::string::npos);
+    Raster d1 = readRaster(a.file("density.tif"));
+    EXPECT_EQ(d1.metadata["HOTSPOT_BANDWIDTH_RULE"].rfind("ArcGIS", 0), 0u);
+    auto r2 = test::runCli({"density", geocodedSample(), "--group", "asb", "--months", "2021", "--cell", "100", "--bandwidth", "400", "-o", b.path()});
+    auto r3 = test::runCli({"density", geocodedSample(), "--group", "burglary", "--months", "2019", "--cell", "100", "--bandwidth", "400", "-o", a.path()});
+    ASSERT_EQ(r2.exitCode, 0);
+    ASSERT_EQ(r3.exitCode, 0);
+    Raster p2 = readRaster(b.file("density.tif")), p3 = readRaster(a.file("density.tif"));
+    EXPECT_EQ(std::fmod(p2.transform[0] - p3.transform[0], 100.0), 0.0);
+    EXPECT_EQ(std::fmod(p2.transform[3] - p3.transform[3], 100.0), 0.0);
+}
+
+TEST(GiStarCli, GridHotspotsZonesAndBins) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"gistar", geocodedSample(), "--group", "burglary", "--months", "2021", "--cell", "250", "--study-area",
+                           "d=" + s + "/shapes/districts.geojson", "--clip", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("Benjamini-Hochberg FDR bins"), std::string::npos);
+    Raster bins = readRaster(dir.file("gistar_bin.tif"));
+    int hot = 0;
+    for (double v : bins.values) {
+        if (v == bins.nodata) continue;
+        EXPECT_TRUE(v >= -3 && v <= 3);
+        hot += v >= 2;
+    }
+    EXPECT_GT(hot, 10);
+    EXPECT_GT(test::featureCount(dir.file("hotspots.gpkg"), "hotspot_zones"), 0);
+    EXPECT_GT(test::featureCount(dir.file("hotspots.gpkg"), "hotspot_cells"), hot);
+    // Polygon mode with contiguity and distance band.
+    auto areas = test::runCli({"gistar", geocodedSample(), "--group", "burglary", "-a", "priority=" + s + "/shapes/priority_areas.geojson",
+                               "--weights", "distance:2500", "-o", dir.file("areas")});
+    ASSERT_EQ(areas.exitCode, 0) << areas.err;
+    auto rows = test::readCsvRows(dir.file("areas/gistar_areas.csv"));
+    ASSERT_EQ(rows.size(), 11u);
+    for (const auto& row : rows) EXPECT_FALSE(row.at("gi_z").empty() && row.at("neighbours") != "0");
+    auto bad = test::runCli({"gistar", geocodedSample(), "-a", "priority=" + s + "/shapes/priority_areas.geojson", "--weights", "nearby", "-o", dir.path()});
+    EXPECT_EQ(bad.exitCode, 2);
+}
+
+TEST(ChangeEmergingEvaluateCli, OutputsAndDefinitions) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto change = test::runCli({"change", geocodedSample(), "--group", "burglary", "--before", "2020", "--after", "2021", "--cell", "500",
+                                "-a", "district=" + s + "/shapes/districts.geojson", "-o", dir.file("change")});
+    ASSERT_EQ(change.exitCode, 0) << change.err;
+    auto areas = test::readCsvRows(dir.file("change/change_areas.csv"));
+    ASSERT_EQ(areas.size(), 2u);
+    for (const auto& a : areas)
+        if (a.at("area_name") == "Daventry & South Northants") EXPECT_EQ(a.at("after"), "444");  // the seed's 444 burglaries
+    auto emerging = test::runCli({"emerging", geocodedSample(), "--group", "asb", "--cell", "500", "--step", "quarter", "-o", dir.file("em")});
+    ASSERT_EQ(emerging.exitCode, 0) << emerging.err;
+    EXPECT_NE(emerging.err.find("12 steps of 3 month(s)"), std::string::npos) << emerging.err;
+    auto classes = test::readCsvRows(dir.file("em/emerging.csv"));
+    ASSERT_FALSE(classes.empty());
+    int hot = 0;
+    for (const auto& c : classes) hot += c.at("pattern").find("hot spot") != std::string::npos;
+    EXPECT_GT(hot, 0);
+    auto eval = test::runCli({"evaluate", geocodedSample(), "--group", "burglary", "--fit", "2020", "--test", "2021", "--cell", "100",
+                              "--bandwidth", "300", "--top", "1,5", "-o", dir.file("ev")});
+    ASSERT_EQ(eval.exitCode, 0) << eval.err;
+    EXPECT_NE(eval.err.find("PAI = (n/N)/(a/A)"), std::string::npos);  // the definition printed with the figures
+    auto rows = test::readCsvRows(dir.file("ev/evaluation.csv"));
+    ASSERT_EQ(rows.size(), 2u);
+    for (const auto& row : rows) {
+        const double pai = std::stod(row.at("pai"));
+        EXPECT_NEAR(pai, std::stod(row.at("hit_rate")) / std::stod(row.at("area_share")), 0.001 * pai);
+        EXPECT_NEAR(std::stod(row.at("rri")), pai / std::stod(row.at("pai_fit")), 0.002 * pai);
+        EXPECT_GT(std::stod(row.at("pai")), 1.0);  // hotspots predict better than chance
+    }
+}
+
+TEST(ReportCli, ReproducesTheSeedReportFiguresFromTheSample) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"report", geocodedSample(), "--category-field", "force_category", "--by", "district=" + s + "/shapes/districts.geojson",
+                           "--flag-field", "domestic_abuse_flag", "--to", "2021-12", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::map<std::string, std::map<std::string, std::string>> byKey;  // area|group|category -> row
+    for (const auto& row : test::readCsvRows(dir.file("performance_report.csv")))
+        byKey[row.at("area") + "|" + row.at("group") + "|" + row.at("category")] = row;
+    auto& dsnTotal = byKey["Daventry & South Northants|all crime|"];
+    EXPECT_EQ(dsnTotal.at("change_vs_previous_pct"), "-10.2");
+    auto& dsnViolence = byKey["Daventry & South Northants|violence|"];
+    EXPECT_EQ(dsnViolence.at("share_of_all_crime_pct"), "45.4");
+    EXPECT_EQ(dsnViolence.at("change_vs_previous_pct"), "-8.6");
+    EXPECT_EQ(dsnViolence.at("flagged_share_pct"), "36.4");
+    EXPECT_EQ(dsnViolence.at("flagged_change_vs_previous_pct"), "-7.8");
+    EXPECT_EQ(byKey["Daventry & South Northants|burglary|"].at("year to 2021-12"), "444");
+    EXPECT_EQ(byKey["Daventry & South Northants|drugs|Drug possession"].at("change_vs_previous_pct"), "30.2");
+    EXPECT_EQ(byKey["Northampton|all crime|"].at("change_vs_previous_pct"), "0.5");
+    EXPECT_EQ(byKey["Northampton|violence|"].at("share_of_all_crime_pct"), "42.9");
+    EXPECT_EQ(byKey["Northampton|violence|"].at("flagged_share_pct"), "32.2");
+    EXPECT_EQ(byKey["Northampton|burglary|Burglary residential"].at("year to 2021-12"), "920");
+    EXPECT_EQ(byKey["Northampton|burglary|Burglary residential"].at("year to 2019-12"), "1221");
+    EXPECT_EQ(byKey["Northampton|burglary|Burglary business and community"].at("change_vs_previous_pct"), "-39.5");
+    // The chart is a real PNG of a sensible size.
+    Raster png = readRaster(dir.file("performance_northampton.png"));
+    EXPECT_GT(png.cols, 500);
+    EXPECT_GT(png.rows, 300);
+    EXPECT_NE(test::readFile(dir.file("performance_report.md")).find("| **All crime** | 10900 | 10000 | 10050 | +0.5% |"), std::string::npos);
+}
