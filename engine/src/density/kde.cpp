@@ -77,38 +77,68 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
     const double top = grid.originY + static_cast<double>(grid.rows) * cs;
     const auto reach = static_cast<int64_t>(std::ceil(support / cs)) + 1;
 
-    const unsigned workers = std::max(1u, std::min<unsigned>(workerCount(), static_cast<unsigned>((x.size() + 9999) / 10000)));
-    std::vector<std::vector<double>> partial(workers);
+    // Points are sorted by grid row (counting sort into fresh arrays, so reads are sequential) and
+    // the grid is split into horizontal bands, one per worker: a worker writes only its band, so
+    // there are no private grids to zero and add up, and the few rows a point touches stay in cache.
     const size_t n = x.size();
-    parallelFor(workers, [&](size_t w, unsigned) {
-        std::vector<double>& out = partial[w];
-        out.assign(cells, 0.0);
-        const size_t begin = n * w / workers, end = n * (w + 1) / workers;
-        for (size_t i = begin; i < end; ++i) {
-            const double px = x[i], py = y[i];
-            if (!std::isfinite(px) || !std::isfinite(py)) continue;
-            const double wi = weight.empty() ? 1.0 : weight[i];
-            // Column/row of the cell holding the point, then every cell centre within the support.
-            const auto c0 = static_cast<int64_t>(std::floor((px - grid.originX) / cs));
-            const auto r0 = static_cast<int64_t>(std::floor((top - py) / cs));
-            const int64_t rLo = std::max<int64_t>(0, r0 - reach), rHi = std::min<int64_t>(grid.rows - 1, r0 + reach);
-            const int64_t cLo = std::max<int64_t>(0, c0 - reach), cHi = std::min<int64_t>(grid.cols - 1, c0 + reach);
-            for (int64_t r = rLo; r <= rHi; ++r) {
-                const double dy = top - (static_cast<double>(r) + 0.5) * cs - py;
-                if (std::abs(dy) >= support) continue;
-                double* row = out.data() + r * grid.cols;
-                for (int64_t c = cLo; c <= cHi; ++c) {
-                    const double dx = grid.originX + (static_cast<double>(c) + 0.5) * cs - px;
-                    const double d2 = dx * dx + dy * dy;
-                    if (d2 >= support * support) continue;
-                    row[c] += wi * kernelRaw(options.kernel, std::sqrt(d2) * invR, options.decay);
+    std::vector<double> sx, sy, sw;
+    std::vector<size_t> rowStart(static_cast<size_t>(grid.rows) + 1, 0);
+    {
+        std::vector<int64_t> rowOf(n, -1);
+        std::vector<size_t> count(static_cast<size_t>(grid.rows) + 1, 0);
+        for (size_t i = 0; i < n; ++i) {
+            if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
+            const double fr = (top - y[i]) / cs;
+            // Points beyond the grid still reach into it: clamp them to the first/last row for ordering.
+            const int64_t r = fr < 0 ? 0 : fr >= static_cast<double>(grid.rows) ? grid.rows - 1 : static_cast<int64_t>(fr);
+            rowOf[i] = r;
+            ++count[static_cast<size_t>(r) + 1];
+        }
+        for (size_t r = 1; r < count.size(); ++r) count[r] += count[r - 1];
+        rowStart = count;
+        const size_t kept = count.back();
+        sx.resize(kept), sy.resize(kept), sw.resize(kept);
+        for (size_t i = 0; i < n; ++i) {
+            if (rowOf[i] < 0) continue;
+            const size_t k = count[static_cast<size_t>(rowOf[i])]++;
+            sx[k] = x[i], sy[k] = y[i], sw[k] = weight.empty() ? 1.0 : weight[i];
+        }
+    }
+    std::vector<double> density(cells, 0.0);
+    const double invR2 = invR * invR, s2 = support * support;
+    const unsigned bands = std::max(1u, std::min<unsigned>(workerCount(), static_cast<unsigned>(std::max<int64_t>(1, grid.rows / 64))));
+    auto run = [&](auto kernelOfSquaredDistance) {
+        parallelFor(bands, [&](size_t b, unsigned) {
+            const int64_t bandLo = grid.rows * static_cast<int64_t>(b) / bands, bandHi = grid.rows * static_cast<int64_t>(b + 1) / bands - 1;
+            const int64_t firstRow = std::max<int64_t>(0, bandLo - reach), lastRow = std::min<int64_t>(grid.rows - 1, bandHi + reach);
+            for (size_t k = rowStart[static_cast<size_t>(firstRow)]; k < rowStart[static_cast<size_t>(lastRow) + 1]; ++k) {
+                const double px = sx[k], py = sy[k], wi = sw[k];
+                const auto r0 = static_cast<int64_t>((top - py) / cs);
+                const int64_t rLo = std::max<int64_t>(bandLo, r0 - reach), rHi = std::min<int64_t>(bandHi, r0 + reach);
+                const auto c0 = static_cast<int64_t>((px - grid.originX) / cs);
+                const int64_t cLo = std::max<int64_t>(0, c0 - reach), cHi = std::min<int64_t>(grid.cols - 1, c0 + reach);
+                const double x0 = grid.originX + 0.5 * cs - px;
+                for (int64_t r = rLo; r <= rHi; ++r) {
+                    const double dy = top - (static_cast<double>(r) + 0.5) * cs - py;
+                    const double dy2 = dy * dy;
+                    if (dy2 >= s2) continue;
+                    double* row = density.data() + r * grid.cols;
+                    for (int64_t c = cLo; c <= cHi; ++c) {
+                        const double dx = x0 + static_cast<double>(c) * cs;
+                        const double d2 = dx * dx + dy2;
+                        if (d2 < s2) row[c] += wi * kernelOfSquaredDistance(d2);
+                    }
                 }
             }
-        }
-    });
-    std::vector<double> density = std::move(partial[0]);
-    for (size_t w = 1; w < partial.size(); ++w)
-        for (size_t k = 0; k < cells; ++k) density[k] += partial[w][k];
+        });
+    };
+    switch (options.kernel) {
+        case Kernel::Uniform: run([](double) { return 1.0; }); break;
+        case Kernel::Quartic: run([&](double d2) { const double t = 1.0 - d2 * invR2; return t * t; }); break;
+        case Kernel::Triweight: run([&](double d2) { const double t = 1.0 - d2 * invR2; return t * t * t; }); break;
+        case Kernel::Epanechnikov: run([&](double d2) { return 1.0 - d2 * invR2; }); break;
+        default: run([&](double d2) { return kernelRaw(options.kernel, std::sqrt(d2) * invR, options.decay); }); break;
+    }
     if (scale != 1.0)
         for (double& v : density) v *= scale;
     return density;

@@ -9,12 +9,29 @@ namespace hotspot {
 double normalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 double twoSidedP(double z) { return std::isfinite(z) ? std::erfc(std::abs(z) / std::sqrt(2.0)) : NAN; }
 
-double bhThreshold(const std::vector<double>& p, double alpha) {
+namespace {
+
+std::vector<double> sortedFinite(const std::vector<double>& p) {
     std::vector<double> sorted;
     sorted.reserve(p.size());
     for (double v : p)
         if (std::isfinite(v)) sorted.push_back(v);
     std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}
+
+double bhThresholdSorted(const std::vector<double>& sorted, double alpha) {
+    const double m = static_cast<double>(sorted.size());
+    double threshold = 0;
+    for (size_t k = 0; k < sorted.size(); ++k)
+        if (sorted[k] <= static_cast<double>(k + 1) / m * alpha) threshold = sorted[k];
+    return threshold;
+}
+
+}  // namespace
+
+double bhThreshold(const std::vector<double>& p, double alpha) {
+    std::vector<double> sorted = sortedFinite(p);
     const double m = static_cast<double>(sorted.size());
     double threshold = 0;
     for (size_t k = 0; k < sorted.size(); ++k)
@@ -25,7 +42,8 @@ double bhThreshold(const std::vector<double>& p, double alpha) {
 std::vector<int8_t> fdrBins(const std::vector<double>& z, const std::vector<double>& p, bool applyFdr) {
     const double alphas[3] = {0.10, 0.05, 0.01};
     double thresholds[3];
-    for (int k = 0; k < 3; ++k) thresholds[k] = applyFdr ? bhThreshold(p, alphas[k]) : alphas[k];
+    const std::vector<double> sorted = applyFdr ? sortedFinite(p) : std::vector<double>();  // sorted once for the three levels
+    for (int k = 0; k < 3; ++k) thresholds[k] = applyFdr ? bhThresholdSorted(sorted, alphas[k]) : alphas[k];
     std::vector<int8_t> bins(z.size(), 0);
     for (size_t i = 0; i < z.size(); ++i) {
         if (!std::isfinite(z[i]) || !std::isfinite(p[i])) continue;
