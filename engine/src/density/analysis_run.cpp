@@ -566,7 +566,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     if (grid.shape == GridShape::Square) {
         applyMask(counts, setup.mask);
         writeGeoTiff(staging.stagedPath("gistar_counts.tif"), grid, counts, crs, RasterType::Float32, -9999, meta, "incidents per cell");
-        writeGeoTiff(staging.stagedPath("gistar_z.tif"), grid, r.z, crs, RasterType::Float32, -9999, meta, "Gi* z-score");
+        writeGeoTiff(staging.stagedPath("gistar_z.tif"), grid, r.z, crs, RasterType::Float64, -9999, meta, "Gi* z-score");
         std::vector<double> bins(r.bin.begin(), r.bin.end());
         applyMask(bins, setup.mask);
         writeGeoTiff(staging.stagedPath("gistar_bin.tif"), grid, bins, crs, RasterType::Int16, -99, meta, "Gi* FDR confidence bin");
