@@ -182,6 +182,13 @@ TEST(ChangeEmergingEvaluateCli, OutputsAndDefinitions) {
     int hot = 0;
     for (const auto& c : classes) hot += c.at("pattern").find("hot spot") != std::string::npos;
     EXPECT_GT(hot, 0);
+    // The per-cell series: 12 quarterly rows per cell, counts adding up to the cell's total.
+    auto series = test::readCsvRows(dir.file("em/emerging_series.csv"));
+    ASSERT_FALSE(series.empty());
+    std::map<std::string, double> sum;
+    for (const auto& row : series) sum[row.at("cell_id")] += std::stod(row.at("incidents"));
+    EXPECT_EQ(series.size(), sum.size() * 12);
+    for (const auto& c : classes) EXPECT_EQ(sum[c.at("cell_id")], std::stod(c.at("incidents")));
     auto eval = test::runCli({"evaluate", geocodedSample(), "--group", "burglary", "--fit", "2020", "--test", "2021", "--cell", "100",
                               "--bandwidth", "300", "--top", "1,5", "-o", dir.file("ev")});
     ASSERT_EQ(eval.exitCode, 0) << eval.err;

@@ -307,6 +307,16 @@ std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int
     return out;
 }
 
+// Parameters of the run as a key/value table in a GeoPackage (rasters carry them as metadata).
+void writeRunInfo(VectorWriter& gpkg, const std::vector<std::pair<std::string, std::string>>& info) {
+    gpkg.createLayer("run_info", GeometryKind::None, "", {{"key"}, {"value"}}, "Parameters and provenance of this run");
+    for (const auto& [k, v] : info) {
+        gpkg.setString(0, k);
+        gpkg.setString(1, v);
+        gpkg.writeFeature();
+    }
+}
+
 std::string formatNumber(double v, int precision = 3) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, precision) : std::string(); }
 
 }  // namespace
@@ -537,6 +547,10 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
             csv.row({layer.code(a), layer.name(a), formatNumber(counts[a], 0), std::to_string(w - 1), formatNumber(r.z[a], 6),
                      formatNumber(r.p[a], 6), std::to_string(r.bin[a])});
         }
+        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)},
+                            {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_GISTAR_WEIGHTS", weightsLabel + ", binary, self included"},
+                            {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"},
+                            {"HOTSPOT_AREAS", o.areas[0].path}});
         gpkg.close();
         csv.close();
         int hot = 0, cold = 0;
@@ -592,6 +606,8 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         gpkg.setWkb(dissolveCells(grid, z.cells));
         gpkg.writeFeature();
     }
+    meta.push_back({"HOTSPOT_ZONE_LEVEL", std::to_string(o.zoneLevel)});
+    writeRunInfo(gpkg, meta);
     gpkg.close();
     report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));
     report.outputs = staging.commit();
@@ -731,8 +747,25 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
         csv.row({std::to_string(k), formatNumber(grid.centreX(row, col), 1), formatNumber(grid.centreY(row), 1), toString(classes[k]),
                  formatNumber(totals[k], 0), formatNumber(trendZ[k]), formatNumber(z[steps - 1][k])});
     }
+    auto info = baseMetadata(o.input, grid, o.input.months);
+    info.push_back({"HOTSPOT_STEP_MONTHS", std::to_string(o.stepMonths)});
+    info.push_back({"HOTSPOT_ALPHA", fmt::format("{}", o.alpha)});
+    info.push_back({"HOTSPOT_GISTAR_NEIGHBOURS", fmt::format("{} ring(s), binary, self included, spatial only", o.rings)});
+    info.push_back({"HOTSPOT_TREND", "Mann-Kendall on the per-step Gi* z"});
+    writeRunInfo(gpkg, info);
     gpkg.close();
     csv.close();
+    // The series behind the classes: count and z per cell and step (cells with any incident).
+    CsvWriter series(staging.stagedPath("emerging_series.csv"));
+    series.row({"cell_id", "x", "y", "step", "step_start", "incidents", "gi_z", "gi_p"});
+    for (size_t k = 0; k < cells; ++k) {
+        if (totals[k] == 0) continue;
+        const int64_t row = static_cast<int64_t>(k) / grid.cols, col = static_cast<int64_t>(k) % grid.cols;
+        for (int s = 0; s < steps; ++s)
+            series.row({std::to_string(k), formatNumber(grid.centreX(row, col), 1), formatNumber(grid.centreY(row), 1), std::to_string(s + 1),
+                        formatMonth(first + s * o.stepMonths), formatNumber(counts[s][k], 0), formatNumber(z[s][k], 6), formatNumber(p[s][k], 6)});
+    }
+    series.close();
     report.lines.push_back(fmt::format("{} steps of {} month(s) from {} to {}; Gi* per step ({} ring(s)), significance at {}, Mann-Kendall trend on the z series",
                                        steps, o.stepMonths, formatMonth(first), formatMonth(first + (steps - 1) * o.stepMonths), o.rings, o.alpha));
     for (const auto& [c, n] : tally)
