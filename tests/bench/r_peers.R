@@ -13,7 +13,7 @@ x <- pmin(pmax(cx[k] + r * cos(a), 0), 49999); y <- pmin(pmax(cy[k] + r * sin(a)
 X <- ppp(x, y, window = owin(c(0, 50000), c(0, 50000)), check = FALSE)
 # spatstat's sigma is the kernel's standard deviation; a quartic of radius 250 m has sd 250/sqrt(6)... any
 # sigma costs the same here: density.ppp convolves with an FFT on the grid.
-times <- replicate(3, system.time(D <- density(X, sigma = 250 / sqrt(6), kernel = "quartic", dimyx = c(1000, 1000), edge = FALSE))[["elapsed"]])
+times <- replicate(5, system.time(D <- density(X, sigma = 250 / sqrt(6), kernel = "quartic", dimyx = c(1000, 1000), edge = FALSE))[["elapsed"]])
 cat(sprintf("spatstat density.ppp 1e6 points, 1000x1000, quartic: median %.3f s (runs: %s)\n", median(times), paste(times, collapse = ", ")))
 side <- 316
 t_nb <- system.time({ nb <- include.self(cell2nb(side, side, type = "queen")); lw <- nb2listw(nb, style = "B") })[["elapsed"]]

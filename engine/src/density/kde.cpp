@@ -1,7 +1,10 @@
 #include "hotspot/kde.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
@@ -80,6 +83,7 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
     // Points are sorted by grid row (counting sort into fresh arrays, so reads are sequential) and
     // the grid is split into horizontal bands, one per worker: a worker writes only its band, so
     // there are no private grids to zero and add up, and the few rows a point touches stay in cache.
+    const auto started = std::chrono::steady_clock::now();
     const size_t n = x.size();
     std::vector<double> sx, sy, sw;
     std::vector<size_t> rowStart(static_cast<size_t>(grid.rows) + 1, 0);
@@ -104,29 +108,46 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
             sx[k] = x[i], sy[k] = y[i], sw[k] = weight.empty() ? 1.0 : weight[i];
         }
     }
+    const auto sorted = std::chrono::steady_clock::now();
     std::vector<double> density(cells, 0.0);
+    const auto zeroed = std::chrono::steady_clock::now();
     const double invR2 = invR * invR, s2 = support * support;
     const unsigned bands = std::max(1u, std::min<unsigned>(workerCount(), static_cast<unsigned>(std::max<int64_t>(1, grid.rows / 64))));
+    // Columns to visit for a row dr rows from the point's row: a conservative bound of the circle's
+    // half-width there (|dy| >= (|dr| - 1) cells), so corner cells of the bounding box are skipped.
+    std::vector<int64_t> spanOfRow(static_cast<size_t>(reach) + 1);
+    for (int64_t dr = 0; dr <= reach; ++dr) {
+        const double dyMin = std::max<double>(0.0, static_cast<double>(dr - 1)) * cs;
+        spanOfRow[static_cast<size_t>(dr)] = dyMin >= support ? -1 : static_cast<int64_t>(std::sqrt(s2 - dyMin * dyMin) / cs) + 2;
+    }
     auto run = [&](auto kernelOfSquaredDistance) {
-        parallelFor(bands, [&](size_t b, unsigned) {
+        parallelFor(bands, [&, kernelOfSquaredDistance](size_t b, unsigned) {
+            // Locals, not captured references: the stores into the grid could alias a referenced
+            // double, which forces a reload of every constant in the inner loop.
+            const double s2 = support * support, cs = grid.cellSize, top0 = top, originX = grid.originX;
+            const auto kernel = kernelOfSquaredDistance;
+            double* const out = density.data();
+            const int64_t cols = grid.cols;
             const int64_t bandLo = grid.rows * static_cast<int64_t>(b) / bands, bandHi = grid.rows * static_cast<int64_t>(b + 1) / bands - 1;
             const int64_t firstRow = std::max<int64_t>(0, bandLo - reach), lastRow = std::min<int64_t>(grid.rows - 1, bandHi + reach);
             for (size_t k = rowStart[static_cast<size_t>(firstRow)]; k < rowStart[static_cast<size_t>(lastRow) + 1]; ++k) {
                 const double px = sx[k], py = sy[k], wi = sw[k];
-                const auto r0 = static_cast<int64_t>((top - py) / cs);
+                const auto r0 = static_cast<int64_t>((top0 - py) / cs);
                 const int64_t rLo = std::max<int64_t>(bandLo, r0 - reach), rHi = std::min<int64_t>(bandHi, r0 + reach);
-                const auto c0 = static_cast<int64_t>((px - grid.originX) / cs);
-                const int64_t cLo = std::max<int64_t>(0, c0 - reach), cHi = std::min<int64_t>(grid.cols - 1, c0 + reach);
-                const double x0 = grid.originX + 0.5 * cs - px;
+                const auto c0 = static_cast<int64_t>((px - originX) / cs);
+                const double x0 = originX + 0.5 * cs - px;
                 for (int64_t r = rLo; r <= rHi; ++r) {
-                    const double dy = top - (static_cast<double>(r) + 0.5) * cs - py;
+                    const double dy = top0 - (static_cast<double>(r) + 0.5) * cs - py;
                     const double dy2 = dy * dy;
                     if (dy2 >= s2) continue;
-                    double* row = density.data() + r * grid.cols;
+                    const int64_t span = spanOfRow[static_cast<size_t>(std::abs(r - r0))];
+                    if (span < 0) continue;
+                    const int64_t cLo = std::max<int64_t>(0, c0 - span), cHi = std::min<int64_t>(cols - 1, c0 + span);
+                    double* row = out + r * cols;
                     for (int64_t c = cLo; c <= cHi; ++c) {
                         const double dx = x0 + static_cast<double>(c) * cs;
                         const double d2 = dx * dx + dy2;
-                        if (d2 < s2) row[c] += wi * kernelOfSquaredDistance(d2);
+                        if (d2 < s2) row[c] += wi * kernel(d2);
                     }
                 }
             }
@@ -134,11 +155,20 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
     };
     switch (options.kernel) {
         case Kernel::Uniform: run([](double) { return 1.0; }); break;
-        case Kernel::Quartic: run([&](double d2) { const double t = 1.0 - d2 * invR2; return t * t; }); break;
-        case Kernel::Triweight: run([&](double d2) { const double t = 1.0 - d2 * invR2; return t * t * t; }); break;
-        case Kernel::Epanechnikov: run([&](double d2) { return 1.0 - d2 * invR2; }); break;
-        default: run([&](double d2) { return kernelRaw(options.kernel, std::sqrt(d2) * invR, options.decay); }); break;
+        case Kernel::Quartic: run([invR2](double d2) { const double t = 1.0 - d2 * invR2; return t * t; }); break;
+        case Kernel::Triweight: run([invR2](double d2) { const double t = 1.0 - d2 * invR2; return t * t * t; }); break;
+        case Kernel::Epanechnikov: run([invR2](double d2) { return 1.0 - d2 * invR2; }); break;
+        default: {
+            const Kernel k = options.kernel;
+            const double decay = options.decay;
+            run([k, invR, decay](double d2) { return kernelRaw(k, std::sqrt(d2) * invR, decay); });
+            break;
+        }
     }
+    if (std::getenv("HOTSPOT_PROFILE"))
+        std::fprintf(stderr, "kde: sort %.3f s, zero %.3f s, kernel sums %.3f s\n", std::chrono::duration<double>(sorted - started).count(),
+                     std::chrono::duration<double>(zeroed - sorted).count(),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - zeroed).count());
     if (scale != 1.0)
         for (double& v : density) v *= scale;
     return density;
