@@ -144,8 +144,8 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
                     if (span < 0) continue;
                     const int64_t cLo = std::max<int64_t>(0, c0 - span), cHi = std::min<int64_t>(cols - 1, c0 + span);
                     double* row = out + r * cols;
-                    for (int64_t c = cLo; c <= cHi; ++c) {
-                        const double dx = x0 + static_cast<double>(c) * cs;
+                    double dx = x0 + static_cast<double>(cLo) * cs;  // stepped, not recomputed, per cell
+                    for (int64_t c = cLo; c <= cHi; ++c, dx += cs) {
                         const double d2 = dx * dx + dy2;
                         if (d2 < s2) row[c] += wi * kernel(d2);
                     }
