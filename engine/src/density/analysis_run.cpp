@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "hotspot/emerging.hpp"
+#include "hotspot/export.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/stats.hpp"
@@ -552,6 +553,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
                             {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"},
                             {"HOTSPOT_AREAS", o.areas[0].path}});
         gpkg.close();
+        writeGeoPackageStyles(staging.stagedPath("gistar_areas.gpkg"));
         csv.close();
         int hot = 0, cold = 0;
         for (auto b : r.bin) hot += b > 0, cold += b < 0;
@@ -609,6 +611,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     meta.push_back({"HOTSPOT_ZONE_LEVEL", std::to_string(o.zoneLevel)});
     writeRunInfo(gpkg, meta);
     gpkg.close();
+    writeGeoPackageStyles(staging.stagedPath("hotspots.gpkg"));
     report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));
     report.outputs = staging.commit();
     return report;
@@ -754,6 +757,7 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     info.push_back({"HOTSPOT_TREND", "Mann-Kendall on the per-step Gi* z"});
     writeRunInfo(gpkg, info);
     gpkg.close();
+    writeGeoPackageStyles(staging.stagedPath("emerging.gpkg"));
     csv.close();
     // The series behind the classes: count and z per cell and step (cells with any incident).
     CsvWriter series(staging.stagedPath("emerging_series.csv"));

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "hotspot/error.hpp"
+#include "hotspot/export.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
@@ -330,6 +331,7 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
             gpkg.writeFeature();
         }
         gpkg.close();
+        writeGeoPackageStyles(staging.stagedPath("incidents.gpkg"));  // QGIS opens the layers styled
     }
 
     progress.update(0.7);

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -28,7 +29,7 @@ OutputStaging::~OutputStaging() {
 }
 
 std::string OutputStaging::stagedPath(const std::string& fileName) {
-    m_files.push_back(fileName);
+    if (std::find(m_files.begin(), m_files.end(), fileName) == m_files.end()) m_files.push_back(fileName);
     return (fs::path(m_staging) / fileName).string();
 }
 

@@ -1,0 +1,50 @@
+// `hotspot export`: results to Shapefile, GeoPackage, GeoJSON, FlatGeobuf, CSV, KML, GeoTIFF or PostGIS.
+
+#include <cstdio>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "hotspot/export.hpp"
+#include "hotspot/progress.hpp"
+
+namespace hotspot::cli {
+
+RunFunction registerExport(CLI::App& app, const GlobalOptions& global) {
+    struct Args {
+        std::string source, format = "gpkg", to, crs, runId, schema = "hotspot";
+        std::vector<std::string> layers;
+        bool overwrite = false, noStyles = false;
+    };
+    auto a = std::make_shared<Args>();
+    app.add_option("source", a->source, "A results GeoPackage (e.g. out/incidents.gpkg, out/.../hotspots.gpkg) or a GeoTIFF")->required();
+    app.add_option("-f,--format", a->format, "shp, gpkg, geojson, fgb, csv, kml, gtiff or postgis")->default_val("gpkg");
+    app.add_option("--to", a->to, "Destination: a folder (shp, geojson, fgb, csv), a file (gpkg, kml, tif), or for postgis "
+                                  "'PG:...' / 'service=NAME' (default: the PG* environment variables)");
+    app.add_option("--layer", a->layers, "Layer(s) to export (default: all)");
+    app.add_option("--crs", a->crs, "Output CRS, e.g. EPSG:4326 (GeoJSON and KML are always WGS84)");
+    app.add_flag("--overwrite", a->overwrite, "Replace existing files (default: refuse)");
+    app.add_flag("--no-styles", a->noStyles, "Do not write QGIS styles (layer_styles table, .qml files)");
+    app.add_option("--run-id", a->runId, "PostGIS: the run's id; re-exporting a run id replaces that run's rows only");
+    app.add_option("--schema", a->schema, "PostGIS schema")->default_val("hotspot");
+    return [a, &global] {
+        ExportOptions o;
+        o.source = a->source;
+        o.format = parseExportFormat(a->format);
+        o.destination = a->to;
+        o.layers = a->layers;
+        o.crs = a->crs;
+        o.overwrite = a->overwrite;
+        o.styles = !a->noStyles;
+        o.runId = a->runId;
+        o.schema = a->schema;
+        o.runParameters = {{"format", a->format}, {"crs", a->crs.empty() ? "source" : a->crs}, {"source", a->source}};
+        Progress progress(!global.quiet);
+        RunReport r = runExport(o, progress);
+        if (!global.quiet) std::fputs(r.format().c_str(), stderr);
+        return 0;
+    };
+}
+
+}  // namespace hotspot::cli

@@ -1,0 +1,45 @@
+#pragma once
+// `hotspot export`: result layers and rasters to the formats other GIS read, with QGIS styles, and
+// to a shared PostGIS database (see docs/cli/export.md and docs/postgis.md).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hotspot/analysis_run.hpp"
+
+namespace hotspot {
+
+enum class ExportFormat { Shapefile, GeoPackage, GeoJson, FlatGeobuf, Csv, Kml, GeoTiff, PostGis };
+ExportFormat parseExportFormat(const std::string& name);  // throws Error(Usage)
+const char* toString(ExportFormat format);
+
+struct ExportOptions {
+    std::string source;               // a results GeoPackage, or a GeoTIFF
+    std::vector<std::string> layers;  // empty: every layer of the source
+    ExportFormat format = ExportFormat::GeoPackage;
+    // Folder (shp, geojson, fgb, csv: one file per layer), file (gpkg, kml, tif), or for PostGIS a
+    // "PG:" string or "service=NAME"; empty for PostGIS means the standard PG* environment variables.
+    std::string destination;
+    std::string crs;                  // output CRS; default the source's (GeoJSON and KML: EPSG:4326)
+    bool overwrite = false;
+    bool styles = true;
+    std::string runId;                // PostGIS: rows of this run replace the same run's rows only
+    std::string schema = "hotspot";   // PostGIS schema
+    std::map<std::string, std::string> runParameters;  // recorded in <schema>.runs
+};
+
+RunReport runExport(const ExportOptions& options, Progress& progress);
+
+// Shapefile field names: at most 10 characters, unique, stable (first come, first kept; a
+// collision gets a numbered suffix: "incident_i", "incident_1" ...). Key: original name.
+std::map<std::string, std::string> shapefileFieldNames(const std::vector<std::string>& names);
+
+// QGIS styles for the engine's known layers, in a GeoPackage's layer_styles table. Returns the
+// number of layers styled. Also used by the commands that write result GeoPackages.
+int writeGeoPackageStyles(const std::string& gpkgPath);
+// The QML of a known layer ("" when the engine has no style for it); rasters by file name.
+std::string qmlForLayer(const std::string& layerName, const std::string& geometryType);
+std::string qmlForRaster(const std::string& fileName);
+
+}  // namespace hotspot

@@ -1,0 +1,288 @@
+#include "hotspot/export.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include <cpl_string.h>
+#include <fmt/format.h>
+#include <gdal_utils.h>
+#include <gdalwarper.h>
+
+#include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/strings.hpp"
+#include "hotspot/version.hpp"
+#include "io/gdal_util.hpp"
+#include "io/output_files.hpp"
+
+namespace fs = std::filesystem;
+
+namespace hotspot {
+
+ExportFormat parseExportFormat(const std::string& name) {
+    const std::string n = toLowerAscii(name);
+    if (n == "shp" || n == "shapefile" || n == "esri shapefile") return ExportFormat::Shapefile;
+    if (n == "gpkg" || n == "geopackage") return ExportFormat::GeoPackage;
+    if (n == "geojson" || n == "json") return ExportFormat::GeoJson;
+    if (n == "fgb" || n == "flatgeobuf") return ExportFormat::FlatGeobuf;
+    if (n == "csv") return ExportFormat::Csv;
+    if (n == "kml") return ExportFormat::Kml;
+    if (n == "gtiff" || n == "geotiff" || n == "tif") return ExportFormat::GeoTiff;
+    if (n == "postgis" || n == "pg") return ExportFormat::PostGis;
+    throwUsage("unknown format '" + name + "' (shp, gpkg, geojson, fgb, csv, kml, gtiff, postgis)", {"", 0, "--format"});
+}
+
+const char* toString(ExportFormat f) {
+    switch (f) {
+        case ExportFormat::Shapefile: return "ESRI Shapefile";
+        case ExportFormat::GeoPackage: return "GPKG";
+        case ExportFormat::GeoJson: return "GeoJSON";
+        case ExportFormat::FlatGeobuf: return "FlatGeobuf";
+        case ExportFormat::Csv: return "CSV";
+        case ExportFormat::Kml: return "KML";
+        case ExportFormat::GeoTiff: return "GTiff";
+        case ExportFormat::PostGis: return "PostgreSQL";
+    }
+    return "?";
+}
+
+std::map<std::string, std::string> shapefileFieldNames(const std::vector<std::string>& names) {
+    std::map<std::string, std::string> out;
+    std::set<std::string> used;  // case-insensitive: dBase field names are
+    for (const auto& name : names) {
+        std::string base = name.substr(0, 10);
+        std::string candidate = base;
+        for (int k = 1; used.count(toLowerAscii(candidate)); ++k) {
+            const std::string suffix = "_" + std::to_string(k);
+            candidate = name.substr(0, 10 - suffix.size()) + suffix;
+        }
+        used.insert(toLowerAscii(candidate));
+        out[name] = candidate;
+    }
+    return out;
+}
+
+namespace {
+
+void refuseOverwrite(const std::string& path, bool overwrite) {
+    std::error_code ec;
+    if (fs::exists(path, ec) && !overwrite) throwOutput("already exists; add --overwrite to replace it", {path});
+}
+
+std::string tempBeside(const std::string& path) {
+    std::random_device rd;
+    const fs::path p(path);
+    return (p.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000) + "-" + p.filename().string())).string();
+}
+
+// Runs GDALVectorTranslate (the library form of ogr2ogr) with the given arguments.
+void vectorTranslate(const std::string& dst, GDALDataset* src, const std::vector<std::string>& args, bool appendToExisting) {
+    CPLStringList list;
+    for (const auto& a : args) list.AddString(a.c_str());
+    GDALVectorTranslateOptions* options = GDALVectorTranslateOptionsNew(list.List(), nullptr);
+    if (!options) throw Error(ErrorKind::Internal, "bad export options: " + lastGdalError());
+    int usageError = 0;
+    GDALDatasetH srcH = GDALDataset::ToHandle(src);
+    GDALDatasetH existing = nullptr;
+    if (appendToExisting) existing = GDALOpenEx(dst.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+    GDALDatasetH out = GDALVectorTranslate(existing ? nullptr : dst.c_str(), existing, 1, &srcH, options, &usageError);
+    GDALVectorTranslateOptionsFree(options);
+    if (!out) throwOutput("export failed: " + lastGdalError(), {dst});
+    CPLErrorReset();
+    GDALClose(out);
+    if (CPLGetLastErrorType() >= CE_Failure) throwOutput("export failed while closing: " + lastGdalError(), {dst});
+}
+
+std::string quoteIdentifier(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string extensionFor(ExportFormat f) {
+    switch (f) {
+        case ExportFormat::Shapefile: return ".shp";
+        case ExportFormat::GeoJson: return ".geojson";
+        case ExportFormat::FlatGeobuf: return ".fgb";
+        case ExportFormat::Csv: return ".csv";
+        default: return "";
+    }
+}
+
+RunReport exportRaster(const ExportOptions& o) {
+    RunReport report;
+    ensureGdalRegistered();
+    refuseOverwrite(o.destination, o.overwrite);
+    DatasetPtr src(static_cast<GDALDataset*>(GDALOpenEx(o.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!src) throwInput("cannot open as a raster: " + lastGdalError(), {o.source});
+    const std::string tmp = tempBeside(o.destination);
+    CPLStringList args;
+    for (const char* a : {"-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"}) args.AddString(a);
+    GDALDatasetH srcH = GDALDataset::ToHandle(src.get());
+    GDALDatasetH out = nullptr;
+    int usageError = 0;
+    if (!o.crs.empty()) {
+        for (const char* a : {"-t_srs", o.crs.c_str(), "-r", "bilinear"}) args.AddString(a);
+        GDALWarpAppOptions* w = GDALWarpAppOptionsNew(args.List(), nullptr);
+        out = GDALWarp(tmp.c_str(), nullptr, 1, &srcH, w, &usageError);
+        GDALWarpAppOptionsFree(w);
+    } else {
+        GDALTranslateOptions* t = GDALTranslateOptionsNew(args.List(), nullptr);
+        out = GDALTranslate(tmp.c_str(), srcH, t, &usageError);
+        GDALTranslateOptionsFree(t);
+    }
+    if (!out) throwOutput("raster export failed: " + lastGdalError(), {o.destination});
+    GDALDataset* ds = GDALDataset::FromHandle(out);
+    if (ds->GetRasterXSize() >= 256 || ds->GetRasterYSize() >= 256) {
+        int levels[] = {2, 4, 8, 16};
+        const bool categorical = o.source.find("bin") != std::string::npos;
+        ds->BuildOverviews(categorical ? "NEAREST" : "AVERAGE", 4, levels, 0, nullptr, nullptr, nullptr);
+    }
+    GDALClose(out);
+    if (::rename(tmp.c_str(), o.destination.c_str()) != 0) throwOutput("cannot move the export into place", {o.destination});
+    report.outputs.push_back(o.destination);
+    if (o.styles) {
+        const std::string qml = fs::path(o.destination).replace_extension(".qml").string();
+        writeTextFile(qml, qmlForRaster(fs::path(o.source).filename().string()));
+        report.outputs.push_back(qml);
+    }
+    return report;
+}
+
+}  // namespace
+
+RunReport runPostGisExport(const ExportOptions& o, Progress& progress);  // postgis_export.cpp
+
+RunReport runExport(const ExportOptions& o, Progress& progress) {
+    const std::string sourceExt = toLowerAscii(fs::path(o.source).extension().string());
+    if (sourceExt == ".tif" || sourceExt == ".tiff") {
+        if (o.format != ExportFormat::GeoTiff) throwUsage("a raster exports to gtiff only", {"", 0, "--format"});
+        return exportRaster(o);
+    }
+    if (o.format == ExportFormat::GeoTiff) throwUsage("gtiff is for raster sources (.tif)", {"", 0, "--format"});
+    if (o.format == ExportFormat::PostGis) return runPostGisExport(o, progress);
+    if (o.destination.empty()) throwUsage("give the destination with --to", {"", 0, "--to"});
+
+    RunReport report;
+    DatasetPtr src = openVector(o.source);
+    std::vector<OGRLayer*> layers;
+    if (o.layers.empty()) {
+        for (int i = 0; i < src->GetLayerCount(); ++i) {
+            OGRLayer* l = src->GetLayer(i);
+            if (std::string(l->GetName()) == "layer_styles") continue;  // styles travel separately
+            layers.push_back(l);
+        }
+    } else {
+        for (const auto& name : o.layers) layers.push_back(pickLayer(*src, o.source, name));
+    }
+    const bool perLayerFiles = o.format == ExportFormat::Shapefile || o.format == ExportFormat::GeoJson ||
+                               o.format == ExportFormat::FlatGeobuf || o.format == ExportFormat::Csv;
+    std::string crs = o.crs;
+    if ((o.format == ExportFormat::GeoJson || o.format == ExportFormat::Kml) && crs.empty()) crs = "EPSG:4326";  // RFC 7946 / KML
+    if (o.format == ExportFormat::GeoJson && !crs.empty() && crs != "EPSG:4326")
+        throwUsage("GeoJSON (RFC 7946) is always WGS84 longitude/latitude", {"", 0, "--crs"});
+
+    if (perLayerFiles) {
+        std::error_code ec;
+        fs::create_directories(o.destination, ec);
+        if (ec) throwOutput("cannot create the folder: " + ec.message(), {o.destination});
+        // Every target must be free (or --overwrite) before anything is written.
+        for (OGRLayer* l : layers) refuseOverwrite((fs::path(o.destination) / (std::string(l->GetName()) + extensionFor(o.format))).string(), o.overwrite);
+        OutputStaging staging(o.destination);
+        for (OGRLayer* l : layers) {
+            const std::string name = l->GetName();
+            const bool spatial = l->GetGeomType() != wkbNone;
+            if (!spatial && (o.format == ExportFormat::FlatGeobuf)) {
+                report.lines.push_back("skipped table '" + name + "': FlatGeobuf holds only layers with geometry (use csv or gpkg)");
+                continue;
+            }
+            std::vector<std::string> args = {"-f", toString(o.format), "-nln", name};
+            if (!crs.empty() && spatial) args.insert(args.end(), {"-t_srs", crs});
+            std::vector<std::string> extraFiles;
+            if (o.format == ExportFormat::Shapefile) {
+                // dBase field names: 10 characters. A documented, collision-free mapping, also written
+                // to <layer>.fieldnames.csv, applied through an SQL projection of the layer.
+                OGRFeatureDefn* defn = l->GetLayerDefn();
+                std::vector<std::string> names;
+                for (int i = 0; i < defn->GetFieldCount(); ++i) names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+                auto mapping = shapefileFieldNames(names);
+                std::string select = "SELECT ";
+                std::string geom = l->GetGeometryColumn();
+                if (spatial) select += quoteIdentifier(geom.empty() ? "geom" : geom);
+                for (const auto& n : names) select += std::string(select.size() > 7 ? ", " : "") + quoteIdentifier(n) + " AS " + quoteIdentifier(mapping[n]);
+                select += " FROM " + quoteIdentifier(name);
+                args.insert(args.end(), {"-sql", select, "-dialect", "SQLITE", "-lco", "ENCODING=UTF-8"});
+                if (spatial && wkbFlatten(l->GetGeomType()) == wkbPoint) args.insert(args.end(), {"-nlt", "POINT"});
+                if (spatial && (wkbFlatten(l->GetGeomType()) == wkbMultiPolygon || wkbFlatten(l->GetGeomType()) == wkbPolygon))
+                    args.insert(args.end(), {"-nlt", "MULTIPOLYGON"});
+                CsvWriter map(staging.stagedPath(name + ".fieldnames.csv"));
+                map.row({"shapefile_field", "original_field"});
+                for (const auto& n : names) map.row({mapping[n], n});
+                map.close();
+            } else if (o.format == ExportFormat::GeoJson) {
+                args.insert(args.end(), {"-lco", "RFC7946=YES", "-lco", "WRITE_NAME=NO"});
+                args.push_back(name);
+            } else if (o.format == ExportFormat::FlatGeobuf) {
+                args.insert(args.end(), {"-lco", "SPATIAL_INDEX=YES"});
+                args.push_back(name);
+            } else if (o.format == ExportFormat::Csv) {
+                if (spatial) args.insert(args.end(), {"-lco", wkbFlatten(l->GetGeomType()) == wkbPoint ? "GEOMETRY=AS_XY" : "GEOMETRY=AS_WKT"});
+                args.push_back(name);
+            }
+            // Write into the staging folder, then move every file of the layer into place.
+            const std::string staged = staging.stagedPath(name + extensionFor(o.format));
+            if (o.format == ExportFormat::Shapefile)
+                for (const char* ext : {".shx", ".dbf", ".prj", ".cpg"}) staging.stagedPath(name + ext);
+            vectorTranslate(staged, src.get(), args, false);
+            if (o.styles && o.format == ExportFormat::Shapefile && spatial) {
+                std::string qml = qmlForLayer(name, "");
+                if (!qml.empty()) writeTextFile(staging.stagedPath(name + ".qml"), qml);
+            }
+        }
+        report.outputs = staging.commit();
+        return report;
+    }
+
+    // Single-file formats: GeoPackage and KML hold every layer; one translation writes them all.
+    refuseOverwrite(o.destination, o.overwrite);
+    const std::string tmp = tempBeside(o.destination);
+    std::vector<std::string> args = {"-f", toString(o.format)};
+    if (!crs.empty()) args.insert(args.end(), {"-t_srs", crs});
+    int chosen = 0;
+    for (OGRLayer* l : layers) {
+        const std::string name = l->GetName();
+        if (o.format == ExportFormat::Kml && l->GetGeomType() == wkbNone) {
+            report.lines.push_back("skipped table '" + name + "': KML holds only features with geometry");
+            continue;
+        }
+        args.push_back(name);
+        ++chosen;
+    }
+    if (chosen == 0) throwUsage("nothing to export (no layer with geometry for " + std::string(toString(o.format)) + ")", {o.source});
+    progress.note(fmt::format("exporting {} layer(s) to {}", chosen, toString(o.format)));
+    try {
+        vectorTranslate(tmp, src.get(), args, false);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw;
+    }
+    if (o.styles && o.format == ExportFormat::GeoPackage) {
+        const int styled = writeGeoPackageStyles(tmp);
+        report.lines.push_back(fmt::format("{} layers carry a QGIS default style (layer_styles)", styled));
+    }
+    if (::rename(tmp.c_str(), o.destination.c_str()) != 0) throwOutput(std::string("cannot move the export into place: ") + std::strerror(errno), {o.destination});
+    report.outputs.push_back(o.destination);
+    return report;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,175 @@
+// Results into a shared PostGIS database through GDAL's PostgreSQL driver. Each run writes in one
+// transaction: its rows carry a run id, the run and its parameters are recorded in <schema>.runs,
+// re-running replaces that run's rows only, and a failure rolls everything back.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <regex>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hotspot/error.hpp"
+#include "hotspot/export.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/version.hpp"
+#include "io/gdal_util.hpp"
+
+namespace hotspot {
+
+namespace {
+
+// SQL string literal with quotes doubled (values that cannot go through OGR's own binding).
+std::string literal(const std::string& v) {
+    std::string out = "'";
+    for (char c : v) {
+        if (c == '\'') out += '\'';
+        out += c;
+    }
+    return out + "'";
+}
+
+std::string identifier(const std::string& v) {
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string connectionString(const std::string& destination) {
+    if (destination.empty()) return "PG:";  // libpq reads PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD / .pgpass
+    // A password on the command line ends up in shell history and process lists: refuse it.
+    if (std::regex_search(destination, std::regex("password\\s*=", std::regex::icase)))
+        throwUsage("do not put a password in the connection string; use PGPASSWORD, ~/.pgpass or a service file", {"", 0, "--to"});
+    if (destination.rfind("PG:", 0) == 0) return destination;
+    if (destination.rfind("service=", 0) == 0) return "PG:" + destination;
+    throwUsage("PostGIS destination must be a PG: connection string or service=NAME (or empty for the PG* variables)", {"", 0, "--to"});
+}
+
+std::string defaultRunId() {
+    std::time_t now = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", std::gmtime(&now));
+    return fmt::format("run-{}-{}", buf, ::getpid());
+}
+
+void exec(GDALDataset& ds, const std::string& sql, const std::string& what) {
+    CPLErrorReset();
+    OGRLayer* result = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (result) ds.ReleaseResultSet(result);
+    if (CPLGetLastErrorType() >= CE_Failure) throwOutput(what + ": " + lastGdalError(), {"PostGIS"});
+}
+
+}  // namespace
+
+RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
+    RunReport report;
+    ensureGdalRegistered();
+    const std::string conn = connectionString(o.destination);
+    DatasetPtr src = openVector(o.source);
+    CPLErrorReset();
+    DatasetPtr db(static_cast<GDALDataset*>(GDALOpenEx(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr)));
+    if (!db) throwOutput("cannot connect to PostgreSQL: " + lastGdalError(), {"PostGIS"});
+    const std::string runId = o.runId.empty() ? defaultRunId() : o.runId;
+    const std::string schema = o.schema;
+    // The schema and the runs table exist outside any single run's transaction.
+    exec(*db, "CREATE SCHEMA IF NOT EXISTS " + identifier(schema), "cannot create the schema");
+    exec(*db,
+         "CREATE TABLE IF NOT EXISTS " + identifier(schema) +
+             ".runs (run_id text PRIMARY KEY, started timestamptz, finished timestamptz, engine_version text, source text, "
+             "layers text, parameters jsonb, status text)",
+         "cannot create the runs table");
+
+    std::vector<OGRLayer*> layers;
+    if (o.layers.empty()) {
+        for (int i = 0; i < src->GetLayerCount(); ++i)
+            if (std::string(src->GetLayer(i)->GetName()) != "layer_styles") layers.push_back(src->GetLayer(i));
+    } else {
+        for (const auto& name : o.layers) layers.push_back(pickLayer(*src, o.source, name));
+    }
+    // Failure injection for the tests of interrupted runs (never set in normal use).
+    const char* failAfterEnv = std::getenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES");
+    const long failAfter = failAfterEnv ? std::atol(failAfterEnv) : -1;
+    long written = 0;
+    const auto started = std::chrono::steady_clock::now();
+
+    if (db->StartTransaction(TRUE) != OGRERR_NONE) throwOutput("cannot start a transaction: " + lastGdalError(), {"PostGIS"});
+    try {
+        std::string layerList;
+        for (OGRLayer* l : layers) {
+            const std::string name = l->GetName();
+            layerList += (layerList.empty() ? "" : ",") + name;
+            const std::string table = schema + "." + name;
+            OGRLayer* dst = db->GetLayerByName(table.c_str());
+            OGRFeatureDefn* sdefn = l->GetLayerDefn();
+            if (!dst) {
+                CPLStringList lco;
+                lco.SetNameValue("SCHEMA", schema.c_str());
+                lco.SetNameValue("GEOMETRY_NAME", "geom");
+                lco.SetNameValue("SPATIAL_INDEX", "GIST");
+                lco.SetNameValue("FID", "fid");
+                lco.SetNameValue("LAUNDER", "NO");
+                OGRSpatialReference* srs = l->GetSpatialRef() ? l->GetSpatialRef()->Clone() : nullptr;
+                dst = db->CreateLayer(name.c_str(), srs, l->GetGeomType(), lco.List());
+                if (srs) srs->Release();
+                if (!dst) throwOutput("cannot create table " + table + ": " + lastGdalError(), {"PostGIS"});
+                OGRFieldDefn runField("run_id", OFTString);
+                dst->CreateField(&runField);
+                for (int i = 0; i < sdefn->GetFieldCount(); ++i) {
+                    OGRFieldDefn f(sdefn->GetFieldDefn(i));
+                    if (dst->CreateField(&f) != OGRERR_NONE) throwOutput("cannot add field " + std::string(f.GetNameRef()), {"PostGIS"});
+                }
+                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", identifier(name + "_run_id_idx"), identifier(schema), identifier(name)),
+                     "cannot index run_id");
+            }
+            // This run's earlier rows go; other runs' rows stay.
+            exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", identifier(schema), identifier(name), literal(runId)),
+                 "cannot replace the run's rows");
+            OGRFeatureDefn* ddefn = dst->GetLayerDefn();
+            const int runIndex = ddefn->GetFieldIndex("run_id");
+            if (runIndex < 0) throwOutput("table " + table + " has no run_id column (not made by hotspot?)", {"PostGIS"});
+            std::vector<int> map(static_cast<size_t>(sdefn->GetFieldCount()));
+            for (int i = 0; i < sdefn->GetFieldCount(); ++i) {
+                map[static_cast<size_t>(i)] = ddefn->GetFieldIndex(sdefn->GetFieldDefn(i)->GetNameRef());
+                if (map[static_cast<size_t>(i)] < 0)
+                    throwOutput(fmt::format("table {} lacks field {}: the layer's schema changed; use another --schema", table,
+                                            sdefn->GetFieldDefn(i)->GetNameRef()),
+                                {"PostGIS"});
+            }
+            l->ResetReading();
+            for (FeaturePtr f(l->GetNextFeature()); f; f.reset(l->GetNextFeature())) {
+                FeaturePtr out(OGRFeature::CreateFeature(ddefn));
+                out->SetFrom(f.get(), map.data(), TRUE);
+                out->SetField(runIndex, runId.c_str());
+                out->SetFID(OGRNullFID);
+                if (dst->CreateFeature(out.get()) != OGRERR_NONE) throwOutput("cannot insert into " + table + ": " + lastGdalError(), {"PostGIS"});
+                if (++written == failAfter) throwOutput("simulated failure (HOTSPOT_TEST_FAIL_AFTER_FEATURES)", {"PostGIS"});
+            }
+            progress.note(fmt::format("{}: {} features", table, dst->GetFeatureCount(FALSE)));
+        }
+        nlohmann::json params = o.runParameters;
+        exec(*db,
+             fmt::format("INSERT INTO {}.runs (run_id, started, finished, engine_version, source, layers, parameters, status) VALUES "
+                         "({}, now(), now(), {}, {}, {}, {}::jsonb, 'complete') ON CONFLICT (run_id) DO UPDATE SET finished = now(), "
+                         "engine_version = EXCLUDED.engine_version, source = EXCLUDED.source, layers = EXCLUDED.layers, "
+                         "parameters = EXCLUDED.parameters, status = 'complete'",
+                         identifier(schema), literal(runId), literal(versionString()), literal(o.source), literal(layerList), literal(params.dump())),
+             "cannot record the run");
+        if (db->CommitTransaction() != OGRERR_NONE) throwOutput("commit failed: " + lastGdalError(), {"PostGIS"});
+    } catch (...) {
+        db->RollbackTransaction();
+        throw;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.lines.push_back(fmt::format("PostGIS: {} features of {} layer(s) written to schema '{}' as run '{}' in {:.2f} s ({:.0f} features/s); "
+                                       "recorded in {}.runs",
+                                       written, layers.size(), schema, runId, seconds, seconds > 0 ? written / seconds : 0.0, schema));
+    return report;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,204 @@
+// QGIS QML styles for the layers the engine writes: hotspot bins, zones, densities, CCTV-ready
+// categories. Stored in a GeoPackage's layer_styles table (QGIS loads the default style when the
+// layer is opened) and written as .qml beside shapefiles and GeoTIFFs.
+
+#include <sqlite3.h>
+
+#include <ctime>
+#include <fmt/format.h>
+
+#include "hotspot/error.hpp"
+#include "hotspot/export.hpp"
+#include "io/gdal_util.hpp"
+
+namespace hotspot {
+
+namespace {
+
+struct Class {
+    std::string value;  // categorized: the value; graduated: "lower:upper"
+    std::string label;
+    std::string color;  // "r,g,b,a"
+};
+
+std::string xmlEscape(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string symbol(int index, const std::string& geometry, const std::string& color) {
+    if (geometry == "point")
+        return fmt::format(R"(<symbol type="marker" name="{}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleMarker" enabled="1" pass="0" locked="0"><Option type="Map"><Option name="color" value="{}" type="QString"/><Option name="name" value="circle" type="QString"/><Option name="size" value="1.6" type="QString"/><Option name="outline_style" value="no" type="QString"/></Option></layer></symbol>)",
+                           index, color);
+    if (geometry == "line")
+        return fmt::format(R"(<symbol type="line" name="{}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleLine" enabled="1" pass="0" locked="0"><Option type="Map"><Option name="line_color" value="{}" type="QString"/><Option name="line_width" value="0.8" type="QString"/></Option></layer></symbol>)",
+                           index, color);
+    return fmt::format(R"(<symbol type="fill" name="{}" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleFill" enabled="1" pass="0" locked="0"><Option type="Map"><Option name="color" value="{}" type="QString"/><Option name="outline_color" value="80,80,80,255" type="QString"/><Option name="outline_width" value="0.1" type="QString"/><Option name="style" value="solid" type="QString"/></Option></layer></symbol>)",
+                       index, color);
+}
+
+std::string header() { return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology|Labeling\">\n"; }
+
+std::string categorized(const std::string& field, const std::string& geometry, const std::vector<Class>& classes, const std::string& labelField = {}) {
+    std::string cats, syms;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        cats += fmt::format(R"(<category render="true" symbol="{}" value="{}" label="{}"/>)", i, xmlEscape(classes[i].value), xmlEscape(classes[i].label));
+        syms += symbol(static_cast<int>(i), geometry, classes[i].color);
+    }
+    std::string labels;
+    if (!labelField.empty())
+        labels = fmt::format(R"(<labeling type="simple"><settings><text-style fieldName="{}" fontSize="9" textColor="20,20,20,255"><text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/></text-style><placement placement="1"/></settings></labeling>)",
+                             labelField);
+    return header() + fmt::format(R"(<renderer-v2 type="categorizedSymbol" attr="{}" forceraster="0" symbollevels="0" enableorderby="0"><categories>{}</categories><symbols>{}</symbols></renderer-v2>)",
+                                  field, cats, syms) +
+           labels + "\n</qgis>\n";
+}
+
+std::string graduated(const std::string& field, const std::string& geometry, const std::vector<Class>& classes, const std::string& labelField = {}) {
+    std::string ranges, syms;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        const auto colon = classes[i].value.find(':');
+        ranges += fmt::format(R"(<range render="true" symbol="{}" lower="{}" upper="{}" label="{}"/>)", i, classes[i].value.substr(0, colon),
+                              classes[i].value.substr(colon + 1), xmlEscape(classes[i].label));
+        syms += symbol(static_cast<int>(i), geometry, classes[i].color);
+    }
+    std::string labels;
+    if (!labelField.empty())
+        labels = fmt::format(R"(<labeling type="simple"><settings><text-style fieldName="{}" fontSize="9" textColor="20,20,20,255"><text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/></text-style><placement placement="1"/></settings></labeling>)",
+                             labelField);
+    return header() + fmt::format(R"(<renderer-v2 type="graduatedSymbol" attr="{}" graduatedMethod="GraduatedColor" forceraster="0" symbollevels="0" enableorderby="0"><ranges>{}</ranges><symbols>{}</symbols></renderer-v2>)",
+                                  field, ranges, syms) +
+           labels + "\n</qgis>\n";
+}
+
+// Gi* confidence bins with the ArcGIS colours (FDR-corrected, see docs/methods.md).
+std::vector<Class> binClasses() {
+    return {{"-3", "Cold spot, 99% confidence", "69,117,181,255"}, {"-2", "Cold spot, 95% confidence", "145,191,219,255"},
+            {"-1", "Cold spot, 90% confidence", "224,243,248,255"}, {"0", "Not significant", "247,247,247,255"},
+            {"1", "Hot spot, 90% confidence", "254,224,144,255"},   {"2", "Hot spot, 95% confidence", "252,141,89,255"},
+            {"3", "Hot spot, 99% confidence", "215,48,39,255"}};
+}
+
+}  // namespace
+
+std::string qmlForLayer(const std::string& layer, const std::string& geometry) {
+    if (layer == "hotspot_cells" || layer == "gistar_areas") return categorized("gi_bin", "polygon", binClasses(), layer == "gistar_areas" ? "name" : "");
+    if (layer == "hotspot_zones")
+        return categorized("kind", "polygon", {{"hot", "Hot spot zone", "215,48,39,180"}, {"cold", "Cold spot zone", "69,117,181,180"}});
+    if (layer == "emerging_hotspots") {
+        const char* names[] = {"New hot spot", "Consecutive hot spot", "Intensifying hot spot", "Persistent hot spot", "Diminishing hot spot",
+                               "Sporadic hot spot", "Oscillating hot spot", "Historical hot spot"};
+        const char* colours[] = {"165,0,38,255", "215,48,39,255", "244,109,67,255", "253,174,97,255", "254,224,144,255", "255,191,191,255",
+                                 "231,212,232,255", "191,191,191,255"};
+        std::vector<Class> c;
+        for (int i = 0; i < 8; ++i) c.push_back({names[i], names[i], colours[i]});
+        c.push_back({"No pattern detected", "No pattern detected", "247,247,247,120"});
+        return categorized("pattern", "polygon", c);
+    }
+    if (layer.rfind("areas_", 0) == 0)
+        return graduated("incidents", "polygon",
+                         {{"0:100", "0 - 100", "255,255,204,200"}, {"100:500", "100 - 500", "161,218,180,200"}, {"500:1000", "500 - 1,000", "65,182,196,200"},
+                          {"1000:5000", "1,000 - 5,000", "44,127,184,200"}, {"5000:1000000000", "5,000 or more", "37,52,148,200"}},
+                         "name");
+    if (layer == "incidents")
+        return categorized("group_name", "point",
+                           {{"burglary", "Burglary", "228,26,28,255"}, {"asb", "Anti-social behaviour", "55,126,184,255"},
+                            {"violence", "Violence", "152,78,163,255"}, {"vehicle", "Vehicle crime", "255,127,0,255"},
+                            {"shoplifting", "Shoplifting", "166,86,40,255"}, {"theft", "Theft", "247,129,191,255"},
+                            {"criminal_damage", "Criminal damage", "77,175,74,255"}, {"", "Other", "153,153,153,255"}});
+    (void)geometry;
+    return {};
+}
+
+std::string qmlForRaster(const std::string& fileName) {
+    if (fileName.find("bin") != std::string::npos) {
+        std::string entries;
+        for (const auto& c : binClasses()) {
+            int r, g, b, a;
+            std::sscanf(c.color.c_str(), "%d,%d,%d,%d", &r, &g, &b, &a);
+            entries += fmt::format(R"(<paletteEntry value="{}" color="#{:02x}{:02x}{:02x}" label="{}" alpha="255"/>)", c.value, r, g, b, xmlEscape(c.label));
+        }
+        return header() + R"(<pipe><rasterrenderer type="paletted" band="1" opacity="0.85" alphaBand="-1"><colorPalette>)" + entries +
+               "</colorPalette></rasterrenderer></pipe>\n</qgis>\n";
+    }
+    // Densities, counts, z-scores and changes: a continuous ramp; z and change diverge around 0.
+    const bool diverging = fileName.find("_z") != std::string::npos || fileName.find("change") != std::string::npos;
+    const std::string items =
+        diverging ? R"(<item value="-3" color="#4575b4" label="-3" alpha="255"/><item value="0" color="#f7f7f7" label="0" alpha="255"/><item value="3" color="#d73027" label="3" alpha="255"/>)"
+                  : R"(<item value="0" color="#ffffcc" label="low" alpha="0"/><item value="0.25" color="#fecc5c" label="" alpha="255"/><item value="0.5" color="#fd8d3c" label="" alpha="255"/><item value="0.75" color="#f03b20" label="" alpha="255"/><item value="1" color="#bd0026" label="high" alpha="255"/>)";
+    return header() + fmt::format(R"(<pipe><rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="{}" classificationMax="{}"><rastershader><colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0">{}</colorrampshader></rastershader></rasterrenderer></pipe>)",
+                                  diverging ? -3 : 0, diverging ? 3 : 1, items) +
+           "\n</qgis>\n";
+}
+
+int writeGeoPackageStyles(const std::string& gpkgPath) {
+    // Layer names and geometry types, through GDAL; the table itself through SQLite.
+    std::vector<std::pair<std::string, std::string>> layers;  // name, geometry column
+    {
+        DatasetPtr ds = openVector(gpkgPath);
+        for (int i = 0; i < ds->GetLayerCount(); ++i) {
+            OGRLayer* l = ds->GetLayer(i);
+            if (l->GetGeomType() == wkbNone) continue;
+            layers.emplace_back(l->GetName(), l->GetGeometryColumn());
+        }
+    }
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(gpkgPath.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        throwOutput("cannot open to add styles", {gpkgPath});
+    }
+    auto exec = [&](const std::string& sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string message = err ? err : "unknown";
+            sqlite3_free(err);
+            sqlite3_close(db);
+            throwOutput("cannot write layer_styles: " + message, {gpkgPath});
+        }
+    };
+    // The table QGIS reads (same columns as QGIS creates), registered as a GeoPackage attribute table.
+    exec("CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
+         "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, "
+         "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT "
+         "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
+    exec("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('layer_styles', 'attributes', 'layer_styles')");
+    int styled = 0;
+    for (const auto& [name, geomColumn] : layers) {
+        std::string qml = qmlForLayer(name, "");
+        if (qml.empty()) continue;
+        sqlite3_stmt* del = nullptr;
+        sqlite3_prepare_v2(db, "DELETE FROM layer_styles WHERE f_table_name = ?", -1, &del, nullptr);
+        sqlite3_bind_text(del, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_step(del);
+        sqlite3_finalize(del);
+        sqlite3_stmt* ins = nullptr;
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, "
+                           "styleSLD, useAsDefault, description, owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, 'hotspot engine default style', '', NULL)",
+                           -1, &ins, nullptr);
+        sqlite3_bind_text(ins, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, geomColumn.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 3, (name + " (hotspot)").c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 4, qml.c_str(), -1, SQLITE_TRANSIENT);
+        const int rc = sqlite3_step(ins);
+        sqlite3_finalize(ins);
+        if (rc != SQLITE_DONE) {
+            sqlite3_close(db);
+            throwOutput("cannot insert a style for " + name, {gpkgPath});
+        }
+        ++styled;
+    }
+    sqlite3_close(db);
+    return styled;
+}
+
+}  // namespace hotspot
