@@ -28,6 +28,10 @@ std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs)
     };
     for (const auto& spec : specs) {
         std::error_code ec;
+        if (spec.rfind("PG:", 0) == 0) {  // a PostGIS connection: read through GDAL's PostgreSQL driver
+            add(spec);
+            continue;
+        }
         if (fs::is_directory(spec, ec)) {
             // A folder such as a police.uk download: YYYY-MM/*-street.csv, recursively, sorted by path
             // so months load in order (later months replace earlier rows with the same Crime ID).

@@ -49,8 +49,7 @@ ColumnMapping ColumnMapping::parse(const std::string& spec) {
     }
     if (m.x.empty() != m.y.empty()) throwUsage("map both x and y, or neither", {"", 0, "--columns"});
     if (m.lon.empty() != m.lat.empty()) throwUsage("map both lon and lat, or neither", {"", 0, "--columns"});
-    if (!m.hasPoint() && m.address.empty())
-        throwUsage("the mapping needs x and y, lon and lat, or an address column", {"", 0, "--columns"});
+    // Whether a point or an address is needed depends on the input: CSVs need one, layers have geometry.
     return m;
 }
 

@@ -1,0 +1,217 @@
+// `hotspot export`: every format round-trips through GDAL; styles; overwrite rules; PostGIS with a
+// real server when HOTSPOT_TEST_PG is set (.ci/test starts one).
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "hotspot/export.hpp"
+#include "io/output_files.hpp"
+#include "test_support.hpp"
+
+using namespace hotspot;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small results-like GeoPackage: points with long, colliding field names and non-ASCII places.
+std::string makeSource(const test::TempDir& dir) {
+    const std::string path = dir.file("source.gpkg");
+    VectorWriter w(path);
+    w.createLayer("incidents", GeometryKind::Point, "EPSG:27700",
+                  {{"place_name"}, {"category_group_name_long"}, {"category_group_name_longer"}, {"count", FieldType::Integer64},
+                   {"score", FieldType::Real}});
+    const char* places[] = {"Crèche Lane, Northampton", "Saint-Étienne Way", "Ölmühle Straße", "Plain Street"};
+    for (int i = 0; i < 4; ++i) {
+        w.setString(0, places[i]);
+        w.setString(1, "a" + std::to_string(i));
+        w.setString(2, "b" + std::to_string(i));
+        w.setInteger(3, 10 + i);
+        w.setReal(4, 0.5 + i);
+        w.setPoint(475714.0 + 100 * i, 260834.0 + 50 * i);
+        w.writeFeature();
+    }
+    w.createLayer("hotspot_cells", GeometryKind::Polygon, "EPSG:27700", {{"gi_bin", FieldType::Integer}, {"gi_z", FieldType::Real}});
+    w.setInteger(0, 3);
+    w.setReal(1, 4.2);
+    w.setWkb({1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0,
+              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0, 0,
+              0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0x59, 0x40,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x59, 0x40,
+              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    w.writeFeature();
+    w.close();
+    return path;
+}
+
+struct Layer {
+    int64_t count = -1;
+    std::string epsg;
+    std::vector<std::string> fields;
+    std::vector<std::map<std::string, std::string>> rows;
+};
+
+Layer readLayer(const std::string& path, const std::string& layerName = "") {
+    GDALAllRegister();
+    Layer out;
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+    if (!ds) return out;
+    OGRLayer* l = layerName.empty() ? ds->GetLayer(0) : ds->GetLayerByName(layerName.c_str());
+    if (l) {
+        out.count = l->GetFeatureCount(TRUE);
+        if (const OGRSpatialReference* srs = l->GetSpatialRef()) {
+            OGRSpatialReference copy(*srs);
+            copy.AutoIdentifyEPSG();
+            if (const char* code = copy.GetAuthorityCode(nullptr)) out.epsg = code;
+        }
+        for (int i = 0; i < l->GetLayerDefn()->GetFieldCount(); ++i) out.fields.emplace_back(l->GetLayerDefn()->GetFieldDefn(i)->GetNameRef());
+        for (auto& f : *l) {
+            std::map<std::string, std::string> row;
+            for (int i = 0; i < f->GetFieldCount(); ++i) row[out.fields[i]] = f->GetFieldAsString(i);
+            out.rows.push_back(row);
+        }
+    }
+    GDALClose(ds);
+    return out;
+}
+
+}  // namespace
+
+TEST(ShapefileNames, TenCharactersUniqueAndStable) {
+    auto m = shapefileFieldNames({"incident_id", "incident_ids", "incident_idx", "name", "NAME", "category_group_name_long"});
+    EXPECT_EQ(m["incident_id"], "incident_i");
+    EXPECT_EQ(m["incident_ids"], "incident_1");
+    EXPECT_EQ(m["incident_idx"], "incident_2");
+    EXPECT_EQ(m["name"], "name");
+    EXPECT_EQ(m["NAME"], "NAME_1");  // dBase names are case-insensitive
+    std::set<std::string> seen;
+    for (const auto& [k, v] : m) {
+        EXPECT_LE(v.size(), 10u);
+        EXPECT_TRUE(seen.insert(v).second) << v;
+    }
+}
+
+TEST(ExportCli, EveryFormatRoundTripsFeaturesAttributesAndCrs) {
+    test::TempDir dir;
+    const std::string src = makeSource(dir);
+    struct Case {
+        const char* format;
+        std::string to, file;
+        std::string epsg;
+    };
+    std::vector<Case> cases = {{"gpkg", dir.file("out.gpkg"), dir.file("out.gpkg"), "27700"},
+                               {"shp", dir.file("shp"), dir.file("shp/incidents.shp"), "27700"},
+                               {"geojson", dir.file("geojson"), dir.file("geojson/incidents.geojson"), "4326"},
+                               {"fgb", dir.file("fgb"), dir.file("fgb/incidents.fgb"), "27700"},
+                               {"csv", dir.file("csv"), dir.file("csv/incidents.csv"), ""},
+                               {"kml", dir.file("out.kml"), dir.file("out.kml"), "4326"}};
+    for (const auto& c : cases) {
+        auto r = test::runCli({"export", "-q", src, "-f", c.format, "--to", c.to});
+        ASSERT_EQ(r.exitCode, 0) << c.format << ": " << r.err;
+        Layer l = readLayer(c.file, std::string(c.format) == "kml" || std::string(c.format) == "gpkg" ? "incidents" : "");
+        EXPECT_EQ(l.count, 4) << c.format;
+        if (!c.epsg.empty()) EXPECT_EQ(l.epsg, c.epsg) << c.format;
+        bool found = false;
+        for (const auto& row : l.rows)
+            for (const auto& [k, v] : row) found |= v == "Crèche Lane, Northampton";
+        EXPECT_TRUE(found) << c.format << ": the non-ASCII place name must survive";
+    }
+    // Shapefile: mapped names, sidecar, .prj, .cpg, style.
+    Layer shp = readLayer(dir.file("shp/incidents.shp"));
+    EXPECT_NE(std::find(shp.fields.begin(), shp.fields.end(), "category_g"), shp.fields.end());
+    EXPECT_NE(std::find(shp.fields.begin(), shp.fields.end(), "category_1"), shp.fields.end());
+    EXPECT_EQ(shp.rows[2].at("category_1"), "b2");  // the second colliding field kept its own values
+    for (const char* f : {"incidents.prj", "incidents.cpg", "incidents.fieldnames.csv", "hotspot_cells.qml"})
+        EXPECT_TRUE(fs::exists(dir.file(std::string("shp/") + f))) << f;
+    EXPECT_NE(test::readFile(dir.file("shp/incidents.cpg")).find("UTF-8"), std::string::npos);
+    auto mapping = test::readCsvRows(dir.file("shp/incidents.fieldnames.csv"));
+    EXPECT_EQ(mapping[2].at("original_field"), "category_group_name_longer");
+    EXPECT_EQ(mapping[2].at("shapefile_field"), "category_1");
+    // GeoJSON is RFC 7946: WGS84 lon/lat, and the known point lands near lon -0.8926, lat 52.2405.
+    Layer gj = readLayer(dir.file("geojson/incidents.geojson"));
+    EXPECT_EQ(gj.epsg, "4326");
+    // GeoPackage: values and styles.
+    Layer gp = readLayer(dir.file("out.gpkg"), "incidents");
+    EXPECT_EQ(gp.rows[3].at("count"), "13");
+    EXPECT_EQ(gp.rows[1].at("score"), "1.5");
+    Layer styles = readLayer(dir.file("out.gpkg"), "layer_styles");
+    ASSERT_GE(styles.count, 2);
+    bool cellsStyled = false;
+    for (const auto& row : styles.rows) cellsStyled |= row.at("f_table_name") == "hotspot_cells" && row.at("styleQML").find("gi_bin") != std::string::npos;
+    EXPECT_TRUE(cellsStyled);
+}
+
+TEST(ExportCli, RefusesToOverwriteAndNeverLeavesHalfFiles) {
+    test::TempDir dir;
+    const std::string src = makeSource(dir);
+    test::writeFile(dir.file("out.gpkg"), "precious");
+    auto r = test::runCli({"export", src, "-f", "gpkg", "--to", dir.file("out.gpkg")});
+    EXPECT_EQ(r.exitCode, 4);
+    EXPECT_NE(r.err.find("add --overwrite"), std::string::npos);
+    EXPECT_EQ(test::readFile(dir.file("out.gpkg")), "precious");
+    EXPECT_EQ(test::runCli({"export", "-q", src, "-f", "gpkg", "--to", dir.file("out.gpkg"), "--overwrite"}).exitCode, 0);
+    EXPECT_EQ(readLayer(dir.file("out.gpkg"), "incidents").count, 4);
+    for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_NE(e.path().filename().string().rfind(".tmp-", 0), 0u);
+    EXPECT_EQ(test::runCli({"export", src, "-f", "dxf", "--to", dir.file("x")}).exitCode, 2);
+    EXPECT_EQ(test::runCli({"export", dir.file("missing.gpkg"), "-f", "gpkg", "--to", dir.file("y.gpkg")}).exitCode, 3);
+}
+
+TEST(ExportCli, RastersGetCompressedTiledCopiesAndAStyle) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    ASSERT_EQ(test::runCli({"gistar", "-q", s + "/data/police", "--group", "burglary", "--cell", "500", "-o", dir.file("g")}).exitCode, 0);
+    auto r = test::runCli({"export", "-q", dir.file("g/gistar_bin.tif"), "-f", "gtiff", "--to", dir.file("bin.tif"), "--crs", "EPSG:4326"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    GDALAllRegister();
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(dir.file("bin.tif").c_str(), GA_ReadOnly));
+    ASSERT_NE(ds, nullptr);
+    EXPECT_STREQ(ds->GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"), "DEFLATE");
+    EXPECT_NE(std::string(ds->GetProjectionRef()).find("WGS 84"), std::string::npos);
+    GDALClose(ds);
+    EXPECT_NE(test::readFile(dir.file("bin.qml")).find("paletted"), std::string::npos);
+}
+
+TEST(ExportPostGis, RunsAreTransactionalReplaceableAndReadable) {
+    const char* pg = std::getenv("HOTSPOT_TEST_PG");
+    if (!pg) GTEST_SKIP() << "no PostGIS test server (HOTSPOT_TEST_PG unset; .ci/test starts one)";
+    test::TempDir dir;
+    const std::string src = makeSource(dir);
+    const std::string schema = "t" + std::to_string(::getpid());
+    auto exportRun = [&](const std::string& run) { return test::runCli({"export", "-q", src, "-f", "postgis", "--to", pg, "--schema", schema, "--run-id", run}); };
+    ASSERT_EQ(exportRun("r1").exitCode, 0);
+    ASSERT_EQ(exportRun("r2").exitCode, 0);
+    ASSERT_EQ(exportRun("r1").exitCode, 0);  // re-running r1 replaces r1's rows only
+    const std::string table = std::string(pg) + " tables=" + schema + ".incidents";
+    Layer l = readLayer(table, schema + ".incidents");
+    EXPECT_EQ(l.count, 8);  // r1 + r2, four rows each
+    EXPECT_EQ(l.epsg, "27700");
+    int r1 = 0;
+    bool accent = false;
+    for (const auto& row : l.rows) {
+        r1 += row.at("run_id") == "r1";
+        accent |= row.at("place_name") == "Crèche Lane, Northampton";
+    }
+    EXPECT_EQ(r1, 4);
+    EXPECT_TRUE(accent);
+    // A run that fails midway leaves every earlier row in place.
+    ::setenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES", "2", 1);
+    auto failed = exportRun("r2");
+    ::unsetenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES");
+    EXPECT_EQ(failed.exitCode, 4);
+    EXPECT_EQ(readLayer(table, schema + ".incidents").count, 8);
+    Layer runs = readLayer(std::string(pg) + " tables=" + schema + ".runs", schema + ".runs");
+    EXPECT_EQ(runs.count, 2);
+    // The engine reads incidents back from PostGIS.
+    auto d = test::runCli({"density", std::string(pg), "--layer", schema + ".incidents", "--columns", "category=category_group_name_long",
+                           "--cell", "50", "--bandwidth", "200", "-o", dir.file("d")});
+    EXPECT_EQ(d.exitCode, 0) << d.err;
+    EXPECT_NE(d.err.find("8 incidents read"), std::string::npos) << d.err;
+    // Passwords never go on the command line.
+    auto pw = test::runCli({"export", src, "-f", "postgis", "--to", std::string(pg) + " password=secret"});
+    EXPECT_EQ(pw.exitCode, 2);
+    EXPECT_EQ(pw.err.find("secret"), std::string::npos);
+}
