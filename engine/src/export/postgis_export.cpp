@@ -71,6 +71,8 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
     RunReport report;
     ensureGdalRegistered();
     const std::string conn = connectionString(o.destination);
+    // COPY instead of one INSERT per feature, as ogr2ogr does for new rows.
+    CPLSetConfigOption("PG_USE_COPY", "YES");
     DatasetPtr src = openVector(o.source);
     CPLErrorReset();
     DatasetPtr db(static_cast<GDALDataset*>(GDALOpenEx(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr)));
