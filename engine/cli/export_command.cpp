@@ -13,13 +13,13 @@ namespace hotspot::cli {
 
 RunFunction registerExport(CLI::App& app, const GlobalOptions& global) {
     struct Args {
-        std::string source, format = "gpkg", to, crs, runId, schema = "hotspot";
+        std::string source, format = "gpkg", to, crs, runId, schema = "hotspot", pg;
         std::vector<std::string> layers;
         bool overwrite = false, noStyles = false;
     };
     auto a = std::make_shared<Args>();
     app.add_option("source", a->source, "A results GeoPackage (e.g. out/incidents.gpkg, out/.../hotspots.gpkg) or a GeoTIFF")->required();
-    app.add_option("-f,--format", a->format, "shp, gpkg, geojson, fgb, csv, kml, gtiff or postgis")->default_val("gpkg");
+    app.add_option("-f,--format", a->format, "shp, gpkg, geojson, fgb, csv, kml, gtiff, postgis, or all (every file format into the --to folder)")->default_val("gpkg");
     app.add_option("--to", a->to, "Destination: a folder (shp, geojson, fgb, csv), a file (gpkg, kml, tif), or for postgis "
                                   "'PG:...' / 'service=NAME' (default: the PG* environment variables)");
     app.add_option("--layer", a->layers, "Layer(s) to export (default: all)");
@@ -28,6 +28,7 @@ RunFunction registerExport(CLI::App& app, const GlobalOptions& global) {
     app.add_flag("--no-styles", a->noStyles, "Do not write QGIS styles (layer_styles table, .qml files)");
     app.add_option("--run-id", a->runId, "PostGIS: the run's id; re-exporting a run id replaces that run's rows only");
     app.add_option("--schema", a->schema, "PostGIS schema")->default_val("hotspot");
+    app.add_option("--pg", a->pg, "With -f all: also export to PostGIS ('PG:...', 'service=NAME', or 'env' for the PG* variables)");
     return [a, &global] {
         ExportOptions o;
         o.source = a->source;
@@ -39,6 +40,7 @@ RunFunction registerExport(CLI::App& app, const GlobalOptions& global) {
         o.styles = !a->noStyles;
         o.runId = a->runId;
         o.schema = a->schema;
+        o.postgis = a->pg;
         o.runParameters = {{"format", a->format}, {"crs", a->crs.empty() ? "source" : a->crs}, {"source", a->source}};
         Progress progress(!global.quiet);
         RunReport r = runExport(o, progress);

@@ -10,7 +10,7 @@
 
 namespace hotspot {
 
-enum class ExportFormat { Shapefile, GeoPackage, GeoJson, FlatGeobuf, Csv, Kml, GeoTiff, PostGis };
+enum class ExportFormat { Shapefile, GeoPackage, GeoJson, FlatGeobuf, Csv, Kml, GeoTiff, PostGis, All };
 ExportFormat parseExportFormat(const std::string& name);  // throws Error(Usage)
 const char* toString(ExportFormat format);
 
@@ -27,6 +27,9 @@ struct ExportOptions {
     std::string runId;                // PostGIS: rows of this run replace the same run's rows only
     std::string schema = "hotspot";   // PostGIS schema
     std::map<std::string, std::string> runParameters;  // recorded in <schema>.runs
+    // Format All: every file format into the destination folder, and PostGIS too when this is set
+    // ("PG:...", "service=NAME", or "env" for the PG* environment variables).
+    std::string postgis;
 };
 
 RunReport runExport(const ExportOptions& options, Progress& progress);

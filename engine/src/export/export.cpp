@@ -35,7 +35,8 @@ ExportFormat parseExportFormat(const std::string& name) {
     if (n == "kml") return ExportFormat::Kml;
     if (n == "gtiff" || n == "geotiff" || n == "tif") return ExportFormat::GeoTiff;
     if (n == "postgis" || n == "pg") return ExportFormat::PostGis;
-    throwUsage("unknown format '" + name + "' (shp, gpkg, geojson, fgb, csv, kml, gtiff, postgis)", {"", 0, "--format"});
+    if (n == "all") return ExportFormat::All;
+    throwUsage("unknown format '" + name + "' (shp, gpkg, geojson, fgb, csv, kml, gtiff, postgis, all)", {"", 0, "--format"});
 }
 
 const char* toString(ExportFormat f) {
@@ -48,6 +49,7 @@ const char* toString(ExportFormat f) {
         case ExportFormat::Kml: return "KML";
         case ExportFormat::GeoTiff: return "GTiff";
         case ExportFormat::PostGis: return "PostgreSQL";
+        case ExportFormat::All: return "all";
     }
     return "?";
 }
@@ -169,6 +171,38 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
         return exportRaster(o);
     }
     if (o.format == ExportFormat::GeoTiff) throwUsage("gtiff is for raster sources (.tif)", {"", 0, "--format"});
+    if (o.format == ExportFormat::All) {
+        // One command, every format: <to>/<stem>.gpkg (styled), shp/, geojson/, fgb/, csv/, <stem>.kml, and PostGIS.
+        if (o.destination.empty()) throwUsage("give the destination folder with --to", {"", 0, "--to"});
+        RunReport all;
+        const std::string stem = fs::path(o.source).stem().string();
+        const std::pair<ExportFormat, std::string> targets[] = {
+            {ExportFormat::GeoPackage, (fs::path(o.destination) / (stem + ".gpkg")).string()},
+            {ExportFormat::Shapefile, (fs::path(o.destination) / "shp").string()},
+            {ExportFormat::GeoJson, (fs::path(o.destination) / "geojson").string()},
+            {ExportFormat::FlatGeobuf, (fs::path(o.destination) / "fgb").string()},
+            {ExportFormat::Csv, (fs::path(o.destination) / "csv").string()},
+            {ExportFormat::Kml, (fs::path(o.destination) / (stem + ".kml")).string()}};
+        std::error_code ec;
+        fs::create_directories(o.destination, ec);
+        for (const auto& [format, to] : targets) {
+            ExportOptions one = o;
+            one.format = format;
+            one.destination = to;
+            one.crs = format == ExportFormat::GeoJson || format == ExportFormat::Kml ? std::string() : o.crs;
+            RunReport r = runExport(one, progress);
+            all.lines.insert(all.lines.end(), r.lines.begin(), r.lines.end());
+            all.outputs.insert(all.outputs.end(), r.outputs.begin(), r.outputs.end());
+        }
+        if (!o.postgis.empty()) {
+            ExportOptions pg = o;
+            pg.format = ExportFormat::PostGis;
+            pg.destination = o.postgis == "env" ? std::string() : o.postgis;
+            RunReport r = runPostGisExport(pg, progress);
+            all.lines.insert(all.lines.end(), r.lines.begin(), r.lines.end());
+        }
+        return all;
+    }
     if (o.format == ExportFormat::PostGis) return runPostGisExport(o, progress);
     if (o.destination.empty()) throwUsage("give the destination with --to", {"", 0, "--to"});
 

@@ -107,42 +107,41 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
             const std::string name = l->GetName();
             layerList += (layerList.empty() ? "" : ",") + name;
             const std::string table = schema + "." + name;
-            OGRLayer* dst = db->GetLayerByName(table.c_str());
             OGRFeatureDefn* sdefn = l->GetLayerDefn();
-            if (!dst) {
-                CPLStringList lco;
-                lco.SetNameValue("SCHEMA", schema.c_str());
-                lco.SetNameValue("GEOMETRY_NAME", "geom");
-                lco.SetNameValue("SPATIAL_INDEX", "GIST");
-                lco.SetNameValue("FID", "fid");
-                lco.SetNameValue("LAUNDER", "NO");
-                OGRSpatialReference* srs = l->GetSpatialRef() ? l->GetSpatialRef()->Clone() : nullptr;
-                dst = db->CreateLayer(name.c_str(), srs, l->GetGeomType(), lco.List());
-                if (srs) srs->Release();
-                if (!dst) throwOutput("cannot create table " + table + ": " + lastGdalError(), {"PostGIS"});
-                OGRFieldDefn runField("run_id", OFTString);
-                dst->CreateField(&runField);
-                for (int i = 0; i < sdefn->GetFieldCount(); ++i) {
-                    OGRFieldDefn f(sdefn->GetFieldDefn(i));
-                    if (dst->CreateField(&f) != OGRERR_NONE) throwOutput("cannot add field " + std::string(f.GetNameRef()), {"PostGIS"});
-                }
-                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", identifier(name + "_run_id_idx"), identifier(schema), identifier(name)),
-                     "cannot index run_id");
+            // A new table is filled directly. An existing one is filled through a fresh load table
+            // (new tables take COPY; existing ones would take one INSERT per row) and one
+            // INSERT ... SELECT, all inside this run's transaction.
+            OGRLayer* existing = db->GetLayerByName(table.c_str());
+            const std::string loadName = existing ? fmt::format("{}__load_{}", name, ::getpid()) : name;
+            CPLStringList lco;
+            lco.SetNameValue("SCHEMA", schema.c_str());
+            lco.SetNameValue("GEOMETRY_NAME", "geom");
+            lco.SetNameValue("SPATIAL_INDEX", existing ? "NONE" : "GIST");
+            lco.SetNameValue("FID", "fid");
+            lco.SetNameValue("LAUNDER", "NO");
+            OGRSpatialReference* srs = l->GetSpatialRef() ? l->GetSpatialRef()->Clone() : nullptr;
+            OGRLayer* dst = db->CreateLayer(loadName.c_str(), srs, l->GetGeomType(), lco.List());
+            if (srs) srs->Release();
+            if (!dst) throwOutput("cannot create table " + schema + "." + loadName + ": " + lastGdalError(), {"PostGIS"});
+            OGRFieldDefn runField("run_id", OFTString);
+            dst->CreateField(&runField);
+            for (int i = 0; i < sdefn->GetFieldCount(); ++i) {
+                OGRFieldDefn f(sdefn->GetFieldDefn(i));
+                if (dst->CreateField(&f) != OGRERR_NONE) throwOutput("cannot add field " + std::string(f.GetNameRef()), {"PostGIS"});
             }
-            // This run's earlier rows go; other runs' rows stay.
-            exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", identifier(schema), identifier(name), literal(runId)),
-                 "cannot replace the run's rows");
+            if (existing) {
+                OGRFeatureDefn* edefn = existing->GetLayerDefn();
+                for (int i = 0; i < sdefn->GetFieldCount(); ++i)
+                    if (edefn->GetFieldIndex(sdefn->GetFieldDefn(i)->GetNameRef()) < 0)
+                        throwOutput(fmt::format("table {} lacks field {}: the layer's schema changed; use another --schema", table,
+                                                sdefn->GetFieldDefn(i)->GetNameRef()),
+                                    {"PostGIS"});
+                if (edefn->GetFieldIndex("run_id") < 0) throwOutput("table " + table + " has no run_id column (not made by hotspot?)", {"PostGIS"});
+            }
             OGRFeatureDefn* ddefn = dst->GetLayerDefn();
             const int runIndex = ddefn->GetFieldIndex("run_id");
-            if (runIndex < 0) throwOutput("table " + table + " has no run_id column (not made by hotspot?)", {"PostGIS"});
             std::vector<int> map(static_cast<size_t>(sdefn->GetFieldCount()));
-            for (int i = 0; i < sdefn->GetFieldCount(); ++i) {
-                map[static_cast<size_t>(i)] = ddefn->GetFieldIndex(sdefn->GetFieldDefn(i)->GetNameRef());
-                if (map[static_cast<size_t>(i)] < 0)
-                    throwOutput(fmt::format("table {} lacks field {}: the layer's schema changed; use another --schema", table,
-                                            sdefn->GetFieldDefn(i)->GetNameRef()),
-                                {"PostGIS"});
-            }
+            for (int i = 0; i < sdefn->GetFieldCount(); ++i) map[static_cast<size_t>(i)] = ddefn->GetFieldIndex(sdefn->GetFieldDefn(i)->GetNameRef());
             l->ResetReading();
             for (FeaturePtr f(l->GetNextFeature()); f; f.reset(l->GetNextFeature())) {
                 FeaturePtr out(OGRFeature::CreateFeature(ddefn));
@@ -152,7 +151,21 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
                 if (dst->CreateFeature(out.get()) != OGRERR_NONE) throwOutput("cannot insert into " + table + ": " + lastGdalError(), {"PostGIS"});
                 if (++written == failAfter) throwOutput("simulated failure (HOTSPOT_TEST_FAIL_AFTER_FEATURES)", {"PostGIS"});
             }
-            progress.note(fmt::format("{}: {} features", table, dst->GetFeatureCount(FALSE)));
+            dst->SyncToDisk();  // ends the COPY
+            if (existing) {
+                std::string columns = identifier("geom") + ", " + identifier("run_id");
+                for (int i = 0; i < sdefn->GetFieldCount(); ++i) columns += ", " + identifier(sdefn->GetFieldDefn(i)->GetNameRef());
+                exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", identifier(schema), identifier(name), literal(runId)),
+                     "cannot replace the run's rows");
+                exec(*db, fmt::format("INSERT INTO {0}.{1} ({2}) SELECT {2} FROM {0}.{3}", identifier(schema), identifier(name), columns, identifier(loadName)),
+                     "cannot move the rows into " + table);
+                exec(*db, fmt::format("DROP TABLE {}.{}", identifier(schema), identifier(loadName)), "cannot drop the load table");
+            } else {
+                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", identifier(name + "_run_id_idx"), identifier(schema), identifier(name)),
+                     "cannot index run_id");
+            }
+            OGRLayer* target = db->GetLayerByName(table.c_str());
+            progress.note(fmt::format("{}: {} features", table, target ? target->GetFeatureCount(FALSE) : 0));
         }
         nlohmann::json params = o.runParameters;
         exec(*db,
