@@ -215,3 +215,22 @@ TEST(ExportPostGis, RunsAreTransactionalReplaceableAndReadable) {
     EXPECT_EQ(pw.exitCode, 2);
     EXPECT_EQ(pw.err.find("secret"), std::string::npos);
 }
+
+TEST(ExportCli, OneCommandWritesEveryFormatWithStyles) {
+    test::TempDir dir;
+    const std::string src = makeSource(dir);
+    std::vector<std::string> args = {"export", "-q", src, "-f", "all", "--to", dir.file("all")};
+    if (const char* pg = std::getenv("HOTSPOT_TEST_PG")) {
+        args.insert(args.end(), {"--pg", pg, "--schema", "all" + std::to_string(::getpid()), "--run-id", "sample"});
+    }
+    auto r = test::runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    for (const char* f : {"all/source.gpkg", "all/source.kml", "all/shp/incidents.shp", "all/shp/hotspot_cells.qml", "all/geojson/incidents.geojson",
+                          "all/fgb/incidents.fgb", "all/csv/incidents.csv"})
+        EXPECT_TRUE(fs::exists(dir.file(f))) << f;
+    EXPECT_GE(readLayer(dir.file("all/source.gpkg"), "layer_styles").count, 1);
+    if (const char* pg = std::getenv("HOTSPOT_TEST_PG")) {
+        const std::string schema = "all" + std::to_string(::getpid());
+        EXPECT_EQ(readLayer(std::string(pg) + " tables=" + schema + ".incidents", schema + ".incidents").count, 4);
+    }
+}

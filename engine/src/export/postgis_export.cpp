@@ -153,7 +153,7 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
             }
             dst->SyncToDisk();  // ends the COPY
             if (existing) {
-                std::string columns = identifier("geom") + ", " + identifier("run_id");
+                std::string columns = (l->GetGeomType() != wkbNone ? identifier("geom") + ", " : std::string()) + identifier("run_id");
                 for (int i = 0; i < sdefn->GetFieldCount(); ++i) columns += ", " + identifier(sdefn->GetFieldDefn(i)->GetNameRef());
                 exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", identifier(schema), identifier(name), literal(runId)),
                      "cannot replace the run's rows");
