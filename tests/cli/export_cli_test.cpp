@@ -210,6 +210,12 @@ TEST(ExportPostGis, RunsAreTransactionalReplaceableAndReadable) {
                            "--cell", "50", "--bandwidth", "200", "-o", dir.file("d")});
     EXPECT_EQ(d.exitCode, 0) << d.err;
     EXPECT_NE(d.err.find("8 incidents read"), std::string::npos) << d.err;
+    // Areas from PostGIS too: label=PG:...|layername=schema.table
+    auto g = test::runCli({"gistar", "-q", std::string(pg) + "|layername=" + schema + ".incidents", "--columns",
+                           "category=category_group_name_long", "-a", "cells=" + std::string(pg) + "|layername=" + schema + ".hotspot_cells",
+                           "-o", dir.file("g")});
+    EXPECT_EQ(g.exitCode, 0) << g.err;
+    EXPECT_EQ(test::readCsvRows(dir.file("g/gistar_areas.csv")).size(), 2u);  // the cell exported twice (runs r1, r2)
     // Passwords never go on the command line.
     auto pw = test::runCli({"export", src, "-f", "postgis", "--to", std::string(pg) + " password=secret"});
     EXPECT_EQ(pw.exitCode, 2);

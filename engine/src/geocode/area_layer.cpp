@@ -31,9 +31,14 @@ AreaLayerSpec AreaLayerSpec::parse(const std::string& spec) {
         s.label = spec.substr(0, eq);
         rest = spec.substr(eq + 1);
     }
-    // "path:layer" (but not a Windows drive or a PG: connection string)
+    // "path|layername=NAME" (the QGIS/GDAL form, needed for PG: connection strings), or "path:layer"
+    // (not for a Windows drive or a PG: connection string)
+    size_t bar = rest.find("|layername=");
     size_t colon = rest.rfind(':');
-    if (colon != std::string::npos && colon > 1 && rest.rfind("PG:", 0) != 0) {
+    if (bar != std::string::npos) {
+        s.path = rest.substr(0, bar);
+        s.layer = rest.substr(bar + 11);
+    } else if (colon != std::string::npos && colon > 1 && rest.rfind("PG:", 0) != 0) {
         s.path = rest.substr(0, colon);
         s.layer = rest.substr(colon + 1);
     } else {

@@ -62,7 +62,7 @@ std::optional<std::pair<int32_t, int>> parseDate(std::string_view text) {
 }
 
 InputFormat detectFormat(const std::string& path) {
-    if (path.rfind("PG:", 0) == 0) return InputFormat::Ogr;
+    if (path.rfind("PG:", 0) == 0 || path.find("|layername=") != std::string::npos) return InputFormat::Ogr;
     std::string ext = toLowerAscii(std::filesystem::path(path).extension().string());
     if (ext != ".csv" && ext != ".txt") return InputFormat::Ogr;
     const std::vector<std::string> header = readCsvHeader(path);

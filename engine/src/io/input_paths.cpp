@@ -28,8 +28,8 @@ std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs)
     };
     for (const auto& spec : specs) {
         std::error_code ec;
-        if (spec.rfind("PG:", 0) == 0) {  // a PostGIS connection: read through GDAL's PostgreSQL driver
-            add(spec);
+        if (spec.rfind("PG:", 0) == 0 || spec.find("|layername=") != std::string::npos) {
+            add(spec);  // a PostGIS connection or a source with a layer: opened by GDAL as it is
             continue;
         }
         if (fs::is_directory(spec, ec)) {

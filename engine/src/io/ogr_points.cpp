@@ -11,16 +11,22 @@
 
 namespace hotspot {
 
-void readOgrFile(const std::string& path, const IngestOptions& options, ReadBatch& into) {
+void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatch& into) {
+    // "source|layername=NAME" picks a layer per input (e.g. a PostGIS table); else --layer.
+    std::string path = spec, layerName = options.layer;
+    if (auto bar = spec.find("|layername="); bar != std::string::npos) {
+        path = spec.substr(0, bar);
+        layerName = spec.substr(bar + 11);
+    }
     DatasetPtr ds = openVector(path);
-    OGRLayer* layer = pickLayer(*ds, path, options.layer);
+    OGRLayer* layer = pickLayer(*ds, path, layerName);
     std::string sourceCrs = crsString(layer->GetSpatialRef());
     if (sourceCrs.empty()) {
         if (options.mapping.srs.empty())
             throwInput("layer '" + std::string(layer->GetName()) + "' has no coordinate reference system; give one with --srs", {path, 0, "crs"});
         sourceCrs = options.mapping.srs;
     }
-    const uint32_t fileIndex = into.addFile(path, InputFormat::Ogr, sourceCrs);
+    const uint32_t fileIndex = into.addFile(spec, InputFormat::Ogr, sourceCrs);
     struct {
         IncidentTable table;
         std::vector<Reject> rejects;

@@ -141,6 +141,10 @@ TEST(AreaLayerSpec, ParsesLabelPathAndLayer) {
     EXPECT_EQ(a.label, "priority");
     EXPECT_EQ(a.path, "shapes/x.gpkg");
     EXPECT_EQ(a.layer, "priority_areas");
+    AreaLayerSpec pg = AreaLayerSpec::parse("wards=PG:host=/tmp dbname=csp|layername=hotspot.wards");
+    EXPECT_EQ(pg.label, "wards");
+    EXPECT_EQ(pg.path, "PG:host=/tmp dbname=csp");
+    EXPECT_EQ(pg.layer, "hotspot.wards");
     AreaLayerSpec b = AreaLayerSpec::parse("shapes/districts.geojson");
     EXPECT_EQ(b.label, "districts");
     EXPECT_EQ(b.layer, "");
