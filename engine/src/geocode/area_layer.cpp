@@ -199,7 +199,10 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     Impl& impl = *out.m_impl;
     impl.label = parts.at(0).label;
     GEOSContextHandle_t h = impl.ctx.handle;
-    GEOSWKBReader* reader = GEOSWKBReader_create_r(h);
+    // Owned by a unique_ptr: the loop below throws for unusable layers.
+    auto readerDeleter = [h](GEOSWKBReader* r) { GEOSWKBReader_destroy_r(h, r); };
+    std::unique_ptr<GEOSWKBReader, decltype(readerDeleter)> readerOwner(GEOSWKBReader_create_r(h), readerDeleter);
+    GEOSWKBReader* reader = readerOwner.get();
     std::vector<TreeValue> boxes;
     for (const AreaLayerSpec& spec : parts) {
     DatasetPtr ds = openVector(spec.path);
@@ -300,7 +303,6 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
         impl.values.push_back(valueIdx >= 0 && f->IsFieldSetAndNotNull(valueIdx) ? f->GetFieldAsDouble(valueIdx) : NAN);
     }
     }
-    GEOSWKBReader_destroy_r(h, reader);
     if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {parts[0].path});
     impl.tree = bgi::rtree<TreeValue, bgi::quadratic<16>>(boxes.begin(), boxes.end());
     return out;
