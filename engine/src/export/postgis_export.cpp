@@ -155,14 +155,15 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
             if (existing) {
                 std::string columns = (l->GetGeomType() != wkbNone ? identifier("geom") + ", " : std::string()) + identifier("run_id");
                 for (int i = 0; i < sdefn->GetFieldCount(); ++i) columns += ", " + identifier(sdefn->GetFieldDefn(i)->GetNameRef());
+                // The run_id index is built when a table first receives a second run (not on the first
+                // load, which it would only slow down): from then on a run's rows are found by index.
+                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", identifier(name + "_run_id_idx"), identifier(schema), identifier(name)),
+                     "cannot index run_id");
                 exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", identifier(schema), identifier(name), literal(runId)),
                      "cannot replace the run's rows");
                 exec(*db, fmt::format("INSERT INTO {0}.{1} ({2}) SELECT {2} FROM {0}.{3}", identifier(schema), identifier(name), columns, identifier(loadName)),
                      "cannot move the rows into " + table);
                 exec(*db, fmt::format("DROP TABLE {}.{}", identifier(schema), identifier(loadName)), "cannot drop the load table");
-            } else {
-                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", identifier(name + "_run_id_idx"), identifier(schema), identifier(name)),
-                     "cannot index run_id");
             }
             OGRLayer* target = db->GetLayerByName(table.c_str());
             progress.note(fmt::format("{}: {} features", table, target ? target->GetFeatureCount(FALSE) : 0));
