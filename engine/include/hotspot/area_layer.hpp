@@ -26,6 +26,10 @@ struct AreaLayerSpec {
     static AreaLayerSpec parse(const std::string& spec);
 };
 
+// Specs that share a label are parts of one layer (e.g. one LSOA file per district), in the order
+// their labels first appear.
+std::vector<std::vector<AreaLayerSpec>> groupByLabel(const std::vector<AreaLayerSpec>& specs);
+
 class AreaLayer {
 public:
     // Loads polygons, transforms them to the analysis CRS, repairs invalid ones (GEOS MakeValid).

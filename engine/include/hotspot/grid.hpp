@@ -2,6 +2,7 @@
 // Analysis grids: square cells (rasters) or hexagons, with cell edges aligned to multiples of the
 // cell size in the analysis CRS, so grids of different periods and runs line up cell for cell.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,13 @@ struct Extent {
     double height() const { return maxY - minY; }
     bool contains(double x, double y) const { return x >= minX && x <= maxX && y >= minY && y <= maxY; }
     Extent expanded(double by) const { return {minX - by, minY - by, maxX + by, maxY + by}; }
+    bool empty() const { return width() < 0; }  // "no points" is {0, 0, -1, -1}
+    // The smallest extent holding both (an empty side is ignored).
+    Extent united(const Extent& o) const {
+        if (empty()) return o;
+        if (o.empty()) return *this;
+        return {std::min(minX, o.minX), std::min(minY, o.minY), std::max(maxX, o.maxX), std::max(maxY, o.maxY)};
+    }
 };
 
 enum class GridShape { Square, Hexagon };

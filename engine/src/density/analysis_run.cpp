@@ -407,12 +407,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     // Counts, rates and location quotients per area: the selected groups against all groups.
     if (!o.areas.empty()) {
         SelectedIncidents everything = select(all, o.input, o.input.months, studyArea.get(), false);
-        std::vector<std::vector<AreaLayerSpec>> grouped;
-        for (const auto& spec : o.areas) {
-            auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g[0].label == spec.label; });
-            if (it == grouped.end()) grouped.push_back({spec});
-            else it->push_back(spec);
-        }
+        const std::vector<std::vector<AreaLayerSpec>> grouped = groupByLabel(o.areas);
         CsvWriter csv(staging.stagedPath("area_stats.csv"));
         csv.row({"layer", "area_code", "area_name", "groups", "period", "incidents", "all_incidents", "denominator", "rate_per_1000",
                  "location_quotient", "area_km2", "incidents_per_km2"});
@@ -629,13 +624,7 @@ RunReport runChange(const ChangeOptions& o, Progress& progress) {
     report.lines.push_back(fmt::format("before ({}): {} incidents; after ({}): {} incidents; change {}", o.before.label(), before.x.size(),
                                        o.after.label(), after.x.size(),
                                        formatNumber(percentChange(static_cast<double>(before.x.size()), static_cast<double>(after.x.size())), 1) + " %"));
-    Extent e = before.extent;
-    if (e.width() < 0) e = after.extent;
-    if (after.extent.width() >= 0) {
-        e.minX = std::min(e.minX, after.extent.minX), e.minY = std::min(e.minY, after.extent.minY);
-        e.maxX = std::max(e.maxX, after.extent.maxX), e.maxY = std::max(e.maxY, after.extent.maxY);
-    }
-    GridSetup setup = makeGrid(e, studyArea.get(), o.grid, 0);
+    GridSetup setup = makeGrid(before.extent.united(after.extent), studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
     std::vector<double> cb = gridCounts(grid, before.x, before.y, &before.weight), ca = gridCounts(grid, after.x, after.y, &after.weight);
     std::vector<double> diff(cb.size()), pct(cb.size());
@@ -788,10 +777,7 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
     SelectedIncidents fit = select(all, o.input, o.fit, studyArea.get(), true);
     SelectedIncidents test = select(all, o.input, o.test, studyArea.get(), true);
     if (fit.x.empty() || test.x.empty()) throwUsage("both the fit and the test period need incidents", {"", 0, "--fit"});
-    Extent e = fit.extent;
-    e.minX = std::min(e.minX, test.extent.minX), e.minY = std::min(e.minY, test.extent.minY);
-    e.maxX = std::max(e.maxX, test.extent.maxX), e.maxY = std::max(e.maxY, test.extent.maxY);
-    GridSetup setup = makeGrid(e, studyArea.get(), o.grid, 0);
+    GridSetup setup = makeGrid(fit.extent.united(test.extent), studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
     std::vector<double> fitCounts = gridCounts(grid, fit.x, fit.y, &fit.weight), testCounts = gridCounts(grid, test.x, test.y, &test.weight);
     std::vector<double> surface = fitCounts;

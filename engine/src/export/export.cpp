@@ -20,6 +20,7 @@
 #include "hotspot/version.hpp"
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
+#include "export/sql_quoting.hpp"
 
 namespace fs = std::filesystem;
 
@@ -99,15 +100,6 @@ void vectorTranslate(const std::string& dst, GDALDataset* src, const std::vector
     CPLErrorReset();
     GDALClose(out);
     if (CPLGetLastErrorType() >= CE_Failure) throwOutput("export failed while closing: " + lastGdalError(), {dst});
-}
-
-std::string quoteIdentifier(const std::string& name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
 }
 
 std::string extensionFor(ExportFormat f) {
@@ -251,9 +243,9 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
                 auto mapping = shapefileFieldNames(names);
                 std::string select = "SELECT ";
                 std::string geom = l->GetGeometryColumn();
-                if (spatial) select += quoteIdentifier(geom.empty() ? "geom" : geom);
-                for (const auto& n : names) select += std::string(select.size() > 7 ? ", " : "") + quoteIdentifier(n) + " AS " + quoteIdentifier(mapping[n]);
-                select += " FROM " + quoteIdentifier(name);
+                if (spatial) select += sqlIdentifier(geom.empty() ? "geom" : geom);
+                for (const auto& n : names) select += std::string(select.size() > 7 ? ", " : "") + sqlIdentifier(n) + " AS " + sqlIdentifier(mapping[n]);
+                select += " FROM " + sqlIdentifier(name);
                 args.insert(args.end(), {"-sql", select, "-dialect", "SQLITE", "-lco", "ENCODING=UTF-8"});
                 if (spatial && wkbFlatten(l->GetGeomType()) == wkbPoint) args.insert(args.end(), {"-nlt", "POINT"});
                 if (spatial && (wkbFlatten(l->GetGeomType()) == wkbMultiPolygon || wkbFlatten(l->GetGeomType()) == wkbPolygon))

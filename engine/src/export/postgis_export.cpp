@@ -16,30 +16,12 @@
 #include "hotspot/export.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/version.hpp"
+#include "export/sql_quoting.hpp"
 #include "io/gdal_util.hpp"
 
 namespace hotspot {
 
 namespace {
-
-// SQL string literal with quotes doubled (values that cannot go through OGR's own binding).
-std::string literal(const std::string& v) {
-    std::string out = "'";
-    for (char c : v) {
-        if (c == '\'') out += '\'';
-        out += c;
-    }
-    return out + "'";
-}
-
-std::string identifier(const std::string& v) {
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
 
 std::string connectionString(const std::string& destination) {
     if (destination.empty()) return "PG:";  // libpq reads PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD / .pgpass
@@ -80,9 +62,9 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
     const std::string runId = o.runId.empty() ? defaultRunId() : o.runId;
     const std::string schema = o.schema;
     // The schema and the runs table exist outside any single run's transaction.
-    exec(*db, "CREATE SCHEMA IF NOT EXISTS " + identifier(schema), "cannot create the schema");
+    exec(*db, "CREATE SCHEMA IF NOT EXISTS " + sqlIdentifier(schema), "cannot create the schema");
     exec(*db,
-         "CREATE TABLE IF NOT EXISTS " + identifier(schema) +
+         "CREATE TABLE IF NOT EXISTS " + sqlIdentifier(schema) +
              ".runs (run_id text PRIMARY KEY, started timestamptz, finished timestamptz, engine_version text, source text, "
              "layers text, parameters jsonb, status text)",
          "cannot create the runs table");
@@ -153,17 +135,17 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
             }
             dst->SyncToDisk();  // ends the COPY
             if (existing) {
-                std::string columns = (l->GetGeomType() != wkbNone ? identifier("geom") + ", " : std::string()) + identifier("run_id");
-                for (int i = 0; i < sdefn->GetFieldCount(); ++i) columns += ", " + identifier(sdefn->GetFieldDefn(i)->GetNameRef());
+                std::string columns = (l->GetGeomType() != wkbNone ? sqlIdentifier("geom") + ", " : std::string()) + sqlIdentifier("run_id");
+                for (int i = 0; i < sdefn->GetFieldCount(); ++i) columns += ", " + sqlIdentifier(sdefn->GetFieldDefn(i)->GetNameRef());
                 // The run_id index is built when a table first receives a second run (not on the first
                 // load, which it would only slow down): from then on a run's rows are found by index.
-                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", identifier(name + "_run_id_idx"), identifier(schema), identifier(name)),
+                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", sqlIdentifier(name + "_run_id_idx"), sqlIdentifier(schema), sqlIdentifier(name)),
                      "cannot index run_id");
-                exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", identifier(schema), identifier(name), literal(runId)),
+                exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", sqlIdentifier(schema), sqlIdentifier(name), sqlLiteral(runId)),
                      "cannot replace the run's rows");
-                exec(*db, fmt::format("INSERT INTO {0}.{1} ({2}) SELECT {2} FROM {0}.{3}", identifier(schema), identifier(name), columns, identifier(loadName)),
+                exec(*db, fmt::format("INSERT INTO {0}.{1} ({2}) SELECT {2} FROM {0}.{3}", sqlIdentifier(schema), sqlIdentifier(name), columns, sqlIdentifier(loadName)),
                      "cannot move the rows into " + table);
-                exec(*db, fmt::format("DROP TABLE {}.{}", identifier(schema), identifier(loadName)), "cannot drop the load table");
+                exec(*db, fmt::format("DROP TABLE {}.{}", sqlIdentifier(schema), sqlIdentifier(loadName)), "cannot drop the load table");
             }
             OGRLayer* target = db->GetLayerByName(table.c_str());
             progress.note(fmt::format("{}: {} features", table, target ? target->GetFeatureCount(FALSE) : 0));
@@ -174,7 +156,7 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
                          "({}, now(), now(), {}, {}, {}, {}::jsonb, 'complete') ON CONFLICT (run_id) DO UPDATE SET finished = now(), "
                          "engine_version = EXCLUDED.engine_version, source = EXCLUDED.source, layers = EXCLUDED.layers, "
                          "parameters = EXCLUDED.parameters, status = 'complete'",
-                         identifier(schema), literal(runId), literal(versionString()), literal(o.source), literal(layerList), literal(params.dump())),
+                         sqlIdentifier(schema), sqlLiteral(runId), sqlLiteral(versionString()), sqlLiteral(o.source), sqlLiteral(layerList), sqlLiteral(params.dump())),
              "cannot record the run");
         if (db->CommitTransaction() != OGRERR_NONE) throwOutput("commit failed: " + lastGdalError(), {"PostGIS"});
     } catch (...) {

@@ -50,6 +50,16 @@ AreaLayerSpec AreaLayerSpec::parse(const std::string& spec) {
     return s;
 }
 
+std::vector<std::vector<AreaLayerSpec>> groupByLabel(const std::vector<AreaLayerSpec>& specs) {
+    std::vector<std::vector<AreaLayerSpec>> grouped;
+    for (const auto& spec : specs) {
+        auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g[0].label == spec.label; });
+        if (it == grouped.end()) grouped.push_back({spec});
+        else it->push_back(spec);
+    }
+    return grouped;
+}
+
 namespace {
 
 void geosNotice(const char*, void*) {}

@@ -78,14 +78,8 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
 
     // Load the reference layers first: a bad area layer should fail before a long read.
     // Specs that share a label are parts of one layer (e.g. one LSOA file per district).
-    std::vector<std::vector<AreaLayerSpec>> grouped;
-    for (const auto& spec : options.areas) {
-        auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g[0].label == spec.label; });
-        if (it == grouped.end()) grouped.push_back({spec});
-        else it->push_back(spec);
-    }
     std::vector<AreaLayer> layers;
-    for (const auto& parts : grouped) {
+    for (const auto& parts : groupByLabel(options.areas)) {
         layers.push_back(AreaLayer::load(parts, options.ingest.analysisCrs));
         for (const auto& note : layers.back().notes()) summary.notes.push_back(note);
     }
