@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/point_hash.hpp"
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
 
@@ -108,12 +109,7 @@ size_t CoordinateTransformer::transformOnWorker(double* x, double* y, size_t n, 
     uy.reserve(n);
     const size_t mask = capacity - 1;
     for (size_t i = 0; i < n; ++i) {
-        uint64_t bx, by;
-        std::memcpy(&bx, &x[i], sizeof bx);
-        std::memcpy(&by, &y[i], sizeof by);
-        uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by + 0x632BE59BD9B4E019ull + (bx << 6));
-        h ^= h >> 29;
-        size_t slot = h & mask;
+        size_t slot = pointBitsHash(x[i], y[i]) & mask;
         for (;;) {
             uint32_t u = slots[slot];
             if (u == UINT32_MAX) {

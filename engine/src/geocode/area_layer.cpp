@@ -13,6 +13,7 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <fmt/format.h>
 
+#include "core/point_hash.hpp"
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/strings.hpp"
@@ -373,12 +374,7 @@ void AreaLayer::assign(const double* x, const double* y, size_t n, int32_t* out)
         std::vector<uint32_t> slots(kSlots, UINT32_MAX);
         const size_t begin = b * kBlock, end = std::min(n, (b + 1) * kBlock);
         for (size_t i = begin; i < end; ++i) {
-            uint64_t bx, by;
-            std::memcpy(&bx, &x[i], sizeof bx);
-            std::memcpy(&by, &y[i], sizeof by);
-            uint64_t h = (bx * 0x9E3779B97F4A7C15ull) ^ (by + 0x632BE59BD9B4E019ull + (bx << 6));
-            h ^= h >> 29;
-            size_t slot = h & (kSlots - 1);
+            size_t slot = pointBitsHash(x[i], y[i]) & (kSlots - 1);
             bool found = false;
             while (slots[slot] != UINT32_MAX) {
                 const size_t j = slots[slot];
