@@ -25,7 +25,9 @@ struct ColumnMapping {
     bool hasPoint() const { return (!x.empty() && !y.empty()) || (!lon.empty() && !lat.empty()); }
 };
 
-enum class InputFormat { Auto, PoliceUk, GenericCsv, Ogr };
+// Stats19: DfT road collision CSVs, legacy (Accident_Index, Location_Easting_OSGR, ...) or the
+// 2024 schema (collision_index, location_easting_osgr, ...), recognised from the header.
+enum class InputFormat { Auto, PoliceUk, GenericCsv, Ogr, Stats19 };
 
 struct IngestOptions {
     const CategoryMap* categories = nullptr;  // required
@@ -34,6 +36,7 @@ struct IngestOptions {
     ColumnMapping mapping;        // for GenericCsv and Ogr; police.uk uses its own
     std::string categoryField;    // police.uk: which column is the category (default "Crime type")
     std::string layer;            // OGR layer name; first layer if empty
+    std::string defaultCategory;  // category of rows when no category column is mapped (e.g. "Collision")
     Progress* progress = nullptr;
 };
 
@@ -44,6 +47,10 @@ struct FileStats {
     int64_t accepted = 0;    // rows kept in the incident table
     int64_t rejected = 0;    // rows written to the rejects file
     int64_t superseded = 0;  // rows replaced by a later row with the same id (re-loaded months)
+    // STATS19 indexes a spreadsheet turned into scientific notation (2.00512E+12): kept as the
+    // attribute index_as_written, not used as an id (so never used to de-duplicate).
+    int64_t untrustedIds = 0;
+    int64_t lonLatFallback = 0;  // STATS19 rows without easting/northing, located by lon/lat
 };
 
 struct IngestResult {
@@ -58,7 +65,7 @@ struct IngestResult {
 // into a sorted, de-duplicated list. Throws Error(Input) for a path that matches nothing.
 std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs);
 
-// Detects police.uk street CSVs from their header.
+// Detects police.uk street CSVs and STATS19 collision CSVs from their header.
 InputFormat detectFormat(const std::string& path);
 
 // Reads all inputs into one table. Later files replace earlier rows with the same id

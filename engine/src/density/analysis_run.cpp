@@ -17,6 +17,7 @@
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
 #include "io/output_files.hpp"
+#include "io/wkb.hpp"
 
 namespace hotspot {
 
@@ -233,25 +234,6 @@ std::vector<std::pair<std::string, std::string>> baseMetadata(const AnalysisInpu
             {"HOTSPOT_CATEGORY_MAP", input.ingest.categories->source()}};
 }
 
-std::vector<unsigned char> polygonWkb(const std::vector<std::pair<double, double>>& ring) {
-    // ISO WKB polygon, little endian, one ring.
-    std::vector<unsigned char> out;
-    auto put32 = [&](uint32_t v) {
-        for (int k = 0; k < 4; ++k) out.push_back(static_cast<unsigned char>(v >> (8 * k)));
-    };
-    auto putD = [&](double d) {
-        uint64_t u;
-        std::memcpy(&u, &d, 8);
-        for (int k = 0; k < 8; ++k) out.push_back(static_cast<unsigned char>(u >> (8 * k)));
-    };
-    out.push_back(1);
-    put32(3);
-    put32(1);
-    put32(static_cast<uint32_t>(ring.size()));
-    for (auto [x, y] : ring) putD(x), putD(y);
-    return out;
-}
-
 // Contiguous significant cells (queen contiguity, same sign, |bin| >= level) dissolved into zones.
 struct Zone {
     int sign = 0;
@@ -309,15 +291,6 @@ std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int
 }
 
 // Parameters of the run as a key/value table in a GeoPackage (rasters carry them as metadata).
-void writeRunInfo(VectorWriter& gpkg, const std::vector<std::pair<std::string, std::string>>& info) {
-    gpkg.createLayer("run_info", GeometryKind::None, "", {{"key"}, {"value"}}, "Parameters and provenance of this run");
-    for (const auto& [k, v] : info) {
-        gpkg.setString(0, k);
-        gpkg.setString(1, v);
-        gpkg.writeFeature();
-    }
-}
-
 std::string formatNumber(double v, int precision = 3) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, precision) : std::string(); }
 
 }  // namespace

@@ -229,24 +229,7 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     impl.codeField = codeIdx >= 0 ? defn->GetFieldDefn(codeIdx)->GetNameRef() : "fid";
     impl.nameField = nameIdx >= 0 ? defn->GetFieldDefn(nameIdx)->GetNameRef() : impl.codeField;
 
-    // Transform to the analysis CRS in traditional GIS axis order.
-    const OGRSpatialReference* layerSrs = layer->GetSpatialRef();
-    OGRSpatialReference source, target;
-    if (layerSrs) {
-        source = *layerSrs;
-    } else if (!spec.srs.empty()) {
-        if (source.SetFromUserInput(spec.srs.c_str()) != OGRERR_NONE) throwUsage("unknown CRS '" + spec.srs + "'", {spec.path, 0, "srs"});
-    } else {
-        throwInput("area layer '" + std::string(layer->GetName()) + "' has no coordinate reference system", {spec.path, 0, "crs"});
-    }
-    if (target.SetFromUserInput(analysisCrs.c_str()) != OGRERR_NONE) throwUsage("unknown analysis CRS '" + analysisCrs + "'", {"", 0, "--crs"});
-    source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> transform;
-    if (!source.IsSame(&target)) {
-        transform.reset(OGRCreateCoordinateTransformation(&source, &target));
-        if (!transform) throwInput("cannot transform the area layer to " + analysisCrs + ": " + lastGdalError(), {spec.path, 0, "crs"});
-    }
+    const auto transform = layerToAnalysisTransform(*layer, spec.srs, analysisCrs, spec.path, "area layer");
 
     for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
         const GIntBig fid = f->GetFID();

@@ -68,3 +68,30 @@ const char* libraryVersions() {
 }
 
 }  // namespace hotspot
+
+namespace hotspot {
+
+std::unique_ptr<OGRCoordinateTransformation> layerToAnalysisTransform(const OGRLayer& layer, const std::string& fallbackSrs,
+                                                                      const std::string& analysisCrs, const std::string& path,
+                                                                      const std::string& what) {
+    const OGRSpatialReference* layerSrs = const_cast<OGRLayer&>(layer).GetSpatialRef();
+    OGRSpatialReference source, target;
+    if (layerSrs) {
+        source = *layerSrs;
+    } else if (!fallbackSrs.empty()) {
+        if (source.SetFromUserInput(fallbackSrs.c_str()) != OGRERR_NONE) throwUsage("unknown CRS '" + fallbackSrs + "'", {path, 0, "srs"});
+    } else {
+        throwInput(what + " '" + std::string(const_cast<OGRLayer&>(layer).GetName()) + "' has no coordinate reference system", {path, 0, "crs"});
+    }
+    if (target.SetFromUserInput(analysisCrs.c_str()) != OGRERR_NONE) throwUsage("unknown analysis CRS '" + analysisCrs + "'", {"", 0, "--crs"});
+    source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> transform;
+    if (!source.IsSame(&target)) {
+        transform.reset(OGRCreateCoordinateTransformation(&source, &target));
+        if (!transform) throwInput("cannot transform the " + what + " to " + analysisCrs + ": " + lastGdalError(), {path, 0, "crs"});
+    }
+    return transform;
+}
+
+}  // namespace hotspot

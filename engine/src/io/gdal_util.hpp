@@ -30,4 +30,11 @@ OGRLayer* pickLayer(GDALDataset& ds, const std::string& path, const std::string&
 std::string crsString(const OGRSpatialReference* srs);
 std::string lastGdalError();
 
+// The transformation from a layer's CRS (or `fallbackSrs` when the layer has none) to the analysis
+// CRS, in traditional GIS axis order; null when they are the same. Throws Error(Input/Usage)
+// naming the file when the layer has no CRS and no fallback, or PROJ cannot transform.
+std::unique_ptr<OGRCoordinateTransformation> layerToAnalysisTransform(const OGRLayer& layer, const std::string& fallbackSrs,
+                                                                      const std::string& analysisCrs, const std::string& path,
+                                                                      const std::string& what);
+
 }  // namespace hotspot

@@ -39,11 +39,14 @@ const std::vector<std::string>& policeUkHeader() {
 struct FileColumns {
     std::string path;
     bool police = false;
+    bool stats19 = false;
     size_t fieldCount = 0;
     int id = -1, x = -1, y = -1, lon = -1, lat = -1, address = -1, locality = -1, date = -1, month = -1,
         category = -1, weight = -1, lsoaName = -1;
     std::vector<std::pair<int, std::string>> attributes;  // every column not used by a role
     std::string sourceCrs;
+    std::string xName = "x", yName = "y";  // field names used in rejects
+    std::string constantCategory;          // when no category column is mapped
 };
 
 int findColumn(const std::vector<std::string>& header, const std::string& name, const std::string& path,
@@ -60,11 +63,33 @@ int findColumn(const std::vector<std::string>& header, const std::string& name, 
     return -1;
 }
 
-FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout, bool police,
+// The STATS19 column roles; both schemas name the same fields, in different case and words.
+ColumnMapping stats19Mapping(const std::vector<std::string>& header) {
+    auto pick = [&](std::initializer_list<const char*> names) -> std::string {
+        for (const char* name : names)
+            for (const auto& h : header)
+                if (iequals(h, name)) return h;
+        return {};
+    };
+    ColumnMapping m;
+    m.id = pick({"Accident_Index", "collision_index"});
+    m.x = pick({"Location_Easting_OSGR"});
+    m.y = pick({"Location_Northing_OSGR"});
+    m.srs = "EPSG:27700";
+    m.lon = pick({"Longitude"});
+    m.lat = pick({"Latitude"});
+    if (m.lon.empty() || m.lat.empty()) m.lon.clear(), m.lat.clear();
+    m.date = pick({"Date"});
+    return m;
+}
+
+FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout, InputFormat format,
                            const IngestOptions& options) {
+    const bool police = format == InputFormat::PoliceUk;
     FileColumns c;
     c.path = path;
     c.police = police;
+    c.stats19 = format == InputFormat::Stats19;
     c.fieldCount = layout.header.size();
     // Duplicate header names would make a mapping ambiguous.
     for (size_t i = 0; i < layout.header.size(); ++i)
@@ -72,8 +97,15 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
             if (!layout.header[i].empty() && iequals(layout.header[i], layout.header[j]))
                 throwInput(fmt::format("duplicate column name '{}' (columns {} and {})", layout.header[i], i + 1, j + 1),
                            {path, 1, layout.header[i]});
-    ColumnMapping m = police ? ColumnMapping::policeUk() : options.mapping;
-    if (police) {
+    ColumnMapping m = police ? ColumnMapping::policeUk() : c.stats19 ? stats19Mapping(layout.header) : options.mapping;
+    if (c.stats19) {
+        // Easting/northing are the surveyed position; lon/lat (derived from them) only fill gaps.
+        c.sourceCrs = m.srs;
+        c.xName = m.x;
+        c.yName = m.y;
+        c.constantCategory = "Collision";
+        if (m.date.empty()) throwInput("STATS19 file without a Date column", {path, 1, "Date"});
+    } else if (police) {
         for (const auto& name : policeUkHeader()) findColumn(layout.header, name, path, "police.uk column", true);
         if (!options.categoryField.empty()) m.category = options.categoryField;
         c.sourceCrs = "EPSG:4326";
@@ -94,7 +126,9 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     c.month = findColumn(layout.header, m.month, path, "month", true);
     c.category = findColumn(layout.header, m.category, path, "category", true);
     c.weight = findColumn(layout.header, m.weight, path, "weight", true);
-    const int used[] = {c.x, c.y, c.lon, c.lat, c.address, c.category, c.month, c.date, c.weight, c.locality, c.id};
+    if (c.category < 0 && c.constantCategory.empty()) c.constantCategory = options.defaultCategory;
+    // A STATS19 index is also kept as written, because a mangled one is not used as the id.
+    const int used[] = {c.x, c.y, c.lon, c.lat, c.address, c.category, c.month, c.date, c.weight, c.locality, c.stats19 ? -1 : c.id};
     for (size_t i = 0; i < layout.header.size(); ++i) {
         bool isUsed = false;
         for (int u : used) isUsed |= (u == static_cast<int>(i));
@@ -125,7 +159,26 @@ struct ChunkResult {
     IncidentTable table;
     std::vector<Reject> rejects;
     int64_t rows = 0;
+    int64_t untrustedIds = 0;
+    std::vector<uint32_t> lonLatRows;  // rows of table whose srcX/srcY are lon/lat (STATS19 fallback)
 };
+
+// "2.00512E+12": what a spreadsheet makes of a 13-digit STATS19 index. Digits are lost.
+bool isScientificNotation(std::string_view text) {
+    const size_t e = text.find_first_of("eE");
+    if (e == std::string_view::npos || e == 0 || e + 1 >= text.size()) return false;
+    for (size_t i = 0; i < e; ++i)
+        if (!(std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) return false;
+    size_t i = e + 1;
+    if (text[i] == '+' || text[i] == '-') ++i;
+    if (i >= text.size()) return false;
+    for (; i < text.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+    return true;
+}
+
+// DfT extracts write a missing value as NULL (older files) or -1 (coded fields).
+std::string_view withoutNullMarker(std::string_view text) { return iequals(trim(text), "NULL") ? std::string_view() : text; }
 
 void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& c, uint32_t fileIndex, const IngestOptions& options,
                 ChunkResult& out) {
@@ -154,7 +207,7 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
         const auto& f = rec.fields;
         auto value = [&](int col) -> std::string_view { return col >= 0 ? trim(f[col]) : std::string_view(); };
         // Category
-        std::string_view category = value(c.category);
+        std::string_view category = c.category >= 0 ? value(c.category) : std::string_view(c.constantCategory);
         if (c.category >= 0 && category.empty()) {
             reject(options.categoryField.empty() && c.police ? "Crime type" : "category", "empty category");
             continue;
@@ -185,7 +238,9 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
         bool bad = false;
         auto readPair = [&](int cx, int cy, const char* nx, const char* ny, bool geographic) {
             double vx = 0, vy = 0;
-            NumberStatus sx = parseNumber(f[cx], vx), sy = parseNumber(f[cy], vy);
+            std::string_view tx = f[cx], ty = f[cy];
+            if (c.stats19) tx = withoutNullMarker(tx), ty = withoutNullMarker(ty);
+            NumberStatus sx = parseNumber(tx, vx), sy = parseNumber(ty, vy);
             if (sx == NumberStatus::Empty && sy == NumberStatus::Empty) return;
             if (sx != NumberStatus::Ok) {
                 reject(nx, sx == NumberStatus::Empty ? "empty coordinate while the other is set"
@@ -223,8 +278,17 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
             py = vy;
             hasPoint = true;
         };
-        if (c.lon >= 0) readPair(c.lon, c.lat, c.police ? "Longitude" : "lon", c.police ? "Latitude" : "lat", true);
-        if (!bad && !hasPoint && c.x >= 0) readPair(c.x, c.y, "x", "y", false);
+        bool lonLatFallback = false;
+        if (c.stats19) {
+            readPair(c.x, c.y, c.xName.c_str(), c.yName.c_str(), false);
+            if (!bad && !hasPoint && c.lon >= 0) {
+                readPair(c.lon, c.lat, "Longitude", "Latitude", true);
+                lonLatFallback = hasPoint;
+            }
+        } else {
+            if (c.lon >= 0) readPair(c.lon, c.lat, c.police ? "Longitude" : "lon", c.police ? "Latitude" : "lat", true);
+            if (!bad && !hasPoint && c.x >= 0) readPair(c.x, c.y, "x", "y", false);
+        }
         if (bad) continue;
         std::string_view address = value(c.address);
         LocationSource source = LocationSource::Coordinates;
@@ -248,7 +312,13 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
             weight = static_cast<float>(w);
         }
         // Accept the row.
-        t.sourceId.push(value(c.id));
+        std::string_view id = value(c.id);
+        if (c.stats19 && isScientificNotation(id)) {
+            id = {};
+            ++out.untrustedIds;
+        }
+        if (lonLatFallback) out.lonLatRows.push_back(static_cast<uint32_t>(t.size()));
+        t.sourceId.push(id);
         t.x.push_back(NAN);
         t.y.push_back(NAN);
         t.srcX.push_back(px);
@@ -321,9 +391,10 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     parallelFor(paths.size(), [&](size_t i, unsigned) { layouts[i] = layoutCsvFile(paths[i]); });
     for (size_t i = 0; i < paths.size(); ++i) {
         const CsvFileLayout& layout = layouts[i];
-        columns.push_back(resolveColumns(paths[i], layout, formats[i] == InputFormat::PoliceUk, options));
+        columns.push_back(resolveColumns(paths[i], layout, formats[i], options));
         fileIndex.push_back(into.addFile(paths[i], formats[i], columns.back().sourceCrs));
         into.transformerFor(columns.back().sourceCrs);  // validates the CRS before any parsing
+        if (columns.back().stats19) into.transformerFor("EPSG:4326");
         into.transformed[fileIndex.back()] = 1;
         for (const auto& chunk : layout.chunks) {
             jobs.push_back({static_cast<uint32_t>(i), chunk});
@@ -352,6 +423,16 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
         t.x = t.srcX;
         t.y = t.srcY;
         into.transformers.at(columns[job.file].sourceCrs)->transformOnWorker(t.x.data(), t.y.data(), t.size(), worker);
+        if (!result->lonLatRows.empty()) {
+            // STATS19 rows located by lon/lat: transformed from WGS84 (srcX/srcY keep the lon/lat as read).
+            const auto& fromLonLat = *into.transformers.at("EPSG:4326");
+            for (uint32_t r : result->lonLatRows) {
+                double px = t.srcX[r], py = t.srcY[r];
+                fromLonLat.transformOnWorker(&px, &py, 1, worker);
+                t.x[r] = px;
+                t.y[r] = py;
+            }
+        }
         std::lock_guard lock(appendMutex);
         auto appendStart = std::chrono::steady_clock::now();
         pending[j] = std::move(result);
@@ -366,6 +447,8 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
             stats.rows += c.rows;
             stats.accepted += static_cast<int64_t>(c.table.size());
             stats.rejected += static_cast<int64_t>(c.rejects.size());
+            stats.untrustedIds += c.untrustedIds;
+            stats.lonLatFallback += static_cast<int64_t>(c.lonLatRows.size());
             for (auto& rej : c.rejects) into.rejects.push_back(std::move(rej));
             pending[nextToAppend].reset();
             ++nextToAppend;

@@ -42,7 +42,10 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
         srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         srsPtr = &srs;
     }
-    OGRwkbGeometryType type = geometry == GeometryKind::Point ? wkbPoint : geometry == GeometryKind::Polygon ? wkbMultiPolygon : wkbNone;
+    OGRwkbGeometryType type = geometry == GeometryKind::Point        ? wkbPoint
+                              : geometry == GeometryKind::LineString ? wkbLineString
+                              : geometry == GeometryKind::Polygon    ? wkbMultiPolygon
+                                                                     : wkbNone;
     char** options = nullptr;
     if (!description.empty()) options = CSLSetNameValue(options, "DESCRIPTION", description.c_str());
     m_layer = m_ds->CreateLayer(name.c_str(), srsPtr, type, options);
@@ -102,6 +105,15 @@ void VectorWriter::close() {
     CPLErrorReset();
     GDALClose(ds);
     if (CPLGetLastErrorType() >= CE_Failure) throwOutput("cannot finish writing: " + lastGdalError(), {m_path});
+}
+
+void writeRunInfo(VectorWriter& gpkg, const std::vector<std::pair<std::string, std::string>>& info) {
+    gpkg.createLayer("run_info", GeometryKind::None, "", {{"key"}, {"value"}}, "Parameters and provenance of this run");
+    for (const auto& [k, v] : info) {
+        gpkg.setString(0, k);
+        gpkg.setString(1, v);
+        gpkg.writeFeature();
+    }
 }
 
 }  // namespace hotspot

@@ -66,6 +66,13 @@ InputFormat detectFormat(const std::string& path) {
     std::string ext = toLowerAscii(std::filesystem::path(path).extension().string());
     if (ext != ".csv" && ext != ".txt") return InputFormat::Ogr;
     const std::vector<std::string> header = readCsvHeader(path);
+    auto has = [&](const char* name) {
+        for (const auto& h : header)
+            if (iequals(h, name)) return true;
+        return false;
+    };
+    if ((has("Accident_Index") || has("collision_index")) && has("Location_Easting_OSGR") && has("Location_Northing_OSGR"))
+        return InputFormat::Stats19;
     static const char* const kPolice[] = {"Crime ID", "Month", "Longitude", "Latitude", "Location", "Crime type"};
     for (const char* name : kPolice) {
         bool found = false;

@@ -59,7 +59,7 @@ struct FieldSpec {
     std::string name;
     FieldType type = FieldType::String;
 };
-enum class GeometryKind { None, Point, Polygon };
+enum class GeometryKind { None, Point, LineString, Polygon };
 
 // A vector dataset (GeoPackage by default) written feature by feature inside transactions.
 class VectorWriter {
@@ -89,6 +89,9 @@ private:
     int64_t m_pending = 0;
     bool m_inTransaction = false;
 };
+
+// A geometry-less "run_info" layer of key/value rows: the parameters and provenance of a run.
+void writeRunInfo(VectorWriter& gpkg, const std::vector<std::pair<std::string, std::string>>& info);
 
 struct Grid;
 

@@ -1,0 +1,42 @@
+#pragma once
+// ISO WKB (little endian) for the simple shapes the engine writes itself: cell rings, lixels.
+
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+namespace hotspot {
+
+namespace wkb_detail {
+inline void put32(std::vector<unsigned char>& out, uint32_t v) {
+    for (int k = 0; k < 4; ++k) out.push_back(static_cast<unsigned char>(v >> (8 * k)));
+}
+inline void putPoints(std::vector<unsigned char>& out, const std::vector<std::pair<double, double>>& points) {
+    put32(out, static_cast<uint32_t>(points.size()));
+    for (auto [x, y] : points)
+        for (double d : {x, y}) {
+            uint64_t u;
+            std::memcpy(&u, &d, 8);
+            for (int k = 0; k < 8; ++k) out.push_back(static_cast<unsigned char>(u >> (8 * k)));
+        }
+}
+}  // namespace wkb_detail
+
+// A polygon with one (closed) ring.
+inline std::vector<unsigned char> polygonWkb(const std::vector<std::pair<double, double>>& ring) {
+    std::vector<unsigned char> out{1};
+    wkb_detail::put32(out, 3);
+    wkb_detail::put32(out, 1);
+    wkb_detail::putPoints(out, ring);
+    return out;
+}
+
+inline std::vector<unsigned char> lineStringWkb(const std::vector<std::pair<double, double>>& points) {
+    std::vector<unsigned char> out{1};
+    wkb_detail::put32(out, 2);
+    wkb_detail::putPoints(out, points);
+    return out;
+}
+
+}  // namespace hotspot
