@@ -6,6 +6,7 @@
 //   shapes/street_gazetteer.csv     street snap points with locality (the gazetteer for address geocoding)
 //   data/police/YYYY-MM/YYYY-MM-northamptonshire-street.csv   2019-2021, police.uk format + force columns
 //   data/council/asb_reports_2021.csv                          council ASB cases with free-text addresses
+//   shapes/roads.geojson, data/roads/*.csv                     the road sample (road_sample.cpp)
 //
 // Nothing here is cut from real data: places are placed by hand at their approximate real
 // locations, streets and incidents are drawn from a seeded random generator, and yearly counts
@@ -16,6 +17,9 @@
 // between standard libraries).
 
 #include <proj.h>
+
+#include "generator_util.hpp"
+#include "road_sample.hpp"
 
 #include <algorithm>
 #include <array>
@@ -33,38 +37,9 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using namespace sample;
 
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// Random numbers
-struct Rng {
-    uint64_t state;
-    explicit Rng(uint64_t seed) : state(seed) {}
-    uint64_t next() {
-        uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-    size_t index(size_t n) { return static_cast<size_t>(uniform() * static_cast<double>(n)) % n; }
-    double normal() {  // Box-Muller
-        double u1 = std::max(uniform(), 1e-300), u2 = uniform();
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-    }
-    template <typename T>
-    size_t weighted(const std::vector<T>& weights) {
-        double total = 0;
-        for (auto w : weights) total += w;
-        double r = uniform() * total;
-        for (size_t i = 0; i < weights.size(); ++i) {
-            r -= weights[i];
-            if (r < 0) return i;
-        }
-        return weights.size() - 1;
-    }
-};
 
 std::string hex64(Rng& rng) {
     static const char* digits = "0123456789abcdef";
@@ -78,11 +53,6 @@ std::string hex64(Rng& rng) {
 
 // ---------------------------------------------------------------------------------------------
 // Geometry
-struct Pt {
-    double x, y;
-};
-using Ring = std::vector<Pt>;
-
 bool inRing(const Ring& ring, Pt p) {
     bool inside = false;
     for (size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
@@ -336,23 +306,6 @@ const char* kOutcomes[] = {"Investigation complete; no suspect identified", "Una
 
 // ---------------------------------------------------------------------------------------------
 // Output helpers
-std::string csvField(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-void writeFile(const fs::path& path, const std::string& content) {
-    fs::create_directories(path.parent_path());
-    std::ofstream f(path, std::ios::binary);
-    f << content;
-    if (!f) throw std::runtime_error("cannot write " + path.string());
-}
-
 std::string ringJson(const Ring& r) {
     std::string s = "[";
     for (size_t i = 0; i < r.size(); ++i) {
@@ -369,25 +322,6 @@ std::string featureCollection(const std::string& name, const std::vector<std::st
     for (size_t i = 0; i < features.size(); ++i) s += features[i] + (i + 1 < features.size() ? ",\n" : "\n");
     return s + "]\n}\n";
 }
-
-struct Wgs84 {
-    PJ_CONTEXT* ctx;
-    PJ* pj;
-    Wgs84() {
-        ctx = proj_context_create();
-        PJ* raw = proj_create_crs_to_crs(ctx, "EPSG:27700", "EPSG:4326", nullptr);
-        pj = proj_normalize_for_visualization(ctx, raw);
-        proj_destroy(raw);
-    }
-    ~Wgs84() {
-        proj_destroy(pj);
-        proj_context_destroy(ctx);
-    }
-    Pt operator()(Pt p) const {
-        PJ_COORD c = proj_trans(pj, PJ_FWD, proj_coord(p.x, p.y, 0, 0));
-        return {c.xy.x, c.xy.y};
-    }
-};
 
 }  // namespace
 
@@ -648,6 +582,7 @@ int main(int argc, char** argv) {
         }
         writeFile(root / "data/council/asb_reports_2021.csv", c.str());
     }
+    writeRoadSample(root);
     std::fprintf(stderr, "sample written under %s: %zu snap points, %zu months\n", root.string().c_str(), snaps.size(), byMonth.size());
     return 0;
 }

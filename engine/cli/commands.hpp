@@ -23,6 +23,7 @@ RunFunction registerChange(CLI::App& app, const GlobalOptions& global);
 RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global);
 RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global);
 RunFunction registerReport(CLI::App& app, const GlobalOptions& global);
+RunFunction registerRoads(CLI::App& app, const GlobalOptions& global);
 RunFunction registerExport(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace hotspot::cli

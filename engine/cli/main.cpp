@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     commands[evaluate] = hotspot::cli::registerEvaluate(*evaluate, global);
     auto* report = app.add_subcommand("report", "Performance report: counts per group over three years, change and shares (CSV, Markdown, PNG)");
     commands[report] = hotspot::cli::registerReport(*report, global);
+    auto* roads = app.add_subcommand("roads", "Road problem localities: collisions and complaints on the network, cluster sites, register");
+    commands[roads] = hotspot::cli::registerRoads(*roads, global);
     auto* exportCommand = app.add_subcommand("export", "Export results to Shapefile, GeoPackage, GeoJSON, FlatGeobuf, CSV, KML, GeoTIFF or PostGIS");
     commands[exportCommand] = hotspot::cli::registerExport(*exportCommand, global);
     for (auto& [sub, run] : commands) sub->fallthrough();  // "hotspot geocode -q ..." works too

@@ -1,0 +1,732 @@
+// `hotspot roads`: network, incidents, snapping, network density, localities, register.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+#include <geos_c.h>
+
+#include "hotspot/crs.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/roads_run.hpp"
+#include "hotspot/strings.hpp"
+#include "hotspot/version.hpp"
+#include "io/gdal_util.hpp"
+#include "io/output_files.hpp"
+#include "io/wkb.hpp"
+
+namespace hotspot {
+
+SeverityWeights SeverityWeights::parse(const std::string& spec) {
+    SeverityWeights w;
+    size_t start = 0;
+    while (start < spec.size()) {
+        size_t comma = spec.find(',', start);
+        std::string item(trim(std::string_view(spec).substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+        start = comma == std::string::npos ? spec.size() : comma + 1;
+        if (item.empty()) continue;
+        const size_t eq = item.find('=');
+        double value = 0;
+        try {
+            if (eq == std::string::npos) throw std::invalid_argument("no =");
+            size_t used = 0;
+            value = std::stod(item.substr(eq + 1), &used);
+            if (used != item.size() - eq - 1 || !(value >= 0)) throw std::invalid_argument("bad");
+        } catch (const std::exception&) {
+            throwUsage("weight '" + item + "' is not name=non-negative number", {"", 0, "--weights"});
+        }
+        const std::string name = toLowerAscii(trim(std::string_view(item).substr(0, eq)));
+        if (name == "fatal") w.fatal = value;
+        else if (name == "serious") w.serious = value;
+        else if (name == "slight") w.slight = value;
+        else if (name == "unknown") w.unknown = value;
+        else if (name == "complaint") w.complaint = value;
+        else throwUsage("unknown weight '" + name + "' (fatal, serious, slight, unknown, complaint)", {"", 0, "--weights"});
+    }
+    return w;
+}
+
+namespace {
+
+enum class Issue : uint8_t { Collision, Speeding, Hgv, Parking, Layout, Other, Count };
+constexpr const char* kIssueNames[] = {"collision", "speeding", "hgv", "parking", "road_layout", "other"};
+constexpr const char* kIssueGroups[] = {"road_collision", "road_speeding", "road_hgv", "road_parking", "road_layout", "road_other"};
+enum Severity : uint8_t { Unknown = 0, Fatal = 1, Serious = 2, Slight = 3 };
+constexpr const char* kSeverityNames[] = {"unknown", "fatal", "serious", "slight"};
+
+// Every road incident of the run, collisions first; columns as in IncidentTable.
+struct RoadIncidents {
+    std::vector<double> x, y;
+    std::vector<int32_t> month;
+    std::vector<uint8_t> isCollision, issue, severity, urbanRural;  // urbanRural: 0 unknown, 1 urban, 2 rural
+    std::vector<std::string> file, id, time;
+    std::vector<int64_t> line;
+    size_t size() const { return x.size(); }
+};
+
+struct InputAccount {
+    std::string what;
+    int64_t rows = 0, accepted = 0, rejected = 0, superseded = 0, untrustedIds = 0, lonLatFallback = 0;
+    int64_t notRoad = 0, outsideMonths = 0, notLocated = 0, used = 0;
+};
+
+// A role that different schemas give different column names (Accident_Severity, collision_severity):
+// the first non-empty value among the columns of those names. Files of both schemas share one table.
+class AttributeByNames {
+public:
+    AttributeByNames(const IncidentTable& t, std::initializer_list<const char*> names) : m_table(t) {
+        for (const char* name : names)
+            for (size_t a = 0; a < t.attributes.size(); ++a)
+                if (iequals(t.attributes[a].name, name)) m_columns.push_back(a);
+    }
+    std::string_view at(size_t row) const {
+        for (size_t a : m_columns) {
+            std::string_view v = trim(m_table.attributes[a].values.at(row));
+            if (!v.empty()) return v;
+        }
+        return {};
+    }
+
+private:
+    const IncidentTable& m_table;
+    std::vector<size_t> m_columns;
+};
+
+uint8_t parseSeverity(std::string_view v) {
+    v = trim(v);
+    if (v == "1" || iequals(v, "fatal")) return Fatal;
+    if (v == "2" || iequals(v, "serious")) return Serious;
+    if (v == "3" || iequals(v, "slight")) return Slight;
+    return Unknown;
+}
+
+// Reads one kind of input (collisions or complaints) into `into`; rejects go to `rejects` as
+// (file, line, field, reason, record) rows.
+InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisions, const RoadsOptions& o, RoadIncidents& into,
+                            std::vector<std::vector<std::string>>& rejects, Progress& progress) {
+    InputAccount account;
+    account.what = collisions ? "collisions" : "complaints";
+    if (specs.empty()) return account;
+    IngestOptions io;
+    io.categories = o.categories;
+    io.analysisCrs = o.analysisCrs;
+    io.mapping = collisions ? o.collisionMapping : o.complaintMapping;
+    io.layer = collisions ? o.collisionLayer : o.complaintLayer;
+    if (collisions) io.defaultCategory = "Collision";
+    io.progress = &progress;
+    IngestResult in = ingest(expandInputPaths(specs), io);
+    for (const auto& f : in.files) {
+        account.rows += f.rows;
+        account.accepted += f.accepted;
+        account.rejected += f.rejected;
+        account.superseded += f.superseded;
+        account.untrustedIds += f.untrustedIds;
+        account.lonLatFallback += f.lonLatFallback;
+    }
+    for (const auto& r : in.rejects)
+        rejects.push_back({in.table.files[r.file], std::to_string(r.line), r.field, r.reason, r.record});
+    const IncidentTable& t = in.table;
+    const AttributeByNames severityOf(t, {"Accident_Severity", "collision_severity", "severity"});
+    const AttributeByNames urbanRuralOf(t, {"Urban_or_Rural_Area", "urban_or_rural_area"});
+    const AttributeByNames timeOf(t, {"Time", "time"});
+    const AttributeByNames indexAsWritten(t, {"Accident_Index", "collision_index"});
+    std::vector<int> issueOfGroup(o.categories->groups().size(), -1);
+    for (size_t g = 0; g < issueOfGroup.size(); ++g)
+        for (int k = 0; k < static_cast<int>(Issue::Count); ++k)
+            if (o.categories->groups()[g] == kIssueGroups[k]) issueOfGroup[g] = k;
+    for (size_t i = 0; i < t.size(); ++i) {
+        const int issue = t.group[i] == kNoGroup ? -1 : issueOfGroup[t.group[i]];
+        if (issue < 0 || (collisions != (issue == static_cast<int>(Issue::Collision)))) {
+            ++account.notRoad;
+            rejects.push_back({t.files[t.fileIndex[i]], std::to_string(t.line[i]), "category",
+                               fmt::format("'{}' is not a road {} type in the category map (accepted, not used)", t.category.at(i),
+                                           collisions ? "collision" : "complaint"),
+                               ""});
+            continue;
+        }
+        if (!o.months.contains(t.month[i])) {
+            ++account.outsideMonths;
+            continue;
+        }
+        if (!std::isfinite(t.x[i]) || !std::isfinite(t.y[i])) {
+            ++account.notLocated;
+            rejects.push_back({t.files[t.fileIndex[i]], std::to_string(t.line[i]), "location", "no coordinates (accepted, not used)", ""});
+            continue;
+        }
+        ++account.used;
+        into.x.push_back(t.x[i]);
+        into.y.push_back(t.y[i]);
+        into.month.push_back(t.month[i]);
+        into.isCollision.push_back(collisions ? 1 : 0);
+        into.issue.push_back(static_cast<uint8_t>(issue));
+        into.severity.push_back(collisions ? parseSeverity(severityOf.at(i)) : Unknown);
+        const std::string_view urban = urbanRuralOf.at(i);
+        into.urbanRural.push_back(urban == "1" || iequals(urban, "urban") ? 1 : urban == "2" || iequals(urban, "rural") ? 2 : 0);
+        into.file.push_back(t.files[t.fileIndex[i]]);
+        into.line.push_back(t.line[i]);
+        std::string id(t.sourceId.at(i));
+        if (id.empty() && collisions) id = std::string(indexAsWritten.at(i));  // a mangled index, shown as written
+        into.id.push_back(std::move(id));
+        into.time.push_back(std::string(timeOf.at(i)));
+    }
+    return account;
+}
+
+struct Locality {
+    std::string source;  // cluster | peak | cluster+peak
+    int cluster = -1, peak = -1;
+    uint32_t edge = 0;
+    double offset = 0, x = 0, y = 0;
+    std::vector<uint32_t> members;  // incidents (evidence), ascending
+    std::vector<uint32_t> lixels;   // for peaks
+    size_t ruleCollisions = 0;      // collisions that made the cluster site
+    double peakDensity = std::numeric_limits<double>::quiet_NaN();
+    std::array<int64_t, 4> severity{};                           // by Severity
+    std::array<int64_t, static_cast<size_t>(Issue::Count)> issues{};
+    double score = 0;
+    int64_t before = 0, after = 0;
+    std::string trend, dominant, roads, id;
+    std::string previousId;
+    double previousDistance = std::numeric_limits<double>::quiet_NaN();
+    std::vector<unsigned char> extent;
+};
+
+// The localities' footprints as polygons: convex hull of the evidence, buffered (GEOS).
+class ExtentBuilder {
+public:
+    ExtentBuilder() : m_ctx(GEOS_init_r()) {}
+    ~ExtentBuilder() { GEOS_finish_r(m_ctx); }
+    ExtentBuilder(const ExtentBuilder&) = delete;
+    ExtentBuilder& operator=(const ExtentBuilder&) = delete;
+
+    std::vector<unsigned char> hullBuffer(const std::vector<std::pair<double, double>>& points, double buffer) {
+        std::vector<GEOSGeometry*> geoms;
+        for (auto [x, y] : points) geoms.push_back(GEOSGeom_createPointFromXY_r(m_ctx, x, y));
+        GEOSGeometry* multi = GEOSGeom_createCollection_r(m_ctx, GEOS_MULTIPOINT, geoms.data(), static_cast<unsigned>(geoms.size()));
+        GEOSGeometry* hull = GEOSConvexHull_r(m_ctx, multi);
+        GEOSGeometry* area = GEOSBuffer_r(m_ctx, hull, buffer, 8);
+        GEOSWKBWriter* writer = GEOSWKBWriter_create_r(m_ctx);
+        GEOSWKBWriter_setByteOrder_r(m_ctx, writer, GEOS_WKB_NDR);
+        size_t size = 0;
+        unsigned char* bytes = GEOSWKBWriter_write_r(m_ctx, writer, area, &size);
+        std::vector<unsigned char> out(bytes, bytes + size);
+        GEOSFree_r(m_ctx, bytes);
+        GEOSWKBWriter_destroy_r(m_ctx, writer);
+        GEOSGeom_destroy_r(m_ctx, area);
+        GEOSGeom_destroy_r(m_ctx, hull);
+        GEOSGeom_destroy_r(m_ctx, multi);
+        return out;
+    }
+
+private:
+    GEOSContextHandle_t m_ctx;
+};
+
+struct PreviousLocality {
+    std::string id;
+    double x, y;
+};
+
+// An earlier register: our own register CSV (x/y in the analysis CRS, or lon/lat), or any OGR
+// point layer. The id is locality_id, id or name, else the feature id.
+std::vector<PreviousLocality> readPreviousRegister(const std::string& path, const std::string& analysisCrs) {
+    DatasetPtr ds = openVector(path);
+    OGRLayer* layer = pickLayer(*ds, path, "");
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    auto field = [&](std::initializer_list<const char*> names) {
+        for (const char* n : names)
+            for (int i = 0; i < defn->GetFieldCount(); ++i)
+                if (iequals(defn->GetFieldDefn(i)->GetNameRef(), n)) return i;
+        return -1;
+    };
+    const int idField = field({"locality_id", "id", "name"});
+    const bool hasGeometry = defn->GetGeomType() != wkbNone;
+    const int fx = field({"x", "easting"}), fy = field({"y", "northing"});
+    const int flon = field({"lon", "longitude"}), flat = field({"lat", "latitude"});
+    if (!hasGeometry && (fx < 0 || fy < 0) && (flon < 0 || flat < 0))
+        throwInput("the previous register has no point geometry and no x/y or lon/lat columns", {path, 1, "x"});
+    std::unique_ptr<OGRCoordinateTransformation> transform;
+    std::unique_ptr<CoordinateTransformer> fromLonLat;
+    if (hasGeometry) transform = layerToAnalysisTransform(*layer, "", analysisCrs, path, "previous register");
+    else if (fx < 0 || fy < 0) fromLonLat = std::make_unique<CoordinateTransformer>("EPSG:4326", analysisCrs);
+    std::vector<PreviousLocality> out;
+    int64_t row = 1;
+    for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+        ++row;
+        PreviousLocality p;
+        p.id = idField >= 0 ? f->GetFieldAsString(idField) : std::to_string(f->GetFID());
+        if (hasGeometry) {
+            const OGRGeometry* g = f->GetGeometryRef();
+            if (!g || wkbFlatten(g->getGeometryType()) != wkbPoint) throwInput("a previous locality is not a point", {path, row, "geometry"});
+            p.x = g->toPoint()->getX();
+            p.y = g->toPoint()->getY();
+            if (transform) transform->Transform(1, &p.x, &p.y);
+        } else if (!fromLonLat) {
+            p.x = f->GetFieldAsDouble(fx);
+            p.y = f->GetFieldAsDouble(fy);
+        } else {
+            p.x = f->GetFieldAsDouble(flon);
+            p.y = f->GetFieldAsDouble(flat);
+            fromLonLat->transformPoint(p.x, p.y);
+        }
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) throwInput("a previous locality has no usable position", {path, row, "x"});
+        out.push_back(p);
+    }
+    return out;
+}
+
+std::string formatDouble(double v, int precision) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, precision) : std::string(); }
+
+// Mean + 3 SD of the lixels that have any density: "far above the usual level on this network".
+double autoPeakThreshold(const std::vector<double>& densityPerKm) {
+    double sum = 0, sum2 = 0;
+    int64_t n = 0;
+    for (double d : densityPerKm)
+        if (d > 0) sum += d, sum2 += d * d, ++n;
+    if (n == 0) return std::numeric_limits<double>::infinity();
+    const double mean = sum / static_cast<double>(n);
+    const double var = std::max(0.0, sum2 / static_cast<double>(n) - mean * mean);
+    return mean + 3 * std::sqrt(var);
+}
+
+}  // namespace
+
+RunReport runRoads(const RoadsOptions& o, Progress& progress) {
+    if (!o.categories) throw Error(ErrorKind::Internal, "runRoads() needs a category map");
+    if (o.collisions.empty() && o.complaints.empty()) throwUsage("give collisions (--collisions) and/or complaints (--complaints)");
+    if (!(o.snapTolerance > 0)) throwUsage("the snapping tolerance must be positive", {"", 0, "--snap-tolerance"});
+    if (o.trendMonths < 1) throwUsage("--trend-months must be at least 1", {"", 0, "--trend-months"});
+    const auto started = std::chrono::steady_clock::now();
+    RunReport report;
+    auto& lines = report.lines;
+
+    // Rules first, so a usage error comes before any reading.
+    std::vector<ClusterRule> rules;
+    const bool byArea = o.clusterRule == "urban-rural";
+    if (byArea) rules = {clusterRulePreset("urban"), clusterRulePreset("rural")};
+    else rules = {clusterRulePreset(o.clusterRule)};
+    for (auto& r : rules) {
+        if (o.clusterMin > 0) r.minCollisions = o.clusterMin;
+        if (o.clusterRadius > 0) r.radius = o.clusterRadius;
+        if (o.clusterMonths > 0) r.months = o.clusterMonths;
+        if (o.clusterMin > 0 || o.clusterRadius > 0 || o.clusterMonths > 0) r.name += " (overridden)";
+    }
+
+    // 1. The network.
+    progress.note("Reading the road network");
+    RoadLayerRead layer = readRoadLayer(o.network, o.analysisCrs);
+    const RoadNetwork net = buildRoadNetwork(layer.lines, o.nodeTolerance);
+    lines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km (nodes at shared vertices within {} m; name field '{}', class field '{}')",
+                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, o.nodeTolerance,
+                                layer.nameField, layer.classField));
+    for (const auto& n : layer.notes) lines.push_back("network: " + n);
+    layer.lines.clear();
+    if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
+
+    // 2. Incidents.
+    RoadIncidents inc;
+    std::vector<std::vector<std::string>> rejects;
+    const InputAccount collisions = readRoadInputs(o.collisions, true, o, inc, rejects, progress);
+    const size_t collisionCount = inc.size();
+    const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, progress);
+    for (const InputAccount* a : {&collisions, &complaints}) {
+        if (a->rows == 0 && a->accepted == 0) continue;
+        lines.push_back(fmt::format("{}: {} rows = {} accepted + {} rejected + {} superseded; accepted = {} used + {} not road {} + {} outside "
+                                    "the months + {} without a location",
+                                    a->what, a->rows, a->accepted, a->rejected, a->superseded, a->used, a->notRoad,
+                                    a == &collisions ? "collisions" : "issues", a->outsideMonths, a->notLocated));
+        if (a->untrustedIds)
+            lines.push_back(fmt::format("{}: {} collision indexes are in scientific notation (a spreadsheet mangled them, e.g. 2.00512E+12): "
+                                        "kept as written, not trusted as ids, so these rows are not de-duplicated",
+                                        a->what, a->untrustedIds));
+        if (a->lonLatFallback)
+            lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
+    }
+    if (inc.size() == 0) throwInput("no usable road incidents (see the rejects file for why)");
+    int32_t lastMonth = INT32_MIN, firstMonth = INT32_MAX;
+    for (int32_t m : inc.month)
+        if (m != kNoMonth) lastMonth = std::max(lastMonth, m), firstMonth = std::min(firstMonth, m);
+    if (o.months.to != kNoMonth) lastMonth = o.months.to;
+    if (o.months.from != kNoMonth) firstMonth = o.months.from;
+
+    // 3. Snapping.
+    progress.note("Snapping incidents to the network");
+    const SnapIndex snapIndex(net);
+    const std::vector<Snap> snaps = snapPoints(net, snapIndex, inc.x, inc.y, o.snapTolerance);
+    int64_t snappedCollisions = 0, snappedComplaints = 0;
+    for (size_t i = 0; i < snaps.size(); ++i)
+        if (snaps[i].edge >= 0) ++(i < collisionCount ? snappedCollisions : snappedComplaints);
+    lines.push_back(fmt::format("snapping (nearest road within {} m): collisions {} snapped, {} beyond; complaints {} snapped, {} beyond "
+                                "(beyond: listed in unsnapped.csv and kept in road_incidents)",
+                                o.snapTolerance, snappedCollisions, static_cast<int64_t>(collisionCount) - snappedCollisions, snappedComplaints,
+                                static_cast<int64_t>(inc.size() - collisionCount) - snappedComplaints));
+
+    // 4. Lixels and network density.
+    const Lixels lixels = makeLixels(net, o.lixelLength);
+    std::vector<double> collisionWeight(inc.size(), 0.0), scoreWeight(inc.size(), 0.0);
+    auto weightOf = [&](size_t i) {
+        if (!inc.isCollision[i]) return o.weights.complaint;
+        switch (inc.severity[i]) {
+        case Fatal: return o.weights.fatal;
+        case Serious: return o.weights.serious;
+        case Slight: return o.weights.slight;
+        default: return o.weights.unknown;
+        }
+    };
+    for (size_t i = 0; i < inc.size(); ++i) {
+        collisionWeight[i] = inc.isCollision[i] ? 1.0 : 0.0;
+        scoreWeight[i] = weightOf(i);
+    }
+    std::vector<double> collisionDensity = networkKernelDensity(net, lixels, snaps, collisionWeight, o.nkde, &progress);
+    std::vector<double> weightedDensity = networkKernelDensity(net, lixels, snaps, scoreWeight, o.nkde, &progress);
+    for (double& d : collisionDensity) d *= 1000;  // per km of road
+    for (double& d : weightedDensity) d *= 1000;
+    const double threshold = o.peakThreshold >= 0 ? o.peakThreshold : autoPeakThreshold(weightedDensity);
+    lines.push_back(fmt::format("network density: {} lixels of ~{} m, {} kernel, bandwidth {} m of network distance, {} method; "
+                                "peak threshold {:.3f} weighted incidents per km{}",
+                                lixels.size(), o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold,
+                                o.peakThreshold >= 0 ? "" : " (auto: mean + 3 SD of lixels with any density)"));
+
+    // 5. Cluster sites.
+    std::vector<uint8_t> eligible(inc.size(), 0), ruleOf(inc.size(), 0);
+    std::vector<double> tieScore(inc.size(), 0.0);
+    for (size_t i = 0; i < collisionCount; ++i) {
+        ruleOf[i] = byArea && inc.urbanRural[i] == 2 ? 1 : 0;
+        const int32_t from = lastMonth - rules[ruleOf[i]].months + 1;
+        eligible[i] = inc.month[i] != kNoMonth && inc.month[i] >= from && inc.month[i] <= lastMonth;
+        tieScore[i] = scoreWeight[i];
+    }
+    const std::vector<ClusterSite> sites = findClusterSites(net, snaps, eligible, rules, ruleOf, tieScore);
+    std::string ruleText;
+    for (const auto& r : rules)
+        ruleText += fmt::format("{}{}: at least {} injury collisions within {} m of network distance over {} months", ruleText.empty() ? "" : "; ",
+                                r.name, r.minCollisions, r.radius, r.months);
+    lines.push_back(fmt::format("cluster sites ({}{}, to {}): {}", ruleText, byArea ? ", by each centre's STATS19 urban/rural flag" : "",
+                                formatMonth(lastMonth), sites.size()));
+
+    // 6. Localities: cluster sites, then density peaks not already holding a site.
+    const std::vector<DensityPeak> peaks = findDensityPeaks(net, lixels, weightedDensity, threshold);
+    const PointsOnNetwork allIncidents(net, snaps, {});
+    NetworkReach reach(net);
+    std::vector<uint32_t> seen(net.edges.size(), UINT32_MAX);
+    uint32_t stamp = 0;
+    std::vector<Locality> localities;
+    std::vector<int> localityOfLixel(lixels.size(), -1);
+    for (size_t s = 0; s < sites.size(); ++s) {
+        Locality l;
+        l.source = "cluster";
+        l.cluster = static_cast<int>(s);
+        const Snap& c = snaps[sites[s].centre];
+        l.edge = static_cast<uint32_t>(c.edge);
+        l.offset = c.offset;
+        l.x = c.x;
+        l.y = c.y;
+        l.ruleCollisions = sites[s].members.size();
+        allIncidents.within(reach, l.edge, l.offset, rules[ruleOf[sites[s].centre]].radius, seen, stamp++, l.members);
+        for (uint32_t m : sites[s].members) localityOfLixel[lixels.at(static_cast<uint32_t>(snaps[m].edge), snaps[m].offset)] = static_cast<int>(s);
+        localities.push_back(std::move(l));
+    }
+    std::vector<uint32_t> onPeak;
+    for (size_t p = 0; p < peaks.size(); ++p) {
+        int holder = -1;
+        for (uint32_t k : peaks[p].lixels)
+            if (localityOfLixel[k] >= 0) {
+                holder = localityOfLixel[k];
+                break;
+            }
+        if (holder >= 0) {
+            Locality& l = localities[static_cast<size_t>(holder)];
+            if (l.peak < 0) l.source = "cluster+peak", l.peak = static_cast<int>(p), l.peakDensity = peaks[p].peak;
+            continue;
+        }
+        Locality l;
+        l.source = "peak";
+        l.peak = static_cast<int>(p);
+        l.peakDensity = peaks[p].peak;
+        l.lixels = peaks[p].lixels;
+        l.edge = lixels.edge[peaks[p].top];
+        l.offset = lixels.centre(peaks[p].top);
+        net.pointAt(l.edge, l.offset, l.x, l.y);
+        std::vector<uint8_t> inPeak(lixels.size(), 0);
+        for (uint32_t k : l.lixels) inPeak[k] = 1;
+        for (uint32_t i = 0; i < inc.size(); ++i)
+            if (snaps[i].edge >= 0 && inPeak[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)]) l.members.push_back(i);
+        localities.push_back(std::move(l));
+    }
+
+    // 7. Evidence, score, trend, dominant issue, road names, extent.
+    const int32_t trendSplit = lastMonth - o.trendMonths + 1;  // first month of the "after" period
+    ExtentBuilder extents;
+    for (Locality& l : localities) {
+        std::map<std::string, int> roadCount;
+        std::vector<std::pair<double, double>> hull{{l.x, l.y}};
+        for (uint32_t i : l.members) {
+            if (inc.isCollision[i]) ++l.severity[inc.severity[i]];
+            ++l.issues[inc.issue[i]];
+            l.score += scoreWeight[i];
+            if (inc.month[i] >= trendSplit && inc.month[i] <= lastMonth) ++l.after;
+            else if (inc.month[i] >= trendSplit - o.trendMonths && inc.month[i] < trendSplit) ++l.before;
+            const std::string& road = net.name(static_cast<uint32_t>(snaps[i].edge));
+            if (!road.empty()) ++roadCount[road];
+            hull.emplace_back(snaps[i].x, snaps[i].y);
+        }
+        for (uint32_t k : l.lixels) {
+            double x = 0, y = 0;
+            net.pointAt(lixels.edge[k], lixels.start[k], x, y);
+            hull.emplace_back(x, y);
+            net.pointAt(lixels.edge[k], lixels.end[k], x, y);
+            hull.emplace_back(x, y);
+        }
+        if (roadCount.empty() && !net.name(l.edge).empty()) roadCount[net.name(l.edge)] = 1;
+        std::vector<std::pair<int, std::string>> roads;
+        for (const auto& [name, count] : roadCount) roads.emplace_back(-count, name);
+        std::sort(roads.begin(), roads.end());
+        for (const auto& r : roads) l.roads += (l.roads.empty() ? "" : "; ") + r.second;
+        l.trend = l.after > l.before ? "rising" : l.after < l.before ? "falling" : "level";
+        size_t best = 0;
+        for (size_t k = 1; k < l.issues.size(); ++k)
+            if (l.issues[k] > l.issues[best]) best = k;
+        l.dominant = l.issues[best] > 0 ? kIssueNames[best] : "";
+        l.extent = extents.hullBuffer(hull, 15.0);
+    }
+    std::sort(localities.begin(), localities.end(), [](const Locality& a, const Locality& b) {
+        if (a.score != b.score) return a.score > b.score;
+        if (a.members.size() != b.members.size()) return a.members.size() > b.members.size();
+        return std::tie(a.x, a.y) < std::tie(b.x, b.y);
+    });
+    for (size_t r = 0; r < localities.size(); ++r) localities[r].id = fmt::format("RL{:03}", r + 1);
+
+    // 8. Previous register.
+    int64_t onPrevious = 0;
+    if (!o.previousRegister.empty()) {
+        const auto previous = readPreviousRegister(o.previousRegister, o.analysisCrs);
+        for (Locality& l : localities) {
+            for (const auto& p : previous) {
+                const double d = std::hypot(p.x - l.x, p.y - l.y);
+                if (d <= o.matchDistance && !(d >= l.previousDistance)) l.previousDistance = d, l.previousId = p.id;
+            }
+            if (!l.previousId.empty()) ++onPrevious;
+        }
+        lines.push_back(fmt::format("previous register {} ({} localities): {} of {} localities within {} m of one; {} new",
+                                    o.previousRegister, previous.size(), onPrevious, localities.size(), o.matchDistance,
+                                    static_cast<int64_t>(localities.size()) - onPrevious));
+    }
+    lines.push_back(fmt::format("localities: {} ({} cluster sites, {} density peaks without a site)", localities.size(), sites.size(),
+                                localities.size() - sites.size()));
+
+    // 9. Outputs.
+    OutputStaging staging(o.outDir);
+    const CoordinateTransformer toLonLat(o.analysisCrs, "EPSG:4326");
+    std::vector<int> localityOfIncident(inc.size(), -1);
+    for (size_t r = 0; r < localities.size(); ++r)
+        for (uint32_t i : localities[r].members)
+            if (localityOfIncident[i] < 0) localityOfIncident[i] = static_cast<int>(r);
+    const std::vector<std::string> registerHeader = {
+        "rank", "locality_id", "source", "road_names", "x", "y", "lon", "lat", "collisions", "fatal", "serious", "slight", "severity_unknown",
+        "complaints", "speeding", "hgv", "parking", "road_layout", "other", "score", "rule_collisions", "peak_density_per_km",
+        "before", "after", "trend", "dominant_issue", "on_previous_register", "previous_id", "previous_distance_m"};
+    auto registerRow = [&](size_t r) {
+        const Locality& l = localities[r];
+        double lon = l.x, lat = l.y;
+        toLonLat.transformPoint(lon, lat);
+        const int64_t collisionsHere = l.issues[0];
+        const int64_t complaintsHere = static_cast<int64_t>(l.members.size()) - collisionsHere;
+        return std::vector<std::string>{std::to_string(r + 1), l.id, l.source, l.roads, formatDouble(l.x, 1), formatDouble(l.y, 1),
+                                        formatDouble(lon, 6), formatDouble(lat, 6), std::to_string(collisionsHere), std::to_string(l.severity[Fatal]),
+                                        std::to_string(l.severity[Serious]), std::to_string(l.severity[Slight]), std::to_string(l.severity[Unknown]),
+                                        std::to_string(complaintsHere), std::to_string(l.issues[1]), std::to_string(l.issues[2]),
+                                        std::to_string(l.issues[3]), std::to_string(l.issues[4]), std::to_string(l.issues[5]),
+                                        formatDouble(l.score, 1), l.cluster >= 0 ? std::to_string(l.ruleCollisions) : "",
+                                        formatDouble(l.peakDensity, 3), std::to_string(l.before), std::to_string(l.after), l.trend, l.dominant,
+                                        o.previousRegister.empty() ? "" : (l.previousId.empty() ? "no" : "yes"), l.previousId,
+                                        formatDouble(l.previousDistance, 1)};
+    };
+    {
+        CsvWriter csv(staging.stagedPath("road_register.csv"));
+        csv.row(registerHeader);
+        for (size_t r = 0; r < localities.size(); ++r) csv.row(registerRow(r));
+        csv.close();
+    }
+    {
+        std::string md = "# Road problem localities\n\n";
+        md += fmt::format("Incidents from {} to {}. Ranked by score = {} x fatal + {} x serious + {} x slight + {} x severity unknown "
+                          "collisions + {} x road complaints within the locality.\n\n",
+                          formatMonth(firstMonth), formatMonth(lastMonth), o.weights.fatal, o.weights.serious, o.weights.slight, o.weights.unknown,
+                          o.weights.complaint);
+        md += "- Cluster sites: " + ruleText + ". A cluster locality holds every incident within that network distance of its centre.\n";
+        md += fmt::format("- Density peaks: lixels (~{} m) whose severity-weighted network density ({} kernel, bandwidth {} m, {} method) is at "
+                          "least {:.3f} per km, joined along the network; a peak that holds a cluster site is reported with the site.\n",
+                          o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold);
+        md += fmt::format("- Trend: incidents in the last {} months (to {}) against the {} months before.\n", o.trendMonths, formatMonth(lastMonth),
+                          o.trendMonths);
+        if (!o.previousRegister.empty())
+            md += fmt::format("- Previous register: `{}`; a locality within {} m of a previous one is not new.\n", o.previousRegister, o.matchDistance);
+        md += "\n| Rank | Id | Road(s) | Source | Collisions (F/S/Sl) | Complaints | Dominant issue | Score | Trend (before -> after) | "
+              "On previous register | Easting, northing |\n|---:|---|---|---|---|---:|---|---:|---|---|---|\n";
+        for (size_t r = 0; r < localities.size(); ++r) {
+            const Locality& l = localities[r];
+            std::string roads = l.roads;
+            std::replace(roads.begin(), roads.end(), '|', '/');
+            md += fmt::format("| {} | {} | {} | {} | {} ({}/{}/{}{}) | {} | {} | {:.1f} | {} ({} -> {}) | {} | {:.0f}, {:.0f} |\n", r + 1, l.id,
+                              roads.empty() ? "(unnamed)" : roads, l.source, l.issues[0], l.severity[Fatal], l.severity[Serious], l.severity[Slight],
+                              l.severity[Unknown] ? fmt::format(", {} unknown", l.severity[Unknown]) : "",
+                              static_cast<int64_t>(l.members.size()) - l.issues[0], l.dominant.empty() ? "-" : l.dominant, l.score, l.trend,
+                              l.before, l.after,
+                              o.previousRegister.empty() ? "-" : (l.previousId.empty() ? "new" : "yes (" + l.previousId + ")"), l.x, l.y);
+        }
+        if (localities.empty()) md += "\nNo locality meets the rules.\n";
+        writeTextFile(staging.stagedPath("road_register.md"), md);
+    }
+    {
+        CsvWriter rej(staging.stagedPath("road_rejects.csv"));
+        rej.row({"file", "line", "field", "reason", "record"});
+        for (const auto& r : rejects) rej.row(r);
+        rej.close();
+        CsvWriter un(staging.stagedPath("unsnapped.csv"));
+        un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
+        for (size_t i = 0; i < inc.size(); ++i)
+            if (snaps[i].edge < 0)
+                un.row({inc.file[i], std::to_string(inc.line[i]), inc.id[i], inc.isCollision[i] ? "collision" : "complaint", kIssueNames[inc.issue[i]],
+                        formatDouble(inc.x[i], 1), formatDouble(inc.y[i], 1), formatDouble(snaps[i].distance, 1),
+                        fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
+        un.close();
+    }
+    {
+        VectorWriter gpkg(staging.stagedPath("roads.gpkg"));
+        gpkg.createLayer("road_lixels", GeometryKind::LineString, o.analysisCrs,
+                         {{"lixel_id", FieldType::Integer64}, {"edge_id", FieldType::Integer64}, {"road_name"}, {"road_class"},
+                          {"length_m", FieldType::Real}, {"collisions", FieldType::Integer}, {"complaints", FieldType::Integer},
+                          {"collision_density_per_km", FieldType::Real}, {"weighted_density_per_km", FieldType::Real},
+                          {"locality_id"}},
+                         "Lixels with network kernel density (per km of road)");
+        std::vector<int32_t> lixelCollisions(lixels.size(), 0), lixelComplaints(lixels.size(), 0);
+        for (size_t i = 0; i < inc.size(); ++i)
+            if (snaps[i].edge >= 0) ++(inc.isCollision[i] ? lixelCollisions : lixelComplaints)[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)];
+        std::vector<int> lixelLocality(lixels.size(), -1);
+        for (size_t r = 0; r < localities.size(); ++r) {
+            for (uint32_t k : localities[r].lixels) lixelLocality[k] = static_cast<int>(r);
+            for (uint32_t i : localities[r].members)
+                if (lixelLocality[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)] < 0)
+                    lixelLocality[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)] = static_cast<int>(r);
+        }
+        std::vector<std::pair<double, double>> points;
+        for (uint32_t k = 0; k < lixels.size(); ++k) {
+            const uint32_t e = lixels.edge[k];
+            const RoadEdge& edge = net.edges[e];
+            points.clear();
+            double x = 0, y = 0;
+            net.pointAt(e, lixels.start[k], x, y);
+            points.emplace_back(x, y);
+            for (uint32_t v = edge.firstVertex + 1; v + 1 < edge.firstVertex + edge.vertexCount; ++v)
+                if (net.along[v] > lixels.start[k] && net.along[v] < lixels.end[k]) points.emplace_back(net.vx[v], net.vy[v]);
+            net.pointAt(e, lixels.end[k], x, y);
+            points.emplace_back(x, y);
+            gpkg.setInteger(0, k);
+            gpkg.setInteger(1, e);
+            gpkg.setString(2, net.name(e));
+            gpkg.setString(3, net.roadClass(e));
+            gpkg.setReal(4, lixels.end[k] - lixels.start[k]);
+            gpkg.setInteger(5, lixelCollisions[k]);
+            gpkg.setInteger(6, lixelComplaints[k]);
+            gpkg.setReal(7, collisionDensity[k]);
+            gpkg.setReal(8, weightedDensity[k]);
+            if (lixelLocality[k] >= 0) gpkg.setString(9, localities[static_cast<size_t>(lixelLocality[k])].id);
+            else gpkg.setNull(9);
+            gpkg.setWkb(lineStringWkb(points));
+            gpkg.writeFeature();
+        }
+        std::vector<FieldSpec> fields;
+        for (size_t c = 0; c < registerHeader.size(); ++c) {
+            const std::string& name = registerHeader[c];
+            FieldType type = FieldType::String;
+            if (name == "rank" || (c >= 8 && c <= 18) || name == "before" || name == "after" || name == "rule_collisions") type = FieldType::Integer;
+            if (name == "x" || name == "y" || name == "lon" || name == "lat" || name == "score" || name == "peak_density_per_km" ||
+                name == "previous_distance_m")
+                type = FieldType::Real;
+            fields.push_back({name, type});
+        }
+        auto writeLocalityFields = [&](size_t r) {
+            const auto row = registerRow(r);
+            for (size_t c = 0; c < row.size(); ++c) {
+                if (row[c].empty()) gpkg.setNull(static_cast<int>(c));
+                else if (fields[c].type == FieldType::Integer) gpkg.setInteger(static_cast<int>(c), std::stoll(row[c]));
+                else if (fields[c].type == FieldType::Real) gpkg.setReal(static_cast<int>(c), std::stod(row[c]));
+                else gpkg.setString(static_cast<int>(c), row[c]);
+            }
+        };
+        gpkg.createLayer("road_localities", GeometryKind::Point, o.analysisCrs, fields, "Road problem localities, ranked (representative points)");
+        for (size_t r = 0; r < localities.size(); ++r) {
+            writeLocalityFields(r);
+            gpkg.setPoint(localities[r].x, localities[r].y);
+            gpkg.writeFeature();
+        }
+        gpkg.createLayer("road_locality_extents", GeometryKind::Polygon, o.analysisCrs, fields,
+                         "Road problem localities: convex hull of the evidence, buffered 15 m");
+        for (size_t r = 0; r < localities.size(); ++r) {
+            writeLocalityFields(r);
+            gpkg.setWkb(localities[r].extent);
+            gpkg.writeFeature();
+        }
+        gpkg.createLayer("road_incidents", GeometryKind::Point, o.analysisCrs,
+                         {{"file"}, {"line", FieldType::Integer64}, {"source_id"}, {"kind"}, {"issue"}, {"severity"}, {"month"}, {"time"},
+                          {"status"}, {"snap_distance_m", FieldType::Real}, {"edge_id", FieldType::Integer64}, {"offset_m", FieldType::Real},
+                          {"road_name"}, {"locality_id"}},
+                         "Collisions and complaints as read, with where they snapped to the network");
+        for (size_t i = 0; i < inc.size(); ++i) {
+            const bool snapped = snaps[i].edge >= 0;
+            gpkg.setString(0, inc.file[i]);
+            gpkg.setInteger(1, inc.line[i]);
+            gpkg.setString(2, inc.id[i]);
+            gpkg.setString(3, inc.isCollision[i] ? "collision" : "complaint");
+            gpkg.setString(4, kIssueNames[inc.issue[i]]);
+            if (inc.isCollision[i]) gpkg.setString(5, kSeverityNames[inc.severity[i]]);
+            else gpkg.setNull(5);
+            gpkg.setString(6, formatMonth(inc.month[i]));
+            gpkg.setString(7, inc.time[i]);
+            gpkg.setString(8, snapped ? "snapped" : "beyond_tolerance");
+            gpkg.setReal(9, snaps[i].distance);
+            if (snapped) {
+                gpkg.setInteger(10, snaps[i].edge);
+                gpkg.setReal(11, snaps[i].offset);
+                gpkg.setString(12, net.name(static_cast<uint32_t>(snaps[i].edge)));
+            } else {
+                gpkg.setNull(10), gpkg.setNull(11), gpkg.setNull(12);
+            }
+            if (localityOfIncident[i] >= 0) gpkg.setString(13, localities[static_cast<size_t>(localityOfIncident[i])].id);
+            else gpkg.setNull(13);
+            gpkg.setPoint(inc.x[i], inc.y[i]);
+            gpkg.writeFeature();
+        }
+        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()},
+                            {"COMMAND", "roads"},
+                            {"NETWORK", o.network.path},
+                            {"NODE_TOLERANCE_M", fmt::format("{}", o.nodeTolerance)},
+                            {"SNAP_TOLERANCE_M", fmt::format("{}", o.snapTolerance)},
+                            {"LIXEL_LENGTH_M", fmt::format("{}", o.lixelLength)},
+                            {"KERNEL", toString(o.nkde.kernel)},
+                            {"BANDWIDTH_M", fmt::format("{}", o.nkde.bandwidth)},
+                            {"NKDE_METHOD", toString(o.nkde.method)},
+                            {"DENSITY_UNIT", "incidents per km of road (weighted: score weights)"},
+                            {"PEAK_THRESHOLD_PER_KM", formatDouble(threshold, 6)},
+                            {"CLUSTER_RULE", ruleText},
+                            {"WEIGHTS", fmt::format("fatal={},serious={},slight={},unknown={},complaint={}", o.weights.fatal, o.weights.serious,
+                                                    o.weights.slight, o.weights.unknown, o.weights.complaint)},
+                            {"MONTHS", fmt::format("{}:{}", formatMonth(firstMonth), formatMonth(lastMonth))},
+                            {"TREND_MONTHS", std::to_string(o.trendMonths)},
+                            {"PREVIOUS_REGISTER", o.previousRegister},
+                            {"CRS", o.analysisCrs}});
+        gpkg.close();
+    }
+    report.outputs = staging.commit();
+    lines.push_back(fmt::format("done in {:.2f} s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
+    return report;
+}
+
+}  // namespace hotspot
