@@ -241,3 +241,85 @@ TEST(ExpandInputPaths, GlobsFoldersAndMissingPaths) {
     EXPECT_THROW(expandInputPaths({dir.file("nothing-*.csv")}), Error);
     EXPECT_THROW(expandInputPaths({dir.file("missing.csv")}), Error);
 }
+
+namespace {
+
+const char* kLegacyHeader =
+    "Accident_Index,Location_Easting_OSGR,Location_Northing_OSGR,Longitude,Latitude,Police_Force,Accident_Severity,Number_of_Vehicles,"
+    "Number_of_Casualties,Date,Day_of_Week,Time,Urban_or_Rural_Area\r\n";
+const char* k2024Header =
+    "collision_index,collision_year,collision_ref_no,location_easting_osgr,location_northing_osgr,longitude,latitude,police_force,"
+    "collision_severity,number_of_vehicles,number_of_casualties,date,day_of_week,time,urban_or_rural_area\n";
+
+}  // namespace
+
+TEST(IngestStats19, BothSchemasAreDetectedFromTheHeaderAndKeepSeverityDateTimeCasualties) {
+    test::TempDir dir;
+    test::writeFile(dir.file("legacy.csv"), std::string(kLegacyHeader) +
+                                                "2019341000037,475658,257840,-0.894078,52.213596,34,1,2,3,09/02/2019,6,11:27,1\r\n");
+    test::writeFile(dir.file("new.csv"), std::string(k2024Header) +
+                                             "2020341000037,2020,341000037,475542,259281,-0.895451,52.226562,34,2,3,1,13/10/2020,1,19:53,2\n");
+    EXPECT_EQ(detectFormat(dir.file("legacy.csv")), InputFormat::Stats19);
+    EXPECT_EQ(detectFormat(dir.file("new.csv")), InputFormat::Stats19);
+    IngestResult r = ingest({dir.file("legacy.csv"), dir.file("new.csv")}, options());
+    ASSERT_EQ(r.table.size(), 2u);
+    const IncidentTable& t = r.table;
+    EXPECT_EQ(t.sourceId.at(0), "2019341000037");
+    EXPECT_EQ(t.sourceId.at(1), "2020341000037");
+    // Easting/northing are used as they are (no transform round trip).
+    EXPECT_EQ(t.x[0], 475658);
+    EXPECT_EQ(t.y[1], 259281);
+    EXPECT_EQ(t.month[0], makeMonth(2019, 2));
+    EXPECT_EQ(t.day[1], 13);
+    EXPECT_EQ(t.category.at(0), "Collision");
+    ASSERT_NE(t.group[0], kNoGroup);
+    EXPECT_EQ(test::defaultCategories().groups()[t.group[0]], "road_collision");
+    auto attr = [&](const char* name, size_t row) {
+        for (const auto& a : t.attributes)
+            if (a.name == name) return std::string(a.values.at(row));
+        return std::string("<missing>");
+    };
+    EXPECT_EQ(attr("Accident_Severity", 0), "1");
+    EXPECT_EQ(attr("collision_severity", 1), "2");
+    EXPECT_EQ(attr("Time", 0), "11:27");
+    EXPECT_EQ(attr("time", 1), "19:53");
+    EXPECT_EQ(attr("Number_of_Casualties", 0), "3");
+    EXPECT_EQ(attr("number_of_casualties", 1), "1");
+}
+
+TEST(IngestStats19, AnIndexInScientificNotationIsReportedAndNotUsedAsAnId) {
+    test::TempDir dir;
+    // Two different collisions whose indexes a spreadsheet turned into the same 2.00512E+12.
+    test::writeFile(dir.file("a.csv"), std::string(kLegacyHeader) +
+                                           "2.00512E+12,460040,453500,-1.086107,53.974088,12,3,2,1,01/01/2005 09:45,7,09:45,1\r\n"
+                                           "2.00512E+12,460370,452820,-1.081211,53.967939,12,3,2,1,05/01/2005 07:31,4,07:31,1\r\n");
+    test::writeFile(dir.file("b.csv"), std::string(kLegacyHeader) +
+                                           "2.00512E+12,461000,452000,-1.07,53.96,12,2,2,1,06/01/2005 08:00,5,08:00,1\r\n");
+    IngestResult r = ingest({dir.file("a.csv"), dir.file("b.csv")}, options());
+    EXPECT_EQ(r.table.size(), 3u);  // not collapsed into one "id"
+    EXPECT_EQ(r.files[0].untrustedIds, 2);
+    EXPECT_EQ(r.files[1].untrustedIds, 1);
+    EXPECT_EQ(r.files[0].superseded, 0);
+    EXPECT_TRUE(r.table.sourceId.at(0).empty());
+    bool keptAsWritten = false;
+    for (const auto& a : r.table.attributes)
+        if (a.name == "Accident_Index") keptAsWritten = a.values.at(0) == "2.00512E+12";
+    EXPECT_TRUE(keptAsWritten);
+}
+
+TEST(IngestStats19, NullEastingFallsBackToLonLatAndRowsWithoutAnyLocationAreRejected) {
+    test::TempDir dir;
+    test::writeFile(dir.file("c.csv"), std::string(kLegacyHeader) +
+                                           "2019341000001,NULL,NULL,-0.894078,52.213596,34,3,1,1,09/02/2019,6,11:27,1\r\n"
+                                           "2019341000002,NULL,NULL,NULL,NULL,34,3,1,1,09/02/2019,6,11:27,1\r\n"
+                                           "2019341000003,4756x8,257840,-0.894078,52.213596,34,3,1,1,09/02/2019,6,11:27,1\r\n");
+    IngestResult r = ingest({dir.file("c.csv")}, options());
+    ASSERT_EQ(r.table.size(), 1u);
+    EXPECT_EQ(r.files[0].lonLatFallback, 1);
+    EXPECT_NEAR(r.table.x[0], 475658, 5);  // the BNG point the lon/lat were derived from (Helmert: ~metres)
+    EXPECT_NEAR(r.table.y[0], 257840, 5);
+    ASSERT_EQ(r.rejects.size(), 2u);
+    EXPECT_EQ(r.rejects[0].line, 3);
+    EXPECT_EQ(r.rejects[1].field, "Location_Easting_OSGR");
+    EXPECT_EQ(r.files[0].rows, r.files[0].accepted + r.files[0].rejected);
+}

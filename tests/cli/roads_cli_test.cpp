@@ -1,0 +1,174 @@
+// End-to-end tests of `hotspot roads` on the bundled road sample, and its errors.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "test_support.hpp"
+
+using namespace hotspot;
+
+namespace {
+
+std::vector<std::string> sampleArgs(const std::string& out) {
+    const std::string s = test::sourceDir();
+    return {"roads",
+            "--network", s + "/shapes/roads.geojson",
+            "--collisions", s + "/data/roads/stats19_collisions_2019_legacy.csv", s + "/data/roads/stats19_collisions_2020_2021.csv",
+            "--complaints", s + "/data/roads/road_complaints_2019_2021.csv",
+            "--complaint-columns", "id=ref,date=date,category=issue,lon=lon,lat=lat",
+            "--previous", s + "/data/roads/register_2020.csv",
+            "-o", out};
+}
+
+// The sample run once for the tests of this file.
+const std::string& sampleRun() {
+    static test::TempDir dir;
+    static std::string err;
+    static bool ran = false;
+    if (!ran) {
+        auto r = test::runCli(sampleArgs(dir.path()));
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        err = r.err;
+        ran = true;
+    }
+    return dir.path();
+}
+
+int64_t csvRows(const std::string& path) { return static_cast<int64_t>(test::readCsvRows(path).size()); }
+
+}  // namespace
+
+TEST(RoadsCli, SampleGivesARankedRegisterWithTheDesignedClustersAndPreviousMatches) {
+    const std::string out = sampleRun();
+    const auto reg = test::readCsvRows(out + "/road_register.csv");
+    ASSERT_GE(reg.size(), 5u);
+    double lastScore = 1e300;
+    for (size_t r = 0; r < reg.size(); ++r) {
+        EXPECT_EQ(reg[r].at("rank"), std::to_string(r + 1));
+        const double score = std::stod(reg[r].at("score"));
+        EXPECT_LE(score, lastScore);  // ranked by score
+        lastScore = score;
+        // The score is the documented weighted sum of the counts.
+        const double expected = 10 * std::stod(reg[r].at("fatal")) + 5 * std::stod(reg[r].at("serious")) + std::stod(reg[r].at("slight")) +
+                                std::stod(reg[r].at("severity_unknown")) + 0.5 * std::stod(reg[r].at("complaints"));
+        EXPECT_NEAR(score, expected, 0.051) << reg[r].at("locality_id");
+        EXPECT_EQ(std::stoi(reg[r].at("collisions")), std::stoi(reg[r].at("fatal")) + std::stoi(reg[r].at("serious")) +
+                                                          std::stoi(reg[r].at("slight")) + std::stoi(reg[r].at("severity_unknown")));
+    }
+    // The generator's clusters: the Weedon Road / ring junction (on the 2020 register as 2020-03),
+    // the A5 bend (2020-11); Bedford Road (2020-17) has gone quiet and matches nothing.
+    auto find = [&](const std::string& previousId) -> const std::map<std::string, std::string>* {
+        for (const auto& row : reg)
+            if (row.at("previous_id") == previousId) return &row;
+        return nullptr;
+    };
+    const auto* weedon = find("2020-03");
+    ASSERT_NE(weedon, nullptr);
+    EXPECT_NE(weedon->at("road_names").find("Weedon Road"), std::string::npos);
+    EXPECT_NE(weedon->at("source").find("cluster"), std::string::npos);
+    EXPECT_GE(std::stoi(weedon->at("rule_collisions")), 4);
+    EXPECT_LE(std::stod(weedon->at("previous_distance_m")), 100);
+    ASSERT_NE(find("2020-11"), nullptr);
+    EXPECT_EQ(find("2020-17"), nullptr);
+    int onPrevious = 0;
+    for (const auto& row : reg) onPrevious += row.at("on_previous_register") == "yes";
+    EXPECT_EQ(onPrevious, 2);
+    // Speeding complaints on Harlestone Road are a locality whose dominant issue is speeding.
+    bool speeding = false;
+    for (const auto& row : reg) speeding |= row.at("dominant_issue") == "speeding" && row.at("road_names").find("Harlestone Road") != std::string::npos;
+    EXPECT_TRUE(speeding);
+    const std::string md = test::readFile(out + "/road_register.md");
+    EXPECT_NE(md.find("| 1 | RL001 |"), std::string::npos);
+    EXPECT_NE(md.find("at least 4 injury collisions within 50 m of network distance over 36 months"), std::string::npos);
+}
+
+TEST(RoadsCli, EveryInputRowIsAccountedForAndUnsnappedIncidentsAreReportedNotDropped) {
+    const std::string out = sampleRun();
+    const std::string s = test::sourceDir();
+    const int64_t collisionRows = csvRows(s + "/data/roads/stats19_collisions_2019_legacy.csv") + csvRows(s + "/data/roads/stats19_collisions_2020_2021.csv");
+    const int64_t complaintRows = csvRows(s + "/data/roads/road_complaints_2019_2021.csv");
+    const int64_t rejected = csvRows(out + "/road_rejects.csv");
+    const int64_t incidents = test::featureCount(out + "/roads.gpkg", "road_incidents");
+    EXPECT_EQ(incidents + rejected, collisionRows + complaintRows);
+    const auto unsnapped = test::readCsvRows(out + "/unsnapped.csv");
+    EXPECT_EQ(unsnapped.size(), 6u);  // the generator puts 2 collisions a year in car parks, 70 m off the road
+    for (const auto& u : unsnapped) EXPECT_GT(std::stod(u.at("nearest_road_m")), 30) << u.at("line");
+    // The beyond-tolerance ones stay in the incidents layer, flagged.
+    GDALDatasetUniquePtr ds(GDALDataset::Open((out + "/roads.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    OGRLayer* layer = ds->GetLayerByName("road_incidents");
+    layer->SetAttributeFilter("status = 'beyond_tolerance'");
+    EXPECT_EQ(layer->GetFeatureCount(), 6);
+}
+
+TEST(RoadsCli, LixelDensityCarriesTheSnappedCollisionsMassLessWhatLeavesAtDeadEnds) {
+    const std::string out = sampleRun();
+    GDALDatasetUniquePtr ds(GDALDataset::Open((out + "/roads.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    OGRLayer* lixels = ds->GetLayerByName("road_lixels");
+    ASSERT_NE(lixels, nullptr);
+    EXPECT_EQ(wkbFlatten(lixels->GetGeomType()), wkbLineString);
+    double mass = 0, length = 0;
+    int64_t collisions = 0;
+    for (auto& f : *lixels) {
+        const double len = f->GetFieldAsDouble("length_m");
+        mass += f->GetFieldAsDouble("collision_density_per_km") * len / 1000;
+        length += len;
+        collisions += f->GetFieldAsInteger("collisions");
+        EXPECT_NEAR(f->GetGeometryRef()->toLineString()->get_Length(), len, 1e-6);
+    }
+    const std::string s = test::sourceDir();
+    const int64_t collisionRows = csvRows(s + "/data/roads/stats19_collisions_2019_legacy.csv") + csvRows(s + "/data/roads/stats19_collisions_2020_2021.csv");
+    EXPECT_EQ(collisions, collisionRows - 6);  // every snapped collision sits on one lixel
+    // Equal split conserves mass at junctions; only the kernel tails past the 7 dead ends are lost.
+    EXPECT_LE(mass, collisions + 1e-6);
+    EXPECT_GE(mass, 0.97 * static_cast<double>(collisions));
+    EXPECT_NEAR(length / 1000, 97.0, 0.5);  // footways excluded
+}
+
+TEST(RoadsCli, BadInputsGiveClearErrors) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    // A point layer is not a road network.
+    auto r = test::runCli({"roads", "-q", "--network", s + "/shapes/priority_areas.geojson", "--collisions",
+                           s + "/data/roads/stats19_collisions_2020_2021.csv", "-o", dir.path()});
+    EXPECT_EQ(r.exitCode, 3);
+    EXPECT_NE(r.err.find("priority_areas.geojson"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("no line features"), std::string::npos) << r.err;
+    // No incidents at all.
+    r = test::runCli({"roads", "-q", "--network", s + "/shapes/roads.geojson", "-o", dir.path()});
+    EXPECT_EQ(r.exitCode, 2);
+    // A bad STATS19 date is rejected with file, line and field; the run goes on.
+    test::writeFile(dir.file("bad.csv"),
+                    "collision_index,location_easting_osgr,location_northing_osgr,longitude,latitude,collision_severity,date,time\n"
+                    "2021340000001,474843,260643,,,3,31/02/2021,10:00\n"
+                    "2021340000002,474843,260643,,,3,01/03/2021,10:00\n");
+    r = test::runCli({"roads", "-q", "--network", s + "/shapes/roads.geojson", "--collisions", dir.file("bad.csv"), "-o", dir.file("out")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto rejects = test::readCsvRows(dir.file("out/road_rejects.csv"));
+    ASSERT_EQ(rejects.size(), 1u);
+    EXPECT_EQ(rejects[0].at("line"), "2");
+    EXPECT_EQ(rejects[0].at("field"), "date");
+    EXPECT_NE(rejects[0].at("reason").find("31/02/2021"), std::string::npos);
+    // Unknown kernel / rule: usage errors.
+    r = test::runCli({"roads", "-q", "--network", s + "/shapes/roads.geojson", "--collisions", dir.file("bad.csv"), "--kernel", "gaussian"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("Gaussian"), std::string::npos);
+    r = test::runCli({"roads", "-q", "--network", s + "/shapes/roads.geojson", "--collisions", dir.file("bad.csv"), "--cluster-rule", "x"});
+    EXPECT_EQ(r.exitCode, 2);
+}
+
+TEST(RoadsCli, RegisterLayersExportToShapefile) {
+    const std::string out = sampleRun();
+    test::TempDir dir;
+    auto r = test::runCli({"export", "-q", out + "/roads.gpkg", "-f", "shapefile", "--to", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(test::featureCount(dir.file("road_localities.shp"), "road_localities"), test::featureCount(out + "/roads.gpkg", "road_localities"));
+    EXPECT_EQ(test::featureCount(dir.file("road_lixels.shp"), "road_lixels"), test::featureCount(out + "/roads.gpkg", "road_lixels"));
+    EXPECT_EQ(test::featureCount(dir.file("road_locality_extents.shp"), "road_locality_extents"),
+              test::featureCount(out + "/roads.gpkg", "road_localities"));
+}

@@ -1,0 +1,150 @@
+// Road network topology, snapping, network distance, lixels and network kernel density.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "hotspot/error.hpp"
+#include "hotspot/road_network.hpp"
+
+using namespace hotspot;
+
+namespace {
+
+RoadLine line(std::vector<std::pair<double, double>> pts, const std::string& name = "") {
+    RoadLine l;
+    for (auto [x, y] : pts) l.x.push_back(x), l.y.push_back(y);
+    l.name = name;
+    return l;
+}
+
+// Integral over [0, a] of the 1-D quartic kernel with bandwidth h: (15/16)(u - 2u^3/3 + u^5/5), u = a/h.
+double quarticMass(double a, double h) {
+    const double u = std::min(a / h, 1.0);
+    return 15.0 / 16.0 * (u - 2 * u * u * u / 3 + u * u * u * u * u / 5);
+}
+
+double integral(const Lixels& lx, const std::vector<double>& density) {
+    double total = 0;
+    for (size_t k = 0; k < lx.size(); ++k) total += density[k] * (lx.end[k] - lx.start[k]);
+    return total;
+}
+
+}  // namespace
+
+TEST(RoadNetworkTopology, SharedVerticesBecomeNodesAndCrossingsWithoutOneDoNot) {
+    // A cross sharing its middle vertex, and a bridge crossing the east arm with no shared vertex.
+    const RoadNetwork net = buildRoadNetwork({line({{0, 0}, {100, 0}, {200, 0}}, "East West"), line({{100, -100}, {100, 0}, {100, 100}}, "North South"),
+                                              line({{150, -50}, {150, 50}}, "Bridge")},
+                                             0.5);
+    EXPECT_EQ(net.edges.size(), 5u);  // two arms of each street + the bridge
+    EXPECT_EQ(net.nodeX.size(), 7u);  // 4 arm ends + the junction + 2 bridge ends
+    size_t degree4 = 0;
+    for (uint32_t n = 0; n < net.nodeX.size(); ++n) degree4 += net.degree(n) == 4;
+    EXPECT_EQ(degree4, 1u);
+    EXPECT_NEAR(net.totalLength(), 200 + 200 + 100, 1e-9);
+}
+
+TEST(RoadNetworkTopology, EndsWithinTheNodeToleranceJoinAndOthersStayApart) {
+    const auto a = line({{0, 0}, {100, 0}}), b = line({{100.4, 0.2}, {200, 0}});
+    const RoadNetwork joined = buildRoadNetwork({a, b}, 0.5);
+    EXPECT_EQ(joined.nodeX.size(), 3u);
+    const RoadNetwork apart = buildRoadNetwork({a, b}, 0.3);
+    EXPECT_EQ(apart.nodeX.size(), 4u);
+}
+
+TEST(Snapping, TheToleranceIsInclusiveAndFartherPointsReportTheirDistance) {
+    const RoadNetwork net = buildRoadNetwork({line({{0, 0}, {1000, 0}})}, 0.5);
+    const SnapIndex index(net);
+    const Snap in = index.snap(400, 29.9, 30);
+    ASSERT_EQ(in.edge, 0);
+    EXPECT_NEAR(in.offset, 400, 1e-9);
+    EXPECT_NEAR(in.distance, 29.9, 1e-9);
+    EXPECT_NEAR(in.y, 0, 1e-12);
+    const Snap out = index.snap(400, 30.1, 30);
+    EXPECT_EQ(out.edge, -1);
+    EXPECT_NEAR(out.distance, 30.1, 1e-9);  // the nearest road, for the unsnapped report
+    EXPECT_EQ(index.snap(1030, 0, 30).edge, 0);  // beyond the end, within tolerance of the end point
+}
+
+TEST(NetworkDistance, TwoRoadsCloseInThePlaneAreFarApartOnTheNetwork) {
+    // Two parallel roads 20 m apart, joined only 1 km away: a U.
+    const RoadNetwork net = buildRoadNetwork({line({{0, 0}, {1000, 0}}), line({{1000, 0}, {1000, 20}}), line({{1000, 20}, {0, 20}})}, 0.5);
+    const SnapIndex index(net);
+    const Snap a = index.snap(100, -1, 5), b = index.snap(100, 21, 5);
+    ASSERT_GE(a.edge, 0);
+    ASSERT_GE(b.edge, 0);
+    EXPECT_NE(a.edge, b.edge);
+    NetworkReach reach(net);
+    reach.run(static_cast<uint32_t>(a.edge), a.offset, 5000);
+    EXPECT_NEAR(reach.distanceTo(static_cast<uint32_t>(b.edge), b.offset), 900 + 20 + 900, 1e-9);
+    // With a 300 m bandwidth the density of an event on one road is zero on the other.
+    const Lixels lx = makeLixels(net, 20);
+    const auto density = networkKernelDensity(net, lx, {a}, {}, NkdeOptions{});
+    EXPECT_GT(density[lx.at(static_cast<uint32_t>(a.edge), a.offset)], 0);
+    EXPECT_EQ(density[lx.at(static_cast<uint32_t>(b.edge), b.offset)], 0);
+}
+
+TEST(Lixels, EdgesAreCutIntoEqualPiecesNearTheTargetLength) {
+    const RoadNetwork net = buildRoadNetwork({line({{0, 0}, {105, 0}}), line({{0, 50}, {7, 50}})}, 0.5);
+    const Lixels lx = makeLixels(net, 20);
+    EXPECT_EQ(lx.edgeStart[1] - lx.edgeStart[0], 5u);  // round(105 / 20) = 5 lixels of 21 m
+    EXPECT_NEAR(lx.end[0] - lx.start[0], 21, 1e-9);
+    EXPECT_EQ(lx.edgeStart[2] - lx.edgeStart[1], 1u);  // a short edge is one lixel
+    EXPECT_EQ(lx.at(0, 104.9), 4u);
+    EXPECT_EQ(lx.at(0, 0), 0u);
+}
+
+TEST(NetworkKde, OnALongRoadTheDensityIntegratesToTheEventWeight) {
+    const RoadNetwork net = buildRoadNetwork({line({{0, 0}, {5000, 0}})}, 0.5);
+    const Lixels lx = makeLixels(net, 5);
+    Snap s;
+    s.edge = 0;
+    s.offset = 2500;
+    for (auto kernel : {NetworkKernel::Quartic, NetworkKernel::Triweight, NetworkKernel::Epanechnikov, NetworkKernel::Triangular}) {
+        NkdeOptions o;
+        o.kernel = kernel;
+        const auto density = networkKernelDensity(net, lx, {s, s}, {1.0, 2.5}, o);
+        EXPECT_NEAR(integral(lx, density), 3.5, 3.5e-3) << toString(kernel);
+    }
+    // The centre value is the kernel's peak: 15/16 / h for the quartic.
+    const auto density = networkKernelDensity(net, lx, {s}, {}, NkdeOptions{});
+    EXPECT_NEAR(density[lx.at(0, 2502.5)], networkKernel(NetworkKernel::Quartic, 2.5, 300), 1e-12);
+    EXPECT_NEAR(networkKernel(NetworkKernel::Quartic, 0, 300), 15.0 / 16.0 / 300, 1e-15);
+}
+
+TEST(NetworkKde, AtAJunctionTheDiscontinuousMethodConservesMassAndTheSimpleOneDoesNot) {
+    // A star of three 2 km arms; the event 100 m from the centre on one arm; bandwidth 300 m.
+    const RoadNetwork net = buildRoadNetwork({line({{0, 0}, {2000, 0}}), line({{0, 0}, {-1000, 1732.0508}}), line({{0, 0}, {-1000, -1732.0508}})}, 0.5);
+    ASSERT_EQ(net.edges.size(), 3u);
+    const Lixels lx = makeLixels(net, 1);
+    Snap s;
+    s.edge = 0;
+    s.offset = 100;
+    NkdeOptions o;
+    o.method = NkdeMethod::Discontinuous;
+    EXPECT_NEAR(integral(lx, networkKernelDensity(net, lx, {s}, {}, o)), 1.0, 1e-4);
+    // Simple: the mass beyond the junction (distances 100..300 m) is copied into both other arms.
+    o.method = NkdeMethod::Simple;
+    const double beyond = quarticMass(300, 300) - quarticMass(100, 300);
+    EXPECT_NEAR(integral(lx, networkKernelDensity(net, lx, {s}, {}, o)), 1.0 + beyond, 1e-4);
+    // On a through road (degree 2 everywhere) both methods agree.
+    const RoadNetwork straight = buildRoadNetwork({line({{0, 0}, {1000, 0}}), line({{1000, 0}, {2000, 0}})}, 0.5);
+    const Lixels sl = makeLixels(straight, 10);
+    s.offset = 900;
+    o.method = NkdeMethod::Simple;
+    const auto simple = networkKernelDensity(straight, sl, {s}, {}, o);
+    o.method = NkdeMethod::Discontinuous;
+    const auto disc = networkKernelDensity(straight, sl, {s}, {}, o);
+    for (size_t k = 0; k < sl.size(); ++k) EXPECT_NEAR(simple[k], disc[k], 1e-15);
+}
+
+TEST(NetworkKde, RejectsTheGaussianAndBandwidthsBelowOneLixel) {
+    EXPECT_THROW(parseNetworkKernel("gaussian"), Error);
+    EXPECT_THROW(parseNkdeMethod("continuous-ish"), Error);
+    const RoadNetwork net = buildRoadNetwork({line({{0, 0}, {100, 0}})}, 0.5);
+    const Lixels lx = makeLixels(net, 20);
+    NkdeOptions o;
+    o.bandwidth = 10;
+    EXPECT_THROW(networkKernelDensity(net, lx, {}, {}, o), Error);
+}
