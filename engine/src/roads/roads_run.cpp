@@ -306,6 +306,14 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     const auto started = std::chrono::steady_clock::now();
     RunReport report;
     auto& lines = report.lines;
+    // Seconds per stage, printed at the end (docs/benchmarks.md quotes them).
+    std::vector<std::pair<const char*, double>> stages;
+    auto stageStart = started;
+    auto stage = [&](const char* name) {
+        const auto now = std::chrono::steady_clock::now();
+        stages.emplace_back(name, std::chrono::duration<double>(now - stageStart).count());
+        stageStart = now;
+    };
 
     // Rules first, so a usage error comes before any reading.
     std::vector<ClusterRule> rules;
@@ -328,6 +336,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
                                 layer.nameField, layer.classField));
     for (const auto& n : layer.notes) lines.push_back("network: " + n);
     layer.lines.clear();
+    stage("network");
     if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
 
     // 2. Incidents.
@@ -349,6 +358,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         if (a->lonLatFallback)
             lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
     }
+    stage("read incidents");
     if (inc.size() == 0) throwInput("no usable road incidents (see the rejects file for why)");
     int32_t lastMonth = INT32_MIN, firstMonth = INT32_MAX;
     for (int32_t m : inc.month)
@@ -363,6 +373,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     int64_t snappedCollisions = 0, snappedComplaints = 0;
     for (size_t i = 0; i < snaps.size(); ++i)
         if (snaps[i].edge >= 0) ++(i < collisionCount ? snappedCollisions : snappedComplaints);
+    stage("snap");
     lines.push_back(fmt::format("snapping (nearest road within {} m): collisions {} snapped, {} beyond; complaints {} snapped, {} beyond "
                                 "(beyond: listed in unsnapped.csv and kept in road_incidents)",
                                 o.snapTolerance, snappedCollisions, static_cast<int64_t>(collisionCount) - snappedCollisions, snappedComplaints,
@@ -389,6 +400,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     for (double& d : collisionDensity) d *= 1000;  // per km of road
     for (double& d : weightedDensity) d *= 1000;
     const double threshold = o.peakThreshold >= 0 ? o.peakThreshold : autoPeakThreshold(weightedDensity);
+    stage("lixels + network KDE");
     lines.push_back(fmt::format("network density: {} lixels of ~{} m, {} kernel, bandwidth {} m of network distance, {} method; "
                                 "peak threshold {:.3f} weighted incidents per km{}",
                                 lixels.size(), o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold,
@@ -404,6 +416,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         tieScore[i] = scoreWeight[i];
     }
     const std::vector<ClusterSite> sites = findClusterSites(net, snaps, eligible, rules, ruleOf, tieScore);
+    stage("cluster sites");
     std::string ruleText;
     for (const auto& r : rules)
         ruleText += fmt::format("{}{}: at least {} injury collisions within {} m of network distance over {} months", ruleText.empty() ? "" : "; ",
@@ -503,6 +516,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     });
     for (size_t r = 0; r < localities.size(); ++r) localities[r].id = fmt::format("RL{:03}", r + 1);
 
+    stage("localities");
     // 8. Previous register.
     int64_t onPrevious = 0;
     if (!o.previousRegister.empty()) {
@@ -725,7 +739,10 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         gpkg.close();
     }
     report.outputs = staging.commit();
-    lines.push_back(fmt::format("done in {:.2f} s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
+    stage("write");
+    std::string timing;
+    for (const auto& [name, seconds] : stages) timing += fmt::format("{}{} {:.3f}", timing.empty() ? "" : ", ", name, seconds);
+    lines.push_back(fmt::format("done in {:.2f} s ({} s)", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), timing));
     return report;
 }
 
