@@ -26,6 +26,7 @@ std::vector<std::string> sampleArgs(const std::string& out) {
 
 // The sample run once for the tests of this file.
 const std::string& sampleRun() {
+    GDALAllRegister();
     static test::TempDir dir;
     static std::string err;
     static bool ran = false;
