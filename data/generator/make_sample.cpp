@@ -7,6 +7,7 @@
 //   data/police/YYYY-MM/YYYY-MM-northamptonshire-street.csv   2019-2021, police.uk format + force columns
 //   data/council/asb_reports_2021.csv                          council ASB cases with free-text addresses
 //   shapes/roads.geojson, data/roads/*.csv                     the road sample (road_sample.cpp)
+//   data/interventions/*                                       CCTV, lights, interventions, candidate sites
 //
 // Nothing here is cut from real data: places are placed by hand at their approximate real
 // locations, streets and incidents are drawn from a seeded random generator, and yearly counts
@@ -19,6 +20,7 @@
 #include <proj.h>
 
 #include "generator_util.hpp"
+#include "intervention_sample.hpp"
 #include "road_sample.hpp"
 
 #include <algorithm>
@@ -583,6 +585,12 @@ int main(int argc, char** argv) {
         writeFile(root / "data/council/asb_reports_2021.csv", c.str());
     }
     writeRoadSample(root);
+    {
+        std::vector<StreetPoint> streets;
+        for (const auto& s : snaps)
+            if (!s.placeKind) streets.push_back({s.street, localities[s.locality].name, s.p.x, s.p.y});
+        writeInterventionSample(root, streets);
+    }
     std::fprintf(stderr, "sample written under %s: %zu snap points, %zu months\n", root.string().c_str(), snaps.size(), byMonth.size());
     return 0;
 }

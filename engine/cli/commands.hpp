@@ -24,6 +24,9 @@ RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global);
 RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global);
 RunFunction registerReport(CLI::App& app, const GlobalOptions& global);
 RunFunction registerRoads(CLI::App& app, const GlobalOptions& global);
+RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global);
+RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& global);
+RunFunction registerSites(CLI::App& app, const GlobalOptions& global);
 RunFunction registerExport(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace hotspot::cli

@@ -35,6 +35,13 @@ int main(int argc, char** argv) {
     commands[report] = hotspot::cli::registerReport(*report, global);
     auto* roads = app.add_subcommand("roads", "Road problem localities: collisions and complaints on the network, cluster sites, register");
     commands[roads] = hotspot::cli::registerRoads(*roads, global);
+    auto* coverage = app.add_subcommand("coverage", "CCTV and lighting coverage of incidents and hotspots; dark hotspots; per-area tables");
+    commands[coverage] = hotspot::cli::registerCoverage(*coverage, global);
+    auto* evaluateInterventions =
+        app.add_subcommand("evaluate-interventions", "Before/after per intervention with buffer and control areas; WDQ; incidents prevented per GBP");
+    commands[evaluateInterventions] = hotspot::cli::registerEvaluateInterventions(*evaluateInterventions, global);
+    auto* sites = app.add_subcommand("sites", "Choose new CCTV or light sites that cover the most hotspot demand (greedy, lazy gains)");
+    commands[sites] = hotspot::cli::registerSites(*sites, global);
     auto* exportCommand = app.add_subcommand("export", "Export results to Shapefile, GeoPackage, GeoJSON, FlatGeobuf, CSV, KML, GeoTIFF or PostGIS");
     commands[exportCommand] = hotspot::cli::registerExport(*exportCommand, global);
     for (auto& [sub, run] : commands) sub->fallthrough();  // "hotspot geocode -q ..." works too

@@ -114,7 +114,9 @@ TEST(ExportCli, EveryFormatRoundTripsFeaturesAttributesAndCrs) {
         ASSERT_EQ(r.exitCode, 0) << c.format << ": " << r.err;
         Layer l = readLayer(c.file, std::string(c.format) == "kml" || std::string(c.format) == "gpkg" ? "incidents" : "");
         EXPECT_EQ(l.count, 4) << c.format;
-        if (!c.epsg.empty()) EXPECT_EQ(l.epsg, c.epsg) << c.format;
+        if (!c.epsg.empty()) {
+            EXPECT_EQ(l.epsg, c.epsg) << c.format;
+        }
         bool found = false;
         for (const auto& row : l.rows)
             for (const auto& [k, v] : row) found |= v == "Crèche Lane, Northampton";

@@ -25,7 +25,7 @@ TEST(SampleData, GeneratorReproducesTheCommittedFilesByteForByte) {
             EXPECT_EQ(test::readFile(e.path()), test::readFile(committed)) << rel << " differs from the generator's output";
             ++compared;
         }
-    EXPECT_EQ(compared, 36 + 1 + 3 + 1 + 4);  // 36 monthly police files, council cases, 3 shapes files, roads + 4 road files
+    EXPECT_EQ(compared, 36 + 1 + 3 + 1 + 4 + 4);  // 36 monthly police files, council cases, 3 shapes files, roads + 4 road files, 4 intervention files
 }
 
 // Yearly counts per district after geocoding reproduce the West Northamptonshire CSP report (Jan 2022).

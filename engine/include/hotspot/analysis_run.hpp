@@ -37,6 +37,7 @@ struct AnalysisInput {
 struct SelectedIncidents {
     std::vector<double> x, y, weight;
     std::vector<int32_t> month;
+    std::vector<uint16_t> group;  // index into the category map's groups
     int64_t read = 0, notLocated = 0, otherGroups = 0, otherMonths = 0, strays = 0, outsideStudyArea = 0;
     Extent extent;  // of the kept incidents
     std::vector<std::string> notes;

@@ -166,7 +166,7 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
         into.month.push_back(t.month[i]);
         into.isCollision.push_back(collisions ? 1 : 0);
         into.issue.push_back(static_cast<uint8_t>(issue));
-        into.severity.push_back(collisions ? parseSeverity(severityOf.at(i)) : Unknown);
+        into.severity.push_back(collisions ? parseSeverity(severityOf.at(i)) : static_cast<uint8_t>(Unknown));
         const std::string_view urban = urbanRuralOf.at(i);
         into.urbanRural.push_back(urban == "1" || iequals(urban, "urban") ? 1 : urban == "2" || iequals(urban, "rural") ? 2 : 0);
         into.file.push_back(t.files[t.fileIndex[i]]);
