@@ -6,26 +6,39 @@
 #include <queue>
 #include <tuple>
 
+#include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/interventions.hpp"
 
 namespace hotspot {
 
-void cellsWithin(const Grid& grid, double x, double y, double radius, std::vector<int64_t>& out) {
-    out.clear();
+namespace {
+
+// Calls span(row, firstCol, lastCol) for each grid row holding cells whose centre is within
+// `radius` of (x, y): on a row the covered centres are one contiguous run.
+template <typename Span>
+void forEachRowSpan(const Grid& grid, double x, double y, double radius, Span span) {
     const double cs = grid.cellSize, top = grid.originY + static_cast<double>(grid.rows) * cs;
-    const int64_t c0 = std::max<int64_t>(0, static_cast<int64_t>(std::floor((x - radius - grid.originX) / cs)));
-    const int64_t c1 = std::min<int64_t>(grid.cols - 1, static_cast<int64_t>(std::floor((x + radius - grid.originX) / cs)));
-    const int64_t r0 = std::max<int64_t>(0, static_cast<int64_t>(std::floor((top - (y + radius)) / cs)));
-    const int64_t r1 = std::min<int64_t>(grid.rows - 1, static_cast<int64_t>(std::floor((top - (y - radius)) / cs)));
-    const double r2 = radius * radius;
+    const int64_t r0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((top - (y + radius)) / cs - 0.5)));
+    const int64_t r1 = std::min<int64_t>(grid.rows - 1, static_cast<int64_t>(std::floor((top - (y - radius)) / cs - 0.5)));
     for (int64_t r = r0; r <= r1; ++r) {
         const double dy = top - (static_cast<double>(r) + 0.5) * cs - y;
-        for (int64_t c = c0; c <= c1; ++c) {
-            const double dx = grid.originX + (static_cast<double>(c) + 0.5) * cs - x;
-            if (dx * dx + dy * dy <= r2) out.push_back(r * grid.cols + c);
-        }
+        const double h2 = radius * radius - dy * dy;
+        if (h2 < 0) continue;
+        const double half = std::sqrt(h2);
+        const int64_t c0 = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((x - half - grid.originX) / cs - 0.5)));
+        const int64_t c1 = std::min<int64_t>(grid.cols - 1, static_cast<int64_t>(std::floor((x + half - grid.originX) / cs - 0.5)));
+        if (c0 <= c1) span(r, c0, c1);
     }
+}
+
+}  // namespace
+
+void cellsWithin(const Grid& grid, double x, double y, double radius, std::vector<int64_t>& out) {
+    out.clear();
+    forEachRowSpan(grid, x, y, radius, [&](int64_t r, int64_t c0, int64_t c1) {
+        for (int64_t c = c0; c <= c1; ++c) out.push_back(r * grid.cols + c);
+    });
 }
 
 namespace {
@@ -46,12 +59,31 @@ std::vector<SitePick> lazyGreedy(const Grid& grid, const std::vector<double>& de
     auto keyOf = [&](size_t c, double gain) { return keyKind == GreedyKey::Gain ? gain : gain / std::max(candidates[c].cost, 1e-300); };
     // (key, -index, round computed): ties go to the lower index, so results are reproducible.
     using Entry = std::tuple<double, int64_t, size_t>;
-    std::priority_queue<Entry> queue;
-    for (size_t c = 0; c < candidates.size(); ++c) {
-        if (candidates[c].cost > o.budget) continue;
-        const double g = gainOf(c);
-        if (g > 0) queue.emplace(keyOf(c, g), -static_cast<int64_t>(c), 0);
-    }
+    // First gains of every candidate (the bulk of the work) from row prefix sums, one subtraction
+    // per row of the disc, on all cores; later gains lazily, cell by cell.
+    const auto cols = static_cast<size_t>(grid.cols);
+    std::vector<double> prefix(static_cast<size_t>(grid.rows) * (cols + 1), 0.0);
+    parallelFor(static_cast<size_t>(grid.rows), [&](size_t r, unsigned) {
+        double* p = prefix.data() + r * (cols + 1);
+        for (size_t c = 0; c < cols; ++c) p[c + 1] = p[c] + demand[r * cols + c];
+    });
+    std::vector<double> first(candidates.size(), 0.0);
+    constexpr size_t kBlock = 4096;
+    parallelFor((candidates.size() + kBlock - 1) / kBlock, [&](size_t b, unsigned) {
+        for (size_t c = b * kBlock; c < std::min(candidates.size(), (b + 1) * kBlock); ++c) {
+            if (candidates[c].cost > o.budget) continue;
+            double g = 0;
+            forEachRowSpan(grid, candidates[c].x, candidates[c].y, o.radius, [&](int64_t r, int64_t c0, int64_t c1) {
+                const double* p = prefix.data() + static_cast<size_t>(r) * (cols + 1);
+                g += p[c1 + 1] - p[c0];
+            });
+            first[c] = g;
+        }
+    });
+    std::vector<Entry> entries;
+    for (size_t c = 0; c < candidates.size(); ++c)
+        if (first[c] > 0) entries.emplace_back(keyOf(c, first[c]), -static_cast<int64_t>(c), 0);
+    std::priority_queue<Entry> queue(std::less<Entry>(), std::move(entries));
     std::vector<SitePick> picks;
     double cumulative = 0, spent = 0;
     while (!queue.empty() && static_cast<int>(picks.size()) < o.maxSites) {
