@@ -1,0 +1,155 @@
+#include "analysis.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <QImage>
+
+#include "hotspot/analysis_run.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/gistar.hpp"
+#include "hotspot/ingest.hpp"
+#include "hotspot/kde.hpp"
+#include "hotspot/progress.hpp"
+#include "map_layers.hpp"
+
+namespace hotspot::viewer {
+
+IncidentSet loadIncidentSet(const std::vector<std::string>& inputs, const std::string& columns, const std::string& analysisCrs,
+                            const CategoryMap& categories) {
+    AnalysisInput input;
+    input.inputs = inputs;
+    input.ingest.categories = &categories;
+    input.ingest.analysisCrs = analysisCrs;
+    if (!columns.empty()) input.ingest.mapping = ColumnMapping::parse(columns);
+    Progress quiet;
+    const SelectedIncidents sel = loadIncidents(input, nullptr, quiet);
+    IncidentSet out;
+    out.x = sel.x;
+    out.y = sel.y;
+    out.group = sel.group;
+    out.month = sel.month;
+    out.groups = categories.groups();
+    out.extent = sel.extent;
+    out.firstMonth = INT32_MAX, out.lastMonth = INT32_MIN;
+    for (int32_t m : out.month)
+        if (m != kNoMonth) out.firstMonth = std::min(out.firstMonth, m), out.lastMonth = std::max(out.lastMonth, m);
+    if (out.x.empty()) out.firstMonth = out.lastMonth = 0;
+    return out;
+}
+
+SurfaceMethod parseSurfaceMethod(const std::string& name) {
+    if (name == "kde") return SurfaceMethod::Kde;
+    if (name == "gistar" || name == "gi*") return SurfaceMethod::GiStar;
+    if (name == "counts") return SurfaceMethod::Counts;
+    throwUsage("unknown method '" + name + "' (kde, gistar, counts)");
+}
+
+const char* toString(SurfaceMethod m) { return m == SurfaceMethod::Kde ? "kde" : m == SurfaceMethod::GiStar ? "gistar" : "counts"; }
+
+Surface computeSurface(const IncidentSet& in, const AnalysisRequest& r) {
+    const auto started = std::chrono::steady_clock::now();
+    Surface s;
+    s.request = r;
+    const double margin = r.method == SurfaceMethod::Kde ? r.bandwidth : r.cell;
+    s.grid = Grid::covering(in.extent.expanded(margin), r.cell, GridShape::Square, 25'000'000);
+    for (size_t i = 0; i < in.x.size(); ++i) {
+        if (r.group >= 0 && in.group[i] != r.group) continue;
+        if (in.month[i] < r.from || in.month[i] > r.to) continue;
+        s.selectedX.push_back(in.x[i]);
+        s.selectedY.push_back(in.y[i]);
+    }
+    if (r.method == SurfaceMethod::Kde) {
+        KdeOptions o;
+        o.bandwidth = r.bandwidth;
+        s.values = kernelDensity(s.grid, s.selectedX, s.selectedY, {}, o);
+    } else {
+        s.values.assign(static_cast<size_t>(s.grid.cellCount()), 0.0);
+        for (size_t i = 0; i < s.selectedX.size(); ++i)
+            if (auto c = s.grid.cellOf(s.selectedX[i], s.selectedY[i])) s.values[static_cast<size_t>(*c)] += 1;
+        if (r.method == SurfaceMethod::GiStar) {
+            GiStarResult g = giStarGrid(s.grid, s.values, 1, {});
+            s.values = std::move(g.z);
+            s.bins = std::move(g.bin);
+        }
+    }
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return s;
+}
+
+std::shared_ptr<RasterLayer> surfaceLayer(const Surface& s) {
+    const auto cols = static_cast<int>(s.grid.cols), rows = static_cast<int>(s.grid.rows);
+    QImage image(cols, rows, QImage::Format_ARGB32);
+    image.fill(Qt::transparent);
+    std::vector<LegendEntry> legend;
+    if (s.request.method == SurfaceMethod::GiStar) {
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) {
+                const int bin = s.bins.empty() ? 0 : s.bins[static_cast<size_t>(r) * static_cast<size_t>(cols) + static_cast<size_t>(c)];
+                if (bin != 0) image.setPixelColor(c, r, giStarBinColour(bin));
+            }
+        const char* labels[] = {"cold spot 99 %", "cold spot 95 %", "cold spot 90 %", "", "hot spot 90 %", "hot spot 95 %", "hot spot 99 %"};
+        for (int bin = 3; bin >= -3; --bin)
+            if (bin != 0) legend.push_back({labels[bin + 3], giStarBinColour(bin), giStarBinColour(bin), LegendEntry::Box});
+    } else {
+        std::vector<double> positive;
+        for (double v : s.values)
+            if (v > 0) positive.push_back(v);
+        const std::vector<double> breaks = quantileBreaks(positive);
+        const auto ramp = densityRamp();
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) {
+                const double v = s.values[static_cast<size_t>(r) * static_cast<size_t>(cols) + static_cast<size_t>(c)];
+                if (!(v > 0) || breaks.empty()) continue;
+                size_t k = 0;
+                while (k + 1 < breaks.size() && v > breaks[k]) ++k;
+                image.setPixelColor(c, r, ramp[k]);
+            }
+        double lower = 0;
+        const char* unit = s.request.method == SurfaceMethod::Kde ? " per km2" : " incidents";
+        for (size_t k = 0; k < breaks.size(); ++k) {
+            legend.push_back({QString("%1 - %2%3").arg(lower, 0, 'f', 1).arg(breaks[k], 0, 'f', 1).arg(unit), ramp[k], ramp[k], LegendEntry::Box});
+            lower = breaks[k];
+        }
+    }
+    auto layer = std::make_shared<RasterLayer>(std::move(image), s.grid.extent(), std::move(legend), s.values, s.grid.cols, s.grid.rows,
+                                               s.request.method == SurfaceMethod::Kde ? "density per km2"
+                                               : s.request.method == SurfaceMethod::GiStar ? "Gi* z"
+                                                                                           : "incidents");
+    layer->name = s.request.method == SurfaceMethod::Kde ? "Kernel density" : s.request.method == SurfaceMethod::GiStar ? "Gi* hot spots" : "Counts";
+    layer->role = "surface";
+    layer->opacity = 0.8;
+    return layer;
+}
+
+SiteRecommendation recommendSites(const Surface& kde, int sites, double radius, const std::vector<Camera>& existing) {
+    if (kde.request.method != SurfaceMethod::Kde) throwUsage("site recommendation needs a kernel density surface");
+    SiteRecommendation out;
+    const double cellKm2 = kde.grid.cellSize * kde.grid.cellSize / 1e6;
+    std::vector<double> demand(kde.values.size());
+    for (size_t k = 0; k < demand.size(); ++k) demand[k] = kde.values[k] * cellKm2;
+    std::vector<int64_t> seen;
+    for (const auto& c : existing) {
+        cellsWithin(kde.grid, c.view.x, c.view.y, c.view.range, seen);
+        for (int64_t k : seen)
+            if (c.view.contains(kde.grid.centreX(k / kde.grid.cols, k % kde.grid.cols), kde.grid.centreY(k / kde.grid.cols))) demand[static_cast<size_t>(k)] = 0;
+    }
+    for (double d : demand) out.totalDemand += d;
+    const Extent e = kde.grid.extent();
+    const double spacing = std::max(radius / 2, kde.grid.cellSize);
+    std::vector<int64_t> cells;
+    for (double y = e.minY + spacing / 2; y < e.maxY; y += spacing)
+        for (double x = e.minX + spacing / 2; x < e.maxX; x += spacing) {
+            cellsWithin(kde.grid, x, y, radius, cells);
+            bool any = false;
+            for (int64_t k : cells) any |= demand[static_cast<size_t>(k)] > 0;
+            if (any) out.candidates.push_back({x, y, 1, ""});
+        }
+    SitingOptions o;
+    o.radius = radius;
+    o.maxSites = sites;
+    out.picks = greedySites(kde.grid, demand, out.candidates, o);
+    return out;
+}
+
+}  // namespace hotspot::viewer

@@ -1,0 +1,72 @@
+// hotspot-viewer: the map viewer. With --screenshot it renders the project headless and exits.
+
+#include <cstdio>
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include "hotspot/error.hpp"
+#include "main_window.hpp"
+#include "session.hpp"
+
+using namespace hotspot;
+using namespace hotspot::viewer;
+
+int main(int argc, char** argv) {
+    bool headless = false;
+    for (int i = 1; i < argc; ++i) headless |= std::string(argv[i]) == "--screenshot";
+    if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("hotspot-viewer");
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Hotspot map viewer: results GeoPackages, projects and any OGR/GDAL layer");
+    parser.addHelpOption();
+    parser.addOption({"project", "Open a project file (JSON, see docs/viewer.md).", "file"});
+    parser.addOption({"screenshot", "Render the map to this PNG or PDF and exit (no window).", "file"});
+    parser.addOption({"size", "Size of the screenshot, WIDTHxHEIGHT (default 1600x1100).", "size", "1600x1100"});
+    parser.addOption({"dpi", "Resolution of the screenshot (default 150).", "dpi", "150"});
+    parser.addOption({"title", "Title of the screenshot (default: the project's).", "title"});
+    parser.addOption({"group", "Analysis group (e.g. burglary, asb).", "group"});
+    parser.addOption({"from", "First month (YYYY-MM).", "month"});
+    parser.addOption({"to", "Last month (YYYY-MM).", "month"});
+    parser.addOption({"method", "kde, gistar or counts.", "method"});
+    parser.addPositionalArgument("files", "Results GeoPackages or other layers to open", "[files...]");
+    parser.process(app);
+    try {
+        ProjectFile project;
+        if (parser.isSet("project")) project = ProjectFile::load(parser.value("project").toStdString());
+        else {
+            std::vector<std::string> files;
+            for (const auto& f : parser.positionalArguments()) files.push_back(f.toStdString());
+            project = ProjectFile::fromFiles(files);
+        }
+        if (parser.isSet("group")) project.group = parser.value("group").toStdString();
+        if (parser.isSet("from")) project.from = parser.value("from").toStdString();
+        if (parser.isSet("to")) project.to = parser.value("to").toStdString();
+        if (parser.isSet("method")) project.method = parser.value("method").toStdString();
+        auto session = Session::open(project);
+        if (parser.isSet("screenshot")) {
+            ExportOptions o;
+            const QStringList size = parser.value("size").split('x');
+            bool okW = false, okH = false, okD = false;
+            o.width = size.size() == 2 ? size[0].toInt(&okW) : 0;
+            o.height = size.size() == 2 ? size[1].toInt(&okH) : 0;
+            o.dpi = parser.value("dpi").toInt(&okD);
+            if (!okW || !okH || !okD || o.width < 200 || o.height < 150 || o.dpi < 30)
+                throwUsage("--size must be WIDTHxHEIGHT (at least 200x150) and --dpi a number (at least 30)");
+            o.title = parser.isSet("title") ? parser.value("title") : QString::fromStdString(project.title);
+            const MapView view = session->initialView(o.width - 260, o.height - 66);
+            QString error;
+            if (!exportMap(parser.value("screenshot"), session->layers, view, o, error)) throwOutput(error.toStdString());
+            for (const auto& n : session->notes) std::fprintf(stderr, "  %s\n", n.c_str());
+            std::fprintf(stderr, "  wrote %s (%dx%d)\n", parser.value("screenshot").toStdString().c_str(), o.width, o.height);
+            return 0;
+        }
+        MainWindow window(std::move(session));
+        window.show();
+        return QApplication::exec();
+    } catch (const Error& e) {
+        std::fprintf(stderr, "hotspot-viewer: error: %s\n", e.what());
+        return e.kind() == ErrorKind::Usage ? 2 : e.kind() == ErrorKind::Output ? 4 : 3;
+    }
+}

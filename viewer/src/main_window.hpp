@@ -1,0 +1,62 @@
+#pragma once
+// The viewer window: the map, and docks for layers (visibility, order, opacity), the legend,
+// analysis (group, period, method), site recommendation and identify results.
+
+#include <memory>
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+
+#include "session.hpp"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QTableWidget;
+class QTreeWidget;
+class QProgressBar;
+
+namespace hotspot::viewer {
+
+class MapCanvas;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(std::unique_ptr<Session> session);
+
+private:
+    void buildDocks();
+    void fillLayerTree();
+    void fillAnalysisControls();
+    AnalysisRequest requestFromControls() const;
+    void recompute();
+    void recommendSites();
+    void showIdentify(double x, double y, double tolerance);
+    void exportMapDialog();
+    void openProjectDialog();
+    void addLayerDialog();
+    void setSession(std::unique_ptr<Session> session);
+    void updateLegend();
+
+    std::unique_ptr<Session> m_session;
+    MapCanvas* m_canvas = nullptr;
+    QTreeWidget* m_layers = nullptr;
+    QSlider* m_opacity = nullptr;
+    QLabel* m_legend = nullptr;
+    QComboBox *m_group = nullptr, *m_method = nullptr;
+    QSlider *m_from = nullptr, *m_to = nullptr;
+    QLabel* m_period = nullptr;
+    QDoubleSpinBox *m_bandwidth = nullptr, *m_cell = nullptr, *m_radius = nullptr;
+    QSpinBox* m_sites = nullptr;
+    QTableWidget* m_identify = nullptr;
+    QLabel *m_coordinates = nullptr, *m_timing = nullptr;
+    QProgressBar* m_busy = nullptr;
+    QFutureWatcher<Surface> m_watcher;
+    int m_generation = 0, m_pendingGeneration = 0;
+    bool m_updatingControls = false;
+};
+
+}  // namespace hotspot::viewer

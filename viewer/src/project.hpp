@@ -1,0 +1,38 @@
+#pragma once
+// A viewer project (JSON): the incidents, the analysis to show, and the layers to draw, bottom to
+// top; paths are relative to the project file. See docs/viewer.md for the format.
+
+#include <string>
+#include <vector>
+
+namespace hotspot::viewer {
+
+struct LayerEntry {
+    std::string path, layer, role = "generic", name, label;
+    bool visible = true;
+    double opacity = 1.0;
+};
+
+struct RoadsEntry {  // road problem localities computed by the engine when the project opens
+    std::string network;
+    std::vector<std::string> collisions, complaints;
+    std::string complaintColumns;
+};
+
+struct ProjectFile {
+    std::string path;  // the project file itself
+    std::string title = "hotspot";
+    std::string crs = "EPSG:27700";
+    std::vector<std::string> incidents;
+    std::string incidentColumns;
+    std::string group = "burglary", from, to, method = "kde";
+    double cell = 50, bandwidth = 300;
+    std::vector<LayerEntry> layers;
+    RoadsEntry roads;
+    // Throws Error(Input) naming the file and the key.
+    static ProjectFile load(const std::string& path);
+    // A project of loose files (results GeoPackages, any OGR/GDAL layer) given on the command line.
+    static ProjectFile fromFiles(const std::vector<std::string>& files);
+};
+
+}  // namespace hotspot::viewer

@@ -1,0 +1,187 @@
+#include "renderer.hpp"
+
+#include <cmath>
+
+#include <QFileInfo>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+
+namespace hotspot::viewer {
+
+void renderLayers(QPainter& p, const MapView& view, const LayerList& layers) {
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const auto& layer : layers) {
+        if (!layer->visible || layer->opacity <= 0) continue;
+        p.save();
+        p.setOpacity(layer->opacity);
+        layer->paint(p, view);
+        p.restore();
+    }
+}
+
+void drawScaleBar(QPainter& p, const MapView& view, QPointF bottomLeft) {
+    const double target = view.width * view.metresPerPixel / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(target)));
+    double length = magnitude;
+    for (double m : {1.0, 2.0, 5.0})
+        if (m * magnitude <= target) length = m * magnitude;
+    const double px = length / view.metresPerPixel;
+    const QString label = length >= 1000 ? QString("%1 km").arg(length / 1000) : QString("%1 m").arg(length);
+    p.save();
+    p.setPen(QPen(Qt::black, 1));
+    p.setBrush(Qt::white);
+    p.drawRect(QRectF(bottomLeft - QPointF(0, 6), QSizeF(px, 6)));
+    p.setBrush(Qt::black);
+    p.drawRect(QRectF(bottomLeft - QPointF(0, 6), QSizeF(px / 2, 6)));
+    QFont f = p.font();
+    f.setPointSizeF(8);
+    p.setFont(f);
+    p.drawText(bottomLeft + QPointF(px + 6, 0), label);
+    p.restore();
+}
+
+void drawNorthArrow(QPainter& p, QPointF top, double size) {
+    p.save();
+    p.setPen(QPen(Qt::black, 1));
+    QPolygonF left, right;
+    left << top << top + QPointF(-size / 3, size) << top + QPointF(0, size * 0.75);
+    right << top << top + QPointF(size / 3, size) << top + QPointF(0, size * 0.75);
+    p.setBrush(Qt::black);
+    p.drawPolygon(left);
+    p.setBrush(Qt::white);
+    p.drawPolygon(right);
+    QFont f = p.font();
+    f.setPointSizeF(9);
+    f.setBold(true);
+    p.setFont(f);
+    p.drawText(QRectF(top.x() - 10, top.y() + size + 2, 20, 16), Qt::AlignCenter, "N");
+    p.restore();
+}
+
+double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
+    p.save();
+    QFont f = p.font();
+    f.setPointSizeF(8);
+    double y = area.top();
+    const double line = 16;
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+        const MapLayer& layer = **it;
+        if (!layer.visible) continue;
+        const auto entries = layer.legend();
+        if (entries.empty()) continue;
+        if (y + line > area.bottom()) break;
+        f.setBold(true);
+        p.setFont(f);
+        p.setPen(Qt::black);
+        p.drawText(QPointF(area.left(), y + 11), layer.name);
+        y += line;
+        f.setBold(false);
+        p.setFont(f);
+        for (const auto& e : entries) {
+            if (y + line > area.bottom()) break;
+            const QRectF swatch(area.left() + 4, y + 2, 16, 10);
+            p.setPen(QPen(e.stroke, e.shape == LegendEntry::Line ? 3 : 1));
+            p.setBrush(e.shape == LegendEntry::Line ? QBrush(Qt::NoBrush) : QBrush(e.fill));
+            switch (e.shape) {
+            case LegendEntry::Box: p.drawRect(swatch); break;
+            case LegendEntry::Line: p.drawLine(swatch.left(), swatch.center().y(), swatch.right(), swatch.center().y()); break;
+            case LegendEntry::Dot: p.drawEllipse(swatch.center(), 4, 4); break;
+            case LegendEntry::Wedge: p.drawPie(swatch.adjusted(0, -4, 0, 8), 45 * 16, 90 * 16); break;
+            }
+            p.setPen(Qt::black);
+            p.drawText(QPointF(area.left() + 26, y + 11), e.label);
+            y += line;
+        }
+        y += 4;
+    }
+    p.restore();
+    return y - area.top();
+}
+
+namespace {
+
+void paintComposition(QPainter& p, const LayerList& layers, MapView view, const ExportOptions& o, double scale) {
+    const double titleHeight = 44 * scale, legendWidth = 260 * scale, footer = 22 * scale;
+    const QRectF page(0, 0, o.width, o.height);
+    p.fillRect(page, Qt::white);
+    QFont f = p.font();
+    f.setPointSizeF(15);
+    f.setBold(true);
+    p.setFont(f);
+    p.setPen(Qt::black);
+    p.drawText(QRectF(12 * scale, 0, o.width - 24 * scale, titleHeight), Qt::AlignVCenter | Qt::AlignLeft, o.title);
+    const QRectF mapRect(0, titleHeight, o.width - legendWidth, o.height - titleHeight - footer);
+    // The map keeps its centre and scale relative to the frame it is given.
+    const double oldWidth = view.width * view.metresPerPixel;
+    view.width = static_cast<int>(mapRect.width());
+    view.height = static_cast<int>(mapRect.height());
+    view.metresPerPixel = oldWidth / view.width;
+    p.save();
+    p.translate(mapRect.topLeft());
+    p.setClipRect(QRectF(0, 0, mapRect.width(), mapRect.height()));
+    p.fillRect(QRectF(0, 0, mapRect.width(), mapRect.height()), QColor(246, 245, 240));
+    renderLayers(p, view, layers);
+    drawScaleBar(p, view, QPointF(16, mapRect.height() - 16));
+    drawNorthArrow(p, QPointF(mapRect.width() - 30, 14));
+    p.restore();
+    p.setPen(QPen(QColor(120, 120, 120), 1));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(mapRect);
+    drawLegend(p, layers, QRectF(mapRect.right() + 12 * scale, titleHeight + 6, legendWidth - 20 * scale, mapRect.height() - 12));
+    f.setPointSizeF(7);
+    f.setBold(false);
+    p.setFont(f);
+    p.setPen(QColor(80, 80, 80));
+    p.drawText(QRectF(12 * scale, o.height - footer, o.width - 24 * scale, footer), Qt::AlignVCenter | Qt::AlignLeft,
+               o.attribution + QString("  Scale 1:%1 at %2 dpi; British National Grid (EPSG:27700).")
+                                   .arg(std::round(view.metresPerPixel / (0.0254 / o.dpi)), 0, 'f', 0)
+                                   .arg(o.dpi));
+}
+
+}  // namespace
+
+QImage renderMapImage(const LayerList& layers, MapView view, const ExportOptions& o) {
+    QImage image(o.width, o.height, QImage::Format_ARGB32_Premultiplied);
+    image.setDotsPerMeterX(static_cast<int>(o.dpi / 0.0254));
+    image.setDotsPerMeterY(static_cast<int>(o.dpi / 0.0254));
+    QPainter p(&image);
+    paintComposition(p, layers, view, o, 1.0);
+    p.end();
+    return image;
+}
+
+bool exportMap(const QString& path, const LayerList& layers, const MapView& view, const ExportOptions& o, QString& error) {
+    if (QFileInfo(path).suffix().compare("pdf", Qt::CaseInsensitive) == 0) {
+        QPdfWriter pdf(path);
+        pdf.setResolution(o.dpi);
+        pdf.setPageSize(QPageSize(QSizeF(o.width * 72.0 / o.dpi, o.height * 72.0 / o.dpi), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setTitle(o.title);
+        QPainter p;
+        if (!p.begin(&pdf)) {
+            error = "cannot write " + path;
+            return false;
+        }
+        ExportOptions sized = o;
+        sized.width = pdf.width();
+        sized.height = pdf.height();
+        paintComposition(p, layers, view, sized, 1.0);
+        p.end();
+        return true;
+    }
+    const QImage image = renderMapImage(layers, view, o);
+    // Write then rename: an existing map is never half-overwritten.
+    const QString staging = path + ".part.png";
+    if (!image.save(staging, "PNG")) {
+        error = "cannot write " + path;
+        return false;
+    }
+    if (std::rename(staging.toStdString().c_str(), path.toStdString().c_str()) != 0) {
+        error = "cannot rename into " + path;
+        return false;
+    }
+    return true;
+}
+
+}  // namespace hotspot::viewer

@@ -1,0 +1,292 @@
+#include "session.hpp"
+
+#include <filesystem>
+
+#include <QDir>
+#include <QStandardPaths>
+
+#include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/roads_run.hpp"
+
+namespace hotspot::viewer {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool isRaster(const std::string& path) {
+    const std::string ext = fs::path(path).extension().string();
+    return ext == ".tif" || ext == ".tiff" || ext == ".TIF";
+}
+
+VectorStyle styleFor(const std::string& role, const std::string& layerName, const std::string& label) {
+    VectorStyle s;
+    s.labelField = QString::fromStdString(label);
+    if (role == "priority") {
+        s.fill = QColor(120, 60, 160, 25);
+        s.stroke = QColor(110, 40, 150);
+        s.strokeWidth = 1.8;
+    } else if (role == "areas") {
+        s.fill = QColor(0, 0, 0, 0);
+        s.stroke = QColor(90, 90, 90);
+        s.strokeWidth = 1.2;
+    } else if (role == "roads") {
+        s.stroke = QColor(150, 150, 150);
+        s.widthField = "highway";
+    } else if (layerName == "road_lixels" || role == "lixels") {
+        s.rampField = "weighted_density_per_km";
+    } else if (layerName == "road_localities" || role == "localities") {
+        s.fill = QColor(200, 0, 0);
+        s.stroke = Qt::white;
+        s.pointRadius = 6;
+        if (s.labelField.isEmpty()) s.labelField = "locality_id";
+    } else if (layerName == "road_locality_extents") {
+        s.fill = QColor(200, 0, 0, 40);
+        s.stroke = QColor(200, 0, 0);
+    }
+    return s;
+}
+
+}  // namespace
+
+std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
+    auto s = std::make_unique<Session>();
+    s->project = pf;
+    const std::string& crs = pf.crs;
+    for (const auto& e : pf.layers) {
+        std::shared_ptr<MapLayer> layer;
+        if (e.role == "cctv") {
+            LayerRejects rejects;
+            layer = std::make_shared<CameraLayer>(readCameras(InterventionSource::parse(e.path), crs, 100, rejects));
+            if (!rejects.rows.empty()) s->notes.push_back(std::to_string(rejects.rows.size()) + " cameras rejected in " + e.path);
+        } else if (e.role == "lights") {
+            LayerRejects rejects;
+            layer = std::make_shared<LightLayer>(readLights(InterventionSource::parse(e.path), crs, 25, rejects));
+        } else if (e.role == "interventions") {
+            LayerRejects rejects;
+            layer = std::make_shared<ProjectLayer>(readProjects(InterventionSource::parse(e.path), crs, rejects));
+        } else if (isRaster(e.path)) {
+            const RasterData r = readRasterData(e.path, crs);
+            std::vector<double> positive;
+            for (double v : r.values)
+                if (v > 0) positive.push_back(v);
+            const auto breaks = quantileBreaks(positive);
+            QImage image(static_cast<int>(r.cols), static_cast<int>(r.rows), QImage::Format_ARGB32);
+            image.fill(Qt::transparent);
+            const auto ramp = densityRamp();
+            for (int64_t row = 0; row < r.rows; ++row)
+                for (int64_t col = 0; col < r.cols; ++col) {
+                    const double v = r.values[static_cast<size_t>(row * r.cols + col)];
+                    if (!(v > 0) || breaks.empty()) continue;
+                    size_t k = 0;
+                    while (k + 1 < breaks.size() && v > breaks[k]) ++k;
+                    image.setPixelColor(static_cast<int>(col), static_cast<int>(row), ramp[k]);
+                }
+            std::vector<LegendEntry> legend;
+            for (size_t k = 0; k < breaks.size(); ++k) legend.push_back({QString("up to %1").arg(breaks[k], 0, 'g', 4), ramp[k], ramp[k], LegendEntry::Box});
+            layer = std::make_shared<RasterLayer>(std::move(image), r.extent(), std::move(legend), r.values, r.cols, r.rows, "value");
+        } else {
+            // A vector dataset: the named layer, or every layer of it (a results GeoPackage).
+            std::vector<std::string> names = e.layer.empty() ? vectorLayerNames(e.path) : std::vector<std::string>{e.layer};
+            for (const auto& name : names) {
+                if (name == "run_info" || name == "layer_styles") continue;
+                VectorData data = readVectorData(e.path, name, crs);
+                if (data.kind == ShapeKind::None) continue;
+                auto v = std::make_shared<VectorLayer>(std::move(data), styleFor(e.role, name, e.label));
+                v->name = QString::fromStdString(names.size() > 1 ? name : e.name);
+                v->role = QString::fromStdString(e.role);
+                v->visible = e.visible;
+                v->opacity = e.opacity;
+                s->layers.push_back(v);
+            }
+            continue;
+        }
+        layer->name = QString::fromStdString(e.name);
+        layer->role = QString::fromStdString(e.role);
+        layer->visible = e.visible;
+        layer->opacity = e.opacity;
+        s->layers.push_back(layer);
+    }
+    if (!pf.roads.network.empty()) {
+        // Road problem localities through the engine, into a cache folder.
+        RoadsOptions ro;
+        ro.network.path = pf.roads.network;
+        ro.collisions = pf.roads.collisions;
+        ro.complaints = pf.roads.complaints;
+        if (!pf.roads.complaintColumns.empty()) ro.complaintMapping = ColumnMapping::parse(pf.roads.complaintColumns);
+        ro.categories = &s->categories;
+        ro.analysisCrs = crs;
+        s->m_cacheDir = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation)).filePath("hotspot-viewer-roads").toStdString();
+        ro.outDir = s->m_cacheDir;
+        Progress quiet;
+        runRoads(ro, quiet);
+        const std::string gpkg = s->m_cacheDir + "/roads.gpkg";
+        for (const char* name : {"road_lixels", "road_localities"}) {
+            auto v = std::make_shared<VectorLayer>(readVectorData(gpkg, name, crs), styleFor("", name, ""));
+            v->name = name == std::string("road_lixels") ? "Road network density" : "Road problem localities";
+            v->role = name == std::string("road_lixels") ? "lixels" : "localities";
+            v->visible = name != std::string("road_lixels");
+            s->layers.push_back(v);
+        }
+        s->notes.push_back("road problem localities computed with `hotspot roads` into " + s->m_cacheDir);
+    }
+    if (!pf.incidents.empty()) {
+        s->incidents = loadIncidentSet(pf.incidents, pf.incidentColumns, crs, s->categories);
+        s->setSurface(computeSurface(s->incidents, s->initialRequest()));
+    }
+    return s;
+}
+
+AnalysisRequest Session::initialRequest() const {
+    AnalysisRequest r;
+    for (size_t g = 0; g < incidents.groups.size(); ++g)
+        if (incidents.groups[g] == project.group) r.group = static_cast<int>(g);
+    r.from = incidents.firstMonth;
+    r.to = incidents.lastMonth;
+    if (!project.from.empty()) r.from = MonthRange::parse(project.from, "from").from;
+    if (!project.to.empty()) r.to = MonthRange::parse(project.to, "to").from;
+    r.method = parseSurfaceMethod(project.method);
+    r.cell = project.cell;
+    r.bandwidth = project.bandwidth;
+    return r;
+}
+
+void Session::insertAtSurfacePosition(std::shared_ptr<MapLayer> layer) {
+    // Above the base layers (areas, roads, rasters of the project) and below every overlay.
+    size_t at = 0;
+    for (size_t i = 0; i < layers.size(); ++i)
+        if (layers[i]->role == "areas" || layers[i]->role == "roads" || layers[i]->role == "surface" || layers[i]->role == "selection") at = i + 1;
+    layers.insert(layers.begin() + static_cast<long>(at), std::move(layer));
+}
+
+void Session::setSurface(Surface s) {
+    bool surfaceVisible = true, pointsVisible = false;
+    for (auto it = layers.begin(); it != layers.end();) {
+        if ((*it)->role == "surface") surfaceVisible = (*it)->visible;
+        if ((*it)->role == "selection") pointsVisible = (*it)->visible;
+        it = ((*it)->role == "surface" || (*it)->role == "selection") ? layers.erase(it) : it + 1;
+    }
+    auto raster = surfaceLayer(s);
+    raster->visible = surfaceVisible;
+    insertAtSurfacePosition(raster);
+    auto points = std::make_shared<PointLayer>(s.selectedX, s.selectedY, QColor(60, 30, 30));
+    points->name = "Selected incidents";
+    points->role = "selection";
+    points->visible = pointsVisible;
+    insertAtSurfacePosition(points);
+    surface = std::move(s);
+}
+
+void Session::setSites(const SiteRecommendation& rec, double radius) {
+    for (auto it = layers.begin(); it != layers.end();) it = (*it)->role == "sites" ? layers.erase(it) : it + 1;
+    VectorData data;
+    data.layer = "recommended_sites";
+    data.fields = {"rank", "gain", "cumulative", "share_pct"};
+    data.kind = ShapeKind::Polygon;
+    for (size_t r = 0; r < rec.picks.size(); ++r) {
+        const SiteCandidate& c = rec.candidates[rec.picks[r].candidate];
+        VectorFeature f;
+        f.fid = static_cast<int64_t>(r + 1);
+        f.kind = ShapeKind::Polygon;
+        f.parts.push_back(CoverageShape{c.x, c.y, radius}.ring(10));
+        f.values = {std::to_string(r + 1), QString::number(rec.picks[r].gain, 'f', 2).toStdString(),
+                    QString::number(rec.picks[r].cumulative, 'f', 2).toStdString(),
+                    QString::number(rec.totalDemand > 0 ? 100 * rec.picks[r].cumulative / rec.totalDemand : 0, 'f', 1).toStdString()};
+        data.extent = data.extent.united({c.x - radius, c.y - radius, c.x + radius, c.y + radius});
+        data.features.push_back(std::move(f));
+    }
+    VectorStyle style;
+    style.fill = QColor(0, 170, 90, 70);
+    style.stroke = QColor(0, 120, 60);
+    style.strokeWidth = 2;
+    style.labelField = "rank";
+    auto layer = std::make_shared<VectorLayer>(std::move(data), style);
+    layer->name = "Recommended CCTV sites";
+    layer->role = "sites";
+    layers.push_back(layer);
+}
+
+std::vector<Camera> Session::cameras() const {
+    std::vector<Camera> out;
+    for (const auto& l : layers)
+        if (auto c = std::dynamic_pointer_cast<CameraLayer>(l)) out.insert(out.end(), c->cameras().begin(), c->cameras().end());
+    return out;
+}
+
+std::shared_ptr<MapLayer> Session::layerByName(const QString& name) const {
+    for (const auto& l : layers)
+        if (l->name == name) return l;
+    return nullptr;
+}
+
+std::shared_ptr<MapLayer> Session::layerByRole(const QString& role) const {
+    for (const auto& l : layers)
+        if (l->role == role) return l;
+    return nullptr;
+}
+
+Extent Session::fullExtent() const {
+    Extent e = incidents.extent;
+    if (e.empty())
+        for (const auto& l : layers) e = e.united(l->extent());
+    return e;
+}
+
+MapView Session::initialView(int width, int height) const {
+    MapView v;
+    v.width = width;
+    v.height = height;
+    // Start on the priority areas when there are some: that is where the decisions are.
+    Extent e{0, 0, -1, -1};
+    for (const auto& l : layers)
+        if (l->role == "priority") e = e.united(l->extent());
+    v.zoomTo(e.empty() ? fullExtent() : e, 0.04);
+    return v;
+}
+
+std::optional<Identified> Session::identify(double x, double y, double tolerance) const {
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+        const MapLayer& layer = **it;
+        if (!layer.visible) continue;
+        auto attributes = layer.identify(x, y, tolerance);
+        if (!attributes) continue;
+        if ((layer.role == "priority" || layer.role == "areas") && surface) {
+            // Counts of the current selection inside the polygon, a year before, and the interventions inside.
+            const auto* vector = dynamic_cast<const VectorLayer*>(&layer);
+            const int feature = vector ? vector->featureAt(x, y, tolerance) : -1;
+            if (feature >= 0) {
+                VectorLayer single(VectorData{vector->data().path, vector->data().layer, {}, ShapeKind::Polygon,
+                                              {vector->data().features[static_cast<size_t>(feature)]}, {}},
+                                   {});
+                const AnalysisRequest& r = surface->request;
+                int64_t now = 0, before = 0;
+                for (size_t i = 0; i < incidents.x.size(); ++i) {
+                    if (r.group >= 0 && incidents.group[i] != r.group) continue;
+                    const bool inNow = incidents.month[i] >= r.from && incidents.month[i] <= r.to;
+                    const bool inBefore = incidents.month[i] >= r.from - 12 && incidents.month[i] <= r.to - 12;
+                    if ((inNow || inBefore) && single.featureAt(incidents.x[i], incidents.y[i], 0) >= 0) (inNow ? now : before) += 1;
+                }
+                const QString group = r.group >= 0 ? QString::fromStdString(incidents.groups[static_cast<size_t>(r.group)]) : "all groups";
+                attributes->emplace_back("incidents (" + group + ", " + QString::fromStdString(formatMonth(r.from)) + " to " +
+                                             QString::fromStdString(formatMonth(r.to)) + ")",
+                                         QString::number(now));
+                attributes->emplace_back("same months a year before", QString::number(before));
+                attributes->emplace_back("change %", before > 0 ? QString::number(100.0 * (now - before) / before, 'f', 1) : QString("n/a"));
+                QStringList inside;
+                for (const auto& l : layers)
+                    if (auto projects = std::dynamic_pointer_cast<ProjectLayer>(l))
+                        for (const auto& pr : projects->projects()) {
+                            const VectorFeature shape = featureFromWkb(pr.wkb);
+                            if (!shape.parts.empty() && single.featureAt(shape.parts[0][0].first, shape.parts[0][0].second, 0) >= 0)
+                                inside << QString::fromStdString(pr.name);
+                        }
+                attributes->emplace_back("interventions inside", inside.isEmpty() ? QString("none") : inside.join("; "));
+            }
+        }
+        return Identified{layer.name, std::move(*attributes)};
+    }
+    return std::nullopt;
+}
+
+}  // namespace hotspot::viewer
