@@ -1,0 +1,200 @@
+// The viewer, headless (QT_QPA_PLATFORM=offscreen): the sample project renders with the right
+// colours where the hot spots and the cameras are, layers toggle, identify answers, the period
+// changes the surface, sites appear, and the screenshot command writes the image asked for.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+
+#include "hotspot/area_layer.hpp"
+#include "session.hpp"
+#include "test_paths.hpp"
+#include "test_support.hpp"
+
+using namespace hotspot;
+using namespace hotspot::viewer;
+
+namespace {
+
+std::string sampleProject() { return test::sourceDir() + "/data/viewer/sample_project.json"; }
+
+// The sample session, opened once (reading 60,000 incidents and running `roads` take a moment).
+Session& sample() {
+    static std::unique_ptr<Session> session = Session::open(ProjectFile::load(sampleProject()));
+    return *session;
+}
+
+QImage render(const Session& s, const MapView& view) {
+    QImage image(view.width, view.height, QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    renderLayers(p, view, s.layers);
+    p.end();
+    return image;
+}
+
+// Shows only the layers named; restores the visibility when it goes out of scope.
+class OnlyVisible {
+public:
+    OnlyVisible(Session& s, std::initializer_list<const char*> roles) : m_s(s) {
+        for (const auto& l : s.layers) {
+            m_saved.push_back(l->visible);
+            l->visible = false;
+            for (const char* r : roles) l->visible |= l->role == r;
+        }
+    }
+    ~OnlyVisible() {
+        for (size_t i = 0; i < m_saved.size() && i < m_s.layers.size(); ++i) m_s.layers[i]->visible = m_saved[i];
+    }
+
+private:
+    Session& m_s;
+    std::vector<bool> m_saved;
+};
+
+bool near(QColor a, QColor b, int tolerance = 6) {
+    return std::abs(a.red() - b.red()) <= tolerance && std::abs(a.green() - b.green()) <= tolerance && std::abs(a.blue() - b.blue()) <= tolerance;
+}
+
+}  // namespace
+
+TEST(Viewer, TheHottestCellIsDrawnInTheTopClassAndEmptyCellsStayClear) {
+    Session& s = sample();
+    ASSERT_TRUE(s.surface);
+    auto surface = s.layerByRole("surface");
+    ASSERT_TRUE(surface);
+    const double opacity = surface->opacity;
+    surface->opacity = 1;
+    OnlyVisible only(s, {"surface"});
+    // The cell with the highest burglary density of 2021, in the middle of a 20 m/pixel view.
+    const Surface& kde = *s.surface;
+    const auto top = static_cast<int64_t>(std::max_element(kde.values.begin(), kde.values.end()) - kde.values.begin());
+    const double x = kde.grid.centreX(top / kde.grid.cols, top % kde.grid.cols), y = kde.grid.centreY(top / kde.grid.cols);
+    MapView view;
+    view.width = 900, view.height = 700, view.centreX = x, view.centreY = y, view.metresPerPixel = 20;
+    const QImage image = render(s, view);
+    const QPointF at = view.toScreen(x, y);
+    EXPECT_TRUE(near(image.pixelColor(at.toPoint()), densityRamp().back())) << image.pixelColor(at.toPoint()).name().toStdString();
+    // A cell without density (well inside it, away from its neighbours) keeps the background.
+    bool checked = false;
+    for (int64_t k = 0; k < kde.grid.cellCount() && !checked; ++k) {
+        const int64_t row = k / kde.grid.cols, col = k % kde.grid.cols;
+        if (row == 0 || col == 0 || row + 1 >= kde.grid.rows || col + 1 >= kde.grid.cols) continue;
+        bool empty = true;
+        for (int64_t dr = -1; dr <= 1; ++dr)
+            for (int64_t dc = -1; dc <= 1; ++dc) empty &= kde.values[static_cast<size_t>((row + dr) * kde.grid.cols + col + dc)] == 0;
+        const QPoint p = view.toScreen(kde.grid.centreX(row, col), kde.grid.centreY(row)).toPoint();
+        if (!empty || !image.rect().contains(p)) continue;
+        EXPECT_EQ(image.pixelColor(p), QColor(Qt::white));
+        checked = true;
+    }
+    EXPECT_TRUE(checked);
+    surface->opacity = opacity;
+}
+
+TEST(Viewer, CamerasAreDrawnWhereTheyAreAndTogglingTheLayerRemovesThem) {
+    Session& s = sample();
+    OnlyVisible only(s, {"cctv"});
+    const auto cameras = s.cameras();
+    ASSERT_EQ(cameras.size(), 44u);
+    MapView view;
+    view.width = 800, view.height = 600;
+    view.centreX = cameras[0].view.x, view.centreY = cameras[0].view.y, view.metresPerPixel = 1;
+    const QPointF at = view.toScreen(cameras[0].view.x, cameras[0].view.y);
+    EXPECT_TRUE(near(render(s, view).pixelColor(at.toPoint()), CameraLayer::markerColour()));
+    s.layerByRole("cctv")->visible = false;
+    EXPECT_FALSE(near(render(s, view).pixelColor(at.toPoint()), CameraLayer::markerColour()));
+}
+
+TEST(Viewer, IdentifyReturnsTheCameraAndAPriorityAreasCountsMatchTheEngine) {
+    Session& s = sample();
+    OnlyVisible only(s, {"cctv", "priority"});
+    const Camera& c = s.cameras()[3];
+    auto hit = s.identify(c.view.x, c.view.y, 3);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->layer, "CCTV cameras");
+    EXPECT_EQ(hit->attributes[0].second.toStdString(), c.id);
+    // Lings (PA04): the burglary count the viewer shows equals the engine's point-in-polygon count.
+    const AreaLayer areas = AreaLayer::load(AreaLayerSpec::parse("priority=" + test::sourceDir() + "/shapes/priority_areas.geojson"), "EPSG:27700");
+    size_t lings = 0;
+    while (areas.code(lings) != "PA04") ++lings;
+    const auto [px, py] = areas.centroid(lings);
+    hit = s.identify(px, py, 1);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->layer, "Priority areas");
+    const auto& sel = *s.surface;
+    std::vector<int32_t> where(sel.selectedX.size());
+    areas.assign(sel.selectedX.data(), sel.selectedY.data(), sel.selectedX.size(), where.data());
+    const auto expected = std::count(where.begin(), where.end(), static_cast<int32_t>(lings));
+    QString shown, change;
+    for (const auto& [field, value] : hit->attributes) {
+        if (field.startsWith("incidents (burglary")) shown = value;
+        if (field == "change %") change = value;
+    }
+    EXPECT_EQ(shown.toLongLong(), expected);
+    EXPECT_GT(expected, 50);
+    EXPECT_FALSE(change.isEmpty());
+}
+
+TEST(Viewer, ThePeriodChangesTheSurfaceAndSitesAppearOnTheMap) {
+    Session& s = sample();
+    AnalysisRequest first = s.surface->request, second = first;
+    first.from = makeMonth(2021, 1), first.to = makeMonth(2021, 6);
+    second.from = makeMonth(2021, 7), second.to = makeMonth(2021, 12);
+    const Surface a = computeSurface(s.incidents, first), b = computeSurface(s.incidents, second);
+    EXPECT_NE(a.selectedX.size(), b.selectedX.size());
+    EXPECT_EQ(a.values.size(), b.values.size());  // the same grid: periods line up cell for cell
+    EXPECT_NE(a.values, b.values);
+    OnlyVisible only(s, {"surface"});
+    const MapView view = s.initialView(600, 450);
+    s.setSurface(a);
+    const QImage imageA = render(s, view);
+    s.setSurface(b);
+    const QImage imageB = render(s, view);
+    EXPECT_NE(imageA, imageB);
+    // Gi* on the same selection gives hot spot bins.
+    AnalysisRequest gi = second;
+    gi.method = SurfaceMethod::GiStar;
+    gi.cell = 250;
+    const Surface g = computeSurface(s.incidents, gi);
+    EXPECT_GT(std::count_if(g.bins.begin(), g.bins.end(), [](int8_t b) { return b >= 2; }), 0);
+    // Sites on the KDE, avoiding what the cameras see.
+    const SiteRecommendation rec = recommendSites(b, 5, 100, s.cameras());
+    ASSERT_EQ(rec.picks.size(), 5u);
+    s.setSites(rec, 100);
+    ASSERT_TRUE(s.layerByRole("sites"));
+    EXPECT_EQ(std::dynamic_pointer_cast<VectorLayer>(s.layerByRole("sites"))->data().features.size(), 5u);
+}
+
+TEST(Viewer, TheScreenshotCommandWritesThePngOfTheRequestedSizeAndPdfWorks) {
+    test::TempDir dir;
+    const std::string viewer = HOTSPOT_BINARY_DIR "/viewer/hotspot-viewer";
+    auto r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("map.png"), "--size", "800x600", "--group", "asb"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    QImage image(QString::fromStdString(dir.file("map.png")));
+    ASSERT_FALSE(image.isNull());
+    EXPECT_EQ(image.size(), QSize(800, 600));
+    int coloured = 0;
+    for (int y = 0; y < image.height(); y += 4)
+        for (int x = 0; x < image.width(); x += 4) coloured += image.pixelColor(x, y) != QColor(Qt::white);
+    EXPECT_GT(coloured, 5000);
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("map.pdf"), "--size", "1200x800"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(test::readFile(dir.file("map.pdf")).substr(0, 4), "%PDF");
+    r = test::runProgram(viewer, {"--project", dir.file("missing.json"), "--screenshot", dir.file("x.png")});
+    EXPECT_EQ(r.exitCode, 3);
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("x.png"), "--size", "tiny"});
+    EXPECT_EQ(r.exitCode, 2);
+}
+
+int main(int argc, char** argv) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
