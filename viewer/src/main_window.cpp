@@ -8,6 +8,8 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -120,6 +122,15 @@ void MainWindow::buildDocks() {
         const int i = selectedLayer();
         if (i < 0) return;
         m_session->layers[static_cast<size_t>(i)]->opacity = v / 100.0;
+        m_canvas->refresh();
+    });
+    // Double-click: zoom to the layer.
+    connect(m_layers, &QTreeWidget::itemDoubleClicked, this, [this, selectedLayer] {
+        const int i = selectedLayer();
+        if (i < 0) return;
+        const Extent e = m_session->layers[static_cast<size_t>(i)]->extent();
+        if (e.empty()) return;
+        m_canvas->view().zoomTo(e.width() > 0 || e.height() > 0 ? e : e.expanded(250));
         m_canvas->refresh();
     });
     auto move = [this, selectedLayer](int by) {
@@ -308,7 +319,15 @@ void MainWindow::exportMapDialog() {
     const QString path = QFileDialog::getSaveFileName(this, "Export map", "map.png", "PNG image (*.png);;PDF (*.pdf)");
     if (path.isEmpty()) return;
     ExportOptions o;
-    o.title = QString::fromStdString(m_session->project.title);
+    bool ok = false;
+    o.title = QInputDialog::getText(this, "Export map", "Title", QLineEdit::Normal, QString::fromStdString(m_session->project.title), &ok);
+    if (!ok) return;
+    o.width = QInputDialog::getInt(this, "Export map", "Width (pixels)", 1600, 400, 12000, 100, &ok);
+    if (!ok) return;
+    o.height = QInputDialog::getInt(this, "Export map", "Height (pixels)", 1100, 300, 12000, 100, &ok);
+    if (!ok) return;
+    o.dpi = QInputDialog::getInt(this, "Export map", "Resolution (dpi)", 150, 30, 1200, 10, &ok);
+    if (!ok) return;
     QString error;
     if (!exportMap(path, m_session->layers, m_canvas->view(), o, error)) QMessageBox::warning(this, "Export", error);
 }
