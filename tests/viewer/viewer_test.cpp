@@ -8,10 +8,17 @@
 #include <filesystem>
 
 #include <QApplication>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QTableWidget>
+#include <QTest>
 #include <QImage>
 #include <QPainter>
 
 #include "hotspot/area_layer.hpp"
+#include "main_window.hpp"
+#include "map_canvas.hpp"
 #include "session.hpp"
 #include "test_paths.hpp"
 #include "test_support.hpp"
@@ -190,6 +197,38 @@ TEST(Viewer, TheScreenshotCommandWritesThePngOfTheRequestedSizeAndPdfWorks) {
     EXPECT_EQ(r.exitCode, 3);
     r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("x.png"), "--size", "tiny"});
     EXPECT_EQ(r.exitCode, 2);
+}
+
+TEST(ViewerWindow, ChangingTheGroupRecomputesOffTheUiThreadAndAClickIdentifies) {
+    MainWindow window(Session::open(ProjectFile::load(sampleProject())));
+    window.resize(1400, 900);
+    window.show();
+    QApplication::processEvents();
+    auto* group = window.findChild<QComboBox*>("group");
+    auto* timing = window.findChild<QLabel*>("timing");
+    auto* canvas = window.findChild<MapCanvas*>("map");
+    ASSERT_TRUE(group && timing && canvas);
+    EXPECT_EQ(group->currentText(), "burglary");
+    group->setCurrentText("asb");
+    QElapsedTimer clock;
+    clock.start();
+    while (!timing->text().contains("incidents") && clock.elapsed() < 20000) QTest::qWait(20);
+    EXPECT_TRUE(timing->text().startsWith("kde: ")) << timing->text().toStdString();
+    // The map shows the new surface: a grab of the canvas has the density colours.
+    const QImage shot = canvas->grab().toImage();
+    int hot = 0;
+    for (int y = 0; y < shot.height(); y += 3)
+        for (int x = 0; x < shot.width(); x += 3) hot += shot.pixelColor(x, y).red() > 200 && shot.pixelColor(x, y).blue() < 120;
+    EXPECT_GT(hot, 100);
+    // A click on a camera fills the identify table with its id.
+    auto* identify = window.findChild<QTableWidget*>("identify");
+    const MapView& view = canvas->view();
+    std::vector<Camera> cams;
+    for (const auto& c : Session::open(ProjectFile::load(sampleProject()))->cameras()) cams.push_back(c);
+    const QPoint at = view.toScreen(cams[10].view.x, cams[10].view.y).toPoint();
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, at);
+    ASSERT_GT(identify->rowCount(), 1);
+    EXPECT_EQ(identify->item(0, 1)->text(), "CCTV cameras");
 }
 
 int main(int argc, char** argv) {

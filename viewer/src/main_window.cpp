@@ -33,6 +33,7 @@ namespace hotspot::viewer {
 
 MainWindow::MainWindow(std::unique_ptr<Session> session) {
     m_canvas = new MapCanvas(this);
+    m_canvas->setObjectName("map");
     setCentralWidget(m_canvas);
     buildDocks();
     auto* file = menuBar()->addMenu("&File");
@@ -45,6 +46,7 @@ MainWindow::MainWindow(std::unique_ptr<Session> session) {
     view->addAction("Zoom to &full extent", QKeySequence("Home"), m_canvas, &MapCanvas::zoomToFull);
     m_coordinates = new QLabel(this);
     m_timing = new QLabel(this);
+    m_timing->setObjectName("timing");
     m_busy = new QProgressBar(this);
     m_busy->setRange(0, 0);
     m_busy->setMaximumWidth(120);
@@ -156,6 +158,7 @@ void MainWindow::buildDocks() {
     auto* analysisBox = new QWidget(analysisDock);
     auto* form = new QFormLayout(analysisBox);
     m_group = new QComboBox(analysisBox);
+    m_group->setObjectName("group");
     m_method = new QComboBox(analysisBox);
     m_method->addItem("Kernel density", "kde");
     m_method->addItem("Gi* hot spots (FDR)", "gistar");
@@ -217,6 +220,7 @@ void MainWindow::buildDocks() {
 
     auto* identifyDock = new QDockWidget("Identify", this);
     m_identify = new QTableWidget(0, 2, identifyDock);
+    m_identify->setObjectName("identify");
     m_identify->setHorizontalHeaderLabels({"Field", "Value"});
     m_identify->horizontalHeader()->setStretchLastSection(true);
     identifyDock->setWidget(m_identify);
