@@ -51,6 +51,7 @@ struct FileStats {
     // attribute index_as_written, not used as an id (so never used to de-duplicate).
     int64_t untrustedIds = 0;
     int64_t lonLatFallback = 0;  // STATS19 rows without easting/northing, located by lon/lat
+    int64_t latin1Rows = 0;      // rows with text that was not UTF-8, read as Windows-1252 (Latin-1)
 };
 
 struct IngestResult {

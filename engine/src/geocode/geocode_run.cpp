@@ -37,9 +37,12 @@ std::string periodKey(int32_t month, Period period) {
 
 std::string GeocodeSummary::format() const {
     std::string out = "Run summary\n";
-    for (const auto& f : files)
+    for (const auto& f : files) {
         out += fmt::format("  {}: {} rows = {} accepted + {} rejected + {} superseded{}\n", f.path, f.rows, f.accepted, f.rejected,
                            f.superseded, f.rows == f.accepted + f.rejected + f.superseded ? "" : "  (UNBALANCED)");
+        if (f.latin1Rows)
+            out += fmt::format("    {} rows had text that was not UTF-8: read as Windows-1252 (Latin-1)\n", f.latin1Rows);
+    }
     out += fmt::format("  total: {} rows = {} accepted + {} rejected + {} superseded{}\n", rows, accepted, rejected, superseded,
                        balanced() ? "" : "  (UNBALANCED)");
     out += fmt::format("  located: {} by coordinates, {} by exact gazetteer match, {} by fuzzy match, {} by postcode; "

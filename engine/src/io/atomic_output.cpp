@@ -1,7 +1,9 @@
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -17,6 +19,15 @@ OutputStaging::OutputStaging(const std::string& outDir) : m_outDir(outDir) {
     std::error_code ec;
     fs::create_directories(outDir, ec);
     if (ec) throwOutput("cannot create output folder: " + ec.message(), {outDir});
+    // A run killed before it finished (SIGKILL, power loss) leaves its staging folder behind: remove
+    // those whose process is gone. The finished outputs of earlier runs were never touched.
+    for (const auto& entry : fs::directory_iterator(outDir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(".staging-", 0) != 0) continue;
+        const long pid = std::strtol(name.c_str() + 9, nullptr, 10);
+        if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+    }
+    ec.clear();
     std::random_device rd;
     m_staging = (fs::path(outDir) / (".staging-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000))).string();
     fs::create_directory(m_staging, ec);

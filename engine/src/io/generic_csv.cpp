@@ -21,9 +21,17 @@
 
 namespace hotspot {
 
+namespace {
+bool isValidUtf8(std::string_view s);
+std::string windows1252ToUtf8(std::string_view s);
+}  // namespace
+
 std::string truncateRecord(std::string_view raw) {
-    if (raw.size() <= 500) return std::string(raw);
-    return std::string(raw.substr(0, 500)) + "...";
+    std::string text = isValidUtf8(raw) ? std::string(raw) : windows1252ToUtf8(raw);
+    if (text.size() <= 500) return text;
+    size_t cut = 500;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+    return text.substr(0, cut) + "...";
 }
 
 namespace {
@@ -160,6 +168,7 @@ struct ChunkResult {
     std::vector<Reject> rejects;
     int64_t rows = 0;
     int64_t untrustedIds = 0;
+    int64_t latin1Rows = 0;
     std::vector<uint32_t> lonLatRows;  // rows of table whose srcX/srcY are lon/lat (STATS19 fallback)
 };
 
@@ -177,6 +186,47 @@ bool isScientificNotation(std::string_view text) {
     return true;
 }
 
+bool isValidUtf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        const size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+        if (n == 0 || (c >= 0xE0 && c < 0xF0 && n != 3) || i + n > s.size()) return false;
+        for (size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        i += n;
+    }
+    return true;
+}
+
+// Windows-1252 (a superset of Latin-1 in practice: what old council systems and Excel write) to UTF-8.
+std::string windows1252ToUtf8(std::string_view s) {
+    static const char16_t k80[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+                                     0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+                                     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+    std::string out;
+    out.reserve(s.size() + 8);
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        const char32_t u = c < 0x80 ? c : c < 0xA0 ? k80[c - 0x80] : c;
+        if (u < 0x80) {
+            out.push_back(static_cast<char>(u));
+        } else if (u < 0x800) {
+            out.push_back(static_cast<char>(0xC0 | (u >> 6)));
+            out.push_back(static_cast<char>(0x80 | (u & 0x3F)));
+        } else {
+            out.push_back(static_cast<char>(0xE0 | (u >> 12)));
+            out.push_back(static_cast<char>(0x80 | ((u >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (u & 0x3F)));
+        }
+    }
+    return out;
+}
+
 // DfT extracts write a missing value as NULL (older files) or -1 (coded fields).
 std::string_view withoutNullMarker(std::string_view text) { return iequals(trim(text), "NULL") ? std::string_view() : text; }
 
@@ -189,6 +239,7 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
     t.reserve(estimate);
     CsvCursor cursor(bytes, firstLine);
     CsvRecord rec;
+    std::vector<std::string> recodedFields;  // holds recoded text while the record's views point at it
     constexpr uint32_t kUnknownGroup = 0xFFFFFFFF;
     std::vector<uint32_t> groupOfCode;
     auto reject = [&](const std::string& field, std::string reason) {
@@ -203,6 +254,15 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
         if (rec.fields.size() != c.fieldCount) {
             reject("", fmt::format("expected {} fields as in the header, found {}", c.fieldCount, rec.fields.size()));
             continue;
+        }
+        // Text that is not UTF-8 is read as Windows-1252 (counted), so the outputs stay valid UTF-8.
+        bool recoded = false;
+        for (const auto& field : rec.fields) recoded = recoded || !isValidUtf8(field);
+        if (recoded) {
+            recodedFields.assign(rec.fields.size(), std::string());  // sized once: the views below stay valid
+            for (size_t k = 0; k < rec.fields.size(); ++k)
+                if (!isValidUtf8(rec.fields[k])) recodedFields[k] = windows1252ToUtf8(rec.fields[k]), rec.fields[k] = recodedFields[k];
+            ++out.latin1Rows;
         }
         const auto& f = rec.fields;
         auto value = [&](int col) -> std::string_view { return col >= 0 ? trim(f[col]) : std::string_view(); };
@@ -448,6 +508,7 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
             stats.accepted += static_cast<int64_t>(c.table.size());
             stats.rejected += static_cast<int64_t>(c.rejects.size());
             stats.untrustedIds += c.untrustedIds;
+            stats.latin1Rows += c.latin1Rows;
             stats.lonLatFallback += static_cast<int64_t>(c.lonLatRows.size());
             for (auto& rej : c.rejects) into.rejects.push_back(std::move(rej));
             pending[nextToAppend].reset();

@@ -1,0 +1,141 @@
+// Reliability end to end: a run killed with SIGKILL at many points, a disk that fills up, Latin-1
+// bytes and 10,000-character fields. The previous outputs must stay intact and readable.
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "test_support.hpp"
+
+using namespace hotspot;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Starts the CLI with stdout/stderr discarded; optionally with a file size limit (a "full disk").
+pid_t startCli(const std::vector<std::string>& args, rlim_t fileSizeLimit = RLIM_INFINITY, const std::string& errPath = "/dev/null") {
+    const std::string program = test::cliPath();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        int null = ::open("/dev/null", O_WRONLY);
+        int err = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(null, 1);
+        ::dup2(err, 2);
+        if (fileSizeLimit != RLIM_INFINITY) {
+            ::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG, as on a full disk
+            rlimit limit{fileSizeLimit, fileSizeLimit};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        }
+        std::vector<char*> argv{const_cast<char*>(program.c_str())};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(program.c_str(), argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int wait(pid_t pid) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::map<std::string, std::string> snapshot(const std::string& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file()) files[e.path().filename().string()] = test::readFile(e.path().string());
+    return files;
+}
+
+std::vector<std::string> geocodeArgs(const std::string& out) {
+    const std::string s = test::sourceDir();
+    return {"geocode", "-q", s + "/data/police", "-g", s + "/shapes/street_gazetteer.csv", "-a", "priority=" + s + "/shapes/priority_areas.geojson",
+            "-o", out};
+}
+
+}  // namespace
+
+TEST(Reliability, KillingARunAtAnyPointLeavesThePreviousOutputsIntactAndReadable) {
+    test::TempDir dir;
+    const std::string out = dir.file("out");
+    ASSERT_EQ(wait(startCli(geocodeArgs(out))), 0);
+    const auto before = snapshot(out);
+    ASSERT_GE(before.size(), 4u);
+    const int64_t features = test::featureCount(out + "/incidents.gpkg", "incidents");
+    ASSERT_GT(features, 50000);
+    // How long a run takes here, then kills spread over it (reading, geocoding, writing, renaming).
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(wait(startCli(geocodeArgs(dir.file("timing")))), 0);
+    const auto runMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    int killed = 0;
+    for (int k = 1; k <= 8; ++k) {
+        const pid_t pid = startCli(geocodeArgs(out));
+        std::this_thread::sleep_for(std::chrono::milliseconds(runMs * k / 9));
+        ::kill(pid, SIGKILL);
+        killed += wait(pid) == 128 + SIGKILL;
+        // Every previous file is there with its previous content (or, if the run got as far as the
+        // renames, the new complete file); the GeoPackage opens with all its features.
+        for (const auto& [name, content] : before) {
+            ASSERT_TRUE(fs::exists(out + "/" + name)) << name << " after a kill at " << k << "/9";
+            const std::string now = test::readFile(out + "/" + name);
+            if (name != "incidents.gpkg") EXPECT_TRUE(now == content || now.size() == content.size()) << name << " at " << k << "/9";
+        }
+        EXPECT_EQ(test::featureCount(out + "/incidents.gpkg", "incidents"), features) << "kill at " << k << "/9";
+    }
+    EXPECT_GE(killed, 5);  // most kills landed while the run was still going
+    // The next run cleans the dead runs' staging folders and succeeds.
+    ASSERT_EQ(wait(startCli(geocodeArgs(out))), 0);
+    for (const auto& e : fs::directory_iterator(out)) EXPECT_NE(e.path().filename().string().rfind(".staging-", 0), 0u) << e.path();
+}
+
+TEST(Reliability, AFullDiskIsAnOutputErrorAndThePreviousOutputsStay) {
+    test::TempDir dir;
+    const std::string out = dir.file("out");
+    ASSERT_EQ(wait(startCli(geocodeArgs(out))), 0);
+    const auto before = snapshot(out);
+    // 2 MB is less than the outputs need: a write fails midway.
+    const int code = wait(startCli(geocodeArgs(out), 2 * 1024 * 1024, dir.file("err.txt")));
+    EXPECT_EQ(code, 4);
+    const std::string err = test::readFile(dir.file("err.txt"));
+    EXPECT_NE(err.find("error"), std::string::npos) << err;
+    EXPECT_EQ(snapshot(out), before);
+    for (const auto& e : fs::directory_iterator(out)) EXPECT_NE(e.path().filename().string().rfind(".staging-", 0), 0u);
+}
+
+TEST(Reliability, Latin1BytesAndTenThousandCharacterFieldsAreKeptOrRejectedWithTheRecordShortened) {
+    test::TempDir dir;
+    const std::string header =
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n";
+    std::string csv = header;
+    // Latin-1 "é" (0xE9) in a location, as exported by an old council system.
+    csv += "a1,2021-05,Force,Force,-0.8926,52.2405,On or near Caf\xE9 Street,,,Burglary,Under investigation,\n";
+    // A 10,000-character location: kept.
+    csv += "a2,2021-05,Force,Force,-0.8926,52.2405,On or near " + std::string(10000, 'x') + ",,,Burglary,Under investigation,\n";
+    // A 10,000-character field on a row with too few fields: rejected, the record shortened.
+    csv += "a3,2021-05," + std::string(10000, 'y') + "\n";
+    test::writeFile(dir.file("in.csv"), csv);
+    auto r = test::runCli({"geocode", "-q", dir.file("in.csv"), "-o", dir.file("out")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto rows = test::readCsvRows(dir.file("out/incidents.csv"));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[1].at("location").size(), std::string("On or near ").size() + 10000);
+    // The Latin-1 byte arrives as valid UTF-8 in the outputs (the GeoPackage and CSV are UTF-8).
+    const std::string location = rows[0].at("location");
+    EXPECT_NE(location.find("Caf"), std::string::npos);
+    EXPECT_NE(location.find("\xC3\xA9"), std::string::npos) << location;
+    EXPECT_EQ(test::featureCount(dir.file("out/incidents.gpkg"), "incidents"), 2);
+    const auto rejects = test::readCsvRows(dir.file("out/rejects.csv"));
+    ASSERT_EQ(rejects.size(), 1u);
+    EXPECT_EQ(rejects[0].at("line"), "4");
+    EXPECT_LE(rejects[0].at("record").size(), 503u);
+}
