@@ -296,136 +296,11 @@ double autoPeakThreshold(const std::vector<double>& densityPerKm) {
     return mean + 3 * std::sqrt(var);
 }
 
-}  // namespace
-
-RunReport runRoads(const RoadsOptions& o, Progress& progress) {
-    if (!o.categories) throw Error(ErrorKind::Internal, "runRoads() needs a category map");
-    if (o.collisions.empty() && o.complaints.empty()) throwUsage("give collisions (--collisions) and/or complaints (--complaints)");
-    if (!(o.snapTolerance > 0)) throwUsage("the snapping tolerance must be positive", {"", 0, "--snap-tolerance"});
-    if (o.trendMonths < 1) throwUsage("--trend-months must be at least 1", {"", 0, "--trend-months"});
-    const auto started = std::chrono::steady_clock::now();
-    RunReport report;
-    auto& lines = report.lines;
-    // Seconds per stage, printed at the end (docs/benchmarks.md quotes them).
-    std::vector<std::pair<const char*, double>> stages;
-    auto stageStart = started;
-    auto stage = [&](const char* name) {
-        const auto now = std::chrono::steady_clock::now();
-        stages.emplace_back(name, std::chrono::duration<double>(now - stageStart).count());
-        stageStart = now;
-    };
-
-    // Rules first, so a usage error comes before any reading.
-    std::vector<ClusterRule> rules;
-    const bool byArea = o.clusterRule == "urban-rural";
-    if (byArea) rules = {clusterRulePreset("urban"), clusterRulePreset("rural")};
-    else rules = {clusterRulePreset(o.clusterRule)};
-    for (auto& r : rules) {
-        if (o.clusterMin > 0) r.minCollisions = o.clusterMin;
-        if (o.clusterRadius > 0) r.radius = o.clusterRadius;
-        if (o.clusterMonths > 0) r.months = o.clusterMonths;
-        if (o.clusterMin > 0 || o.clusterRadius > 0 || o.clusterMonths > 0) r.name += " (overridden)";
-    }
-
-    // 1. The network.
-    progress.note("Reading the road network");
-    RoadLayerRead layer = readRoadLayer(o.network, o.analysisCrs);
-    const RoadNetwork net = buildRoadNetwork(layer.lines, o.nodeTolerance);
-    lines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km (nodes at shared vertices within {} m; name field '{}', class field '{}')",
-                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, o.nodeTolerance,
-                                layer.nameField, layer.classField));
-    for (const auto& n : layer.notes) lines.push_back("network: " + n);
-    layer.lines.clear();
-    stage("network");
-    if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
-
-    // 2. Incidents.
-    RoadIncidents inc;
-    std::vector<std::vector<std::string>> rejects;
-    const InputAccount collisions = readRoadInputs(o.collisions, true, o, inc, rejects, progress);
-    const size_t collisionCount = inc.size();
-    const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, progress);
-    for (const InputAccount* a : {&collisions, &complaints}) {
-        if (a->rows == 0 && a->accepted == 0) continue;
-        lines.push_back(fmt::format("{}: {} rows = {} accepted + {} rejected + {} superseded; accepted = {} used + {} not road {} + {} outside "
-                                    "the months + {} without a location",
-                                    a->what, a->rows, a->accepted, a->rejected, a->superseded, a->used, a->notRoad,
-                                    a == &collisions ? "collisions" : "issues", a->outsideMonths, a->notLocated));
-        if (a->untrustedIds)
-            lines.push_back(fmt::format("{}: {} collision indexes are in scientific notation (a spreadsheet mangled them, e.g. 2.00512E+12): "
-                                        "kept as written, not trusted as ids, so these rows are not de-duplicated",
-                                        a->what, a->untrustedIds));
-        if (a->lonLatFallback)
-            lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
-    }
-    stage("read incidents");
-    if (inc.size() == 0) throwInput("no usable road incidents (see the rejects file for why)");
-    int32_t lastMonth = INT32_MIN, firstMonth = INT32_MAX;
-    for (int32_t m : inc.month)
-        if (m != kNoMonth) lastMonth = std::max(lastMonth, m), firstMonth = std::min(firstMonth, m);
-    if (o.months.to != kNoMonth) lastMonth = o.months.to;
-    if (o.months.from != kNoMonth) firstMonth = o.months.from;
-
-    // 3. Snapping.
-    progress.note("Snapping incidents to the network");
-    const SnapIndex snapIndex(net);
-    const std::vector<Snap> snaps = snapPoints(net, snapIndex, inc.x, inc.y, o.snapTolerance);
-    int64_t snappedCollisions = 0, snappedComplaints = 0;
-    for (size_t i = 0; i < snaps.size(); ++i)
-        if (snaps[i].edge >= 0) ++(i < collisionCount ? snappedCollisions : snappedComplaints);
-    stage("snap");
-    lines.push_back(fmt::format("snapping (nearest road within {} m): collisions {} snapped, {} beyond; complaints {} snapped, {} beyond "
-                                "(beyond: listed in unsnapped.csv and kept in road_incidents)",
-                                o.snapTolerance, snappedCollisions, static_cast<int64_t>(collisionCount) - snappedCollisions, snappedComplaints,
-                                static_cast<int64_t>(inc.size() - collisionCount) - snappedComplaints));
-
-    // 4. Lixels and network density.
-    const Lixels lixels = makeLixels(net, o.lixelLength);
-    std::vector<double> collisionWeight(inc.size(), 0.0), scoreWeight(inc.size(), 0.0);
-    auto weightOf = [&](size_t i) {
-        if (!inc.isCollision[i]) return o.weights.complaint;
-        switch (inc.severity[i]) {
-        case Fatal: return o.weights.fatal;
-        case Serious: return o.weights.serious;
-        case Slight: return o.weights.slight;
-        default: return o.weights.unknown;
-        }
-    };
-    for (size_t i = 0; i < inc.size(); ++i) {
-        collisionWeight[i] = inc.isCollision[i] ? 1.0 : 0.0;
-        scoreWeight[i] = weightOf(i);
-    }
-    std::vector<double> collisionDensity = networkKernelDensity(net, lixels, snaps, collisionWeight, o.nkde, &progress);
-    std::vector<double> weightedDensity = networkKernelDensity(net, lixels, snaps, scoreWeight, o.nkde, &progress);
-    for (double& d : collisionDensity) d *= 1000;  // per km of road
-    for (double& d : weightedDensity) d *= 1000;
-    const double threshold = o.peakThreshold >= 0 ? o.peakThreshold : autoPeakThreshold(weightedDensity);
-    stage("lixels + network KDE");
-    lines.push_back(fmt::format("network density: {} lixels of ~{} m, {} kernel, bandwidth {} m of network distance, {} method; "
-                                "peak threshold {:.3f} weighted incidents per km{}",
-                                lixels.size(), o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold,
-                                o.peakThreshold >= 0 ? "" : " (auto: mean + 3 SD of lixels with any density)"));
-
-    // 5. Cluster sites.
-    std::vector<uint8_t> eligible(inc.size(), 0), ruleOf(inc.size(), 0);
-    std::vector<double> tieScore(inc.size(), 0.0);
-    for (size_t i = 0; i < collisionCount; ++i) {
-        ruleOf[i] = byArea && inc.urbanRural[i] == 2 ? 1 : 0;
-        const int32_t from = lastMonth - rules[ruleOf[i]].months + 1;
-        eligible[i] = inc.month[i] != kNoMonth && inc.month[i] >= from && inc.month[i] <= lastMonth;
-        tieScore[i] = scoreWeight[i];
-    }
-    const std::vector<ClusterSite> sites = findClusterSites(net, snaps, eligible, rules, ruleOf, tieScore);
-    stage("cluster sites");
-    std::string ruleText;
-    for (const auto& r : rules)
-        ruleText += fmt::format("{}{}: at least {} injury collisions within {} m of network distance over {} months", ruleText.empty() ? "" : "; ",
-                                r.name, r.minCollisions, r.radius, r.months);
-    lines.push_back(fmt::format("cluster sites ({}{}, to {}): {}", ruleText, byArea ? ", by each centre's STATS19 urban/rural flag" : "",
-                                formatMonth(lastMonth), sites.size()));
-
-    // 6. Localities: cluster sites, then density peaks not already holding a site.
-    const std::vector<DensityPeak> peaks = findDensityPeaks(net, lixels, weightedDensity, threshold);
+// Cluster sites first, then the density peaks that hold no site's collision. A site's evidence is
+// every incident within its rule's radius of the centre; a peak's, the incidents on its lixels.
+std::vector<Locality> makeLocalities(const RoadNetwork& net, const Lixels& lixels, const std::vector<Snap>& snaps,
+                                     const std::vector<ClusterSite>& sites, const std::vector<DensityPeak>& peaks,
+                                     const std::vector<ClusterRule>& rules, const std::vector<uint8_t>& ruleOf) {
     const PointsOnNetwork allIncidents(net, snaps, {});
     NetworkReach reach(net);
     std::vector<uint32_t> seen(net.edges.size(), UINT32_MAX);
@@ -446,7 +321,6 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         for (uint32_t m : sites[s].members) localityOfLixel[lixels.at(static_cast<uint32_t>(snaps[m].edge), snaps[m].offset)] = static_cast<int>(s);
         localities.push_back(std::move(l));
     }
-    std::vector<uint32_t> onPeak;
     for (size_t p = 0; p < peaks.size(); ++p) {
         int holder = -1;
         for (uint32_t k : peaks[p].lixels)
@@ -469,13 +343,19 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         net.pointAt(l.edge, l.offset, l.x, l.y);
         std::vector<uint8_t> inPeak(lixels.size(), 0);
         for (uint32_t k : l.lixels) inPeak[k] = 1;
-        for (uint32_t i = 0; i < inc.size(); ++i)
+        for (uint32_t i = 0; i < snaps.size(); ++i)
             if (snaps[i].edge >= 0 && inPeak[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)]) l.members.push_back(i);
         localities.push_back(std::move(l));
     }
 
-    // 7. Evidence, score, trend, dominant issue, road names, extent.
-    const int32_t trendSplit = lastMonth - o.trendMonths + 1;  // first month of the "after" period
+    return localities;
+}
+
+// Evidence of each locality: counts by severity and issue, score, trend, dominant issue, road names,
+// extent; then the ranking (score, then evidence, then position) and the ids.
+void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, const std::vector<double>& scoreWeight, const RoadNetwork& net,
+                 const std::vector<Snap>& snaps, const Lixels& lixels, int32_t lastMonth, int trendMonths) {
+    const int32_t trendSplit = lastMonth - trendMonths + 1;  // first month of the "after" period
     ExtentBuilder extents;
     for (Locality& l : localities) {
         std::map<std::string, int> roadCount;
@@ -485,7 +365,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
             ++l.issues[inc.issue[i]];
             l.score += scoreWeight[i];
             if (inc.month[i] >= trendSplit && inc.month[i] <= lastMonth) ++l.after;
-            else if (inc.month[i] >= trendSplit - o.trendMonths && inc.month[i] < trendSplit) ++l.before;
+            else if (inc.month[i] >= trendSplit - trendMonths && inc.month[i] < trendSplit) ++l.before;
             const std::string& road = net.name(static_cast<uint32_t>(snaps[i].edge));
             if (!road.empty()) ++roadCount[road];
             hull.emplace_back(snaps[i].x, snaps[i].y);
@@ -515,28 +395,42 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         return std::tie(a.x, a.y) < std::tie(b.x, b.y);
     });
     for (size_t r = 0; r < localities.size(); ++r) localities[r].id = fmt::format("RL{:03}", r + 1);
+}
 
-    stage("localities");
-    // 8. Previous register.
+// Marks the localities within the match distance of an earlier register's locality (the nearest).
+void matchPreviousRegister(std::vector<Locality>& localities, const RoadsOptions& o, std::vector<std::string>& lines) {
     int64_t onPrevious = 0;
-    if (!o.previousRegister.empty()) {
-        const auto previous = readPreviousRegister(o.previousRegister, o.analysisCrs);
-        for (Locality& l : localities) {
-            for (const auto& p : previous) {
-                const double d = std::hypot(p.x - l.x, p.y - l.y);
-                if (d <= o.matchDistance && !(d >= l.previousDistance)) l.previousDistance = d, l.previousId = p.id;
-            }
-            if (!l.previousId.empty()) ++onPrevious;
+    const auto previous = readPreviousRegister(o.previousRegister, o.analysisCrs);
+    for (Locality& l : localities) {
+        for (const auto& p : previous) {
+            const double d = std::hypot(p.x - l.x, p.y - l.y);
+            if (d <= o.matchDistance && !(d >= l.previousDistance)) l.previousDistance = d, l.previousId = p.id;
         }
-        lines.push_back(fmt::format("previous register {} ({} localities): {} of {} localities within {} m of one; {} new",
-                                    o.previousRegister, previous.size(), onPrevious, localities.size(), o.matchDistance,
-                                    static_cast<int64_t>(localities.size()) - onPrevious));
+        if (!l.previousId.empty()) ++onPrevious;
     }
-    lines.push_back(fmt::format("localities: {} ({} cluster sites, {} density peaks without a site)", localities.size(), sites.size(),
-                                localities.size() - sites.size()));
+    lines.push_back(fmt::format("previous register {} ({} localities): {} of {} localities within {} m of one; {} new", o.previousRegister,
+                                previous.size(), onPrevious, localities.size(), o.matchDistance,
+                                static_cast<int64_t>(localities.size()) - onPrevious));
+}
 
-    // 9. Outputs.
-    OutputStaging staging(o.outDir);
+// Everything the outputs need, computed by runRoads.
+struct RoadsResults {
+    const RoadNetwork& net;
+    const Lixels& lixels;
+    const RoadIncidents& inc;
+    const std::vector<Snap>& snaps;
+    const std::vector<double>& collisionDensity;
+    const std::vector<double>& weightedDensity;
+    const std::vector<Locality>& localities;
+    const std::vector<std::vector<std::string>>& rejects;
+    double threshold;
+    std::string ruleText;
+    int32_t firstMonth, lastMonth;
+};
+
+// road_register.csv/.md, road_rejects.csv, unsnapped.csv and roads.gpkg, into the staging folder.
+void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, OutputStaging& staging) {
+    const auto& [net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, threshold, ruleText, firstMonth, lastMonth] = results;
     const CoordinateTransformer toLonLat(o.analysisCrs, "EPSG:4326");
     std::vector<int> localityOfIncident(inc.size(), -1);
     for (size_t r = 0; r < localities.size(); ++r)
@@ -738,6 +632,147 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
                             {"CRS", o.analysisCrs}});
         gpkg.close();
     }
+}
+
+}  // namespace
+
+RunReport runRoads(const RoadsOptions& o, Progress& progress) {
+    if (!o.categories) throw Error(ErrorKind::Internal, "runRoads() needs a category map");
+    if (o.collisions.empty() && o.complaints.empty()) throwUsage("give collisions (--collisions) and/or complaints (--complaints)");
+    if (!(o.snapTolerance > 0)) throwUsage("the snapping tolerance must be positive", {"", 0, "--snap-tolerance"});
+    if (o.trendMonths < 1) throwUsage("--trend-months must be at least 1", {"", 0, "--trend-months"});
+    const auto started = std::chrono::steady_clock::now();
+    RunReport report;
+    auto& lines = report.lines;
+    // Seconds per stage, printed at the end (docs/benchmarks.md quotes them).
+    std::vector<std::pair<const char*, double>> stages;
+    auto stageStart = started;
+    auto stage = [&](const char* name) {
+        const auto now = std::chrono::steady_clock::now();
+        stages.emplace_back(name, std::chrono::duration<double>(now - stageStart).count());
+        stageStart = now;
+    };
+
+    // Rules first, so a usage error comes before any reading.
+    std::vector<ClusterRule> rules;
+    const bool byArea = o.clusterRule == "urban-rural";
+    if (byArea) rules = {clusterRulePreset("urban"), clusterRulePreset("rural")};
+    else rules = {clusterRulePreset(o.clusterRule)};
+    for (auto& r : rules) {
+        if (o.clusterMin > 0) r.minCollisions = o.clusterMin;
+        if (o.clusterRadius > 0) r.radius = o.clusterRadius;
+        if (o.clusterMonths > 0) r.months = o.clusterMonths;
+        if (o.clusterMin > 0 || o.clusterRadius > 0 || o.clusterMonths > 0) r.name += " (overridden)";
+    }
+
+    // 1. The network.
+    progress.note("Reading the road network");
+    RoadLayerRead layer = readRoadLayer(o.network, o.analysisCrs);
+    const RoadNetwork net = buildRoadNetwork(layer.lines, o.nodeTolerance);
+    lines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km (nodes at shared vertices within {} m; name field '{}', class field '{}')",
+                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, o.nodeTolerance,
+                                layer.nameField, layer.classField));
+    for (const auto& n : layer.notes) lines.push_back("network: " + n);
+    layer.lines.clear();
+    stage("network");
+    if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
+
+    // 2. Incidents.
+    RoadIncidents inc;
+    std::vector<std::vector<std::string>> rejects;
+    const InputAccount collisions = readRoadInputs(o.collisions, true, o, inc, rejects, progress);
+    const size_t collisionCount = inc.size();
+    const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, progress);
+    for (const InputAccount* a : {&collisions, &complaints}) {
+        if (a->rows == 0 && a->accepted == 0) continue;
+        lines.push_back(fmt::format("{}: {} rows = {} accepted + {} rejected + {} superseded; accepted = {} used + {} not road {} + {} outside "
+                                    "the months + {} without a location",
+                                    a->what, a->rows, a->accepted, a->rejected, a->superseded, a->used, a->notRoad,
+                                    a == &collisions ? "collisions" : "issues", a->outsideMonths, a->notLocated));
+        if (a->untrustedIds)
+            lines.push_back(fmt::format("{}: {} collision indexes are in scientific notation (a spreadsheet mangled them, e.g. 2.00512E+12): "
+                                        "kept as written, not trusted as ids, so these rows are not de-duplicated",
+                                        a->what, a->untrustedIds));
+        if (a->lonLatFallback)
+            lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
+    }
+    stage("read incidents");
+    if (inc.size() == 0) throwInput("no usable road incidents (see the rejects file for why)");
+    int32_t lastMonth = INT32_MIN, firstMonth = INT32_MAX;
+    for (int32_t m : inc.month)
+        if (m != kNoMonth) lastMonth = std::max(lastMonth, m), firstMonth = std::min(firstMonth, m);
+    if (o.months.to != kNoMonth) lastMonth = o.months.to;
+    if (o.months.from != kNoMonth) firstMonth = o.months.from;
+
+    // 3. Snapping.
+    progress.note("Snapping incidents to the network");
+    const SnapIndex snapIndex(net);
+    const std::vector<Snap> snaps = snapPoints(net, snapIndex, inc.x, inc.y, o.snapTolerance);
+    int64_t snappedCollisions = 0, snappedComplaints = 0;
+    for (size_t i = 0; i < snaps.size(); ++i)
+        if (snaps[i].edge >= 0) ++(i < collisionCount ? snappedCollisions : snappedComplaints);
+    stage("snap");
+    lines.push_back(fmt::format("snapping (nearest road within {} m): collisions {} snapped, {} beyond; complaints {} snapped, {} beyond "
+                                "(beyond: listed in unsnapped.csv and kept in road_incidents)",
+                                o.snapTolerance, snappedCollisions, static_cast<int64_t>(collisionCount) - snappedCollisions, snappedComplaints,
+                                static_cast<int64_t>(inc.size() - collisionCount) - snappedComplaints));
+
+    // 4. Lixels and network density.
+    const Lixels lixels = makeLixels(net, o.lixelLength);
+    std::vector<double> collisionWeight(inc.size(), 0.0), scoreWeight(inc.size(), 0.0);
+    auto weightOf = [&](size_t i) {
+        if (!inc.isCollision[i]) return o.weights.complaint;
+        switch (inc.severity[i]) {
+        case Fatal: return o.weights.fatal;
+        case Serious: return o.weights.serious;
+        case Slight: return o.weights.slight;
+        default: return o.weights.unknown;
+        }
+    };
+    for (size_t i = 0; i < inc.size(); ++i) {
+        collisionWeight[i] = inc.isCollision[i] ? 1.0 : 0.0;
+        scoreWeight[i] = weightOf(i);
+    }
+    std::vector<double> collisionDensity = networkKernelDensity(net, lixels, snaps, collisionWeight, o.nkde, &progress);
+    std::vector<double> weightedDensity = networkKernelDensity(net, lixels, snaps, scoreWeight, o.nkde, &progress);
+    for (double& d : collisionDensity) d *= 1000;  // per km of road
+    for (double& d : weightedDensity) d *= 1000;
+    const double threshold = o.peakThreshold >= 0 ? o.peakThreshold : autoPeakThreshold(weightedDensity);
+    stage("lixels + network KDE");
+    lines.push_back(fmt::format("network density: {} lixels of ~{} m, {} kernel, bandwidth {} m of network distance, {} method; "
+                                "peak threshold {:.3f} weighted incidents per km{}",
+                                lixels.size(), o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold,
+                                o.peakThreshold >= 0 ? "" : " (auto: mean + 3 SD of lixels with any density)"));
+
+    // 5. Cluster sites.
+    std::vector<uint8_t> eligible(inc.size(), 0), ruleOf(inc.size(), 0);
+    std::vector<double> tieScore(inc.size(), 0.0);
+    for (size_t i = 0; i < collisionCount; ++i) {
+        ruleOf[i] = byArea && inc.urbanRural[i] == 2 ? 1 : 0;
+        const int32_t from = lastMonth - rules[ruleOf[i]].months + 1;
+        eligible[i] = inc.month[i] != kNoMonth && inc.month[i] >= from && inc.month[i] <= lastMonth;
+        tieScore[i] = scoreWeight[i];
+    }
+    const std::vector<ClusterSite> sites = findClusterSites(net, snaps, eligible, rules, ruleOf, tieScore);
+    stage("cluster sites");
+    std::string ruleText;
+    for (const auto& r : rules)
+        ruleText += fmt::format("{}{}: at least {} injury collisions within {} m of network distance over {} months", ruleText.empty() ? "" : "; ",
+                                r.name, r.minCollisions, r.radius, r.months);
+    lines.push_back(fmt::format("cluster sites ({}{}, to {}): {}", ruleText, byArea ? ", by each centre's STATS19 urban/rural flag" : "",
+                                formatMonth(lastMonth), sites.size()));
+
+    const std::vector<DensityPeak> peaks = findDensityPeaks(net, lixels, weightedDensity, threshold);
+    std::vector<Locality> localities = makeLocalities(net, lixels, snaps, sites, peaks, rules, ruleOf);
+    addEvidence(localities, inc, scoreWeight, net, snaps, lixels, lastMonth, o.trendMonths);
+    stage("localities");
+    if (!o.previousRegister.empty()) matchPreviousRegister(localities, o, lines);
+    lines.push_back(fmt::format("localities: {} ({} cluster sites, {} density peaks without a site)", localities.size(), sites.size(),
+                                localities.size() - sites.size()));
+
+    OutputStaging staging(o.outDir);
+    writeRoadOutputs(o, {net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, threshold, ruleText, firstMonth, lastMonth},
+                     staging);
     report.outputs = staging.commit();
     stage("write");
     std::string timing;
