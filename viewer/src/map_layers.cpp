@@ -89,6 +89,17 @@ Extent boundsOf(const VectorFeature& f) {
 
 bool intersects(const Extent& a, const Extent& b) { return !(a.maxX < b.minX || b.maxX < a.minX || a.maxY < b.minY || b.maxY < a.minY); }
 
+// The box of the positions of cameras or lights (their coverage shape's centre).
+template <typename Item, typename ShapeOf>
+Extent extentOfPositions(const std::vector<Item>& items, ShapeOf shapeOf) {
+    Extent e{0, 0, -1, -1};
+    for (const auto& item : items) {
+        const CoverageShape s = shapeOf(item);
+        e = e.united({s.x, s.y, s.x, s.y});
+    }
+    return e;
+}
+
 QString formatNumber(double v) { return QString::number(v, 'f', v >= 100 ? 0 : 2); }
 
 }  // namespace
@@ -211,11 +222,7 @@ std::vector<LegendEntry> VectorLayer::legend() const {
 // ---------------------------------------------------------------------------------------------
 CameraLayer::CameraLayer(std::vector<Camera> cameras) : m_cameras(std::move(cameras)) {}
 
-Extent CameraLayer::extent() const {
-    Extent e{0, 0, -1, -1};
-    for (const auto& c : m_cameras) e = e.united({c.view.x, c.view.y, c.view.x, c.view.y});
-    return e;
-}
+Extent CameraLayer::extent() const { return extentOfPositions(m_cameras, [](const Camera& c) { return c.view; }); }
 
 void CameraLayer::paint(QPainter& p, const MapView& view) const {
     const Extent visible = view.visible().expanded(200);
@@ -255,11 +262,7 @@ std::vector<LegendEntry> CameraLayer::legend() const {
 // ---------------------------------------------------------------------------------------------
 LightLayer::LightLayer(std::vector<Light> lights) : m_lights(std::move(lights)) {}
 
-Extent LightLayer::extent() const {
-    Extent e{0, 0, -1, -1};
-    for (const auto& l : m_lights) e = e.united({l.lit.x, l.lit.y, l.lit.x, l.lit.y});
-    return e;
-}
+Extent LightLayer::extent() const { return extentOfPositions(m_lights, [](const Light& l) { return l.lit; }); }
 
 void LightLayer::paint(QPainter& p, const MapView& view) const {
     const Extent visible = view.visible().expanded(50);

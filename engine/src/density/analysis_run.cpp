@@ -16,6 +16,7 @@
 #include "hotspot/stats.hpp"
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
+#include "core/geos_wkb.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
 
@@ -279,12 +280,7 @@ std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int
     }
     GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size()));
     GEOSGeometry* merged = GEOSUnaryUnion_r(h, collection);
-    GEOSWKBWriter* writer = GEOSWKBWriter_create_r(h);
-    size_t size = 0;
-    unsigned char* bytes = GEOSWKBWriter_write_r(h, writer, merged, &size);
-    std::vector<unsigned char> out(bytes, bytes + size);
-    GEOSFree_r(h, bytes);
-    GEOSWKBWriter_destroy_r(h, writer);
+    std::vector<unsigned char> out = geosToWkb(h, merged);
     GEOSGeom_destroy_r(h, merged);
     GEOSGeom_destroy_r(h, collection);
     GEOS_finish_r(h);

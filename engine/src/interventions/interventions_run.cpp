@@ -16,6 +16,7 @@
 #include "hotspot/progress.hpp"
 #include "hotspot/road_network.hpp"
 #include "hotspot/version.hpp"
+#include "core/geos_wkb.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
 
@@ -71,16 +72,11 @@ private:
 // GEOS for the few polygon operations the jobs need (buffers, differences, point in polygon).
 class GeosKit {
 public:
-    GeosKit() : m_ctx(GEOS_init_r()) {
-        m_reader = GEOSWKBReader_create_r(m_ctx);
-        m_writer = GEOSWKBWriter_create_r(m_ctx);
-        GEOSWKBWriter_setByteOrder_r(m_ctx, m_writer, GEOS_WKB_NDR);
-    }
+    GeosKit() : m_ctx(GEOS_init_r()) { m_reader = GEOSWKBReader_create_r(m_ctx); }
     ~GeosKit() {
         for (auto* p : m_prepared) GEOSPreparedGeom_destroy_r(m_ctx, p);
         for (auto* g : m_owned) GEOSGeom_destroy_r(m_ctx, g);
         GEOSWKBReader_destroy_r(m_ctx, m_reader);
-        GEOSWKBWriter_destroy_r(m_ctx, m_writer);
         GEOS_finish_r(m_ctx);
     }
     GeosKit(const GeosKit&) = delete;
@@ -98,13 +94,7 @@ public:
         GEOSArea_r(m_ctx, g, &a);
         return a;
     }
-    std::vector<unsigned char> wkb(const GEOSGeometry* g) const {
-        size_t size = 0;
-        unsigned char* bytes = GEOSWKBWriter_write_r(m_ctx, m_writer, g, &size);
-        std::vector<unsigned char> out(bytes, bytes + size);
-        GEOSFree_r(m_ctx, bytes);
-        return out;
-    }
+    std::vector<unsigned char> wkb(const GEOSGeometry* g) const { return geosToWkb(m_ctx, g); }
     const GEOSPreparedGeometry* prepare(const GEOSGeometry* g) {
         m_prepared.push_back(GEOSPrepare_r(m_ctx, g));
         return m_prepared.back();
@@ -137,7 +127,6 @@ private:
     }
     GEOSContextHandle_t m_ctx;
     GEOSWKBReader* m_reader;
-    GEOSWKBWriter* m_writer;
     std::vector<GEOSGeometry*> m_owned;
     std::vector<const GEOSPreparedGeometry*> m_prepared;
 };
@@ -376,13 +365,7 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
             gpkg.createLayer("coverage_" + areaLayers[l]->label(), GeometryKind::Polygon, crs, fields, "Coverage per area");
             for (size_t a = 0; a < areaLayers[l]->size(); ++a) {
                 const auto r = areaRow(l, a);
-                for (size_t c = 1; c < r.size(); ++c) {
-                    const int f = static_cast<int>(c - 1);
-                    if (r[c].empty()) gpkg.setNull(f);
-                    else if (fields[c - 1].type == FieldType::Integer) gpkg.setInteger(f, std::stoll(r[c]));
-                    else if (fields[c - 1].type == FieldType::Real) gpkg.setReal(f, std::stod(r[c]));
-                    else gpkg.setString(f, r[c]);
-                }
+                gpkg.setFromText({r.begin() + 1, r.end()}, fields);
                 gpkg.setWkb(areaLayers[l]->wkb(a));
                 gpkg.writeFeature();
             }
@@ -558,8 +541,7 @@ RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Prog
             gpkg.createLayer(layer, GeometryKind::Polygon, crs, fields,
                              std::string(layer) == "treated_areas" ? "Treated area of each intervention, with its evaluation" : "Buffer ring (displacement) of each intervention");
             for (size_t p = 0; p < projects.size(); ++p) {
-                const auto r = row(p);
-                for (size_t c = 0; c < r.size(); ++c) gpkg.setString(static_cast<int>(c), r[c]);
+                gpkg.setFromText(row(p), fields);
                 gpkg.setWkb(std::string(layer) == "treated_areas" ? results[p].treatedWkb : results[p].ringWkb);
                 gpkg.writeFeature();
             }
@@ -719,13 +701,7 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
             gpkg.createLayer(layer, points ? GeometryKind::Point : GeometryKind::Polygon, crs, fields,
                              points ? "Recommended new sites, in order of choice" : "Coverage circles of the recommended sites");
             for (size_t r = 0; r < picks.size(); ++r) {
-                const auto v = row(r);
-                for (size_t c = 0; c < v.size(); ++c) {
-                    if (v[c].empty()) gpkg.setNull(static_cast<int>(c));
-                    else if (fields[c].type == FieldType::Integer) gpkg.setInteger(static_cast<int>(c), std::stoll(v[c]));
-                    else if (fields[c].type == FieldType::Real) gpkg.setReal(static_cast<int>(c), std::stod(v[c]));
-                    else gpkg.setString(static_cast<int>(c), v[c]);
-                }
+                gpkg.setFromText(row(r), fields);
                 const SiteCandidate& c = candidates[picks[r].candidate];
                 if (points) gpkg.setPoint(c.x, c.y);
                 else gpkg.setWkb(polygonWkb(CoverageShape{c.x, c.y, o.siting.radius}.ring()));

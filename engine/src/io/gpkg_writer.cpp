@@ -68,6 +68,16 @@ void VectorWriter::setInteger(int field, int64_t value) { m_feature->SetField(fi
 void VectorWriter::setReal(int field, double value) { m_feature->SetField(field, value); }
 void VectorWriter::setNull(int field) { m_feature->SetFieldNull(field); }
 
+void VectorWriter::setFromText(const std::vector<std::string>& values, const std::vector<FieldSpec>& fields) {
+    for (size_t c = 0; c < values.size() && c < fields.size(); ++c) {
+        const int f = static_cast<int>(c);
+        if (values[c].empty()) setNull(f);
+        else if (fields[c].type == FieldType::Integer || fields[c].type == FieldType::Integer64) setInteger(f, std::stoll(values[c]));
+        else if (fields[c].type == FieldType::Real) setReal(f, std::stod(values[c]));
+        else setString(f, values[c]);
+    }
+}
+
 void VectorWriter::setPoint(double x, double y) {
     if (std::isnan(x)) {
         m_feature->SetGeometryDirectly(nullptr);

@@ -75,6 +75,8 @@ public:
     void setInteger(int field, int64_t value);
     void setReal(int field, double value);
     void setNull(int field);
+    // Every field from its text, converted to the field's declared type; empty text is NULL.
+    void setFromText(const std::vector<std::string>& values, const std::vector<FieldSpec>& fields);
     void setPoint(double x, double y);
     void setWkb(const std::vector<unsigned char>& wkb);
     void writeFeature();  // commits every 50,000 features

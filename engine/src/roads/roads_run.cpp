@@ -18,6 +18,7 @@
 #include "hotspot/roads_run.hpp"
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
+#include "core/geos_wkb.hpp"
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
@@ -212,13 +213,7 @@ public:
         GEOSGeometry* multi = GEOSGeom_createCollection_r(m_ctx, GEOS_MULTIPOINT, geoms.data(), static_cast<unsigned>(geoms.size()));
         GEOSGeometry* hull = GEOSConvexHull_r(m_ctx, multi);
         GEOSGeometry* area = GEOSBuffer_r(m_ctx, hull, buffer, 8);
-        GEOSWKBWriter* writer = GEOSWKBWriter_create_r(m_ctx);
-        GEOSWKBWriter_setByteOrder_r(m_ctx, writer, GEOS_WKB_NDR);
-        size_t size = 0;
-        unsigned char* bytes = GEOSWKBWriter_write_r(m_ctx, writer, area, &size);
-        std::vector<unsigned char> out(bytes, bytes + size);
-        GEOSFree_r(m_ctx, bytes);
-        GEOSWKBWriter_destroy_r(m_ctx, writer);
+        std::vector<unsigned char> out = geosToWkb(m_ctx, area);
         GEOSGeom_destroy_r(m_ctx, area);
         GEOSGeom_destroy_r(m_ctx, hull);
         GEOSGeom_destroy_r(m_ctx, multi);
@@ -560,15 +555,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                 type = FieldType::Real;
             fields.push_back({name, type});
         }
-        auto writeLocalityFields = [&](size_t r) {
-            const auto row = registerRow(r);
-            for (size_t c = 0; c < row.size(); ++c) {
-                if (row[c].empty()) gpkg.setNull(static_cast<int>(c));
-                else if (fields[c].type == FieldType::Integer) gpkg.setInteger(static_cast<int>(c), std::stoll(row[c]));
-                else if (fields[c].type == FieldType::Real) gpkg.setReal(static_cast<int>(c), std::stod(row[c]));
-                else gpkg.setString(static_cast<int>(c), row[c]);
-            }
-        };
+        auto writeLocalityFields = [&](size_t r) { gpkg.setFromText(registerRow(r), fields); };
         gpkg.createLayer("road_localities", GeometryKind::Point, o.analysisCrs, fields, "Road problem localities, ranked (representative points)");
         for (size_t r = 0; r < localities.size(); ++r) {
             writeLocalityFields(r);
