@@ -37,6 +37,7 @@ struct IngestOptions {
     std::string categoryField;    // police.uk: which column is the category (default "Crime type")
     std::string layer;            // OGR layer name; first layer if empty
     std::string defaultCategory;  // category of rows when no category column is mapped (e.g. "Collision")
+    bool keepAttributes = true;   // false: columns without a role are not kept (analysis jobs need none)
     Progress* progress = nullptr;
 };
 

@@ -57,7 +57,7 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
               fMonth = fieldIndex(m.month, "month"), fWeight = fieldIndex(m.weight, "weight"),
               fAddress = fieldIndex(m.address, "address"), fLocality = fieldIndex(m.locality, "locality");
     std::vector<std::pair<int, size_t>> attributes;
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+    for (int i = 0; i < defn->GetFieldCount() && options.keepAttributes; ++i) {
         if (i == fId || i == fCategory || i == fDate || i == fMonth || i == fWeight || i == fAddress || i == fLocality) continue;
         attributes.emplace_back(i, r.table.attributeIndex(defn->GetFieldDefn(i)->GetNameRef()));
     }
