@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
+#include <thread>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -241,4 +243,42 @@ TEST(ExportCli, OneCommandWritesEveryFormatWithStyles) {
         const std::string schema = "all" + std::to_string(::getpid());
         EXPECT_EQ(readLayer(std::string(pg) + " tables=" + schema + ".incidents", schema + ".incidents").count, 4);
     }
+}
+
+// A PostGIS server that goes away in the middle of a run: the run fails with an output error, and
+// after the server is back nothing of the run is there (its transaction never committed). Uses its
+// own throwaway server (.ci/postgis) so it can be stopped; skipped without root and PostgreSQL.
+TEST(ExportPostGis, AServerThatGoesAwayMidRunLeavesNothingBehind) {
+    const std::string pgbin = "/usr/lib/postgresql/15/bin";
+    if (::getuid() != 0 || !fs::exists(pgbin + "/pg_ctl")) GTEST_SKIP() << "needs root and PostgreSQL 15 (as in .ci/run)";
+    auto started = test::runProgram("/bin/bash", {test::sourceDir() + "/.ci/postgis", "start"});
+    ASSERT_EQ(started.exitCode, 0) << started.err;
+    std::istringstream words(started.out);
+    std::string dir, port;
+    words >> dir >> port;
+    ASSERT_FALSE(port.empty());
+    const std::string pg = "PG:host=" + dir + " port=" + port + " dbname=hotspot_test user=postgres";
+    auto pgctl = [&](const std::string& action) {
+        std::vector<std::string> args = {"-u", "postgres", "--", pgbin + "/pg_ctl", "-D", dir + "/data", "-w"};
+        if (action == "stop") args.insert(args.end(), {"-m", "immediate", "stop"});
+        else args.insert(args.end(), {"-l", dir + "/server.log", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"});
+        return test::runProgram("/usr/sbin/runuser", args).exitCode;
+    };
+    test::TempDir tmp;
+    const std::string src = makeSource(tmp);
+    ::setenv("HOTSPOT_TEST_PAUSE_AFTER_FEATURES", "2", 1);
+    test::CommandResult result;
+    std::thread run([&] { result = test::runCli({"export", "-q", src, "-f", "postgis", "--to", pg, "--schema", "gone", "--run-id", "r1"}); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // inside the 4 s pause after 2 rows
+    EXPECT_EQ(pgctl("stop"), 0);
+    run.join();
+    ::unsetenv("HOTSPOT_TEST_PAUSE_AFTER_FEATURES");
+    EXPECT_EQ(result.exitCode, 4) << result.err;
+    EXPECT_NE(result.err.find("PostGIS"), std::string::npos) << result.err;
+    ASSERT_EQ(pgctl("start"), 0);
+    EXPECT_EQ(readLayer(pg + " tables=gone.incidents", "gone.incidents").count, -1);  // no table: nothing was committed
+    // The same run again, with the server up, completes.
+    EXPECT_EQ(test::runCli({"export", "-q", src, "-f", "postgis", "--to", pg, "--schema", "gone", "--run-id", "r1"}).exitCode, 0);
+    EXPECT_EQ(readLayer(pg + " tables=gone.incidents", "gone.incidents").count, 4);
+    test::runProgram("/bin/bash", {test::sourceDir() + "/.ci/postgis", "stop", dir});
 }

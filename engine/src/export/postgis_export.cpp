@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <ctime>
 #include <regex>
@@ -79,6 +80,8 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
     // Failure injection for the tests of interrupted runs (never set in normal use).
     const char* failAfterEnv = std::getenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES");
     const long failAfter = failAfterEnv ? std::atol(failAfterEnv) : -1;
+    const char* pauseAfterEnv = std::getenv("HOTSPOT_TEST_PAUSE_AFTER_FEATURES");  // a window to stop the server in
+    const long pauseAfter = pauseAfterEnv ? std::atol(pauseAfterEnv) : -1;
     long written = 0;
     const auto started = std::chrono::steady_clock::now();
 
@@ -132,6 +135,7 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
                 out->SetFID(OGRNullFID);
                 if (dst->CreateFeature(out.get()) != OGRERR_NONE) throwOutput("cannot insert into " + table + ": " + lastGdalError(), {"PostGIS"});
                 if (++written == failAfter) throwOutput("simulated failure (HOTSPOT_TEST_FAIL_AFTER_FEATURES)", {"PostGIS"});
+                if (written == pauseAfter) std::this_thread::sleep_for(std::chrono::seconds(4));
             }
             dst->SyncToDisk();  // ends the COPY
             if (existing) {
