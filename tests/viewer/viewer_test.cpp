@@ -17,6 +17,7 @@
 #include <QPainter>
 
 #include "hotspot/area_layer.hpp"
+#include "hotspot/error.hpp"
 #include "main_window.hpp"
 #include "map_canvas.hpp"
 #include "session.hpp"
@@ -25,6 +26,7 @@
 
 using namespace hotspot;
 using namespace hotspot::viewer;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -229,6 +231,27 @@ TEST(ViewerWindow, ChangingTheGroupRecomputesOffTheUiThreadAndAClickIdentifies) 
     QTest::mouseClick(canvas, Qt::LeftButton, {}, at);
     ASSERT_GT(identify->rowCount(), 1);
     EXPECT_EQ(identify->item(0, 1)->text(), "CCTV cameras");
+}
+
+TEST(ViewerProject, RelativePathsMayNotLeaveTheProjectFolderUnlessGivenOnPurpose) {
+    test::TempDir dir;
+    test::writeFile(dir.file("p/escape.json"), R"({"layers": [{"path": "../../etc/passwd"}]})");
+    try {
+        ProjectFile::load(dir.file("p/escape.json"));
+        ADD_FAILURE() << "a path leaving the project folder was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Input);
+        EXPECT_NE(std::string(e.what()).find("leaves the project folder"), std::string::npos) << e.what();
+    }
+    // Inside the folder, an absolute path, or inside a declared base: accepted.
+    test::writeFile(dir.file("p/ok.json"), R"({"layers": [{"path": "shapes/a.geojson"}, {"path": "/data/b.gpkg"}]})");
+    const ProjectFile ok = ProjectFile::load(dir.file("p/ok.json"));
+    EXPECT_EQ(ok.layers[0].path, fs::path(dir.file("p/shapes/a.geojson")).lexically_normal().string());
+    EXPECT_EQ(ok.layers[1].path, "/data/b.gpkg");
+    test::writeFile(dir.file("p/q/based.json"), R"({"base": "..", "incidents": ["police"]})");
+    EXPECT_EQ(ProjectFile::load(dir.file("p/q/based.json")).incidents[0], fs::path(dir.file("p/police")).lexically_normal().string());
+    test::writeFile(dir.file("p/bad.json"), "{ not json");
+    EXPECT_THROW(ProjectFile::load(dir.file("p/bad.json")), Error);
 }
 
 int main(int argc, char** argv) {

@@ -20,8 +20,23 @@ ProjectFile ProjectFile::load(const std::string& path) {
     } catch (const nlohmann::json::parse_error& e) {
         throwInput(std::string("not valid JSON: ") + e.what(), {path, 0});
     }
-    const fs::path base = fs::path(path).parent_path();
-    auto resolve = [&](const std::string& p) { return p.empty() || fs::path(p).is_absolute() ? p : (base / p).lexically_normal().string(); };
+    // Relative paths resolve against the project's base folder (the file's folder, or the "base" the
+    // project declares) and may not leave it: a project cannot reach other files by accident. An
+    // absolute path is taken as given on purpose.
+    const fs::path folder = fs::absolute(fs::path(path)).parent_path();
+    fs::path base = folder;
+    if (j.is_object() && j.contains("base") && j.at("base").is_string())
+        base = (folder / j.at("base").get<std::string>()).lexically_normal();
+    base = base.lexically_normal();
+    auto resolve = [&](const std::string& p) {
+        if (p.empty() || fs::path(p).is_absolute()) return p;
+        const fs::path resolved = (base / p).lexically_normal();
+        const fs::path inside = resolved.lexically_relative(base);
+        if (inside.empty() || *inside.begin() == "..")
+            throwInput("the path '" + p + "' leaves the project folder " + base.string() + " (give an absolute path to use a file outside it)",
+                       {path, 0, p});
+        return resolved.string();
+    };
     ProjectFile pf;
     pf.path = path;
     try {

@@ -323,3 +323,43 @@ TEST(IngestStats19, NullEastingFallsBackToLonLatAndRowsWithoutAnyLocationAreReje
     EXPECT_EQ(r.rejects[1].field, "Location_Easting_OSGR");
     EXPECT_EQ(r.files[0].rows, r.files[0].accepted + r.files[0].rejected);
 }
+
+TEST(IngestBadInputs, MixedLineEndingsInOneFileKeepEveryRowAndItsLine) {
+    test::TempDir dir;
+    std::string csv = std::string(kHeader) + "\r\n";
+    csv += row("m1", "2021-05", "-0.8926", "52.2405", "On or near A", "Burglary") + "\n";
+    csv += row("m2", "2021-05", "-0.8927", "52.2406", "On or near B", "Burglary") + "\r\n";
+    csv += row("m3", "2021-05", "-0.8928", "52.2407", "On or near C", "Burglary") + "\r";  // a lone CR ends the last line
+    test::writeFile(dir.file("mixed.csv"), csv);
+    IngestResult r = ingest({dir.file("mixed.csv")}, options());
+    ASSERT_EQ(r.table.size(), 3u);
+    EXPECT_EQ(r.table.line[2], 4);
+    EXPECT_EQ(r.table.location.at(1), "On or near B");  // no stray CR kept in the last field
+    EXPECT_EQ(r.files[0].rows, 3);
+}
+
+TEST(IngestBadInputs, NanInfinityAndHugeCoordinatesAreRejectedNamingTheField) {
+    test::TempDir dir;
+    std::string csv = std::string(kHeader) + "\n";
+    csv += row("n1", "2021-05", "nan", "52.24", "On or near A", "Burglary") + "\n";
+    csv += row("n2", "2021-05", "-0.89", "inf", "On or near A", "Burglary") + "\n";
+    csv += row("n3", "2021-05", "1e308", "52.24", "On or near A", "Burglary") + "\n";
+    csv += row("n4", "2021-05", "-0.89", "52.24", "On or near A", "Burglary") + "\n";
+    test::writeFile(dir.file("c.csv"), csv);
+    IngestResult r = ingest({dir.file("c.csv")}, options());
+    ASSERT_EQ(r.table.size(), 1u);
+    ASSERT_EQ(r.rejects.size(), 3u);
+    EXPECT_EQ(r.rejects[0].field, "Longitude");
+    EXPECT_EQ(r.rejects[1].field, "Latitude");
+    EXPECT_EQ(r.rejects[2].field, "Longitude");
+    EXPECT_NE(r.rejects[2].reason.find("outside -180..180"), std::string::npos) << r.rejects[2].reason;
+    // Easting/northing of 1e308 cannot be transformed: rejected, not kept as infinity.
+    test::writeFile(dir.file("xy.csv"), "id,x,y,date,category\na,1e308,260000,2021-05-01,Burglary\nb,475000,260000,2021-05-01,Burglary\n");
+    IngestOptions o = options();
+    o.mapping = ColumnMapping::parse("id=id,x=x,y=y,date=date,category=category");
+    o.mapping.srs = "EPSG:27700";
+    o.analysisCrs = "EPSG:4326";
+    IngestResult xy = ingest({dir.file("xy.csv")}, o);
+    EXPECT_EQ(xy.table.size(), 1u);
+    EXPECT_EQ(xy.files[0].rows, xy.files[0].accepted + xy.files[0].rejected);
+}
