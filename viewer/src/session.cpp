@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
 
@@ -49,6 +50,12 @@ VectorStyle styleFor(const std::string& role, const std::string& layerName, cons
 }
 
 }  // namespace
+
+Session::~Session() {
+    if (m_cacheDir.empty()) return;
+    std::error_code ec;
+    fs::remove_all(m_cacheDir, ec);
+}
 
 std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
     auto s = std::make_unique<Session>();
@@ -117,7 +124,10 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
         if (!pf.roads.complaintColumns.empty()) ro.complaintMapping = ColumnMapping::parse(pf.roads.complaintColumns);
         ro.categories = &s->categories;
         ro.analysisCrs = crs;
-        s->m_cacheDir = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation)).filePath("hotspot-viewer-roads").toStdString();
+        // One cache per session: sessions never read each other's half-replaced files.
+        s->m_cacheDir = QDir(QStandardPaths::writableLocation(QStandardPaths::TempLocation))
+                            .filePath(QString("hotspot-viewer-roads-%1-%2").arg(QCoreApplication::applicationPid()).arg(reinterpret_cast<quintptr>(s.get()), 0, 16))
+                            .toStdString();
         ro.outDir = s->m_cacheDir;
         Progress quiet;
         runRoads(ro, quiet);

@@ -24,6 +24,10 @@ public:
     // Loads every layer, reads the incidents, computes the project's surface and (when the project
     // has a roads section) the road problem localities. Throws hotspot::Error.
     static std::unique_ptr<Session> open(const ProjectFile& project);
+    Session() = default;
+    ~Session();  // removes the session's cache folder
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     ProjectFile project;
     CategoryMap categories = CategoryMap::builtinDefault();
