@@ -425,7 +425,19 @@ struct RoadsResults {
 
 // road_register.csv/.md, road_rejects.csv, unsnapped.csv and roads.gpkg, into the staging folder.
 void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, OutputStaging& staging) {
-    const auto& [net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, threshold, ruleText, firstMonth, lastMonth] = results;
+    // Plain references, not a structured binding: lambdas below capture them (clang 14 cannot
+    // capture structured bindings).
+    const RoadNetwork& net = results.net;
+    const Lixels& lixels = results.lixels;
+    const RoadIncidents& inc = results.inc;
+    const std::vector<Snap>& snaps = results.snaps;
+    const std::vector<double>& collisionDensity = results.collisionDensity;
+    const std::vector<double>& weightedDensity = results.weightedDensity;
+    const std::vector<Locality>& localities = results.localities;
+    const std::vector<std::vector<std::string>>& rejects = results.rejects;
+    const double threshold = results.threshold;
+    const std::string& ruleText = results.ruleText;
+    const int32_t firstMonth = results.firstMonth, lastMonth = results.lastMonth;
     const CoordinateTransformer toLonLat(o.analysisCrs, "EPSG:4326");
     std::vector<int> localityOfIncident(inc.size(), -1);
     for (size_t r = 0; r < localities.size(); ++r)
