@@ -112,8 +112,7 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
     std::vector<double> density(cells, 0.0);
     const auto zeroed = std::chrono::steady_clock::now();
     const double invR2 = invR * invR, s2 = support * support;
-    // More bands than workers, taken dynamically: clustered incidents load the rows unevenly.
-    const unsigned bands = std::max(1u, std::min<unsigned>(workerCount() * 8, static_cast<unsigned>(std::max<int64_t>(1, grid.rows / 32))));
+    const unsigned bands = std::max(1u, std::min<unsigned>(workerCount(), static_cast<unsigned>(std::max<int64_t>(1, grid.rows / 64))));
     // Columns to visit for a row dr rows from the point's row: a conservative bound of the circle's
     // half-width there (|dy| >= (|dr| - 1) cells), so corner cells of the bounding box are skipped.
     std::vector<int64_t> spanOfRow(static_cast<size_t>(reach) + 1);
