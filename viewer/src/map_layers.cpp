@@ -206,7 +206,10 @@ std::vector<LegendEntry> VectorLayer::legend() const {
     std::vector<LegendEntry> out;
     const LegendEntry::Shape shape = m_data.kind == ShapeKind::Point ? LegendEntry::Dot : m_data.kind == ShapeKind::Line ? LegendEntry::Line : LegendEntry::Box;
     if (!m_style.categories.empty()) {
-        for (const auto& [label, colour] : m_style.categories) out.push_back({label, colour, m_style.stroke, shape});
+        for (const auto& [value, colour] : m_style.categories) {
+            auto label = m_style.categoryLabels.find(value);
+            out.push_back({label != m_style.categoryLabels.end() ? label->second : value, colour, m_style.stroke, shape});
+        }
     } else if (!m_breaks.empty()) {
         double lower = 0;
         for (size_t k = 0; k < m_breaks.size(); ++k) {

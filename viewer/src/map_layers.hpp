@@ -49,6 +49,7 @@ struct VectorStyle {
     QString labelField;          // drawn at each feature (polygons: at the centre of the box)
     QString categoryField;       // fill by category
     std::map<QString, QColor> categories;
+    std::map<QString, QString> categoryLabels;  // legend text of a category value (default: the value)
     QString rampField;           // stroke/fill by a numeric field, 5 quantile classes
     std::vector<QColor> ramp;
     QString widthField;          // roads: line width by class

@@ -21,9 +21,58 @@ bool isRaster(const std::string& path) {
     return ext == ".tif" || ext == ".tiff" || ext == ".TIF";
 }
 
-VectorStyle styleFor(const std::string& role, const std::string& layerName, const std::string& label) {
+// The style of a layer by its role, or by the name and fields of the engine's own result layers.
+VectorStyle styleFor(const std::string& role, const std::string& layerName, const std::string& label, const VectorData* data = nullptr) {
     VectorStyle s;
     s.labelField = QString::fromStdString(label);
+    auto has = [&](const char* field) { return data && data->fieldIndex(field) >= 0; };
+    if (role.empty() || role == "generic") {
+        if (has("gi_bin")) {  // Gi* cells and zones
+            s.categoryField = "gi_bin";
+            const char* labels[] = {"-3", "-2", "-1", "1", "2", "3"};
+            for (const char* b : labels) s.categories[b] = giStarBinColour(std::atoi(b));
+            s.categoryLabels = {{"-3", "cold spot 99 %"}, {"-2", "cold spot 95 %"}, {"-1", "cold spot 90 %"},
+                                {"1", "hot spot 90 %"},   {"2", "hot spot 95 %"},   {"3", "hot spot 99 %"}};
+            s.stroke = QColor(0, 0, 0, 0);
+            return s;
+        }
+        if (layerName == "hotspot_cells" && has("dark")) {  // coverage: dark hot spots stand out
+            s.categoryField = "dark";
+            s.categories["1"] = QColor(70, 20, 110, 200);
+            s.categories["0"] = QColor(240, 120, 40, 170);
+            s.categoryLabels = {{"1", "dark hot spot (no light near)"}, {"0", "lit hot spot"}};
+            s.stroke = QColor(0, 0, 0, 0);
+            return s;
+        }
+        if (layerName == "camera_coverage" || layerName == "treated_areas") {
+            s.fill = QColor(60, 110, 230, 60);
+            s.stroke = QColor(20, 60, 200);
+            return s;
+        }
+        if (layerName == "light_coverage") {
+            s.fill = QColor(255, 220, 60, 70);
+            s.stroke = QColor(0, 0, 0, 0);
+            return s;
+        }
+        if (layerName == "buffer_rings") {
+            s.fill = QColor(240, 150, 40, 45);
+            s.stroke = QColor(200, 110, 20);
+            return s;
+        }
+        if (layerName == "recommended_coverage" || layerName == "recommended_sites") {
+            s.fill = QColor(0, 170, 90, layerName == "recommended_sites" ? 255 : 70);
+            s.stroke = QColor(0, 120, 60);
+            s.strokeWidth = 2;
+            if (layerName == "recommended_sites") s.labelField = "rank", s.pointRadius = 5;
+            return s;
+        }
+        if (layerName.rfind("coverage_", 0) == 0 || layerName == "areas") {
+            s.stroke = QColor(110, 40, 150);
+            s.strokeWidth = 1.5;
+            if (has("name")) s.labelField = "name";
+            return s;
+        }
+    }
     if (role == "priority") {
         s.fill = QColor(120, 60, 160, 25);
         s.stroke = QColor(110, 40, 150);
@@ -100,7 +149,8 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
                 if (name == "run_info" || name == "layer_styles") continue;
                 VectorData data = readVectorData(e.path, name, crs);
                 if (data.kind == ShapeKind::None) continue;
-                auto v = std::make_shared<VectorLayer>(std::move(data), styleFor(e.role, name, e.label));
+                VectorStyle style = styleFor(e.role, name, e.label, &data);
+                auto v = std::make_shared<VectorLayer>(std::move(data), std::move(style));
                 v->name = QString::fromStdString(names.size() > 1 ? name : e.name);
                 v->role = QString::fromStdString(e.role);
                 v->visible = e.visible;
