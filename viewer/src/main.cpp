@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
             if (!okW || !okH || !okD || o.width < 200 || o.height < 150 || o.dpi < 30)
                 throwUsage("--size must be WIDTHxHEIGHT (at least 200x150) and --dpi a number (at least 30)");
             o.title = parser.isSet("title") ? parser.value("title") : QString::fromStdString(project.title);
-            const MapView view = session->initialView(o.width - 260, o.height - 66);
+            const MapView view = session->initialView(o.width - 300, o.height - 66);
             QString error;
             if (!exportMap(parser.value("screenshot"), session->layers, view, o, error)) throwOutput(error.toStdString());
             for (const auto& n : session->notes) std::fprintf(stderr, "  %s\n", n.c_str());

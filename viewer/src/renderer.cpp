@@ -74,7 +74,7 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
         f.setBold(true);
         p.setFont(f);
         p.setPen(Qt::black);
-        p.drawText(QPointF(area.left(), y + 11), layer.name);
+        p.drawText(QPointF(area.left(), y + 11), p.fontMetrics().elidedText(layer.name, Qt::ElideRight, static_cast<int>(area.width())));
         y += line;
         f.setBold(false);
         p.setFont(f);
@@ -90,7 +90,7 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
             case LegendEntry::Wedge: p.drawPie(swatch.adjusted(0, -4, 0, 8), 45 * 16, 90 * 16); break;
             }
             p.setPen(Qt::black);
-            p.drawText(QPointF(area.left() + 26, y + 11), e.label);
+            p.drawText(QPointF(area.left() + 26, y + 11), p.fontMetrics().elidedText(e.label, Qt::ElideRight, static_cast<int>(area.width()) - 26));
             y += line;
         }
         y += 4;
@@ -102,7 +102,7 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
 namespace {
 
 void paintComposition(QPainter& p, const LayerList& layers, MapView view, const ExportOptions& o, double scale) {
-    const double titleHeight = 44 * scale, legendWidth = 260 * scale, footer = 22 * scale;
+    const double titleHeight = 44 * scale, legendWidth = 300 * scale, footer = 22 * scale;
     const QRectF page(0, 0, o.width, o.height);
     p.fillRect(page, Qt::white);
     QFont f = p.font();
@@ -110,7 +110,8 @@ void paintComposition(QPainter& p, const LayerList& layers, MapView view, const 
     f.setBold(true);
     p.setFont(f);
     p.setPen(Qt::black);
-    p.drawText(QRectF(12 * scale, 0, o.width - 24 * scale, titleHeight), Qt::AlignVCenter | Qt::AlignLeft, o.title);
+    p.drawText(QRectF(12 * scale, 0, o.width - 24 * scale, titleHeight), Qt::AlignVCenter | Qt::AlignLeft,
+               p.fontMetrics().elidedText(o.title, Qt::ElideRight, static_cast<int>(o.width - 24 * scale)));
     const QRectF mapRect(0, titleHeight, o.width - legendWidth, o.height - titleHeight - footer);
     // The map keeps its centre and scale relative to the frame it is given.
     const double oldWidth = view.width * view.metresPerPixel;
@@ -128,7 +129,7 @@ void paintComposition(QPainter& p, const LayerList& layers, MapView view, const 
     p.setPen(QPen(QColor(120, 120, 120), 1));
     p.setBrush(Qt::NoBrush);
     p.drawRect(mapRect);
-    drawLegend(p, layers, QRectF(mapRect.right() + 12 * scale, titleHeight + 6, legendWidth - 20 * scale, mapRect.height() - 12));
+    drawLegend(p, layers, QRectF(mapRect.right() + 10 * scale, titleHeight + 6, legendWidth - 16 * scale, mapRect.height() - 12));
     f.setPointSizeF(7);
     f.setBold(false);
     p.setFont(f);
