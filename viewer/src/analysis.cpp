@@ -92,19 +92,9 @@ std::shared_ptr<RasterLayer> surfaceLayer(const Surface& s) {
         for (int bin = 3; bin >= -3; --bin)
             if (bin != 0) legend.push_back({labels[bin + 3], giStarBinColour(bin), giStarBinColour(bin), LegendEntry::Box});
     } else {
-        std::vector<double> positive;
-        for (double v : s.values)
-            if (v > 0) positive.push_back(v);
-        const std::vector<double> breaks = quantileBreaks(positive);
+        std::vector<double> breaks;
+        image = densityImage(s.values, s.grid.cols, s.grid.rows, breaks);
         const auto ramp = densityRamp();
-        for (int r = 0; r < rows; ++r)
-            for (int c = 0; c < cols; ++c) {
-                const double v = s.values[static_cast<size_t>(r) * static_cast<size_t>(cols) + static_cast<size_t>(c)];
-                if (!(v > 0) || breaks.empty()) continue;
-                size_t k = 0;
-                while (k + 1 < breaks.size() && v > breaks[k]) ++k;
-                image.setPixelColor(c, r, ramp[k]);
-            }
         double lower = 0;
         const char* unit = s.request.method == SurfaceMethod::Kde ? " per km2" : " incidents";
         for (size_t k = 0; k < breaks.size(); ++k) {

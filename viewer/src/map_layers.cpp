@@ -36,6 +36,25 @@ size_t classOf(const std::vector<double>& breaks, double v) {
     while (k + 1 < breaks.size() && v > breaks[k]) ++k;
     return k;
 }
+}  // namespace
+
+QImage densityImage(const std::vector<double>& values, int64_t cols, int64_t rows, std::vector<double>& breaks) {
+    std::vector<double> positive;
+    for (double v : values)
+        if (v > 0) positive.push_back(v);
+    breaks = quantileBreaks(std::move(positive));
+    QImage image(static_cast<int>(cols), static_cast<int>(rows), QImage::Format_ARGB32);
+    image.fill(Qt::transparent);
+    const auto ramp = densityRamp();
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c) {
+            const double v = values[static_cast<size_t>(r * cols + c)];
+            if (v > 0 && !breaks.empty()) image.setPixelColor(static_cast<int>(c), static_cast<int>(r), ramp[classOf(breaks, v)]);
+        }
+    return image;
+}
+
+namespace {
 
 double distanceToSegment(double px, double py, std::pair<double, double> a, std::pair<double, double> b) {
     const double dx = b.first - a.first, dy = b.second - a.second, len2 = dx * dx + dy * dy;

@@ -110,6 +110,7 @@ public:
     std::optional<Attributes> identify(double x, double y, double tolerance) const override;
     std::vector<LegendEntry> legend() const override;
     const std::vector<Project>& projects() const { return m_projects; }
+    const std::vector<VectorFeature>& shapes() const { return m_shapes; }  // parallel to projects()
     static QColor categoryColour(const std::string& category);
 
 private:
@@ -158,5 +159,8 @@ std::vector<QColor> densityRamp();                 // YlOrRd, 5 classes
 QColor giStarBinColour(int bin);                   // ArcGIS hot spot colours, transparent for 0
 // Upper bounds of 5 classes of the positive values (quantiles 50, 75, 90, 97.5 %, max).
 std::vector<double> quantileBreaks(std::vector<double> positive);
+// A grid of values (row 0 north) as an image, one pixel a cell: positive values in the density ramp
+// by quantile class, the rest transparent. `breaks` receives the class bounds for the legend.
+QImage densityImage(const std::vector<double>& values, int64_t cols, int64_t rows, std::vector<double>& breaks);
 
 }  // namespace hotspot::viewer

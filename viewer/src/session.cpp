@@ -124,21 +124,9 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
             layer = std::make_shared<ProjectLayer>(readProjects(InterventionSource::parse(e.path), crs, rejects));
         } else if (isRaster(e.path)) {
             const RasterData r = readRasterData(e.path, crs);
-            std::vector<double> positive;
-            for (double v : r.values)
-                if (v > 0) positive.push_back(v);
-            const auto breaks = quantileBreaks(positive);
-            QImage image(static_cast<int>(r.cols), static_cast<int>(r.rows), QImage::Format_ARGB32);
-            image.fill(Qt::transparent);
+            std::vector<double> breaks;
+            QImage image = densityImage(r.values, r.cols, r.rows, breaks);
             const auto ramp = densityRamp();
-            for (int64_t row = 0; row < r.rows; ++row)
-                for (int64_t col = 0; col < r.cols; ++col) {
-                    const double v = r.values[static_cast<size_t>(row * r.cols + col)];
-                    if (!(v > 0) || breaks.empty()) continue;
-                    size_t k = 0;
-                    while (k + 1 < breaks.size() && v > breaks[k]) ++k;
-                    image.setPixelColor(static_cast<int>(col), static_cast<int>(row), ramp[k]);
-                }
             std::vector<LegendEntry> legend;
             for (size_t k = 0; k < breaks.size(); ++k) legend.push_back({QString("up to %1").arg(breaks[k], 0, 'g', 4), ramp[k], ramp[k], LegendEntry::Box});
             layer = std::make_shared<RasterLayer>(std::move(image), r.extent(), std::move(legend), r.values, r.cols, r.rows, "value");
@@ -336,10 +324,10 @@ std::optional<Identified> Session::identify(double x, double y, double tolerance
                 QStringList inside;
                 for (const auto& l : layers)
                     if (auto projects = std::dynamic_pointer_cast<ProjectLayer>(l))
-                        for (const auto& pr : projects->projects()) {
-                            const VectorFeature shape = featureFromWkb(pr.wkb);
+                        for (size_t p = 0; p < projects->projects().size(); ++p) {
+                            const VectorFeature& shape = projects->shapes()[p];
                             if (!shape.parts.empty() && single.featureAt(shape.parts[0][0].first, shape.parts[0][0].second, 0) >= 0)
-                                inside << QString::fromStdString(pr.name);
+                                inside << QString::fromStdString(projects->projects()[p].name);
                         }
                 attributes->emplace_back("interventions inside", inside.isEmpty() ? QString("none") : inside.join("; "));
             }
