@@ -19,6 +19,7 @@
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
 #include "core/geos_wkb.hpp"
+#include "io/feature_source.hpp"
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
@@ -230,50 +231,18 @@ struct PreviousLocality {
 };
 
 // An earlier register: our own register CSV (x/y in the analysis CRS, or lon/lat), or any OGR
-// point layer. The id is locality_id, id or name, else the feature id.
+// point layer. The id is locality_id, id or name, else the row. A register is small and kept by
+// hand: a locality without a usable position stops the run rather than being left out.
 std::vector<PreviousLocality> readPreviousRegister(const std::string& path, const std::string& analysisCrs) {
-    DatasetPtr ds = openVector(path);
-    OGRLayer* layer = pickLayer(*ds, path, "");
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    auto field = [&](std::initializer_list<const char*> names) {
-        for (const char* n : names)
-            for (int i = 0; i < defn->GetFieldCount(); ++i)
-                if (iequals(defn->GetFieldDefn(i)->GetNameRef(), n)) return i;
-        return -1;
-    };
-    const int idField = field({"locality_id", "id", "name"});
-    const bool hasGeometry = defn->GetGeomType() != wkbNone;
-    const int fx = field({"x", "easting"}), fy = field({"y", "northing"});
-    const int flon = field({"lon", "longitude"}), flat = field({"lat", "latitude"});
-    if (!hasGeometry && (fx < 0 || fy < 0) && (flon < 0 || flat < 0))
-        throwInput("the previous register has no point geometry and no x/y or lon/lat columns", {path, 1, "x"});
-    std::unique_ptr<OGRCoordinateTransformation> transform;
-    std::unique_ptr<CoordinateTransformer> fromLonLat;
-    if (hasGeometry) transform = layerToAnalysisTransform(*layer, "", analysisCrs, path, "previous register");
-    else if (fx < 0 || fy < 0) fromLonLat = std::make_unique<CoordinateTransformer>("EPSG:4326", analysisCrs);
+    FeatureSource layer({path, "", ""}, analysisCrs, "previous register");
+    const int idField = layer.field({"locality_id", "id", "name"});
     std::vector<PreviousLocality> out;
-    int64_t row = 1;
-    for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
-        ++row;
-        PreviousLocality p;
-        p.id = idField >= 0 ? f->GetFieldAsString(idField) : std::to_string(f->GetFID());
-        if (hasGeometry) {
-            const OGRGeometry* g = f->GetGeometryRef();
-            if (!g || wkbFlatten(g->getGeometryType()) != wkbPoint) throwInput("a previous locality is not a point", {path, row, "geometry"});
-            p.x = g->toPoint()->getX();
-            p.y = g->toPoint()->getY();
-            if (transform) transform->Transform(1, &p.x, &p.y);
-        } else if (!fromLonLat) {
-            p.x = f->GetFieldAsDouble(fx);
-            p.y = f->GetFieldAsDouble(fy);
-        } else {
-            p.x = f->GetFieldAsDouble(flon);
-            p.y = f->GetFieldAsDouble(flat);
-            fromLonLat->transformPoint(p.x, p.y);
-        }
-        if (!std::isfinite(p.x) || !std::isfinite(p.y)) throwInput("a previous locality has no usable position", {path, row, "x"});
-        out.push_back(p);
-    }
+    LayerRejects rejects;
+    layer.forEach(true, rejects, [&](OGRFeature& f, const FeatureRow& row) {
+        out.push_back({idField >= 0 ? fieldText(f, idField) : std::to_string(row.line), row.x, row.y});
+    });
+    if (!rejects.rows.empty())
+        throwInput("a previous locality has no usable position (" + rejects.rows.front().second + ")", {path, rejects.rows.front().first, "x"});
     return out;
 }
 
