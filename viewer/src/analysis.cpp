@@ -118,23 +118,9 @@ SiteRecommendation recommendSites(const Surface& kde, int sites, double radius, 
     const double cellKm2 = kde.grid.cellSize * kde.grid.cellSize / 1e6;
     std::vector<double> demand(kde.values.size());
     for (size_t k = 0; k < demand.size(); ++k) demand[k] = kde.values[k] * cellKm2;
-    std::vector<int64_t> seen;
-    for (const auto& c : existing) {
-        cellsWithin(kde.grid, c.view.x, c.view.y, c.view.range, seen);
-        for (int64_t k : seen)
-            if (c.view.contains(kde.grid.centreX(k / kde.grid.cols, k % kde.grid.cols), kde.grid.centreY(k / kde.grid.cols))) demand[static_cast<size_t>(k)] = 0;
-    }
+    removeCoveredDemand(kde.grid, demand, existing);
     for (double d : demand) out.totalDemand += d;
-    const Extent e = kde.grid.extent();
-    const double spacing = std::max(radius / 2, kde.grid.cellSize);
-    std::vector<int64_t> cells;
-    for (double y = e.minY + spacing / 2; y < e.maxY; y += spacing)
-        for (double x = e.minX + spacing / 2; x < e.maxX; x += spacing) {
-            cellsWithin(kde.grid, x, y, radius, cells);
-            bool any = false;
-            for (int64_t k : cells) any |= demand[static_cast<size_t>(k)] > 0;
-            if (any) out.candidates.push_back({x, y, 1, ""});
-        }
+    out.candidates = latticeCandidates(kde.grid, demand, std::max(radius / 2, kde.grid.cellSize), radius, 1);
     SitingOptions o;
     o.radius = radius;
     o.maxSites = sites;

@@ -123,6 +123,12 @@ std::vector<size_t> exactSites(const Grid& grid, const std::vector<double>& dema
 // Demand covered by a set of sites (each cell once).
 double coveredDemand(const Grid& grid, const std::vector<double>& demand, const std::vector<SiteCandidate>& candidates,
                      const std::vector<size_t>& chosen, double radius);
+// Sets to 0 the demand of the cells whose centre a camera sees (wedge or circle); returns the
+// demand removed. Existing coverage is not demand for new sites.
+double removeCoveredDemand(const Grid& grid, std::vector<double>& demand, const std::vector<Camera>& cameras);
+// Candidate sites every `spacing` metres over the grid, kept where some demand lies within `radius`;
+// ids "grid-X-Y".
+std::vector<SiteCandidate> latticeCandidates(const Grid& grid, const std::vector<double>& demand, double spacing, double radius, double cost);
 // Cells (row-major indexes) whose centre is within `radius` of (x, y).
 void cellsWithin(const Grid& grid, double x, double y, double radius, std::vector<int64_t>& out);
 

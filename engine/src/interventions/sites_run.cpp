@@ -51,15 +51,7 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     std::vector<Camera> existing;
     if (!o.existingCameras.empty()) {
         existing = readCameras(InterventionSource::parse(o.existingCameras), crs, o.existingRange, existingRejects);
-        std::vector<CoverageShape> views;
-        double reach = 1;
-        for (const auto& c : existing) views.push_back(c.view), reach = std::max(reach, c.view.range);
-        const ShapeIndex index(views, reach);
-        for (int64_t k = 0; k < grid.cellCount(); ++k) {
-            if (demand[static_cast<size_t>(k)] == 0) continue;
-            const int64_t row = k / grid.cols, col = k % grid.cols;
-            if (index.covers(grid.centreX(row, col), grid.centreY(row))) removed += demand[static_cast<size_t>(k)], demand[static_cast<size_t>(k)] = 0;
-        }
+        removed = removeCoveredDemand(grid, demand, existing);
         lines.push_back(fmt::format("existing cameras: {} ({} rejected{}); they already cover {:.1f} % of the demand, which is left out",
                                     existing.size(), existingRejects.rows.size(), describeRejects(existingRejects, o.existingCameras),
                                     totalDemand > 0 ? 100 * removed / totalDemand : 0.0));
@@ -91,16 +83,7 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
         candidateSource = "every " + formatValue(o.candidateSpacing, 0) + " m along " + o.candidateRoads;
         lines.push_back(fmt::format("candidates: {} generated {}", candidates.size(), candidateSource));
     } else {
-        // A regular lattice over the grid, kept where there is demand within the radius.
-        const Extent e = grid.extent();
-        std::vector<int64_t> cells;
-        for (double y = e.minY + o.candidateSpacing / 2; y < e.maxY; y += o.candidateSpacing)
-            for (double x = e.minX + o.candidateSpacing / 2; x < e.maxX; x += o.candidateSpacing) {
-                cellsWithin(grid, x, y, o.siting.radius, cells);
-                bool any = false;
-                for (int64_t k : cells) any |= demand[static_cast<size_t>(k)] > 0;
-                if (any) candidates.push_back({x, y, o.costPerSite, fmt::format("grid-{:.0f}-{:.0f}", x, y)});
-            }
+        candidates = latticeCandidates(grid, demand, o.candidateSpacing, o.siting.radius, o.costPerSite);
         candidateSource = "a " + formatValue(o.candidateSpacing, 0) + " m lattice where there is demand";
         lines.push_back(fmt::format("candidates: {} on {}", candidates.size(), candidateSource));
     }

@@ -6,6 +6,8 @@
 #include <queue>
 #include <tuple>
 
+#include <fmt/format.h>
+
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/interventions.hpp"
@@ -167,6 +169,33 @@ std::vector<size_t> exactSites(const Grid& grid, const std::vector<double>& dema
     };
     search(0, 0);
     return best;
+}
+
+double removeCoveredDemand(const Grid& grid, std::vector<double>& demand, const std::vector<Camera>& cameras) {
+    double removed = 0;
+    std::vector<int64_t> cells;
+    for (const auto& c : cameras) {
+        cellsWithin(grid, c.view.x, c.view.y, c.view.range, cells);
+        for (int64_t k : cells) {
+            double& d = demand[static_cast<size_t>(k)];
+            if (d != 0 && c.view.contains(grid.centreX(k / grid.cols, k % grid.cols), grid.centreY(k / grid.cols))) removed += d, d = 0;
+        }
+    }
+    return removed;
+}
+
+std::vector<SiteCandidate> latticeCandidates(const Grid& grid, const std::vector<double>& demand, double spacing, double radius, double cost) {
+    if (!(spacing > 0)) throwUsage("the candidate spacing must be positive", {"", 0, "--spacing"});
+    std::vector<SiteCandidate> out;
+    const Extent e = grid.extent();
+    std::vector<int64_t> cells;
+    for (double y = e.minY + spacing / 2; y < e.maxY; y += spacing)
+        for (double x = e.minX + spacing / 2; x < e.maxX; x += spacing) {
+            cellsWithin(grid, x, y, radius, cells);
+            if (std::any_of(cells.begin(), cells.end(), [&](int64_t k) { return demand[static_cast<size_t>(k)] > 0; }))
+                out.push_back({x, y, cost, fmt::format("grid-{:.0f}-{:.0f}", x, y)});
+        }
+    return out;
 }
 
 }  // namespace hotspot
