@@ -9,17 +9,15 @@
 #include "hotspot/gistar.hpp"
 #include "hotspot/kde.hpp"
 
+#include "bench_random.hpp"
+
 using namespace hotspot;
 
 namespace {
 
 // 1,000,000 incidents clustered around 200 centres in a 50 x 50 km square (deterministic).
 void clusteredPoints(size_t n, std::vector<double>& x, std::vector<double>& y) {
-    uint64_t s = 42;
-    auto next = [&] {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        return static_cast<double>(s >> 11) * 0x1.0p-53;
-    };
+    BenchRandom next(42);
     std::vector<std::pair<double, double>> centres;
     for (int k = 0; k < 200; ++k) centres.emplace_back(450000 + 50000 * next(), 250000 + 50000 * next());
     x.resize(n);
@@ -53,11 +51,8 @@ void BM_GiStarQueen(benchmark::State& state) {
     grid.rows = side;
     grid.cols = side;
     std::vector<double> counts(static_cast<size_t>(side * side));
-    uint64_t s = 7;
-    for (double& c : counts) {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        c = static_cast<double>((s >> 33) % 7);
-    }
+    BenchRandom random(7);
+    for (double& c : counts) c = static_cast<double>((random.bits() >> 33) % 7);
     for (auto _ : state) {
         GiStarResult r = giStarGrid(grid, counts, 1, {});
         benchmark::DoNotOptimize(r.z.data());

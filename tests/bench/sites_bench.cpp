@@ -14,6 +14,8 @@
 
 #include "hotspot/interventions.hpp"
 
+#include "bench_random.hpp"
+
 using namespace hotspot;
 
 namespace {
@@ -29,11 +31,7 @@ struct Instance {
 const Instance& instance() {
     static Instance in;
     if (!in.demand.empty()) return in;
-    uint64_t s = 7;
-    auto next = [&] {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        return static_cast<double>(s >> 11) * 0x1.0p-53;
-    };
+    BenchRandom next(7);
     in.grid.cellSize = 10;
     in.grid.cols = in.grid.rows = 1000;
     in.demand.assign(1'000'000, 0.0);

@@ -14,6 +14,8 @@
 #include "map_layers.hpp"
 #include "renderer.hpp"
 
+#include "bench_random.hpp"
+
 using namespace hotspot;
 using namespace hotspot::viewer;
 
@@ -23,11 +25,7 @@ namespace {
 const IncidentSet& incidents() {
     static IncidentSet in;
     if (!in.x.empty()) return in;
-    uint64_t s = 11;
-    auto next = [&] {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        return static_cast<double>(s >> 11) * 0x1.0p-53;
-    };
+    BenchRandom next(11);
     std::vector<std::pair<double, double>> centres;
     for (int k = 0; k < 60; ++k) centres.emplace_back(455000 + 30000 * next(), 240000 + 25000 * next());
     for (int i = 0; i < 100000; ++i) {
