@@ -35,8 +35,8 @@ double kernelScale(Kernel kernel, double bandwidth, double decay = 0);
 double kernelSupport(Kernel kernel, double bandwidth);
 
 // Density at every cell centre of a square grid (row-major, row 0 north). Points with NaN
-// coordinates are skipped; weights may be empty (all 1). Runs on all cores with one private grid
-// per worker, so memory is proportional to the grid, not to grid x incidents.
+// coordinates are skipped; weights may be empty (all 1). Runs on all cores, each writing its own
+// band of rows; memory is the grid plus a row-sorted copy of the points, never grid x incidents.
 std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y,
                                   const std::vector<double>& weight, const KdeOptions& options);
 

@@ -5,6 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
 
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
@@ -66,109 +73,243 @@ double kernelScale(Kernel kernel, double r, double decay) {
 
 double kernelSupport(Kernel kernel, double bandwidth) { return kernel == Kernel::Gaussian ? 3.0 * bandwidth : bandwidth; }
 
+namespace {
+
+struct WeightedPoint {
+    double x, y, w;
+};
+
+// Points in grid-row order (a stable counting sort, so the order, and with it every cell's
+// summation order, does not depend on the number of threads). rowStart has rows + 1 offsets.
+// Points with NaN coordinates are left out.
+struct PointsByRow {
+    std::vector<WeightedPoint> points;
+    std::vector<size_t> rowStart;
+};
+
+PointsByRow sortByRow(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight) {
+    const size_t n = x.size(), rows = static_cast<size_t>(grid.rows);
+    const double top = grid.originY + static_cast<double>(grid.rows) * grid.cellSize;
+    const size_t chunks = std::max<size_t>(1, std::min<size_t>(workerCount(), n / 100'000));
+    auto chunkBegin = [&](size_t c) { return n * c / chunks; };
+    // Per chunk: each point's row (-1 when unusable), then the chunk's count per row.
+    std::vector<int64_t> rowOf(n);
+    std::vector<std::vector<size_t>> next(chunks, std::vector<size_t>(rows, 0));
+    parallelFor(chunks, [&](size_t c, unsigned) {
+        std::vector<size_t>& count = next[c];
+        for (size_t i = chunkBegin(c); i < chunkBegin(c + 1); ++i) {
+            if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
+                rowOf[i] = -1;
+                continue;
+            }
+            const double fr = (top - y[i]) / grid.cellSize;
+            // Points beyond the grid still reach into it: clamp them to the first/last row for ordering.
+            const int64_t r = fr < 0 ? 0 : fr >= static_cast<double>(rows) ? grid.rows - 1 : static_cast<int64_t>(fr);
+            rowOf[i] = r;
+            ++count[static_cast<size_t>(r)];
+        }
+    });
+    // Row by row, chunk by chunk: next[c][r] becomes where chunk c writes its first point of row r.
+    PointsByRow sorted;
+    sorted.rowStart.assign(rows + 1, 0);
+    size_t offset = 0;
+    for (size_t r = 0; r < rows; ++r) {
+        sorted.rowStart[r] = offset;
+        for (size_t c = 0; c < chunks; ++c) offset += std::exchange(next[c][r], offset);
+    }
+    sorted.rowStart[rows] = offset;
+    sorted.points.resize(offset);
+    parallelFor(chunks, [&](size_t c, unsigned) {
+        std::vector<size_t>& slot = next[c];
+        for (size_t i = chunkBegin(c); i < chunkBegin(c + 1); ++i)
+            if (rowOf[i] >= 0) sorted.points[slot[static_cast<size_t>(rowOf[i])]++] = {x[i], y[i], weight.empty() ? 1.0 : weight[i]};
+    });
+    return sorted;
+}
+
+// One worker's share: the grid rows [firstRow, lastRow], written by this worker only, so there are
+// no private grids to zero and add up.
+struct Band {
+    const Grid& grid;
+    const PointsByRow& sorted;
+    double* density;
+    int64_t firstRow, lastRow;
+};
+
+// Any kernel, as a function of the squared distance: rows of the circle's bounding box with a
+// conservative column span, each cell tested against the support.
+template <typename KernelOfSquaredDistance>
+void accumulateBand(const Band& band, double support, KernelOfSquaredDistance kernel) {
+    // Locals, not references: the stores into the grid could alias a referenced double, which
+    // forces a reload of every constant in the inner loop.
+    const double s2 = support * support, cs = band.grid.cellSize, originX = band.grid.originX;
+    const double top = band.grid.originY + static_cast<double>(band.grid.rows) * cs;
+    const int64_t cols = band.grid.cols, rows = band.grid.rows;
+    const auto reach = static_cast<int64_t>(std::ceil(support / cs)) + 1;
+    // Columns to visit for a row dr rows from the point's row: a bound of the circle's half-width
+    // there (|dy| >= (|dr| - 1) cells), so corner cells of the bounding box are skipped.
+    std::vector<int64_t> spanOfRow(static_cast<size_t>(reach) + 1);
+    for (int64_t dr = 0; dr <= reach; ++dr) {
+        const double dyMin = std::max<double>(0.0, static_cast<double>(dr - 1)) * cs;
+        spanOfRow[static_cast<size_t>(dr)] = dyMin >= support ? -1 : static_cast<int64_t>(std::sqrt(s2 - dyMin * dyMin) / cs) + 2;
+    }
+    double* const out = band.density;
+    const int64_t pointRowLo = std::max<int64_t>(0, band.firstRow - reach), pointRowHi = std::min<int64_t>(rows - 1, band.lastRow + reach);
+    for (size_t k = band.sorted.rowStart[static_cast<size_t>(pointRowLo)]; k < band.sorted.rowStart[static_cast<size_t>(pointRowHi) + 1]; ++k) {
+        const auto [px, py, wi] = band.sorted.points[k];
+        const auto r0 = static_cast<int64_t>((top - py) / cs);
+        const int64_t rLo = std::max<int64_t>(band.firstRow, r0 - reach), rHi = std::min<int64_t>(band.lastRow, r0 + reach);
+        const auto c0 = static_cast<int64_t>((px - originX) / cs);
+        const double x0 = originX + 0.5 * cs - px;
+        for (int64_t r = rLo; r <= rHi; ++r) {
+            const double dy = top - (static_cast<double>(r) + 0.5) * cs - py;
+            const double dy2 = dy * dy;
+            if (dy2 >= s2) continue;
+            const int64_t span = spanOfRow[static_cast<size_t>(std::abs(r - r0))];
+            if (span < 0) continue;
+            const int64_t cLo = std::max<int64_t>(0, c0 - span), cHi = std::min<int64_t>(cols - 1, c0 + span);
+            double* row = out + r * cols;
+            double dx = x0 + static_cast<double>(cLo) * cs;  // stepped, not recomputed, per cell
+            for (int64_t c = cLo; c <= cHi; ++c, dx += cs) {
+                const double d2 = dx * dx + dy2;
+                if (d2 < s2) row[c] += wi * kernel(d2);
+            }
+        }
+    }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HOTSPOT_KDE_AVX2 1
+
+// The kernels (1 - d^2/r^2)^Power (Epanechnikov 1, quartic 2, triweight 3), four cells at a
+// time with AVX2. They vanish at the radius, so m = max(0, r^2 - dy^2 - dx^2) is the kernel's
+// base inside the circle and 0 outside: every point updates the same window of 2 * reach + 1
+// columns on each row without a per-cell test, which is what makes the loop vectorise (the
+// branchy loop above spends most of its time on mispredicted circle edges). Points whose window
+// sticks out of the grid's sides go through the same formula one cell at a time.
+template <int Power>
+__attribute__((target("avx2,fma"))) void accumulateBandAvx2(const Band& band, double radius) {
+    const double cs = band.grid.cellSize, originX = band.grid.originX, r2 = radius * radius;
+    const double top = band.grid.originY + static_cast<double>(band.grid.rows) * cs;
+    const int64_t cols = band.grid.cols, rows = band.grid.rows;
+    // A cell centre is within r of a point in column c0 only if |c - c0| < r / cs + 1/2.
+    const auto reach = static_cast<int64_t>(std::floor(radius / cs + 0.5 + 1e-9));
+    const int64_t windowCells = 2 * reach + 1, vectors = (windowCells + 3) / 4;
+    const double invR2Power = std::pow(1.0 / r2, Power);
+    std::vector<double> dx2(static_cast<size_t>(vectors) * 4);  // the window's dx^2, per point
+    double* const out = band.density;
+    const __m256d zero = _mm256_setzero_pd(), lane = _mm256_set_pd(3, 2, 1, 0), cellSize = _mm256_set1_pd(cs);
+    const int64_t pointRowLo = std::max<int64_t>(0, band.firstRow - reach - 1), pointRowHi = std::min<int64_t>(rows - 1, band.lastRow + reach + 1);
+    for (size_t k = band.sorted.rowStart[static_cast<size_t>(pointRowLo)]; k < band.sorted.rowStart[static_cast<size_t>(pointRowHi) + 1]; ++k) {
+        const auto [px, py, weight] = band.sorted.points[k];
+        const double wi = weight * invR2Power;
+        const auto r0 = static_cast<int64_t>(std::floor((top - py) / cs));
+        const int64_t rLo = std::max<int64_t>(band.firstRow, r0 - reach), rHi = std::min<int64_t>(band.lastRow, r0 + reach);
+        const int64_t firstCol = static_cast<int64_t>(std::floor((px - originX) / cs)) - reach;
+        const double x0 = originX + 0.5 * cs - px;  // dx of column 0
+        if (firstCol < 0 || firstCol + 4 * vectors > cols) {
+            for (int64_t r = rLo; r <= rHi; ++r) {
+                const double dy = top - (static_cast<double>(r) + 0.5) * cs - py;
+                const double rowBase = r2 - dy * dy;
+                if (rowBase <= 0) continue;
+                double* row = out + r * cols;
+                for (int64_t c = std::max<int64_t>(0, firstCol); c < std::min<int64_t>(cols, firstCol + windowCells); ++c) {
+                    const double dx = x0 + static_cast<double>(c) * cs;
+                    const double m = std::max(0.0, rowBase - dx * dx);
+                    row[c] += wi * (Power == 1 ? m : Power == 2 ? m * m : m * m * m);
+                }
+            }
+            continue;
+        }
+        const __m256d x0v = _mm256_set1_pd(x0);
+        for (int64_t j = 0; j < vectors; ++j) {
+            const __m256d col = _mm256_add_pd(_mm256_set1_pd(static_cast<double>(firstCol + 4 * j)), lane);
+            const __m256d dx = _mm256_fmadd_pd(col, cellSize, x0v);
+            _mm256_storeu_pd(dx2.data() + 4 * j, _mm256_mul_pd(dx, dx));
+        }
+        const __m256d wv = _mm256_set1_pd(wi);
+        for (int64_t r = rLo; r <= rHi; ++r) {
+            const double dy = top - (static_cast<double>(r) + 0.5) * cs - py;
+            const double rowBase = r2 - dy * dy;
+            if (rowBase <= 0) continue;
+            const __m256d base = _mm256_set1_pd(rowBase);
+            double* cell = out + r * cols + firstCol;
+            for (int64_t j = 0; j < vectors; ++j, cell += 4) {
+                const __m256d m = _mm256_max_pd(_mm256_sub_pd(base, _mm256_loadu_pd(dx2.data() + 4 * j)), zero);
+                __m256d wm = _mm256_mul_pd(wv, m);  // w m^Power = (w m^(Power-1)) * m
+                if constexpr (Power == 3) wm = _mm256_mul_pd(wm, m);
+                const __m256d sum = Power == 1 ? _mm256_add_pd(_mm256_loadu_pd(cell), wm) : _mm256_fmadd_pd(wm, m, _mm256_loadu_pd(cell));
+                _mm256_storeu_pd(cell, sum);
+            }
+        }
+    }
+}
+
+bool haveAvx2() {
+    static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    // HOTSPOT_KDE_SCALAR=1 takes the portable path (the tests compare the two).
+    const char* scalar = std::getenv("HOTSPOT_KDE_SCALAR");
+    return available && !(scalar && *scalar && std::string(scalar) != "0");
+}
+#endif
+
+}  // namespace
+
 std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y,
                                   const std::vector<double>& weight, const KdeOptions& options) {
     if (grid.shape != GridShape::Square) throwUsage("kernel density is computed on square grids", {"", 0, "--shape"});
     if (!(options.bandwidth > 0)) throwUsage("bandwidth must be positive", {"", 0, "--bandwidth"});
     if (options.kernel == Kernel::Triangular && (options.decay < -1 || options.decay > 1))
         throwUsage("triangular decay must be between -1 and 1", {"", 0, "--decay"});
-    const size_t cells = static_cast<size_t>(grid.cellCount());
     const double support = kernelSupport(options.kernel, options.bandwidth);
-    const double invR = 1.0 / options.bandwidth;
+    const double invR = 1.0 / options.bandwidth, invR2 = invR * invR;
     const double scale = options.output == KdeOutput::Scaled ? kernelScale(options.kernel, options.bandwidth, options.decay) * options.areaUnit : 1.0;
-    const double cs = grid.cellSize;
-    const double top = grid.originY + static_cast<double>(grid.rows) * cs;
-    const auto reach = static_cast<int64_t>(std::ceil(support / cs)) + 1;
 
-    // Points are sorted by grid row (counting sort into fresh arrays, so reads are sequential) and
-    // the grid is split into horizontal bands, one per worker: a worker writes only its band, so
-    // there are no private grids to zero and add up, and the few rows a point touches stay in cache.
+    // Points sorted by grid row, so the few rows a point touches stay in cache, and the grid split
+    // into horizontal bands, one per worker.
     const auto started = std::chrono::steady_clock::now();
-    const size_t n = x.size();
-    std::vector<double> sx, sy, sw;
-    std::vector<size_t> rowStart(static_cast<size_t>(grid.rows) + 1, 0);
-    {
-        std::vector<int64_t> rowOf(n, -1);
-        std::vector<size_t> count(static_cast<size_t>(grid.rows) + 1, 0);
-        for (size_t i = 0; i < n; ++i) {
-            if (!std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
-            const double fr = (top - y[i]) / cs;
-            // Points beyond the grid still reach into it: clamp them to the first/last row for ordering.
-            const int64_t r = fr < 0 ? 0 : fr >= static_cast<double>(grid.rows) ? grid.rows - 1 : static_cast<int64_t>(fr);
-            rowOf[i] = r;
-            ++count[static_cast<size_t>(r) + 1];
-        }
-        for (size_t r = 1; r < count.size(); ++r) count[r] += count[r - 1];
-        rowStart = count;
-        const size_t kept = count.back();
-        sx.resize(kept), sy.resize(kept), sw.resize(kept);
-        for (size_t i = 0; i < n; ++i) {
-            if (rowOf[i] < 0) continue;
-            const size_t k = count[static_cast<size_t>(rowOf[i])]++;
-            sx[k] = x[i], sy[k] = y[i], sw[k] = weight.empty() ? 1.0 : weight[i];
-        }
-    }
-    const auto sorted = std::chrono::steady_clock::now();
-    std::vector<double> density(cells, 0.0);
-    const auto zeroed = std::chrono::steady_clock::now();
-    const double invR2 = invR * invR, s2 = support * support;
+    const PointsByRow sorted = sortByRow(grid, x, y, weight);
+    const auto sortedAt = std::chrono::steady_clock::now();
+    std::vector<double> density(static_cast<size_t>(grid.cellCount()), 0.0);
     const unsigned bands = std::max(1u, std::min<unsigned>(workerCount(), static_cast<unsigned>(std::max<int64_t>(1, grid.rows / 64))));
-    // Columns to visit for a row dr rows from the point's row: a conservative bound of the circle's
-    // half-width there (|dy| >= (|dr| - 1) cells), so corner cells of the bounding box are skipped.
-    std::vector<int64_t> spanOfRow(static_cast<size_t>(reach) + 1);
-    for (int64_t dr = 0; dr <= reach; ++dr) {
-        const double dyMin = std::max<double>(0.0, static_cast<double>(dr - 1)) * cs;
-        spanOfRow[static_cast<size_t>(dr)] = dyMin >= support ? -1 : static_cast<int64_t>(std::sqrt(s2 - dyMin * dyMin) / cs) + 2;
-    }
-    auto run = [&](auto kernelOfSquaredDistance) {
-        parallelFor(bands, [&, kernelOfSquaredDistance](size_t b, unsigned) {
-            // Locals, not captured references: the stores into the grid could alias a referenced
-            // double, which forces a reload of every constant in the inner loop.
-            const double s2 = support * support, cs = grid.cellSize, top0 = top, originX = grid.originX;
-            const auto kernel = kernelOfSquaredDistance;
-            double* const out = density.data();
-            const int64_t cols = grid.cols;
-            const int64_t bandLo = grid.rows * static_cast<int64_t>(b) / bands, bandHi = grid.rows * static_cast<int64_t>(b + 1) / bands - 1;
-            const int64_t firstRow = std::max<int64_t>(0, bandLo - reach), lastRow = std::min<int64_t>(grid.rows - 1, bandHi + reach);
-            for (size_t k = rowStart[static_cast<size_t>(firstRow)]; k < rowStart[static_cast<size_t>(lastRow) + 1]; ++k) {
-                const double px = sx[k], py = sy[k], wi = sw[k];
-                const auto r0 = static_cast<int64_t>((top0 - py) / cs);
-                const int64_t rLo = std::max<int64_t>(bandLo, r0 - reach), rHi = std::min<int64_t>(bandHi, r0 + reach);
-                const auto c0 = static_cast<int64_t>((px - originX) / cs);
-                const double x0 = originX + 0.5 * cs - px;
-                for (int64_t r = rLo; r <= rHi; ++r) {
-                    const double dy = top0 - (static_cast<double>(r) + 0.5) * cs - py;
-                    const double dy2 = dy * dy;
-                    if (dy2 >= s2) continue;
-                    const int64_t span = spanOfRow[static_cast<size_t>(std::abs(r - r0))];
-                    if (span < 0) continue;
-                    const int64_t cLo = std::max<int64_t>(0, c0 - span), cHi = std::min<int64_t>(cols - 1, c0 + span);
-                    double* row = out + r * cols;
-                    double dx = x0 + static_cast<double>(cLo) * cs;  // stepped, not recomputed, per cell
-                    for (int64_t c = cLo; c <= cHi; ++c, dx += cs) {
-                        const double d2 = dx * dx + dy2;
-                        if (d2 < s2) row[c] += wi * kernel(d2);
-                    }
-                }
-            }
-        });
+    auto bandOf = [&](size_t b) {
+        return Band{grid, sorted, density.data(), grid.rows * static_cast<int64_t>(b) / bands, grid.rows * static_cast<int64_t>(b + 1) / bands - 1};
     };
-    switch (options.kernel) {
-        case Kernel::Uniform: run([](double) { return 1.0; }); break;
-        case Kernel::Quartic: run([invR2](double d2) { const double t = 1.0 - d2 * invR2; return t * t; }); break;
-        case Kernel::Triweight: run([invR2](double d2) { const double t = 1.0 - d2 * invR2; return t * t * t; }); break;
-        case Kernel::Epanechnikov: run([invR2](double d2) { return 1.0 - d2 * invR2; }); break;
-        default: {
-            const Kernel k = options.kernel;
-            const double decay = options.decay;
-            run([k, invR, decay](double d2) { return kernelRaw(k, std::sqrt(d2) * invR, decay); });
-            break;
+    auto run = [&](auto kernelOfSquaredDistance) {
+        parallelFor(bands, [&, kernelOfSquaredDistance](size_t b, unsigned) { accumulateBand(bandOf(b), support, kernelOfSquaredDistance); });
+    };
+#ifdef HOTSPOT_KDE_AVX2
+    const bool vectorised = haveAvx2() && (options.kernel == Kernel::Quartic || options.kernel == Kernel::Triweight || options.kernel == Kernel::Epanechnikov);
+#else
+    const bool vectorised = false;
+#endif
+    if (vectorised) {
+#ifdef HOTSPOT_KDE_AVX2
+        const Kernel k = options.kernel;
+        const double radius = options.bandwidth;
+        parallelFor(bands, [&, k, radius](size_t b, unsigned) {
+            if (k == Kernel::Quartic) accumulateBandAvx2<2>(bandOf(b), radius);
+            else if (k == Kernel::Triweight) accumulateBandAvx2<3>(bandOf(b), radius);
+            else accumulateBandAvx2<1>(bandOf(b), radius);
+        });
+#endif
+    } else {
+        switch (options.kernel) {
+            case Kernel::Uniform: run([](double) { return 1.0; }); break;
+            case Kernel::Quartic: run([invR2](double d2) { const double t = 1.0 - d2 * invR2; return t * t; }); break;
+            case Kernel::Triweight: run([invR2](double d2) { const double t = 1.0 - d2 * invR2; return t * t * t; }); break;
+            case Kernel::Epanechnikov: run([invR2](double d2) { return 1.0 - d2 * invR2; }); break;
+            default: {
+                const Kernel k = options.kernel;
+                const double decay = options.decay;
+                run([k, invR, decay](double d2) { return kernelRaw(k, std::sqrt(d2) * invR, decay); });
+                break;
+            }
         }
     }
     if (std::getenv("HOTSPOT_PROFILE"))
-        std::fprintf(stderr, "kde: sort %.3f s, zero %.3f s, kernel sums %.3f s\n", std::chrono::duration<double>(sorted - started).count(),
-                     std::chrono::duration<double>(zeroed - sorted).count(),
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - zeroed).count());
+        std::fprintf(stderr, "kde: sort %.3f s, kernel sums %.3f s (%s)\n", std::chrono::duration<double>(sortedAt - started).count(),
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - sortedAt).count(), vectorised ? "AVX2" : "scalar");
     if (scale != 1.0)
         for (double& v : density) v *= scale;
     return density;
