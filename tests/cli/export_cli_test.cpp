@@ -201,6 +201,20 @@ TEST(ExportPostGis, RunsAreTransactionalReplaceableAndReadable) {
     }
     EXPECT_EQ(r1, 4);
     EXPECT_TRUE(accent);
+    // Each table has its GiST index (built after the first load) and, once a second run came in,
+    // the run_id index.
+    {
+        GDALDatasetUniquePtr db(GDALDataset::Open(pg, GDAL_OF_VECTOR));
+        ASSERT_TRUE(db);
+        const std::string sql = "SELECT indexdef FROM pg_indexes WHERE schemaname = '" + schema + "' AND tablename = 'incidents' ORDER BY indexname";
+        OGRLayer* rs = db->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+        ASSERT_TRUE(rs);
+        std::string defs;
+        for (auto& f : *rs) defs += std::string(f->GetFieldAsString(0)) + "\n";
+        db->ReleaseResultSet(rs);
+        EXPECT_NE(defs.find("USING gist (geom)"), std::string::npos) << defs;
+        EXPECT_NE(defs.find("(run_id)"), std::string::npos) << defs;
+    }
     // A run that fails midway leaves every earlier row in place.
     ::setenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES", "2", 1);
     auto failed = exportRun("r2");
