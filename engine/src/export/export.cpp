@@ -21,6 +21,7 @@
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
 #include "export/sql_quoting.hpp"
+#include "io/gpkg_rtree.hpp"
 
 namespace fs = std::filesystem;
 
@@ -283,6 +284,10 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
     const std::string tmp = tempBeside(o.destination);
     std::vector<std::string> args = {"-f", toString(o.format)};
     if (!crs.empty()) args.insert(args.end(), {"-t_srs", crs});
+    const bool geopackage = o.format == ExportFormat::GeoPackage;
+    // GeoPackage: rows first, then the R-tree packed in one go (io/gpkg_rtree.hpp), several times
+    // faster than GDAL 3.6 filling it row by row.
+    if (geopackage) args.insert(args.end(), {"-lco", "SPATIAL_INDEX=NO"});
     int chosen = 0;
     for (OGRLayer* l : layers) {
         const std::string name = l->GetName();
@@ -296,7 +301,13 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
     if (chosen == 0) throwUsage("nothing to export (no layer with geometry for " + std::string(toString(o.format)) + ")", {o.source});
     progress.note(fmt::format("exporting {} layer(s) to {}", chosen, toString(o.format)));
     try {
-        vectorTranslate(tmp, src.get(), args, false);
+        {
+            // The file is a temporary until the rename below, and the index build's commit syncs
+            // it to disk, so SQLite need not sync after every transaction of the copy.
+            ScopedThreadConfig noSync("OGR_SQLITE_SYNCHRONOUS", geopackage ? "OFF" : nullptr);
+            vectorTranslate(tmp, src.get(), args, false);
+        }
+        if (geopackage) addGeoPackageSpatialIndexes(tmp);
     } catch (...) {
         std::error_code ec;
         fs::remove(tmp, ec);

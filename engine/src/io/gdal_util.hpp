@@ -30,6 +30,30 @@ OGRLayer* pickLayer(GDALDataset& ds, const std::string& path, const std::string&
 std::string crsString(const OGRSpatialReference* srs);
 std::string lastGdalError();
 
+// Sets a GDAL configuration option for this thread while in scope (a null value leaves it alone),
+// then puts back what was there.
+class ScopedThreadConfig {
+public:
+    ScopedThreadConfig(const char* key, const char* value) : m_key(key) {
+        if (!value) return;
+        const char* before = CPLGetThreadLocalConfigOption(key, nullptr);
+        m_had = before != nullptr;
+        if (m_had) m_before = before;
+        m_set = true;
+        CPLSetThreadLocalConfigOption(key, value);
+    }
+    ~ScopedThreadConfig() {
+        if (m_set) CPLSetThreadLocalConfigOption(m_key, m_had ? m_before.c_str() : nullptr);
+    }
+    ScopedThreadConfig(const ScopedThreadConfig&) = delete;
+    ScopedThreadConfig& operator=(const ScopedThreadConfig&) = delete;
+
+private:
+    const char* m_key;
+    std::string m_before;
+    bool m_had = false, m_set = false;
+};
+
 // The transformation from a layer's CRS (or `fallbackSrs` when the layer has none) to the analysis
 // CRS, in traditional GIS axis order; null when they are the same. Throws Error(Input/Usage)
 // naming the file when the layer has no CRS and no fallback, or PROJ cannot transform.

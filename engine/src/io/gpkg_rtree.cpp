@@ -1,0 +1,363 @@
+#include "io/gpkg_rtree.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include <ogr_geometry.h>
+
+#include "hotspot/error.hpp"
+
+namespace hotspot {
+
+namespace {
+
+// --- a thin SQLite layer: errors become Error(Output) naming the file -------------------------
+
+class Database {
+public:
+    explicit Database(const std::string& path) : m_path(path) {
+        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) fail("cannot open the GeoPackage");
+    }
+    ~Database() { sqlite3_close(m_db); }
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void exec(const std::string& sql) {
+        char* message = nullptr;
+        if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+            const std::string text = message ? message : "unknown error";
+            sqlite3_free(message);
+            throwOutput("spatial index: " + text + " (in: " + sql.substr(0, 120) + ")", {m_path});
+        }
+    }
+    [[noreturn]] void fail(const std::string& what) const { throwOutput("spatial index: " + what + ": " + sqlite3_errmsg(m_db), {m_path}); }
+    [[noreturn]] void refuse(const std::string& what) const { throwOutput("spatial index: " + what, {m_path}); }
+    sqlite3* handle() const { return m_db; }
+
+private:
+    std::string m_path;
+    sqlite3* m_db = nullptr;
+};
+
+class Statement {
+public:
+    Statement(Database& db, const std::string& sql) : m_db(db) {
+        if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &m_stmt, nullptr) != SQLITE_OK) db.fail("cannot prepare " + sql.substr(0, 80));
+    }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    bool step() {  // true while there is a row
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW) return true;
+        if (rc != SQLITE_DONE) m_db.fail("statement failed");
+        return false;
+    }
+    // Runs an INSERT with two integers / an integer and a blob, then resets it for the next row.
+    void insert(int64_t a, int64_t b) {
+        sqlite3_bind_int64(m_stmt, 1, a);
+        sqlite3_bind_int64(m_stmt, 2, b);
+        finishInsert();
+    }
+    void insert(int64_t a, const std::vector<unsigned char>& blob) {
+        sqlite3_bind_int64(m_stmt, 1, a);
+        sqlite3_bind_blob(m_stmt, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+        finishInsert();
+    }
+    sqlite3_stmt* handle() const { return m_stmt; }
+
+private:
+    void finishInsert() {
+        step();
+        sqlite3_reset(m_stmt);
+    }
+    Database& m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+std::string identifier(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string literal(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+// --- envelopes of GeoPackage geometry blobs -------------------------------------------------
+
+double readDouble(const unsigned char* p, bool littleEndian) {
+    unsigned char bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = littleEndian ? p[i] : p[7 - i];
+    double value;
+    std::memcpy(&value, bytes, 8);  // x86-64 and aarch64 hosts are little-endian
+    return value;
+}
+
+uint32_t readUint32(const unsigned char* p, bool littleEndian) {
+    return littleEndian ? (uint32_t{p[0]} | uint32_t{p[1]} << 8 | uint32_t{p[2]} << 16 | uint32_t{p[3]} << 24)
+                        : (uint32_t{p[3]} | uint32_t{p[2]} << 8 | uint32_t{p[1]} << 16 | uint32_t{p[0]} << 24);
+}
+
+struct Box {
+    double minX, maxX, minY, maxY;
+};
+
+// The envelope stored in the blob's header when there is one (GDAL writes it for everything but
+// points), else a point's coordinates straight from the WKB, else the geometry parsed by OGR.
+// False for empty, NaN or unreadable geometries, which the index leaves out.
+bool envelopeOf(const unsigned char* blob, size_t size, Box& box) {
+    if (size < 8 || blob[0] != 'G' || blob[1] != 'P') return false;
+    const unsigned flags = blob[3];
+    if (flags & 0x10) return false;  // empty geometry
+    const bool littleEndian = flags & 0x01;
+    static const size_t envelopeBytes[] = {0, 32, 48, 48, 64};
+    const unsigned envelopeKind = (flags >> 1) & 0x07;
+    if (envelopeKind > 4) return false;
+    const size_t header = 8 + envelopeBytes[envelopeKind];
+    if (size < header) return false;
+    if (envelopeKind > 0) {
+        box = {readDouble(blob + 8, littleEndian), readDouble(blob + 16, littleEndian), readDouble(blob + 24, littleEndian),
+               readDouble(blob + 32, littleEndian)};
+    } else {
+        const unsigned char* wkb = blob + header;
+        const size_t wkbSize = size - header;
+        if (wkbSize < 5) return false;
+        const bool wkbLittle = wkb[0] == 1;
+        const uint32_t type = readUint32(wkb + 1, wkbLittle);
+        if (type % 1000 == 1 && (type & 0x0FFFFFFF) < 4000 && wkbSize >= 21) {  // Point, 2D / Z / M / ZM (ISO codes)
+            const double x = readDouble(wkb + 5, wkbLittle), y = readDouble(wkb + 13, wkbLittle);
+            box = {x, x, y, y};
+        } else {
+            OGRGeometry* geometry = nullptr;
+            if (OGRGeometryFactory::createFromWkb(wkb, nullptr, &geometry, wkbSize) != OGRERR_NONE || !geometry) return false;
+            const bool empty = geometry->IsEmpty();
+            OGREnvelope e;
+            geometry->getEnvelope(&e);
+            OGRGeometryFactory::destroyGeometry(geometry);
+            if (empty) return false;
+            box = {e.MinX, e.MaxX, e.MinY, e.MaxY};
+        }
+    }
+    return std::isfinite(box.minX) && std::isfinite(box.maxX) && std::isfinite(box.minY) && std::isfinite(box.maxY);
+}
+
+// --- the packed tree ------------------------------------------------------------------------
+
+// SQLite stores R-tree coordinates as 32-bit floats, minima rounded down and maxima up, so a
+// stored box always contains the exact one.
+float roundDown(double d) {
+    float f = static_cast<float>(d);
+    return static_cast<double>(f) > d ? std::nextafter(f, -INFINITY) : f;
+}
+float roundUp(double d) {
+    float f = static_cast<float>(d);
+    return static_cast<double>(f) < d ? std::nextafter(f, INFINITY) : f;
+}
+
+struct Cell {
+    int64_t id;  // a row id in a leaf, a child node number above
+    float minX, maxX, minY, maxY;
+};
+
+Cell boundingCell(const Cell* first, const Cell* last, int64_t id) {
+    Cell c{id, first->minX, first->maxX, first->minY, first->maxY};
+    for (const Cell* p = first + 1; p < last; ++p) {
+        c.minX = std::min(c.minX, p->minX), c.maxX = std::max(c.maxX, p->maxX);
+        c.minY = std::min(c.minY, p->minY), c.maxY = std::max(c.maxY, p->maxY);
+    }
+    return c;
+}
+
+// Sort-tile-recursive packing of one level: reorders `cells` and returns where each node's cells
+// start (plus the end). Slices and the nodes within a slice share cells out evenly, so no node of
+// a multi-node level has fewer than a third of `capacity` cells (SQLite's minimum fill).
+std::vector<size_t> packLevel(std::vector<Cell>& cells, size_t capacity) {
+    const size_t n = cells.size();
+    const size_t nodes = (n + capacity - 1) / capacity;
+    const auto slices = static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
+    auto centreX = [](const Cell& c) { return static_cast<double>(c.minX) + c.maxX; };
+    auto centreY = [](const Cell& c) { return static_cast<double>(c.minY) + c.maxY; };
+    std::sort(cells.begin(), cells.end(), [&](const Cell& a, const Cell& b) { return centreX(a) < centreX(b); });
+    std::vector<size_t> starts;
+    for (size_t s = 0; s < slices; ++s) {
+        const size_t lo = n * s / slices, hi = n * (s + 1) / slices;
+        if (lo == hi) continue;
+        std::sort(cells.begin() + static_cast<std::ptrdiff_t>(lo), cells.begin() + static_cast<std::ptrdiff_t>(hi),
+                  [&](const Cell& a, const Cell& b) { return centreY(a) < centreY(b); });
+        const size_t inSlice = hi - lo, sliceNodes = (inSlice + capacity - 1) / capacity;
+        for (size_t k = 0; k < sliceNodes; ++k) starts.push_back(lo + inSlice * k / sliceNodes);
+    }
+    starts.push_back(n);
+    return starts;
+}
+
+void putBigEndian(unsigned char* p, uint64_t value, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i, value >>= 8) p[i] = static_cast<unsigned char>(value & 0xFF);
+}
+
+// SQLite's node format: 2 bytes tree depth (root only), 2 bytes cell count, then per cell an
+// 8-byte id and minX, maxX, minY, maxY as 4-byte floats, all big-endian; zero-padded to nodeSize.
+std::vector<unsigned char> encodeNode(const Cell* first, const Cell* last, int depth, size_t nodeSize) {
+    std::vector<unsigned char> data(nodeSize, 0);
+    putBigEndian(data.data(), static_cast<uint64_t>(depth), 2);
+    putBigEndian(data.data() + 2, static_cast<uint64_t>(last - first), 2);
+    unsigned char* p = data.data() + 4;
+    for (const Cell* c = first; c < last; ++c, p += 24) {
+        putBigEndian(p, static_cast<uint64_t>(c->id), 8);
+        const float coords[4] = {c->minX, c->maxX, c->minY, c->maxY};
+        for (int k = 0; k < 4; ++k) {
+            uint32_t bits;
+            std::memcpy(&bits, &coords[k], 4);
+            putBigEndian(p + 8 + 4 * k, bits, 4);
+        }
+    }
+    return data;
+}
+
+void indexTable(Database& db, const std::string& table, const std::string& column) {
+    // The feature table's integer primary key (the FID).
+    std::string fid;
+    {
+        Statement info(db, "PRAGMA table_info(" + identifier(table) + ")");
+        while (info.step())
+            if (sqlite3_column_int(info.handle(), 5) == 1) fid = reinterpret_cast<const char*>(sqlite3_column_text(info.handle(), 1));
+    }
+    if (fid.empty()) db.refuse("table " + table + " has no integer primary key");
+
+    std::vector<Cell> cells;
+    {
+        Statement rows(db, "SELECT " + identifier(fid) + ", " + identifier(column) + " FROM " + identifier(table) + " WHERE " + identifier(column) + " IS NOT NULL");
+        while (rows.step()) {
+            const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(rows.handle(), 1));
+            Box box;
+            if (!blob || !envelopeOf(blob, static_cast<size_t>(sqlite3_column_bytes(rows.handle(), 1)), box)) continue;
+            cells.push_back({sqlite3_column_int64(rows.handle(), 0), roundDown(box.minX), roundUp(box.maxX), roundDown(box.minY), roundUp(box.maxY)});
+        }
+    }
+
+    const std::string rtree = "rtree_" + table + "_" + column;
+    db.exec("BEGIN");
+    db.exec("CREATE VIRTUAL TABLE " + identifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
+    size_t nodeSize = 0;
+    {
+        Statement root(db, "SELECT length(data) FROM " + identifier(rtree + "_node") + " WHERE nodeno = 1");
+        if (root.step()) nodeSize = static_cast<size_t>(sqlite3_column_int(root.handle(), 0));
+    }
+    const size_t capacity = nodeSize > 4 ? (nodeSize - 4) / 24 : 0;
+    if (capacity < 3) db.refuse("unexpected R-tree node size " + std::to_string(nodeSize));
+
+    if (!cells.empty()) {
+        // Build bottom-up. Nodes are numbered as they are made, from 2; the last one made, the
+        // root, becomes node 1 as SQLite requires.
+        struct Node {
+            std::vector<Cell> cells;
+            int64_t parent = 0;
+        };
+        std::vector<Node> nodes;  // nodes[k] is node number k + 2 until the root is renumbered
+        std::vector<std::pair<int64_t, int64_t>> rowToLeaf;
+        rowToLeaf.reserve(cells.size());
+        std::vector<Cell> level = std::move(cells);
+        bool leaves = true;
+        int depth = 0;
+        for (;;) {
+            const std::vector<size_t> starts = packLevel(level, capacity);
+            std::vector<Cell> above;
+            for (size_t k = 0; k + 1 < starts.size(); ++k) {
+                const int64_t number = static_cast<int64_t>(nodes.size()) + 2;
+                const Cell* first = level.data() + starts[k];
+                const Cell* last = level.data() + starts[k + 1];
+                nodes.push_back({std::vector<Cell>(first, last), 0});
+                for (const Cell* c = first; c < last; ++c) {
+                    if (leaves) rowToLeaf.emplace_back(c->id, number);
+                    else nodes[static_cast<size_t>(c->id - 2)].parent = number;
+                }
+                above.push_back(boundingCell(first, last, number));
+            }
+            leaves = false;
+            if (above.size() == 1) break;
+            level = std::move(above);
+            ++depth;
+        }
+        // The root is the last node: renumber it to 1 in its children's parent links and, for a
+        // one-node tree, in the row map.
+        const int64_t rootNumber = static_cast<int64_t>(nodes.size()) + 1;
+        for (auto& node : nodes)
+            if (node.parent == rootNumber) node.parent = 1;
+        if (depth == 0)
+            for (auto& entry : rowToLeaf) entry.second = 1;
+
+        db.exec("DELETE FROM " + identifier(rtree + "_node"));
+        Statement putNode(db, "INSERT INTO " + identifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
+        Statement putParent(db, "INSERT INTO " + identifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
+        for (size_t k = 0; k < nodes.size(); ++k) {
+            const bool isRoot = k + 1 == nodes.size();
+            const int64_t number = isRoot ? 1 : static_cast<int64_t>(k) + 2;
+            const auto& cs = nodes[k].cells;
+            putNode.insert(number, encodeNode(cs.data(), cs.data() + cs.size(), isRoot ? depth : 0, nodeSize));
+            if (!isRoot) putParent.insert(number, nodes[k].parent);
+        }
+        std::sort(rowToLeaf.begin(), rowToLeaf.end());  // ascending row ids append to the rowid table
+        Statement putRow(db, "INSERT INTO " + identifier(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
+        for (const auto& [row, leaf] : rowToLeaf) putRow.insert(row, leaf);
+    }
+
+    // The triggers that keep the index in step with later edits, as GDAL writes them (GeoPackage
+    // 1.2 spec, rtree extension; ST_* are functions GDAL and QGIS register on their connections).
+    const std::string t = identifier(table), g = identifier(column), f = identifier(fid), r = identifier(rtree);
+    const std::string values = "VALUES (NEW." + f + ",ST_MinX(NEW." + g + "), ST_MaxX(NEW." + g + "),ST_MinY(NEW." + g + "), ST_MaxY(NEW." + g + "))";
+    auto trigger = [&](const std::string& suffix) { return "CREATE TRIGGER " + identifier(rtree + "_" + suffix) + " AFTER "; };
+    db.exec(trigger("insert") + "INSERT ON " + t + " WHEN (new." + g + " NOT NULL AND NOT ST_IsEmpty(NEW." + g + ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END");
+    db.exec(trigger("update1") + "UPDATE OF " + g + " ON " + t + " WHEN OLD." + f + " = NEW." + f + " AND (NEW." + g + " NOTNULL AND NOT ST_IsEmpty(NEW." + g +
+            ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END");
+    db.exec(trigger("update2") + "UPDATE OF " + g + " ON " + t + " WHEN OLD." + f + " = NEW." + f + " AND (NEW." + g + " ISNULL OR ST_IsEmpty(NEW." + g +
+            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END");
+    db.exec(trigger("update3") + "UPDATE ON " + t + " WHEN OLD." + f + " != NEW." + f + " AND (NEW." + g + " NOTNULL AND NOT ST_IsEmpty(NEW." + g +
+            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; INSERT OR REPLACE INTO " + r + " " + values + "; END");
+    db.exec(trigger("update4") + "UPDATE ON " + t + " WHEN OLD." + f + " != NEW." + f + " AND (NEW." + g + " ISNULL OR ST_IsEmpty(NEW." + g +
+            ")) BEGIN DELETE FROM " + r + " WHERE id IN (OLD." + f + ", NEW." + f + "); END");
+    db.exec(trigger("delete") + "DELETE ON " + t + " WHEN old." + g + " NOT NULL BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END");
+    db.exec("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT,column_name TEXT,extension_name TEXT NOT NULL,definition TEXT NOT NULL,"
+            "scope TEXT NOT NULL,CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))");
+    db.exec("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (" + literal(table) + ", " + literal(column) +
+            ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')");
+    db.exec("COMMIT");
+}
+
+}  // namespace
+
+int addGeoPackageSpatialIndexes(const std::string& path) {
+    Database db(path);
+    std::vector<std::pair<std::string, std::string>> todo;
+    {
+        Statement columns(db, "SELECT table_name, column_name FROM gpkg_geometry_columns");
+        while (columns.step())
+            todo.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(columns.handle(), 0)),
+                              reinterpret_cast<const char*>(sqlite3_column_text(columns.handle(), 1)));
+    }
+    int indexed = 0;
+    for (const auto& [table, column] : todo) {
+        Statement exists(db, "SELECT 1 FROM sqlite_master WHERE name = " + literal("rtree_" + table + "_" + column));
+        if (exists.step()) continue;
+        try {
+            indexTable(db, table, column);
+        } catch (...) {
+            sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        ++indexed;
+    }
+    return indexed;
+}
+
+}  // namespace hotspot
