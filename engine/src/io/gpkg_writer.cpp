@@ -5,6 +5,7 @@
 
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/gpkg_rtree.hpp"
 #include "io/output_files.hpp"
 
 namespace hotspot {
@@ -14,6 +15,7 @@ VectorWriter::VectorWriter(const std::string& path, const std::string& driver) :
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
     if (!drv) throwOutput("GDAL driver '" + driver + "' is not available", {path});
     m_ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    m_geoPackage = driver == "GPKG";
     if (!m_ds) throwOutput("cannot create: " + lastGdalError(), {path});
 }
 
@@ -48,6 +50,8 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
                                                                      : wkbNone;
     char** options = nullptr;
     if (!description.empty()) options = CSLSetNameValue(options, "DESCRIPTION", description.c_str());
+    // GeoPackage R-trees are packed after the rows are in (close()), not filled row by row.
+    if (m_geoPackage) options = CSLSetNameValue(options, "SPATIAL_INDEX", "NO");
     m_layer = m_ds->CreateLayer(name.c_str(), srsPtr, type, options);
     CSLDestroy(options);
     if (!m_layer) throwOutput("cannot create layer '" + name + "': " + lastGdalError(), {m_path});
@@ -115,6 +119,7 @@ void VectorWriter::close() {
     CPLErrorReset();
     GDALClose(ds);
     if (CPLGetLastErrorType() >= CE_Failure) throwOutput("cannot finish writing: " + lastGdalError(), {m_path});
+    if (m_geoPackage) addGeoPackageSpatialIndexes(m_path);
 }
 
 void writeRunInfo(VectorWriter& gpkg, const std::vector<std::pair<std::string, std::string>>& info) {

@@ -90,6 +90,7 @@ private:
     OGRFeature* m_feature = nullptr;
     int64_t m_pending = 0;
     bool m_inTransaction = false;
+    bool m_geoPackage = false;
 };
 
 // A geometry-less "run_info" layer of key/value rows: the parameters and provenance of a run.
