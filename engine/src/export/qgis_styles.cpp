@@ -2,7 +2,6 @@
 // categories. Stored in a GeoPackage's layer_styles table (QGIS loads the default style when the
 // layer is opened) and written as .qml beside shapefiles and GeoTIFFs.
 
-#include <sqlite3.h>
 
 #include <ctime>
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/export.hpp"
 #include "io/gdal_util.hpp"
+#include "io/sqlite_db.hpp"
 
 namespace hotspot {
 
@@ -151,53 +151,28 @@ int writeGeoPackageStyles(const std::string& gpkgPath) {
             layers.emplace_back(l->GetName(), l->GetGeometryColumn());
         }
     }
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(gpkgPath.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-        sqlite3_close(db);
-        throwOutput("cannot open to add styles", {gpkgPath});
-    }
-    auto exec = [&](const std::string& sql) {
-        char* err = nullptr;
-        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-            std::string message = err ? err : "unknown";
-            sqlite3_free(err);
-            sqlite3_close(db);
-            throwOutput("cannot write layer_styles: " + message, {gpkgPath});
-        }
-    };
+    SqliteDatabase db(gpkgPath);
+    const std::string what = "cannot write layer_styles";
     // The table QGIS reads (same columns as QGIS creates), registered as a GeoPackage attribute table.
-    exec("CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
-         "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, "
-         "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT "
-         "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))");
-    exec("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('layer_styles', 'attributes', 'layer_styles')");
+    db.exec("CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
+            "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, "
+            "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT "
+            "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+            what);
+    db.exec("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('layer_styles', 'attributes', 'layer_styles')", what);
+    SqliteStatement remove(db, "DELETE FROM layer_styles WHERE f_table_name = ?");
+    SqliteStatement insert(db,
+                           "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, "
+                           "styleSLD, useAsDefault, description, owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, 'hotspot engine default style', '', NULL)");
     int styled = 0;
     for (const auto& [name, geomColumn] : layers) {
-        std::string qml = qmlForLayer(name, "");
+        const std::string qml = qmlForLayer(name, "");
         if (qml.empty()) continue;
-        sqlite3_stmt* del = nullptr;
-        sqlite3_prepare_v2(db, "DELETE FROM layer_styles WHERE f_table_name = ?", -1, &del, nullptr);
-        sqlite3_bind_text(del, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_step(del);
-        sqlite3_finalize(del);
-        sqlite3_stmt* ins = nullptr;
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, "
-                           "styleSLD, useAsDefault, description, owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, 'hotspot engine default style', '', NULL)",
-                           -1, &ins, nullptr);
-        sqlite3_bind_text(ins, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins, 2, geomColumn.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins, 3, (name + " (hotspot)").c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins, 4, qml.c_str(), -1, SQLITE_TRANSIENT);
-        const int rc = sqlite3_step(ins);
-        sqlite3_finalize(ins);
-        if (rc != SQLITE_DONE) {
-            sqlite3_close(db);
-            throwOutput("cannot insert a style for " + name, {gpkgPath});
-        }
+        remove.bind(1, name).run();
+        const std::string styleName = name + " (hotspot)";
+        insert.bind(1, name).bind(2, geomColumn).bind(3, styleName).bind(4, qml).run();
         ++styled;
     }
-    sqlite3_close(db);
     return styled;
 }
 

@@ -1,7 +1,5 @@
 #include "io/gpkg_rtree.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -12,75 +10,11 @@
 #include <ogr_geometry.h>
 
 #include "hotspot/error.hpp"
+#include "io/sqlite_db.hpp"
 
 namespace hotspot {
 
 namespace {
-
-// --- a thin SQLite layer: errors become Error(Output) naming the file -------------------------
-
-class Database {
-public:
-    explicit Database(const std::string& path) : m_path(path) {
-        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) fail("cannot open the GeoPackage");
-    }
-    ~Database() { sqlite3_close(m_db); }
-    Database(const Database&) = delete;
-    Database& operator=(const Database&) = delete;
-
-    void exec(const std::string& sql) {
-        char* message = nullptr;
-        if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-            const std::string text = message ? message : "unknown error";
-            sqlite3_free(message);
-            throwOutput("spatial index: " + text + " (in: " + sql.substr(0, 120) + ")", {m_path});
-        }
-    }
-    [[noreturn]] void fail(const std::string& what) const { throwOutput("spatial index: " + what + ": " + sqlite3_errmsg(m_db), {m_path}); }
-    [[noreturn]] void refuse(const std::string& what) const { throwOutput("spatial index: " + what, {m_path}); }
-    sqlite3* handle() const { return m_db; }
-
-private:
-    std::string m_path;
-    sqlite3* m_db = nullptr;
-};
-
-class Statement {
-public:
-    Statement(Database& db, const std::string& sql) : m_db(db) {
-        if (sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &m_stmt, nullptr) != SQLITE_OK) db.fail("cannot prepare " + sql.substr(0, 80));
-    }
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    bool step() {  // true while there is a row
-        const int rc = sqlite3_step(m_stmt);
-        if (rc == SQLITE_ROW) return true;
-        if (rc != SQLITE_DONE) m_db.fail("statement failed");
-        return false;
-    }
-    // Runs an INSERT with two integers / an integer and a blob, then resets it for the next row.
-    void insert(int64_t a, int64_t b) {
-        sqlite3_bind_int64(m_stmt, 1, a);
-        sqlite3_bind_int64(m_stmt, 2, b);
-        finishInsert();
-    }
-    void insert(int64_t a, const std::vector<unsigned char>& blob) {
-        sqlite3_bind_int64(m_stmt, 1, a);
-        sqlite3_bind_blob(m_stmt, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
-        finishInsert();
-    }
-    sqlite3_stmt* handle() const { return m_stmt; }
-
-private:
-    void finishInsert() {
-        step();
-        sqlite3_reset(m_stmt);
-    }
-    Database& m_db;
-    sqlite3_stmt* m_stmt = nullptr;
-};
 
 std::string identifier(const std::string& name) {
     std::string out = "\"";
@@ -225,37 +159,37 @@ std::vector<unsigned char> encodeNode(const Cell* first, const Cell* last, int d
     return data;
 }
 
-void indexTable(Database& db, const std::string& table, const std::string& column) {
+void indexTable(SqliteDatabase& db, const std::string& table, const std::string& column) {
     // The feature table's integer primary key (the FID).
     std::string fid;
     {
-        Statement info(db, "PRAGMA table_info(" + identifier(table) + ")");
+        SqliteStatement info(db, "PRAGMA table_info(" + identifier(table) + ")");
         while (info.step())
-            if (sqlite3_column_int(info.handle(), 5) == 1) fid = reinterpret_cast<const char*>(sqlite3_column_text(info.handle(), 1));
+            if (info.int64At(5) == 1) fid = info.textAt(1);
     }
-    if (fid.empty()) db.refuse("table " + table + " has no integer primary key");
+    if (fid.empty()) db.refuse("spatial index: table " + table + " has no integer primary key");
 
     std::vector<Cell> cells;
     {
-        Statement rows(db, "SELECT " + identifier(fid) + ", " + identifier(column) + " FROM " + identifier(table) + " WHERE " + identifier(column) + " IS NOT NULL");
+        SqliteStatement rows(db, "SELECT " + identifier(fid) + ", " + identifier(column) + " FROM " + identifier(table) + " WHERE " + identifier(column) + " IS NOT NULL");
         while (rows.step()) {
             const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(rows.handle(), 1));
             Box box;
             if (!blob || !envelopeOf(blob, static_cast<size_t>(sqlite3_column_bytes(rows.handle(), 1)), box)) continue;
-            cells.push_back({sqlite3_column_int64(rows.handle(), 0), roundDown(box.minX), roundUp(box.maxX), roundDown(box.minY), roundUp(box.maxY)});
+            cells.push_back({rows.int64At(0), roundDown(box.minX), roundUp(box.maxX), roundDown(box.minY), roundUp(box.maxY)});
         }
     }
 
     const std::string rtree = "rtree_" + table + "_" + column;
-    db.exec("BEGIN");
-    db.exec("CREATE VIRTUAL TABLE " + identifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)");
+    db.exec("BEGIN", "spatial index");
+    db.exec("CREATE VIRTUAL TABLE " + identifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)", "spatial index");
     size_t nodeSize = 0;
     {
-        Statement root(db, "SELECT length(data) FROM " + identifier(rtree + "_node") + " WHERE nodeno = 1");
-        if (root.step()) nodeSize = static_cast<size_t>(sqlite3_column_int(root.handle(), 0));
+        SqliteStatement root(db, "SELECT length(data) FROM " + identifier(rtree + "_node") + " WHERE nodeno = 1");
+        if (root.step()) nodeSize = static_cast<size_t>(root.int64At(0));
     }
     const size_t capacity = nodeSize > 4 ? (nodeSize - 4) / 24 : 0;
-    if (capacity < 3) db.refuse("unexpected R-tree node size " + std::to_string(nodeSize));
+    if (capacity < 3) db.refuse("spatial index: unexpected R-tree node size " + std::to_string(nodeSize));
 
     if (!cells.empty()) {
         // Build bottom-up. Nodes are numbered as they are made, from 2; the last one made, the
@@ -297,19 +231,20 @@ void indexTable(Database& db, const std::string& table, const std::string& colum
         if (depth == 0)
             for (auto& entry : rowToLeaf) entry.second = 1;
 
-        db.exec("DELETE FROM " + identifier(rtree + "_node"));
-        Statement putNode(db, "INSERT INTO " + identifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
-        Statement putParent(db, "INSERT INTO " + identifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
+        db.exec("DELETE FROM " + identifier(rtree + "_node"), "spatial index");
+        SqliteStatement putNode(db, "INSERT INTO " + identifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
+        SqliteStatement putParent(db, "INSERT INTO " + identifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
         for (size_t k = 0; k < nodes.size(); ++k) {
             const bool isRoot = k + 1 == nodes.size();
             const int64_t number = isRoot ? 1 : static_cast<int64_t>(k) + 2;
             const auto& cs = nodes[k].cells;
-            putNode.insert(number, encodeNode(cs.data(), cs.data() + cs.size(), isRoot ? depth : 0, nodeSize));
-            if (!isRoot) putParent.insert(number, nodes[k].parent);
+            const std::vector<unsigned char> blob = encodeNode(cs.data(), cs.data() + cs.size(), isRoot ? depth : 0, nodeSize);
+            putNode.bind(1, number).bind(2, blob).run();
+            if (!isRoot) putParent.bind(1, number).bind(2, nodes[k].parent).run();
         }
         std::sort(rowToLeaf.begin(), rowToLeaf.end());  // ascending row ids append to the rowid table
-        Statement putRow(db, "INSERT INTO " + identifier(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
-        for (const auto& [row, leaf] : rowToLeaf) putRow.insert(row, leaf);
+        SqliteStatement putRow(db, "INSERT INTO " + identifier(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
+        for (const auto& [row, leaf] : rowToLeaf) putRow.bind(1, row).bind(2, leaf).run();
     }
 
     // The triggers that keep the index in step with later edits, as GDAL writes them (GeoPackage
@@ -317,42 +252,41 @@ void indexTable(Database& db, const std::string& table, const std::string& colum
     const std::string t = identifier(table), g = identifier(column), f = identifier(fid), r = identifier(rtree);
     const std::string values = "VALUES (NEW." + f + ",ST_MinX(NEW." + g + "), ST_MaxX(NEW." + g + "),ST_MinY(NEW." + g + "), ST_MaxY(NEW." + g + "))";
     auto trigger = [&](const std::string& suffix) { return "CREATE TRIGGER " + identifier(rtree + "_" + suffix) + " AFTER "; };
-    db.exec(trigger("insert") + "INSERT ON " + t + " WHEN (new." + g + " NOT NULL AND NOT ST_IsEmpty(NEW." + g + ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END");
+    db.exec(trigger("insert") + "INSERT ON " + t + " WHEN (new." + g + " NOT NULL AND NOT ST_IsEmpty(NEW." + g + ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
     db.exec(trigger("update1") + "UPDATE OF " + g + " ON " + t + " WHEN OLD." + f + " = NEW." + f + " AND (NEW." + g + " NOTNULL AND NOT ST_IsEmpty(NEW." + g +
-            ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END");
+            ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
     db.exec(trigger("update2") + "UPDATE OF " + g + " ON " + t + " WHEN OLD." + f + " = NEW." + f + " AND (NEW." + g + " ISNULL OR ST_IsEmpty(NEW." + g +
-            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END");
+            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END", "spatial index");
     db.exec(trigger("update3") + "UPDATE ON " + t + " WHEN OLD." + f + " != NEW." + f + " AND (NEW." + g + " NOTNULL AND NOT ST_IsEmpty(NEW." + g +
-            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; INSERT OR REPLACE INTO " + r + " " + values + "; END");
+            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
     db.exec(trigger("update4") + "UPDATE ON " + t + " WHEN OLD." + f + " != NEW." + f + " AND (NEW." + g + " ISNULL OR ST_IsEmpty(NEW." + g +
-            ")) BEGIN DELETE FROM " + r + " WHERE id IN (OLD." + f + ", NEW." + f + "); END");
-    db.exec(trigger("delete") + "DELETE ON " + t + " WHEN old." + g + " NOT NULL BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END");
+            ")) BEGIN DELETE FROM " + r + " WHERE id IN (OLD." + f + ", NEW." + f + "); END", "spatial index");
+    db.exec(trigger("delete") + "DELETE ON " + t + " WHEN old." + g + " NOT NULL BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END", "spatial index");
     db.exec("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT,column_name TEXT,extension_name TEXT NOT NULL,definition TEXT NOT NULL,"
-            "scope TEXT NOT NULL,CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))");
+            "scope TEXT NOT NULL,CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))", "spatial index");
     db.exec("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (" + literal(table) + ", " + literal(column) +
-            ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')");
-    db.exec("COMMIT");
+            ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", "spatial index");
+    db.exec("COMMIT", "spatial index");
 }
 
 }  // namespace
 
 int addGeoPackageSpatialIndexes(const std::string& path) {
-    Database db(path);
+    SqliteDatabase db(path);
     std::vector<std::pair<std::string, std::string>> todo;
     {
-        Statement columns(db, "SELECT table_name, column_name FROM gpkg_geometry_columns");
+        SqliteStatement columns(db, "SELECT table_name, column_name FROM gpkg_geometry_columns");
         while (columns.step())
-            todo.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(columns.handle(), 0)),
-                              reinterpret_cast<const char*>(sqlite3_column_text(columns.handle(), 1)));
+            todo.emplace_back(columns.textAt(0), columns.textAt(1));
     }
     int indexed = 0;
     for (const auto& [table, column] : todo) {
-        Statement exists(db, "SELECT 1 FROM sqlite_master WHERE name = " + literal("rtree_" + table + "_" + column));
+        SqliteStatement exists(db, "SELECT 1 FROM sqlite_master WHERE name = " + literal("rtree_" + table + "_" + column));
         if (exists.step()) continue;
         try {
             indexTable(db, table, column);
         } catch (...) {
-            sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            db.execQuietly("ROLLBACK");
             throw;
         }
         ++indexed;
