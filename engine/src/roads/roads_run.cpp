@@ -18,7 +18,7 @@
 #include "hotspot/roads_run.hpp"
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
-#include "core/geos_wkb.hpp"
+#include "core/geos_kit.hpp"
 #include "io/feature_source.hpp"
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
@@ -200,31 +200,6 @@ struct Locality {
     std::vector<unsigned char> extent;
 };
 
-// The localities' footprints as polygons: convex hull of the evidence, buffered (GEOS).
-class ExtentBuilder {
-public:
-    ExtentBuilder() : m_ctx(GEOS_init_r()) {}
-    ~ExtentBuilder() { GEOS_finish_r(m_ctx); }
-    ExtentBuilder(const ExtentBuilder&) = delete;
-    ExtentBuilder& operator=(const ExtentBuilder&) = delete;
-
-    std::vector<unsigned char> hullBuffer(const std::vector<std::pair<double, double>>& points, double buffer) {
-        std::vector<GEOSGeometry*> geoms;
-        for (auto [x, y] : points) geoms.push_back(GEOSGeom_createPointFromXY_r(m_ctx, x, y));
-        GEOSGeometry* multi = GEOSGeom_createCollection_r(m_ctx, GEOS_MULTIPOINT, geoms.data(), static_cast<unsigned>(geoms.size()));
-        GEOSGeometry* hull = GEOSConvexHull_r(m_ctx, multi);
-        GEOSGeometry* area = GEOSBuffer_r(m_ctx, hull, buffer, 8);
-        std::vector<unsigned char> out = geosToWkb(m_ctx, area);
-        GEOSGeom_destroy_r(m_ctx, area);
-        GEOSGeom_destroy_r(m_ctx, hull);
-        GEOSGeom_destroy_r(m_ctx, multi);
-        return out;
-    }
-
-private:
-    GEOSContextHandle_t m_ctx;
-};
-
 struct PreviousLocality {
     std::string id;
     double x, y;
@@ -320,7 +295,7 @@ std::vector<Locality> makeLocalities(const RoadNetwork& net, const Lixels& lixel
 void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, const std::vector<double>& scoreWeight, const RoadNetwork& net,
                  const std::vector<Snap>& snaps, const Lixels& lixels, int32_t lastMonth, int trendMonths) {
     const int32_t trendSplit = lastMonth - trendMonths + 1;  // first month of the "after" period
-    ExtentBuilder extents;
+    GeosKit extents;  // footprints: convex hull of the evidence, buffered
     for (Locality& l : localities) {
         std::map<std::string, int> roadCount;
         std::vector<std::pair<double, double>> hull{{l.x, l.y}};
@@ -351,7 +326,7 @@ void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, co
         for (size_t k = 1; k < l.issues.size(); ++k)
             if (l.issues[k] > l.issues[best]) best = k;
         l.dominant = l.issues[best] > 0 ? kIssueNames[best] : "";
-        l.extent = extents.hullBuffer(hull, 15.0);
+        l.extent = extents.convexHullBufferWkb(hull, 15.0);
     }
     std::sort(localities.begin(), localities.end(), [](const Locality& a, const Locality& b) {
         if (a.score != b.score) return a.score > b.score;
