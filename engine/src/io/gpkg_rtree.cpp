@@ -171,6 +171,14 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
 
     std::vector<Cell> cells;
     {
+        // GDAL keeps a feature count; reserving it avoids doubling the largest array while reading.
+        SqliteStatement hasCounts(db, "SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'");
+        if (hasCounts.step()) {
+            SqliteStatement count(db, "SELECT feature_count FROM gpkg_ogr_contents WHERE lower(table_name) = lower(" + literal(table) + ")");
+            if (count.step() && count.int64At(0) > 0) cells.reserve(static_cast<size_t>(count.int64At(0)));
+        }
+    }
+    {
         SqliteStatement rows(db, "SELECT " + identifier(fid) + ", " + identifier(column) + " FROM " + identifier(table) + " WHERE " + identifier(column) + " IS NOT NULL");
         while (rows.step()) {
             const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(rows.handle(), 1));
@@ -192,59 +200,55 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
     if (capacity < 3) db.refuse("spatial index: unexpected R-tree node size " + std::to_string(nodeSize));
 
     if (!cells.empty()) {
-        // Build bottom-up. Nodes are numbered as they are made, from 2; the last one made, the
-        // root, becomes node 1 as SQLite requires.
-        struct Node {
-            std::vector<Cell> cells;
-            int64_t parent = 0;
-        };
-        std::vector<Node> nodes;  // nodes[k] is node number k + 2 until the root is renumbered
-        std::vector<std::pair<int64_t, int64_t>> rowToLeaf;
-        rowToLeaf.reserve(cells.size());
-        std::vector<Cell> level = std::move(cells);
-        bool leaves = true;
-        int depth = 0;
-        for (;;) {
-            const std::vector<size_t> starts = packLevel(level, capacity);
-            std::vector<Cell> above;
-            for (size_t k = 0; k + 1 < starts.size(); ++k) {
-                const int64_t number = static_cast<int64_t>(nodes.size()) + 2;
-                const Cell* first = level.data() + starts[k];
-                const Cell* last = level.data() + starts[k + 1];
-                nodes.push_back({std::vector<Cell>(first, last), 0});
-                for (const Cell* c = first; c < last; ++c) {
-                    if (leaves) rowToLeaf.emplace_back(c->id, number);
-                    else nodes[static_cast<size_t>(c->id - 2)].parent = number;
-                }
-                above.push_back(boundingCell(first, last, number));
-            }
-            leaves = false;
-            if (above.size() == 1) break;
-            level = std::move(above);
-            ++depth;
-        }
-        // The root is the last node: renumber it to 1 in its children's parent links and, for a
-        // one-node tree, in the row map.
-        const int64_t rootNumber = static_cast<int64_t>(nodes.size()) + 1;
-        for (auto& node : nodes)
-            if (node.parent == rootNumber) node.parent = 1;
-        if (depth == 0)
-            for (auto& entry : rowToLeaf) entry.second = 1;
+        // The leaf of each row: an array by row id when the ids are dense (FIDs usually are),
+        // else (id, leaf) pairs sorted at the end. Ascending ids append to the rowid table.
+        const auto [lowest, highest] = std::minmax_element(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.id < b.id; });
+        const int64_t minId = lowest->id, idSpan = highest->id - lowest->id + 1;
+        const bool denseIds = idSpan > 0 && idSpan <= 2 * static_cast<int64_t>(cells.size()) + 1024;
+        std::vector<int32_t> leafById(denseIds ? static_cast<size_t>(idSpan) : 0, 0);
+        std::vector<std::pair<int64_t, int64_t>> leafPairs;
 
+        // Bottom-up, level by level; each node is written as soon as it is packed, so memory stays
+        // at the cells plus one level. Nodes are numbered from 2 as they are made, except the
+        // root (a level of one node), which SQLite wants as node 1.
         db.exec("DELETE FROM " + identifier(rtree + "_node"), "spatial index");
         SqliteStatement putNode(db, "INSERT INTO " + identifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
-        SqliteStatement putParent(db, "INSERT INTO " + identifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
-        for (size_t k = 0; k < nodes.size(); ++k) {
-            const bool isRoot = k + 1 == nodes.size();
-            const int64_t number = isRoot ? 1 : static_cast<int64_t>(k) + 2;
-            const auto& cs = nodes[k].cells;
-            const std::vector<unsigned char> blob = encodeNode(cs.data(), cs.data() + cs.size(), isRoot ? depth : 0, nodeSize);
-            putNode.bind(1, number).bind(2, blob).run();
-            if (!isRoot) putParent.bind(1, number).bind(2, nodes[k].parent).run();
+        std::vector<int64_t> parentOf(2, 0);  // by node number
+        int64_t nextNumber = 2;
+        std::vector<Cell> level = std::move(cells);
+        bool leaves = true;
+        for (int depth = 0;; ++depth) {
+            const std::vector<size_t> starts = packLevel(level, capacity);
+            const bool rootLevel = starts.size() == 2;
+            std::vector<Cell> above;
+            for (size_t k = 0; k + 1 < starts.size(); ++k) {
+                const int64_t number = rootLevel ? 1 : nextNumber++;
+                const Cell* first = level.data() + starts[k];
+                const Cell* last = level.data() + starts[k + 1];
+                const std::vector<unsigned char> blob = encodeNode(first, last, rootLevel ? depth : 0, nodeSize);
+                putNode.bind(1, number).bind(2, blob).run();
+                for (const Cell* c = first; c < last; ++c) {
+                    if (!leaves) parentOf[static_cast<size_t>(c->id)] = number;
+                    else if (denseIds) leafById[static_cast<size_t>(c->id - minId)] = static_cast<int32_t>(number);
+                    else leafPairs.emplace_back(c->id, number);
+                }
+                if (!rootLevel) above.push_back(boundingCell(first, last, number));
+            }
+            if (rootLevel) break;
+            parentOf.resize(static_cast<size_t>(nextNumber), 0);
+            level = std::move(above);
+            leaves = false;
         }
-        std::sort(rowToLeaf.begin(), rowToLeaf.end());  // ascending row ids append to the rowid table
+        SqliteStatement putParent(db, "INSERT INTO " + identifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
+        for (int64_t number = 2; number < nextNumber; ++number) putParent.bind(1, number).bind(2, parentOf[static_cast<size_t>(number)]).run();
         SqliteStatement putRow(db, "INSERT INTO " + identifier(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
-        for (const auto& [row, leaf] : rowToLeaf) putRow.bind(1, row).bind(2, leaf).run();
+        if (denseIds) {
+            for (size_t i = 0; i < leafById.size(); ++i)
+                if (leafById[i] != 0) putRow.bind(1, minId + static_cast<int64_t>(i)).bind(2, int64_t{leafById[i]}).run();
+        } else {
+            std::sort(leafPairs.begin(), leafPairs.end());
+            for (const auto& [row, leaf] : leafPairs) putRow.bind(1, row).bind(2, leaf).run();
+        }
     }
 
     // The triggers that keep the index in step with later edits, as GDAL writes them (GeoPackage

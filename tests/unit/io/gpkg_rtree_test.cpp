@@ -30,7 +30,7 @@ double uniform() {
 
 // Layer "points": 5,000 clustered points (a tree three levels deep at 51 cells a node), one
 // empty point and one NULL geometry. Layer "shapes": a few polygons and lines (their envelopes come
-// from the blob header) and nothing else. Layer "empty": no rows.
+// from the blob header) with FIDs 10, 10,000 and 10,000,000. Layer "empty": no rows.
 void writeLayers(const std::string& path, bool spatialIndex) {
     GDALAllRegister();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
@@ -57,6 +57,7 @@ void writeLayers(const std::string& path, bool spatialIndex) {
         ASSERT_EQ(points->CreateFeature(&null), OGRERR_NONE);
     }
     OGRLayer* shapes = ds->CreateLayer("shapes", &bng, wkbUnknown, const_cast<char**>(options));
+    GIntBig sparseFid = 10;  // far-apart FIDs: the builder's sparse-id path
     for (const char* wkt : {"POLYGON ((450000 250000, 451000 250000, 451000 252500.5, 450000 250000))",
                             "LINESTRING (455000.25 260000, 457000 261000, 456000 263000.75)",
                             "MULTIPOLYGON (((460000 270000, 460100 270000, 460100 270100, 460000 270000)), ((470000 280000, 470100 280000, 470000 280100, 470000 280000)))"}) {
@@ -64,6 +65,8 @@ void writeLayers(const std::string& path, bool spatialIndex) {
         OGRGeometry* g = nullptr;
         ASSERT_EQ(OGRGeometryFactory::createFromWkt(wkt, nullptr, &g), OGRERR_NONE);
         f.SetGeometryDirectly(g);
+        f.SetFID(sparseFid);
+        sparseFid *= 1000;
         ASSERT_EQ(shapes->CreateFeature(&f), OGRERR_NONE);
     }
     ds->CreateLayer("empty", &bng, wkbPoint, const_cast<char**>(options));
@@ -116,6 +119,7 @@ TEST(GeoPackageRtree, PackedIndexPassesSqliteCheckAndFindsWhatABruteForceSearchF
     }
     EXPECT_EQ(sqlValue(*ds, "SELECT count(*) FROM rtree_points_geom"), "5000");  // not the empty point nor the NULL
     EXPECT_EQ(sqlValue(*ds, "SELECT count(*) FROM rtree_shapes_geom"), "3");
+    EXPECT_EQ(sqlValue(*ds, "SELECT group_concat(id) FROM (SELECT id FROM rtree_shapes_geom ORDER BY id)"), "10,10000,10000000");
     // Sort-tile-recursive at 51 cells a node: 10 slices of 500 points, 10 leaves each, then 2
     // nodes, then the root.
     EXPECT_EQ(sqlValue(*ds, "SELECT count(*) FROM rtree_points_geom_node"), "103");
