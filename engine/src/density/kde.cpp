@@ -245,12 +245,23 @@ __attribute__((target("avx2,fma"))) void accumulateBandAvx2(const Band& band, do
     }
 }
 
-bool haveAvx2() {
+// The AVX2 path serves the kernels that vanish at the radius on CPUs with AVX2 + FMA, unless
+// HOTSPOT_KDE_SCALAR=1 asks for the portable one (the tests compare the two).
+bool vectorisable(Kernel kernel) {
     static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    // HOTSPOT_KDE_SCALAR=1 takes the portable path (the tests compare the two).
     const char* scalar = std::getenv("HOTSPOT_KDE_SCALAR");
-    return available && !(scalar && *scalar && std::string(scalar) != "0");
+    return available && !(scalar && *scalar && std::string(scalar) != "0") &&
+           (kernel == Kernel::Quartic || kernel == Kernel::Triweight || kernel == Kernel::Epanechnikov);
 }
+
+void accumulateBandVectorised(const Band& band, Kernel kernel, double radius) {
+    if (kernel == Kernel::Quartic) accumulateBandAvx2<2>(band, radius);
+    else if (kernel == Kernel::Triweight) accumulateBandAvx2<3>(band, radius);
+    else accumulateBandAvx2<1>(band, radius);
+}
+#else
+bool vectorisable(Kernel) { return false; }
+void accumulateBandVectorised(const Band&, Kernel, double) {}
 #endif
 
 }  // namespace
@@ -278,21 +289,9 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
     auto run = [&](auto kernelOfSquaredDistance) {
         parallelFor(bands, [&, kernelOfSquaredDistance](size_t b, unsigned) { accumulateBand(bandOf(b), support, kernelOfSquaredDistance); });
     };
-#ifdef HOTSPOT_KDE_AVX2
-    const bool vectorised = haveAvx2() && (options.kernel == Kernel::Quartic || options.kernel == Kernel::Triweight || options.kernel == Kernel::Epanechnikov);
-#else
-    const bool vectorised = false;
-#endif
+    const bool vectorised = vectorisable(options.kernel);
     if (vectorised) {
-#ifdef HOTSPOT_KDE_AVX2
-        const Kernel k = options.kernel;
-        const double radius = options.bandwidth;
-        parallelFor(bands, [&, k, radius](size_t b, unsigned) {
-            if (k == Kernel::Quartic) accumulateBandAvx2<2>(bandOf(b), radius);
-            else if (k == Kernel::Triweight) accumulateBandAvx2<3>(bandOf(b), radius);
-            else accumulateBandAvx2<1>(bandOf(b), radius);
-        });
-#endif
+        parallelFor(bands, [&](size_t b, unsigned) { accumulateBandVectorised(bandOf(b), options.kernel, options.bandwidth); });
     } else {
         switch (options.kernel) {
             case Kernel::Uniform: run([](double) { return 1.0; }); break;

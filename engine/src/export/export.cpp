@@ -20,7 +20,7 @@
 #include "hotspot/version.hpp"
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
-#include "export/sql_quoting.hpp"
+#include "core/sql_quoting.hpp"
 #include "io/gpkg_rtree.hpp"
 
 namespace fs = std::filesystem;

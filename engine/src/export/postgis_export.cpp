@@ -18,7 +18,7 @@
 #include "hotspot/export.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/version.hpp"
-#include "export/sql_quoting.hpp"
+#include "core/sql_quoting.hpp"
 #include "io/gdal_util.hpp"
 
 namespace hotspot {

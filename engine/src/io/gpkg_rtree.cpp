@@ -9,24 +9,13 @@
 
 #include <ogr_geometry.h>
 
+#include "core/sql_quoting.hpp"
 #include "hotspot/error.hpp"
 #include "io/sqlite_db.hpp"
 
 namespace hotspot {
 
 namespace {
-
-std::string identifier(const std::string& name) {
-    std::string out = "\"";
-    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-std::string literal(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
-}
 
 // --- envelopes of GeoPackage geometry blobs -------------------------------------------------
 
@@ -163,7 +152,7 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
     // The feature table's integer primary key (the FID).
     std::string fid;
     {
-        SqliteStatement info(db, "PRAGMA table_info(" + identifier(table) + ")");
+        SqliteStatement info(db, "PRAGMA table_info(" + sqlIdentifier(table) + ")");
         while (info.step())
             if (info.int64At(5) == 1) fid = info.textAt(1);
     }
@@ -174,12 +163,12 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
         // GDAL keeps a feature count; reserving it avoids doubling the largest array while reading.
         SqliteStatement hasCounts(db, "SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'");
         if (hasCounts.step()) {
-            SqliteStatement count(db, "SELECT feature_count FROM gpkg_ogr_contents WHERE lower(table_name) = lower(" + literal(table) + ")");
+            SqliteStatement count(db, "SELECT feature_count FROM gpkg_ogr_contents WHERE lower(table_name) = lower(" + sqlLiteral(table) + ")");
             if (count.step() && count.int64At(0) > 0) cells.reserve(static_cast<size_t>(count.int64At(0)));
         }
     }
     {
-        SqliteStatement rows(db, "SELECT " + identifier(fid) + ", " + identifier(column) + " FROM " + identifier(table) + " WHERE " + identifier(column) + " IS NOT NULL");
+        SqliteStatement rows(db, "SELECT " + sqlIdentifier(fid) + ", " + sqlIdentifier(column) + " FROM " + sqlIdentifier(table) + " WHERE " + sqlIdentifier(column) + " IS NOT NULL");
         while (rows.step()) {
             const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(rows.handle(), 1));
             Box box;
@@ -190,10 +179,10 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
 
     const std::string rtree = "rtree_" + table + "_" + column;
     db.exec("BEGIN", "spatial index");
-    db.exec("CREATE VIRTUAL TABLE " + identifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)", "spatial index");
+    db.exec("CREATE VIRTUAL TABLE " + sqlIdentifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)", "spatial index");
     size_t nodeSize = 0;
     {
-        SqliteStatement root(db, "SELECT length(data) FROM " + identifier(rtree + "_node") + " WHERE nodeno = 1");
+        SqliteStatement root(db, "SELECT length(data) FROM " + sqlIdentifier(rtree + "_node") + " WHERE nodeno = 1");
         if (root.step()) nodeSize = static_cast<size_t>(root.int64At(0));
     }
     const size_t capacity = nodeSize > 4 ? (nodeSize - 4) / 24 : 0;
@@ -211,8 +200,8 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
         // Bottom-up, level by level; each node is written as soon as it is packed, so memory stays
         // at the cells plus one level. Nodes are numbered from 2 as they are made, except the
         // root (a level of one node), which SQLite wants as node 1.
-        db.exec("DELETE FROM " + identifier(rtree + "_node"), "spatial index");
-        SqliteStatement putNode(db, "INSERT INTO " + identifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
+        db.exec("DELETE FROM " + sqlIdentifier(rtree + "_node"), "spatial index");
+        SqliteStatement putNode(db, "INSERT INTO " + sqlIdentifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
         std::vector<int64_t> parentOf(2, 0);  // by node number
         int64_t nextNumber = 2;
         std::vector<Cell> level = std::move(cells);
@@ -239,9 +228,9 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
             level = std::move(above);
             leaves = false;
         }
-        SqliteStatement putParent(db, "INSERT INTO " + identifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
+        SqliteStatement putParent(db, "INSERT INTO " + sqlIdentifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
         for (int64_t number = 2; number < nextNumber; ++number) putParent.bind(1, number).bind(2, parentOf[static_cast<size_t>(number)]).run();
-        SqliteStatement putRow(db, "INSERT INTO " + identifier(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
+        SqliteStatement putRow(db, "INSERT INTO " + sqlIdentifier(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
         if (denseIds) {
             for (size_t i = 0; i < leafById.size(); ++i)
                 if (leafById[i] != 0) putRow.bind(1, minId + static_cast<int64_t>(i)).bind(2, int64_t{leafById[i]}).run();
@@ -253,9 +242,9 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
 
     // The triggers that keep the index in step with later edits, as GDAL writes them (GeoPackage
     // 1.2 spec, rtree extension; ST_* are functions GDAL and QGIS register on their connections).
-    const std::string t = identifier(table), g = identifier(column), f = identifier(fid), r = identifier(rtree);
+    const std::string t = sqlIdentifier(table), g = sqlIdentifier(column), f = sqlIdentifier(fid), r = sqlIdentifier(rtree);
     const std::string values = "VALUES (NEW." + f + ",ST_MinX(NEW." + g + "), ST_MaxX(NEW." + g + "),ST_MinY(NEW." + g + "), ST_MaxY(NEW." + g + "))";
-    auto trigger = [&](const std::string& suffix) { return "CREATE TRIGGER " + identifier(rtree + "_" + suffix) + " AFTER "; };
+    auto trigger = [&](const std::string& suffix) { return "CREATE TRIGGER " + sqlIdentifier(rtree + "_" + suffix) + " AFTER "; };
     db.exec(trigger("insert") + "INSERT ON " + t + " WHEN (new." + g + " NOT NULL AND NOT ST_IsEmpty(NEW." + g + ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
     db.exec(trigger("update1") + "UPDATE OF " + g + " ON " + t + " WHEN OLD." + f + " = NEW." + f + " AND (NEW." + g + " NOTNULL AND NOT ST_IsEmpty(NEW." + g +
             ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
@@ -268,7 +257,7 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
     db.exec(trigger("delete") + "DELETE ON " + t + " WHEN old." + g + " NOT NULL BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END", "spatial index");
     db.exec("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT,column_name TEXT,extension_name TEXT NOT NULL,definition TEXT NOT NULL,"
             "scope TEXT NOT NULL,CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))", "spatial index");
-    db.exec("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (" + literal(table) + ", " + literal(column) +
+    db.exec("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (" + sqlLiteral(table) + ", " + sqlLiteral(column) +
             ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", "spatial index");
     db.exec("COMMIT", "spatial index");
 }
@@ -285,7 +274,7 @@ int addGeoPackageSpatialIndexes(const std::string& path) {
     }
     int indexed = 0;
     for (const auto& [table, column] : todo) {
-        SqliteStatement exists(db, "SELECT 1 FROM sqlite_master WHERE name = " + literal("rtree_" + table + "_" + column));
+        SqliteStatement exists(db, "SELECT 1 FROM sqlite_master WHERE name = " + sqlLiteral("rtree_" + table + "_" + column));
         if (exists.step()) continue;
         try {
             indexTable(db, table, column);

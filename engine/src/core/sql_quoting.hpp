@@ -1,5 +1,6 @@
 #pragma once
-// SQL quoting shared by the exporters (OGR SQL projections, PostGIS statements).
+// SQL quoting shared by the exporters (OGR SQL projections, PostGIS statements) and the
+// GeoPackage R-tree builder.
 
 #include <string>
 
