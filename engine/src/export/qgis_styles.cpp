@@ -2,7 +2,6 @@
 // categories. Stored in a GeoPackage's layer_styles table (QGIS loads the default style when the
 // layer is opened) and written as .qml beside shapefiles and GeoTIFFs.
 
-
 #include <ctime>
 #include <fmt/format.h>
 
