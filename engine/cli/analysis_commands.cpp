@@ -24,14 +24,14 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
-    app.add_option("--kernel", a->kernel, "uniform, quartic, triweight, epanechnikov, triangular or gaussian")->default_val("quartic");
-    app.add_option("--bandwidth", a->bandwidth, "Search radius in metres (Gaussian: sigma; default: ArcGIS rule)");
-    app.add_option("--decay", a->decay, "Triangular kernel decay ratio (-1..1)")->default_val(0);
-    app.add_option("--output", a->output, "scaled (incidents per km^2) or raw (kernel sums)")->default_val("scaled");
+    addChoice(app, KdeOptions::kKernel, a->kernel, "Kernel: quartic, uniform, triweight, epanechnikov, triangular or gaussian");
+    addNumber(app, KdeOptions::kBandwidth, a->bandwidth, "Search radius in metres (Gaussian: sigma; default: ArcGIS rule)");
+    addNumber(app, KdeOptions::kDecay, a->decay, "Triangular kernel decay ratio")->default_val(0);
+    addChoice(app, KdeOptions::kOutput, a->output, "scaled (incidents per km^2) or raw (kernel sums)");
     app.add_option("--denominator", a->denominator, "Dual KDE: points of the population at risk (e.g. postcode centroids)");
     app.add_option("--denominator-columns", a->denominatorColumns, "Column mapping of the denominator file, e.g. lon=Longitude,lat=Latitude,weight=Households");
-    app.add_option("--dual", a->dual, "ratio, log-ratio or difference")->default_val("ratio");
-    app.add_option("--rate-per", a->ratePer, "Ratio surfaces per this many denominator units")->default_val(1000);
+    addChoice(app, kDualModeOption, a->dual, "Dual KDE surface: ratio, log-ratio or difference");
+    addNumber(app, DensityOptions::kRatePer, a->ratePer, "Ratio surfaces per this many denominator units")->default_val(1000);
     app.add_option("-a,--areas", a->areas, "Area layer LABEL=PATH[:LAYER] for counts, rates and location quotients");
     app.add_option("--area-denominator-field", a->areaDenominatorField, "Numeric attribute of the areas used as rate denominator");
     return [a, &global] {
@@ -41,9 +41,7 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
         o.kde.kernel = parseKernel(a->kernel);
         o.kde.bandwidth = a->bandwidth;
         o.kde.decay = a->decay;
-        if (a->output == "raw") o.kde.output = KdeOutput::Raw;
-        else if (a->output != "scaled") throwUsage("output must be scaled or raw", {"", 0, "--output"});
-        if (a->bandwidth < 0) throwUsage("bandwidth must be positive", {"", 0, "--bandwidth"});
+        o.kde.output = a->output == "raw" ? KdeOutput::Raw : KdeOutput::Scaled;
         o.denominator = a->denominator;
         if (!a->denominatorColumns.empty()) o.denominatorMapping = ColumnMapping::parse(a->denominatorColumns);
         o.dual = parseDualMode(a->dual);
@@ -51,6 +49,7 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
         for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
         o.areaDenominatorField = a->areaDenominatorField;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runDensity(o, progress), global);
     };
@@ -66,11 +65,12 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
-    app.add_option("--rings", a->rings, "Grid neighbourhood: cells within this many rings (1 = queen, 8 + self)")->default_val(1);
-    app.add_option("--permutations", a->permutations, "Conditional permutation p-values with this many draws (e.g. 499, 999); 0 = normal");
+    addNumber(app, kRingsOption, a->rings, "Grid neighbourhood: cells within this many rings (1 = queen, 8 + self)")->default_val(1);
+    addNumber(app, GiStarRunOptions::kPermutations, a->permutations,
+              "Conditional permutation p-values with this many draws (e.g. 499, 999); 0 = normal")->default_val(0);
     app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
     app.add_flag("--no-fdr", a->noFdr, "Bins from uncorrected p-values (default: Benjamini-Hochberg FDR)");
-    app.add_option("--zone-level", a->zoneLevel, "Dissolve contiguous cells with |bin| >= this into zones (1..3)")->default_val(2);
+    addNumber(app, GiStarRunOptions::kZoneLevel, a->zoneLevel, "Dissolve contiguous cells with |bin| >= this into zones")->default_val(2);
     app.add_option("-a,--areas", a->areas, "Gi* on counts per polygon of this layer (LABEL=PATH[:LAYER]) instead of grid cells");
     app.add_option("--weights", a->weights, "Polygon neighbours: queen, rook or distance:METRES")->default_val("queen");
     return [a, &global] {
@@ -85,6 +85,7 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
         for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
         o.weights = a->weights;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runGiStar(o, progress), global);
     };
@@ -108,6 +109,7 @@ RunFunction registerChange(CLI::App& app, const GlobalOptions& global) {
         o.grid = gridChoice(*a);
         for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runChange(o, progress), global);
     };
@@ -121,19 +123,18 @@ RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
-    app.add_option("--step", a->step, "Time step: month or quarter")->default_val("month");
-    app.add_option("--rings", a->rings, "Grid neighbourhood rings")->default_val(1);
-    app.add_option("--alpha", a->alpha, "Significance level of each step and of the trend")->default_val(0.05);
+    addChoice(app, EmergingRunOptions::kStep, a->step, "Time step: month or quarter");
+    addNumber(app, kRingsOption, a->rings, "Grid neighbourhood rings")->default_val(1);
+    addNumber(app, EmergingRunOptions::kAlpha, a->alpha, "Significance level of each step and of the trend")->default_val(0.05);
     return [a, &global] {
         EmergingRunOptions o;
         o.input = build(*a);
         o.grid = gridChoice(*a);
-        if (a->step == "month") o.stepMonths = 1;
-        else if (a->step == "quarter") o.stepMonths = 3;
-        else throwUsage("step must be month or quarter", {"", 0, "--step"});
+        o.stepMonths = a->step == "quarter" ? 3 : 1;
         o.rings = a->rings;
         o.alpha = a->alpha;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runEmerging(o, progress), global);
     };
@@ -149,10 +150,10 @@ RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global) {
     addInputOptions(app, *a, false);
     app.add_option("--fit", a->fit, "Period the hotspots are chosen from (FROM:TO)")->required();
     app.add_option("--test", a->test, "Period they are tested against")->required();
-    app.add_option("--method", a->method, "Rank cells by kde or counts")->default_val("kde");
-    app.add_option("--kernel", a->kernel, "Kernel for --method kde")->default_val("quartic");
-    app.add_option("--bandwidth", a->bandwidth, "Bandwidth for --method kde (default: ArcGIS rule)");
-    app.add_option("--top", a->top, "Top shares of cells in percent (comma-separated)")->delimiter(',');
+    addChoice(app, EvaluateOptions::kMethod, a->method, "Rank cells by kde or counts");
+    addChoice(app, KdeOptions::kKernel, a->kernel, "Kernel for --method kde");
+    addNumber(app, KdeOptions::kBandwidth, a->bandwidth, "Bandwidth for --method kde (default: ArcGIS rule)");
+    addNumber(app, EvaluateOptions::kTop, a->top, "Top shares of cells in percent (comma-separated)")->delimiter(',');
     return [a, &global] {
         EvaluateOptions o;
         o.input = build(*a);
@@ -163,11 +164,9 @@ RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global) {
         o.kde.kernel = parseKernel(a->kernel);
         o.kde.bandwidth = a->bandwidth;
         o.shares.clear();
-        for (double t : a->top) {
-            if (!(t > 0 && t <= 100)) throwUsage("--top values are percentages in (0, 100]", {"", 0, "--top"});
-            o.shares.push_back(t / 100.0);
-        }
+        for (double t : a->top) o.shares.push_back(t / 100.0);
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runEvaluate(o, progress), global);
     };
@@ -186,7 +185,7 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a, false);
     app.add_option("--to", a->toMonth, "Last month of the latest year (YYYY-MM; default: the latest month in the data)");
-    app.add_option("--years", a->years, "Number of years compared")->default_val(3);
+    addNumber(app, PerformanceReportOptions::kYears, a->years, "Number of years compared")->default_val(3);
     app.add_option("--by", a->by, "One table per polygon of this layer, e.g. district=shapes/districts.geojson");
     app.add_option("--flag-field", a->flagField, "Column of a flag whose share is reported, e.g. 'Domestic abuse flag'");
     app.add_option("--flag-value", a->flagValue, "Value of the flag column that counts as flagged")->default_val("Y");
@@ -203,6 +202,7 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
         o.excludeFromTotal = a->exclude;
         o.title = a->title;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runPerformanceReport(o, progress), global);
     };

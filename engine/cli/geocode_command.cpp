@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "input_options.hpp"
 #include "hotspot/category_map.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/geocode_run.hpp"
@@ -72,6 +73,7 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.writeGeoPackage = !a.noGpkg;
     o.writeCsv = !a.noCsv;
     o.writeOutputs = !a.noOutput;
+    o.validate(OptionNaming::cli());
 
     Progress progress(!global.quiet);
     GeocodeSummary summary = runGeocode(o, progress);
@@ -96,16 +98,16 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--area-code-field", args->areaCodeFields, "LABEL=FIELD: the code field of an area layer (auto-detected)");
     app.add_option("--area-name-field", args->areaNameFields, "LABEL=FIELD: the name field of an area layer (auto-detected)");
     app.add_option("-g,--gazetteer", args->gazetteers, "Gazetteer (CSV or OGR layer of named points or postcodes); repeatable");
-    app.add_option("--min-score", args->minScore, "Lowest fuzzy match score accepted (0..1)")->default_val(0.85)->check(CLI::Range(0.0, 1.0));
+    addNumber(app, GeocodeOptions::kMinScore, args->minScore, "Lowest fuzzy match score accepted")->default_val(0.85);
     app.add_option("--categories", args->categories, "Category mapping CSV (category,group); default data/categories/police_uk.csv");
     app.add_option("--category-field", args->categoryField, "police.uk: the column holding the category (default 'Crime type')");
     app.add_option("--columns", args->columns, "Column mapping for generic CSV / OGR inputs: role=column,... "
                                                "(roles: id x y lon lat address locality date month category weight)");
     app.add_option("--srs", args->srs, "CRS of mapped x/y columns, or of a layer without one (e.g. EPSG:27700)");
     app.add_option("--layer", args->layer, "Layer name for OGR inputs (first layer if not given)");
-    app.add_option("--format", args->format, "Input format: auto, police, csv or ogr")->default_val("auto");
-    app.add_option("--crs", args->crs, "Analysis CRS (metres)")->default_val("EPSG:27700");
-    app.add_option("--period", args->period, "Period of the area summary: month, quarter or year")->default_val("month");
+    addChoice(app, GeocodeOptions::kFormat, args->format, "Input format: auto, police, csv or ogr");
+    app.add_option("--crs", args->crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
+    addChoice(app, GeocodeOptions::kPeriod, args->period, "Period of the area summary: month, quarter or year");
     app.add_option("-o,--out", args->out, "Output folder")->default_val("out");
     app.add_flag("--no-gpkg", args->noGpkg, "Do not write incidents.gpkg");
     app.add_flag("--no-csv", args->noCsv, "Do not write incidents.csv and area_summary.csv");

@@ -7,8 +7,28 @@
 #include <CLI/CLI.hpp>
 
 #include "hotspot/error.hpp"
+#include "hotspot/strings.hpp"
 
 namespace hotspot::cli {
+
+CLI::Validator numberValidator(const NumberOption& spec) {
+    return CLI::Validator(
+        [spec](std::string& text) -> std::string {
+            const std::string trimmed(trim(text));
+            char* end = nullptr;
+            const double value = std::strtod(trimmed.c_str(), &end);
+            if (trimmed.empty() || end != trimmed.c_str() + trimmed.size()) return "'" + text + "' is not a number (" + spec.rangeText() + ")";
+            // A value given on purpose is checked against the range even when it equals the
+            // struct's "not given" marker: "--cell 0" is refused, leaving --cell out is the default.
+            return spec.problemGiven(value);
+        },
+        "", "");
+}
+
+CLI::Option* addChoice(CLI::App& app, const ChoiceOption& spec, std::string& target, const std::string& help) {
+    const std::vector<std::string> values = spec.values();
+    return app.add_option(OptionNaming::cli()(spec.key), target, help)->check(CLI::IsMember(values))->default_val(values.front());
+}
 
 void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("inputs", a.inputs, "Incidents: police.uk CSVs, mapped CSVs, OGR point layers, or out/incidents.gpkg from `hotspot geocode`")
@@ -18,15 +38,15 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     if (withMonths) app.add_option("--months", a.months, "Months to keep: YYYY, YYYY-MM or FROM:TO (e.g. 2021-01:2021-12)");
     app.add_option("--study-area", a.studyArea, "Study area polygons LABEL=PATH[:LAYER]: grid extent; incidents outside are excluded");
     app.add_flag("--clip", a.clip, "Leave cells whose centre is outside the study area out of the analysis (nodata)");
-    app.add_option("--cell", a.cell, "Cell size in metres (default: ArcGIS rule, shorter extent side / 250)");
-    app.add_option("--shape", a.shape, "Cell shape: square or hexagon")->default_val("square");
-    app.add_option("--max-cells", a.maxCells, "Refuse grids with more cells than this")->default_val(25'000'000);
+    addNumber(app, GridChoice::kCell, a.cell, "Cell size in metres (default: ArcGIS rule, shorter extent side / 250)");
+    addChoice(app, GridChoice::kShape, a.shape, "Cell shape: square or hexagon");
+    addNumber(app, GridChoice::kMaxCells, a.maxCells, "Refuse grids with more cells than this")->default_val(25'000'000);
     app.add_option("--categories", a.categories, "Category mapping CSV (default data/categories/police_uk.csv)");
     app.add_option("--category-field", a.categoryField, "police.uk: column holding the category (default 'Crime type')");
     app.add_option("--columns", a.columns, "Column mapping for generic CSV / OGR inputs (see `hotspot geocode --help`)");
     app.add_option("--srs", a.srs, "CRS of mapped x/y columns");
     app.add_option("--layer", a.layer, "Layer of OGR inputs");
-    app.add_option("--crs", a.crs, "Analysis CRS (metres)")->default_val("EPSG:27700");
+    app.add_option("--crs", a.crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
     app.add_option("-o,--out", a.out, "Output folder")->default_val("out");
 }
 
@@ -49,10 +69,7 @@ AnalysisInput build(InputArgs& a) {
 GridChoice gridChoice(const InputArgs& a) {
     GridChoice g;
     g.cellSize = a.cell;
-    if (a.shape == "square") g.shape = GridShape::Square;
-    else if (a.shape == "hexagon" || a.shape == "hex") g.shape = GridShape::Hexagon;
-    else throwUsage("shape must be square or hexagon", {"", 0, "--shape"});
-    if (a.cell < 0) throwUsage("cell size must be positive", {"", 0, "--cell"});
+    g.shape = a.shape == "hexagon" ? GridShape::Hexagon : GridShape::Square;
     g.maxCells = a.maxCells;
     g.clip = a.clip;
     return g;

@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "commands.hpp"
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/category_map.hpp"
+#include "hotspot/options.hpp"
 
 namespace hotspot::cli {
 
@@ -26,6 +29,20 @@ struct InputArgs {
     std::string out = "out";
     CategoryMap categoryMap;  // filled by build()
 };
+
+// A CLI11 validator for a declared option: refuses text that is not a number, NaN, infinities,
+// fractions of whole-number options and values out of range before CLI11 converts the text (so
+// nothing can wrap around), and an explicit value equal to the struct's "not given" marker.
+CLI::Validator numberValidator(const NumberOption& spec);
+
+// Binds a flag to a declared option: the flag is --key, the help text ends with the range.
+template <class T>
+CLI::Option* addNumber(CLI::App& app, const NumberOption& spec, T& target, const std::string& help, const std::string& shortFlag = {}) {
+    const std::string flag = OptionNaming::cli()(spec.key);
+    return app.add_option(shortFlag.empty() ? flag : shortFlag + "," + flag, target, help + " [" + spec.rangeText() + "]")
+        ->check(numberValidator(spec));
+}
+CLI::Option* addChoice(CLI::App& app, const ChoiceOption& spec, std::string& target, const std::string& help);
 
 void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths = true);
 AnalysisInput build(InputArgs& a);

@@ -15,8 +15,8 @@ namespace hotspot::cli {
 namespace {
 
 void addKdeOptions(CLI::App& app, std::string& kernel, double& bandwidth, const char* bandwidthHelp) {
-    app.add_option("--kernel", kernel, "Kernel of the density: quartic, uniform, triweight, epanechnikov, triangular, gaussian")->default_val("quartic");
-    app.add_option("--bandwidth", bandwidth, bandwidthHelp);
+    addChoice(app, KdeOptions::kKernel, kernel, "Kernel of the density: quartic, uniform, triweight, epanechnikov, triangular, gaussian");
+    addNumber(app, KdeOptions::kBandwidth, bandwidth, bandwidthHelp);
 }
 
 std::vector<AreaLayerSpec> parseAreas(const std::vector<std::string>& specs) {
@@ -38,13 +38,13 @@ RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global) {
     app.get_option("--out")->default_val("out/coverage");
     app.add_option("--cameras", a->cameras, "CCTV cameras: CSV (x/y or lon/lat) or OGR points; id, optional bearing, fov, range, installed");
     app.add_option("--lights", a->lights, "Street lights: CSV or OGR points; id, lamp_type and/or radius");
-    app.add_option("--camera-range", a->cameraRange, "Range (m) of cameras without one")->default_val(100.0);
-    app.add_option("--light-radius", a->lightRadius, "Lit radius (m) of lights without a radius or a known lamp type")->default_val(25.0);
+    addNumber(app, CoverageOptions::kCameraRange, a->cameraRange, "Range (m) of cameras without one")->default_val(100.0);
+    addNumber(app, CoverageOptions::kLightRadius, a->lightRadius, "Lit radius (m) of lights without a radius or a known lamp type")->default_val(25.0);
     app.add_option("-a,--areas", a->areas, "Area layer LABEL=PATH[:LAYER] for per-area tables (priority areas)");
     addKdeOptions(app, a->kernel, a->bandwidth, "Density bandwidth in metres (default 300)");
-    app.add_option("--hotspot-share", a->hotspotShare, "Hotspot cells: this top share of the cells with any density")->default_val(0.05);
-    app.add_option("--dark-distance", a->darkDistance, "A hotspot cell with no light within this many metres is dark")->default_val(50.0);
-    app.add_option("--period", a->period, "Shares by year, month or all")->default_val("year");
+    addNumber(app, CoverageOptions::kHotspotShare, a->hotspotShare, "Hotspot cells: this top share of the cells with any density")->default_val(0.05);
+    addNumber(app, CoverageOptions::kDarkDistance, a->darkDistance, "A hotspot cell with no light within this many metres is dark")->default_val(50.0);
+    addChoice(app, CoverageOptions::kPeriod, a->period, "Shares by year, month or all");
     return [a, &global] {
         CoverageOptions o;
         o.input = build(*a);
@@ -60,6 +60,7 @@ RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global) {
         o.darkDistance = a->darkDistance;
         o.period = a->period;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runCoverage(o, progress), global);
     };
@@ -77,10 +78,12 @@ RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& gl
     app.get_option("--out")->default_val("out/interventions");
     app.add_option("--interventions", a->projects, "Interventions: points, lines or polygons with name, start date, optional budget, category, round")
         ->required();
-    app.add_option("--treated-radius", a->treatedRadius, "Treated area around point and line interventions (m)")->default_val(100.0);
-    app.add_option("--buffer", a->bufferWidth, "Width of the displacement buffer ring (m)")->default_val(200.0);
+    addNumber(app, InterventionEvaluationOptions::kTreatedRadius, a->treatedRadius, "Treated area around point and line interventions (m)")
+        ->default_val(100.0);
+    addNumber(app, InterventionEvaluationOptions::kBuffer, a->bufferWidth, "Width of the displacement buffer ring (m)")->default_val(200.0);
     app.add_option("--control", a->control, "Control polygons LABEL=PATH[:LAYER]: the one holding an intervention is its control");
-    app.add_option("--period-months", a->periodMonths, "Months before and after the start (shortened to the data)")->default_val(12);
+    addNumber(app, InterventionEvaluationOptions::kPeriodMonths, a->periodMonths, "Months before and after the start (shortened to the data)")
+        ->default_val(12);
     return [a, &global] {
         InterventionEvaluationOptions o;
         o.input = build(*a);
@@ -90,6 +93,7 @@ RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& gl
         o.control = parseAreas(a->control);
         o.periodMonths = a->periodMonths;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runInterventionEvaluation(o, progress), global);
     };
@@ -105,18 +109,18 @@ RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
     app.get_option("--out")->default_val("out/sites");
-    app.add_option("-n,--sites", a->sites, "Number of new sites to choose")->default_val(10);
-    app.add_option("--radius", a->radius, "Coverage radius of a new site (m): e.g. 100 for CCTV, 25 for a light")->default_val(100.0);
-    app.add_option("--demand", a->demand, "kde (expected incidents per cell) or counts")->default_val("kde");
+    addNumber(app, SitesOptions::kSites, a->sites, "Number of new sites to choose", "-n")->default_val(10);
+    addNumber(app, SitesOptions::kRadius, a->radius, "Coverage radius of a new site (m): e.g. 100 for CCTV, 25 for a light")->default_val(100.0);
+    addChoice(app, SitesOptions::kDemand, a->demand, "kde (expected incidents per cell) or counts");
     addKdeOptions(app, a->kernel, a->bandwidth, "Density bandwidth in metres (default 200)");
     app.add_option("--candidates", a->candidates, "Candidate sites: CSV or OGR points (id, optional cost)");
     app.add_option("--candidate-roads", a->roads, "Generate candidates along these road lines (OGR)");
-    app.add_option("--spacing", a->spacing, "Metres between generated candidates (lattice or along roads)")->default_val(50.0);
+    addNumber(app, SitesOptions::kSpacing, a->spacing, "Metres between generated candidates (lattice or along roads)")->default_val(50.0);
     app.add_option("--cost-field", a->costField, "Cost field of the candidate layer")->default_val("cost");
-    app.add_option("--cost", a->costPerSite, "Cost of a site without a cost field")->default_val(1.0);
-    app.add_option("--budget", a->budget, "Total budget (same units as the costs); default: no limit");
+    addNumber(app, SitesOptions::kCost, a->costPerSite, "Cost of a site without a cost field")->default_val(1.0);
+    addNumber(app, SitesOptions::kBudget, a->budget, "Total budget (same units as the costs); default: no limit");
     app.add_option("--existing", a->existing, "Existing cameras: their coverage is left out of the demand");
-    app.add_option("--existing-range", a->existingRange, "Range (m) of existing cameras without one")->default_val(100.0);
+    addNumber(app, SitesOptions::kExistingRange, a->existingRange, "Range (m) of existing cameras without one")->default_val(100.0);
     app.add_flag("--exact", a->exact, "Also solve exactly (small cases) and report how close greedy is");
     return [a, &global] {
         SitesOptions o;
@@ -137,6 +141,7 @@ RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
         if (a->budget >= 0) o.siting.budget = a->budget;
         o.exact = a->exact;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runSites(o, progress), global);
     };

@@ -45,6 +45,12 @@ int main(int argc, char** argv) {
     auto* exportCommand = app.add_subcommand("export", "Export results to Shapefile, GeoPackage, GeoJSON, FlatGeobuf, CSV, KML, GeoTIFF or PostGIS");
     commands[exportCommand] = hotspot::cli::registerExport(*exportCommand, global);
     for (auto& [sub, run] : commands) sub->fallthrough();  // "hotspot geocode -q ..." works too
+    // Option errors look like every other error: the program, "error:", the option and why.
+    app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+        const auto parsed = failed->get_subcommands();
+        const std::string command = parsed.empty() ? "COMMAND" : parsed.front()->get_name();
+        return std::string("hotspot: error: ") + e.what() + "\nRun 'hotspot " + command + " --help' for the options and their ranges.\n";
+    });
 
     try {
         app.parse(argc, argv);

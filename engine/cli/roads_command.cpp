@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "input_options.hpp"
 #include "hotspot/category_map.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
@@ -32,7 +33,7 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--exclude-classes", a->excludeClasses, "Road classes to leave out (added to the OSM defaults: footway, cycleway, steps, ...)")
         ->delimiter(',');
     app.add_flag("--keep-all-classes", a->keepAllClasses, "Do not apply the default OSM exclusions");
-    app.add_option("--node-tolerance", a->nodeTolerance, "Vertices closer than this (m) are one node")->default_val(1.0);
+    addNumber(app, RoadsOptions::kNodeTolerance, a->nodeTolerance, "Vertices closer than this (m) are one node")->default_val(1.0);
     app.add_option("--collisions", a->collisions, "Collisions: STATS19 CSVs (legacy or 2024 schema), or mapped CSV / OGR points");
     app.add_option("--collision-columns", a->collisionColumns, "Column mapping for collision files that are not STATS19 (roles as in geocode)");
     app.add_option("--collision-srs", a->collisionSrs, "CRS of mapped collision x/y");
@@ -42,23 +43,22 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--complaint-srs", a->complaintSrs, "CRS of mapped complaint x/y");
     app.add_option("--complaint-layer", a->complaintLayer, "Layer of OGR complaint inputs");
     app.add_option("--categories", a->categories, "Category mapping CSV (default data/categories/police_uk.csv)");
-    app.add_option("--crs", a->crs, "Analysis CRS (metres)")->default_val("EPSG:27700");
+    app.add_option("--crs", a->crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
     app.add_option("--months", a->months, "Analysis window: YYYY, YYYY-MM or FROM:TO (default: all)");
-    app.add_option("--snap-tolerance", a->snapTolerance, "Snap incidents to the nearest road within this many metres")->default_val(30.0);
-    app.add_option("--lixel", a->lixel, "Lixel length in metres")->default_val(20.0);
-    app.add_option("--bandwidth", a->bandwidth, "Network kernel bandwidth in metres of network distance")->default_val(300.0);
-    app.add_option("--kernel", a->kernel, "quartic, triweight, epanechnikov, triangular or uniform")->default_val("quartic");
-    app.add_option("--method", a->method, "discontinuous (equal split at junctions, mass-conserving) or simple")->default_val("discontinuous");
-    app.add_option("--cluster-rule", a->clusterRule, "wales (4/50 m/36 months), urban (7/50 m/60), rural (7/100 m/60), urban-rural")
-        ->default_val("wales");
-    app.add_option("--cluster-min", a->clusterMin, "Override: minimum injury collisions of a cluster site");
-    app.add_option("--cluster-radius", a->clusterRadius, "Override: network distance (m) from the site's centre collision");
-    app.add_option("--cluster-months", a->clusterMonths, "Override: months counted back from the last month");
-    app.add_option("--peak-threshold", a->peakThreshold, "Weighted density per km for density peaks (default: mean + 3 SD)");
+    addNumber(app, RoadsOptions::kSnapTolerance, a->snapTolerance, "Snap incidents to the nearest road within this many metres")->default_val(30.0);
+    addNumber(app, RoadsOptions::kLixel, a->lixel, "Lixel length in metres")->default_val(20.0);
+    addNumber(app, RoadsOptions::kBandwidth, a->bandwidth, "Network kernel bandwidth in metres of network distance")->default_val(300.0);
+    addChoice(app, RoadsOptions::kKernel, a->kernel, "quartic, triweight, epanechnikov, triangular or uniform");
+    addChoice(app, RoadsOptions::kMethod, a->method, "discontinuous (equal split at junctions, mass-conserving) or simple");
+    addChoice(app, RoadsOptions::kClusterRule, a->clusterRule, "wales (4/50 m/36 months), urban (7/50 m/60), rural (7/100 m/60), urban-rural");
+    addNumber(app, RoadsOptions::kClusterMin, a->clusterMin, "Override: minimum injury collisions of a cluster site");
+    addNumber(app, RoadsOptions::kClusterRadius, a->clusterRadius, "Override: network distance (m) from the site's centre collision");
+    addNumber(app, RoadsOptions::kClusterMonths, a->clusterMonths, "Override: months counted back from the last month");
+    addNumber(app, RoadsOptions::kPeakThreshold, a->peakThreshold, "Weighted density per km for density peaks (default: mean + 3 SD)");
     app.add_option("--weights", a->weights, "Score weights, e.g. fatal=10,serious=5,slight=1,unknown=1,complaint=0.5");
-    app.add_option("--trend-months", a->trendMonths, "Trend: last N months against the N before")->default_val(12);
+    addNumber(app, RoadsOptions::kTrendMonths, a->trendMonths, "Trend: last N months against the N before")->default_val(12);
     app.add_option("--previous", a->previous, "Earlier register (road_register.csv or any OGR point layer) to mark what is new");
-    app.add_option("--match-distance", a->matchDistance, "A locality within this many metres of a previous one is not new")->default_val(100.0);
+    addNumber(app, RoadsOptions::kMatchDistance, a->matchDistance, "A locality within this many metres of a previous one is not new")->default_val(100.0);
     app.add_option("-o,--out", a->out, "Output folder")->default_val("out/roads");
     return [a, &global] {
         const CategoryMap categories = a->categories.empty() ? CategoryMap::builtinDefault() : CategoryMap::fromFile(a->categories);
@@ -98,6 +98,7 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
         o.previousRegister = a->previous;
         o.matchDistance = a->matchDistance;
         o.outDir = a->out;
+        o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         const RunReport report = runRoads(o, progress);
         if (!global.quiet) std::fputs(report.format().c_str(), stderr);

@@ -5,6 +5,8 @@
 
 #include <QImage>
 
+#include <fmt/format.h>
+
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/gistar.hpp"
@@ -47,7 +49,26 @@ SurfaceMethod parseSurfaceMethod(const std::string& name) {
 
 const char* toString(SurfaceMethod m) { return m == SurfaceMethod::Kde ? "kde" : m == SurfaceMethod::GiStar ? "gistar" : "counts"; }
 
+void AnalysisRequest::validate(const OptionNaming& naming) const {
+    // The viewer has no "automatic" cell or bandwidth: every value is one the user chose.
+    GridChoice grid;
+    grid.cellSize = cell;
+    GridChoice::kCell.checkGiven(cell, naming);
+    grid.validate(naming);
+    if (method == SurfaceMethod::Kde) {
+        KdeOptions kde;
+        kde.bandwidth = bandwidth;
+        KdeOptions::kBandwidth.checkGiven(bandwidth, naming);
+        kde.validate(naming);
+        if (bandwidth < cell)
+            throwUsage(fmt::format("the bandwidth ({} m) is smaller than one cell ({} m): the surface would be a point pattern", bandwidth, cell),
+                       {"", 0, naming(KdeOptions::kBandwidth.key)});
+    }
+    if (from > to) throwUsage("the period ends before it starts", {"", 0, naming("to")});
+}
+
 Surface computeSurface(const IncidentSet& in, const AnalysisRequest& r) {
+    r.validate(OptionNaming::keys());
     const auto started = std::chrono::steady_clock::now();
     Surface s;
     s.request = r;

@@ -9,6 +9,7 @@
 #include "hotspot/category_map.hpp"
 #include "hotspot/grid.hpp"
 #include "hotspot/interventions.hpp"
+#include "hotspot/options.hpp"
 
 namespace hotspot::viewer {
 
@@ -36,6 +37,10 @@ struct AnalysisRequest {
     int32_t from = 0, to = 0;
     SurfaceMethod method = SurfaceMethod::Kde;
     double cell = 50, bandwidth = 300;
+
+    // The engine's option declarations and validate() (GridChoice, KdeOptions), with the names the
+    // caller uses: "analysis.cell" for a project file. Throws Error(Usage).
+    void validate(const OptionNaming& naming) const;
 };
 
 struct Surface {

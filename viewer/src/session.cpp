@@ -110,6 +110,7 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
     auto s = std::make_unique<Session>();
     s->project = pf;
     const std::string& crs = pf.crs;
+    requireMetricCrs(crs, "crs", OptionNaming::keys());  // the map and every distance are in metres
     for (const auto& e : pf.layers) {
         std::shared_ptr<MapLayer> layer;
         if (e.role == "cctv") {
@@ -197,6 +198,7 @@ AnalysisRequest Session::initialRequest() const {
     r.method = parseSurfaceMethod(project.method);
     r.cell = project.cell;
     r.bandwidth = project.bandwidth;
+    r.validate(OptionNaming::prefixed("analysis."));
     return r;
 }
 

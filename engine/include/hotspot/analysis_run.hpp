@@ -11,6 +11,7 @@
 #include "hotspot/grid.hpp"
 #include "hotspot/ingest.hpp"
 #include "hotspot/kde.hpp"
+#include "hotspot/options.hpp"
 
 namespace hotspot {
 
@@ -27,11 +28,15 @@ struct MonthRange {
 };
 
 struct AnalysisInput {
+    static constexpr std::string_view kCrsKey = "crs";  // the analysis CRS: projected, in metres
+
     std::vector<std::string> inputs;    // incident files (raw, or the incidents.gpkg from `geocode`)
     IngestOptions ingest;
     std::vector<std::string> groups;    // analysis groups to keep (empty = all)
     MonthRange months;                  // months to keep
     std::vector<AreaLayerSpec> studyArea;  // optional: grid extent and mask
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct SelectedIncidents {
@@ -48,10 +53,17 @@ struct SelectedIncidents {
 SelectedIncidents loadIncidents(const AnalysisInput& input, const AreaLayer* studyArea, Progress& progress);
 
 struct GridChoice {
-    double cellSize = 0;  // 0: ArcGIS default (shorter extent side / 250)
+    // 1 cm is below the precision of any incident coordinate; 100 km is a cell wider than a county.
+    static constexpr NumberOption kCell{.key = "cell", .unit = "m", .min = 0.01, .max = 100'000, .unset = 0};
+    static constexpr ChoiceOption kShape{"shape", "square|hexagon"};
+    static constexpr NumberOption kMaxCells{.key = "max_cells", .min = 1, .max = 2e9, .integer = true};
+
+    double cellSize = 0;  // 0: the job's default (ArcGIS: shorter extent side / 250)
     GridShape shape = GridShape::Square;
     int64_t maxCells = 25'000'000;
     bool clip = false;    // mask cells whose centre is outside the study area
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct DensityOptions {
@@ -62,14 +74,24 @@ struct DensityOptions {
     std::vector<std::string> denominator;
     ColumnMapping denominatorMapping;
     DualMode dual = DualMode::Ratio;
+    static constexpr NumberOption kRatePer{.key = "rate_per", .min = 0, .max = 1e12, .minIncluded = false};
     double ratePer = 1000;  // ratio surfaces are incidents per this many denominator units
     // Counts, rates and location quotients per area.
     std::vector<AreaLayerSpec> areas;
     std::string areaDenominatorField;  // an attribute of the areas, e.g. households
     std::string outDir = "out";
+
+    void validate(const OptionNaming& naming) const;
 };
 
+inline constexpr NumberOption kRingsOption{.key = "rings", .min = 1, .max = 20, .integer = true};
+
 struct GiStarRunOptions {
+    static constexpr NumberOption kPermutations{.key = "permutations", .min = 0, .max = 99'999, .integer = true};
+    static constexpr NumberOption kZoneLevel{.key = "zone_level", .min = 1, .max = 3, .integer = true};
+    // "queen", "rook" or "distance:METRES" with the band distance checked as below.
+    static constexpr NumberOption kDistanceBand{.key = "weights", .unit = "m", .min = 0, .max = 1e6, .minIncluded = false};
+
     AnalysisInput input;
     GridChoice grid;
     int rings = 1;
@@ -79,6 +101,8 @@ struct GiStarRunOptions {
     std::string weights = "queen";  // queen | rook | distance:METRES
     int zoneLevel = 2;              // dissolve cells with |bin| >= this into zones
     std::string outDir = "out";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct ChangeOptions {
@@ -87,18 +111,29 @@ struct ChangeOptions {
     GridChoice grid;
     std::vector<AreaLayerSpec> areas;
     std::string outDir = "out";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct EmergingRunOptions {
+    static constexpr ChoiceOption kStep{"step", "month|quarter"};
+    static constexpr NumberOption kAlpha{.key = "alpha", .min = 0, .max = 0.5, .minIncluded = false};
+
     AnalysisInput input;
     GridChoice grid;
     int stepMonths = 1;  // 1 monthly, 3 quarterly
     int rings = 1;
     double alpha = 0.05;
     std::string outDir = "out";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct EvaluateOptions {
+    static constexpr ChoiceOption kMethod{"method", "kde|counts"};
+    // Given in percent on the command line; held here as shares (0.05 = 5 %).
+    static constexpr NumberOption kTop{.key = "top", .unit = "%", .min = 0, .max = 100, .minIncluded = false};
+
     AnalysisInput input;
     MonthRange fit, test;
     GridChoice grid;
@@ -106,6 +141,8 @@ struct EvaluateOptions {
     KdeOptions kde;
     std::vector<double> shares = {0.01, 0.05, 0.10, 0.20};
     std::string outDir = "out";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct RunReport {

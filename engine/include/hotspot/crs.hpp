@@ -48,4 +48,13 @@ bool isKnownCrs(const std::string& crs);
 // Short human-readable name ("OSGB36 / British National Grid").
 std::string crsName(const std::string& crs);
 
+// The horizontal axes of a CRS: what its coordinates are measured in.
+struct CrsUnits {
+    bool known = false;       // PROJ could build the CRS
+    bool geographic = false;  // angular axes (degrees)
+    std::string unitName;     // "metre", "degree", "US survey foot"
+    double toMetres = 0;      // linear unit in metres (0 when angular or unknown)
+};
+CrsUnits crsUnits(const std::string& crs);
+
 }  // namespace hotspot

@@ -9,6 +9,7 @@
 #include "hotspot/area_layer.hpp"
 #include "hotspot/gazetteer.hpp"
 #include "hotspot/ingest.hpp"
+#include "hotspot/options.hpp"
 
 namespace hotspot {
 
@@ -17,6 +18,10 @@ Period parsePeriod(const std::string& text);  // "month" | "quarter" | "year"; t
 std::string periodKey(int32_t month, Period period);  // "2021-03" | "2021-Q1" | "2021"
 
 struct GeocodeOptions {
+    static constexpr NumberOption kMinScore{.key = "min_score", .min = 0, .max = 1};
+    static constexpr ChoiceOption kPeriod{"period", "month|quarter|year"};
+    static constexpr ChoiceOption kFormat{"format", "auto|police|csv|ogr"};
+
     std::vector<std::string> inputs;  // files, globs or folders
     IngestOptions ingest;
     std::vector<AreaLayerSpec> areas;
@@ -28,6 +33,8 @@ struct GeocodeOptions {
     bool writeGeoPackage = true;
     bool writeCsv = true;
     bool writeOutputs = true;  // false: compute only (benchmarks)
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct LayerStats {

@@ -3,6 +3,7 @@
 // `hotspot evaluate-interventions` (before/after with buffer and control, WDQ) and `hotspot sites`
 // (new CCTV or light sites by maximal covering).
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,12 @@
 namespace hotspot {
 
 struct CoverageOptions {
+    static constexpr NumberOption kCameraRange{.key = "camera_range", .unit = "m", .min = 0, .max = 10'000, .minIncluded = false};
+    static constexpr NumberOption kLightRadius{.key = "light_radius", .unit = "m", .min = 0, .max = 1'000, .minIncluded = false};
+    static constexpr NumberOption kHotspotShare{.key = "hotspot_share", .min = 0, .max = 1, .minIncluded = false};
+    static constexpr NumberOption kDarkDistance{.key = "dark_distance", .unit = "m", .min = 0, .max = 10'000, .minIncluded = false};
+    static constexpr ChoiceOption kPeriod{"period", "year|month|all"};
+
     AnalysisInput input;
     std::string cameras, lights;        // layers (at least one)
     double cameraRange = 100;           // metres, for cameras without a range
@@ -23,9 +30,15 @@ struct CoverageOptions {
     double darkDistance = 50;           // a hotspot cell farther than this from every light is dark
     std::string period = "year";        // year | month | all
     std::string outDir = "out/coverage";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct InterventionEvaluationOptions {
+    static constexpr NumberOption kTreatedRadius{.key = "treated_radius", .unit = "m", .min = 0, .max = 10'000, .minIncluded = false};
+    static constexpr NumberOption kBuffer{.key = "buffer", .unit = "m", .min = 0, .max = 10'000};
+    static constexpr NumberOption kPeriodMonths{.key = "period_months", .unit = "months", .min = 1, .max = 120, .integer = true};
+
     AnalysisInput input;
     std::string projects;               // intervention layer (points, lines, polygons)
     double treatedRadius = 100;         // treated area around point and line interventions
@@ -33,9 +46,20 @@ struct InterventionEvaluationOptions {
     std::vector<AreaLayerSpec> control; // the control area: the polygon holding the intervention (default: all else)
     int periodMonths = 12;              // before and after, shortened to what the data holds (equal)
     std::string outDir = "out/interventions";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 struct SitesOptions {
+    static constexpr NumberOption kSites{.key = "sites", .min = 1, .max = 100'000, .integer = true};
+    static constexpr NumberOption kRadius{.key = "radius", .unit = "m", .min = 0, .max = 10'000, .minIncluded = false};
+    static constexpr ChoiceOption kDemand{"demand", "kde|counts"};
+    // Under 1 m apart, generated candidates would outnumber any demand grid.
+    static constexpr NumberOption kSpacing{.key = "spacing", .unit = "m", .min = 1, .max = 100'000};
+    static constexpr NumberOption kCost{.key = "cost", .min = 0, .max = 1e15, .minIncluded = false};
+    static constexpr NumberOption kBudget{.key = "budget", .min = 0, .max = 1e15, .unset = std::numeric_limits<double>::infinity()};
+    static constexpr NumberOption kExistingRange{.key = "existing_range", .unit = "m", .min = 0, .max = 10'000, .minIncluded = false};
+
     AnalysisInput input;
     GridChoice grid;                    // demand grid; cell 0: 25 m
     KdeOptions kde;                     // bandwidth 0: 200 m
@@ -50,6 +74,8 @@ struct SitesOptions {
     SitingOptions siting;
     bool exact = false;                 // also solve exactly (small cases) and report the ratio
     std::string outDir = "out/sites";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 RunReport runCoverage(const CoverageOptions& options, Progress& progress);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hotspot/grid.hpp"
+#include "hotspot/options.hpp"
 
 namespace hotspot {
 
@@ -20,11 +21,18 @@ enum class KdeOutput {
 };
 
 struct KdeOptions {
+    static constexpr ChoiceOption kKernel{"kernel", "quartic|uniform|triweight|epanechnikov|triangular|gaussian"};
+    static constexpr NumberOption kBandwidth{.key = "bandwidth", .unit = "m", .min = 0.01, .max = 1e6, .unset = 0};
+    static constexpr NumberOption kDecay{.key = "decay", .min = -1, .max = 1};
+    static constexpr ChoiceOption kOutput{"output", "scaled|raw"};
+
     Kernel kernel = Kernel::Quartic;
-    double bandwidth = 0;      // metres (the radius r; for Gaussian the standard deviation)
+    double bandwidth = 0;      // metres (the radius r; for Gaussian the standard deviation); 0: the job's default rule
     double decay = 0;          // triangular kernel decay ratio, in [-1, 1] (QGIS)
     KdeOutput output = KdeOutput::Scaled;
     double areaUnit = 1e6;     // scaled output per this many square metres (1 km^2)
+
+    void validate(const OptionNaming& naming) const;  // throws Error(Usage) naming the option
 };
 
 // Unscaled kernel value k(u) at u = d / r (0 beyond the support).
@@ -47,6 +55,7 @@ double arcgisDefaultBandwidth(const std::vector<double>& x, const std::vector<do
 double arcgisDefaultCellSize(const Extent& extent);
 
 enum class DualMode { Ratio, LogRatio, Difference };
+inline constexpr ChoiceOption kDualModeOption{"dual", "ratio|log-ratio|difference"};
 DualMode parseDualMode(const std::string& name);
 // Combines two surfaces cell by cell. Ratio and log ratio are NaN (nodata) where the denominator
 // is 0 (and log ratio also where the numerator is 0): a rate with no population at risk is undefined,

@@ -11,6 +11,8 @@
 namespace hotspot {
 
 struct PerformanceReportOptions {
+    static constexpr NumberOption kYears{.key = "years", .min = 1, .max = 30, .integer = true};
+
     AnalysisInput input;          // groups/months ignored: the report covers every category
     int32_t toMonth = kNoMonth;   // last month of the latest year (default: the latest month in the data)
     int years = 3;
@@ -21,6 +23,8 @@ struct PerformanceReportOptions {
     std::vector<AreaLayerSpec> by;       // one table per polygon of this layer (e.g. districts)
     std::string title = "Recorded crime";
     std::string outDir = "out";
+
+    void validate(const OptionNaming& naming) const;
 };
 
 RunReport runPerformanceReport(const PerformanceReportOptions& options, Progress& progress);

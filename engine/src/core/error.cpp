@@ -3,14 +3,15 @@
 namespace hotspot {
 namespace {
 
-std::string formatWhat(const std::string& message, const ErrorContext& c) {
+std::string formatWhat(ErrorKind kind, const std::string& message, const ErrorContext& c) {
     std::string out;
     if (!c.file.empty()) {
         out += c.file;
         if (c.line > 0) out += ":" + std::to_string(c.line);
         out += ": ";
     }
-    if (!c.field.empty()) out += "field '" + c.field + "': ";
+    // A usage error without a file is about an option: name it as the caller wrote it.
+    if (!c.field.empty()) out += (kind == ErrorKind::Usage && c.file.empty() ? "option " : "field '") + c.field + (kind == ErrorKind::Usage && c.file.empty() ? ": " : "': ");
     out += message;
     return out;
 }
@@ -18,7 +19,7 @@ std::string formatWhat(const std::string& message, const ErrorContext& c) {
 }  // namespace
 
 Error::Error(ErrorKind kind, const std::string& message, ErrorContext context)
-    : std::runtime_error(formatWhat(message, context)),
+    : std::runtime_error(formatWhat(kind, message, context)),
       m_kind(kind),
       m_context(std::move(context)),
       m_message(message) {}

@@ -197,4 +197,31 @@ std::string crsName(const std::string& crs) {
     return name ? name : crs;
 }
 
+CrsUnits crsUnits(const std::string& crs) {
+    CrsUnits out;
+    ContextPtr ctx(proj_context_create());
+    if (!ctx) throw std::bad_alloc();  // PROJ could not even allocate its context
+    proj_log_level(ctx.get(), PJ_LOG_NONE);
+    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
+    if (!pj || !proj_is_crs(pj.get())) return out;
+    // A compound CRS (horizontal + height): the horizontal part decides.
+    if (proj_get_type(pj.get()) == PJ_TYPE_COMPOUND_CRS) {
+        PjPtr horizontal(proj_crs_get_sub_crs(ctx.get(), pj.get(), 0));
+        if (!horizontal) return out;
+        pj = std::move(horizontal);
+    }
+    PjPtr cs(proj_crs_get_coordinate_system(ctx.get(), pj.get()));
+    if (!cs) return out;
+    out.known = true;
+    const char* unitName = nullptr;
+    double factor = 0;
+    if (!proj_cs_get_axis_info(ctx.get(), cs.get(), 0, nullptr, nullptr, nullptr, &factor, &unitName, nullptr, nullptr)) return out;
+    out.unitName = unitName ? unitName : "";
+    const PJ_COORDINATE_SYSTEM_TYPE type = proj_cs_get_type(ctx.get(), cs.get());
+    out.geographic = type == PJ_CS_TYPE_ELLIPSOIDAL ||
+                     (proj_get_type(pj.get()) == PJ_TYPE_GEOGRAPHIC_2D_CRS || proj_get_type(pj.get()) == PJ_TYPE_GEOGRAPHIC_3D_CRS);
+    out.toMetres = out.geographic ? 0 : factor;
+    return out;
+}
+
 }  // namespace hotspot

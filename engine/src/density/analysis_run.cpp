@@ -302,6 +302,7 @@ SelectedIncidents loadIncidents(const AnalysisInput& input, const AreaLayer* stu
 // hotspot density
 
 RunReport runDensity(const DensityOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
@@ -454,6 +455,7 @@ void writeCellsLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<dou
 }  // namespace
 
 RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
@@ -591,6 +593,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
 // hotspot change
 
 RunReport runChange(const ChangeOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
@@ -650,6 +653,7 @@ RunReport runChange(const ChangeOptions& o, Progress& progress) {
 // hotspot emerging
 
 RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
@@ -746,6 +750,7 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
 // hotspot evaluate
 
 RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);

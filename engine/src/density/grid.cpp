@@ -121,7 +121,15 @@ Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int6
     g.originY = std::floor(extent.minY / cellSize) * cellSize;
     const double cols = std::ceil((extent.maxX - g.originX) / cellSize);
     const double rows = std::ceil((extent.maxY - g.originY) / g.rowSpacing());
-    g.cols = std::max<int64_t>(1, static_cast<int64_t>(cols) + (extent.maxX == g.originX + cols * cellSize ? 0 : 0));
+    // Counted in floating point first: a tiny cell over a real extent has more cells than an
+    // int64 holds, and converting such a count is undefined (it once came out as a 2 x 2 grid).
+    const double estimate = (std::max(cols, 1.0) + 1) * (std::max(rows, 1.0) + 1);
+    if (!std::isfinite(cols) || !std::isfinite(rows) || !(estimate <= static_cast<double>(maxCells) * 4 + 16))
+        throwUsage(fmt::format("a {} m grid over {:.1f} x {:.1f} km has about {:.3g} cells, more than the limit of {}; "
+                               "use a larger cell, a study area, or raise the cell limit",
+                               cellSize, extent.width() / 1000, extent.height() / 1000, estimate, maxCells),
+                   {"", 0, "--cell"});
+    g.cols = std::max<int64_t>(1, static_cast<int64_t>(cols));
     g.rows = std::max<int64_t>(1, static_cast<int64_t>(rows));
     if (shape == GridShape::Square) {
         // A point exactly on the maximum edge still needs its cell.

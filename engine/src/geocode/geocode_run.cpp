@@ -76,6 +76,7 @@ std::string fieldNameFor(const std::string& header) {
 }  // namespace
 
 GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
+    options.validate(OptionNaming::keys());  // the CLI has checked already, with its flag names
     GeocodeSummary summary;
     auto started = Clock::now();
 

@@ -24,6 +24,7 @@ namespace hotspot {
 using namespace intervention_support;
 
 RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     if (o.projects.empty()) throwUsage("give the interventions layer (--interventions)");
     if (!(o.treatedRadius > 0) || !(o.bufferWidth > 0)) throwUsage("--treated-radius and --buffer must be positive");
     if (o.periodMonths < 1) throwUsage("--period-months must be at least 1", {"", 0, "--period-months"});

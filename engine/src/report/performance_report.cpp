@@ -33,6 +33,7 @@ std::string slug(const std::string& s) {
 }  // namespace
 
 RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
     if (o.years < 2) throwUsage("a report compares at least 2 years", {"", 0, "--years"});
     IngestOptions io = o.input.ingest;

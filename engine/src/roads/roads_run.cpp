@@ -40,9 +40,9 @@ SeverityWeights SeverityWeights::parse(const std::string& spec) {
             if (eq == std::string::npos) throw std::invalid_argument("no =");
             size_t used = 0;
             value = std::stod(item.substr(eq + 1), &used);
-            if (used != item.size() - eq - 1 || !(value >= 0)) throw std::invalid_argument("bad");
+            if (used != item.size() - eq - 1 || !kWeight.problem(value).empty()) throw std::invalid_argument("bad");
         } catch (const std::exception&) {
-            throwUsage("weight '" + item + "' is not name=non-negative number", {"", 0, "--weights"});
+            throwUsage("weight '" + item + "' is not name=number (" + kWeight.rangeText() + ")", {"", 0, "--weights"});
         }
         const std::string name = toLowerAscii(trim(std::string_view(item).substr(0, eq)));
         if (name == "fatal") w.fatal = value;
@@ -580,6 +580,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
 }  // namespace
 
 RunReport runRoads(const RoadsOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     if (!o.categories) throw Error(ErrorKind::Internal, "runRoads() needs a category map");
     if (o.collisions.empty() && o.complaints.empty()) throwUsage("give collisions (--collisions) and/or complaints (--complaints)");
     if (!(o.snapTolerance > 0)) throwUsage("the snapping tolerance must be positive", {"", 0, "--snap-tolerance"});

@@ -1,0 +1,109 @@
+#include "hotspot/options.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "hotspot/crs.hpp"
+#include "hotspot/error.hpp"
+
+namespace hotspot {
+
+OptionNaming OptionNaming::cli() {
+    return {[](std::string_view key) {
+        std::string flag = "--";
+        for (char c : key) flag += c == '_' ? '-' : c;
+        return flag;
+    }};
+}
+
+OptionNaming OptionNaming::keys() {
+    return {[](std::string_view key) { return std::string(key); }};
+}
+
+OptionNaming OptionNaming::prefixed(std::string prefix) {
+    return {[prefix = std::move(prefix)](std::string_view key) { return prefix + std::string(key); }};
+}
+
+namespace {
+
+std::string unitWords(std::string_view unit) {
+    if (unit == "m") return "metres";
+    return std::string(unit);
+}
+
+}  // namespace
+
+std::string NumberOption::rangeText() const {
+    std::string kind = integer ? "a whole number" : "a number";
+    if (!unit.empty()) kind += " of " + unitWords(unit);
+    if (minIncluded && maxIncluded) return fmt::format("{} from {} to {}", kind, min, max);
+    return fmt::format("{} {} {} and {} {}", kind, minIncluded ? ">=" : ">", min, maxIncluded ? "<=" : "<", max);
+}
+
+std::string NumberOption::problem(double value) const {
+    if (unset && value == *unset) return {};
+    const bool tooLow = minIncluded ? !(value >= min) : !(value > min);
+    const bool tooHigh = maxIncluded ? !(value <= max) : !(value < max);
+    const bool fraction = integer && std::isfinite(value) && value != std::floor(value);
+    if (!std::isfinite(value) || tooLow || tooHigh || fraction) return fmt::format("must be {}, not {}", rangeText(), value);
+    return {};
+}
+
+void NumberOption::check(double value, const OptionNaming& naming) const {
+    const std::string why = problem(value);
+    if (!why.empty()) throwUsage(why, {"", 0, naming(key)});
+}
+
+std::string NumberOption::problemGiven(double value) const {
+    NumberOption given = *this;
+    given.unset.reset();
+    return given.problem(value);
+}
+
+void NumberOption::checkGiven(double value, const OptionNaming& naming) const {
+    const std::string why = problemGiven(value);
+    if (!why.empty()) throwUsage(why, {"", 0, naming(key)});
+}
+
+std::vector<std::string> ChoiceOption::values() const {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= choices.size()) {
+        const size_t bar = choices.find('|', start);
+        out.emplace_back(choices.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
+        if (bar == std::string_view::npos) break;
+        start = bar + 1;
+    }
+    return out;
+}
+
+bool ChoiceOption::allows(std::string_view value) const {
+    for (const auto& v : values())
+        if (v == value) return true;
+    return false;
+}
+
+void ChoiceOption::check(std::string_view value, const OptionNaming& naming) const {
+    if (allows(value)) return;
+    std::string list;
+    for (const auto& v : values()) list += (list.empty() ? "" : ", ") + v;
+    throwUsage(fmt::format("'{}' is not one of {}", value, list), {"", 0, naming(key)});
+}
+
+void requireMetricCrs(const std::string& crs, std::string_view key, const OptionNaming& naming) {
+    const CrsUnits units = crsUnits(crs);
+    if (!units.known) throwUsage("unknown or unsupported coordinate reference system '" + crs + "'", {"", 0, naming(key)});
+    if (units.geographic)
+        throwUsage(fmt::format("'{}' ({}) is a geographic CRS in {}s; the analysis needs a projected CRS in metres "
+                               "(e.g. EPSG:27700, British National Grid), because cell sizes and distances are metres",
+                               crs, crsName(crs), units.unitName.empty() ? "degree" : units.unitName),
+                   {"", 0, naming(key)});
+    if (std::abs(units.toMetres - 1.0) > 1e-9)
+        throwUsage(fmt::format("'{}' ({}) measures in {} ({} m); the analysis needs a CRS in metres because cell sizes and "
+                               "distances are metres",
+                               crs, crsName(crs), units.unitName, units.toMetres),
+                   {"", 0, naming(key)});
+}
+
+}  // namespace hotspot

@@ -1,0 +1,151 @@
+// validate() of every job's options struct: the declarations beside the fields (options.hpp) checked
+// once more, plus the rules that involve several options. The CLI calls these with its flag names,
+// the viewer with its project keys, and every run*() calls them again so a library caller cannot
+// run a job on options the CLI would refuse.
+
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "hotspot/analysis_run.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/geocode_run.hpp"
+#include "hotspot/interventions_run.hpp"
+#include "hotspot/report.hpp"
+#include "hotspot/roads_run.hpp"
+
+namespace hotspot {
+
+namespace {
+
+double parseDistanceBand(const std::string& weights, const OptionNaming& naming) {
+    const std::string text = weights.substr(9);
+    char* end = nullptr;
+    const double band = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size())
+        throwUsage(fmt::format("'{}' is not distance:METRES (e.g. distance:500)", weights), {"", 0, naming(GiStarRunOptions::kDistanceBand.key)});
+    GiStarRunOptions::kDistanceBand.check(band, naming);
+    return band;
+}
+
+}  // namespace
+
+void KdeOptions::validate(const OptionNaming& naming) const {
+    kBandwidth.check(bandwidth, naming);
+    kDecay.check(decay, naming);
+    if (!(areaUnit > 0) || !std::isfinite(areaUnit)) throwUsage(fmt::format("the area unit must be a positive number of square metres, not {}", areaUnit));
+}
+
+void GridChoice::validate(const OptionNaming& naming) const {
+    kCell.check(cellSize, naming);
+    kMaxCells.check(static_cast<double>(maxCells), naming);
+}
+
+void AnalysisInput::validate(const OptionNaming& naming) const {
+    requireMetricCrs(ingest.analysisCrs, kCrsKey, naming);
+    if (!ingest.categories) throwUsage("no category map given (IngestOptions::categories)");
+}
+
+void DensityOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kde.validate(naming);
+    kRatePer.check(ratePer, naming);
+    if (grid.shape == GridShape::Hexagon)
+        throwUsage("density writes rasters, which need square cells; use gistar or change for hexagons", {"", 0, naming(GridChoice::kShape.key)});
+}
+
+void GiStarRunOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kRingsOption.check(rings, naming);
+    kPermutations.check(gi.permutations, naming);
+    kZoneLevel.check(zoneLevel, naming);
+    if (weights.rfind("distance:", 0) == 0) parseDistanceBand(weights, naming);
+    else if (weights != "queen" && weights != "rook")
+        throwUsage(fmt::format("'{}' is not queen, rook or distance:METRES", weights), {"", 0, naming(kDistanceBand.key)});
+}
+
+void ChangeOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+}
+
+void EmergingRunOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kRingsOption.check(rings, naming);
+    kAlpha.check(alpha, naming);
+    if (stepMonths != 1 && stepMonths != 3) throwUsage(fmt::format("the step is 1 (month) or 3 (quarter) months, not {}", stepMonths), {"", 0, naming(kStep.key)});
+}
+
+void EvaluateOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kMethod.check(method, naming);
+    if (method == "kde") kde.validate(naming);
+    if (shares.empty()) throwUsage("give at least one share of cells", {"", 0, naming(kTop.key)});
+    for (double share : shares) kTop.check(share * 100, naming);
+}
+
+void PerformanceReportOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    kYears.check(years, naming);
+}
+
+void CoverageOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kde.validate(naming);
+    kCameraRange.check(cameraRange, naming);
+    kLightRadius.check(lightRadius, naming);
+    kHotspotShare.check(hotspotShare, naming);
+    kDarkDistance.check(darkDistance, naming);
+    kPeriod.check(period, naming);
+}
+
+void InterventionEvaluationOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    kTreatedRadius.check(treatedRadius, naming);
+    kBuffer.check(bufferWidth, naming);
+    kPeriodMonths.check(periodMonths, naming);
+}
+
+void SitesOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kde.validate(naming);
+    kDemand.check(demand, naming);
+    kSpacing.check(candidateSpacing, naming);
+    kCost.check(costPerSite, naming);
+    kExistingRange.check(existingRange, naming);
+    kSites.check(siting.maxSites, naming);
+    kRadius.check(siting.radius, naming);
+    kBudget.check(siting.budget, naming);
+}
+
+void RoadsOptions::validate(const OptionNaming& naming) const {
+    requireMetricCrs(analysisCrs, AnalysisInput::kCrsKey, naming);
+    if (!categories) throwUsage("no category map given (RoadsOptions::categories)");
+    kNodeTolerance.check(nodeTolerance, naming);
+    kSnapTolerance.check(snapTolerance, naming);
+    kLixel.check(lixelLength, naming);
+    kBandwidth.check(nkde.bandwidth, naming);
+    kClusterRule.check(clusterRule, naming);
+    kClusterMin.check(clusterMin, naming);
+    kClusterRadius.check(clusterRadius, naming);
+    kClusterMonths.check(clusterMonths, naming);
+    kPeakThreshold.check(peakThreshold, naming);
+    kTrendMonths.check(trendMonths, naming);
+    kMatchDistance.check(matchDistance, naming);
+    for (double w : {weights.fatal, weights.serious, weights.slight, weights.unknown, weights.complaint}) SeverityWeights::kWeight.check(w, naming);
+}
+
+void GeocodeOptions::validate(const OptionNaming& naming) const {
+    requireMetricCrs(ingest.analysisCrs, AnalysisInput::kCrsKey, naming);
+    if (!ingest.categories) throwUsage("no category map given (IngestOptions::categories)");
+    kMinScore.check(minMatchScore, naming);
+}
+
+}  // namespace hotspot

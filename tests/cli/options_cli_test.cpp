@@ -1,0 +1,242 @@
+// Every number and choice option of every command, fed values outside its declared range: the
+// command must stop with exit 2 and name the option as it was written. The table is built from the
+// engine's declarations, and a second test checks that every number option `--help` lists is in the
+// table, so an option added without a declaration fails here.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "hotspot/analysis_run.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/geocode_run.hpp"
+#include "hotspot/interventions_run.hpp"
+#include "hotspot/report.hpp"
+#include "hotspot/roads_run.hpp"
+#include "test_support.hpp"
+
+using namespace hotspot;
+
+namespace {
+
+// Arguments that get each command past its required options (parsing stops before any file is read).
+std::vector<std::string> requiredArgs(const std::string& command) {
+    if (command == "change") return {"change", "in.csv", "--before", "2020", "--after", "2021"};
+    if (command == "evaluate") return {"evaluate", "in.csv", "--fit", "2020", "--test", "2021"};
+    if (command == "roads") return {"roads", "--network", "roads.gpkg"};
+    if (command == "evaluate-interventions") return {"evaluate-interventions", "in.csv", "--interventions", "p.csv"};
+    return {command, "in.csv"};
+}
+
+struct Declared {
+    std::string command;
+    NumberOption spec;
+};
+
+std::vector<Declared> numberOptions() {
+    std::vector<Declared> out;
+    auto add = [&](std::initializer_list<const char*> commands, const NumberOption& spec) {
+        for (const char* c : commands) out.push_back({c, spec});
+    };
+    const auto analysis = {"density", "gistar", "change", "emerging", "evaluate", "report", "coverage", "evaluate-interventions", "sites"};
+    add(analysis, GridChoice::kCell);
+    add(analysis, GridChoice::kMaxCells);
+    add({"density", "evaluate", "coverage", "sites"}, KdeOptions::kBandwidth);
+    add({"density"}, KdeOptions::kDecay);
+    add({"density"}, DensityOptions::kRatePer);
+    add({"gistar", "emerging"}, kRingsOption);
+    add({"gistar"}, GiStarRunOptions::kPermutations);
+    add({"gistar"}, GiStarRunOptions::kZoneLevel);
+    add({"emerging"}, EmergingRunOptions::kAlpha);
+    add({"evaluate"}, EvaluateOptions::kTop);
+    add({"report"}, PerformanceReportOptions::kYears);
+    add({"coverage"}, CoverageOptions::kCameraRange);
+    add({"coverage"}, CoverageOptions::kLightRadius);
+    add({"coverage"}, CoverageOptions::kHotspotShare);
+    add({"coverage"}, CoverageOptions::kDarkDistance);
+    add({"evaluate-interventions"}, InterventionEvaluationOptions::kTreatedRadius);
+    add({"evaluate-interventions"}, InterventionEvaluationOptions::kBuffer);
+    add({"evaluate-interventions"}, InterventionEvaluationOptions::kPeriodMonths);
+    add({"sites"}, SitesOptions::kSites);
+    add({"sites"}, SitesOptions::kRadius);
+    add({"sites"}, SitesOptions::kSpacing);
+    add({"sites"}, SitesOptions::kCost);
+    add({"sites"}, SitesOptions::kBudget);
+    add({"sites"}, SitesOptions::kExistingRange);
+    add({"roads"}, RoadsOptions::kNodeTolerance);
+    add({"roads"}, RoadsOptions::kSnapTolerance);
+    add({"roads"}, RoadsOptions::kLixel);
+    add({"roads"}, RoadsOptions::kBandwidth);
+    add({"roads"}, RoadsOptions::kClusterMin);
+    add({"roads"}, RoadsOptions::kClusterRadius);
+    add({"roads"}, RoadsOptions::kClusterMonths);
+    add({"roads"}, RoadsOptions::kPeakThreshold);
+    add({"roads"}, RoadsOptions::kTrendMonths);
+    add({"roads"}, RoadsOptions::kMatchDistance);
+    add({"geocode"}, GeocodeOptions::kMinScore);
+    return out;
+}
+
+// Values just outside the range (and the "not given" marker, which a user may not type), NaN,
+// infinities, text, and a fraction for whole-number options.
+std::vector<std::string> hostileValues(const NumberOption& s) {
+    std::vector<std::string> v = {"nan", "inf", "-inf", "1e400", "abc", ""};
+    v.push_back(fmt::format("{}", s.minIncluded ? std::nextafter(s.min, -1e300) : s.min));
+    if (s.integer) v.push_back(fmt::format("{}", s.min - 1));
+    v.push_back(fmt::format("{}", s.maxIncluded ? std::nextafter(s.max, 1e300) : s.max));
+    v.push_back(fmt::format("{}", s.max * 10 + 10));
+    if (s.integer) v.push_back(fmt::format("{}", s.min + 0.5));
+    if (s.unset && std::isfinite(*s.unset)) v.push_back(fmt::format("{}", *s.unset));
+    return v;
+}
+
+std::string flagOf(const NumberOption& s) { return OptionNaming::cli()(s.key); }
+
+}  // namespace
+
+TEST(OptionsCli, EveryNumberOptionRefusesValuesOutsideItsDeclaredRangeNamingTheFlag) {
+    test::TempDir dir;
+    int cases = 0;
+    for (const auto& d : numberOptions()) {
+        for (const auto& value : hostileValues(d.spec)) {
+            auto args = requiredArgs(d.command);
+            args.insert(args.end(), {flagOf(d.spec), value, "-o", dir.file("out")});
+            const auto r = test::runCli(args, dir.path());
+            ++cases;
+            EXPECT_EQ(r.exitCode, 2) << d.command << " " << flagOf(d.spec) << " '" << value << "': " << r.err;
+            EXPECT_NE(r.err.find(flagOf(d.spec)), std::string::npos) << d.command << " " << flagOf(d.spec) << " " << value << ": " << r.err;
+        }
+    }
+    EXPECT_GT(cases, 300);
+}
+
+TEST(OptionsCli, EveryNumberOptionInHelpIsDeclaredAndShowsItsRange) {
+    std::map<std::string, std::set<std::string>> declared;
+    for (const auto& d : numberOptions()) declared[d.command].insert(flagOf(d.spec));
+    const std::regex numberOption(R"((--[a-z-]+) (FLOAT|INT|UINT))");
+    for (const std::string command : {"geocode", "density", "gistar", "change", "emerging", "evaluate", "report", "roads", "coverage",
+                                      "evaluate-interventions", "sites", "export"}) {
+        const auto help = test::runCli({command, "--help"});
+        ASSERT_EQ(help.exitCode, 0) << command;
+        for (std::sregex_iterator it(help.out.begin(), help.out.end(), numberOption), end; it != end; ++it) {
+            const std::string flag = (*it)[1];
+            if (flag == "--seed") continue;  // any 64-bit value is a valid seed; CLI11 refuses the rest
+            EXPECT_TRUE(declared[command].count(flag)) << command << " " << flag << " has no declaration in the table";
+        }
+    }
+    const auto help = test::runCli({"density", "--help"});
+    EXPECT_NE(help.out.find("a number of metres from 0.01 to 100000"), std::string::npos) << help.out;
+}
+
+TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
+    test::TempDir dir;
+    const std::vector<std::vector<std::string>> cases = {
+        {"density", "--kernel", "gausian"},   {"density", "--output", "scaledd"},  {"density", "--dual", "ratios"},
+        {"density", "--shape", "hexagonal"}, {"emerging", "--step", "week"},      {"evaluate", "--method", "gistar"},
+        {"coverage", "--period", "decade"},  {"sites", "--demand", "people"},     {"roads", "--kernel", "gaussian"},
+        {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"geocode", "--period", "week"},
+        {"geocode", "--format", "xlsx"}};
+    for (const auto& c : cases) {
+        auto args = requiredArgs(c[0]);
+        args.insert(args.end(), {c[1], c[2], "-o", dir.file("out")});
+        const auto r = test::runCli(args, dir.path());
+        EXPECT_EQ(r.exitCode, 2) << c[0] << " " << c[1] << " " << c[2] << ": " << r.err;
+        EXPECT_NE(r.err.find(c[1]), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find(c[2]), std::string::npos) << r.err;
+    }
+}
+
+TEST(OptionsValidate, TheSameDeclarationsNameTheOptionAsEachCallerKnowsIt) {
+    GridChoice grid;
+    grid.cellSize = 1e-320;
+    try {
+        grid.validate(OptionNaming::prefixed("analysis."));
+        FAIL() << "a 1e-320 m cell was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Usage);
+        EXPECT_EQ(e.context().field, "analysis.cell");
+        EXPECT_NE(std::string(e.what()).find("from 0.01 to 100000"), std::string::npos) << e.what();
+    }
+    grid.cellSize = 0;  // "not given": the job's default rule
+    EXPECT_NO_THROW(grid.validate(OptionNaming::cli()));
+    EXPECT_THROW(GridChoice::kCell.checkGiven(0, OptionNaming::cli()), Error);  // but a user may not type it
+    grid.maxCells = -1;
+    try {
+        grid.validate(OptionNaming::cli());
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.context().field, "--max-cells");  // not --cell
+    }
+    GiStarRunOptions gi;
+    gi.input.ingest.categories = &test::defaultCategories();
+    for (const char* bad : {"distance:-5", "distance:nan", "distance:", "distance:5km", "king"}) {
+        gi.weights = bad;
+        EXPECT_THROW(gi.validate(OptionNaming::cli()), Error) << bad;
+    }
+    gi.weights = "distance:500";
+    EXPECT_NO_THROW(gi.validate(OptionNaming::cli()));
+}
+
+TEST(OptionsValidate, AnalysisCrsMustBeProjectedInMetres) {
+    const auto naming = OptionNaming::cli();
+    EXPECT_NO_THROW(requireMetricCrs("EPSG:27700", "crs", naming));
+    EXPECT_NO_THROW(requireMetricCrs("EPSG:3857", "crs", naming));
+    for (const char* crs : {"EPSG:4326", "EPSG:4258", "EPSG:2227" /* US survey feet */, "EPSG:999999", "not a crs"}) {
+        try {
+            requireMetricCrs(crs, "crs", naming);
+            ADD_FAILURE() << crs << " accepted as an analysis CRS";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Usage);
+            EXPECT_EQ(e.context().field, "--crs");
+        }
+    }
+}
+
+// The failures the hostile tester found, end to end on a real input.
+TEST(OptionsCli, KnownCrashesAndSilentAcceptancesNowStopWithExit2) {
+    test::TempDir dir;
+    const std::string input = dir.file("crimes.csv");
+    test::writeFile(input,
+                    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
+                    "a1,2021-01,P,P,-0.8950,52.2400,On or near X,E01,N,Burglary,,\n"
+                    "a2,2021-02,P,P,-0.8900,52.2420,On or near Y,E01,N,Burglary,,\n"
+                    "a3,2021-03,P,P,-0.8850,52.2380,On or near Z,E01,N,Burglary,,\n");
+    const std::string out = dir.file("out");
+    struct Case {
+        std::vector<std::string> args;
+        std::string mentions;
+    };
+    const std::vector<Case> cases = {
+        {{"density", input, "--cell", "1e-320"}, "--cell"},
+        {{"density", input, "--cell", "1e-20"}, "--cell"},
+        {{"density", input, "--cell", "0"}, "--cell"},
+        {{"density", input, "--bandwidth", "0"}, "--bandwidth"},
+        {{"density", input, "--bandwidth", "nan"}, "--bandwidth"},
+        {{"density", input, "--rate-per", "-3"}, "--rate-per"},
+        {{"density", input, "--crs", "EPSG:4326"}, "geographic"},
+        {{"gistar", input, "--permutations", "-5"}, "--permutations"},
+        {{"gistar", input, "--permutations", "2000000000"}, "--permutations"},
+        {{"gistar", input, "--weights", "distance:-5"}, "--weights"},
+        {{"gistar", input, "--weights", "distance:nan"}, "--weights"},
+        {{"gistar", input, "--zone-level", "7"}, "--zone-level"},
+        {{"gistar", input, "--max-cells", "-1"}, "--max-cells"},
+        {{"emerging", input, "--alpha", "7"}, "--alpha"},
+    };
+    for (const auto& c : cases) {
+        auto args = c.args;
+        args.insert(args.end(), {"-o", out});
+        const auto r = test::runCli(args);
+        EXPECT_EQ(r.exitCode, 2) << fmt::format("{}", fmt::join(c.args, " ")) << ": " << r.err;
+        EXPECT_NE(r.err.find(c.mentions), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(out + "/density.tif")) << fmt::format("{}", fmt::join(c.args, " "));
+    }
+    // A sensible run on the same input still works: the checks refuse only what is wrong.
+    const auto ok = test::runCli({"density", input, "--cell", "50", "--bandwidth", "400", "-o", out});
+    EXPECT_EQ(ok.exitCode, 0) << ok.err;
+}
