@@ -254,6 +254,50 @@ TEST(ViewerProject, RelativePathsMayNotLeaveTheProjectFolderUnlessGivenOnPurpose
     EXPECT_THROW(ProjectFile::load(dir.file("p/bad.json")), Error);
 }
 
+// The hostile project files a tester wrote: each is refused naming the file and the key.
+TEST(ViewerProject, HostileProjectFilesAreRefusedNamingTheKey) {
+    test::TempDir dir;
+    auto refused = [&](const std::string& json, const std::string& mentions) {
+        test::writeFile(dir.file("p/hostile.json"), json);
+        try {
+            ProjectFile::load(dir.file("p/hostile.json"));
+            ADD_FAILURE() << "accepted: " << json.substr(0, 200);
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("hostile.json"), std::string::npos) << e.what();
+        }
+    };
+    refused(R"({"analysis": {"cell": 1e-320}})", "analysis.cell");
+    refused(R"({"analysis": {"cell": 0}})", "analysis.cell");
+    refused(R"({"analysis": {"bandwidth": 1e308}})", "analysis.bandwidth");
+    refused(R"({"analysis": {"bandwidth": 20, "cell": 50}})", "analysis.bandwidth");
+    refused(R"({"analysis": {"method": "idw"}})", "idw");
+    refused(R"({"layers": [{"path": "a.geojson", "role": "cameras"}]})", "unknown layer role 'cameras'");
+    refused(std::string(200000, '[') + std::string(200000, ']'), "nested deeper than 64");
+    refused(R"({"base": "../../../../../../../../../..", "incidents": ["etc/passwd"]})", "filesystem root");
+    // A symlink inside the folder that points outside it is followed no more.
+    fs::create_directories(dir.file("p"));
+    fs::create_directories(dir.file("outside"));
+    test::writeFile(dir.file("outside/secret.csv"), "x\n");
+    fs::create_directory_symlink(dir.file("outside"), dir.file("p/link"));
+    refused(R"({"incidents": ["link/secret.csv"]})", "leaves the project folder");
+    // Strings may hold brackets: the depth check counts structure, not text.
+    test::writeFile(dir.file("p/fine.json"), R"({"title": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["})");
+    EXPECT_NO_THROW(ProjectFile::load(dir.file("p/fine.json")));
+}
+
+TEST(ViewerProject, AnUnknownGroupIsRefusedListingTheGroups) {
+    ProjectFile pf = ProjectFile::load(sampleProject());
+    pf.group = "burglarly";
+    try {
+        Session::open(pf);
+        ADD_FAILURE() << "a misspelt group mapped something";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.context().field, "analysis.group");
+        EXPECT_NE(std::string(e.what()).find("burglary"), std::string::npos) << e.what();
+    }
+}
+
 int main(int argc, char** argv) {
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);

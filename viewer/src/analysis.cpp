@@ -98,6 +98,13 @@ Surface computeSurface(const IncidentSet& in, const AnalysisRequest& r) {
     return s;
 }
 
+std::string Surface::emptyReason() const {
+    if (selectedX.empty()) return "no incidents of the chosen group in the chosen period: the surface is empty";
+    for (double v : values)
+        if (std::isfinite(v) && v != 0) return {};
+    return fmt::format("the surface is empty: none of the {} incidents falls in a cell of the grid", selectedX.size());
+}
+
 std::shared_ptr<RasterLayer> surfaceLayer(const Surface& s) {
     const auto cols = static_cast<int>(s.grid.cols), rows = static_cast<int>(s.grid.rows);
     QImage image(cols, rows, QImage::Format_ARGB32);

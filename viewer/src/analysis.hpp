@@ -50,6 +50,8 @@ struct Surface {
     std::vector<int8_t> bins;    // Gi* FDR bins
     std::vector<double> selectedX, selectedY;
     double seconds = 0;
+    // Why the surface draws nothing ("" when it has values): shown, never a silently blank map.
+    std::string emptyReason() const;
 };
 
 // The grid is fixed by the whole data extent, so surfaces of different periods line up.

@@ -1,39 +1,84 @@
 #include "project.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "analysis.hpp"
 #include "hotspot/error.hpp"
 
 namespace hotspot::viewer {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// JSON nested deeper than this is refused before the parser sees it: nlohmann's parser recurses
+// per level, and 200,000 nested '[' overflowed the stack. Real projects nest 3 levels.
+constexpr int kMaxJsonDepth = 64;
+
+void checkNestingDepth(const std::string& text, const std::string& path) {
+    int depth = 0;
+    bool inString = false, escaped = false;
+    int64_t line = 1;
+    for (char c : text) {
+        if (c == '\n') ++line;
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                throwInput("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels; a project file nests 3", {path, line});
+        } else if (c == ']' || c == '}') --depth;
+    }
+}
+
+const std::vector<std::string> kLayerRoles = {"generic", "areas", "priority", "roads", "cctv", "lights", "interventions", "lixels", "localities"};
+
+}  // namespace
+
 ProjectFile ProjectFile::load(const std::string& path) {
-    std::ifstream in(path);
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) throwInput(fs::exists(path, ec) ? "not a regular file" : "no such file", {path});
+    std::ifstream in(path, std::ios::binary);
     if (!in) throwInput("cannot read the project file", {path});
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    checkNestingDepth(text, path);
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(in);
+        j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
         throwInput(std::string("not valid JSON: ") + e.what(), {path, 0});
     }
     // Relative paths resolve against the project's base folder (the file's folder, or the "base" the
-    // project declares) and may not leave it: a project cannot reach other files by accident. An
-    // absolute path is taken as given on purpose.
-    const fs::path folder = fs::absolute(fs::path(path)).parent_path();
+    // project declares) and may not leave it: a project cannot reach other files by accident. The
+    // check is on real paths (symlinks and ".." resolved), so a symlink inside the folder that
+    // points outside it is refused too; a base that resolves to the filesystem root would contain
+    // everything and is refused. An absolute path is taken as given on purpose.
+    const fs::path folder = fs::weakly_canonical(fs::absolute(fs::path(path)).parent_path(), ec);
     fs::path base = folder;
-    if (j.is_object() && j.contains("base") && j.at("base").is_string())
-        base = (folder / j.at("base").get<std::string>()).lexically_normal();
-    base = base.lexically_normal();
+    if (j.is_object() && j.contains("base") && j.at("base").is_string()) {
+        base = fs::weakly_canonical(folder / j.at("base").get<std::string>(), ec);
+        if (ec || base == base.root_path())
+            throwInput("the base folder '" + j.at("base").get<std::string>() + "' resolves to " + (ec ? ec.message() : base.string()) +
+                           "; a project's base must be a folder that holds its data, not the filesystem root",
+                       {path, 0, "base"});
+    }
     auto resolve = [&](const std::string& p) {
         if (p.empty() || fs::path(p).is_absolute()) return p;
-        const fs::path resolved = (base / p).lexically_normal();
+        std::error_code rec;
+        const fs::path resolved = fs::weakly_canonical(base / p, rec);
         const fs::path inside = resolved.lexically_relative(base);
-        if (inside.empty() || *inside.begin() == "..")
-            throwInput("the path '" + p + "' leaves the project folder " + base.string() + " (give an absolute path to use a file outside it)",
+        if (rec || inside.empty() || *inside.begin() == "..")
+            throwInput("the path '" + p + "' leaves the project folder " + base.string() +
+                           (rec ? "" : " (it resolves to " + resolved.string() + ")") + "; give an absolute path to use a file outside it",
                        {path, 0, p});
         return resolved.string();
     };
@@ -58,6 +103,11 @@ ProjectFile ProjectFile::load(const std::string& path) {
             e.path = resolve(l.at("path").get<std::string>());
             e.layer = l.value("layer", std::string());
             e.role = l.value("role", e.role);
+            if (std::find(kLayerRoles.begin(), kLayerRoles.end(), e.role) == kLayerRoles.end()) {
+                std::string known;
+                for (const auto& r : kLayerRoles) known += (known.empty() ? "" : ", ") + r;
+                throwInput("unknown layer role '" + e.role + "' (known: " + known + ")", {path, 0, "layers[].role"});
+            }
             e.name = l.value("name", fs::path(e.path).stem().string());
             e.label = l.value("label", std::string());
             e.visible = l.value("visible", true);
@@ -73,6 +123,17 @@ ProjectFile ProjectFile::load(const std::string& path) {
         }
     } catch (const nlohmann::json::exception& e) {
         throwInput(std::string("bad project entry: ") + e.what(), {path, 0});
+    }
+    // The analysis keys go through the engine's own option declarations, named as the project
+    // spells them ("analysis.cell"): a 1e-320 m cell or a NaN bandwidth stops here, not in the KDE.
+    try {
+        AnalysisRequest request;
+        request.method = parseSurfaceMethod(pf.method);
+        request.cell = pf.cell;
+        request.bandwidth = pf.bandwidth;
+        request.validate(OptionNaming::prefixed("analysis."));
+    } catch (const Error& e) {
+        throwInput(e.message(), {path, 0, e.context().field.empty() ? "analysis.method" : e.context().field});
     }
     return pf;
 }

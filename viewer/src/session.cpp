@@ -183,6 +183,7 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
     if (!pf.incidents.empty()) {
         s->incidents = loadIncidentSet(pf.incidents, pf.incidentColumns, crs, s->categories);
         s->setSurface(computeSurface(s->incidents, s->initialRequest()));
+        if (const std::string why = s->surface ? s->surface->emptyReason() : ""; !why.empty()) s->notes.push_back("warning: " + why);
     }
     return s;
 }
@@ -191,6 +192,12 @@ AnalysisRequest Session::initialRequest() const {
     AnalysisRequest r;
     for (size_t g = 0; g < incidents.groups.size(); ++g)
         if (incidents.groups[g] == project.group) r.group = static_cast<int>(g);
+    // A typo must not quietly map all crime: the same rule as the engine's --group.
+    if (r.group < 0 && !project.group.empty() && project.group != "all") {
+        std::string known;
+        for (const auto& g : incidents.groups) known += (known.empty() ? "" : ", ") + g;
+        throwUsage("unknown group '" + project.group + "' (known: all, " + known + ")", {"", 0, "analysis.group"});
+    }
     r.from = incidents.firstMonth;
     r.to = incidents.lastMonth;
     if (!project.from.empty()) r.from = MonthRange::parse(project.from, "from").from;
