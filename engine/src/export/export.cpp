@@ -1,6 +1,9 @@
 #include "hotspot/export.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
@@ -79,9 +82,22 @@ void refuseOverwrite(const std::string& path, bool overwrite) {
     if (fs::exists(path, ec) && !overwrite) throwOutput("already exists; add --overwrite to replace it", {path});
 }
 
+// Temporary files of exports killed before their rename (".tmp-PID-N-name" whose process is gone)
+// are removed by the next export into the same folder, as staging folders are.
+void removeDeadExportTemporaries(const fs::path& folder) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder.empty() ? fs::path(".") : folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(".tmp-", 0) != 0) continue;
+        const long pid = std::strtol(name.c_str() + 5, nullptr, 10);
+        if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+    }
+}
+
 std::string tempBeside(const std::string& path) {
     std::random_device rd;
     const fs::path p(path);
+    removeDeadExportTemporaries(p.parent_path());
     return (p.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000) + "-" + p.filename().string())).string();
 }
 
@@ -97,10 +113,27 @@ void vectorTranslate(const std::string& dst, GDALDataset* src, const std::vector
     if (appendToExisting) existing = GDALOpenEx(dst.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
     GDALDatasetH out = GDALVectorTranslate(existing ? nullptr : dst.c_str(), existing, 1, &srcH, options, &usageError);
     GDALVectorTranslateOptionsFree(options);
-    if (!out) throwOutput("export failed: " + lastGdalError(), {dst});
-    CPLErrorReset();
+    if (!out) throwWriteFailure(dst, "export failed: " + lastGdalError());
+    const GdalFailureWatch watch;
     GDALClose(out);
-    if (CPLGetLastErrorType() >= CE_Failure) throwOutput("export failed while closing: " + lastGdalError(), {dst});
+    if (watch.failed()) throwWriteFailure(dst, "export failed while closing: " + watch.message());
+}
+
+// Reads back what a driver wrote and counts the features of a layer. GDAL 3.6's GeoJSON and KML
+// writers do not check their writes, so a full disk leaves a truncated file and no error: only
+// reading it back tells. `layerName` empty: the file's only layer.
+void verifyWrittenLayer(const std::string& path, const std::string& layerName, int64_t expected) {
+    const GdalFailureWatch watch;
+    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    if (!ds) throwWriteFailure(path, "the written file cannot be read back: " + lastGdalError());
+    OGRLayer* layer = layerName.empty() ? ds->GetLayer(0) : ds->GetLayerByName(layerName.c_str());
+    if (!layer) throwWriteFailure(path, "the written file has no layer '" + layerName + "'");
+    int64_t count = 0;
+    layer->ResetReading();
+    while (FeaturePtr f{layer->GetNextFeature()}) ++count;
+    if (watch.failed() || count != expected)
+        throwWriteFailure(path, fmt::format("the written file holds {} of the {} features of '{}'{}", count, expected, layer->GetName(),
+                                            watch.failed() ? ": " + watch.message() : std::string()));
 }
 
 std::string extensionFor(ExportFormat f) {
@@ -135,7 +168,8 @@ RunReport exportRaster(const ExportOptions& o) {
         out = GDALTranslate(tmp.c_str(), srcH, t, &usageError);
         GDALTranslateOptionsFree(t);
     }
-    if (!out) throwOutput("raster export failed: " + lastGdalError(), {o.destination});
+    if (!out) throwWriteFailure(o.destination, "raster export failed: " + lastGdalError());
+    const GdalFailureWatch watch;  // blocks are written at close
     GDALDataset* ds = GDALDataset::FromHandle(out);
     if (ds->GetRasterXSize() >= 256 || ds->GetRasterYSize() >= 256) {
         int levels[] = {2, 4, 8, 16};
@@ -143,6 +177,11 @@ RunReport exportRaster(const ExportOptions& o) {
         ds->BuildOverviews(categorical ? "NEAREST" : "AVERAGE", 4, levels, 0, nullptr, nullptr, nullptr);
     }
     GDALClose(out);
+    if (watch.failed()) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throwWriteFailure(o.destination, "raster export failed: " + watch.message());
+    }
     if (::rename(tmp.c_str(), o.destination.c_str()) != 0) throwOutput("cannot move the export into place", {o.destination});
     report.outputs.push_back(o.destination);
     if (o.styles) {
@@ -270,6 +309,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
             if (o.format == ExportFormat::Shapefile)
                 for (const char* ext : {".shx", ".dbf", ".prj", ".cpg"}) staging.stagedPath(name + ext);
             vectorTranslate(staged, src.get(), args, false);
+            verifyWrittenLayer(staged, "", l->GetFeatureCount(TRUE));
             if (o.styles && o.format == ExportFormat::Shapefile && spatial) {
                 std::string qml = qmlForLayer(name, "");
                 if (!qml.empty()) writeTextFile(staging.stagedPath(name + ".qml"), qml);
@@ -308,6 +348,9 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
             vectorTranslate(tmp, src.get(), args, false);
         }
         if (geopackage) addGeoPackageSpatialIndexes(tmp);
+        if (o.format == ExportFormat::Kml)
+            for (OGRLayer* l : layers)
+                if (l->GetGeomType() != wkbNone) verifyWrittenLayer(tmp, l->GetName(), l->GetFeatureCount(TRUE));
     } catch (...) {
         std::error_code ec;
         fs::remove(tmp, ec);

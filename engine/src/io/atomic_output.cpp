@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,12 +9,31 @@
 #include <filesystem>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "hotspot/error.hpp"
 #include "io/output_files.hpp"
 
 namespace fs = std::filesystem;
 
 namespace hotspot {
+
+void throwWriteFailure(const std::string& path, const std::string& detail, int errnum) {
+    // Free space on the file system that holds the file (or its nearest existing folder).
+    fs::path probe = fs::path(path).parent_path();
+    std::error_code ec;
+    while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
+    struct statvfs st {};
+    const bool known = ::statvfs(probe.empty() ? "." : probe.c_str(), &st) == 0;
+    const double freeBytes = known ? static_cast<double>(st.f_bavail) * static_cast<double>(st.f_frsize) : -1;
+    // Below 64 KiB nothing of ours fits (a GeoTIFF tile, a SQLite page batch): the disk is full.
+    const bool full = errnum == ENOSPC || errnum == EDQUOT || errnum == EFBIG || (known && freeBytes < 65536);
+    if (full)
+        throwOutput(fmt::format("the disk is full ({} bytes free on the file system holding {}); nothing was replaced: {}",
+                                known ? fmt::format("{:.0f}", freeBytes) : std::string("no"), probe.string(), detail),
+                    {path});
+    throwOutput(detail, {path});
+}
 
 OutputStaging::OutputStaging(const std::string& outDir) : m_outDir(outDir) {
     std::error_code ec;

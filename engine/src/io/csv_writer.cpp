@@ -64,7 +64,7 @@ void CsvWriter::flushIfBig() {
         ssize_t n = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throwOutput(std::string("write failed: ") + std::strerror(errno), {m_path});
+            throwWriteFailure(m_path, std::string("write failed: ") + std::strerror(errno), errno);
         }
         done += static_cast<size_t>(n);
     }
@@ -78,15 +78,15 @@ void CsvWriter::close() {
         ssize_t n = ::write(m_fd, m_buffer.data() + done, m_buffer.size() - done);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throwOutput(std::string("write failed: ") + std::strerror(errno), {m_path});
+            throwWriteFailure(m_path, std::string("write failed: ") + std::strerror(errno), errno);
         }
         done += static_cast<size_t>(n);
     }
     m_buffer.clear();
-    if (::fsync(m_fd) != 0 && errno != EINVAL) throwOutput(std::string("fsync failed: ") + std::strerror(errno), {m_path});
+    if (::fsync(m_fd) != 0 && errno != EINVAL) throwWriteFailure(m_path, std::string("fsync failed: ") + std::strerror(errno), errno);
     if (::close(m_fd) != 0) {
         m_fd = -1;
-        throwOutput(std::string("close failed: ") + std::strerror(errno), {m_path});
+        throwWriteFailure(m_path, std::string("close failed: ") + std::strerror(errno), errno);
     }
     m_fd = -1;
 }
@@ -100,11 +100,11 @@ void writeTextFile(const std::string& path, const std::string& content) {
         if (n < 0) {
             if (errno == EINTR) continue;
             ::close(fd);
-            throwOutput(std::string("write failed: ") + std::strerror(errno), {path});
+            throwWriteFailure(path, std::string("write failed: ") + std::strerror(errno), errno);
         }
         done += static_cast<size_t>(n);
     }
-    if (::close(fd) != 0) throwOutput(std::string("close failed: ") + std::strerror(errno), {path});
+    if (::close(fd) != 0) throwWriteFailure(path, std::string("close failed: ") + std::strerror(errno), errno);
 }
 
 }  // namespace hotspot

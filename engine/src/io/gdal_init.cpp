@@ -13,7 +13,9 @@ namespace hotspot {
 
 namespace {
 thread_local std::string t_lastError;
+thread_local uint64_t t_failures = 0;
 void CPL_STDCALL rememberError(CPLErr level, CPLErrorNum, const char* message) {
+    if (level >= CE_Failure) ++t_failures;
     if (level >= CE_Failure && message) t_lastError = message;
 }
 }  // namespace
@@ -27,6 +29,9 @@ void ensureGdalRegistered() {
 }
 
 std::string lastGdalError() { return t_lastError; }
+
+GdalFailureWatch::GdalFailureWatch() : m_start(t_failures) { ensureGdalRegistered(); }
+bool GdalFailureWatch::failed() const { return t_failures != m_start; }
 
 DatasetPtr openVector(const std::string& path) {
     ensureGdalRegistered();

@@ -30,6 +30,19 @@ OGRLayer* pickLayer(GDALDataset& ds, const std::string& path, const std::string&
 std::string crsString(const OGRSpatialReference* srs);
 std::string lastGdalError();
 
+// Notices every GDAL failure (CE_Failure or worse) reported on this thread while it lives. GDAL
+// 3.6's GDALClose and FlushCache return nothing, and drivers write deferred blocks at close, so
+// a write that fails there is only visible through the error handler.
+class GdalFailureWatch {
+public:
+    GdalFailureWatch();
+    bool failed() const;
+    std::string message() const { return lastGdalError(); }
+
+private:
+    uint64_t m_start;
+};
+
 // Sets a GDAL configuration option for this thread while in scope (a null value leaves it alone),
 // then puts back what was there.
 class ScopedThreadConfig {

@@ -116,9 +116,9 @@ void VectorWriter::close() {
     finishLayer();
     GDALDataset* ds = m_ds;
     m_ds = nullptr;
-    CPLErrorReset();
+    const GdalFailureWatch watch;
     GDALClose(ds);
-    if (CPLGetLastErrorType() >= CE_Failure) throwOutput("cannot finish writing: " + lastGdalError(), {m_path});
+    if (watch.failed()) throwWriteFailure(m_path, "cannot finish writing: " + watch.message());
     if (m_geoPackage) addGeoPackageSpatialIndexes(m_path);
 }
 

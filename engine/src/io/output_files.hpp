@@ -14,6 +14,11 @@ class OGRFeature;
 
 namespace hotspot {
 
+// Throws Error(Output) for a write, flush or close that failed. When the device is full (errno
+// ENOSPC, EDQUOT or EFBIG, or almost no space left on the file system holding `path`), the message
+// says so first: "the disk is full ...". `errnum` 0: unknown (GDAL and libtiff report no errno).
+[[noreturn]] void throwWriteFailure(const std::string& path, const std::string& detail, int errnum = 0);
+
 class OutputStaging {
 public:
     // Creates outDir if needed and a hidden staging folder inside it. Throws Error(Output).

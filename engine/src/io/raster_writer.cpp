@@ -14,7 +14,7 @@ namespace hotspot {
 void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<double>& values, const std::string& crs,
                   RasterType type, double nodata, const std::vector<std::pair<std::string, std::string>>& metadata,
                   const std::string& description) {
-    ensureGdalRegistered();
+    const GdalFailureWatch watch;  // tiles are written at close; only the error handler sees a failure there
     if (grid.shape != GridShape::Square) throw Error(ErrorKind::Internal, "GeoTIFF output needs a square grid");
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
     const GDALDataType gdalType = type == RasterType::Float32 ? GDT_Float32 : type == RasterType::Float64 ? GDT_Float64 : GDT_Int16;
@@ -44,7 +44,7 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
         err = ds->BuildOverviews(type == RasterType::Int16 ? "NEAREST" : "AVERAGE", 4, levels, 0, nullptr, nullptr, nullptr);
     }
     GDALClose(ds);
-    if (err != CE_None) throwOutput("cannot write GeoTIFF: " + lastGdalError(), {path});
+    if (err != CE_None || watch.failed()) throwWriteFailure(path, "cannot write the GeoTIFF: " + watch.message());
 }
 
 }  // namespace hotspot

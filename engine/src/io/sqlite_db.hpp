@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <cerrno>
+
 #include "hotspot/error.hpp"
+#include "io/output_files.hpp"
 
 namespace hotspot {
 
@@ -24,15 +27,17 @@ public:
     // Runs one or more statements; `what` says what failed in the message.
     void exec(const std::string& sql, const std::string& what) {
         char* message = nullptr;
-        if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        if (const int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message); rc != SQLITE_OK) {
             const std::string text = message ? message : "unknown error";
             sqlite3_free(message);
-            throwOutput(what + ": " + text, {m_path});
+            throwWriteFailure(m_path, what + ": " + text, (rc & 0xff) == SQLITE_FULL ? ENOSPC : 0);
         }
     }
     // Best effort, for error paths (a ROLLBACK after a failure).
     void execQuietly(const char* sql) { sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr); }
-    [[noreturn]] void fail(const std::string& what) const { throwOutput(what + ": " + sqlite3_errmsg(m_db), {m_path}); }
+    [[noreturn]] void fail(const std::string& what) const {
+        throwWriteFailure(m_path, what + ": " + sqlite3_errmsg(m_db), (sqlite3_errcode(m_db) & 0xff) == SQLITE_FULL ? ENOSPC : 0);
+    }
     [[noreturn]] void refuse(const std::string& what) const { throwOutput(what, {m_path}); }
     sqlite3* handle() const { return m_db; }
 
