@@ -31,7 +31,7 @@ struct GeocodeArgs {
     std::string period = "month";
     double minScore = 0.85;
     std::string out = "out";
-    bool noGpkg = false, noCsv = false, noOutput = false, timing = false;
+    bool noGpkg = false, noCsv = false, noOutput = false, timing = false, allowEmpty = false;
 };
 
 std::map<std::string, std::string> labelledValues(const std::vector<std::string>& items, const char* option) {
@@ -73,6 +73,7 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.writeGeoPackage = !a.noGpkg;
     o.writeCsv = !a.noCsv;
     o.writeOutputs = !a.noOutput;
+    o.allowEmpty = a.allowEmpty;
     o.validate(OptionNaming::cli());
 
     Progress progress(!global.quiet);
@@ -113,6 +114,7 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
     app.add_flag("--no-csv", args->noCsv, "Do not write incidents.csv and area_summary.csv");
     app.add_flag("--no-output", args->noOutput, "Compute and print the summary only; write nothing (checks, benchmarks)");
     app.add_flag("--timing", args->timing, "Print the time of each stage");
+    app.add_flag("--allow-empty", args->allowEmpty, "Write the outputs even when no input row is usable (default: exit 5, outputs kept)");
     return [args, &global] { return runGeocodeCommand(*args, global); };
 }
 

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
     hotspot::cli::GlobalOptions global;
     app.add_flag("-q,--quiet", global.quiet, "No progress or summary on stderr (errors are still printed)");
     app.set_version_flag("--version", std::string("hotspot ") + hotspot::versionString() + " (" + hotspot::libraryVersions() + ")");
-    app.footer("Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error, 4 output error.\n"
+    app.footer("Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error, 4 output error (disk full, folder in use),\n"
+               "5 no usable input row (nothing written, previous outputs kept).\n"
                "Run 'hotspot COMMAND --help' for a command's options; docs/cli/ has a page per command.");
 
     std::map<CLI::App*, hotspot::cli::RunFunction> commands;

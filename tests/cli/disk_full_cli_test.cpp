@@ -37,7 +37,7 @@ private:
 std::map<std::string, std::string> snapshot(const std::string& dir) {
     std::map<std::string, std::string> files;
     for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        if (e.is_regular_file()) files[fs::relative(e.path(), dir).string()] = test::readFile(e.path().string());
+        if (e.is_regular_file() && e.path().filename() != ".hotspot.lock") files[fs::relative(e.path(), dir).string()] = test::readFile(e.path().string());
     }
     return files;
 }

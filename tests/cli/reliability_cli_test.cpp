@@ -53,7 +53,7 @@ int wait(pid_t pid) {
 std::map<std::string, std::string> snapshot(const std::string& dir) {
     std::map<std::string, std::string> files;
     for (const auto& e : fs::directory_iterator(dir))
-        if (e.is_regular_file()) files[e.path().filename().string()] = test::readFile(e.path().string());
+        if (e.is_regular_file() && e.path().filename() != ".hotspot.lock") files[e.path().filename().string()] = test::readFile(e.path().string());
     return files;
 }
 
@@ -138,4 +138,74 @@ TEST(Reliability, Latin1BytesAndTenThousandCharacterFieldsAreKeptOrRejectedWithT
     ASSERT_EQ(rejects.size(), 1u);
     EXPECT_EQ(rejects[0].at("line"), "4");
     EXPECT_LE(rejects[0].at("record").size(), 503u);
+}
+
+// Two runs into one folder at once: the folder's lock lets one write; the other stops with exit 4
+// naming the process (or, if the first had finished, runs after it). Never a mix of the two.
+TEST(Reliability, TwoRunsIntoTheSameFolderNeverMixTheirOutputs) {
+    test::TempDir dir;
+    const std::string out = dir.file("out"), s = test::sourceDir();
+    const std::vector<std::string> all = {"geocode", "-q", s + "/data/police", "-o", out};
+    const std::vector<std::string> oneYear = {"geocode", "-q", s + "/data/police/2021-*/*.csv", "-o", out};
+    int refused = 0;
+    for (int trial = 0; trial < 3; ++trial) {
+        const pid_t a = startCli(trial % 2 ? all : oneYear, RLIM_INFINITY, dir.file("a.txt"));
+        const pid_t b = startCli(trial % 2 ? oneYear : all, RLIM_INFINITY, dir.file("b.txt"));
+        const int ca = wait(a), cb = wait(b);
+        EXPECT_TRUE(ca == 0 || ca == 4) << ca;
+        EXPECT_TRUE(cb == 0 || cb == 4) << cb;
+        EXPECT_TRUE(ca == 0 || cb == 0);
+        for (const auto& [code, err] : {std::pair{ca, dir.file("a.txt")}, std::pair{cb, dir.file("b.txt")}})
+            if (code == 4) {
+                ++refused;
+                EXPECT_NE(test::readFile(err).find("in use by process"), std::string::npos) << test::readFile(err);
+            }
+        // Whatever won, its files belong together: the CSV and the GeoPackage hold the same incidents.
+        EXPECT_EQ(static_cast<int64_t>(test::readCsvRows(out + "/incidents.csv").size()), test::featureCount(out + "/incidents.gpkg", "incidents"));
+    }
+    std::printf("refused %d of 6 runs\n", refused);
+}
+
+// Every row rejected: exit 5 with the commonest reasons, and the previous outputs stay (unless the
+// user asks for empty outputs). The same for an analysis command.
+TEST(Reliability, ARunWhereEveryRowIsRejectedExits5AndKeepsThePreviousOutputs) {
+    test::TempDir dir;
+    const std::string out = dir.file("out");
+    ASSERT_EQ(wait(startCli(geocodeArgs(out))), 0);
+    const auto before = snapshot(out);
+    test::writeFile(dir.file("bad.csv"),
+                    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n"
+                    "a,2021-01,P,P,west,52.1,X,,,Burglary,,\n"
+                    "b,2021-01,P,P,-0.9,95,X,,,Burglary,,\n"
+                    "c,2021-01,P,P,east,52.2,X,,,Burglary,,\n");
+    auto r = test::runCli({"geocode", "-q", dir.file("bad.csv"), "-o", out});
+    EXPECT_EQ(r.exitCode, 5) << r.err;
+    EXPECT_NE(r.err.find("all 3 rows were rejected"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("2 x Longitude: '...' is not a number"), std::string::npos) << r.err;
+    EXPECT_EQ(snapshot(out), before);
+    auto d = test::runCli({"density", "-q", dir.file("bad.csv"), "-o", dir.file("density")});
+    EXPECT_EQ(d.exitCode, 5) << d.err;
+    EXPECT_FALSE(fs::exists(dir.file("density/density.tif")));
+    auto empty = test::runCli({"geocode", "-q", dir.file("bad.csv"), "--allow-empty", "-o", dir.file("empty")});
+    EXPECT_EQ(empty.exitCode, 0) << empty.err;
+    EXPECT_EQ(test::readCsvRows(dir.file("empty/rejects.csv")).size(), 3u);
+}
+
+// A killed export leaves its hidden temporary beside the destination; the next export into that
+// folder removes it (a live process's temporary is left alone).
+TEST(Reliability, KilledExportsTemporariesAreRemovedByTheNextExport) {
+    test::TempDir dir;
+    const pid_t dead = ::fork();
+    if (dead == 0) ::_exit(0);
+    ::waitpid(dead, nullptr, 0);
+    const std::string stale = dir.file("maps/.tmp-" + std::to_string(dead) + "-123-old.kml");
+    const std::string live = dir.file("maps/.tmp-" + std::to_string(::getpid()) + "-456-other.kml");
+    test::writeFile(stale, std::string(100000, 'x'));
+    test::writeFile(live, "busy");
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"export", "-q", s + "/shapes/priority_areas.geojson", "-f", "kml", "--to", dir.file("maps/areas.kml")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_FALSE(fs::exists(stale));
+    EXPECT_TRUE(fs::exists(live));
+    EXPECT_GT(fs::file_size(dir.file("maps/areas.kml")), 1000u);
 }

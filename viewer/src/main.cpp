@@ -71,6 +71,6 @@ int main(int argc, char** argv) {
         return QApplication::exec();
     } catch (const Error& e) {
         std::fprintf(stderr, "hotspot-viewer: error: %s\n", e.what());
-        return e.kind() == ErrorKind::Usage ? 2 : e.kind() == ErrorKind::Output ? 4 : 3;
+        return e.kind() == ErrorKind::Internal ? 3 : exitCodeFor(e.kind());
     }
 }

@@ -43,10 +43,14 @@ struct SelectedIncidents {
     std::vector<double> x, y, weight;
     std::vector<int32_t> month;
     std::vector<uint16_t> group;  // index into the category map's groups
-    int64_t read = 0, notLocated = 0, otherGroups = 0, otherMonths = 0, strays = 0, outsideStudyArea = 0;
+    // read = rejected + notLocated + otherGroups + otherMonths + strays + outsideStudyArea + x.size()
+    int64_t read = 0, rejected = 0, notLocated = 0, otherGroups = 0, otherMonths = 0, strays = 0, outsideStudyArea = 0;
     Extent extent;  // of the kept incidents
     std::vector<std::string> notes;
     std::string describe() const;  // the accounting line for the run summary
+    // Throws when nothing is left: Error(NoData) when the input has no usable location at all,
+    // Error(Usage) when the filters (groups, months, study area) left nothing.
+    void requireSome() const;
 };
 
 // Reads, filters and drops strays (reported, not silently). Throws Error(Input/Usage).

@@ -12,6 +12,7 @@ enum class ErrorKind {
     Usage,     // bad arguments or options: exit 2
     Input,     // an input file or layer cannot be used: exit 3
     Output,    // an output cannot be written: exit 4
+    NoData,    // the inputs were read but no row is usable: exit 5 (nothing written)
     Internal,  // a bug or an unexpected library failure: exit 1
 };
 
@@ -39,6 +40,7 @@ private:
 [[noreturn]] void throwInput(const std::string& message, ErrorContext context = {});
 [[noreturn]] void throwOutput(const std::string& message, ErrorContext context = {});
 [[noreturn]] void throwUsage(const std::string& message, ErrorContext context = {});
+[[noreturn]] void throwNoData(const std::string& message, ErrorContext context = {});
 
 int exitCodeFor(ErrorKind kind);
 

@@ -33,6 +33,7 @@ struct GeocodeOptions {
     bool writeGeoPackage = true;
     bool writeCsv = true;
     bool writeOutputs = true;  // false: compute only (benchmarks)
+    bool allowEmpty = false;   // write (empty) outputs even when no input row is usable
 
     void validate(const OptionNaming& naming) const;
 };

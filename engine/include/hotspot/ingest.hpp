@@ -76,6 +76,10 @@ InputFormat detectFormat(const std::string& path);
 // rows that only have an address stay LocationSource::Pending for the gazetteer.
 IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options);
 
+// Throws Error(NoData) when rows were read but none is usable (or nothing was read at all), with
+// the commonest reject reasons, so a run never replaces good outputs by empty ones.
+void requireUsableRows(const IngestResult& result);
+
 // Parses "YYYY-MM", "YYYY-MM-DD[ T]...", "DD/MM/YYYY[ ...]" into (month, day). nullopt if invalid.
 std::optional<std::pair<int32_t, int>> parseDate(std::string_view text);
 

@@ -34,11 +34,16 @@ void throwUsage(const std::string& message, ErrorContext context) {
     throw Error(ErrorKind::Usage, message, std::move(context));
 }
 
+void throwNoData(const std::string& message, ErrorContext context) {
+    throw Error(ErrorKind::NoData, message, std::move(context));
+}
+
 int exitCodeFor(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::Usage: return 2;
         case ErrorKind::Input: return 3;
         case ErrorKind::Output: return 4;
+        case ErrorKind::NoData: return 5;
         case ErrorKind::Internal: return 1;
     }
     return 1;

@@ -65,10 +65,21 @@ std::string RunReport::format() const {
     return out;
 }
 
+void SelectedIncidents::requireSome() const {
+    if (!x.empty()) return;
+    // Nothing usable in the input is a data problem (exit 5); filters that leave nothing are the
+    // caller's choice (exit 2), told with where every incident went.
+    if (read == rejected + notLocated + strays)
+        throwNoData(fmt::format("none of the {} incidents read has a usable location ({} rejected, {} not located, {} stray): nothing to "
+                                "analyse, nothing written",
+                                read, rejected, notLocated, strays));
+    throwUsage("no incidents left to analyse after filtering: " + describe(), {"", 0, "--group"});
+}
+
 std::string SelectedIncidents::describe() const {
-    return fmt::format("{} incidents read: {} analysed, {} not located (run geocode with a gazetteer), {} in other groups, {} in other "
-                       "months, {} stray points far outside the data, {} outside the study area",
-                       read, x.size(), notLocated, otherGroups, otherMonths, strays, outsideStudyArea);
+    return fmt::format("{} incidents read: {} analysed, {} rejected or superseded while reading, {} not located (run geocode with a "
+                       "gazetteer), {} in other groups, {} in other months, {} stray points far outside the data, {} outside the study area",
+                       read, x.size(), rejected, notLocated, otherGroups, otherMonths, strays, outsideStudyArea);
 }
 
 namespace {
@@ -83,7 +94,7 @@ std::string joined(const std::vector<std::string>& v) {
 struct LoadedIncidents {
     IncidentTable table;
     std::vector<uint8_t> located;
-    int64_t read = 0;
+    int64_t read = 0, rejected = 0;  // rows read; rows rejected or superseded while reading
     std::vector<std::string> notes;
 };
 
@@ -92,8 +103,9 @@ LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress) {
     options.progress = &progress;
     options.keepAttributes = false;  // the analyses use position, group, month and weight only
     IngestResult in = ingest(expandInputPaths(input.inputs), options);
+    requireUsableRows(in);
     LoadedIncidents out;
-    for (const auto& f : in.files) out.read += f.rows;
+    for (const auto& f : in.files) out.read += f.rows, out.rejected += f.rejected + f.superseded;
     for (const auto& t : in.transformSummaries) out.notes.push_back("CRS: " + t);
     if (!in.rejects.empty())
         out.notes.push_back(fmt::format("{} input rows rejected or superseded while reading (see `hotspot geocode` for the rejects file)",
@@ -117,6 +129,7 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
                          bool filterGroups) {
     SelectedIncidents s;
     s.read = all.read;
+    s.rejected = all.rejected;
     s.notes = all.notes;
     const IncidentTable& t = all.table;
     const std::vector<uint16_t> groups = groupIndexes(input);
@@ -314,8 +327,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     all = LoadedIncidents{};
     report.lines.push_back(sel.describe());
     for (const auto& n : sel.notes) report.lines.push_back("note: " + n);
-    if (sel.x.empty()) throwUsage("no incidents left to analyse after filtering (groups " + joined(o.input.groups) + ", " + o.input.months.label() + ")",
-                                  {"", 0, "--group"});
+    sel.requireSome();
 
     KdeOptions kde = o.kde;
     const bool autoBandwidth = kde.bandwidth == 0;
@@ -461,7 +473,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     LoadedIncidents all = loadAll(o.input, progress);
     SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
     report.lines.push_back(sel.describe());
-    if (sel.x.empty()) throwUsage("no incidents left to analyse after filtering", {"", 0, "--group"});
+    sel.requireSome();
     OutputStaging staging(o.outDir);
     const std::string crs = o.input.ingest.analysisCrs;
     const char* pMethod = o.gi.permutations > 0 ? "conditional permutation" : "normal approximation";
@@ -658,7 +670,7 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
     SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
-    if (sel.x.empty()) throwUsage("no incidents left to analyse after filtering", {"", 0, "--group"});
+    sel.requireSome();
     int32_t first = INT32_MAX, last = INT32_MIN;
     for (int32_t m : sel.month)
         if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);

@@ -309,7 +309,9 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
             if (o.format == ExportFormat::Shapefile)
                 for (const char* ext : {".shx", ".dbf", ".prj", ".cpg"}) staging.stagedPath(name + ext);
             vectorTranslate(staged, src.get(), args, false);
-            verifyWrittenLayer(staged, "", l->GetFeatureCount(TRUE));
+            // A table without geometry becomes a lone .dbf in a Shapefile export.
+            const bool loneDbf = o.format == ExportFormat::Shapefile && !spatial;
+            verifyWrittenLayer(loneDbf ? fs::path(staged).replace_extension(".dbf").string() : staged, "", l->GetFeatureCount(TRUE));
             if (o.styles && o.format == ExportFormat::Shapefile && spatial) {
                 std::string qml = qmlForLayer(name, "");
                 if (!qml.empty()) writeTextFile(staging.stagedPath(name + ".qml"), qml);
@@ -320,6 +322,9 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
     }
 
     // Single-file formats: GeoPackage and KML hold every layer; one translation writes them all.
+    std::error_code same;
+    if (fs::exists(o.destination, same) && fs::equivalent(o.destination, o.source, same))
+        throwUsage("the destination " + o.destination + " is the source file; export to another file", {"", 0, "--to"});
     refuseOverwrite(o.destination, o.overwrite);
     const std::string tmp = tempBeside(o.destination);
     std::vector<std::string> args = {"-f", toString(o.format)};

@@ -161,6 +161,8 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         if (anyRejected) t.compact(keep);
     }
     summary.secondsGeocode = secondsSince(geocodeStart);
+    // Every row rejected: stop before the outputs, so good outputs are never replaced by empty ones.
+    if (!options.allowEmpty) requireUsableRows(in);
 
     // Point -> polygon for every area layer.
     auto assignStart = Clock::now();

@@ -88,7 +88,7 @@ inline std::string periodLabel(int32_t month, const std::string& period) {
 
 // Square grid over the incidents (and the study area) with an ArcGIS-style default.
 inline Grid demandGrid(const SelectedIncidents& sel, const GridChoice& choice, double defaultCell, double margin) {
-    if (sel.x.empty()) throwUsage("no incidents left to analyse after filtering", {"", 0, "--group"});
+    sel.requireSome();
     return Grid::covering(sel.extent.expanded(margin), choice.cellSize > 0 ? choice.cellSize : defaultCell, GridShape::Square, choice.maxCells);
 }
 

@@ -8,6 +8,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/version.hpp"
 #include "io/gdal_util.hpp"
+#include "io/output_files.hpp"
 
 namespace hotspot {
 
@@ -35,6 +36,7 @@ bool GdalFailureWatch::failed() const { return t_failures != m_start; }
 
 DatasetPtr openVector(const std::string& path) {
     ensureGdalRegistered();
+    registerInputFile(path);
     t_lastError.clear();
     DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
     if (!ds) {

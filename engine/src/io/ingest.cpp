@@ -82,6 +82,39 @@ InputFormat detectFormat(const std::string& path) {
     return InputFormat::PoliceUk;
 }
 
+void requireUsableRows(const IngestResult& result) {
+    if (result.table.size() > 0) return;
+    int64_t rows = 0, rejected = 0, superseded = 0;
+    for (const auto& f : result.files) rows += f.rows, rejected += f.rejected, superseded += f.superseded;
+    // The commonest reasons, values in quotes left out (so "'91' is not ..." and "'95' is not ..."
+    // count as one).
+    std::map<std::string, int64_t> reasons;
+    for (const auto& r : result.rejects) {
+        std::string reason;
+        bool quoted = false;
+        for (char c : r.reason) {
+            if (c == '\'') {
+                reason += quoted ? "'" : "'...";
+                quoted = !quoted;
+            } else if (!quoted) {
+                reason += c;
+            }
+        }
+        ++reasons[(r.field.empty() ? "" : r.field + ": ") + reason.substr(0, 120)];
+    }
+    std::vector<std::pair<int64_t, std::string>> ranked;
+    for (const auto& [reason, n] : reasons) ranked.push_back({n, reason});
+    std::sort(ranked.rbegin(), ranked.rend());
+    std::string top;
+    for (size_t k = 0; k < ranked.size() && k < 3; ++k) top += fmt::format("{}{} x {}", k ? "; " : "", ranked[k].first, ranked[k].second);
+    const std::string where = result.files.size() == 1 ? result.files.front().path : fmt::format("{} files", result.files.size());
+    if (rows == 0) throwNoData("the input holds no data rows (only a header, or nothing): nothing to do, nothing written", {where});
+    throwNoData(fmt::format("no usable row: all {} rows were rejected ({} rejected, {} superseded){}; nothing was written and any previous "
+                            "outputs are kept",
+                            rows, rejected, superseded, top.empty() ? "" : " - most often: " + top),
+                {where});
+}
+
 IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
     if (!options.categories) throw Error(ErrorKind::Internal, "ingest() needs a category map");
     std::vector<InputFormat> formats;

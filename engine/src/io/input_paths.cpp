@@ -7,6 +7,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/ingest.hpp"
 #include "hotspot/strings.hpp"
+#include "io/output_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -22,9 +23,14 @@ bool isIncidentFile(const fs::path& p) {
 
 std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs) {
     std::vector<std::string> out;
-    std::set<std::string> seen;
+    std::set<std::string> seen, foldersChecked;
     auto add = [&](const std::string& p) {
-        if (seen.insert(p).second) out.push_back(p);
+        if (!seen.insert(p).second) return;
+        out.push_back(p);
+        registerInputFile(p);  // outputs of this run may not replace it
+        // A results folder a killed run left mid-commit is completed before anything is read.
+        const std::string folder = fs::path(p).parent_path().empty() ? "." : fs::path(p).parent_path().string();
+        if (p.rfind("PG:", 0) != 0 && foldersChecked.insert(folder).second) finishInterruptedCommits(folder);
     };
     for (const auto& spec : specs) {
         std::error_code ec;

@@ -19,23 +19,47 @@ namespace hotspot {
 // says so first: "the disk is full ...". `errnum` 0: unknown (GDAL and libtiff report no errno).
 [[noreturn]] void throwWriteFailure(const std::string& path, const std::string& detail, int errnum = 0);
 
+// A run's outputs are written into a hidden staging folder inside the output folder and moved into
+// place together by commit(). The set is committed as one step: commit() first writes a manifest
+// of the files into the staging folder (renamed into place atomically), then renames the files.
+// A run killed between two renames leaves the manifest behind, and whoever touches the folder next
+// (the next run, or a command reading its files: finishInterruptedCommits) replays the remaining
+// renames, so a folder never stays with half of one run beside half of another.
+// One run at a time per folder: the constructor takes an exclusive lock (flock on
+// <outDir>/.hotspot.lock, released when the process ends however it ends).
 class OutputStaging {
 public:
-    // Creates outDir if needed and a hidden staging folder inside it. Throws Error(Output).
+    // Creates outDir if needed, locks it, finishes or removes what dead runs left, and makes a
+    // hidden staging folder inside it. Throws Error(Output), also when another run holds the lock.
     explicit OutputStaging(const std::string& outDir);
-    ~OutputStaging();  // removes the staging folder if commit() was not reached
+    ~OutputStaging();  // removes the staging folder if commit() was not reached; unlocks
     OutputStaging(const OutputStaging&) = delete;
     OutputStaging& operator=(const OutputStaging&) = delete;
 
-    std::string stagedPath(const std::string& fileName);  // records the file for commit()
-    // Renames every staged file into outDir (each rename is atomic); returns the final paths.
+    // Records the file for commit(). Throws Error(Usage) when the file would replace an input of
+    // this run (registerInputFile), before anything is written.
+    std::string stagedPath(const std::string& fileName);
+    // Moves every staged file into outDir as one commit; returns the final paths.
     std::vector<std::string> commit();
+
+    // Test seam: called after each rename of a commit with the number of files moved so far (a
+    // test kills the process there to check the replay).
+    static void setCommitStepHookForTests(void (*hook)(size_t moved));
 
 private:
     std::string m_outDir, m_staging;
     std::vector<std::string> m_files;
     bool m_committed = false;
+    int m_lockFd = -1;
 };
+
+// Replays the commits that dead runs left half done in `folder` and removes their other staging
+// folders. Returns the number of commits completed. Never throws (a reader may lack write access).
+int finishInterruptedCommits(const std::string& folder);
+
+// A file this process reads as input; outputs may not replace it (compared as the same file on
+// disk, so links and relative paths cannot slip past).
+void registerInputFile(const std::string& path);
 
 // A CSV file with RFC 4180 quoting where needed.
 class CsvWriter {

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "hotspot/error.hpp"
@@ -20,7 +24,8 @@ TEST(OutputStaging, FilesAppearOnlyOnCommitAndAFailedRunKeepsThePreviousOutput) 
         // No commit: the run "fails" here.
     }
     EXPECT_EQ(test::readFile(dir.file("out/result.csv")), "previous,good\n");
-    for (const auto& e : fs::directory_iterator(dir.file("out"))) EXPECT_EQ(e.path().filename(), "result.csv");
+    for (const auto& e : fs::directory_iterator(dir.file("out")))
+        if (e.path().filename() != ".hotspot.lock") EXPECT_EQ(e.path().filename(), "result.csv");  // the lock stays, it is no output
     {
         OutputStaging staging(dir.file("out"));
         CsvWriter w(staging.stagedPath("result.csv"));
@@ -43,4 +48,85 @@ TEST(OutputStaging, UnwritableFolderIsAnOutputError) {
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Output);
     }
+}
+
+namespace {
+
+size_t g_killAfter = 0;
+void killAfterRenames(size_t moved) {
+    if (moved == g_killAfter) ::raise(SIGKILL);
+}
+
+void writeSet(const std::string& out, const std::string& tag, size_t killAfter) {
+    OutputStaging staging(out);
+    for (const char* name : {"incidents.gpkg", "incidents.csv", "rejects.csv", "area_summary.csv", "geocode_report.csv"})
+        test::writeFile(staging.stagedPath(name), tag + " " + name);
+    g_killAfter = killAfter;
+    OutputStaging::setCommitStepHookForTests(killAfter ? killAfterRenames : nullptr);
+    staging.commit();
+}
+
+int countTagged(const std::string& out, const std::string& tag) {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(out))
+        if (e.is_regular_file() && test::readFile(e.path().string()).rfind(tag + " ", 0) == 0) ++n;
+    return n;
+}
+
+}  // namespace
+
+// SIGKILL between every pair of renames of a commit: the folder is then a mix, and the next run
+// (or a command reading the folder) completes the dead run's commit from its manifest.
+TEST(OutputStaging, AKillBetweenAnyTwoRenamesIsCompletedByTheNextRunOrAReader) {
+    for (size_t k = 1; k <= 4; ++k) {
+        test::TempDir dir;
+        const std::string out = dir.file("out");
+        writeSet(out, "old", 0);
+        ASSERT_EQ(countTagged(out, "old"), 5);
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            writeSet(out, "new", k);
+            ::_exit(0);
+        }
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "kill after rename " << k;
+        EXPECT_EQ(countTagged(out, "new"), static_cast<int>(k)) << "the kill landed between renames " << k << " and " << k + 1;
+        if (k % 2) {
+            EXPECT_EQ(finishInterruptedCommits(out), 1);  // what a reader of the folder does first
+        } else {
+            OutputStaging next(out);  // the next run
+        }
+        EXPECT_EQ(countTagged(out, "new"), 5) << "after the replay, kill after rename " << k;
+        for (const auto& e : fs::directory_iterator(out)) EXPECT_NE(e.path().filename().string().rfind(".staging-", 0), 0u) << e.path();
+    }
+    OutputStaging::setCommitStepHookForTests(nullptr);
+}
+
+TEST(OutputStaging, ASecondRunIntoTheSameFolderIsRefusedNamingTheFirst) {
+    test::TempDir dir;
+    OutputStaging first(dir.file("out"));
+    try {
+        OutputStaging second(dir.file("out"));
+        FAIL() << "two runs hold the same output folder";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Output);
+        EXPECT_NE(std::string(e.what()).find("in use by process " + std::to_string(::getpid())), std::string::npos) << e.what();
+    }
+}
+
+TEST(OutputStaging, AnOutputThatWouldReplaceAnInputIsRefusedBeforeWriting) {
+    test::TempDir dir;
+    test::writeFile(dir.file("out/incidents.csv"), "the user's input\n");
+    registerInputFile(dir.path() + "/out/../out/incidents.csv");
+    OutputStaging staging(dir.file("out"));
+    try {
+        staging.stagedPath("incidents.csv");
+        FAIL() << "an input would have been overwritten";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Usage);
+        EXPECT_NE(std::string(e.what()).find("would replace the input"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::readFile(dir.file("out/incidents.csv")), "the user's input\n");
+    EXPECT_NO_THROW(staging.stagedPath("rejects.csv"));
 }
