@@ -46,7 +46,7 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
         if (!a->denominatorColumns.empty()) o.denominatorMapping = ColumnMapping::parse(a->denominatorColumns);
         o.dual = parseDualMode(a->dual);
         o.ratePer = a->ratePer;
-        for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
+        o.areas = areaSpecs(a->areas, a->srs);
         o.areaDenominatorField = a->areaDenominatorField;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
@@ -82,7 +82,7 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
         o.gi.seed = a->seed;
         o.gi.fdr = !a->noFdr;
         o.zoneLevel = a->zoneLevel;
-        for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
+        o.areas = areaSpecs(a->areas, a->srs);
         o.weights = a->weights;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
@@ -107,7 +107,7 @@ RunFunction registerChange(CLI::App& app, const GlobalOptions& global) {
         o.before = MonthRange::parse(a->before, "--before");
         o.after = MonthRange::parse(a->after, "--after");
         o.grid = gridChoice(*a);
-        for (const auto& s : a->areas) o.areas.push_back(AreaLayerSpec::parse(s));
+        o.areas = areaSpecs(a->areas, a->srs);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
@@ -196,7 +196,7 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
         o.input = build(*a);
         if (!a->toMonth.empty()) o.toMonth = MonthRange::parse(a->toMonth, "--to").to;
         o.years = a->years;
-        for (const auto& s : a->by) o.by.push_back(AreaLayerSpec::parse(s));
+        o.by = areaSpecs(a->by, a->srs);
         o.flagField = a->flagField;
         o.flagValue = a->flagValue;
         o.excludeFromTotal = a->exclude;

@@ -60,8 +60,7 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.ingest.mapping.srs = a.srs;
     auto codeFields = labelledValues(a.areaCodeFields, "--area-code-field");
     auto nameFields = labelledValues(a.areaNameFields, "--area-name-field");
-    for (const auto& spec : a.areas) {
-        AreaLayerSpec s = AreaLayerSpec::parse(spec);
+    for (AreaLayerSpec s : areaSpecs(a.areas, a.srs)) {
         if (auto it = codeFields.find(s.label); it != codeFields.end()) s.codeField = it->second;
         if (auto it = nameFields.find(s.label); it != nameFields.end()) s.nameField = it->second;
         o.areas.push_back(s);

@@ -30,6 +30,16 @@ CLI::Option* addChoice(CLI::App& app, const ChoiceOption& spec, std::string& tar
     return app.add_option(OptionNaming::cli()(spec.key), target, help)->check(CLI::IsMember(values))->default_val(values.front());
 }
 
+std::vector<AreaLayerSpec> areaSpecs(const std::vector<std::string>& specs, const std::string& srs) {
+    std::vector<AreaLayerSpec> out;
+    for (const auto& text : specs) {
+        AreaLayerSpec s = AreaLayerSpec::parse(text);
+        if (s.srs.empty()) s.srs = srs;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("inputs", a.inputs, "Incidents: police.uk CSVs, mapped CSVs, OGR point layers, or out/incidents.gpkg from `hotspot geocode`")
         ->required();
@@ -44,7 +54,7 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("--categories", a.categories, "Category mapping CSV (default data/categories/police_uk.csv)");
     app.add_option("--category-field", a.categoryField, "police.uk: column holding the category (default 'Crime type')");
     app.add_option("--columns", a.columns, "Column mapping for generic CSV / OGR inputs (see `hotspot geocode --help`)");
-    app.add_option("--srs", a.srs, "CRS of mapped x/y columns");
+    app.add_option("--srs", a.srs, "CRS of mapped x/y columns, and of area layers that have none (or per layer: PATH|srs=CRS)");
     app.add_option("--layer", a.layer, "Layer of OGR inputs");
     app.add_option("--crs", a.crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
     app.add_option("-o,--out", a.out, "Output folder")->default_val("out");
@@ -62,7 +72,7 @@ AnalysisInput build(InputArgs& a) {
     in.ingest.mapping.srs = a.srs;
     in.groups = a.groups;
     in.months = MonthRange::parse(a.months, "--months");
-    for (const auto& s : a.studyArea) in.studyArea.push_back(AreaLayerSpec::parse(s));
+    in.studyArea = areaSpecs(a.studyArea, a.srs);
     return in;
 }
 

@@ -44,6 +44,9 @@ CLI::Option* addNumber(CLI::App& app, const NumberOption& spec, T& target, const
 }
 CLI::Option* addChoice(CLI::App& app, const ChoiceOption& spec, std::string& target, const std::string& help);
 
+// Area layers as given (LABEL=PATH[:LAYER][|srs=CRS]); --srs is the CRS of those without one.
+std::vector<AreaLayerSpec> areaSpecs(const std::vector<std::string>& specs, const std::string& srs);
+
 void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths = true);
 AnalysisInput build(InputArgs& a);
 GridChoice gridChoice(const InputArgs& a);

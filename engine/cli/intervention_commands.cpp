@@ -19,12 +19,6 @@ void addKdeOptions(CLI::App& app, std::string& kernel, double& bandwidth, const 
     addNumber(app, KdeOptions::kBandwidth, bandwidth, bandwidthHelp);
 }
 
-std::vector<AreaLayerSpec> parseAreas(const std::vector<std::string>& specs) {
-    std::vector<AreaLayerSpec> out;
-    for (const auto& s : specs) out.push_back(AreaLayerSpec::parse(s));
-    return out;
-}
-
 }  // namespace
 
 RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global) {
@@ -53,7 +47,7 @@ RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global) {
         o.lights = a->lights;
         o.cameraRange = a->cameraRange;
         o.lightRadius = a->lightRadius;
-        o.areas = parseAreas(a->areas);
+        o.areas = areaSpecs(a->areas, a->srs);
         o.kde.kernel = parseKernel(a->kernel);
         o.kde.bandwidth = a->bandwidth;
         o.hotspotShare = a->hotspotShare;
@@ -90,7 +84,7 @@ RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& gl
         o.projects = a->projects;
         o.treatedRadius = a->treatedRadius;
         o.bufferWidth = a->bufferWidth;
-        o.control = parseAreas(a->control);
+        o.control = areaSpecs(a->control, a->srs);
         o.periodMonths = a->periodMonths;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());

@@ -68,6 +68,7 @@ public:
 private:
     AreaLayer();
     struct Impl;
+    static void reportDuplicatesAndOverlaps(Impl& impl, const std::string& path);
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -7,6 +7,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include <boost/geometry.hpp>
@@ -28,18 +29,24 @@ AreaLayerSpec AreaLayerSpec::parse(const std::string& spec) {
     AreaLayerSpec s;
     std::string rest = spec;
     size_t eq = spec.find('=');
-    if (eq != std::string::npos && spec.find('/') > eq) {
+    if (eq != std::string::npos && spec.find('/') > eq && spec.find('|') > eq) {
         s.label = spec.substr(0, eq);
         rest = spec.substr(eq + 1);
     }
-    // "path|layername=NAME" (the QGIS/GDAL form, needed for PG: connection strings), or "path:layer"
-    // (not for a Windows drive or a PG: connection string)
-    size_t bar = rest.find("|layername=");
+    // Options after '|' (the QGIS/GDAL form): "|layername=NAME" (needed for PG: connection strings)
+    // and "|srs=CRS" for a layer without a CRS (a Shapefile without .prj, a GeoJSON in BNG).
+    for (size_t bar = rest.rfind('|'); bar != std::string::npos; bar = rest.rfind('|')) {
+        const std::string option = rest.substr(bar + 1);
+        if (option.rfind("layername=", 0) == 0) s.layer = option.substr(10);
+        else if (option.rfind("srs=", 0) == 0) s.srs = option.substr(4);
+        else throwUsage("unknown layer option '" + option + "' in '" + spec + "' (layername=, srs=)");
+        rest = rest.substr(0, bar);
+    }
+    // "path:layer", unless the whole text is an existing file (a path may hold a colon), a Windows
+    // drive or a PG: connection string.
     size_t colon = rest.rfind(':');
-    if (bar != std::string::npos) {
-        s.path = rest.substr(0, bar);
-        s.layer = rest.substr(bar + 11);
-    } else if (colon != std::string::npos && colon > 1 && rest.rfind("PG:", 0) != 0) {
+    std::error_code ec;
+    if (s.layer.empty() && colon != std::string::npos && colon > 1 && rest.rfind("PG:", 0) != 0 && !std::filesystem::exists(rest, ec)) {
         s.path = rest.substr(0, colon);
         s.layer = rest.substr(colon + 1);
     } else {
@@ -201,6 +208,77 @@ int pickField(OGRFeatureDefn* defn, const std::string& forced, bool wantCode, co
 
 }  // namespace
 
+namespace {
+
+bool isPolygonal(OGRwkbGeometryType type) {
+    const auto flat = wkbFlatten(type);
+    return flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon || flat == wkbMultiSurface;
+}
+
+// The layer an area spec names; with none named, the dataset's only polygon layer. A GeoPackage
+// holding several polygon layers is refused with their names: picking the first would be a guess.
+OGRLayer* pickAreaLayer(GDALDataset& ds, const AreaLayerSpec& spec) {
+    if (!spec.layer.empty() || ds.GetLayerCount() <= 1) return pickLayer(ds, spec.path, spec.layer);
+    std::vector<OGRLayer*> polygonal;
+    for (int i = 0; i < ds.GetLayerCount(); ++i)
+        if (isPolygonal(ds.GetLayer(i)->GetGeomType())) polygonal.push_back(ds.GetLayer(i));
+    if (polygonal.size() == 1) return polygonal.front();
+    if (polygonal.empty()) return pickLayer(ds, spec.path, spec.layer);  // the first: its features say what is wrong
+    std::string names;
+    for (OGRLayer* l : polygonal) names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+    throwInput(fmt::format("the dataset holds {} polygon layers ({}); name one as PATH:LAYER", polygonal.size(), names), {spec.path, 0, "layer"});
+}
+
+std::string firstFew(const std::vector<std::string>& items, size_t n = 5) {
+    std::string out;
+    for (size_t k = 0; k < items.size() && k < n; ++k) out += (k ? ", " : "") + items[k];
+    if (items.size() > n) out += ", ...";
+    return out;
+}
+
+}  // namespace
+
+// Codes used by more than one polygon, and polygons whose interiors overlap: both make counts per
+// area ambiguous (an incident in an overlap is counted in one of them only), so both are reported.
+void AreaLayer::reportDuplicatesAndOverlaps(Impl& impl, const std::string& path) {
+    std::map<std::string, int> uses;
+    for (const auto& code : impl.codes) ++uses[code];
+    std::vector<std::string> duplicated;
+    for (const auto& [code, n] : uses)
+        if (n > 1) duplicated.push_back(fmt::format("{} ({}x)", code, n));
+    if (!duplicated.empty())
+        impl.notes.push_back(fmt::format("{}: {} area codes are used by more than one polygon: {}", path, duplicated.size(), firstFew(duplicated)));
+    constexpr size_t kMaxForOverlapCheck = 20000;
+    if (impl.geoms.size() > kMaxForOverlapCheck) {
+        impl.notes.push_back(fmt::format("{}: overlap check skipped ({} polygons, more than {})", path, impl.geoms.size(), kMaxForOverlapCheck));
+        return;
+    }
+    GEOSContextHandle_t h = impl.ctx.handle;
+    std::vector<std::string> overlapping;
+    for (uint32_t i = 0; i < impl.geoms.size(); ++i) {
+        double xmin, ymin, xmax, ymax;
+        GEOSGeom_getXMin_r(h, impl.geoms[i], &xmin);
+        GEOSGeom_getYMin_r(h, impl.geoms[i], &ymin);
+        GEOSGeom_getXMax_r(h, impl.geoms[i], &xmax);
+        GEOSGeom_getYMax_r(h, impl.geoms[i], &ymax);
+        std::vector<TreeValue> hits;
+        impl.tree.query(bgi::intersects(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax))), std::back_inserter(hits));
+        const GEOSPreparedGeometry* prepared = nullptr;
+        for (const auto& hit : hits) {
+            const uint32_t j = hit.second;
+            if (j <= i) continue;
+            if (!prepared) prepared = GEOSPrepare_r(h, impl.geoms[i]);
+            // Neighbours touch along their boundary; only a shared interior (an area) is an overlap.
+            if (GEOSPreparedIntersects_r(h, prepared, impl.geoms[j]) == 1 && GEOSRelatePattern_r(h, impl.geoms[i], impl.geoms[j], "2********") == 1)
+                overlapping.push_back(impl.codes[i] + " / " + impl.codes[j]);
+        }
+        if (prepared) GEOSPreparedGeom_destroy_r(h, prepared);
+    }
+    if (!overlapping.empty())
+        impl.notes.push_back(fmt::format("{}: {} pairs of polygons overlap (an incident in an overlap is counted in one of them only): {}", path,
+                                         overlapping.size(), firstFew(overlapping)));
+}
+
 AreaLayer AreaLayer::load(const AreaLayerSpec& spec, const std::string& analysisCrs) {
     return load(std::vector<AreaLayerSpec>{spec}, analysisCrs);
 }
@@ -217,7 +295,7 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     std::vector<TreeValue> boxes;
     for (const AreaLayerSpec& spec : parts) {
     DatasetPtr ds = openVector(spec.path);
-    OGRLayer* layer = pickLayer(*ds, spec.path, spec.layer);
+    OGRLayer* layer = pickAreaLayer(*ds, spec);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     const int codeIdx = pickField(defn, spec.codeField, true, spec.path);
     int valueIdx = -1;
@@ -299,6 +377,7 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     }
     if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {parts[0].path});
     impl.tree = bgi::rtree<TreeValue, bgi::quadratic<16>>(boxes.begin(), boxes.end());
+    reportDuplicatesAndOverlaps(impl, parts[0].path);
     return out;
 }
 

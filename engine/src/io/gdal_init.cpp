@@ -4,6 +4,9 @@
 #include <proj.h>
 
 #include <cpl_error.h>
+#include <fmt/format.h>
+
+#include <cmath>
 
 #include "hotspot/error.hpp"
 #include "hotspot/version.hpp"
@@ -81,7 +84,21 @@ namespace hotspot {
 std::unique_ptr<OGRCoordinateTransformation> layerToAnalysisTransform(const OGRLayer& layer, const std::string& fallbackSrs,
                                                                       const std::string& analysisCrs, const std::string& path,
                                                                       const std::string& what) {
-    const OGRSpatialReference* layerSrs = const_cast<OGRLayer&>(layer).GetSpatialRef();
+    OGRLayer& mutableLayer = const_cast<OGRLayer&>(layer);
+    const OGRSpatialReference* layerSrs = mutableLayer.GetSpatialRef();
+    // A layer that says longitude/latitude but holds coordinates beyond +-180/+-90 does not know
+    // its CRS: a GeoJSON without a "crs" member is WGS84 by RFC 7946, yet councils write BNG
+    // metres into such files. Then the CRS given for it is used, or the file is refused by name.
+    OGREnvelope extent;
+    if (layerSrs && layerSrs->IsGeographic() && mutableLayer.GetExtent(&extent, TRUE) == OGRERR_NONE &&
+        (std::abs(extent.MinX) > 180 || std::abs(extent.MaxX) > 180 || std::abs(extent.MinY) > 90 || std::abs(extent.MaxY) > 90)) {
+        if (fallbackSrs.empty())
+            throwInput(fmt::format("{} '{}' says longitude/latitude but its coordinates reach ({:.0f}, {:.0f}), which are not degrees; "
+                                   "give its CRS (e.g. --srs EPSG:27700, or PATH|srs=EPSG:27700)",
+                                   what, mutableLayer.GetName(), extent.MaxX, extent.MaxY),
+                       {path, 0, "crs"});
+        layerSrs = nullptr;
+    }
     OGRSpatialReference source, target;
     if (layerSrs) {
         source = *layerSrs;

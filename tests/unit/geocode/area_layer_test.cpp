@@ -149,3 +149,61 @@ TEST(AreaLayerSpec, ParsesLabelPathAndLayer) {
     EXPECT_EQ(b.label, "districts");
     EXPECT_EQ(b.layer, "");
 }
+
+namespace {
+std::string joinedNotes(const AreaLayer& layer) {
+    std::string all;
+    for (const auto& n : layer.notes()) all += n + "\n";
+    return all;
+}
+}  // namespace
+
+TEST(AreaLayer, DuplicateCodesAndOverlappingPolygonsAreReportedWithTheFirstCodes) {
+    test::TempDir dir;
+    // A twice (apart), B overlapping the first A by 50 m, C touching B only along an edge.
+    test::writeFile(dir.file("a.geojson"), bngCollection(square("A", "a", 0, 0, 100) + "," + square("A", "a2", 500, 0, 100) + "," +
+                                                         square("B", "b", 50, 0, 100) + "," + square("C", "c", 150, 0, 100)));
+    AreaLayer layer = AreaLayer::load(AreaLayerSpec::parse(dir.file("a.geojson")), "EPSG:27700");
+    const std::string notes = joinedNotes(layer);
+    EXPECT_NE(notes.find("1 area codes are used by more than one polygon: A (2x)"), std::string::npos) << notes;
+    EXPECT_NE(notes.find("1 pairs of polygons overlap"), std::string::npos) << notes;
+    EXPECT_NE(notes.find("A / B"), std::string::npos) << notes;
+    EXPECT_EQ(notes.find("B / C"), std::string::npos) << notes;  // touching is not overlapping
+    // A clean layer says nothing.
+    test::writeFile(dir.file("clean.geojson"), bngCollection(square("A", "a", 0, 0, 100) + "," + square("B", "b", 100, 0, 100)));
+    EXPECT_TRUE(AreaLayer::load(AreaLayerSpec::parse(dir.file("clean.geojson")), "EPSG:27700").notes().empty());
+}
+
+TEST(AreaLayer, ALayerWithoutCrsTakesTheSrsGivenForItAndAColonInAPathIsKept) {
+    test::TempDir dir;
+    const std::string noCrs = R"({"type":"FeatureCollection","features":[)" + square("A", "a", 450000, 260000, 1000) + "]}";
+    test::writeFile(dir.file("bng.geojson"), noCrs);
+    // A GeoJSON without a crs member is WGS84 by the RFC: BNG metres there are refused as out of range or
+    // misplaced; with |srs=EPSG:27700 the polygon lands where it is.
+    AreaLayer layer = AreaLayer::load(AreaLayerSpec::parse("a=" + dir.file("bng.geojson") + "|srs=EPSG:27700"), "EPSG:27700");
+    EXPECT_EQ(layer.assignPoint(450500, 260500), 0);
+    // A file name with a colon is a path, not PATH:LAYER.
+    test::writeFile(dir.file("areas:2021.geojson"), bngCollection(square("A", "a", 0, 0, 100)));
+    const AreaLayerSpec spec = AreaLayerSpec::parse("x=" + dir.file("areas:2021.geojson"));
+    EXPECT_EQ(spec.path, dir.file("areas:2021.geojson"));
+    EXPECT_TRUE(spec.layer.empty());
+    EXPECT_EQ(AreaLayer::load(spec, "EPSG:27700").size(), 1u);
+    EXPECT_THROW(AreaLayerSpec::parse("x=a.gpkg|colour=red"), Error);
+}
+
+TEST(AreaLayer, AGeoPackageWithSeveralPolygonLayersNeedsOneNamed) {
+    test::TempDir dir;
+    test::writeFile(dir.file("a.geojson"), bngCollection(square("A", "a", 0, 0, 100)));
+    test::writeFile(dir.file("b.geojson"), bngCollection(square("B", "b", 0, 0, 100)));
+    const std::string gpkg = dir.file("two.gpkg");
+    ASSERT_EQ(test::runProgram("/usr/bin/ogr2ogr", {"-f", "GPKG", gpkg, dir.file("a.geojson"), "-nln", "wards"}).exitCode, 0);
+    ASSERT_EQ(test::runProgram("/usr/bin/ogr2ogr", {"-update", gpkg, dir.file("b.geojson"), "-nln", "lsoa"}).exitCode, 0);
+    try {
+        AreaLayer::load(AreaLayerSpec::parse(gpkg), "EPSG:27700");
+        FAIL() << "a layer was guessed";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Input);
+        EXPECT_NE(std::string(e.what()).find("2 polygon layers (wards, lsoa)"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(AreaLayer::load(AreaLayerSpec::parse(gpkg + ":lsoa"), "EPSG:27700").code(0), "B");
+}
