@@ -65,6 +65,10 @@ int main(int argc, char** argv) {
     } catch (const hotspot::Error& e) {
         std::fprintf(stderr, "hotspot: error: %s\n", e.what());
         return hotspot::exitCodeFor(e.kind());
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "hotspot: error: out of memory (the run needs more memory than this process may use; see docs/scaling.md). "
+                             "Nothing was written.\n");
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "hotspot: internal error: %s\n", e.what());
         return 1;

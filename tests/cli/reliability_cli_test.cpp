@@ -209,3 +209,34 @@ TEST(Reliability, KilledExportsTemporariesAreRemovedByTheNextExport) {
     EXPECT_TRUE(fs::exists(live));
     EXPECT_GT(fs::file_size(dir.file("maps/areas.kml")), 1000u);
 }
+
+// Out of memory under `ulimit -v`: said as such, never as an unknown CRS or a raw std::bad_alloc.
+// (Skipped under AddressSanitizer, whose shadow memory needs far more address space.)
+TEST(Reliability, OutOfMemoryIsSaidAsSuch) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "address-space limits and AddressSanitizer do not mix";
+#endif
+    test::TempDir dir;
+    const std::string program = test::cliPath(), s = test::sourceDir();
+    for (rlim_t megabytes : {185, 200, 215, 230}) {
+        const std::string err = dir.file("err.txt");
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            const int null = ::open("/dev/null", O_WRONLY), e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            ::dup2(null, 1);
+            ::dup2(e, 2);
+            rlimit limit{megabytes << 20, megabytes << 20};
+            ::setrlimit(RLIMIT_AS, &limit);
+            const std::string data = s + "/data/police", out = dir.file("out");
+            ::execl(program.c_str(), program.c_str(), "-q", "geocode", data.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        const int code = wait(pid);
+        const std::string text = test::readFile(err);
+        if (code == 127 && text.find("error while loading shared libraries") != std::string::npos) continue;  // too little to start
+        EXPECT_LT(code, 128) << megabytes << " MB: killed by a signal";
+        EXPECT_EQ(text.find("unknown or unsupported coordinate reference system"), std::string::npos) << megabytes << " MB: " << text;
+        EXPECT_EQ(text.find("bad_alloc"), std::string::npos) << megabytes << " MB: " << text;
+        if (code != 0) EXPECT_NE(text.find("out of memory"), std::string::npos) << megabytes << " MB: " << text;
+    }
+}

@@ -3,6 +3,7 @@
 #include <proj.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -32,15 +33,35 @@ struct ThreadTransform {
     PjPtr pj;
 };
 
+// When PROJ cannot build even WGS84, the CRS given is not the problem: PROJ itself could not start
+// (out of memory, e.g. under `ulimit -v`, or its database proj.db missing). Say that, not "unknown CRS".
+void requireWorkingProj(PJ_CONTEXT* ctx) {
+    if (!ctx) throw std::bad_alloc();
+    PjPtr wgs84(proj_create(ctx, "EPSG:4326"));
+    if (wgs84) return;
+    const int err = proj_context_errno(ctx);
+    throw Error(ErrorKind::Internal, std::string("PROJ could not start: ") + (err ? proj_context_errno_string(ctx, err) : "unknown reason") +
+                                         " (out of memory, or PROJ's database proj.db is missing: check PROJ_DATA)");
+}
+
 ThreadTransform makeTransform(const std::string& source, const std::string& target) {
     ThreadTransform t;
     t.ctx.reset(proj_context_create());
+    requireWorkingProj(t.ctx.get());
     proj_log_level(t.ctx.get(), PJ_LOG_NONE);
     PjPtr raw(proj_create_crs_to_crs(t.ctx.get(), source.c_str(), target.c_str(), nullptr));
     if (!raw) {
+        requireWorkingProj(t.ctx.get());
         PjPtr probeSource(proj_create(t.ctx.get(), source.c_str()));
         const std::string& bad = probeSource ? target : source;
-        throwUsage("unknown or unsupported coordinate reference system '" + bad + "'", {"", 0, "crs"});
+        const int err = proj_context_errno(t.ctx.get());
+        // PROJ reports a failed allocation inside its database lookups as a generic error; if the
+        // process cannot get a modest block of memory now, that was the cause.
+        if (void* probe = std::malloc(64u << 20)) std::free(probe);
+        else throw std::bad_alloc();
+        throwUsage("unknown or unsupported coordinate reference system '" + bad + "'" +
+                       (err ? std::string(" (PROJ: ") + proj_context_errno_string(t.ctx.get(), err) + ")" : std::string()),
+                   {"", 0, "crs"});
     }
     // Traditional GIS order: longitude/easting first, whatever the EPSG axis order is.
     t.pj.reset(proj_normalize_for_visualization(t.ctx.get(), raw.get()));
@@ -200,7 +221,7 @@ std::string crsName(const std::string& crs) {
 CrsUnits crsUnits(const std::string& crs) {
     CrsUnits out;
     ContextPtr ctx(proj_context_create());
-    if (!ctx) throw std::bad_alloc();  // PROJ could not even allocate its context
+    requireWorkingProj(ctx.get());
     proj_log_level(ctx.get(), PJ_LOG_NONE);
     PjPtr pj(proj_create(ctx.get(), crs.c_str()));
     if (!pj || !proj_is_crs(pj.get())) return out;

@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -98,6 +99,28 @@ int finishInterruptedCommits(const std::string& folder) {
         fs::remove_all(entry.path(), rm);
     }
     return completed;
+}
+
+void checkInputPath(const std::string& path, bool folderOk) {
+    if (path.rfind("/vsi", 0) == 0 || path.rfind("PG:", 0) == 0 || path.find('|') != std::string::npos) return;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        const int err = errno;
+        if (err == ELOOP) throwInput("a symbolic link loop (the link points back to itself)", {path});
+        if (err == ENOENT || err == ENOTDIR) {
+            struct stat link {};
+            if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) throwInput("a symbolic link to a file that does not exist", {path});
+            throwInput("no such file", {path});
+        }
+        throwInput(std::string("cannot read: ") + std::strerror(err), {path});
+    }
+    if (S_ISREG(st.st_mode)) return;
+    if (S_ISDIR(st.st_mode)) {
+        if (folderOk) return;
+        throwInput("is a folder, expected a file", {path});
+    }
+    if (S_ISFIFO(st.st_mode)) throwInput("is a FIFO (named pipe), not a file: write the data to a file first", {path});
+    throwInput("is not a regular file (a device or socket)", {path});
 }
 
 void registerInputFile(const std::string& path) {

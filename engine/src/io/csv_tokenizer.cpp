@@ -12,6 +12,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/strings.hpp"
+#include "io/output_files.hpp"
 
 namespace hotspot {
 
@@ -146,8 +147,8 @@ struct FileHandle {
 
 FileHandle openForReading(const std::string& path, uint64_t* size) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) throwInput(std::string("cannot open: ") + std::strerror(errno), {path});
-    if (S_ISDIR(st.st_mode)) throwInput("is a folder, expected a file", {path});
+    if (::stat(path.c_str(), &st) != 0) checkInputPath(path);  // says why: no such file, a link loop ...
+    if (!S_ISREG(st.st_mode)) checkInputPath(path);  // a folder, FIFO or device: named, never opened
     FileHandle h;
     h.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (h.fd < 0) throwInput(std::string("cannot open: ") + std::strerror(errno), {path});

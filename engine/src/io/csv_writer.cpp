@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include <fast_float/fast_float.h>
 #include <fmt/format.h>
 
 #include "hotspot/error.hpp"
@@ -22,9 +23,30 @@ CsvWriter::~CsvWriter() {
     if (m_fd >= 0) ::close(m_fd);
 }
 
+namespace {
+
+// OWASP "CSV injection": a spreadsheet runs a cell that starts with = + - @ (or a tab or CR that
+// hides one) as a formula. Such text gets a leading apostrophe, which spreadsheets show as text;
+// numbers such as -0.8926 are left alone.
+bool startsLikeAFormula(std::string_view value) {
+    if (value.empty()) return false;
+    const char c = value.front();
+    if (c != '=' && c != '+' && c != '-' && c != '@' && c != '\t' && c != '\r') return false;
+    double number = 0;
+    const auto [end, ec] = fast_float::from_chars(value.data() + (c == '+' ? 1 : 0), value.data() + value.size(), number);
+    return !(ec == std::errc() && end == value.data() + value.size());
+}
+
+}  // namespace
+
 CsvWriter& CsvWriter::field(std::string_view value) {
     if (m_rowStarted) m_buffer.push_back(',');
     m_rowStarted = true;
+    std::string escaped;
+    if (startsLikeAFormula(value)) {
+        escaped = "'" + std::string(value);
+        value = escaped;
+    }
     bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
     if (!quote) {
         m_buffer.append(value);

@@ -39,6 +39,7 @@ bool GdalFailureWatch::failed() const { return t_failures != m_start; }
 
 DatasetPtr openVector(const std::string& path) {
     ensureGdalRegistered();
+    checkInputPath(path, true);  // GDAL would say "not a vector dataset" for a missing file, and wait on a FIFO
     registerInputFile(path);
     t_lastError.clear();
     DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));

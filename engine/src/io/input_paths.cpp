@@ -38,12 +38,14 @@ std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs)
             add(spec);  // a PostGIS connection or a source with a layer: opened by GDAL as it is
             continue;
         }
+        const bool pattern = spec.find_first_of("*?[") != std::string::npos && !fs::exists(spec, ec);
+        if (!pattern) checkInputPath(spec, true);
         if (fs::is_directory(spec, ec)) {
             // A folder such as a police.uk download: YYYY-MM/*-street.csv, recursively, sorted by path
             // so months load in order (later months replace earlier rows with the same Crime ID).
             std::vector<std::string> found;
             for (auto it = fs::recursive_directory_iterator(spec, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-                if (it->is_regular_file() && isIncidentFile(it->path())) found.push_back(it->path().string());
+                if (it->is_regular_file(ec) && isIncidentFile(it->path())) found.push_back(it->path().string());
             if (found.empty()) throwInput("folder holds no .csv or vector files", {spec});
             std::sort(found.begin(), found.end());
             for (const auto& f : found) add(f);
@@ -57,9 +59,11 @@ std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs)
             std::vector<std::string> found(g.gl_pathv, g.gl_pathv + g.gl_pathc);
             globfree(&g);
             std::sort(found.begin(), found.end());
-            for (const auto& f : found) add(f);
+            for (const auto& f : found) {
+                checkInputPath(f);
+                add(f);
+            }
         } else {
-            if (!fs::exists(spec, ec)) throwInput("no such file", {spec});
             add(spec);
         }
     }

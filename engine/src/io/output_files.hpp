@@ -57,6 +57,11 @@ private:
 // folders. Returns the number of commits completed. Never throws (a reader may lack write access).
 int finishInterruptedCommits(const std::string& folder);
 
+// Throws Error(Input) naming the path unless it is a file (or, with folderOk, a folder) that can be
+// read without blocking: "no such file", "symbolic link loop", "a FIFO (named pipe) ..." (opening
+// a FIFO would wait for a writer forever). GDAL pseudo-paths (/vsi..., PG:) pass unchecked.
+void checkInputPath(const std::string& path, bool folderOk = false);
+
 // A file this process reads as input; outputs may not replace it (compared as the same file on
 // disk, so links and relative paths cannot slip past).
 void registerInputFile(const std::string& path);

@@ -130,3 +130,17 @@ TEST(OutputStaging, AnOutputThatWouldReplaceAnInputIsRefusedBeforeWriting) {
     EXPECT_EQ(test::readFile(dir.file("out/incidents.csv")), "the user's input\n");
     EXPECT_NO_THROW(staging.stagedPath("rejects.csv"));
 }
+
+// OWASP CSV injection: text a spreadsheet would run as a formula is written as text; numbers stay numbers.
+TEST(CsvWriter, CellsThatWouldRunAsFormulasGetALeadingApostropheNumbersDoNot) {
+    test::TempDir dir;
+    {
+        CsvWriter w(dir.file("x.csv"));
+        w.row({"=HYPERLINK(\"http://evil\")", "+SUM(A1)", "-2+3", "@cmd", "\tx", "-0.8926", "+1", "-", "plain", "1e5"});
+        w.field(-52.5).field(int64_t{-3});
+        w.endRow();
+        w.close();
+    }
+    EXPECT_EQ(test::readFile(dir.file("x.csv")),
+              "\"'=HYPERLINK(\"\"http://evil\"\")\",'+SUM(A1),'-2+3,'@cmd,'\tx,-0.8926,+1,'-,plain,1e5\n-52.500,-3\n");
+}
