@@ -29,6 +29,7 @@ struct GeocodeArgs {
     std::string format = "auto";
     std::string crs = "EPSG:27700";
     std::string period = "month";
+    std::string delimiter = "auto";
     double minScore = 0.85;
     std::string out = "out";
     bool noGpkg = false, noCsv = false, noOutput = false, timing = false, allowEmpty = false;
@@ -73,6 +74,7 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.writeCsv = !a.noCsv;
     o.writeOutputs = !a.noOutput;
     o.allowEmpty = a.allowEmpty;
+    o.ingest.delimiter = delimiterFromName(a.delimiter);
     o.validate(OptionNaming::cli());
 
     Progress progress(!global.quiet);
@@ -106,6 +108,7 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--srs", args->srs, "CRS of mapped x/y columns, or of a layer without one (e.g. EPSG:27700)");
     app.add_option("--layer", args->layer, "Layer name for OGR inputs (first layer if not given)");
     addChoice(app, GeocodeOptions::kFormat, args->format, "Input format: auto, police, csv or ogr");
+    addChoice(app, kDelimiterOption, args->delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", args->crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
     addChoice(app, GeocodeOptions::kPeriod, args->period, "Period of the area summary: month, quarter or year");
     app.add_option("-o,--out", args->out, "Output folder")->default_val("out");

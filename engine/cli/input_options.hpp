@@ -27,6 +27,7 @@ struct InputArgs {
     int64_t maxCells = 25'000'000;
     bool clip = false;
     std::string out = "out";
+    std::string delimiter = "auto";
     CategoryMap categoryMap;  // filled by build()
 };
 

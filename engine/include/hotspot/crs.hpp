@@ -57,4 +57,11 @@ struct CrsUnits {
 };
 CrsUnits crsUnits(const std::string& crs);
 
+// Where a CRS may be used, in degrees (PROJ's area of use); false when PROJ does not say.
+struct LonLatBox {
+    double west = 0, south = 0, east = 0, north = 0;
+    bool contains(double lon, double lat) const { return lon >= west && lon <= east && lat >= south && lat <= north; }
+};
+bool crsAreaOfUse(const std::string& crs, LonLatBox& box);
+
 }  // namespace hotspot

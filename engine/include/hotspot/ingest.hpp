@@ -8,6 +8,7 @@
 
 #include "hotspot/category_map.hpp"
 #include "hotspot/incidents.hpp"
+#include "hotspot/options.hpp"
 
 namespace hotspot {
 
@@ -29,6 +30,10 @@ struct ColumnMapping {
 // 2024 schema (collision_index, location_easting_osgr, ...), recognised from the header.
 enum class InputFormat { Auto, PoliceUk, GenericCsv, Ogr, Stats19 };
 
+// --delimiter: "auto" (from each file's header) or a name; 0 for auto.
+inline constexpr ChoiceOption kDelimiterOption{"delimiter", "auto|comma|semicolon|tab|pipe"};
+char delimiterFromName(std::string_view name);
+
 struct IngestOptions {
     const CategoryMap* categories = nullptr;  // required
     std::string analysisCrs = "EPSG:27700";
@@ -38,6 +43,7 @@ struct IngestOptions {
     std::string layer;            // OGR layer name; first layer if empty
     std::string defaultCategory;  // category of rows when no category column is mapped (e.g. "Collision")
     bool keepAttributes = true;   // false: columns without a role are not kept (analysis jobs need none)
+    char delimiter = 0;           // CSV field delimiter; 0: detected from each file's header (, ; tab |)
     Progress* progress = nullptr;
 };
 
@@ -53,7 +59,22 @@ struct FileStats {
     int64_t untrustedIds = 0;
     int64_t lonLatFallback = 0;  // STATS19 rows without easting/northing, located by lon/lat
     int64_t latin1Rows = 0;      // rows with text that was not UTF-8, read as Windows-1252 (Latin-1)
+    // CSV files: rows that repeat an earlier row of the same file byte for byte. They are kept
+    // (police.uk lists each incident; ASB rows without an id are often identical) and reported.
+    int64_t repeatedRows = 0;
+    // Longitude/latitude rows outside the analysis CRS's area of use that would be inside it with
+    // the two swapped: the columns are probably the wrong way round.
+    int64_t lonLatSwapped = 0;
+    // CSV files: the physical lines, and where each went, so that
+    // physicalLines = headerLines + rows + continuationLines + blankLines.
+    int64_t physicalLines = 0, headerLines = 0, continuationLines = 0, blankLines = 0;
+    char delimiter = ',';
+    bool linesBalanced() const { return physicalLines == headerLines + rows + continuationLines + blankLines; }
 };
+
+// The per-file findings a summary shows beyond the row counts (repeated rows, swapped longitude
+// and latitude, the delimiter, physical lines that do not add up), one indented line each.
+std::string describeFileChecks(const FileStats& file, const std::string& indent);
 
 struct IngestResult {
     IncidentTable table;

@@ -245,4 +245,14 @@ CrsUnits crsUnits(const std::string& crs) {
     return out;
 }
 
+bool crsAreaOfUse(const std::string& crs, LonLatBox& box) {
+    ContextPtr ctx(proj_context_create());
+    requireWorkingProj(ctx.get());
+    proj_log_level(ctx.get(), PJ_LOG_NONE);
+    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
+    if (!pj) return false;
+    const char* name = nullptr;
+    return proj_get_area_of_use(ctx.get(), pj.get(), &box.west, &box.south, &box.east, &box.north, &name) && box.west > -1000;
+}
+
 }  // namespace hotspot

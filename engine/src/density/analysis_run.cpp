@@ -105,7 +105,14 @@ LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress) {
     IngestResult in = ingest(expandInputPaths(input.inputs), options);
     requireUsableRows(in);
     LoadedIncidents out;
-    for (const auto& f : in.files) out.read += f.rows, out.rejected += f.rejected + f.superseded;
+    for (const auto& f : in.files) {
+        out.read += f.rows, out.rejected += f.rejected + f.superseded;
+        const std::string checks = describeFileChecks(f, "");
+        for (size_t start = 0, end; start < checks.size(); start = end + 1) {
+            end = checks.find('\n', start);
+            out.notes.push_back(f.path + ": " + checks.substr(start, end - start));
+        }
+    }
     for (const auto& t : in.transformSummaries) out.notes.push_back("CRS: " + t);
     if (!in.rejects.empty())
         out.notes.push_back(fmt::format("{} input rows rejected or superseded while reading (see `hotspot geocode` for the rejects file)",

@@ -42,6 +42,7 @@ std::string GeocodeSummary::format() const {
                            f.superseded, f.rows == f.accepted + f.rejected + f.superseded ? "" : "  (UNBALANCED)");
         if (f.latin1Rows)
             out += fmt::format("    {} rows had text that was not UTF-8: read as Windows-1252 (Latin-1)\n", f.latin1Rows);
+        out += describeFileChecks(f, "    ");
     }
     out += fmt::format("  total: {} rows = {} accepted + {} rejected + {} superseded{}\n", rows, accepted, rejected, superseded,
                        balanced() ? "" : "  (UNBALANCED)");

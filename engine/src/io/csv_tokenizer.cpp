@@ -46,16 +46,18 @@ CsvCursor::CsvCursor(std::string_view bytes, int64_t firstLine, char delimiter)
 bool CsvCursor::next(CsvRecord& record) {
     record.fields.clear();
     record.unterminatedQuote = false;
+    record.strayQuote = false;
     m_scratch.clear();
     // Skip blank lines (a trailing newline at end of file is common).
     while (m_pos < m_end && (*m_pos == '\n' || *m_pos == '\r')) {
-        if (*m_pos == '\n') ++m_line;
+        if (*m_pos == '\n') ++m_line, ++m_blankLines;
         ++m_pos;
     }
     if (m_pos >= m_end) return false;
     record.line = m_line;
     const char* recordStart = m_pos;
     const char* p = m_pos;
+    int64_t insideNewlines = 0;  // line breaks inside quoted fields of this record
     for (;;) {
         if (p < m_end && *p == '"') {
             // Quoted field: find the closing quote, unescaping "" if present.
@@ -78,7 +80,9 @@ bool CsvCursor::next(CsvRecord& record) {
                 close = m_end;
             }
             std::string_view inside(p + 1, static_cast<size_t>(close - p - 1));
-            m_line += std::count(inside.begin(), inside.end(), '\n');
+            const auto breaks = std::count(inside.begin(), inside.end(), '\n');
+            m_line += breaks;
+            insideNewlines += breaks;
             if (escaped) {
                 std::string unescaped;
                 unescaped.reserve(inside.size());
@@ -132,6 +136,23 @@ bool CsvCursor::next(CsvRecord& record) {
         ++m_line;
         m_pos = p + 1;
         break;
+    }
+    if (insideNewlines > 0) {
+        if (m_expectedFields > 0 && (record.unterminatedQuote || record.fields.size() != m_expectedFields)) {
+            // Not a field with line breaks but a stray quote swallowing the lines after it: the
+            // record is this physical line alone, and the next line is read as a record again.
+            const char* nl = static_cast<const char*>(std::memchr(recordStart, '\n', static_cast<size_t>(m_end - recordStart)));
+            const char* rawEnd = nl ? nl : m_end;
+            if (rawEnd > recordStart && rawEnd[-1] == '\r') --rawEnd;
+            record.raw = std::string_view(recordStart, static_cast<size_t>(rawEnd - recordStart));
+            record.fields.clear();
+            record.unterminatedQuote = false;
+            record.strayQuote = true;
+            m_pos = nl ? nl + 1 : m_end;
+            m_line = record.line + 1;
+        } else {
+            m_continuationLines += insideNewlines;
+        }
     }
     return true;
 }
@@ -188,46 +209,61 @@ std::string readWholeFile(const std::string& path) {
 }
 
 bool looksBinary(std::string_view head) {
+    // NUL bytes count as control characters, not as proof: a text file with NULs on a few lines
+    // is read, and those lines are rejected by the reader.
     size_t control = 0;
     const size_t n = std::min<size_t>(head.size(), 1024);
     for (size_t i = 0; i < n; ++i) {
         auto c = static_cast<unsigned char>(head[i]);
-        if (c == 0) return true;
         if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ++control;
     }
     return n > 0 && control * 20 > n;  // more than 5 % control characters
 }
+
+namespace {
+
+// UTF-16 text: a byte order mark, or ASCII with a NUL beside every character.
+const char* utf16Kind(std::string_view head) {
+    if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0xFF && static_cast<unsigned char>(head[1]) == 0xFE) return "UTF-16 little-endian";
+    if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0xFE && static_cast<unsigned char>(head[1]) == 0xFF) return "UTF-16 big-endian";
+    const size_t n = std::min<size_t>(head.size(), 1024) & ~size_t{1};
+    if (n < 8) return nullptr;
+    size_t evenNul = 0, oddNul = 0;
+    for (size_t i = 0; i < n; i += 2) evenNul += head[i] == 0, oddNul += head[i + 1] == 0;
+    if (oddNul * 10 > n / 2 * 9 && evenNul == 0) return "UTF-16 little-endian (no byte order mark)";
+    if (evenNul * 10 > n / 2 * 9 && oddNul == 0) return "UTF-16 big-endian (no byte order mark)";
+    return nullptr;
+}
+
+// The delimiter of a header line: the most frequent of , ; tab | outside quotes (',' when none).
+char detectDelimiter(std::string_view line) {
+    const char candidates[] = {',', ';', '\t', '|'};
+    size_t counts[4] = {};
+    bool quoted = false;
+    for (char c : line) {
+        if (c == '\n') break;
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        for (int k = 0; k < 4; ++k) counts[k] += c == candidates[k];
+    }
+    int best = 0;
+    for (int k = 1; k < 4; ++k)
+        if (counts[k] > counts[best]) best = k;
+    return counts[best] > 0 ? candidates[best] : ',';
+}
+
+}  // namespace
 
 std::vector<std::string> readCsvHeader(const std::string& path) {
     // A chunk size beyond the first 64 KB is never scanned: layoutCsvFile stops splitting there.
     return layoutCsvFile(path, 0).header;
 }
 
-CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes) {
-    CsvFileLayout layout;
-    FileHandle h = openForReading(path, &layout.fileSize);
-    if (layout.fileSize == 0) throwInput("file is empty (no header line)", {path, 1});
+namespace {
 
-    // Header: read enough bytes to hold the first record.
-    std::string head(std::min<uint64_t>(layout.fileSize, 1u << 16), '\0');
-    preadAll(h.fd, head.data(), 0, head.size(), path);
-    if (looksBinary(head)) throwInput("not a text CSV file (binary content)", {path, 1});
-    size_t start = 0;
-    if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
-        static_cast<unsigned char>(head[1]) == 0xBB && static_cast<unsigned char>(head[2]) == 0xBF) {
-        layout.hadBom = true;
-        start = 3;
-    }
-    CsvCursor cursor(std::string_view(head).substr(start), 1);
-    CsvRecord header;
-    if (!cursor.next(header)) throwInput("file has no header line", {path, 1});
-    if (header.unterminatedQuote) throwInput("header line has an unterminated quote", {path, 1});
-    for (auto f : header.fields) layout.header.emplace_back(trim(f));
-    uint64_t dataStart = start + cursor.offset();
-    int64_t line = header.line + 1 + std::count(header.raw.begin(), header.raw.end(), '\n');
-    layout.headerLines = line - 1;
-
-    if (chunkBytes == 0) return layout;  // header only
+// Splits [dataStart, fileSize) into chunks of about chunkBytes ending on record boundaries, and
+// counts the file's physical lines on the way.
+CsvFileLayout& chunkCsvData(int fd, const std::string& path, CsvFileLayout& layout, uint64_t dataStart, int64_t line, uint64_t chunkBytes) {
     // Chunks: walk the file in blocks, tracking quote parity from the data start.
     std::string block;
     uint64_t chunkStart = dataStart;
@@ -238,7 +274,7 @@ CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes) {
     while (pos < layout.fileSize) {
         uint64_t want = std::min<uint64_t>(chunkBytes, layout.fileSize - pos);
         block.resize(want);
-        preadAll(h.fd, block.data(), pos, want, path);
+        preadAll(fd, block.data(), pos, want, path);
         // Find the last newline outside quotes in this block.
         int64_t lastSplit = -1;
         int64_t newlinesAtSplit = 0;
@@ -283,7 +319,62 @@ CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes) {
         inQuotes = false;
         pos = splitAt;
     }
+    // Lines: the header's, every newline of the data, and a last line without a newline.
+    char last = '\n';
+    if (layout.fileSize > dataStart) preadAll(fd, &last, layout.fileSize - 1, 1, path);
+    layout.physicalLines = layout.headerLines + (chunkLine - line) + linesSinceChunk + (last != '\n' ? 1 : 0);
     return layout;
+}
+
+}  // namespace
+
+CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes, char delimiter) {
+    CsvFileLayout layout;
+    FileHandle h = openForReading(path, &layout.fileSize);
+    if (layout.fileSize == 0) throwInput("file is empty (no header line)", {path, 1});
+
+    // Header: read enough bytes to hold the first record (more than 64 KiB for very wide headers).
+    std::string head;
+    size_t start = 0;
+    CsvRecord header;
+    for (uint64_t want = 1u << 16;; want *= 4) {
+        head.assign(std::min<uint64_t>(layout.fileSize, want), '\0');
+        preadAll(h.fd, head.data(), 0, head.size(), path);
+        if (const char* kind = utf16Kind(head))
+            throwInput(std::string("the file is ") + kind + " text; hotspot reads UTF-8 (or Windows-1252): convert it first, e.g. "
+                                                              "iconv -f UTF-16 -t UTF-8 IN.csv > OUT.csv",
+                       {path, 1});
+        if (looksBinary(head)) throwInput("not a text CSV file (binary content)", {path, 1});
+        layout.hadBom = head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF && static_cast<unsigned char>(head[1]) == 0xBB &&
+                        static_cast<unsigned char>(head[2]) == 0xBF;
+        start = layout.hadBom ? 3 : 0;
+        // Old Mac files end lines with CR alone: read every CR as a line break (same byte count,
+        // so offsets and chunks stay valid; readers replace CR in their chunks too).
+        layout.crOnly = head.find('\n') == std::string::npos && head.find('\r') != std::string::npos;
+        if (layout.crOnly) std::replace(head.begin(), head.end(), '\r', '\n');
+        layout.delimiter = delimiter ? delimiter : detectDelimiter(std::string_view(head).substr(start));
+        CsvCursor cursor(std::string_view(head).substr(start), 1, layout.delimiter);
+        if (!cursor.next(header)) throwInput("file has no header line", {path, 1});
+        const bool complete = start + cursor.offset() < head.size() || head.size() == layout.fileSize;
+        if (complete) {
+            if (header.unterminatedQuote) throwInput("header line has an unterminated quote", {path, 1});
+            for (auto f : header.fields) layout.header.emplace_back(trim(f));
+            const uint64_t dataStart = start + cursor.offset();
+            const int64_t line = header.line + 1 + std::count(header.raw.begin(), header.raw.end(), '\n');
+            layout.headerLines = line - 1;
+            if (chunkBytes == 0) return layout;  // header only
+            if (layout.crOnly) {
+                // Rare and small: one chunk, its lines counted here.
+                std::string rest(layout.fileSize - dataStart, '\0');
+                preadAll(h.fd, rest.data(), dataStart, rest.size(), path);
+                layout.chunks.push_back({dataStart, rest.size(), line});
+                layout.physicalLines = layout.headerLines + std::count(rest.begin(), rest.end(), '\r') + (!rest.empty() && rest.back() != '\r');
+                return layout;
+            }
+            return chunkCsvData(h.fd, path, layout, dataStart, line, chunkBytes);
+        }
+        // The header runs past what was read: read more.
+    }
 }
 
 std::vector<std::vector<std::string>> parseCsvText(std::string_view text, std::vector<int64_t>* lines) {

@@ -1,5 +1,6 @@
 // CSV incident reader shared by police.uk street files and generic mapped CSVs.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -55,6 +56,8 @@ struct FileColumns {
     std::string sourceCrs;
     std::string xName = "x", yName = "y";  // field names used in rejects
     std::string constantCategory;          // when no category column is mapped
+    char delimiter = ',';
+    bool crOnly = false;                   // chunks need CR -> LF before parsing
 };
 
 int findColumn(const std::vector<std::string>& header, const std::string& name, const std::string& path,
@@ -99,6 +102,8 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     c.police = police;
     c.stats19 = format == InputFormat::Stats19;
     c.fieldCount = layout.header.size();
+    c.delimiter = layout.delimiter;
+    c.crOnly = layout.crOnly;
     // Duplicate header names would make a mapping ambiguous.
     for (size_t i = 0; i < layout.header.size(); ++i)
         for (size_t j = i + 1; j < layout.header.size(); ++j)
@@ -166,6 +171,8 @@ std::string_view localityFromLsoaName(std::string_view name) {
 struct ChunkResult {
     IncidentTable table;
     std::vector<Reject> rejects;
+    std::vector<uint64_t> rowHashes;  // of every record's bytes, to count rows repeated within a file
+    int64_t blankLines = 0, continuationLines = 0;
     int64_t rows = 0;
     int64_t untrustedIds = 0;
     int64_t latin1Rows = 0;
@@ -237,7 +244,8 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
     for (const auto& [col, name] : c.attributes) attributeSlots.push_back(t.attributeIndex(name));
     const size_t estimate = bytes.size() / 200 + 16;
     t.reserve(estimate);
-    CsvCursor cursor(bytes, firstLine);
+    CsvCursor cursor(bytes, firstLine, c.delimiter);
+    cursor.setExpectedFields(c.fieldCount);
     CsvRecord rec;
     std::vector<std::string> recodedFields;  // holds recoded text while the record's views point at it
     constexpr uint32_t kUnknownGroup = 0xFFFFFFFF;
@@ -247,6 +255,16 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
     };
     while (cursor.next(rec)) {
         ++out.rows;
+        out.rowHashes.push_back(std::hash<std::string_view>{}(rec.raw));
+        if (rec.strayQuote) {
+            reject("", "a quote opened on this line is not closed on it, and the lines after it do not make one record (a stray \" "
+                       "in a field?): this line is rejected, the next lines are read as records");
+            continue;
+        }
+        if (rec.raw.find('\0') != std::string_view::npos) {
+            reject("", "the line holds NUL bytes (0x00), which text never does: rejected");
+            continue;
+        }
         if (rec.unterminatedQuote) {
             reject("", "unterminated quoted field (file truncated or a stray quote)");
             continue;
@@ -411,6 +429,8 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
         for (size_t a = 0; a < c.attributes.size(); ++a)
             t.attributes[attributeSlots[a]].values.push(trim(f[c.attributes[a].first]));
     }
+    out.blankLines = cursor.blankLines();
+    out.continuationLines = cursor.continuationLines();
 }
 
 }  // namespace
@@ -448,7 +468,7 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     const auto layoutStart = std::chrono::steady_clock::now();
     // Split every file into chunks (all files at once: the quote-parity scan reads each file once).
     std::vector<CsvFileLayout> layouts(paths.size());
-    parallelFor(paths.size(), [&](size_t i, unsigned) { layouts[i] = layoutCsvFile(paths[i]); });
+    parallelFor(paths.size(), [&](size_t i, unsigned) { layouts[i] = layoutCsvFile(paths[i], 8u << 20, options.delimiter); });
     for (size_t i = 0; i < paths.size(); ++i) {
         const CsvFileLayout& layout = layouts[i];
         columns.push_back(resolveColumns(paths[i], layout, formats[i], options));
@@ -465,6 +485,7 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     // Reserve for the whole run (police.uk rows are ~220 bytes; unused capacity is never touched).
     into.table.reserve(into.table.size() + totalBytes / 150 + 1024);
     // Workers parse chunks in parallel; finished chunks are appended strictly in order.
+    std::vector<std::vector<uint64_t>> fileHashes(paths.size());
     std::vector<std::unique_ptr<ChunkResult>> pending(jobs.size());
     std::vector<uint8_t> done(jobs.size(), 0);
     size_t nextToAppend = 0;
@@ -476,6 +497,7 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
         const Job& job = jobs[j];
         auto result = std::make_unique<ChunkResult>();
         std::string bytes = readFileRange(paths[job.file], job.chunk.offset, job.chunk.length);
+        if (columns[job.file].crOnly) std::replace(bytes.begin(), bytes.end(), '\r', '\n');
         parseChunk(bytes, job.chunk.firstLine, columns[job.file], fileIndex[job.file], options, *result);
         bytes = std::string();
         // Coordinates to the analysis CRS here, in parallel; failures are rejected in ingest().
@@ -509,6 +531,9 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
             stats.rejected += static_cast<int64_t>(c.rejects.size());
             stats.untrustedIds += c.untrustedIds;
             stats.latin1Rows += c.latin1Rows;
+            stats.blankLines += c.blankLines;
+            stats.continuationLines += c.continuationLines;
+            fileHashes[jobs[nextToAppend].file].insert(fileHashes[jobs[nextToAppend].file].end(), c.rowHashes.begin(), c.rowHashes.end());
             stats.lonLatFallback += static_cast<int64_t>(c.lonLatRows.size());
             for (auto& rej : c.rejects) into.rejects.push_back(std::move(rej));
             pending[nextToAppend].reset();
@@ -519,6 +544,17 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
         if (options.progress && totalBytes) options.progress->update(double(doneBytes) / double(totalBytes));
     });
     if (options.progress) options.progress->end();
+    // Rows repeated within a file (compared by hash of their bytes) and the physical line count.
+    for (size_t i = 0; i < paths.size(); ++i) {
+        FileStats& stats = into.files[fileIndex[i]];
+        auto& hashes = fileHashes[i];
+        std::sort(hashes.begin(), hashes.end());
+        for (size_t k = 1; k < hashes.size(); ++k) stats.repeatedRows += hashes[k] == hashes[k - 1];
+        hashes = {};
+        stats.physicalLines = layouts[i].physicalLines;
+        stats.headerLines = layouts[i].headerLines;
+        stats.delimiter = layouts[i].delimiter;
+    }
     if (std::getenv("HOTSPOT_PROFILE")) std::fprintf(stderr, "ingest: appending   %.3f s (serial, overlapped with parsing)\n", appendSeconds);
     // Files without rows start where the next rows would have.
     for (size_t i = 0; i < paths.size(); ++i) {

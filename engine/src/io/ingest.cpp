@@ -82,6 +82,32 @@ InputFormat detectFormat(const std::string& path) {
     return InputFormat::PoliceUk;
 }
 
+char delimiterFromName(std::string_view name) {
+    if (name == "comma") return ',';
+    if (name == "semicolon") return ';';
+    if (name == "tab") return '\t';
+    if (name == "pipe") return '|';
+    return 0;
+}
+
+std::string describeFileChecks(const FileStats& f, const std::string& indent) {
+    std::string out;
+    if (f.repeatedRows)
+        out += fmt::format("{}{} rows repeat an earlier row of this file byte for byte: kept (police.uk lists each incident, and "
+                           "identical ASB rows are separate reports), but check the export if that is unexpected\n",
+                           indent, f.repeatedRows);
+    if (f.lonLatSwapped)
+        out += fmt::format("{}warning: {} rows have longitude and latitude the wrong way round (outside the analysis CRS's area, "
+                           "inside it when swapped); swap the columns, e.g. --columns lon=<latitude column>,lat=<longitude column>\n",
+                           indent, f.lonLatSwapped);
+    if (f.physicalLines > 0 && f.delimiter != ',')
+        out += fmt::format("{}fields separated by {}\n", indent, f.delimiter == ';' ? "semicolons" : f.delimiter == '\t' ? "tabs" : "'|'");
+    if (f.physicalLines > 0 && (f.continuationLines || f.blankLines || !f.linesBalanced()))
+        out += fmt::format("{}{} lines = {} header + {} rows + {} more lines of quoted fields + {} blank{}\n", indent, f.physicalLines,
+                           f.headerLines, f.rows, f.continuationLines, f.blankLines, f.linesBalanced() ? "" : "  (LINES UNBALANCED)");
+    return out;
+}
+
 void requireUsableRows(const IngestResult& result) {
     if (result.table.size() > 0) return;
     int64_t rows = 0, rejected = 0, superseded = 0;
@@ -160,6 +186,8 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     std::vector<uint8_t> keepTransformed(t.size(), 1);
     bool anyFailed = false;
     std::set<std::string> reported;
+    LonLatBox areaOfUse;
+    const bool haveArea = crsAreaOfUse(options.analysisCrs, areaOfUse);
     for (size_t f = 0; f < batch.files.size(); ++f) {
         const size_t begin = batch.firstRow[f], count = batch.rowCount[f];
         if (count == 0) continue;
@@ -175,6 +203,10 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
             std::copy(t.srcY.begin() + static_cast<long>(begin), t.srcY.begin() + static_cast<long>(begin + count), t.y.begin() + static_cast<long>(begin));
             tr.transform(t.x.data() + begin, t.y.data() + begin, count);
         }
+        if (batch.crs[f] == "EPSG:4326" && haveArea)
+            for (size_t i = begin; i < begin + count; ++i)
+                batch.files[f].lonLatSwapped += std::isfinite(t.srcX[i]) && !areaOfUse.contains(t.srcX[i], t.srcY[i]) &&
+                                                areaOfUse.contains(t.srcY[i], t.srcX[i]);
         for (size_t i = begin; i < begin + count; ++i) {
             if (std::isfinite(t.srcX[i]) && !std::isfinite(t.x[i])) {
                 keepTransformed[i] = 0;
