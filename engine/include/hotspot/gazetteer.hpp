@@ -60,6 +60,8 @@ public:
                       double sameStreetMetres = 800) const;
     size_t size() const { return m_entries.size(); }
     size_t postcodeCount() const { return m_postcodes.size(); }
+    // What load() left out and why (entries outside the analysis CRS's area of use), a line each.
+    const std::vector<std::string>& notes() const { return m_notes; }
 
 private:
     MatchResult resolve(std::vector<uint32_t> ids, const std::vector<std::string>& localities, const std::string& district,
@@ -68,6 +70,7 @@ private:
     std::unordered_map<std::string, std::vector<uint32_t>> m_byKey;       // street key -> entries
     std::unordered_map<std::string, uint32_t> m_postcodes;                // postcode -> entry
     std::vector<std::string> m_keys;                                      // distinct street keys, for fuzzy search
+    std::vector<std::string> m_notes;
 };
 
 }  // namespace hotspot

@@ -97,6 +97,11 @@ InputFormat detectFormat(const std::string& path);
 // rows that only have an address stay LocationSource::Pending for the gazetteer.
 IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options);
 
+// Rejects made after reading (an unmatched address, a failed transformation) carry no record
+// text: this fills it in from the file's physical line (CSV files; the first line of a record that
+// spans several), shortened as the readers shorten it.
+void attachRawRecords(std::vector<Reject>& rejects, const std::vector<std::string>& files);
+
 // Throws Error(NoData) when rows were read but none is usable (or nothing was read at all), with
 // the commonest reject reasons, so a run never replaces good outputs by empty ones.
 void requireUsableRows(const IngestResult& result);

@@ -77,6 +77,7 @@ void Gazetteer::load(const std::string& path, const GazetteerOptions& options) {
         std::vector<int64_t> lines;
         auto rows = parseCsvText(text, &lines);
         if (rows.empty()) throwInput("gazetteer is empty", {path, 1});
+        if (rows.size() == 1) throwInput("empty gazetteer: the file has a header line but no entries", {path, 2});
         const auto& header = rows[0];
         int name = findAny(header, {"name", "street", "street_name", "road", "road_name", "place"}, options.nameField);
         int locality = findAny(header, {"locality", "town", "area", "place_name", "settlement"}, options.localityField);
@@ -97,6 +98,12 @@ void Gazetteer::load(const std::string& path, const GazetteerOptions& options) {
             throwInput("gazetteer needs x/y, easting/northing or longitude/latitude columns", {path, 1, "x"});
         }
         CoordinateTransformer transformer(crs, options.analysisCrs);
+        // Entries outside the area where the analysis CRS is valid (a postcode list of the whole
+        // world, a swapped lon/lat) would place addresses far away: left out, counted.
+        LonLatBox area;
+        const bool haveArea = crsAreaOfUse(options.analysisCrs, area);
+        CoordinateTransformer toLonLat(crs, "EPSG:4326");
+        int64_t outside = 0, firstOutside = 0;
         for (size_t r = 1; r < rows.size(); ++r) {
             const auto& row = rows[r];
             if (row.size() != header.size())
@@ -104,6 +111,11 @@ void Gazetteer::load(const std::string& path, const GazetteerOptions& options) {
             double x = 0, y = 0;
             if (!parseDouble(row[colX], x) || !parseDouble(row[colY], y))
                 throwInput(fmt::format("coordinates '{}', '{}' are not numbers", row[colX], row[colY]), {path, lines[r], header[colX]});
+            double lon = x, lat = y;
+            if (haveArea && (!toLonLat.transformPoint(lon, lat) || !area.contains(lon, lat))) {
+                if (outside++ == 0) firstOutside = lines[r];
+                continue;
+            }
             if (!transformer.transformPoint(x, y))
                 throwInput("coordinates cannot be transformed", {path, lines[r], header[colX]});
             GazetteerEntry e;
@@ -124,6 +136,13 @@ void Gazetteer::load(const std::string& path, const GazetteerOptions& options) {
                 add(std::move(e));
             }
         }
+        if (outside)
+            m_notes.push_back(fmt::format("{}: {} gazetteer entries lie outside the area of use of {} and were left out (the first on line {})",
+                                          path, outside, options.analysisCrs, firstOutside));
+        if (outside == static_cast<int64_t>(rows.size()) - 1)
+            throwInput(fmt::format("every entry of the gazetteer lies outside the area of use of {} (x/y in another CRS? give --srs)",
+                                   options.analysisCrs),
+                       {path, firstOutside});
         return;
     }
     // Any OGR layer.
@@ -139,6 +158,7 @@ void Gazetteer::load(const std::string& path, const GazetteerOptions& options) {
     std::string crs = crsString(layer->GetSpatialRef());
     if (crs.empty()) crs = options.srs.empty() ? "EPSG:27700" : options.srs;
     CoordinateTransformer transformer(crs, options.analysisCrs);
+    if (layer->GetFeatureCount(TRUE) == 0) throwInput("empty gazetteer: the layer has no features", {path, 0, layer->GetName()});
     for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
         const OGRGeometry* g = f->GetGeometryRef();
         if (!g || g->IsEmpty()) continue;

@@ -92,7 +92,9 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     for (const auto& path : options.gazetteers) {
         GazetteerOptions go = options.gazetteerOptions;
         go.analysisCrs = options.ingest.analysisCrs;
+        const size_t notesBefore = gazetteer.notes().size();
         gazetteer.load(path, go);
+        for (size_t k = notesBefore; k < gazetteer.notes().size(); ++k) summary.notes.push_back(gazetteer.notes()[k]);
     }
 
     IngestOptions ingestOptions = options.ingest;
@@ -371,6 +373,7 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         sum.close();
     }
     {
+        attachRawRecords(in.rejects, in.table.files);
         CsvWriter rejects(staging.stagedPath("rejects.csv"));
         rejects.row({"file", "line", "field", "reason", "record"});
         for (const auto& r : in.rejects)

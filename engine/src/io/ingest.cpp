@@ -82,6 +82,31 @@ InputFormat detectFormat(const std::string& path) {
     return InputFormat::PoliceUk;
 }
 
+void attachRawRecords(std::vector<Reject>& rejects, const std::vector<std::string>& files) {
+    std::map<uint32_t, std::vector<Reject*>> byFile;
+    for (auto& r : rejects)
+        if (r.record.empty() && r.line > 0 && r.file < files.size()) byFile[r.file].push_back(&r);
+    for (auto& [file, list] : byFile) {
+        const std::string ext = toLowerAscii(std::filesystem::path(files[file]).extension().string());
+        if (ext != ".csv" && ext != ".txt") continue;
+        std::sort(list.begin(), list.end(), [](const Reject* a, const Reject* b) { return a->line < b->line; });
+        const std::string text = readWholeFile(files[file]);
+        size_t pos = 0;
+        int64_t line = 1;
+        for (Reject* r : list) {
+            while (line < r->line && pos < text.size()) {
+                const size_t nl = text.find('\n', pos);
+                pos = nl == std::string::npos ? text.size() : nl + 1;
+                ++line;
+            }
+            const size_t nl = text.find('\n', pos);
+            std::string_view raw(text.data() + pos, (nl == std::string::npos ? text.size() : nl) - pos);
+            if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+            r->record = truncateRecord(raw);
+        }
+    }
+}
+
 char delimiterFromName(std::string_view name) {
     if (name == "comma") return ',';
     if (name == "semicolon") return ';';
@@ -93,9 +118,8 @@ char delimiterFromName(std::string_view name) {
 std::string describeFileChecks(const FileStats& f, const std::string& indent) {
     std::string out;
     if (f.repeatedRows)
-        out += fmt::format("{}{} rows repeat an earlier row of this file byte for byte: kept (police.uk lists each incident, and "
-                           "identical ASB rows are separate reports), but check the export if that is unexpected\n",
-                           indent, f.repeatedRows);
+        out += fmt::format("{}{} rows repeat an earlier row byte for byte (kept: identical police.uk rows are separate reports)\n", indent,
+                           f.repeatedRows);
     if (f.lonLatSwapped)
         out += fmt::format("{}warning: {} rows have longitude and latitude the wrong way round (outside the analysis CRS's area, "
                            "inside it when swapped); swap the columns, e.g. --columns lon=<latitude column>,lat=<longitude column>\n",
