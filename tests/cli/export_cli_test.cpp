@@ -240,6 +240,48 @@ TEST(ExportPostGis, RunsAreTransactionalReplaceableAndReadable) {
     EXPECT_EQ(pw.err.find("secret"), std::string::npos);
 }
 
+// Several analysts share the tables: one who may write them but owns nothing (no CREATE on the
+// database or the schema) exports into existing tables; two first exports into a new schema at
+// once both succeed (the second waits for the first), never a catalog duplicate-key error.
+TEST(ExportPostGis, AnAnalystWhoOwnsNothingExportsAndConcurrentFirstRunsBothSucceed) {
+    const char* pg = std::getenv("HOTSPOT_TEST_PG");
+    if (!pg) GTEST_SKIP() << "no PostGIS test server (HOTSPOT_TEST_PG unset; .ci/test starts one)";
+    const std::string owner = pg;
+    const size_t userAt = owner.find(" user=postgres");
+    if (userAt == std::string::npos) GTEST_SKIP() << "the test server's user is not postgres";
+    test::TempDir dir;
+    const std::string src = makeSource(dir);
+    const std::string schema = "shared" + std::to_string(::getpid());
+    ASSERT_EQ(test::runCli({"export", "-q", src, "-f", "postgis", "--to", owner, "--schema", schema, "--run-id", "owner"}).exitCode, 0);
+    {
+        GDALDatasetUniquePtr db(GDALDataset::Open(pg, GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+        ASSERT_TRUE(db);
+        for (const std::string sql :
+             {std::string("DO $$ BEGIN CREATE ROLE hotspot_analyst2 LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"),
+              "GRANT USAGE ON SCHEMA " + schema + " TO hotspot_analyst2",
+              "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + schema + " TO hotspot_analyst2",
+              "GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + schema + " TO hotspot_analyst2"})
+            db->ReleaseResultSet(db->ExecuteSQL(sql.c_str(), nullptr, nullptr));
+    }
+    const std::string analyst = owner.substr(0, userAt) + " user=hotspot_analyst2" + owner.substr(userAt + 14);
+    const auto second = test::runCli({"export", "-q", src, "-f", "postgis", "--to", analyst, "--schema", schema, "--run-id", "analyst2"});
+    EXPECT_EQ(second.exitCode, 0) << second.err;
+    const auto again = test::runCli({"export", "-q", src, "-f", "postgis", "--to", analyst, "--schema", schema, "--run-id", "analyst2"});
+    EXPECT_EQ(again.exitCode, 0) << again.err;  // re-running replaces the analyst's rows
+    EXPECT_EQ(readLayer(owner + " tables=" + schema + ".incidents", schema + ".incidents").count, 8);
+    EXPECT_EQ(readLayer(owner + " tables=" + schema + ".runs", schema + ".runs").count, 2);
+    // Two first runs into a new schema at the same time.
+    const std::string fresh = "fresh" + std::to_string(::getpid());
+    test::CommandResult a, b;
+    std::thread ta([&] { a = test::runCli({"export", "-q", src, "-f", "postgis", "--to", owner, "--schema", fresh, "--run-id", "a"}); });
+    std::thread tb([&] { b = test::runCli({"export", "-q", src, "-f", "postgis", "--to", owner, "--schema", fresh, "--run-id", "b"}); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(a.exitCode, 0) << a.err;
+    EXPECT_EQ(b.exitCode, 0) << b.err;
+    EXPECT_EQ(readLayer(owner + " tables=" + fresh + ".incidents", fresh + ".incidents").count, 8);
+}
+
 TEST(ExportCli, OneCommandWritesEveryFormatWithStyles) {
     test::TempDir dir;
     const std::string src = makeSource(dir);

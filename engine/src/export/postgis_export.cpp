@@ -49,6 +49,26 @@ void exec(GDALDataset& ds, const std::string& sql, const std::string& what) {
     if (CPLGetLastErrorType() >= CE_Failure) throwOutput(what + ": " + lastGdalError(), {"PostGIS"});
 }
 
+// The first column of the first row of a query, "" when there is no row or it is NULL.
+std::string queryValue(GDALDataset& ds, const std::string& sql, const std::string& what) {
+    CPLErrorReset();
+    OGRLayer* result = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    std::string value;
+    if (result) {
+        if (FeaturePtr f{result->GetNextFeature()}; f && f->IsFieldSetAndNotNull(0)) value = f->GetFieldAsString(0);
+        ds.ReleaseResultSet(result);
+    }
+    if (CPLGetLastErrorType() >= CE_Failure) throwOutput(what + ": " + lastGdalError(), {"PostGIS"});
+    return value;
+}
+
+// CREATE ... IF NOT EXISTS checks the privilege before the existence, so an analyst who may write
+// the shared tables but not create objects would be refused even when everything exists: look in
+// the catalog first and create only what is missing.
+bool relationExists(GDALDataset& ds, const std::string& qualifiedName) {
+    return !queryValue(ds, "SELECT to_regclass(" + sqlLiteral(qualifiedName) + ")::text", "cannot read the catalog").empty();
+}
+
 }  // namespace
 
 RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
@@ -63,13 +83,26 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
     if (!db) throwOutput("cannot connect to PostgreSQL: " + lastGdalError(), {"PostGIS"});
     const std::string runId = o.runId.empty() ? defaultRunId() : o.runId;
     const std::string schema = o.schema;
+    // Exports into one schema run one at a time (a session advisory lock, released when the
+    // connection closes): two first runs would otherwise both create the schema or a table and one
+    // fail on a catalog duplicate key. A run that finds the lock taken waits and says so.
+    const std::string lockKey = sqlLiteral("hotspot export:" + schema);
+    if (queryValue(*db, "SELECT pg_try_advisory_lock(hashtext(" + lockKey + "))", "cannot take the schema lock") != "1") {
+        progress.note("another export into schema '" + schema + "' is running: waiting for it to finish");
+        exec(*db, "SELECT pg_advisory_lock(hashtext(" + lockKey + "))", "cannot take the schema lock");
+    }
     // The schema and the runs table exist outside any single run's transaction.
-    exec(*db, "CREATE SCHEMA IF NOT EXISTS " + sqlIdentifier(schema), "cannot create the schema");
-    exec(*db,
-         "CREATE TABLE IF NOT EXISTS " + sqlIdentifier(schema) +
-             ".runs (run_id text PRIMARY KEY, started timestamptz, finished timestamptz, engine_version text, source text, "
-             "layers text, parameters jsonb, status text)",
-         "cannot create the runs table");
+    if (queryValue(*db, "SELECT 1 FROM pg_namespace WHERE nspname = " + sqlLiteral(schema), "cannot read the catalog").empty())
+        exec(*db, "CREATE SCHEMA IF NOT EXISTS " + sqlIdentifier(schema), "cannot create the schema");
+    if (!relationExists(*db, sqlIdentifier(schema) + ".runs"))
+        exec(*db,
+             "CREATE TABLE IF NOT EXISTS " + sqlIdentifier(schema) +
+                 ".runs (run_id text PRIMARY KEY, started timestamptz, finished timestamptz, engine_version text, source text, "
+                 "layers text, parameters jsonb, status text)",
+             "cannot create the runs table");
+    // Rows for existing tables are staged in a load table when the user may create tables in the
+    // schema; otherwise they go straight into the table (slower, but needs only INSERT and DELETE).
+    const bool mayCreate = queryValue(*db, "SELECT has_schema_privilege(" + sqlLiteral(schema) + ", 'CREATE')::int", "cannot read privileges") == "1";
 
     std::vector<OGRLayer*> layers;
     if (o.layers.empty()) {
@@ -98,7 +131,11 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
             // (new tables take COPY; existing ones would take one INSERT per row) and one
             // INSERT ... SELECT, all inside this run's transaction.
             OGRLayer* existing = db->GetLayerByName(table.c_str());
+            const bool direct = existing && !mayCreate;
             const std::string loadName = existing ? fmt::format("{}__load_{}", name, ::getpid()) : name;
+            if (direct)
+                exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", sqlIdentifier(schema), sqlIdentifier(name), sqlLiteral(runId)),
+                     "cannot replace the run's rows");
             CPLStringList lco;
             lco.SetNameValue("SCHEMA", schema.c_str());
             lco.SetNameValue("GEOMETRY_NAME", "geom");
@@ -108,15 +145,18 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
             lco.SetNameValue("SPATIAL_INDEX", "NONE");
             lco.SetNameValue("FID", "fid");
             lco.SetNameValue("LAUNDER", "NO");
-            OGRSpatialReference* srs = l->GetSpatialRef() ? l->GetSpatialRef()->Clone() : nullptr;
-            OGRLayer* dst = db->CreateLayer(loadName.c_str(), srs, l->GetGeomType(), lco.List());
-            if (srs) srs->Release();
-            if (!dst) throwOutput("cannot create table " + schema + "." + loadName + ": " + lastGdalError(), {"PostGIS"});
-            OGRFieldDefn runField("run_id", OFTString);
-            dst->CreateField(&runField);
-            for (int i = 0; i < sdefn->GetFieldCount(); ++i) {
-                OGRFieldDefn f(sdefn->GetFieldDefn(i));
-                if (dst->CreateField(&f) != OGRERR_NONE) throwOutput("cannot add field " + std::string(f.GetNameRef()), {"PostGIS"});
+            OGRLayer* dst = existing;
+            if (!direct) {
+                OGRSpatialReference* srs = l->GetSpatialRef() ? l->GetSpatialRef()->Clone() : nullptr;
+                dst = db->CreateLayer(loadName.c_str(), srs, l->GetGeomType(), lco.List());
+                if (srs) srs->Release();
+                if (!dst) throwOutput("cannot create table " + schema + "." + loadName + ": " + lastGdalError(), {"PostGIS"});
+                OGRFieldDefn runField("run_id", OFTString);
+                dst->CreateField(&runField);
+                for (int i = 0; i < sdefn->GetFieldCount(); ++i) {
+                    OGRFieldDefn f(sdefn->GetFieldDefn(i));
+                    if (dst->CreateField(&f) != OGRERR_NONE) throwOutput("cannot add field " + std::string(f.GetNameRef()), {"PostGIS"});
+                }
             }
             if (existing) {
                 OGRFeatureDefn* edefn = existing->GetLayerDefn();
@@ -160,13 +200,14 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
             if (!existing && l->GetGeomType() != wkbNone)
                 exec(*db, fmt::format("CREATE INDEX {} ON {}.{} USING GIST (geom)", sqlIdentifier(name + "_geom_geom_idx"), sqlIdentifier(schema), sqlIdentifier(name)),
                      "cannot build the spatial index of " + table);
-            if (existing) {
+            if (existing && !direct) {
                 std::string columns = (l->GetGeomType() != wkbNone ? sqlIdentifier("geom") + ", " : std::string()) + sqlIdentifier("run_id");
                 for (int i = 0; i < sdefn->GetFieldCount(); ++i) columns += ", " + sqlIdentifier(sdefn->GetFieldDefn(i)->GetNameRef());
                 // The run_id index is built when a table first receives a second run (not on the first
                 // load, which it would only slow down): from then on a run's rows are found by index.
-                exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", sqlIdentifier(name + "_run_id_idx"), sqlIdentifier(schema), sqlIdentifier(name)),
-                     "cannot index run_id");
+                if (!relationExists(*db, sqlIdentifier(schema) + "." + sqlIdentifier(name + "_run_id_idx")))
+                    exec(*db, fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}.{} (run_id)", sqlIdentifier(name + "_run_id_idx"), sqlIdentifier(schema), sqlIdentifier(name)),
+                         "cannot index run_id");
                 exec(*db, fmt::format("DELETE FROM {}.{} WHERE run_id = {}", sqlIdentifier(schema), sqlIdentifier(name), sqlLiteral(runId)),
                      "cannot replace the run's rows");
                 exec(*db, fmt::format("INSERT INTO {0}.{1} ({2}) SELECT {2} FROM {0}.{3}", sqlIdentifier(schema), sqlIdentifier(name), columns, sqlIdentifier(loadName)),
