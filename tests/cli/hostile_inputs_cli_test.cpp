@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "test_support.hpp"
@@ -107,4 +109,58 @@ TEST(HostileInputs, AnAreaLayerInBngWithoutACrsMemberWorksWithSrs) {
     int inside = 0;
     for (const auto& row : test::readCsvRows(dir.file("y/incidents.csv"))) inside += row.at("centre_code") == "A";
     EXPECT_EQ(inside, 6);
+}
+
+TEST(HostileInputs, AHeaderPast64KiBKeepsEveryRowOnItsPhysicalLine) {
+    test::TempDir dir;
+    const auto r = test::runCli({"geocode", "-q", corpus("long_header.csv"), "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto rows = test::readCsvRows(dir.file("incidents.csv"));
+    ASSERT_EQ(rows.size(), 4u);  // no phantom row from the header's tail
+    for (size_t k = 0; k < rows.size(); ++k) EXPECT_EQ(rows[k].at("source_line"), std::to_string(k + 2));
+}
+
+// Paths that are not readable files are named for what they are, for incidents, area layers and
+// gazetteers alike; a FIFO is never opened (it would wait for a writer forever).
+TEST(HostileInputs, MissingFilesLinkLoopsAndFifosAreNamed) {
+    test::TempDir dir;
+    fs::create_symlink(dir.file("loop"), dir.file("loop"));
+    ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0644), 0);
+    const std::string police = corpus("cr_only.csv");
+    struct Case {
+        std::vector<std::string> args;
+        std::string says;
+    };
+    const std::vector<Case> cases = {
+        {{"geocode", dir.file("missing.csv")}, "no such file"},
+        {{"geocode", dir.file("loop")}, "symbolic link loop"},
+        {{"geocode", dir.file("fifo")}, "FIFO"},
+        {{"geocode", police, "-a", "x=" + dir.file("missing.gpkg")}, "no such file"},
+        {{"geocode", police, "-a", "x=" + dir.file("loop")}, "symbolic link loop"},
+        {{"geocode", police, "-a", "x=" + dir.file("fifo")}, "FIFO"},
+        {{"geocode", police, "-g", dir.file("fifo")}, "FIFO"},
+        {{"density", dir.file("fifo")}, "FIFO"},
+    };
+    for (const auto& c : cases) {
+        auto args = c.args;
+        args.insert(args.end(), {"-o", dir.file("out")});
+        const auto r = test::runCli(args);  // a hang here would time the test out
+        EXPECT_EQ(r.exitCode, 3) << r.err;
+        EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    }
+}
+
+TEST(HostileInputs, GazetteerEntriesOutsideTheCrsAreaAreLeftOutAndCounted) {
+    test::TempDir dir;
+    // Two streets in Northampton and one "street" at 0,0 lon/lat (Null Island): left out, counted.
+    test::writeFile(dir.file("gaz.csv"), "name,locality,lon,lat\nAbington Street,Northampton,-0.8926,52.2405\n"
+                                         "Gold Street,Northampton,-0.8990,52.2370\nNowhere Road,Nowhere,0,0\n");
+    test::writeFile(dir.file("cases.csv"), "ref,date,address,type\nc1,2021-05-03,Abington Street,asb\nc2,2021-05-04,Gold Street,asb\n");
+    const auto r = test::runCli({"geocode", dir.file("cases.csv"), "--columns", "id=ref,date=date,address=address,category=type", "-g",
+                                 dir.file("gaz.csv"), "-o", dir.file("out")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("1 gazetteer entries lie outside the area of use of EPSG:27700 and were left out (the first on line 4)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(test::readCsvRows(dir.file("out/incidents.csv")).size(), 2u);
 }
