@@ -162,6 +162,12 @@ TEST(ExportCli, RefusesToOverwriteAndNeverLeavesHalfFiles) {
     for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_NE(e.path().filename().string().rfind(".tmp-", 0), 0u);
     EXPECT_EQ(test::runCli({"export", src, "-f", "dxf", "--to", dir.file("x")}).exitCode, 2);
     EXPECT_EQ(test::runCli({"export", dir.file("missing.gpkg"), "-f", "gpkg", "--to", dir.file("y.gpkg")}).exitCode, 3);
+    // The source as its own destination, even with --overwrite: refused, the source untouched.
+    const std::string before = test::readFile(src);
+    auto self = test::runCli({"export", src, "-f", "gpkg", "--to", src, "--overwrite"});
+    EXPECT_EQ(self.exitCode, 2) << self.err;
+    EXPECT_NE(self.err.find("is the source file"), std::string::npos) << self.err;
+    EXPECT_EQ(test::readFile(src), before);
 }
 
 TEST(ExportCli, RastersGetCompressedTiledCopiesAndAStyle) {

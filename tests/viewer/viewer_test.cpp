@@ -199,6 +199,11 @@ TEST(Viewer, TheScreenshotCommandWritesThePngOfTheRequestedSizeAndPdfWorks) {
     EXPECT_EQ(r.exitCode, 3);
     r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("x.png"), "--size", "tiny"});
     EXPECT_EQ(r.exitCode, 2);
+    // A period with no incident: no blank map written as if it showed no hot spots.
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("empty.png"), "--from", "2030-01", "--to", "2030-12"});
+    EXPECT_EQ(r.exitCode, 3) << r.err;
+    EXPECT_NE(r.err.find("nothing to map"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("empty.png")));
 }
 
 TEST(ViewerWindow, ChangingTheGroupRecomputesOffTheUiThreadAndAClickIdentifies) {
