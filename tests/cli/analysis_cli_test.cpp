@@ -233,3 +233,33 @@ TEST(ReportCli, ReproducesTheSeedReportFiguresFromTheSample) {
     EXPECT_GT(png.rows, 300);
     EXPECT_NE(test::readFile(dir.file("performance_report.md")).find("| **All crime** | 10900 | 10000 | 10050 | +0.5% |"), std::string::npos);
 }
+
+// Layers given with several -a are kept apart: each layer's rows equal a run with that layer alone
+// (they were once merged under the first label, the second layer's areas showing 0 / 0).
+TEST(ChangeCli, SeveralAreaLayersAreKeptApartAndMatchRunsWithEachAlone) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    const std::string district = "district=" + s + "/shapes/districts.geojson", priority = "priority=" + s + "/shapes/priority_areas.geojson";
+    auto run = [&](const std::string& out, std::vector<std::string> layers) {
+        std::vector<std::string> args = {"change", "-q", geocodedSample(), "--group", "burglary", "--before", "2020", "--after", "2021", "--cell", "500"};
+        for (const auto& l : layers) args.insert(args.end(), {"-a", l});
+        args.insert(args.end(), {"-o", dir.file(out)});
+        const auto r = test::runCli(args);
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        std::map<std::string, std::string> rows;  // layer|code -> before/after
+        for (const auto& row : test::readCsvRows(dir.file(out + "/change_areas.csv")))
+            rows[row.at("layer") + "|" + row.at("area_code")] = row.at("before") + "/" + row.at("after");
+        return rows;
+    };
+    const auto both = run("both", {district, priority});
+    const auto d = run("d", {district}), p = run("p", {priority});
+    EXPECT_EQ(both.size(), d.size() + p.size());
+    for (const auto& [key, value] : d) EXPECT_EQ(both.at(key), value) << key;
+    for (const auto& [key, value] : p) EXPECT_EQ(both.at(key), value) << key;
+    int priorityWithCrime = 0;
+    for (const auto& [key, value] : p) priorityWithCrime += key.rfind("priority|", 0) == 0 && value != "0/0";
+    EXPECT_EQ(priorityWithCrime, 11);
+    // Where one layer is read, two are refused rather than merged.
+    const auto g = test::runCli({"gistar", "-q", geocodedSample(), "-a", district, "-a", priority, "-o", dir.file("g")});
+    EXPECT_EQ(g.exitCode, 2) << g.err;
+}

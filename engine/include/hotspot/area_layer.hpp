@@ -35,8 +35,15 @@ public:
     // Loads polygons, transforms them to the analysis CRS, repairs invalid ones (GEOS MakeValid).
     // Throws Error(Input) when the layer is not polygons or has no CRS (and no spec.srs).
     static AreaLayer load(const AreaLayerSpec& spec, const std::string& analysisCrs);
-    // Several files (e.g. one LSOA file per district) merged into one layer under parts[0].label.
+    // Several files (e.g. one LSOA file per district) merged into one layer. The parts must share
+    // one label: layers with different labels are never merged (throws Error(Usage)).
     static AreaLayer load(const std::vector<AreaLayerSpec>& parts, const std::string& analysisCrs);
+    // Every layer of a list of specs, one per label (parts with the same label merged), in the
+    // order their labels first appear. What every command taking `-a` uses.
+    static std::vector<AreaLayer> loadEach(const std::vector<AreaLayerSpec>& specs, const std::string& analysisCrs);
+    // Specs whose labels are all replaced by one: for inputs that are one mask by meaning (the
+    // study area, the control areas), whatever the files are called.
+    static std::vector<AreaLayerSpec> asOneLayer(std::vector<AreaLayerSpec> specs, const std::string& label);
     AreaLayer(AreaLayer&&) noexcept;
     AreaLayer& operator=(AreaLayer&&) noexcept;
     ~AreaLayer();

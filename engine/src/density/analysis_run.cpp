@@ -191,7 +191,7 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
 
 std::unique_ptr<AreaLayer> loadStudyArea(const AnalysisInput& input) {
     if (input.studyArea.empty()) return nullptr;
-    return std::make_unique<AreaLayer>(AreaLayer::load(input.studyArea, input.ingest.analysisCrs));
+    return std::make_unique<AreaLayer>(AreaLayer::load(AreaLayer::asOneLayer(input.studyArea, "study_area"), input.ingest.analysisCrs));
 }
 
 // The analysis grid: the study area's extent, or the incidents' extent grown by `margin` (the
@@ -487,6 +487,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
 
     if (!o.areas.empty()) {
         // Gi* on incident counts per polygon.
+        if (groupByLabel(o.areas).size() > 1) throwUsage("Gi* on areas reads one area layer: run once per layer", {"", 0, "--areas"});
         AreaLayer layer = AreaLayer::load(o.areas, crs);
         std::vector<int32_t> where(sel.x.size());
         layer.assign(sel.x.data(), sel.y.data(), sel.x.size(), where.data());
@@ -647,20 +648,22 @@ RunReport runChange(const ChangeOptions& o, Progress& progress) {
     }
     cells.close();
     if (!o.areas.empty()) {
-        AreaLayer layer = AreaLayer::load(o.areas, o.input.ingest.analysisCrs);
-        std::vector<int32_t> wb(before.x.size()), wa(after.x.size());
-        layer.assign(before.x.data(), before.y.data(), before.x.size(), wb.data());
-        layer.assign(after.x.data(), after.y.data(), after.x.size(), wa.data());
-        std::vector<double> b(layer.size(), 0), a(layer.size(), 0);
-        for (size_t i = 0; i < wb.size(); ++i)
-            if (wb[i] >= 0) b[wb[i]] += before.weight[i];
-        for (size_t i = 0; i < wa.size(); ++i)
-            if (wa[i] >= 0) a[wa[i]] += after.weight[i];
+        // One table, a block of rows per layer: layers given with -a are never merged.
         CsvWriter csv(staging.stagedPath("change_areas.csv"));
         csv.row({"layer", "area_code", "area_name", "before", "after", "difference", "percent_change", "note"});
-        for (size_t k = 0; k < layer.size(); ++k)
-            csv.row({layer.label(), layer.code(k), layer.name(k), formatNumber(b[k], 0), formatNumber(a[k], 0), formatNumber(a[k] - b[k], 0),
-                     formatNumber(percentChange(b[k], a[k]), 1), b[k] == 0 && a[k] > 0 ? "new (no baseline)" : ""});
+        for (const AreaLayer& layer : AreaLayer::loadEach(o.areas, o.input.ingest.analysisCrs)) {
+            std::vector<int32_t> wb(before.x.size()), wa(after.x.size());
+            layer.assign(before.x.data(), before.y.data(), before.x.size(), wb.data());
+            layer.assign(after.x.data(), after.y.data(), after.x.size(), wa.data());
+            std::vector<double> b(layer.size(), 0), a(layer.size(), 0);
+            for (size_t i = 0; i < wb.size(); ++i)
+                if (wb[i] >= 0) b[wb[i]] += before.weight[i];
+            for (size_t i = 0; i < wa.size(); ++i)
+                if (wa[i] >= 0) a[wa[i]] += after.weight[i];
+            for (size_t k = 0; k < layer.size(); ++k)
+                csv.row({layer.label(), layer.code(k), layer.name(k), formatNumber(b[k], 0), formatNumber(a[k], 0), formatNumber(a[k] - b[k], 0),
+                         formatNumber(percentChange(b[k], a[k]), 1), b[k] == 0 && a[k] > 0 ? "new (no baseline)" : ""});
+        }
         csv.close();
     }
     report.lines.push_back("percent change rule: 100*(after-before)/before; 0 when both are 0; empty (\"new\") when before is 0 and after > 0");

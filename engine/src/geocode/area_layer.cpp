@@ -283,7 +283,22 @@ AreaLayer AreaLayer::load(const AreaLayerSpec& spec, const std::string& analysis
     return load(std::vector<AreaLayerSpec>{spec}, analysisCrs);
 }
 
+std::vector<AreaLayer> AreaLayer::loadEach(const std::vector<AreaLayerSpec>& specs, const std::string& analysisCrs) {
+    std::vector<AreaLayer> layers;
+    for (const auto& parts : groupByLabel(specs)) layers.push_back(load(parts, analysisCrs));
+    return layers;
+}
+
+std::vector<AreaLayerSpec> AreaLayer::asOneLayer(std::vector<AreaLayerSpec> specs, const std::string& label) {
+    for (auto& s : specs) s.label = label;
+    return specs;
+}
+
 AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::string& analysisCrs) {
+    for (const auto& p : parts)
+        if (p.label != parts.at(0).label)
+            throwUsage("area layers '" + parts[0].label + "' and '" + p.label + "' were given where one layer is read; give one, or the same " +
+                       "label to parts of one layer (LABEL=PATH)");
     AreaLayer out;
     Impl& impl = *out.m_impl;
     impl.label = parts.at(0).label;

@@ -43,7 +43,7 @@ RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Prog
     for (int32_t m : sel.month)
         if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
     std::unique_ptr<AreaLayer> control;
-    if (!o.control.empty()) control = std::make_unique<AreaLayer>(AreaLayer::load(o.control, crs));
+    if (!o.control.empty()) control = std::make_unique<AreaLayer>(AreaLayer::load(AreaLayer::asOneLayer(o.control, "control"), crs));
 
     struct Result {
         DisplacementCounts counts;

@@ -61,6 +61,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     std::vector<int32_t> area(t.size(), 0);
     int64_t outside = 0, notLocated = 0;
     if (!o.by.empty()) {
+        if (groupByLabel(o.by).size() > 1) throwUsage("--by takes one area layer: run the report once per layer", {"", 0, "--by"});
         AreaLayer layer = AreaLayer::load(o.by, o.input.ingest.analysisCrs);
         areaNames.clear();
         for (size_t a = 0; a < layer.size(); ++a) areaNames.push_back(layer.name(a));
