@@ -39,6 +39,16 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     IngestOptions io = o.input.ingest;
     io.progress = &progress;
     IngestResult in = ingest(expandInputPaths(o.input.inputs), io);
+    requireUsableRows(in);
+    // Rows that cannot be counted (an empty --category-field value, a bad month ...) are never
+    // dropped silently: they go to rejects.csv and the summary totals them.
+    int64_t rowsRead = 0, rowsRejected = 0, rowsSuperseded = 0;
+    for (const auto& f : in.files) rowsRead += f.rows, rowsRejected += f.rejected, rowsSuperseded += f.superseded;
+    report.lines.push_back(fmt::format("{} input rows = {} read + {} rejected (rejects.csv, with the reason) + {} superseded by a later download",
+                                       rowsRead, rowsRead - rowsRejected - rowsSuperseded, rowsRejected, rowsSuperseded));
+    std::map<std::string, int64_t> rejectReasons;
+    for (const auto& r : in.rejects) ++rejectReasons[(r.field.empty() ? "" : r.field + ": ") + r.reason.substr(0, r.reason.find('\''))];
+    for (const auto& [reason, n] : rejectReasons) report.lines.push_back(fmt::format("  rejected: {} x {}", n, reason));
     const IncidentTable& t = in.table;
     const CategoryMap& map = *o.input.ingest.categories;
     int32_t to = o.toMonth;
@@ -101,6 +111,13 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
                                        o.excludeFromTotal.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(o.excludeFromTotal, ", "))));
 
     OutputStaging staging(o.outDir);
+    {
+        attachRawRecords(in.rejects, in.table.files);
+        CsvWriter rejects(staging.stagedPath("rejects.csv"));
+        rejects.row({"file", "line", "field", "reason", "record"});
+        for (const auto& r : in.rejects) rejects.field(in.table.files[r.file]).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
+        rejects.close();
+    }
     CsvWriter csv(staging.stagedPath("performance_report.csv"));
     std::vector<std::string> header = {"area", "level", "group", "category"};
     for (const auto& l : yearLabels) header.push_back(l);
