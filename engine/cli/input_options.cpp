@@ -47,7 +47,7 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
         ->delimiter(',');
     if (withMonths) app.add_option("--months", a.months, "Months to keep: YYYY, YYYY-MM or FROM:TO (e.g. 2021-01:2021-12)");
     app.add_option("--study-area", a.studyArea, "Study area polygons LABEL=PATH[:LAYER]: grid extent; incidents outside are excluded");
-    app.add_flag("--clip", a.clip, "Leave cells whose centre is outside the study area out of the analysis (nodata)");
+    app.add_flag("--clip", a.clip, "Leave cells that share no part with the study area out of the analysis (nodata)");
     addNumber(app, GridChoice::kCell, a.cell, "Cell size in metres (default: ArcGIS rule, shorter extent side / 250)");
     addChoice(app, GridChoice::kShape, a.shape, "Cell shape: square or hexagon");
     addNumber(app, GridChoice::kMaxCells, a.maxCells, "Refuse grids with more cells than this")->default_val(25'000'000);

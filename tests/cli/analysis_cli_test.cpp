@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 
+#include <fmt/format.h>
 #include <gdal_priv.h>
 
 #include "test_support.hpp"
@@ -286,4 +287,33 @@ TEST(ReportCli, RowsWithAnEmptyCategoryFieldAreRejectedAndTotalled) {
     std::smatch used;
     ASSERT_TRUE(std::regex_search(r.err, used, std::regex(R"((\d+) incidents from \S+ to \S+ reported; (\d+) outside every area, (\d+) without)")));
     EXPECT_LE(std::stoll(used[1]) + std::stoll(used[2]) + std::stoll(used[3]), std::stoll(m[2]));
+}
+
+// gistar --clip: incidents inside the study area in a boundary cell whose centre is outside it were
+// counted nowhere. Cells that share any part with the study area are now in the analysis, so the
+// counts add up to "analysed".
+TEST(GiStarCli, ClippedGridsCountEveryIncidentInsideTheStudyArea) {
+    test::TempDir dir;
+    // The study area: 450000..451000 x 250000..251000; 300 m cells aligned to multiples of 300, so the
+    // eastern and northern cells (centres at 451050 / 251050) lie mostly outside.
+    test::writeFile(dir.file("area.geojson"),
+                    R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::27700"}},"features":[)"
+                    R"({"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Polygon","coordinates":[[[450000,250000],[451000,250000],)"
+                    R"([451000,251000],[450000,251000],[450000,250000]]]}}]})");
+    std::string csv = "id,date,x,y,type\n";
+    int n = 0;
+    for (double x : {450150.0, 450450.0, 450750.0, 450950.0, 450990.0})
+        for (double y : {250150.0, 250450.0, 250950.0, 250999.0}) csv += fmt::format("p{},2021-05-01,{},{},Burglary\n", n++, x, y);
+    csv += "out1,2021-05-01,451100,250500,Burglary\n";  // outside the study area: excluded and reported
+    test::writeFile(dir.file("points.csv"), csv);
+    const auto r = test::runCli({"gistar", dir.file("points.csv"), "--columns", "id=id,date=date,x=x,y=y,category=type", "--srs", "EPSG:27700",
+                                 "--cell", "300", "--study-area", "a=" + dir.file("area.geojson"), "--clip", "-o", dir.file("g")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("21 incidents read: 20 analysed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("1 outside the study area"), std::string::npos) << r.err;
+    const Raster counts = readRaster(dir.file("g/gistar_counts.tif"));
+    double sum = 0;
+    for (double v : counts.values)
+        if (v != counts.nodata) sum += v;
+    EXPECT_EQ(sum, 20);
 }

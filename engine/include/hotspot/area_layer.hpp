@@ -71,6 +71,8 @@ public:
     // out[i] = polygon index for (x[i], y[i]), or -1 when no polygon covers it (NaN points too).
     void assign(const double* x, const double* y, size_t n, int32_t* out) const;
     int32_t assignPoint(double x, double y) const;
+    // Whether a closed ring (a grid cell) shares any point with a polygon of the layer.
+    bool intersectsRing(const std::vector<std::pair<double, double>>& ring) const;
 
 private:
     AreaLayer();

@@ -226,7 +226,12 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
         std::vector<int32_t> where(n);
         studyArea->assign(cx.data(), cy.data(), n, where.data());
         g.mask.resize(n);
-        for (size_t k = 0; k < n; ++k) g.mask[k] = where[k] >= 0;
+        // A cell is in the analysis when its centre is in the study area, or when any part of it
+        // is: otherwise incidents inside the area but in a boundary cell whose centre is outside
+        // would be counted nowhere.
+        for (size_t k = 0; k < n; ++k)
+            g.mask[k] = where[k] >= 0 || studyArea->intersectsRing(g.grid.cellRing(static_cast<int64_t>(k) / g.grid.cols,
+                                                                                    static_cast<int64_t>(k) % g.grid.cols));
     }
     return g;
 }

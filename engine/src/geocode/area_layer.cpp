@@ -440,6 +440,29 @@ int32_t AreaLayer::assignPoint(double x, double y) const {
     return m_impl->locate(m_impl->worker(0), x, y, hits);
 }
 
+bool AreaLayer::intersectsRing(const std::vector<std::pair<double, double>>& ring) const {
+    if (ring.size() < 4) return false;
+    double x0 = ring[0].first, y0 = ring[0].second, x1 = x0, y1 = y0;
+    for (const auto& [x, y] : ring) x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+    std::vector<TreeValue> hits;
+    m_impl->tree.query(bgi::intersects(Box(BoxPoint(x0, y0), BoxPoint(x1, y1))), std::back_inserter(hits));
+    if (hits.empty()) return false;
+    WorkerState& w = m_impl->worker(0);
+    GEOSContextHandle_t h = w.ctx->handle;
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2);
+    for (size_t k = 0; k < ring.size(); ++k) GEOSCoordSeq_setXY_r(h, seq, static_cast<unsigned>(k), ring[k].first, ring[k].second);
+    GEOSGeometry* shell = GEOSGeom_createLinearRing_r(h, seq);
+    GEOSGeometry* cell = shell ? GEOSGeom_createPolygon_r(h, shell, nullptr, 0) : nullptr;
+    bool any = false;
+    for (const auto& hit : hits)
+        if (cell && GEOSPreparedIntersects_r(h, w.prepared[hit.second], cell) == 1) {
+            any = true;
+            break;
+        }
+    if (cell) GEOSGeom_destroy_r(h, cell);
+    return any;
+}
+
 void AreaLayer::assign(const double* x, const double* y, size_t n, int32_t* out) const {
     constexpr size_t kBlock = 16384;
     const size_t blocks = (n + kBlock - 1) / kBlock;
