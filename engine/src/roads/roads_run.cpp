@@ -124,6 +124,7 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
     if (collisions) io.defaultCategory = "Collision";
     io.progress = &progress;
     IngestResult in = ingest(expandInputPaths(specs), io);
+    requireUsableRows(in);  // collision (or complaint) files given, none usable: stop, outputs kept
     for (const auto& f : in.files) {
         account.rows += f.rows;
         account.accepted += f.accepted;
