@@ -70,4 +70,9 @@ std::string toLowerAscii(std::string_view s);
 std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 
+// The one rounding rule of every published figure (CSV, Markdown, tables): `decimals` places,
+// halves rounded away from zero (6.25 -> "6.3", -6.25 -> "-6.3"), as people round by hand and
+// spreadsheets display; "" for NaN and infinities. (printf rounds the binary value half to even.)
+std::string formatDecimal(double value, int decimals);
+
 }  // namespace hotspot

@@ -1,8 +1,12 @@
 #include "hotspot/strings.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <functional>
+#include <string>
+
+#include <fmt/format.h>
 
 namespace hotspot {
 
@@ -105,6 +109,17 @@ std::string toLowerAscii(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
+}
+
+std::string formatDecimal(double value, int decimals) {
+    if (!std::isfinite(value)) return {};
+    const double scale = std::pow(10.0, decimals);
+    // Scaled values are rounded once, from the shortest decimal that reads back as the value, so
+    // 6.25 (exact in binary) and 0.15 (0.1499999... in binary) both round their halves up.
+    const double scaled = std::stod(fmt::format("{}", value * scale));
+    double rounded = std::round(scaled);  // half away from zero
+    if (rounded == 0) rounded = 0;         // no "-0.0"
+    return fmt::format("{:.{}f}", rounded / scale, decimals);
 }
 
 std::string_view trim(std::string_view s) {

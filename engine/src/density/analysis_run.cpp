@@ -314,7 +314,7 @@ std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int
 }
 
 // Parameters of the run as a key/value table in a GeoPackage (rasters carry them as metadata).
-std::string formatNumber(double v, int precision = 3) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, precision) : std::string(); }
+std::string formatNumber(double v, int precision = 3) { return formatDecimal(v, precision); }
 
 }  // namespace
 
@@ -624,9 +624,14 @@ RunReport runChange(const ChangeOptions& o, Progress& progress) {
     LoadedIncidents all = loadAll(o.input, progress);
     SelectedIncidents before = select(all, o.input, o.before, studyArea.get(), true);
     SelectedIncidents after = select(all, o.input, o.after, studyArea.get(), true);
+    if (before.x.empty() && after.x.empty()) after.requireSome();
+    // Where every incident went, for each period (strays and those outside the study area included).
+    report.lines.push_back("before: " + before.describe());
+    report.lines.push_back("after: " + after.describe());
+    const double change = percentChange(static_cast<double>(before.x.size()), static_cast<double>(after.x.size()));
     report.lines.push_back(fmt::format("before ({}): {} incidents; after ({}): {} incidents; change {}", o.before.label(), before.x.size(),
                                        o.after.label(), after.x.size(),
-                                       formatNumber(percentChange(static_cast<double>(before.x.size()), static_cast<double>(after.x.size())), 1) + " %"));
+                                       std::isfinite(change) ? formatNumber(change, 1) + " %" : std::string("n/a (no incidents before)")));
     GridSetup setup = makeGrid(before.extent.united(after.extent), studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
     std::vector<double> cb = gridCounts(grid, before.x, before.y, &before.weight), ca = gridCounts(grid, after.x, after.y, &after.weight);

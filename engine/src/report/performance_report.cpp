@@ -10,6 +10,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/report.hpp"
+#include "hotspot/strings.hpp"
 #include "io/output_files.hpp"
 
 namespace hotspot {
@@ -22,7 +23,7 @@ struct Counts {
 };
 
 std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:+.1f}%", v) : std::string("n/a"); }
-std::string share(double part, double whole) { return whole > 0 ? fmt::format("{:.1f}%", 100.0 * part / whole) : std::string("n/a"); }
+std::string share(double part, double whole) { return whole > 0 ? formatDecimal(100.0 * part / whole, 1) + "%" : std::string("n/a"); }
 
 std::string slug(const std::string& s) {
     std::string out;
@@ -142,12 +143,12 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
             for (double v : c.year) row.push_back(fmt::format("{:.0f}", v));
             const double chPrev = percentChange(c.year[last - 1], c.year[last]), chFirst = percentChange(c.year[0], c.year[last]);
             const double flagChange = percentChange(c.flagged[last - 1], c.flagged[last]);
-            row.push_back(std::isfinite(chPrev) ? fmt::format("{:.1f}", chPrev) : "");
-            row.push_back(std::isfinite(chFirst) ? fmt::format("{:.1f}", chFirst) : "");
-            row.push_back(inTotal && totals[a].year[last] > 0 ? fmt::format("{:.1f}", 100.0 * c.year[last] / totals[a].year[last]) : "");
+            row.push_back(formatDecimal(chPrev, 1));
+            row.push_back(formatDecimal(chFirst, 1));
+            row.push_back(inTotal && totals[a].year[last] > 0 ? formatDecimal(100.0 * c.year[last] / totals[a].year[last], 1) : "");
             row.push_back(flagColumn >= 0 ? fmt::format("{:.0f}", c.flagged[last]) : "");
-            row.push_back(flagColumn >= 0 && c.year[last] > 0 ? fmt::format("{:.1f}", 100.0 * c.flagged[last] / c.year[last]) : "");
-            row.push_back(flagColumn >= 0 && std::isfinite(flagChange) ? fmt::format("{:.1f}", flagChange) : "");
+            row.push_back(flagColumn >= 0 && c.year[last] > 0 ? formatDecimal(100.0 * c.flagged[last] / c.year[last], 1) : "");
+            row.push_back(flagColumn >= 0 ? formatDecimal(flagChange, 1) : "");
             csv.row(row);
             std::string name = isTotal ? "**All crime**" : level == "group" ? "**" + group + "**" : "&nbsp;&nbsp;" + category;
             md += "| " + name + " |";

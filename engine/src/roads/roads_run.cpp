@@ -222,7 +222,7 @@ std::vector<PreviousLocality> readPreviousRegister(const std::string& path, cons
     return out;
 }
 
-std::string formatDouble(double v, int precision) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, precision) : std::string(); }
+std::string formatDouble(double v, int precision) { return formatDecimal(v, precision); }
 
 // Mean + 3 SD of the lixels that have any density: "far above the usual level on this network".
 double autoPeakThreshold(const std::vector<double>& densityPerKm) {

@@ -6,7 +6,10 @@
 
 #include <filesystem>
 
+#include <cmath>
+
 #include "hotspot/error.hpp"
+#include "hotspot/strings.hpp"
 #include "io/output_files.hpp"
 #include "test_support.hpp"
 
@@ -143,4 +146,19 @@ TEST(CsvWriter, CellsThatWouldRunAsFormulasGetALeadingApostropheNumbersDoNot) {
     }
     EXPECT_EQ(test::readFile(dir.file("x.csv")),
               "\"'=HYPERLINK(\"\"http://evil\"\")\",'+SUM(A1),'-2+3,'@cmd,'\tx,-0.8926,+1,'-,plain,1e5\n-52.500,-3\n");
+}
+
+// The one rounding rule of published figures: halves away from zero, from the decimal value
+// (80 -> 85 is +6.25 %, printed 6.3; printf would print 6.2).
+TEST(FormatDecimal, HalvesRoundAwayFromZeroFromTheDecimalValue) {
+    EXPECT_EQ(formatDecimal(6.25, 1), "6.3");
+    EXPECT_EQ(formatDecimal(-6.25, 1), "-6.3");
+    EXPECT_EQ(formatDecimal(100.0 * (85 - 80) / 80, 1), "6.3");
+    EXPECT_EQ(formatDecimal(0.15, 1), "0.2");  // 0.1499999... in binary
+    EXPECT_EQ(formatDecimal(2.5, 0), "3");
+    EXPECT_EQ(formatDecimal(6.24, 1), "6.2");
+    EXPECT_EQ(formatDecimal(-0.04, 1), "0.0");  // no "-0.0"
+    EXPECT_EQ(formatDecimal(1234.5678, 3), "1234.568");
+    EXPECT_EQ(formatDecimal(std::nan(""), 1), "");
+    EXPECT_EQ(formatDecimal(INFINITY, 1), "");
 }
