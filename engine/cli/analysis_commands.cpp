@@ -24,6 +24,7 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
+    app.remove_option(app.get_option("--shape"));  // rasters have square cells: hexagons are for gistar and change
     addChoice(app, KdeOptions::kKernel, a->kernel, "Kernel: quartic, uniform, triweight, epanechnikov, triangular or gaussian");
     addNumber(app, KdeOptions::kBandwidth, a->bandwidth, "Search radius in metres (Gaussian: sigma; default: ArcGIS rule)");
     addNumber(app, KdeOptions::kDecay, a->decay, "Triangular kernel decay ratio")->default_val(0);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
+#include <ogrsf_frmts.h>
 
 #include "test_support.hpp"
 
@@ -316,4 +317,35 @@ TEST(GiStarCli, ClippedGridsCountEveryIncidentInsideTheStudyArea) {
     for (double v : counts.values)
         if (v != counts.nodata) sum += v;
     EXPECT_EQ(sum, 20);
+}
+
+// The minimal case of the counting defect: with 100 m hexagons, points near the grid's west and south
+// edges were dropped or counted in a hexagon that does not hold them (change said 4 after, its cells 2).
+TEST(ChangeCli, HexagonCellsHoldEveryIncident) {
+    test::TempDir dir;
+    test::writeFile(dir.file("p.csv"), "id,date,x,y,type\na,2021-05-01,1005,1144,Burglary\nb,2021-05-01,1300,1010,Burglary\n"
+                                       "c,2021-05-01,1500,1500,Burglary\nd,2021-05-01,1450,1450,Burglary\n");
+    const std::vector<std::string> input = {dir.file("p.csv"), "--columns", "id=id,date=date,x=x,y=y,category=type", "--srs", "EPSG:27700",
+                                            "--cell", "100", "--shape", "hexagon"};
+    auto args = std::vector<std::string>{"change"};
+    args.insert(args.end(), input.begin(), input.end());
+    args.insert(args.end(), {"--before", "2020", "--after", "2021", "-o", dir.file("c")});
+    const auto r = test::runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    double after = 0;
+    for (const auto& row : test::readCsvRows(dir.file("c/change_cells.csv"))) after += std::stod(row.at("after"));
+    EXPECT_EQ(after, 4);
+    args = {"gistar"};
+    args.insert(args.end(), input.begin(), input.end());
+    args.insert(args.end(), {"-o", dir.file("g")});
+    const auto g = test::runCli(args);
+    ASSERT_EQ(g.exitCode, 0) << g.err;
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(dir.file("g/hotspots.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    OGRLayer* cells = ds->GetLayerByName("hotspot_cells");
+    ASSERT_TRUE(cells);
+    double counted = 0;
+    for (auto& f : *cells) counted += f->GetFieldAsDouble("incidents");
+    EXPECT_EQ(counted, 4);
 }

@@ -138,7 +138,7 @@ TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
     test::TempDir dir;
     const std::vector<std::vector<std::string>> cases = {
         {"density", "--kernel", "gausian"},   {"density", "--output", "scaledd"},  {"density", "--dual", "ratios"},
-        {"density", "--shape", "hexagonal"}, {"emerging", "--step", "week"},      {"evaluate", "--method", "gistar"},
+        {"gistar", "--shape", "hexagonal"}, {"emerging", "--step", "week"},      {"evaluate", "--method", "gistar"},
         {"coverage", "--period", "decade"},  {"sites", "--demand", "people"},     {"roads", "--kernel", "gaussian"},
         {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"geocode", "--period", "week"},
         {"geocode", "--format", "xlsx"}};

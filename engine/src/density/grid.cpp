@@ -119,6 +119,16 @@ Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int6
     g.cellSize = cellSize;
     g.originX = std::floor(extent.minX / cellSize) * cellSize;
     g.originY = std::floor(extent.minY / cellSize) * cellSize;
+    if (shape == GridShape::Hexagon) {
+        // The lattice is a function of the cell size alone (centres at multiples of the cell size
+        // across, rows at multiples of the row pitch with the parity of the absolute row), so
+        // lattices of different runs line up; and it reaches one cell beyond the extent on every
+        // side, so every point of the extent lies in a hexagon of the grid (the hexagons are the
+        // Voronoi cells of the centres: a point's nearest centre is then always in the grid).
+        const double twoRows = cellSize * kSqrt3;  // two row pitches: the lattice repeats
+        g.originX = std::floor(extent.minX / cellSize) * cellSize - cellSize;
+        g.originY = std::floor((extent.minY - cellSize / kSqrt3) / twoRows) * twoRows - twoRows;
+    }
     const double cols = std::ceil((extent.maxX - g.originX) / cellSize);
     const double rows = std::ceil((extent.maxY - g.originY) / g.rowSpacing());
     // Counted in floating point first: a tiny cell over a real extent has more cells than an
@@ -136,8 +146,8 @@ Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int6
         if (g.originX + g.cols * cellSize < extent.maxX) ++g.cols;
         if (g.originY + g.rows * cellSize < extent.maxY) ++g.rows;
     } else {
-        g.rows += 1;
-        g.cols += 1;
+        g.rows += 2;
+        g.cols += 2;
     }
     const double cells = static_cast<double>(g.cols) * static_cast<double>(g.rows);
     if (cells > static_cast<double>(maxCells))

@@ -63,3 +63,64 @@ TEST(RobustExtent, StrayPointsAreExcludedAndCounted) {
     EXPECT_DOUBLE_EQ(r.extent.minX, 470000);
     EXPECT_DOUBLE_EQ(r.extent.maxX, 479990);
 }
+
+namespace {
+
+// Point in a convex polygon (the hexagon's closed ring, counter-clockwise), with a tolerance for
+// points on an edge.
+bool insideConvex(const std::vector<std::pair<double, double>>& ring, double x, double y) {
+    for (size_t k = 0; k + 1 < ring.size(); ++k) {
+        const auto [x0, y0] = ring[k];
+        const auto [x1, y1] = ring[k + 1];
+        if ((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0) < -1e-6) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+// Hexagons used to leave the west half-cell of shifted rows and notches along the south edge of the
+// grid's own extent uncovered: points there were counted in a hexagon that does not contain them,
+// or dropped. Every point of the extent (random, on its edges and corners) must now be in a
+// hexagon of the grid that contains it.
+TEST(Grid, HexagonsCoverTheWholeExtentAndEachPointIsInTheHexagonThatHoldsIt) {
+    for (double cell : {100.0, 37.5, 250.0}) {
+        const Extent e{1000, 1000, 3130, 2470};
+        const Grid g = Grid::covering(e, cell, GridShape::Hexagon, 10'000'000);
+        uint64_t state = 12345;
+        auto next = [&] {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            return static_cast<double>(state >> 11) / static_cast<double>(1ULL << 53);
+        };
+        std::vector<std::pair<double, double>> points = {{e.minX, e.minY}, {e.maxX, e.minY}, {e.minX, e.maxY}, {e.maxX, e.maxY},
+                                                         {1005, 1144},     {1300, 1010},     {1500, 1500},     {1450, 1450}};
+        for (int i = 0; i < 400; ++i) points.emplace_back(e.minX + next() * e.width(), e.minY + next() * e.height());
+        for (int i = 0; i <= 100; ++i) {
+            const double t = i / 100.0;
+            points.emplace_back(e.minX + t * e.width(), e.minY);
+            points.emplace_back(e.minX, e.minY + t * e.height());
+        }
+        for (const auto& [x, y] : points) {
+            const auto c = g.cellOf(x, y);
+            ASSERT_TRUE(c.has_value()) << "cell " << cell << ": (" << x << ", " << y << ") is in no hexagon";
+            EXPECT_TRUE(insideConvex(g.cellRing(*c / g.cols, *c % g.cols), x, y)) << "cell " << cell << ": (" << x << ", " << y << ")";
+        }
+    }
+}
+
+// The lattice depends on the cell size alone: grids over different extents share their centres.
+TEST(Grid, HexagonLatticesOfDifferentRunsLineUp) {
+    const Grid a = Grid::covering({1000, 1000, 3000, 2000}, 100, GridShape::Hexagon, 10'000'000);
+    const Grid b = Grid::covering({1733, 1411, 5000, 4000}, 100, GridShape::Hexagon, 10'000'000);
+    int shared = 0;
+    for (int64_t r = 0; r < a.rows; ++r)
+        for (int64_t c = 0; c < a.cols; ++c) {
+            const double x = a.centreX(r, c), y = a.centreY(r);
+            const auto other = b.cellOf(x, y);
+            if (!other) continue;
+            EXPECT_NEAR(b.centreX(*other / b.cols, *other % b.cols), x, 1e-6);
+            EXPECT_NEAR(b.centreY(*other / b.cols), y, 1e-6);
+            ++shared;
+        }
+    EXPECT_GT(shared, 50);
+}
