@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <map>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 
@@ -68,6 +69,14 @@ int main(int argc, char** argv) {
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "hotspot: error: out of memory (the run needs more memory than this process may use; see docs/scaling.md). "
                              "Nothing was written.\n");
+        return 1;
+    } catch (const std::system_error& e) {
+        // A worker thread that cannot get its stack under an address-space limit is out of memory too.
+        if (e.code() == std::errc::resource_unavailable_try_again || e.code() == std::errc::not_enough_memory) {
+            std::fprintf(stderr, "hotspot: error: out of memory (%s: no room for another thread). Nothing was written.\n", e.what());
+            return 1;
+        }
+        std::fprintf(stderr, "hotspot: internal error: %s\n", e.what());
         return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "hotspot: internal error: %s\n", e.what());
