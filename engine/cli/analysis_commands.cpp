@@ -18,7 +18,7 @@ namespace hotspot::cli {
 RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
     struct Args : InputArgs {
         std::string kernel = "quartic", output = "scaled", dual = "ratio";
-        double bandwidth = 0, decay = 0, ratePer = 1000;
+        double bandwidth = 0, decay = 0, ratePer = 1000, minDenominator = -1;
         std::vector<std::string> denominator, areas;
         std::string denominatorColumns, areaDenominatorField;
     };
@@ -33,6 +33,8 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--denominator-columns", a->denominatorColumns, "Column mapping of the denominator file, e.g. lon=Longitude,lat=Latitude,weight=Households");
     addChoice(app, kDualModeOption, a->dual, "Dual KDE surface: ratio, log-ratio or difference");
     addNumber(app, DensityOptions::kRatePer, a->ratePer, "Ratio surfaces per this many denominator units")->default_val(1000);
+    addNumber(app, DensityOptions::kMinDenominator, a->minDenominator,
+              "Dual KDE: ratio and log-ratio are nodata where the denominator density per km2 is below this (default: 1 % of its mean; 0: none)");
     app.add_option("-a,--areas", a->areas, "Area layer LABEL=PATH[:LAYER] for counts, rates and location quotients");
     app.add_option("--area-denominator-field", a->areaDenominatorField, "Numeric attribute of the areas used as rate denominator");
     return [a, &global] {
@@ -45,8 +47,10 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
         o.kde.output = a->output == "raw" ? KdeOutput::Raw : KdeOutput::Scaled;
         o.denominator = a->denominator;
         if (!a->denominatorColumns.empty()) o.denominatorMapping = ColumnMapping::parse(a->denominatorColumns);
+        o.denominatorMapping.srs = a->srs;  // --srs: the CRS of every mapped x/y column
         o.dual = parseDualMode(a->dual);
         o.ratePer = a->ratePer;
+        o.minDenominator = a->minDenominator;
         o.areas = areaSpecs(a->areas, a->srs);
         o.areaDenominatorField = a->areaDenominatorField;
         o.outDir = a->out;

@@ -349,3 +349,49 @@ TEST(ChangeCli, HexagonCellsHoldEveryIncident) {
     for (auto& f : *cells) counted += f->GetFieldAsDouble("incidents");
     EXPECT_EQ(counted, 4);
 }
+
+// Dual KDE: a floor under the denominator (1 % of its mean by default), units named per mode, and
+// "difference" as a difference of shares (it integrates to 0 when the grid holds both surfaces).
+TEST(DensityCli, DualKdeHasADenominatorFloorAndUnitsPerMode) {
+    test::TempDir dir;
+    std::string households = "id,x,y,n\n", crimes = "id,date,x,y,type\n";
+    for (int i = 0; i < 100; ++i) households += fmt::format("h{},{},{},10\n", i, 450400 + (i % 10) * 20, 250400 + (i / 10) * 20);
+    households += "far,452000,250500,1\n";  // one household far from the rest
+    for (int i = 0; i < 20; ++i) crimes += fmt::format("c{},2021-03-01,{},{},Burglary\n", i, 450420 + (i % 5) * 30, 250420 + (i / 5) * 40);
+    for (int i = 0; i < 5; ++i) crimes += fmt::format("f{},2021-03-01,{},{},Burglary\n", i, 451980 + i * 10, 250500);
+    test::writeFile(dir.file("households.csv"), households);
+    test::writeFile(dir.file("crimes.csv"), crimes);
+    auto run = [&](const std::string& out, std::vector<std::string> extra) {
+        std::vector<std::string> args = {"density", dir.file("crimes.csv"), "--columns", "id=id,date=date,x=x,y=y,category=type", "--srs",
+                                         "EPSG:27700", "--cell", "50", "--bandwidth", "300", "--denominator", dir.file("households.csv"),
+                                         "--denominator-columns", "id=id,x=x,y=y,weight=n", "-o", dir.file(out)};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::runCli(args);
+    };
+    auto maxValue = [](const Raster& r) {
+        double m = -1e300;
+        for (double v : r.values)
+            if (v != r.nodata) m = std::max(m, v);
+        return m;
+    };
+    const auto floored = run("f", {});
+    ASSERT_EQ(floored.exitCode, 0) << floored.err;
+    std::smatch below;
+    ASSERT_TRUE(std::regex_search(floored.err, below, std::regex(R"((\d+) cells below the minimum denominator density)"))) << floored.err;
+    EXPECT_GT(std::stoi(below[1]), 0);
+    const auto open = run("o", {"--min-denominator", "0"});
+    ASSERT_EQ(open.exitCode, 0) << open.err;
+    const Raster withFloor = readRaster(dir.file("f/risk.tif")), without = readRaster(dir.file("o/risk.tif"));
+    EXPECT_LT(maxValue(withFloor), maxValue(without));  // the thin edges no longer give the largest "rates"
+    EXPECT_EQ(withFloor.metadata.at("HOTSPOT_UNITS"), "incidents per 1000 denominator units");
+    EXPECT_NE(withFloor.metadata.count("HOTSPOT_MIN_DENOMINATOR"), 0u);
+    const auto diff = run("d", {"--dual", "difference"});
+    ASSERT_EQ(diff.exitCode, 0) << diff.err;
+    const Raster d = readRaster(dir.file("d/risk.tif"));
+    EXPECT_NE(d.metadata.at("HOTSPOT_UNITS").find("difference of shares per km2"), std::string::npos);
+    EXPECT_EQ(d.metadata.count("HOTSPOT_ZERO_DENOMINATOR"), 0u);  // a difference has no zero-denominator rule
+    double integral = 0;
+    for (double v : d.values)
+        if (v != d.nodata) integral += v * 0.05 * 0.05;  // per km2 x cell area in km2
+    EXPECT_NEAR(integral, 0.0, 0.02);
+}

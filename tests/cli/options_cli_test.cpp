@@ -50,6 +50,7 @@ std::vector<Declared> numberOptions() {
     add({"density", "evaluate", "coverage", "sites"}, KdeOptions::kBandwidth);
     add({"density"}, KdeOptions::kDecay);
     add({"density"}, DensityOptions::kRatePer);
+    add({"density"}, DensityOptions::kMinDenominator);
     add({"gistar", "emerging"}, kRingsOption);
     add({"gistar"}, GiStarRunOptions::kPermutations);
     add({"gistar"}, GiStarRunOptions::kZoneLevel);

@@ -80,6 +80,9 @@ struct DensityOptions {
     DualMode dual = DualMode::Ratio;
     static constexpr NumberOption kRatePer{.key = "rate_per", .min = 0, .max = 1e12, .minIncluded = false};
     double ratePer = 1000;  // ratio surfaces are incidents per this many denominator units
+    // Ratio and log ratio: nodata where the denominator density (units per km2) is below this.
+    static constexpr NumberOption kMinDenominator{.key = "min_denominator", .min = 0, .max = 1e15, .unset = -1};
+    double minDenominator = -1;  // -1: 1 % of the mean denominator density over the cells that have any
     // Counts, rates and location quotients per area.
     std::vector<AreaLayerSpec> areas;
     std::string areaDenominatorField;  // an attribute of the areas, e.g. households

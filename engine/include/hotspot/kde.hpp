@@ -57,9 +57,20 @@ double arcgisDefaultCellSize(const Extent& extent);
 enum class DualMode { Ratio, LogRatio, Difference };
 inline constexpr ChoiceOption kDualModeOption{"dual", "ratio|log-ratio|difference"};
 DualMode parseDualMode(const std::string& name);
+// What makes the dual surfaces comparable and stable.
+struct DualScale {
+    // Ratio and log ratio: cells whose denominator density is below this are NaN (nodata): a few
+    // households per km2 would otherwise give rates in the millions (sfhotspot and CrimeStat also
+    // mask such cells). 0: only a zero denominator is masked.
+    double minDenominator = 0;
+    // Difference: each surface is divided by its total weight first, so both are shares per km2
+    // (they integrate to 1) and the difference has one unit; 1 and 1 leave them as they are.
+    double numeratorTotal = 1, denominatorTotal = 1;
+};
 // Combines two surfaces cell by cell. Ratio and log ratio are NaN (nodata) where the denominator
-// is 0 (and log ratio also where the numerator is 0): a rate with no population at risk is undefined,
-// not zero. Difference is always defined.
-std::vector<double> dualSurface(const std::vector<double>& numerator, const std::vector<double>& denominator, DualMode mode);
+// is 0 or below the floor (and log ratio also where the numerator is 0): a rate with no population
+// at risk is undefined, not zero. Difference (of shares) is always defined.
+std::vector<double> dualSurface(const std::vector<double>& numerator, const std::vector<double>& denominator, DualMode mode,
+                                const DualScale& scale = {});
 
 }  // namespace hotspot

@@ -52,6 +52,7 @@ void DensityOptions::validate(const OptionNaming& naming) const {
     grid.validate(naming);
     kde.validate(naming);
     kRatePer.check(ratePer, naming);
+    kMinDenominator.check(minDenominator, naming);
     if (grid.shape == GridShape::Hexagon)
         throwUsage("density writes rasters, which need square cells; use gistar or change for hexagons", {"", 0, naming(GridChoice::kShape.key)});
 }

@@ -388,21 +388,52 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
         for (size_t i = 0; i < d.table.size(); ++i)
             if (std::isfinite(d.table.x[i])) denomX.push_back(d.table.x[i]), denomY.push_back(d.table.y[i]), denomW.push_back(d.table.weight[i]);
         std::vector<double> denomDensity = kernelDensity(grid, denomX, denomY, denomW, kde);
-        std::vector<double> risk = dualSurface(density, denomDensity, o.dual);
+        // The floor under the denominator: given, or 1 % of its mean over the cells that have any.
+        DualScale scale;
+        double meanDenominator = 0;
+        size_t withDenominator = 0;
+        for (size_t k = 0; k < denomDensity.size(); ++k)
+            if (denomDensity[k] > 0 && (setup.mask.empty() || setup.mask[k])) meanDenominator += denomDensity[k], ++withDenominator;
+        meanDenominator = withDenominator ? meanDenominator / static_cast<double>(withDenominator) : 0;
+        const bool autoFloor = o.minDenominator < 0;
+        scale.minDenominator = autoFloor ? 0.01 * meanDenominator : o.minDenominator;
+        scale.numeratorTotal = std::max(std::accumulate(sel.weight.begin(), sel.weight.end(), 0.0), 1e-300);
+        scale.denominatorTotal = std::max(std::accumulate(denomW.begin(), denomW.end(), 0.0), 1e-300);
+        std::vector<double> risk = dualSurface(density, denomDensity, o.dual, scale);
         if (o.dual == DualMode::Ratio)
             for (double& v : risk) v *= o.ratePer;
         applyMask(risk, setup.mask);
+        size_t zeroDenominator = 0, belowFloor = 0;
+        for (size_t k = 0; k < denomDensity.size(); ++k) {
+            if (!setup.mask.empty() && !setup.mask[k]) continue;
+            zeroDenominator += !(denomDensity[k] > 0);
+            belowFloor += denomDensity[k] > 0 && denomDensity[k] < scale.minDenominator;
+        }
+        const char* modeName = o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log-ratio" : "difference";
+        const std::string units = o.dual == DualMode::Ratio      ? fmt::format("incidents per {} denominator units", o.ratePer)
+                                  : o.dual == DualMode::LogRatio ? std::string("ln(incident density / denominator density), no unit")
+                                                                 : std::string("difference of shares per km2: incident density / incidents - "
+                                                                               "denominator density / denominator total");
         auto riskMeta = meta;
-        riskMeta.push_back({"HOTSPOT_DUAL", o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log-ratio" : "difference"});
+        for (auto& [key, value] : riskMeta)
+            if (key == "HOTSPOT_UNITS") value = units;
+        riskMeta.push_back({"HOTSPOT_DUAL", modeName});
         riskMeta.push_back({"HOTSPOT_DENOMINATOR", joined(o.denominator)});
-        riskMeta.push_back({"HOTSPOT_ZERO_DENOMINATOR", "nodata (a rate with no population at risk is undefined)"});
+        if (o.dual != DualMode::Difference) {
+            riskMeta.push_back({"HOTSPOT_ZERO_DENOMINATOR", "nodata (a rate with no population at risk is undefined)"});
+            riskMeta.push_back({"HOTSPOT_MIN_DENOMINATOR", fmt::format("{} per km2 ({})", scale.minDenominator,
+                                                                       autoFloor ? "1 % of the mean over cells with any" : "given")});
+        }
         writeGeoTiff(staging.stagedPath("risk.tif"), grid, risk, o.input.ingest.analysisCrs, RasterType::Float32, -9999, riskMeta,
-                     o.dual == DualMode::Ratio ? fmt::format("incidents per {:.0f} denominator units", o.ratePer) : "dual kernel density");
-        size_t undefined = 0;
-        for (double v : risk) undefined += !std::isfinite(v);
-        report.lines.push_back(fmt::format("dual KDE ({}): denominator {} points, weight {:.0f}; {} cells without population at risk are nodata",
-                                           riskMeta.back().second.empty() ? "" : (o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log ratio" : "difference"),
-                                           denomX.size(), std::accumulate(denomW.begin(), denomW.end(), 0.0), undefined));
+                     "dual kernel density (" + std::string(modeName) + "): " + units);
+        if (o.dual == DualMode::Difference)
+            report.lines.push_back(fmt::format("dual KDE (difference of shares): denominator {} points, weight {:.0f}; units: {}", denomX.size(),
+                                               scale.denominatorTotal, units));
+        else
+            report.lines.push_back(fmt::format("dual KDE ({}): denominator {} points, weight {:.0f}; nodata: {} cells without population at "
+                                               "risk and {} cells below the minimum denominator density of {:.4g} per km2 ({}); units: {}",
+                                               modeName, denomX.size(), scale.denominatorTotal, zeroDenominator, belowFloor,
+                                               scale.minDenominator, autoFloor ? "1 % of its mean" : "--min-denominator", units));
     }
 
     // Counts, rates and location quotients per area: the selected groups against all groups.

@@ -355,13 +355,14 @@ DualMode parseDualMode(const std::string& name) {
     throwUsage("dual mode must be ratio, log-ratio or difference", {"", 0, "--dual"});
 }
 
-std::vector<double> dualSurface(const std::vector<double>& a, const std::vector<double>& b, DualMode mode) {
+std::vector<double> dualSurface(const std::vector<double>& a, const std::vector<double>& b, DualMode mode, const DualScale& scale) {
     std::vector<double> out(a.size());
     for (size_t i = 0; i < a.size(); ++i) {
+        const bool defined = b[i] > 0 && b[i] >= scale.minDenominator;
         switch (mode) {
-            case DualMode::Ratio: out[i] = b[i] > 0 ? a[i] / b[i] : NAN; break;
-            case DualMode::LogRatio: out[i] = (b[i] > 0 && a[i] > 0) ? std::log(a[i] / b[i]) : NAN; break;
-            case DualMode::Difference: out[i] = a[i] - b[i]; break;
+            case DualMode::Ratio: out[i] = defined ? a[i] / b[i] : NAN; break;
+            case DualMode::LogRatio: out[i] = (defined && a[i] > 0) ? std::log(a[i] / b[i]) : NAN; break;
+            case DualMode::Difference: out[i] = a[i] / scale.numeratorTotal - b[i] / scale.denominatorTotal; break;
         }
     }
     return out;

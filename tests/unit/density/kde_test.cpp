@@ -151,4 +151,15 @@ TEST(DualKde, RatioLogRatioDifferenceWithZeroDenominators) {
     EXPECT_TRUE(std::isnan(logRatio[1]));
     auto diff = dualSurface(a, b, DualMode::Difference);
     EXPECT_DOUBLE_EQ(diff[2], 3.0);
+    // A floor under the denominator: 0.5 households per km2 under a floor of 1 is nodata, not a
+    // ratio of 4 (the 7.3e8-per-1,000 cells of the real data).
+    std::vector<double> thin = {2, 2}, people = {0.5, 4};
+    auto floored = dualSurface(thin, people, DualMode::Ratio, DualScale{1.0});
+    EXPECT_TRUE(std::isnan(floored[0]));
+    EXPECT_DOUBLE_EQ(floored[1], 0.5);
+    EXPECT_TRUE(std::isnan(dualSurface(thin, people, DualMode::LogRatio, DualScale{1.0})[0]));
+    // Difference of shares: each surface over its own total, so the units agree.
+    auto shares = dualSurface({2, 6}, {30, 10}, DualMode::Difference, DualScale{0, 8, 40});
+    EXPECT_DOUBLE_EQ(shares[0], 2.0 / 8 - 30.0 / 40);
+    EXPECT_DOUBLE_EQ(shares[1], 6.0 / 8 - 10.0 / 40);
 }
