@@ -102,6 +102,10 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
 // spans several), shortened as the readers shorten it.
 void attachRawRecords(std::vector<Reject>& rejects, const std::vector<std::string>& files);
 
+// Rejects grouped by field and reason, values in quotes left out (so "'91' is not ..." and
+// "'95' is not ..." count as one), commonest first: (count, "field: reason").
+std::vector<std::pair<int64_t, std::string>> rejectReasonCounts(const std::vector<Reject>& rejects);
+
 // Throws Error(NoData) when rows were read but none is usable (or nothing was read at all), with
 // the commonest reject reasons, so a run never replaces good outputs by empty ones.
 void requireUsableRows(const IngestResult& result);

@@ -11,7 +11,7 @@
 namespace hotspot {
 
 struct PerformanceReportOptions {
-    static constexpr NumberOption kYears{.key = "years", .min = 1, .max = 30, .integer = true};
+    static constexpr NumberOption kYears{.key = "years", .min = 2, .max = 30, .integer = true};  // a report compares years
 
     AnalysisInput input;          // groups/months ignored: the report covers every category
     int32_t toMonth = kNoMonth;   // last month of the latest year (default: the latest month in the data)

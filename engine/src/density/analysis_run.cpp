@@ -346,7 +346,6 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     if (autoBandwidth) kde.bandwidth = arcgisDefaultBandwidth(sel.x, sel.y, sel.weight);
     GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, kernelSupport(kde.kernel, kde.bandwidth));
     const Grid& grid = setup.grid;
-    if (grid.shape != GridShape::Square) throwUsage("density rasters need square cells (use `hotspot gistar --shape hexagon` for hexagons)", {"", 0, "--shape"});
     if (kde.bandwidth < grid.cellSize)
         throwUsage(fmt::format("bandwidth {:.1f} m is smaller than one cell ({:.1f} m): the surface would be a point pattern; "
                                "use a larger bandwidth or a smaller cell",
@@ -726,7 +725,6 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     for (int32_t m : sel.month)
         if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
     if (first == INT32_MAX) throwUsage("the incidents have no months: emerging hot spots need dates", {"", 0, "month"});
-    if (o.stepMonths < 1) throwUsage("the time step must be at least one month", {"", 0, "--step"});
     const int steps = (last - first) / o.stepMonths + 1;
     if (steps < 3) throwUsage(fmt::format("{} time step(s) of {} month(s): a trend needs at least 3 (10 or more recommended)", steps, o.stepMonths), {"", 0, "--step"});
     GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);

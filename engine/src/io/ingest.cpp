@@ -132,14 +132,9 @@ std::string describeFileChecks(const FileStats& f, const std::string& indent) {
     return out;
 }
 
-void requireUsableRows(const IngestResult& result) {
-    if (result.table.size() > 0) return;
-    int64_t rows = 0, rejected = 0, superseded = 0;
-    for (const auto& f : result.files) rows += f.rows, rejected += f.rejected, superseded += f.superseded;
-    // The commonest reasons, values in quotes left out (so "'91' is not ..." and "'95' is not ..."
-    // count as one).
+std::vector<std::pair<int64_t, std::string>> rejectReasonCounts(const std::vector<Reject>& rejects) {
     std::map<std::string, int64_t> reasons;
-    for (const auto& r : result.rejects) {
+    for (const auto& r : rejects) {
         std::string reason;
         bool quoted = false;
         for (char c : r.reason) {
@@ -155,6 +150,14 @@ void requireUsableRows(const IngestResult& result) {
     std::vector<std::pair<int64_t, std::string>> ranked;
     for (const auto& [reason, n] : reasons) ranked.push_back({n, reason});
     std::sort(ranked.rbegin(), ranked.rend());
+    return ranked;
+}
+
+void requireUsableRows(const IngestResult& result) {
+    if (result.table.size() > 0) return;
+    int64_t rows = 0, rejected = 0, superseded = 0;
+    for (const auto& f : result.files) rows += f.rows, rejected += f.rejected, superseded += f.superseded;
+    const auto ranked = rejectReasonCounts(result.rejects);
     std::string top;
     for (size_t k = 0; k < ranked.size() && k < 3; ++k) top += fmt::format("{}{} x {}", k ? "; " : "", ranked[k].first, ranked[k].second);
     const std::string where = result.files.size() == 1 ? result.files.front().path : fmt::format("{} files", result.files.size());

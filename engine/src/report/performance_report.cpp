@@ -36,7 +36,6 @@ std::string slug(const std::string& s) {
 RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
-    if (o.years < 2) throwUsage("a report compares at least 2 years", {"", 0, "--years"});
     IngestOptions io = o.input.ingest;
     io.progress = &progress;
     IngestResult in = ingest(expandInputPaths(o.input.inputs), io);
@@ -47,9 +46,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     for (const auto& f : in.files) rowsRead += f.rows, rowsRejected += f.rejected, rowsSuperseded += f.superseded;
     report.lines.push_back(fmt::format("{} input rows = {} read + {} rejected (rejects.csv, with the reason) + {} superseded by a later download",
                                        rowsRead, rowsRead - rowsRejected - rowsSuperseded, rowsRejected, rowsSuperseded));
-    std::map<std::string, int64_t> rejectReasons;
-    for (const auto& r : in.rejects) ++rejectReasons[(r.field.empty() ? "" : r.field + ": ") + r.reason.substr(0, r.reason.find('\''))];
-    for (const auto& [reason, n] : rejectReasons) report.lines.push_back(fmt::format("  rejected: {} x {}", n, reason));
+    for (const auto& [n, reason] : rejectReasonCounts(in.rejects)) report.lines.push_back(fmt::format("  rejected: {} x {}", n, reason));
     const IncidentTable& t = in.table;
     const CategoryMap& map = *o.input.ingest.categories;
     int32_t to = o.toMonth;
