@@ -24,7 +24,7 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
-    app.remove_option(app.get_option("--shape"));  // rasters have square cells: hexagons are for gistar and change
+    removeOptions(app, {"--shape"});  // rasters have square cells: hexagons are for gistar, change, emerging and evaluate
     addChoice(app, KdeOptions::kKernel, a->kernel, "Kernel: quartic, uniform, triweight, epanechnikov, triangular or gaussian");
     addNumber(app, KdeOptions::kBandwidth, a->bandwidth, "Search radius in metres (Gaussian: sigma; default: ArcGIS rule)");
     addNumber(app, KdeOptions::kDecay, a->decay, "Triangular kernel decay ratio")->default_val(0);
@@ -189,6 +189,10 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a, false);
+    // The report counts every category of every located or unlocated row in the years: no grid,
+    // no group filter, and areas come from --by.
+    removeOptions(app, kGridFlags);
+    removeOptions(app, {"--group", "--study-area"});
     app.add_option("--to", a->toMonth, "Last month of the latest year (YYYY-MM; default: the latest month in the data)");
     addNumber(app, PerformanceReportOptions::kYears, a->years, "Number of years compared")->default_val(3);
     app.add_option("--by", a->by, "One table per polygon of this layer, e.g. district=shapes/districts.geojson");

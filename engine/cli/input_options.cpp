@@ -61,6 +61,10 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("-o,--out", a.out, "Output folder")->default_val("out");
 }
 
+void removeOptions(CLI::App& app, std::initializer_list<const char*> flags) {
+    for (const char* flag : flags) app.remove_option(app.get_option(flag));
+}
+
 AnalysisInput build(InputArgs& a) {
     a.categoryMap = a.categories.empty() ? CategoryMap::builtinDefault() : CategoryMap::fromFile(a.categories);
     AnalysisInput in;

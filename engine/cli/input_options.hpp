@@ -49,6 +49,9 @@ CLI::Option* addChoice(CLI::App& app, const ChoiceOption& spec, std::string& tar
 std::vector<AreaLayerSpec> areaSpecs(const std::vector<std::string>& specs, const std::string& srs);
 
 void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths = true);
+// Takes shared options off a command that would ignore them: an option that is listed is honoured.
+void removeOptions(CLI::App& app, std::initializer_list<const char*> flags);
+inline constexpr std::initializer_list<const char*> kGridFlags = {"--cell", "--shape", "--max-cells", "--clip"};
 AnalysisInput build(InputArgs& a);
 GridChoice gridChoice(const InputArgs& a);
 // Prints the run report unless quiet; returns exit code 0.

@@ -29,6 +29,7 @@ RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
+    removeOptions(app, {"--shape", "--clip"});  // the density grid is square and covers every incident
     app.get_option("--out")->default_val("out/coverage");
     app.add_option("--cameras", a->cameras, "CCTV cameras: CSV (x/y or lon/lat) or OGR points; id, optional bearing, fov, range, installed");
     app.add_option("--lights", a->lights, "Street lights: CSV or OGR points; id, lamp_type and/or radius");
@@ -69,6 +70,7 @@ RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& gl
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a, false);
+    removeOptions(app, kGridFlags);  // treated areas and buffers, no grid
     app.get_option("--out")->default_val("out/interventions");
     app.add_option("--interventions", a->projects, "Interventions: points, lines or polygons with name, start date, optional budget, category, round")
         ->required();
@@ -102,6 +104,7 @@ RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
+    removeOptions(app, {"--shape", "--clip"});  // the demand grid is square and covers every incident
     app.get_option("--out")->default_val("out/sites");
     addNumber(app, SitesOptions::kSites, a->sites, "Number of new sites to choose", "-n")->default_val(10);
     addNumber(app, SitesOptions::kRadius, a->radius, "Coverage radius of a new site (m): e.g. 100 for CCTV, 25 for a light")->default_val(100.0);

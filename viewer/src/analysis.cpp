@@ -25,7 +25,7 @@ IncidentSet loadIncidentSet(const std::vector<std::string>& inputs, const std::s
     input.ingest.analysisCrs = analysisCrs;
     if (!columns.empty()) input.ingest.mapping = ColumnMapping::parse(columns);
     Progress quiet;
-    const SelectedIncidents sel = loadIncidents(input, nullptr, quiet);
+    const SelectedIncidents sel = loadIncidents(input, quiet);
     IncidentSet out;
     out.x = sel.x;
     out.y = sel.y;

@@ -12,6 +12,7 @@
 #include "hotspot/ingest.hpp"
 #include "hotspot/kde.hpp"
 #include "hotspot/options.hpp"
+#include "hotspot/run_report.hpp"
 
 namespace hotspot {
 
@@ -48,13 +49,17 @@ struct SelectedIncidents {
     Extent extent;  // of the kept incidents
     std::vector<std::string> notes;
     std::string describe() const;  // the accounting line for the run summary
+    // The ledger of one count over these incidents: the reasons above, the number placed by the
+    // count, and the count's own exclusions (e.g. outside every area of a layer).
+    IncidentLedger ledger(std::string scope, int64_t counted, std::vector<std::pair<std::string, int64_t>> countExclusions = {}) const;
     // Throws when nothing is left: Error(NoData) when the input has no usable location at all,
     // Error(Usage) when the filters (groups, months, study area) left nothing.
     void requireSome() const;
 };
 
-// Reads, filters and drops strays (reported, not silently). Throws Error(Input/Usage).
-SelectedIncidents loadIncidents(const AnalysisInput& input, const AreaLayer* studyArea, Progress& progress);
+// Reads, filters and drops strays, or those outside input.studyArea when one is given (reported,
+// not silently). Throws Error(Input/Usage).
+SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress);
 
 struct GridChoice {
     // 1 cm is below the precision of any incident coordinate; 100 km is a cell wider than a county.
@@ -69,6 +74,27 @@ struct GridChoice {
 
     void validate(const OptionNaming& naming) const;
 };
+
+// Incidents counted per cell, with where those not counted went: every count an output holds is
+// made here, so "counted" in the run summary is what the cells hold.
+struct CellCounts {
+    std::vector<double> values;  // weighted count per cell; NaN in cells left out by the mask
+    int64_t counted = 0;         // incidents in a cell of the analysis
+    int64_t outsideGrid = 0;     // in no cell (a grid that does not cover them; never expected)
+    int64_t inMaskedCells = 0;   // in cells left out by --clip (never expected: kept cells cover the study area)
+    std::vector<std::pair<std::string, int64_t>> exclusions() const;
+};
+// `use` (optional) selects incidents; `mask` (empty: all cells) selects cells.
+CellCounts countInCells(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight,
+                        const std::vector<uint8_t>& mask, const std::vector<uint8_t>* use = nullptr);
+
+struct AreaCounts {
+    std::vector<double> values;  // weighted count per area
+    int64_t counted = 0;         // incidents in an area of the layer
+    int64_t outside = 0;         // in no area of the layer
+    std::vector<std::pair<std::string, int64_t>> exclusions(const AreaLayer& layer) const;
+};
+AreaCounts countInAreas(const AreaLayer& layer, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight);
 
 struct DensityOptions {
     AnalysisInput input;
@@ -150,12 +176,6 @@ struct EvaluateOptions {
     std::string outDir = "out";
 
     void validate(const OptionNaming& naming) const;
-};
-
-struct RunReport {
-    std::vector<std::string> lines;    // summary for stderr
-    std::vector<std::string> outputs;  // files written
-    std::string format() const;
 };
 
 RunReport runDensity(const DensityOptions& options, Progress& progress);

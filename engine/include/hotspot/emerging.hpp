@@ -34,6 +34,7 @@ struct HotspotAccuracy {
     int64_t cellsChosen = 0, cellsTotal = 0;
     double areaShare = 0;    // a / A
     double incidentsTest = 0, incidentsTestIn = 0;  // N and n in the test period
+    double incidentsFit = 0;                        // incidents of the fit period in the ranked cells
     double hitRate = 0;      // n / N
     double pai = 0;          // (n / N) / (a / A)
     double paiFit = 0;       // PAI of the chosen cells for the period they were chosen from

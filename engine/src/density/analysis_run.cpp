@@ -58,13 +58,6 @@ MonthRange MonthRange::parse(const std::string& text, const char* option) {
     return r;
 }
 
-std::string RunReport::format() const {
-    std::string out;
-    for (const auto& l : lines) out += "  " + l + "\n";
-    for (const auto& o : outputs) out += "  wrote " + o + "\n";
-    return out;
-}
-
 void SelectedIncidents::requireSome() const {
     if (!x.empty()) return;
     // Nothing usable in the input is a data problem (exit 5); filters that leave nothing are the
@@ -80,6 +73,58 @@ std::string SelectedIncidents::describe() const {
     return fmt::format("{} incidents read: {} analysed, {} rejected or superseded while reading, {} not located (run geocode with a "
                        "gazetteer), {} in other groups, {} in other months, {} stray points far outside the data, {} outside the study area",
                        read, x.size(), rejected, notLocated, otherGroups, otherMonths, strays, outsideStudyArea);
+}
+
+IncidentLedger SelectedIncidents::ledger(std::string scope, int64_t counted, std::vector<std::pair<std::string, int64_t>> countExclusions) const {
+    IncidentLedger l;
+    l.scope = std::move(scope);
+    l.read = read;
+    l.notSelected = {{"rejected or superseded while reading", rejected},
+                     {"not located", notLocated},
+                     {"in other groups", otherGroups},
+                     {"in other months", otherMonths}};
+    l.selected = read - rejected - notLocated - otherGroups - otherMonths;
+    l.excluded = {{"stray (far outside the data)", strays}, {"outside the study area", outsideStudyArea}};
+    l.excluded.insert(l.excluded.end(), countExclusions.begin(), countExclusions.end());
+    l.counted = counted;
+    return l;
+}
+
+std::vector<std::pair<std::string, int64_t>> CellCounts::exclusions() const {
+    return {{"in no cell of the grid", outsideGrid}, {"in cells left out by --clip", inMaskedCells}};
+}
+
+CellCounts countInCells(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight,
+                        const std::vector<uint8_t>& mask, const std::vector<uint8_t>* use) {
+    CellCounts out;
+    out.values.assign(static_cast<size_t>(grid.cellCount()), 0.0);
+    for (size_t i = 0; i < x.size(); ++i) {
+        if (use && !(*use)[i]) continue;
+        const auto cell = grid.cellOf(x[i], y[i]);
+        if (!cell) ++out.outsideGrid;
+        else if (!mask.empty() && !mask[static_cast<size_t>(*cell)]) ++out.inMaskedCells;
+        else out.values[static_cast<size_t>(*cell)] += weight[i], ++out.counted;
+    }
+    if (!mask.empty())
+        for (size_t k = 0; k < out.values.size(); ++k)
+            if (!mask[k]) out.values[k] = NAN;
+    return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> AreaCounts::exclusions(const AreaLayer& layer) const {
+    return {{"outside every area of '" + layer.label() + "'", outside}};
+}
+
+AreaCounts countInAreas(const AreaLayer& layer, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight) {
+    AreaCounts out;
+    out.values.assign(layer.size(), 0.0);
+    std::vector<int32_t> where(x.size());
+    layer.assign(x.data(), y.data(), x.size(), where.data());
+    for (size_t i = 0; i < x.size(); ++i) {
+        if (where[i] < 0) ++out.outside;
+        else out.values[static_cast<size_t>(where[i])] += weight[i], ++out.counted;
+    }
+    return out;
 }
 
 namespace {
@@ -236,16 +281,6 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
     return g;
 }
 
-std::vector<double> gridCounts(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>* weight,
-                               const std::vector<uint8_t>* use = nullptr) {
-    std::vector<double> counts(static_cast<size_t>(grid.cellCount()), 0.0);
-    for (size_t i = 0; i < x.size(); ++i) {
-        if (use && !(*use)[i]) continue;
-        if (auto cell = grid.cellOf(x[i], y[i])) counts[static_cast<size_t>(*cell)] += weight ? (*weight)[i] : 1.0;
-    }
-    return counts;
-}
-
 void applyMask(std::vector<double>& values, const std::vector<uint8_t>& mask) {
     if (mask.empty()) return;
     for (size_t k = 0; k < values.size(); ++k)
@@ -318,9 +353,10 @@ std::string formatNumber(double v, int precision = 3) { return formatDecimal(v, 
 
 }  // namespace
 
-SelectedIncidents loadIncidents(const AnalysisInput& input, const AreaLayer* studyArea, Progress& progress) {
+SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) {
+    auto studyArea = loadStudyArea(input);
     LoadedIncidents all = loadAll(input, progress);
-    return select(all, input, input.months, studyArea, true);
+    return select(all, input, input.months, studyArea.get(), true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,11 +394,11 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
                                        kde.output == KdeOutput::Scaled ? "density per km^2" : "raw kernel sums"));
 
     progress.begin("Kernel density");
-    std::vector<double> counts = gridCounts(grid, sel.x, sel.y, &sel.weight);
+    const CellCounts counts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
     std::vector<double> density = kernelDensity(grid, sel.x, sel.y, sel.weight, kde);
     progress.end();
-    applyMask(counts, setup.mask);
     applyMask(density, setup.mask);
+    report.account(sel.ledger("grid cells (counts.tif)", counts.counted, counts.exclusions()));
 
     OutputStaging staging(o.outDir);
     auto meta = baseMetadata(o.input, grid, o.input.months);
@@ -372,7 +408,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     meta.push_back({"HOTSPOT_WEIGHTS", "incident weight field (1 when unmapped)"});
     meta.push_back({"HOTSPOT_UNITS", kde.output == KdeOutput::Scaled ? "incidents per km2" : "raw kernel sum"});
     meta.push_back({"HOTSPOT_INCIDENTS", std::to_string(sel.x.size())});
-    writeGeoTiff(staging.stagedPath("counts.tif"), grid, counts, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "incidents per cell");
+    writeGeoTiff(staging.stagedPath("counts.tif"), grid, counts.values, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "incidents per cell");
     writeGeoTiff(staging.stagedPath("density.tif"), grid, density, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta,
                  kde.output == KdeOutput::Scaled ? "kernel density, incidents per km2" : "kernel density, raw");
 
@@ -445,15 +481,12 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
             if (!o.areaDenominatorField.empty())
                 for (auto& p : parts) p.valueField = o.areaDenominatorField;
             AreaLayer layer = AreaLayer::load(parts, o.input.ingest.analysisCrs);
-            std::vector<int32_t> whereSel(sel.x.size()), whereAll(everything.x.size());
-            layer.assign(sel.x.data(), sel.y.data(), sel.x.size(), whereSel.data());
-            layer.assign(everything.x.data(), everything.y.data(), everything.x.size(), whereAll.data());
-            std::vector<double> c(layer.size(), 0), call(layer.size(), 0), denom(layer.size(), NAN);
-            double totalSel = 0, totalAll = 0;
-            for (size_t i = 0; i < whereSel.size(); ++i)
-                if (whereSel[i] >= 0) c[whereSel[i]] += sel.weight[i], totalSel += sel.weight[i];
-            for (size_t i = 0; i < whereAll.size(); ++i)
-                if (whereAll[i] >= 0) call[whereAll[i]] += everything.weight[i], totalAll += everything.weight[i];
+            const AreaCounts selCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
+            report.account(sel.ledger("areas of '" + layer.label() + "' (area_stats.csv)", selCounts.counted, selCounts.exclusions(layer)));
+            const std::vector<double>& c = selCounts.values;
+            const std::vector<double> call = countInAreas(layer, everything.x, everything.y, everything.weight).values;
+            std::vector<double> denom(layer.size(), NAN);
+            const double totalSel = std::accumulate(c.begin(), c.end(), 0.0), totalAll = std::accumulate(call.begin(), call.end(), 0.0);
             if (!o.areaDenominatorField.empty())
                 for (size_t a = 0; a < layer.size(); ++a) denom[a] = layer.value(a);
             else if (!denomX.empty()) {
@@ -524,11 +557,9 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         // Gi* on incident counts per polygon.
         if (groupByLabel(o.areas).size() > 1) throwUsage("Gi* on areas reads one area layer: run once per layer", {"", 0, "--areas"});
         AreaLayer layer = AreaLayer::load(o.areas, crs);
-        std::vector<int32_t> where(sel.x.size());
-        layer.assign(sel.x.data(), sel.y.data(), sel.x.size(), where.data());
-        std::vector<double> counts(layer.size(), 0.0);
-        for (size_t i = 0; i < where.size(); ++i)
-            if (where[i] >= 0) counts[where[i]] += sel.weight[i];
+        const AreaCounts areaCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
+        report.account(sel.ledger("areas of '" + layer.label() + "' (gistar_areas)", areaCounts.counted, areaCounts.exclusions(layer)));
+        const std::vector<double>& counts = areaCounts.values;
         Neighbours nb;
         std::string weightsLabel = o.weights;
         if (o.weights.rfind("distance:", 0) == 0) {
@@ -592,7 +623,9 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
 
     GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
-    std::vector<double> counts = gridCounts(grid, sel.x, sel.y, &sel.weight);
+    const CellCounts cellCounts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
+    report.account(sel.ledger("grid cells (hotspot_cells)", cellCounts.counted, cellCounts.exclusions()));
+    const std::vector<double>& counts = cellCounts.values;
     progress.begin("Gi*");
     GiStarResult r = giStarGrid(grid, counts, o.rings, setup.mask, o.gi);
     progress.end();
@@ -607,7 +640,6 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     meta.push_back({"HOTSPOT_GISTAR_P", pMethod});
     meta.push_back({"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg at 0.10/0.05/0.01 -> bins 1/2/3" : "none"});
     if (grid.shape == GridShape::Square) {
-        applyMask(counts, setup.mask);
         writeGeoTiff(staging.stagedPath("gistar_counts.tif"), grid, counts, crs, RasterType::Float32, -9999, meta, "incidents per cell");
         writeGeoTiff(staging.stagedPath("gistar_z.tif"), grid, r.z, crs, RasterType::Float64, -9999, meta, "Gi* z-score");
         std::vector<double> bins(r.bin.begin(), r.bin.end());
@@ -664,10 +696,13 @@ RunReport runChange(const ChangeOptions& o, Progress& progress) {
                                        std::isfinite(change) ? formatNumber(change, 1) + " %" : std::string("n/a (no incidents before)")));
     GridSetup setup = makeGrid(before.extent.united(after.extent), studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
-    std::vector<double> cb = gridCounts(grid, before.x, before.y, &before.weight), ca = gridCounts(grid, after.x, after.y, &after.weight);
+    const CellCounts countsBefore = countInCells(grid, before.x, before.y, before.weight, setup.mask);
+    const CellCounts countsAfter = countInCells(grid, after.x, after.y, after.weight, setup.mask);
+    report.account(before.ledger("before (" + o.before.label() + "), grid cells (change_cells.csv)", countsBefore.counted, countsBefore.exclusions()));
+    report.account(after.ledger("after (" + o.after.label() + "), grid cells (change_cells.csv)", countsAfter.counted, countsAfter.exclusions()));
+    const std::vector<double>&cb = countsBefore.values, &ca = countsAfter.values;
     std::vector<double> diff(cb.size()), pct(cb.size());
     for (size_t k = 0; k < cb.size(); ++k) diff[k] = ca[k] - cb[k], pct[k] = percentChange(cb[k], ca[k]);
-    applyMask(diff, setup.mask);
     OutputStaging staging(o.outDir);
     auto meta = baseMetadata(o.input, grid, o.after);
     meta.push_back({"HOTSPOT_BEFORE", o.before.label()});
@@ -675,13 +710,12 @@ RunReport runChange(const ChangeOptions& o, Progress& progress) {
     meta.push_back({"HOTSPOT_PERCENT_RULE", "100*(after-before)/before; 0 when both are 0; nodata when before is 0 and after > 0 (new)"});
     if (grid.shape == GridShape::Square) {
         writeGeoTiff(staging.stagedPath("change_difference.tif"), grid, diff, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "after minus before");
-        applyMask(pct, setup.mask);
         writeGeoTiff(staging.stagedPath("change_percent.tif"), grid, pct, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "percent change");
     }
     CsvWriter cells(staging.stagedPath("change_cells.csv"));
     cells.row({"cell_id", "x", "y", "before", "after", "difference", "percent_change", "note"});
     for (size_t k = 0; k < cb.size(); ++k) {
-        if (cb[k] == 0 && ca[k] == 0) continue;
+        if (!(cb[k] > 0) && !(ca[k] > 0)) continue;  // empty, or left out by --clip (NaN)
         const int64_t row = static_cast<int64_t>(k) / grid.cols, col = static_cast<int64_t>(k) % grid.cols;
         cells.row({std::to_string(k), formatNumber(grid.centreX(row, col), 1), formatNumber(grid.centreY(row), 1), formatNumber(cb[k], 0),
                    formatNumber(ca[k], 0), formatNumber(ca[k] - cb[k], 0), formatNumber(pct[k], 1), cb[k] == 0 ? "new (no baseline)" : ""});
@@ -692,14 +726,13 @@ RunReport runChange(const ChangeOptions& o, Progress& progress) {
         CsvWriter csv(staging.stagedPath("change_areas.csv"));
         csv.row({"layer", "area_code", "area_name", "before", "after", "difference", "percent_change", "note"});
         for (const AreaLayer& layer : AreaLayer::loadEach(o.areas, o.input.ingest.analysisCrs)) {
-            std::vector<int32_t> wb(before.x.size()), wa(after.x.size());
-            layer.assign(before.x.data(), before.y.data(), before.x.size(), wb.data());
-            layer.assign(after.x.data(), after.y.data(), after.x.size(), wa.data());
-            std::vector<double> b(layer.size(), 0), a(layer.size(), 0);
-            for (size_t i = 0; i < wb.size(); ++i)
-                if (wb[i] >= 0) b[wb[i]] += before.weight[i];
-            for (size_t i = 0; i < wa.size(); ++i)
-                if (wa[i] >= 0) a[wa[i]] += after.weight[i];
+            const AreaCounts inBefore = countInAreas(layer, before.x, before.y, before.weight);
+            const AreaCounts inAfter = countInAreas(layer, after.x, after.y, after.weight);
+            report.account(before.ledger("before (" + o.before.label() + "), areas of '" + layer.label() + "' (change_areas.csv)", inBefore.counted,
+                                         inBefore.exclusions(layer)));
+            report.account(after.ledger("after (" + o.after.label() + "), areas of '" + layer.label() + "' (change_areas.csv)", inAfter.counted,
+                                        inAfter.exclusions(layer)));
+            const std::vector<double>&b = inBefore.values, &a = inAfter.values;
             for (size_t k = 0; k < layer.size(); ++k)
                 csv.row({layer.label(), layer.code(k), layer.name(k), formatNumber(b[k], 0), formatNumber(a[k], 0), formatNumber(a[k] - b[k], 0),
                          formatNumber(percentChange(b[k], a[k]), 1), b[k] == 0 && a[k] > 0 ? "new (no baseline)" : ""});
@@ -731,11 +764,16 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     const Grid& grid = setup.grid;
     const size_t cells = static_cast<size_t>(grid.cellCount());
     std::vector<std::vector<double>> z(steps), p(steps), counts(steps);
+    // Every incident with a month is in exactly one step; those without one are in none, and said so.
+    const int64_t withoutMonth = std::count(sel.month.begin(), sel.month.end(), kNoMonth);
+    int64_t counted = 0, outsideGrid = 0, inMaskedCells = 0;
     progress.begin("Gi* per time step");
     for (int s = 0; s < steps; ++s) {
         std::vector<uint8_t> use(sel.x.size());
         for (size_t i = 0; i < sel.x.size(); ++i) use[i] = sel.month[i] != kNoMonth && (sel.month[i] - first) / o.stepMonths == s;
-        counts[s] = gridCounts(grid, sel.x, sel.y, &sel.weight, &use);
+        CellCounts stepCounts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask, &use);
+        counted += stepCounts.counted, outsideGrid += stepCounts.outsideGrid, inMaskedCells += stepCounts.inMaskedCells;
+        counts[s] = std::move(stepCounts.values);
         GiStarOptions gi;
         gi.fdr = false;
         GiStarResult r = giStarGrid(grid, counts[s], o.rings, setup.mask, gi);
@@ -744,6 +782,8 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
         progress.update(double(s + 1) / steps);
     }
     progress.end();
+    report.account(sel.ledger(fmt::format("grid cells over {} steps (emerging.csv)", steps), counted,
+                              {{"without a month", withoutMonth}, {"in no cell of the grid", outsideGrid}, {"in cells left out by --clip", inMaskedCells}}));
     EmergingOptions eo;
     eo.alpha = o.alpha;
     std::vector<EmergingClass> classes(cells, EmergingClass::NoPattern);
@@ -751,8 +791,8 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     std::map<EmergingClass, int64_t> tally;
     std::vector<double> zs(steps), ps(steps);
     for (size_t k = 0; k < cells; ++k) {
+        if (!setup.mask.empty() && !setup.mask[k]) continue;  // left out by --clip: no counts, not written
         for (int s = 0; s < steps; ++s) zs[s] = z[s][k], ps[s] = p[s][k], totals[k] += counts[s][k];
-        if (!setup.mask.empty() && !setup.mask[k]) continue;
         classes[k] = classifyEmerging(zs, ps, eo);
         trendZ[k] = mannKendall(zs, o.alpha).z;
         ++tally[classes[k]];
@@ -820,7 +860,17 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
     if (fit.x.empty() || test.x.empty()) throwUsage("both the fit and the test period need incidents", {"", 0, "--fit"});
     GridSetup setup = makeGrid(fit.extent.united(test.extent), studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
-    std::vector<double> fitCounts = gridCounts(grid, fit.x, fit.y, &fit.weight), testCounts = gridCounts(grid, test.x, test.y, &test.weight);
+    const CellCounts fitCells = countInCells(grid, fit.x, fit.y, fit.weight, setup.mask);
+    const CellCounts testCells = countInCells(grid, test.x, test.y, test.weight, setup.mask);
+    report.account(fit.ledger("fit (" + o.fit.label() + "), grid cells (evaluation.csv fit_incidents)", fitCells.counted, fitCells.exclusions()));
+    report.account(test.ledger("test (" + o.test.label() + "), grid cells (evaluation.csv test_incidents)", testCells.counted, testCells.exclusions()));
+    // The ranking and the scores read 0 where --clip left a cell out (the mask keeps them unchosen).
+    auto zeroOutside = [](std::vector<double> v) {
+        for (double& c : v)
+            if (std::isnan(c)) c = 0;
+        return v;
+    };
+    const std::vector<double> fitCounts = zeroOutside(fitCells.values), testCounts = zeroOutside(testCells.values);
     std::vector<double> surface = fitCounts;
     KdeOptions kde = o.kde;
     if (o.method == "kde") {
@@ -832,7 +882,7 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
     OutputStaging staging(o.outDir);
     CsvWriter csv(staging.stagedPath("evaluation.csv"));
     csv.row({"method", "fit_period", "test_period", "top_share", "cells_chosen", "cells_total", "area_share", "test_incidents",
-             "test_incidents_in_hotspots", "hit_rate", "pai", "pai_fit", "rri"});
+             "test_incidents_in_hotspots", "hit_rate", "pai", "pai_fit", "rri", "fit_incidents"});
     report.lines.push_back("definitions: hit rate = n/N (test-period incidents in the chosen cells / all test-period incidents); "
                            "PAI = (n/N)/(a/A) (a = area of the chosen cells, A = study area); RRI = PAI(test)/PAI(fit) for the same cells");
     report.lines.push_back(fmt::format("cells ranked by {} of {}{}; grid {} x {} of {:.0f} m", o.method == "kde" ? "kernel density" : "counts",
@@ -842,7 +892,7 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
         HotspotAccuracy a = hotspotAccuracy(surface, fitCounts, testCounts, share, setup.mask);
         csv.row({o.method, o.fit.label(), o.test.label(), formatNumber(share, 4), std::to_string(a.cellsChosen), std::to_string(a.cellsTotal),
                  formatNumber(a.areaShare, 6), formatNumber(a.incidentsTest, 0), formatNumber(a.incidentsTestIn, 0), formatNumber(a.hitRate, 6),
-                 formatNumber(a.pai, 3), formatNumber(a.paiFit, 3), formatNumber(a.rri, 3)});
+                 formatNumber(a.pai, 3), formatNumber(a.paiFit, 3), formatNumber(a.rri, 3), formatNumber(a.incidentsFit, 0)});
         report.lines.push_back(fmt::format("top {:.1f} % of cells: hit rate {:.1f} %, PAI {:.2f}, RRI {:.2f}", 100 * share, 100 * a.hitRate, a.pai, a.rri));
     }
     csv.close();

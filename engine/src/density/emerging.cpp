@@ -103,6 +103,7 @@ HotspotAccuracy hotspotAccuracy(const std::vector<double>& surface, const std::v
             fitIn += fitCounts[k];
         }
     }
+    a.incidentsFit = fitAll;
     a.areaShare = a.cellsTotal ? static_cast<double>(a.cellsChosen) / static_cast<double>(a.cellsTotal) : 0;
     a.hitRate = a.incidentsTest > 0 ? a.incidentsTestIn / a.incidentsTest : NAN;
     a.pai = a.areaShare > 0 ? a.hitRate / a.areaShare : NAN;

@@ -50,7 +50,7 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
     const ShapeIndex cameraIndex(views, maxRange);
     const ShapeIndex lightIndex(lit, o.darkDistance);
 
-    const SelectedIncidents sel = loadIncidents(o.input, nullptr, progress);
+    const SelectedIncidents sel = loadIncidents(o.input, progress);
     lines.push_back("incidents: " + sel.describe());
     const CategoryMap& groups = *o.input.ingest.categories;
 
@@ -66,6 +66,10 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
             cell.second += covered[i];
         }
     }
+    int64_t inGroupRows = 0;
+    for (const auto& [key, v] : byGroup)
+        if (key.first == "all groups") inGroupRows += v.first;
+    report.account(sel.ledger("'all groups' rows (coverage_by_group.csv)", inGroupRows));
     // 2. Density mass covered, hotspot cells, dark hotspots.
     KdeOptions kde = o.kde;
     if (kde.bandwidth <= 0) kde.bandwidth = 300;
@@ -111,8 +115,11 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
         std::vector<AreaRow> rows(layer.size());
         std::vector<int32_t> where(sel.x.size());
         layer.assign(sel.x.data(), sel.y.data(), sel.x.size(), where.data());
+        int64_t inAreas = 0;
         for (size_t i = 0; i < sel.x.size(); ++i)
-            if (where[i] >= 0) ++rows[static_cast<size_t>(where[i])].incidents, rows[static_cast<size_t>(where[i])].covered += covered[i];
+            if (where[i] >= 0) ++rows[static_cast<size_t>(where[i])].incidents, rows[static_cast<size_t>(where[i])].covered += covered[i], ++inAreas;
+        report.account(sel.ledger("areas of '" + layer.label() + "' (coverage_by_area.csv)", inAreas,
+                                  {{"outside every area of '" + layer.label() + "'", static_cast<int64_t>(sel.x.size()) - inAreas}}));
         for (size_t h = 0; h < positive.size(); ++h) {
             const int64_t row = positive[h] / grid.cols, col = positive[h] % grid.cols;
             const int32_t a = layer.assignPoint(grid.centreX(row, col), grid.centreY(row));

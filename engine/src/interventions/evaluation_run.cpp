@@ -37,7 +37,7 @@ RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Prog
                                 describeRejects(rejects, o.projects)));
     AnalysisInput input = o.input;
     input.months = {};  // the periods are chosen per intervention
-    const SelectedIncidents sel = loadIncidents(input, nullptr, progress);
+    const SelectedIncidents sel = loadIncidents(input, progress);
     lines.push_back("incidents: " + sel.describe());
     int32_t first = INT32_MAX, last = INT32_MIN;
     for (int32_t m : sel.month)

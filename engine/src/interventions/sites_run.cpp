@@ -30,20 +30,22 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;
-    const SelectedIncidents sel = loadIncidents(o.input, nullptr, progress);
+    const SelectedIncidents sel = loadIncidents(o.input, progress);
     lines.push_back("incidents: " + sel.describe());
     KdeOptions kde = o.kde;
     if (kde.bandwidth <= 0) kde.bandwidth = 200;
     const Grid grid = demandGrid(sel, o.grid, 25, o.demand == "kde" ? kde.bandwidth : o.siting.radius);
+    // The incidents behind the demand, per cell (written as counts.tif): with --demand counts they
+    // are the demand; with kde the density is spread from the same incidents.
+    const CellCounts counts = countInCells(grid, sel.x, sel.y, sel.weight, {});
+    report.account(sel.ledger("demand grid cells (counts.tif)", counts.counted, counts.exclusions()));
     std::vector<double> demand;
     if (o.demand == "kde") {
         demand = kernelDensity(grid, sel.x, sel.y, sel.weight, kde);
         const double cellKm2 = grid.cellSize * grid.cellSize / kde.areaUnit;
         for (double& d : demand) d *= cellKm2;  // expected incidents per cell
     } else {
-        demand.assign(static_cast<size_t>(grid.cellCount()), 0.0);
-        for (size_t i = 0; i < sel.x.size(); ++i)
-            if (auto c = grid.cellOf(sel.x[i], sel.y[i])) demand[static_cast<size_t>(*c)] += sel.weight[i];
+        demand = counts.values;
     }
     const double totalDemand = std::accumulate(demand.begin(), demand.end(), 0.0);
     // Existing coverage is not demand any more.
@@ -121,6 +123,9 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
         for (size_t r = 0; r < picks.size(); ++r) csv.row(row(r));
         csv.close();
     }
+    writeGeoTiff(staging.stagedPath("counts.tif"), grid, counts.values, crs, RasterType::Float32, -9999,
+                 {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_CELL_SIZE_M", fmt::format("{}", grid.cellSize)}},
+                 "incidents per cell of the demand grid");
     writeLayerRejects(staging, "sites_rejects.csv", {{o.existingCameras, &existingRejects}, {o.candidates, &candidateRejects}});
     {
         std::string md = "# Recommended sites\n\n";

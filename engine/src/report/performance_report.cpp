@@ -67,24 +67,32 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     // Which area each incident counts for.
     std::vector<std::string> areaNames = {"All areas"};
     std::vector<int32_t> area(t.size(), 0);
-    int64_t outside = 0, notLocated = 0;
+    std::string byLabel;
     if (!o.by.empty()) {
         if (groupByLabel(o.by).size() > 1) throwUsage("--by takes one area layer: run the report once per layer", {"", 0, "--by"});
         AreaLayer layer = AreaLayer::load(o.by, o.input.ingest.analysisCrs);
+        byLabel = layer.label();
         areaNames.clear();
         for (size_t a = 0; a < layer.size(); ++a) areaNames.push_back(layer.name(a));
         layer.assign(t.x.data(), t.y.data(), t.size(), area.data());
-        for (size_t i = 0; i < t.size(); ++i) {
-            if (!std::isfinite(t.x[i])) ++notLocated;
-            else if (area[i] < 0) ++outside;
-        }
     }
     // area -> row key -> counts; keys: "G|group" and "C|group|category"
     std::vector<std::map<std::string, Counts>> table(areaNames.size());
     std::vector<Counts> totals(areaNames.size(), Counts{std::vector<double>(o.years, 0), std::vector<double>(o.years, 0)});
-    int64_t used = 0;
+    int64_t used = 0, withoutMonth = 0, otherYears = 0, outside = 0, notLocated = 0;
     for (size_t i = 0; i < t.size(); ++i) {
-        if (area[i] < 0 || t.month[i] < from || t.month[i] > to) continue;
+        if (t.month[i] == kNoMonth) {
+            ++withoutMonth;
+            continue;
+        }
+        if (t.month[i] < from || t.month[i] > to) {
+            ++otherYears;
+            continue;
+        }
+        if (area[i] < 0) {
+            ++(std::isfinite(t.x[i]) ? outside : notLocated);
+            continue;
+        }
         const int y = (t.month[i] - from) / 12;
         const std::string group = t.group[i] == kNoGroup ? "unmapped" : map.groups()[t.group[i]];
         const bool flagged = flagColumn >= 0 && t.attributes[flagColumn].values.at(i) == o.flagValue;
@@ -100,6 +108,17 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
         }
         ++used;
     }
+    IncidentLedger ledger;
+    ledger.scope = "years and areas (performance_report.csv group rows)";
+    ledger.read = rowsRead;
+    ledger.notSelected = {{"rejected while reading", rowsRejected},
+                          {"superseded by a later download", rowsSuperseded},
+                          {"without a month", withoutMonth},
+                          {fmt::format("outside the {} years from {} to {}", o.years, formatMonth(from), formatMonth(to)), otherYears}};
+    ledger.selected = rowsRead - rowsRejected - rowsSuperseded - withoutMonth - otherYears;
+    if (!o.by.empty()) ledger.excluded = {{"not located", notLocated}, {"outside every area of '" + byLabel + "'", outside}};
+    ledger.counted = used;
+    report.account(std::move(ledger));
     std::vector<std::string> yearLabels;
     for (int y = 0; y < o.years; ++y)
         yearLabels.push_back(fmt::format("year to {}", formatMonth(from + 12 * y + 11)));

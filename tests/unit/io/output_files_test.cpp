@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "hotspot/error.hpp"
 #include "hotspot/strings.hpp"
 #include "io/output_files.hpp"
@@ -161,4 +163,9 @@ TEST(FormatDecimal, HalvesRoundAwayFromZeroFromTheDecimalValue) {
     EXPECT_EQ(formatDecimal(1234.5678, 3), "1234.568");
     EXPECT_EQ(formatDecimal(std::nan(""), 1), "");
     EXPECT_EQ(formatDecimal(INFINITY, 1), "");
+    // Extremes: a subnormal z-score (stod threw on it and `emerging` failed) and values too large to round.
+    EXPECT_EQ(formatDecimal(1e-320, 6), "0.000000");
+    EXPECT_EQ(formatDecimal(-4.9e-324, 6), "0.000000");
+    EXPECT_EQ(formatDecimal(1e300, 1), fmt::format("{:.1f}", 1e300));
+    EXPECT_EQ(formatDecimal(1.7e308, 6), fmt::format("{:.6f}", 1.7e308));
 }
