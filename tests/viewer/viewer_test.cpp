@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include <QApplication>
 #include <QComboBox>
@@ -159,6 +160,18 @@ TEST(Viewer, ThePeriodChangesTheSurfaceAndSitesAppearOnTheMap) {
     EXPECT_NE(a.selectedX.size(), b.selectedX.size());
     EXPECT_EQ(a.values.size(), b.values.size());  // the same grid: periods line up cell for cell
     EXPECT_NE(a.values, b.values);
+    // The viewer's accounting: both halves of the year read the same rows; each balances, and the
+    // counts surface holds exactly the incidents it says it counted.
+    for (const Surface* half : {&a, &b}) {
+        EXPECT_TRUE(half->ledger.balances()) << half->ledger.format();
+        EXPECT_EQ(half->ledger.read, a.ledger.read);
+        EXPECT_EQ(half->ledger.counted, static_cast<int64_t>(half->selectedX.size()));
+    }
+    AnalysisRequest counting = second;
+    counting.method = SurfaceMethod::Counts;
+    const Surface c = computeSurface(s.incidents, counting);
+    EXPECT_DOUBLE_EQ(std::accumulate(c.values.begin(), c.values.end(), 0.0), static_cast<double>(c.ledger.counted));
+    EXPECT_EQ(c.ledger.counted, b.ledger.counted);
     OnlyVisible only(s, {"surface"});
     const MapView view = s.initialView(600, 450);
     s.setSurface(a);

@@ -25,14 +25,16 @@ IncidentSet loadIncidentSet(const std::vector<std::string>& inputs, const std::s
     input.ingest.analysisCrs = analysisCrs;
     if (!columns.empty()) input.ingest.mapping = ColumnMapping::parse(columns);
     Progress quiet;
-    const SelectedIncidents sel = loadIncidents(input, quiet);
+    SelectedIncidents sel = loadIncidents(input, quiet);
     IncidentSet out;
-    out.x = sel.x;
-    out.y = sel.y;
-    out.group = sel.group;
-    out.month = sel.month;
+    out.x = std::move(sel.x);
+    out.y = std::move(sel.y);
+    out.group = std::move(sel.group);
+    out.month = std::move(sel.month);
+    sel.weight.clear();
     out.groups = categories.groups();
     out.extent = sel.extent;
+    out.reading = std::move(sel);
     out.firstMonth = INT32_MAX, out.lastMonth = INT32_MIN;
     for (int32_t m : out.month)
         if (m != kNoMonth) out.firstMonth = std::min(out.firstMonth, m), out.lastMonth = std::max(out.lastMonth, m);
@@ -47,20 +49,28 @@ Surface computeSurface(const IncidentSet& in, const AnalysisRequest& r) {
     s.request = r;
     const double margin = r.method == SurfaceMethod::Kde ? r.bandwidth : r.cell;
     s.grid = Grid::covering(in.extent.expanded(margin), r.cell, GridShape::Square, 25'000'000);
+    // The same accounting as the CLI: the reading's reasons, then this request's group and months.
+    SelectedIncidents chosen = in.reading;
     for (size_t i = 0; i < in.x.size(); ++i) {
-        if (r.group >= 0 && in.group[i] != r.group) continue;
-        if (in.month[i] < r.from || in.month[i] > r.to) continue;
+        if (r.group >= 0 && in.group[i] != r.group) {
+            ++chosen.otherGroups;
+            continue;
+        }
+        if (in.month[i] < r.from || in.month[i] > r.to) {
+            ++chosen.otherMonths;
+            continue;
+        }
         s.selectedX.push_back(in.x[i]);
         s.selectedY.push_back(in.y[i]);
     }
+    const CellCounts counts = countInCells(s.grid, s.selectedX, s.selectedY, std::vector<double>(s.selectedX.size(), 1.0), {});
+    s.ledger = chosen.ledger("viewer grid cells", counts.counted, counts.exclusions());
     if (r.method == SurfaceMethod::Kde) {
         KdeOptions o;
         o.bandwidth = r.bandwidth;
         s.values = kernelDensity(s.grid, s.selectedX, s.selectedY, {}, o);
     } else {
-        s.values.assign(static_cast<size_t>(s.grid.cellCount()), 0.0);
-        for (size_t i = 0; i < s.selectedX.size(); ++i)
-            if (auto c = s.grid.cellOf(s.selectedX[i], s.selectedY[i])) s.values[static_cast<size_t>(*c)] += 1;
+        s.values = counts.values;
         if (r.method == SurfaceMethod::GiStar) {
             GiStarResult g = giStarGrid(s.grid, s.values, 1, {});
             s.values = std::move(g.z);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/analysis_run.hpp"
 #include "hotspot/category_map.hpp"
 #include "hotspot/grid.hpp"
 #include "hotspot/interventions.hpp"
@@ -22,6 +23,7 @@ struct IncidentSet {
     std::vector<std::string> groups;  // the category map's groups
     int32_t firstMonth = 0, lastMonth = 0;
     Extent extent{0, 0, -1, -1};
+    SelectedIncidents reading;  // where the rows read went (counts only; x/y/month/group moved out above)
 };
 
 // Reads incidents (police.uk CSVs, mapped CSVs, OGR layers, or an incidents.gpkg from geocode).
@@ -50,6 +52,7 @@ struct Surface {
     std::vector<int8_t> bins;    // Gi* FDR bins
     std::vector<double> selectedX, selectedY;
     double seconds = 0;
+    IncidentLedger ledger;  // read = not selected + selected; selected = counted in the grid + exclusions
     // Why the surface draws nothing ("" when it has values): shown, never a silently blank map.
     std::string emptyReason() const;
 };

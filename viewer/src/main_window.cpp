@@ -66,7 +66,8 @@ MainWindow::MainWindow(std::unique_ptr<Session> session) {
         if (m_pendingGeneration != m_generation) return;  // a newer request is on its way
         Surface s = m_watcher.result();
         if (const std::string why = s.emptyReason(); !why.empty()) statusBar()->showMessage(QString::fromStdString(why));
-        m_timing->setText(QString("%1: %2 incidents in %3 ms").arg(toString(s.request.method)).arg(s.selectedX.size()).arg(s.seconds * 1000, 0, 'f', 0));
+        m_timing->setText(QString("%1: %2 incidents in %3 ms").arg(toString(s.request.method)).arg(s.ledger.counted).arg(s.seconds * 1000, 0, 'f', 0));
+        m_timing->setToolTip(QString::fromStdString(s.ledger.format()));  // where every incident read went
         m_session->setSurface(std::move(s));
         fillLayerTree();
         updateLegend();

@@ -184,6 +184,7 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
         s->incidents = loadIncidentSet(pf.incidents, pf.incidentColumns, crs, s->categories);
         s->setSurface(computeSurface(s->incidents, s->initialRequest()));
         if (const std::string why = s->surface ? s->surface->emptyReason() : ""; !why.empty()) s->notes.push_back("warning: " + why);
+        if (s->surface) s->notes.push_back(s->surface->ledger.format());
     }
     return s;
 }
