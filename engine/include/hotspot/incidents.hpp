@@ -37,6 +37,10 @@ struct Reject {
     std::string field;  // the field at fault, if one is
     std::string reason;
     std::string record;  // the raw record text, truncated to 500 bytes
+    // police.uk rows rejected for having no location keep what identifies the incident, so a later
+    // download of the same month supersedes them (they are then counted once, as superseded).
+    std::string incidentKey;  // "I|<Crime ID>", or "N|<month>|<category>|<location>" for id-less rows
+    int32_t month = kNoMonth;
 };
 
 struct AttributeColumn {

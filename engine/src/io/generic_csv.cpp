@@ -374,6 +374,12 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
             if (address.empty() || iequals(address, "No Location")) {
                 reject(c.police ? "Longitude" : (c.lon >= 0 ? "lon" : (c.x >= 0 ? "x" : "address")),
                        c.address >= 0 ? "no coordinates and no usable address" : "no coordinates");
+                if (c.police) {
+                    Reject& r = out.rejects.back();
+                    const std::string_view id = value(c.id);
+                    r.incidentKey = !id.empty() ? "I|" + std::string(id) : fmt::format("N|{}|{}|{}", month, category, address);
+                    r.month = month;
+                }
                 continue;
             }
             source = LocationSource::Pending;

@@ -168,6 +168,72 @@ void requireUsableRows(const IngestResult& result) {
                 {where});
 }
 
+// Supersede before reject: a police.uk row without a location that a later download of the same
+// month issues again (by Crime ID; id-less rows by month, category, location and their number
+// among such rows of the file) is superseded, not rejected, so each incident is counted once. A
+// row with a location in an earlier file is superseded by the later file's row without one too
+// (the later file wins, as for every re-issued row). Returns the number of table rows superseded.
+static size_t supersedeRejectedRows(const IncidentTable& t, std::vector<uint8_t>& keep, IngestResult& result) {
+    if (result.files.size() < 2) return 0;
+    struct Newest {
+        uint32_t file = 0;
+        int64_t line = 0;
+    };
+    std::vector<std::string> keys(result.rejects.size());
+    std::unordered_map<std::string, Newest> newest;
+    std::map<std::pair<uint32_t, std::string>, int> occurrence;
+    for (size_t r = 0; r < result.rejects.size(); ++r) {
+        const Reject& rej = result.rejects[r];
+        if (rej.incidentKey.empty()) continue;
+        keys[r] = rej.incidentKey[0] == 'N' ? fmt::format("{}|{}", rej.incidentKey, occurrence[{rej.file, rej.incidentKey}]++) : rej.incidentKey;
+        auto [it, inserted] = newest.try_emplace(keys[r], Newest{rej.file, rej.line});
+        if (!inserted && rej.file >= it->second.file) it->second = {rej.file, rej.line};
+    }
+    if (newest.empty()) return 0;
+    // Table rows holding a rejected row's Crime ID: the newest file of each key over both.
+    std::vector<std::pair<size_t, std::string>> matchedRows;
+    std::unordered_map<std::string, Newest> newestRow;
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (!keep[i] || t.sourceId.at(i).empty()) continue;
+        std::string key = "I|" + std::string(t.sourceId.at(i));
+        if (!newest.count(key)) continue;
+        auto [it, inserted] = newestRow.try_emplace(key, Newest{t.fileIndex[i], t.line[i]});
+        if (!inserted && t.fileIndex[i] >= it->second.file) it->second = {t.fileIndex[i], t.line[i]};
+        matchedRows.emplace_back(i, std::move(key));
+    }
+    auto latest = [&](const std::string& key) {
+        Newest n = newest.at(key);
+        if (auto it = newestRow.find(key); it != newestRow.end() && it->second.file > n.file) n = it->second;
+        return n;
+    };
+    const size_t rejectsBefore = result.rejects.size();
+    for (size_t r = 0; r < rejectsBefore; ++r) {
+        if (keys[r].empty()) continue;
+        Reject& rej = result.rejects[r];
+        const Newest n = latest(keys[r]);
+        if (n.file <= rej.file) continue;
+        --result.files[rej.file].rejected;
+        ++result.files[rej.file].superseded;
+        rej.reason = fmt::format("superseded: the same incident (without a location here) is re-loaded from {}:{} (later file wins)", t.files[n.file],
+                                 n.line);
+    }
+    size_t superseded = 0;
+    for (const auto& [i, key] : matchedRows) {
+        const Newest n = latest(key);
+        if (n.file <= t.fileIndex[i]) continue;
+        keep[i] = 0;
+        ++superseded;
+        auto& stats = result.files[t.fileIndex[i]];
+        --stats.accepted;
+        ++stats.superseded;
+        result.rejects.push_back(Reject{t.fileIndex[i], t.line[i], "Crime ID",
+                                        fmt::format("superseded: the same incident is re-loaded from {}:{} (later file wins; it has no location there)",
+                                                    t.files[n.file], n.line),
+                                        ""});
+    }
+    return superseded;
+}
+
 IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
     if (!options.categories) throw Error(ErrorKind::Internal, "ingest() needs a category map");
     std::vector<InputFormat> formats;
@@ -392,6 +458,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
             g0 = g1;
         }
     }
+    superseded += supersedeRejectedRows(t, keep, result);
     if (superseded) t.compact(keep);
     result.table = std::move(t);
     step("deduplicate");

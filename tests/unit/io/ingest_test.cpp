@@ -147,6 +147,48 @@ TEST(IngestPoliceUk, ReloadingAMonthReplacesByCrimeIdAndAsbPlaceInsteadOfDuplica
     EXPECT_EQ(supersededRejects, 3);
 }
 
+// Supersede before reject: rows without a location in an older download of the same month are the
+// same incidents as in the newer one, so they are superseded (counted once, as rejected in the
+// newer file), not rejected twice. Found on real data: 2,103 rejects covered 1,803 crimes.
+TEST(IngestPoliceUk, RowsWithoutLocationInAnOlderDownloadAreSupersededNotRejectedTwice) {
+    test::TempDir dir;
+    const std::string noLoc1 = row("nl1", "2021-01", "", "", "No Location", "Burglary");
+    const std::string noLoc2 = row("nl2", "2021-01", "", "", "No Location", "Vehicle crime");
+    const std::string asbNoLoc = row("", "2021-01", "", "", "No Location", "Anti-social behaviour", "");
+    // The older download: two crimes and two ASB reports without location, one crime (moved) that
+    // the newer download has without a location, and one located crime.
+    std::string older = std::string(kHeader) + "\n" + noLoc1 + "\n" + noLoc2 + "\n" + asbNoLoc + "\n" + asbNoLoc + "\n" +
+                        row("moved", "2021-01", "-0.89", "52.24", "On or near A", "Burglary") + "\n" +
+                        row("kept", "2021-01", "-0.88", "52.24", "On or near B", "Robbery") + "\n";
+    // The newer download: the same crimes without location, only one of the two ASB reports, "moved"
+    // without a location now, and "kept" as before.
+    std::string newer = std::string(kHeader) + "\n" + noLoc1 + "\n" + noLoc2 + "\n" + asbNoLoc + "\n" +
+                        row("moved", "2021-01", "", "", "No Location", "Burglary") + "\n" +
+                        row("kept", "2021-01", "-0.88", "52.24", "On or near B", "Robbery") + "\n";
+    test::writeFile(dir.file("a/2021-01-northamptonshire-street.csv"), older);
+    test::writeFile(dir.file("b/2021-01-northamptonshire-street.csv"), newer);
+    IngestResult r = ingest(expandInputPaths({dir.path()}), options());
+    ASSERT_EQ(r.files.size(), 2u);
+    // Older: nl1, nl2, the first ASB report and "moved" superseded; "kept" superseded as before; the
+    // second ASB report has no counterpart in the newer file and stays rejected.
+    EXPECT_EQ(r.files[0].superseded, 5);
+    EXPECT_EQ(r.files[0].rejected, 1);
+    EXPECT_EQ(r.files[0].accepted, 0);
+    // Newer: nl1, nl2, ASB and "moved" rejected (no location), "kept" accepted.
+    EXPECT_EQ(r.files[1].rejected, 4);
+    EXPECT_EQ(r.files[1].accepted, 1);
+    for (const auto& f : r.files) EXPECT_EQ(f.rows, f.accepted + f.rejected + f.superseded);
+    EXPECT_EQ(r.table.size(), 1u);
+    EXPECT_EQ(find(r.table, "moved"), -1);  // the later file wins: the crime has no location now
+    int distinctRejected = 0, supersededWithoutLocation = 0;
+    for (const auto& j : r.rejects) {
+        distinctRejected += j.reason.rfind("superseded", 0) != 0;
+        supersededWithoutLocation += j.reason.find("without a location here") != std::string::npos;
+    }
+    EXPECT_EQ(distinctRejected, 5);  // 4 in the newer file + the unmatched ASB report
+    EXPECT_EQ(supersededWithoutLocation, 3);
+}
+
 TEST(IngestPoliceUk, RepeatedCrimeIdInsideOneFileKeepsBothRows) {
     // Real police.uk files carry the same Crime ID twice in one month with different places.
     test::TempDir dir;
