@@ -81,7 +81,7 @@ struct CellCounts {
     std::vector<double> values;  // weighted count per cell; NaN in cells left out by the mask
     int64_t counted = 0;         // incidents in a cell of the analysis
     int64_t outsideGrid = 0;     // in no cell (a grid that does not cover them; never expected)
-    int64_t inMaskedCells = 0;   // in cells left out by --clip (never expected: kept cells cover the study area)
+    int64_t inMaskedCells = 0;   // in cells left out of the analysis (never expected: kept cells cover the study area)
     std::vector<std::pair<std::string, int64_t>> exclusions() const;
 };
 // `use` (optional) selects incidents; `mask` (empty: all cells) selects cells.

@@ -91,7 +91,7 @@ IncidentLedger SelectedIncidents::ledger(std::string scope, int64_t counted, std
 }
 
 std::vector<std::pair<std::string, int64_t>> CellCounts::exclusions() const {
-    return {{"in no cell of the grid", outsideGrid}, {"in cells left out by --clip", inMaskedCells}};
+    return {{"in no cell of the grid", outsideGrid}, {"in cells left out of the analysis", inMaskedCells}};
 }
 
 CellCounts countInCells(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight,
@@ -247,7 +247,9 @@ struct GridSetup {
     bool autoCell = false;
 };
 
-GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const GridChoice& choice, double margin) {
+// `maskAlways`: cells outside the study area leave the analysis even without --clip (evaluate: A,
+// the area the hit rate is measured against, is the study area whenever one is given).
+GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const GridChoice& choice, double margin, bool maskAlways = false) {
     GridSetup g;
     Extent extent = dataExtent;
     if (studyArea) studyArea->bounds(extent.minX, extent.minY, extent.maxX, extent.maxY);
@@ -260,7 +262,7 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
         if (!(cell > 0)) throwUsage("the incidents cover no area (all at one point): give --cell", {"", 0, "--cell"});
     }
     g.grid = Grid::covering(extent, cell, choice.shape, choice.maxCells);
-    if (studyArea && choice.clip) {
+    if (studyArea && (choice.clip || maskAlways)) {
         const size_t n = static_cast<size_t>(g.grid.cellCount());
         std::vector<double> cx(n), cy(n);
         for (int64_t r = 0; r < g.grid.rows; ++r)
@@ -783,7 +785,7 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     }
     progress.end();
     report.account(sel.ledger(fmt::format("grid cells over {} steps (emerging.csv)", steps), counted,
-                              {{"without a month", withoutMonth}, {"in no cell of the grid", outsideGrid}, {"in cells left out by --clip", inMaskedCells}}));
+                              {{"without a month", withoutMonth}, {"in no cell of the grid", outsideGrid}, {"in cells left out of the analysis", inMaskedCells}}));
     EmergingOptions eo;
     eo.alpha = o.alpha;
     std::vector<EmergingClass> classes(cells, EmergingClass::NoPattern);
@@ -858,7 +860,7 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
     SelectedIncidents fit = select(all, o.input, o.fit, studyArea.get(), true);
     SelectedIncidents test = select(all, o.input, o.test, studyArea.get(), true);
     if (fit.x.empty() || test.x.empty()) throwUsage("both the fit and the test period need incidents", {"", 0, "--fit"});
-    GridSetup setup = makeGrid(fit.extent.united(test.extent), studyArea.get(), o.grid, 0);
+    GridSetup setup = makeGrid(fit.extent.united(test.extent), studyArea.get(), o.grid, 0, true);
     const Grid& grid = setup.grid;
     const CellCounts fitCells = countInCells(grid, fit.x, fit.y, fit.weight, setup.mask);
     const CellCounts testCells = countInCells(grid, test.x, test.y, test.weight, setup.mask);
