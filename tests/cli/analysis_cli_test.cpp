@@ -191,6 +191,37 @@ TEST(ChangeEmergingEvaluateCli, OutputsAndDefinitions) {
     for (const auto& row : series) sum[row.at("cell_id")] += std::stod(row.at("incidents"));
     EXPECT_EQ(series.size(), sum.size() * 12);
     for (const auto& c : classes) EXPECT_EQ(sum[c.at("cell_id")], std::stod(c.at("incidents")));
+    // The trend columns recomputed from the series' z values: S = sum of sign(z_j - z_i), i < j; its
+    // variance n(n-1)(2n+5)/18 less the ties term; z continuity-corrected; p two-sided normal.
+    std::map<std::string, std::vector<double>> zs;
+    for (const auto& row : series) zs[row.at("cell_id")].push_back(std::stod(row.at("gi_z")));
+    int checked = 0;
+    for (const auto& c : classes) {
+        const auto& z = zs[c.at("cell_id")];
+        if (z.size() != 12 || c.at("trend_s").empty()) continue;
+        double S = 0;
+        std::map<double, int> ties;
+        for (size_t i = 0; i < z.size(); ++i) {
+            ++ties[z[i]];
+            for (size_t j = i + 1; j < z.size(); ++j) S += (z[j] > z[i]) - (z[j] < z[i]);
+        }
+        const double n = 12;
+        double var = n * (n - 1) * (2 * n + 5) / 18;
+        for (const auto& [value, t] : ties) var -= t * (t - 1.0) * (2.0 * t + 5) / 18;
+        const double zz = S > 0 ? (S - 1) / std::sqrt(var) : S < 0 ? (S + 1) / std::sqrt(var) : 0;
+        EXPECT_EQ(std::stod(c.at("trend_s")), S) << c.at("cell_id");
+        EXPECT_NEAR(std::stod(c.at("trend_variance")), var, 1e-3 * var);
+        EXPECT_NEAR(std::stod(c.at("trend_z")), zz, 2e-3);
+        EXPECT_NEAR(std::stod(c.at("trend_p")), std::erfc(std::abs(zz) / std::sqrt(2.0)), 2e-4);
+        ++checked;
+    }
+    EXPECT_GT(checked, 10);
+    // Fewer than 10 steps: warned (ArcGIS's minimum), not accepted silently.
+    auto shortRun = test::runCli({"emerging", geocodedSample(), "--group", "asb", "--cell", "500", "--step", "quarter", "--months", "2020-01:2021-06",
+                                  "-o", dir.file("em6")});
+    ASSERT_EQ(shortRun.exitCode, 0) << shortRun.err;
+    EXPECT_NE(shortRun.err.find("warning: 6 time steps"), std::string::npos) << shortRun.err;
+    EXPECT_EQ(emerging.err.find("warning:"), std::string::npos) << emerging.err;
     auto eval = test::runCli({"evaluate", geocodedSample(), "--group", "burglary", "--fit", "2020", "--test", "2021", "--cell", "100",
                               "--bandwidth", "300", "--top", "1,5", "-o", dir.file("ev")});
     ASSERT_EQ(eval.exitCode, 0) << eval.err;

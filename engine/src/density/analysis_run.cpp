@@ -789,24 +789,26 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     EmergingOptions eo;
     eo.alpha = o.alpha;
     std::vector<EmergingClass> classes(cells, EmergingClass::NoPattern);
-    std::vector<double> totals(cells, 0.0), trendZ(cells, NAN);
+    std::vector<double> totals(cells, 0.0);
+    std::vector<MannKendall> trend(cells, MannKendall{NAN, NAN, NAN, NAN, 0});
     std::map<EmergingClass, int64_t> tally;
     std::vector<double> zs(steps), ps(steps);
     for (size_t k = 0; k < cells; ++k) {
         if (!setup.mask.empty() && !setup.mask[k]) continue;  // left out by --clip: no counts, not written
         for (int s = 0; s < steps; ++s) zs[s] = z[s][k], ps[s] = p[s][k], totals[k] += counts[s][k];
         classes[k] = classifyEmerging(zs, ps, eo);
-        trendZ[k] = mannKendall(zs, o.alpha).z;
+        trend[k] = mannKendall(zs, o.alpha);
         ++tally[classes[k]];
     }
     OutputStaging staging(o.outDir);
     VectorWriter gpkg(staging.stagedPath("emerging.gpkg"));
     gpkg.createLayer("emerging_hotspots", GeometryKind::Polygon, o.input.ingest.analysisCrs,
                      {{"cell_id", FieldType::Integer64}, {"pattern"}, {"pattern_code", FieldType::Integer}, {"incidents", FieldType::Real},
-                      {"trend_z", FieldType::Real}, {"final_z", FieldType::Real}},
+                      {"trend_z", FieldType::Real}, {"final_z", FieldType::Real}, {"trend_s", FieldType::Real}, {"trend_variance", FieldType::Real},
+                      {"trend_p", FieldType::Real}},
                      fmt::format("Emerging hot spot classes over {} steps of {} month(s) from {}", steps, o.stepMonths, formatMonth(first)));
     CsvWriter csv(staging.stagedPath("emerging.csv"));
-    csv.row({"cell_id", "x", "y", "pattern", "incidents", "trend_z", "final_z"});
+    csv.row({"cell_id", "x", "y", "pattern", "incidents", "trend_z", "final_z", "trend_s", "trend_variance", "trend_p"});
     for (size_t k = 0; k < cells; ++k) {
         if (classes[k] == EmergingClass::NoPattern && totals[k] == 0) continue;
         const int64_t row = static_cast<int64_t>(k) / grid.cols, col = static_cast<int64_t>(k) % grid.cols;
@@ -814,12 +816,15 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
         gpkg.setString(1, toString(classes[k]));
         gpkg.setInteger(2, static_cast<int>(classes[k]));
         gpkg.setReal(3, totals[k]);
-        if (std::isfinite(trendZ[k])) gpkg.setReal(4, trendZ[k]); else gpkg.setNull(4);
-        if (std::isfinite(z[steps - 1][k])) gpkg.setReal(5, z[steps - 1][k]); else gpkg.setNull(5);
+        const double trendValues[] = {trend[k].z, z[steps - 1][k], trend[k].s, trend[k].variance, trend[k].p};
+        for (int f = 0; f < 5; ++f)
+            if (std::isfinite(trendValues[f])) gpkg.setReal(4 + f, trendValues[f]);
+            else gpkg.setNull(4 + f);
         gpkg.setWkb(polygonWkb(grid.cellRing(row, col)));
         gpkg.writeFeature();
         csv.row({std::to_string(k), formatNumber(grid.centreX(row, col), 1), formatNumber(grid.centreY(row), 1), toString(classes[k]),
-                 formatNumber(totals[k], 0), formatNumber(trendZ[k]), formatNumber(z[steps - 1][k])});
+                 formatNumber(totals[k], 0), formatNumber(trend[k].z), formatNumber(z[steps - 1][k]), formatNumber(trend[k].s, 0),
+                 formatNumber(trend[k].variance), formatNumber(trend[k].p, 6)});
     }
     auto info = baseMetadata(o.input, grid, o.input.months);
     info.push_back({"HOTSPOT_STEP_MONTHS", std::to_string(o.stepMonths)});
@@ -841,6 +846,10 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
                         formatMonth(first + s * o.stepMonths), formatNumber(counts[s][k], 0), formatNumber(z[s][k], 6), formatNumber(p[s][k], 6)});
     }
     series.close();
+    if (steps < 10)
+        report.lines.push_back(fmt::format("warning: {} time steps; ArcGIS's Emerging Hot Spot Analysis needs at least 10 for a trend to mean much "
+                                           "(the Mann-Kendall test has little power below that): use a longer period or --step month",
+                                           steps));
     report.lines.push_back(fmt::format("{} steps of {} month(s) from {} to {}; Gi* per step ({} ring(s)), significance at {}, Mann-Kendall trend on the z series",
                                        steps, o.stepMonths, formatMonth(first), formatMonth(first + (steps - 1) * o.stepMonths), o.rings, o.alpha));
     for (const auto& [c, n] : tally)
