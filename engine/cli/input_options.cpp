@@ -56,6 +56,7 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("--columns", a.columns, "Column mapping for generic CSV / OGR inputs (see `hotspot geocode --help`)");
     app.add_option("--srs", a.srs, "CRS of mapped x/y columns, and of area layers that have none (or per layer: PATH|srs=CRS)");
     app.add_option("--layer", a.layer, "Layer of OGR inputs");
+    app.add_option("--force", a.forces, "police.uk: read only these forces' files (e.g. thames-valley; repeat or comma-separate)")->delimiter(',');
     addChoice(app, kDelimiterOption, a.delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", a.crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
     app.add_option("-o,--out", a.out, "Output folder")->default_val("out");
@@ -76,6 +77,7 @@ AnalysisInput build(InputArgs& a) {
     if (!a.columns.empty()) in.ingest.mapping = ColumnMapping::parse(a.columns);
     in.ingest.mapping.srs = a.srs;
     in.ingest.delimiter = delimiterFromName(a.delimiter);
+    in.ingest.forces = a.forces;
     in.groups = a.groups;
     in.months = MonthRange::parse(a.months, "--months");
     in.studyArea = areaSpecs(a.studyArea, a.srs);

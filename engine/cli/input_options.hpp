@@ -19,7 +19,7 @@ namespace hotspot::cli {
 struct InputArgs {
     std::vector<std::string> inputs;
     std::string categories, categoryField, columns, srs, layer, crs = "EPSG:27700";
-    std::vector<std::string> groups;
+    std::vector<std::string> groups, forces;
     std::string months;
     std::vector<std::string> studyArea;
     double cell = 0;

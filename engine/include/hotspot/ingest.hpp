@@ -28,7 +28,9 @@ struct ColumnMapping {
 
 // Stats19: DfT road collision CSVs, legacy (Accident_Index, Location_Easting_OSGR, ...) or the
 // 2024 schema (collision_index, location_easting_osgr, ...), recognised from the header.
-enum class InputFormat { Auto, PoliceUk, GenericCsv, Ogr, Stats19 };
+// PoliceUkOutcomes and PoliceUkStopAndSearch are the other two series of a police.uk download:
+// they are recognised by their header and set aside by ingest() (they are not incident files).
+enum class InputFormat { Auto, PoliceUk, GenericCsv, Ogr, Stats19, PoliceUkOutcomes, PoliceUkStopAndSearch };
 
 // --delimiter: "auto" (from each file's header) or a name; 0 for auto.
 inline constexpr ChoiceOption kDelimiterOption{"delimiter", "auto|comma|semicolon|tab|pipe"};
@@ -44,7 +46,17 @@ struct IngestOptions {
     std::string defaultCategory;  // category of rows when no category column is mapped (e.g. "Collision")
     bool keepAttributes = true;   // false: columns without a role are not kept (analysis jobs need none)
     char delimiter = 0;           // CSV field delimiter; 0: detected from each file's header (, ; tab |)
+    // police.uk files of these forces only (e.g. "thames-valley", as in YYYY-MM-<force>-street.csv);
+    // empty: every force. Files of other forces are set aside and counted in the summary.
+    std::vector<std::string> forces;
     Progress* progress = nullptr;
+};
+
+// An input file that is not read as incidents, with the reason (a police.uk outcomes or
+// stop-and-search file beside the street files, another force than --force).
+struct SetAsideFile {
+    std::string path;
+    std::string reason;
 };
 
 struct FileStats {
@@ -82,10 +94,20 @@ struct IngestResult {
     std::vector<FileStats> files;
     std::vector<std::string> transformSummaries;  // which PROJ operation ran, per source CRS
     std::vector<std::pair<std::string, int64_t>> unmappedCategories;  // category, rows
+    std::vector<SetAsideFile> setAside;  // files given (or found in a folder or zip) that are not incidents
 };
 
-// Expands files, globs ("data/2021-*/*.csv") and folders (recursively, *.csv and OGR files)
-// into a sorted, de-duplicated list. Throws Error(Input) for a path that matches nothing.
+// Summary lines for the set-aside files: one per reason with the count and an example.
+std::vector<std::string> describeSetAside(const std::vector<SetAsideFile>& files);
+
+// The force of a police.uk file name ("2022-01-thames-valley-street.csv" -> "thames-valley"); "" when
+// the name does not follow police.uk's pattern.
+std::string policeUkForce(const std::string& path);
+
+// Expands files, globs ("data/2021-*/*.csv"), folders (recursively, *.csv, OGR files and zips) and
+// zip archives (a police.uk download as delivered: its members, read in place through /vsizip/)
+// into a de-duplicated list, each folder and zip sorted. Throws Error(Input) for a path that matches
+// nothing, a zip that cannot be opened or holds no data file.
 std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs);
 
 // Detects police.uk street CSVs and STATS19 collision CSVs from their header.

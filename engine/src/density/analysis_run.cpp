@@ -159,6 +159,7 @@ LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress) {
         }
     }
     for (const auto& t : in.transformSummaries) out.notes.push_back("CRS: " + t);
+    for (const auto& line : describeSetAside(in.setAside)) out.notes.push_back(line);
     if (!in.rejects.empty())
         out.notes.push_back(fmt::format("{} input rows rejected or superseded while reading (see `hotspot geocode` for the rejects file)",
                                         in.rejects.size()));

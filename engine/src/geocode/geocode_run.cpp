@@ -103,6 +103,7 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     IngestResult in = ingest(paths, ingestOptions);
     summary.secondsRead = secondsSince(started);
     for (const auto& t : in.transformSummaries) summary.notes.push_back("CRS: " + t);
+    for (const auto& line : describeSetAside(in.setAside)) summary.notes.push_back(line);
     for (const auto& [category, count] : in.unmappedCategories)
         summary.notes.push_back(fmt::format("category '{}' ({} rows) is not in the category mapping: kept with an empty group", category, count));
     IncidentTable& t = in.table;

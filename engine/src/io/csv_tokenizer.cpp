@@ -1,17 +1,22 @@
 #include "io/csv_tokenizer.hpp"
 
+#include "io/archive.hpp"
+
 #include <algorithm>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <utility>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "hotspot/error.hpp"
 #include "hotspot/strings.hpp"
+#include "io/archive.hpp"
 #include "io/output_files.hpp"
 
 namespace hotspot {
@@ -159,14 +164,26 @@ bool CsvCursor::next(CsvRecord& record) {
 
 namespace {
 
+// A file on disk (read with pread) or an archive member (decompressed once, in memory).
 struct FileHandle {
     int fd = -1;
+    std::shared_ptr<const std::string> memory;
+    FileHandle() = default;
+    FileHandle(FileHandle&& other) noexcept : fd(std::exchange(other.fd, -1)), memory(std::move(other.memory)) {}
+    FileHandle(const FileHandle&) = delete;
+    FileHandle& operator=(const FileHandle&) = delete;
     ~FileHandle() {
         if (fd >= 0) ::close(fd);
     }
 };
 
 FileHandle openForReading(const std::string& path, uint64_t* size) {
+    if (isArchiveMember(path)) {
+        FileHandle h;
+        h.memory = archiveMemberBytes(path);
+        if (size) *size = h.memory->size();
+        return h;
+    }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) checkInputPath(path);  // says why: no such file, a link loop ...
     if (!S_ISREG(st.st_mode)) checkInputPath(path);  // a folder, FIFO or device: named, never opened
@@ -177,7 +194,13 @@ FileHandle openForReading(const std::string& path, uint64_t* size) {
     return h;
 }
 
-void preadAll(int fd, char* dst, uint64_t offset, uint64_t length, const std::string& path) {
+void preadAll(const FileHandle& h, char* dst, uint64_t offset, uint64_t length, const std::string& path) {
+    if (h.memory) {
+        if (offset > h.memory->size() || length > h.memory->size() - offset) throwInput("file shrank while being read", {path});
+        std::memcpy(dst, h.memory->data() + offset, length);
+        return;
+    }
+    const int fd = h.fd;
     uint64_t done = 0;
     while (done < length) {
         ssize_t n = ::pread(fd, dst + done, length - done, static_cast<off_t>(offset + done));
@@ -196,7 +219,7 @@ std::string readFileRange(const std::string& path, uint64_t offset, uint64_t len
     uint64_t size = 0;
     FileHandle h = openForReading(path, &size);
     std::string out(length, '\0');
-    preadAll(h.fd, out.data(), offset, length, path);
+    preadAll(h, out.data(), offset, length, path);
     return out;
 }
 
@@ -204,7 +227,7 @@ std::string readWholeFile(const std::string& path) {
     uint64_t size = 0;
     FileHandle h = openForReading(path, &size);
     std::string out(size, '\0');
-    preadAll(h.fd, out.data(), 0, size, path);
+    preadAll(h, out.data(), 0, size, path);
     return out;
 }
 
@@ -263,7 +286,7 @@ namespace {
 
 // Splits [dataStart, fileSize) into chunks of about chunkBytes ending on record boundaries, and
 // counts the file's physical lines on the way.
-CsvFileLayout& chunkCsvData(int fd, const std::string& path, CsvFileLayout& layout, uint64_t dataStart, int64_t line, uint64_t chunkBytes) {
+CsvFileLayout& chunkCsvData(const FileHandle& fd, const std::string& path, CsvFileLayout& layout, uint64_t dataStart, int64_t line, uint64_t chunkBytes) {
     // Chunks: walk the file in blocks, tracking quote parity from the data start.
     std::string block;
     uint64_t chunkStart = dataStart;
@@ -339,7 +362,7 @@ CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes, char d
     CsvRecord header;
     for (uint64_t want = 1u << 16;; want *= 4) {
         head.assign(std::min<uint64_t>(layout.fileSize, want), '\0');
-        preadAll(h.fd, head.data(), 0, head.size(), path);
+        preadAll(h, head.data(), 0, head.size(), path);
         if (const char* kind = utf16Kind(head))
             throwInput(std::string("the file is ") + kind + " text; hotspot reads UTF-8 (or Windows-1252): convert it first, e.g. "
                                                               "iconv -f UTF-16 -t UTF-8 IN.csv > OUT.csv",
@@ -366,12 +389,12 @@ CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes, char d
             if (layout.crOnly) {
                 // Rare and small: one chunk, its lines counted here.
                 std::string rest(layout.fileSize - dataStart, '\0');
-                preadAll(h.fd, rest.data(), dataStart, rest.size(), path);
+                preadAll(h, rest.data(), dataStart, rest.size(), path);
                 layout.chunks.push_back({dataStart, rest.size(), line});
                 layout.physicalLines = layout.headerLines + std::count(rest.begin(), rest.end(), '\r') + (!rest.empty() && rest.back() != '\r');
                 return layout;
             }
-            return chunkCsvData(h.fd, path, layout, dataStart, line, chunkBytes);
+            return chunkCsvData(h, path, layout, dataStart, line, chunkBytes);
         }
         // The header runs past what was read: read more.
     }

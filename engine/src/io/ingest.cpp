@@ -73,13 +73,36 @@ InputFormat detectFormat(const std::string& path) {
     };
     if ((has("Accident_Index") || has("collision_index")) && has("Location_Easting_OSGR") && has("Location_Northing_OSGR"))
         return InputFormat::Stats19;
-    static const char* const kPolice[] = {"Crime ID", "Month", "Longitude", "Latitude", "Location", "Crime type"};
-    for (const char* name : kPolice) {
-        bool found = false;
-        for (const auto& h : header) found |= iequals(h, name);
-        if (!found) return InputFormat::GenericCsv;
+    auto hasAll = [&](std::initializer_list<const char*> names) {
+        for (const char* name : names)
+            if (!has(name)) return false;
+        return true;
+    };
+    if (hasAll({"Crime ID", "Month", "Longitude", "Latitude", "Location", "Crime type"})) return InputFormat::PoliceUk;
+    if (hasAll({"Crime ID", "Month", "Longitude", "Latitude", "Location", "Outcome type"})) return InputFormat::PoliceUkOutcomes;
+    if (hasAll({"Type", "Date", "Latitude", "Longitude", "Legislation", "Object of search"})) return InputFormat::PoliceUkStopAndSearch;
+    return InputFormat::GenericCsv;
+}
+
+std::string policeUkForce(const std::string& path) {
+    // YYYY-MM-<force>-{street,outcomes,stop-and-search}.csv
+    const std::string name = std::filesystem::path(path).filename().string();
+    if (name.size() < 12 || name[4] != '-' || name[7] != '-') return {};
+    for (const char* series : {"-street.csv", "-outcomes.csv", "-stop-and-search.csv"}) {
+        const std::string suffix = series;
+        if (name.size() > 8 + suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+            return name.substr(8, name.size() - 8 - suffix.size());
     }
-    return InputFormat::PoliceUk;
+    return {};
+}
+
+std::vector<std::string> describeSetAside(const std::vector<SetAsideFile>& files) {
+    std::map<std::string, std::vector<const SetAsideFile*>> byReason;
+    for (const auto& f : files) byReason[f.reason].push_back(&f);
+    std::vector<std::string> out;
+    for (const auto& [reason, list] : byReason)
+        out.push_back(fmt::format("set aside, not read as incidents: {} file(s), {} (e.g. {})", list.size(), reason, list.front()->path));
+    return out;
 }
 
 void attachRawRecords(std::vector<Reject>& rejects, const std::vector<std::string>& files) {
@@ -236,15 +259,40 @@ static size_t supersedeRejectedRows(const IncidentTable& t, std::vector<uint8_t>
 
 IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
     if (!options.categories) throw Error(ErrorKind::Internal, "ingest() needs a category map");
+    // The other series of a police.uk download and other forces' files are set aside (and said so).
     std::vector<InputFormat> formats;
+    std::vector<std::string> incidentPaths;
+    std::vector<SetAsideFile> setAside;
     for (const auto& p : paths) {
+        const std::string force = policeUkForce(p);
+        if (!options.forces.empty() && !force.empty() && std::find(options.forces.begin(), options.forces.end(), force) == options.forces.end()) {
+            setAside.push_back({p, "of other forces than --force"});
+            continue;
+        }
         InputFormat f = options.format;
         if (f == InputFormat::Auto) f = detectFormat(p);
+        if (f == InputFormat::PoliceUkOutcomes) {
+            setAside.push_back({p, "police.uk outcomes (outcomes of crimes, not incidents)"});
+            continue;
+        }
+        if (f == InputFormat::PoliceUkStopAndSearch) {
+            setAside.push_back({p, "police.uk stop and search (searches, not crimes)"});
+            continue;
+        }
         if (f == InputFormat::GenericCsv && !options.mapping.hasPoint() && options.mapping.address.empty())
             throwUsage("not a police.uk street CSV (its header lacks Crime ID, Month, Longitude, Latitude, Location, "
                        "Crime type); give a column mapping with --columns",
                        {p, 1});
         formats.push_back(f);
+        incidentPaths.push_back(p);
+    }
+    if (incidentPaths.empty()) {
+        if (setAside.empty()) throwInput("no input files");
+        throwInput("no incident file among the inputs: " + setAside.front().path + " is " + setAside.front().reason +
+                       (setAside.size() > 1 ? fmt::format(", and {} more file(s) likewise", setAside.size() - 1) : std::string()) +
+                       "; give the police.uk street files (or the whole download folder or zip)" +
+                       (options.forces.empty() ? std::string() : " of a force named by --force"),
+                   {setAside.front().path});
     }
 
     // HOTSPOT_PROFILE=1 prints the time of each ingest step (for tuning; see docs/benchmarks.md).
@@ -259,15 +307,15 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     // Read every file in input order; runs of consecutive CSV files are parsed together.
     ReadBatch batch;
     batch.analysisCrs = options.analysisCrs;
-    for (size_t i = 0; i < paths.size();) {
+    for (size_t i = 0; i < incidentPaths.size();) {
         if (formats[i] == InputFormat::Ogr) {
-            readOgrFile(paths[i], options, batch);
+            readOgrFile(incidentPaths[i], options, batch);
             ++i;
             continue;
         }
         size_t j = i;
-        while (j < paths.size() && formats[j] != InputFormat::Ogr) ++j;
-        readCsvFiles({paths.begin() + static_cast<long>(i), paths.begin() + static_cast<long>(j)},
+        while (j < incidentPaths.size() && formats[j] != InputFormat::Ogr) ++j;
+        readCsvFiles({incidentPaths.begin() + static_cast<long>(i), incidentPaths.begin() + static_cast<long>(j)},
                      {formats.begin() + static_cast<long>(i), formats.begin() + static_cast<long>(j)}, options, batch);
         i = j;
     }
@@ -275,6 +323,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     step("read");
     // Transform coordinates to the analysis CRS, one PROJ pipeline per source CRS.
     IngestResult result;
+    result.setAside = std::move(setAside);
     IncidentTable& t = batch.table;
     std::vector<uint8_t> keepTransformed(t.size(), 1);
     bool anyFailed = false;

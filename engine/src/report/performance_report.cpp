@@ -47,6 +47,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     report.lines.push_back(fmt::format("{} input rows = {} read + {} rejected (rejects.csv, with the reason) + {} superseded by a later download",
                                        rowsRead, rowsRead - rowsRejected - rowsSuperseded, rowsRejected, rowsSuperseded));
     for (const auto& [n, reason] : rejectReasonCounts(in.rejects)) report.lines.push_back(fmt::format("  rejected: {} x {}", n, reason));
+    for (const auto& line : describeSetAside(in.setAside)) report.lines.push_back(line);
     const IncidentTable& t = in.table;
     const CategoryMap& map = *o.input.ingest.categories;
     int32_t to = o.toMonth;

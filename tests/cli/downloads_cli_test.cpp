@@ -1,0 +1,174 @@
+// police.uk downloads as delivered: zips (custom download and monthly archive layouts), unzipped
+// download folders holding all three series, several forces, the same month in two downloads.
+
+#include <gtest/gtest.h>
+
+#include <cpl_conv.h>
+
+#include <filesystem>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "test_support.hpp"
+
+using namespace hotspot;
+
+namespace {
+
+const char* kStreetHeader =
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\r\n";
+const char* kOutcomesHeader = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\r\n";
+const char* kSearchHeader =
+    "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,"
+    "Officer-defined ethnicity,Legislation,Object of search,Outcome,Outcome linked to object of search,Removal of more than just outer clothing\r\n";
+
+// A street file of `n` located crimes (ids <prefix>1..n) and `unlocated` rows without a location.
+std::string streetFile(const std::string& month, const std::string& force, const std::string& prefix, int n, int unlocated) {
+    std::string out = kStreetHeader;
+    for (int i = 1; i <= n; ++i)
+        out += fmt::format("{}{},{},{},{},{:.4f},52.24,On or near A,E01027132,Northampton 022A,Burglary,Under investigation,\r\n", prefix, i, month,
+                           force, force, -0.90 + 0.001 * i);
+    for (int i = 1; i <= unlocated; ++i)
+        out += fmt::format("{}u{},{},{},{},,,No Location,,,Vehicle crime,Under investigation,\r\n", prefix, i, month, force, force);
+    return out;
+}
+
+// A zip written with GDAL's zip writer (members in the order given, closed before returning).
+void writeZip(const std::string& path, const std::vector<std::pair<std::string, std::string>>& members) {
+    void* zip = CPLCreateZip(path.c_str(), nullptr);
+    ASSERT_NE(zip, nullptr) << path;
+    for (const auto& [name, content] : members) {
+        ASSERT_EQ(CPLCreateFileInZip(zip, name.c_str(), nullptr), CE_None) << name;
+        ASSERT_EQ(CPLWriteFileInZip(zip, content.data(), static_cast<int>(content.size())), CE_None) << name;
+        ASSERT_EQ(CPLCloseFileInZip(zip), CE_None) << name;
+    }
+    ASSERT_EQ(CPLCloseZip(zip), CE_None) << path;
+}
+
+int64_t total(const std::string& summary, const char* what) {
+    std::smatch m;
+    if (!std::regex_search(summary, m, std::regex(R"(total: (\d+) rows = (\d+) accepted \+ (\d+) rejected \+ (\d+) superseded)"))) return -1;
+    const std::string w = what;
+    return std::stoll(m[w == "rows" ? 1 : w == "accepted" ? 2 : w == "rejected" ? 3 : 4]);
+}
+
+}  // namespace
+
+// The reference zip exactly as police.uk delivered it: street + outcomes + stop-and-search, CRLF.
+TEST(Downloads, ThamesValleyZipAsDeliveredIsReadInPlace) {
+    auto shared = test::sharedDir();
+    if (!shared) GTEST_SKIP() << "../shared/reference not present";
+    const std::string folder = *shared + "/reference/police-uk-thames-valley-2022-01-download-zip";
+    test::TempDir dir;
+    for (const std::string input : {folder + "/thames-valley-2022-01.zip", folder}) {  // the zip, and the folder holding it
+        auto r = test::runCli({"geocode", input, "--no-gpkg", "-o", dir.file("out")});
+        ASSERT_EQ(r.exitCode, 0) << r.err;
+        // SOURCE.md: 15,691 street rows, 750 of them without coordinates.
+        EXPECT_EQ(total(r.err, "rows"), 15691) << r.err;
+        EXPECT_EQ(total(r.err, "rejected"), 750);
+        EXPECT_NE(r.err.find("1 file(s), police.uk outcomes"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("1 file(s), police.uk stop and search"), std::string::npos) << r.err;
+        EXPECT_EQ(test::readCsvRows(dir.file("out/incidents.csv")).size(), 15691u - 750u);
+        const auto rejects = test::readCsvRows(dir.file("out/rejects.csv"));
+        ASSERT_EQ(rejects.size(), 750u);
+        EXPECT_NE(rejects[0].at("file").find("thames-valley-2022-01.zip/2022-01/2022-01-thames-valley-street.csv"), std::string::npos);
+        EXPECT_NE(rejects[0].at("record").find("No Location"), std::string::npos);  // the raw record, read back from the zip
+    }
+}
+
+TEST(Downloads, CustomAndArchiveLayoutsForcesAndAMonthInTwoDownloads) {
+    test::TempDir dir;
+    // A custom download: <40 hex>/YYYY-MM/YYYY-MM-<force>-{street,outcomes,stop-and-search}.csv.
+    const std::string hex = "3228c05a10f136b972bcc8c7a1cf333e9bf76b84";
+    writeZip(dir.file("custom.zip"),
+             {{hex + "/2021-01/2021-01-northamptonshire-street.csv", streetFile("2021-01", "northamptonshire", "a", 10, 2)},
+              {hex + "/2021-01/2021-01-northamptonshire-outcomes.csv", std::string(kOutcomesHeader) +
+                                                                             "a1,2021-01,x,x,-0.9,52.24,On or near A,E01027132,N,Suspect charged\r\n"},
+              {hex + "/2021-01/2021-01-northamptonshire-stop-and-search.csv", std::string(kSearchHeader)},
+              {hex + "/2021-02/2021-02-northamptonshire-street.csv", streetFile("2021-02", "northamptonshire", "b", 5, 1)}});
+    auto r = test::runCli({"geocode", dir.file("custom.zip"), "--no-gpkg", "-o", dir.file("c")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(total(r.err, "rows"), 18);
+    EXPECT_EQ(total(r.err, "rejected"), 3);
+    EXPECT_NE(r.err.find("police.uk outcomes"), std::string::npos);
+
+    // A monthly archive: every force of each month; --force picks one, the others are set aside.
+    writeZip(dir.file("archive.zip"), {{"2021-02/2021-02-northamptonshire-street.csv", streetFile("2021-02", "northamptonshire", "b", 5, 1)},
+                                       {"2021-02/2021-02-thames-valley-street.csv", streetFile("2021-02", "thames-valley", "t", 7, 0)},
+                                       {"2021-02/2021-02-city-of-london-street.csv", streetFile("2021-02", "city-of-london", "l", 3, 0)}});
+    r = test::runCli({"geocode", dir.file("archive.zip"), "--force", "northamptonshire", "--no-gpkg", "-o", dir.file("a")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(total(r.err, "rows"), 6);
+    EXPECT_NE(r.err.find("2 file(s), of other forces than --force"), std::string::npos) << r.err;
+    r = test::runCli({"geocode", dir.file("archive.zip"), "--force", "thames-valley,city-of-london", "--no-gpkg", "-o", dir.file("a2")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(total(r.err, "rows"), 10);
+
+    // 2021-02 of Northamptonshire is in both zips: the later input wins, the earlier rows are
+    // superseded (the unlocated one too), and every row is accounted for.
+    r = test::runCli({"geocode", dir.file("custom.zip"), dir.file("archive.zip"), "--force", "northamptonshire", "--no-gpkg", "-o", dir.file("both")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(total(r.err, "rows"), 24);
+    EXPECT_EQ(total(r.err, "superseded"), 6);
+    EXPECT_EQ(total(r.err, "rejected"), 3);  // a's 2 and b's 1, once
+    EXPECT_EQ(total(r.err, "accepted"), 15);
+    EXPECT_NE(r.err.find("custom.zip/" + hex + "/2021-02/2021-02-northamptonshire-street.csv: 6 rows = 0 accepted + 0 rejected + 6 superseded"),
+              std::string::npos)
+        << r.err;
+
+    // The analyses read zips too.
+    auto g = test::runCli({"gistar", dir.file("custom.zip"), "--cell", "50", "-o", dir.file("g")});
+    ASSERT_EQ(g.exitCode, 0) << g.err;
+    EXPECT_NE(g.err.find("18 read = 3 rejected"), std::string::npos) << g.err;
+}
+
+// An unzipped download folder holds all three series: the street files are read, the others set
+// aside and said so (it used to fail the whole run with exit 2).
+TEST(Downloads, UnzippedDownloadFolderWithAllThreeSeries) {
+    test::TempDir dir;
+    test::writeFile(dir.file("dl/2021-01/2021-01-northamptonshire-street.csv"), streetFile("2021-01", "northamptonshire", "a", 4, 1));
+    test::writeFile(dir.file("dl/2021-01/2021-01-northamptonshire-outcomes.csv"),
+                    std::string(kOutcomesHeader) + "a1,2021-01,x,x,-0.9,52.24,On or near A,E01027132,N,Suspect charged\r\n");
+    test::writeFile(dir.file("dl/2021-01/2021-01-northamptonshire-stop-and-search.csv"),
+                    std::string(kSearchHeader) + "Person search,2021-01-05T10:00:00+00:00,False,,52.24,-0.9,Male,18-24,,,Misuse of Drugs Act 1971 (section 23),"
+                                                 "Controlled drugs,A no further action disposal,False,False\r\n");
+    auto r = test::runCli({"geocode", dir.file("dl"), "--no-gpkg", "-o", dir.file("o")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(total(r.err, "rows"), 5);
+    EXPECT_NE(r.err.find("police.uk stop and search"), std::string::npos);
+}
+
+TEST(Downloads, BadDownloadsAreRefusedByName) {
+    test::TempDir dir;
+    // A corrupt zip: the first half of a real one.
+    writeZip(dir.file("good.zip"), {{"2021-01/2021-01-northamptonshire-street.csv", streetFile("2021-01", "northamptonshire", "a", 400, 0)}});
+    const std::string bytes = test::readFile(dir.file("good.zip"));
+    test::writeFile(dir.file("truncated.zip"), bytes.substr(0, bytes.size() / 2));
+    auto r = test::runCli({"geocode", dir.file("truncated.zip"), "-o", dir.file("o")});
+    EXPECT_EQ(r.exitCode, 3) << r.err;
+    EXPECT_NE(r.err.find("truncated.zip"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("zip"), std::string::npos) << r.err;
+    // Not a zip at all.
+    test::writeFile(dir.file("text.zip"), "this is not a zip file\n");
+    r = test::runCli({"geocode", dir.file("text.zip"), "-o", dir.file("o")});
+    EXPECT_EQ(r.exitCode, 3) << r.err;
+    EXPECT_NE(r.err.find("cannot be opened as a zip"), std::string::npos) << r.err;
+    // A zip without police.uk (or any data) files.
+    writeZip(dir.file("readme.zip"), {{"README.txt", "nothing here\n"}});
+    r = test::runCli({"geocode", dir.file("readme.zip"), "-o", dir.file("o")});
+    EXPECT_EQ(r.exitCode, 3) << r.err;
+    EXPECT_NE(r.err.find("holds no .csv or vector files"), std::string::npos) << r.err;
+    // An outcomes file alone: not incidents, and the message says what to give.
+    test::writeFile(dir.file("2021-01-northamptonshire-outcomes.csv"),
+                    std::string(kOutcomesHeader) + "a1,2021-01,x,x,-0.9,52.24,On or near A,E01027132,N,Suspect charged\r\n");
+    r = test::runCli({"geocode", dir.file("2021-01-northamptonshire-outcomes.csv"), "-o", dir.file("o")});
+    EXPECT_EQ(r.exitCode, 3) << r.err;
+    EXPECT_NE(r.err.find("police.uk outcomes"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("street files"), std::string::npos) << r.err;
+    // --force naming no force of the download.
+    r = test::runCli({"geocode", dir.file("good.zip"), "--force", "kent", "-o", dir.file("o")});
+    EXPECT_EQ(r.exitCode, 3) << r.err;
+    EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("o/incidents.gpkg")));
+}
