@@ -192,7 +192,7 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
     // The report counts every category of every located or unlocated row in the years: no grid,
     // no group filter, and areas come from --by.
     removeOptions(app, kGridFlags);
-    removeOptions(app, {"--group", "--study-area"});
+    removeOptions(app, {"--group", "--study-area", "--outcome"});  // the report has a table of outcome groups instead
     app.add_option("--to", a->toMonth, "Last month of the latest year (YYYY-MM; default: the latest month in the data)");
     addNumber(app, PerformanceReportOptions::kYears, a->years, "Number of years compared")->default_val(3);
     app.add_option("--by", a->by, "One table per polygon of this layer, e.g. district=shapes/districts.geojson");

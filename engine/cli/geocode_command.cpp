@@ -27,6 +27,7 @@ struct GeocodeArgs {
     std::string srs;
     std::string layer;
     std::vector<std::string> forces;
+    std::string outcomeMapPath;
     std::string format = "auto";
     std::string crs = "EPSG:27700";
     std::string period = "month";
@@ -77,6 +78,8 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.allowEmpty = a.allowEmpty;
     o.ingest.delimiter = delimiterFromName(a.delimiter);
     o.ingest.forces = a.forces;
+    const OutcomeMap outcomeMap = a.outcomeMapPath.empty() ? OutcomeMap::builtinDefault() : OutcomeMap::fromFile(a.outcomeMapPath);
+    o.ingest.outcomeMap = &outcomeMap;
     o.validate(OptionNaming::cli());
 
     Progress progress(!global.quiet);
@@ -109,6 +112,7 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
                                                "(roles: id x y lon lat address locality date month category weight)");
     app.add_option("--srs", args->srs, "CRS of mapped x/y columns, or of a layer without one (e.g. EPSG:27700)");
     app.add_option("--layer", args->layer, "Layer name for OGR inputs (first layer if not given)");
+    app.add_option("--outcome-map", args->outcomeMapPath, "police.uk outcome -> outcome group CSV (default data/categories/police_uk_outcomes.csv)");
     app.add_option("--force", args->forces, "police.uk: read only these forces' files (e.g. thames-valley; repeat or comma-separate)")->delimiter(',');
     addChoice(app, GeocodeOptions::kFormat, args->format, "Input format: auto, police, csv or ogr");
     addChoice(app, kDelimiterOption, args->delimiter, "CSV field delimiter (auto: from each file's header)");

@@ -56,6 +56,10 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("--columns", a.columns, "Column mapping for generic CSV / OGR inputs (see `hotspot geocode --help`)");
     app.add_option("--srs", a.srs, "CRS of mapped x/y columns, and of area layers that have none (or per layer: PATH|srs=CRS)");
     app.add_option("--layer", a.layer, "Layer of OGR inputs");
+    app.add_option("--outcome", a.outcomes, "police.uk: keep crimes whose latest outcome is in these outcome groups, e.g. 'no suspect identified' "
+                                           "(data/categories/police_uk_outcomes.csv)")
+        ->delimiter(',');
+    app.add_option("--outcome-map", a.outcomeMapPath, "police.uk outcome -> outcome group CSV (default data/categories/police_uk_outcomes.csv)");
     app.add_option("--force", a.forces, "police.uk: read only these forces' files (e.g. thames-valley; repeat or comma-separate)")->delimiter(',');
     addChoice(app, kDelimiterOption, a.delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", a.crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
@@ -79,6 +83,11 @@ AnalysisInput build(InputArgs& a) {
     in.ingest.delimiter = delimiterFromName(a.delimiter);
     in.ingest.forces = a.forces;
     in.groups = a.groups;
+    in.outcomes = a.outcomes;
+    if (!a.outcomeMapPath.empty()) {
+        a.outcomeMap = OutcomeMap::fromFile(a.outcomeMapPath);
+        in.ingest.outcomeMap = &a.outcomeMap;
+    }
     in.months = MonthRange::parse(a.months, "--months");
     in.studyArea = areaSpecs(a.studyArea, a.srs);
     return in;

@@ -19,7 +19,7 @@ namespace hotspot::cli {
 struct InputArgs {
     std::vector<std::string> inputs;
     std::string categories, categoryField, columns, srs, layer, crs = "EPSG:27700";
-    std::vector<std::string> groups, forces;
+    std::vector<std::string> groups, forces, outcomes;
     std::string months;
     std::vector<std::string> studyArea;
     double cell = 0;
@@ -29,6 +29,8 @@ struct InputArgs {
     std::string out = "out";
     std::string delimiter = "auto";
     CategoryMap categoryMap;  // filled by build()
+    std::string outcomeMapPath;
+    OutcomeMap outcomeMap;    // filled by build() when --outcome-map is given
 };
 
 // A CLI11 validator for a declared option: refuses text that is not a number, NaN, infinities,

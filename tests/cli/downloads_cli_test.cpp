@@ -6,6 +6,7 @@
 #include <cpl_conv.h>
 
 #include <filesystem>
+#include <map>
 #include <regex>
 
 #include <fmt/format.h>
@@ -67,7 +68,14 @@ TEST(Downloads, ThamesValleyZipAsDeliveredIsReadInPlace) {
         // SOURCE.md: 15,691 street rows, 750 of them without coordinates.
         EXPECT_EQ(total(r.err, "rows"), 15691) << r.err;
         EXPECT_EQ(total(r.err, "rejected"), 750);
-        EXPECT_NE(r.err.find("1 file(s), police.uk outcomes"), std::string::npos) << r.err;
+        // The outcomes joined by Crime ID; the figures recomputed independently (Python csv over the
+        // zip): 5,333 crimes loaded get their outcome, 8 repeated outcomes, 280 outcomes of crimes
+        // without a location, 9,486 of crimes from earlier months.
+        EXPECT_NE(r.err.find("outcomes: 15107 rows in 1 file(s) = 5333 latest outcome of a loaded crime + 8 earlier or repeated outcomes of "
+                             "the same crime + 280 for crimes rejected from the street files (no location) + 9486 for crimes not in the "
+                             "loaded street files (other months or forces) + 0 rejected"),
+                  std::string::npos)
+            << r.err;
         EXPECT_NE(r.err.find("1 file(s), police.uk stop and search"), std::string::npos) << r.err;
         EXPECT_EQ(test::readCsvRows(dir.file("out/incidents.csv")).size(), 15691u - 750u);
         const auto rejects = test::readCsvRows(dir.file("out/rejects.csv"));
@@ -91,7 +99,17 @@ TEST(Downloads, CustomAndArchiveLayoutsForcesAndAMonthInTwoDownloads) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(total(r.err, "rows"), 18);
     EXPECT_EQ(total(r.err, "rejected"), 3);
-    EXPECT_NE(r.err.find("police.uk outcomes"), std::string::npos);
+    EXPECT_NE(r.err.find("outcomes: 1 rows in 1 file(s) = 1 latest outcome of a loaded crime"), std::string::npos) << r.err;
+    const auto rows = test::readCsvRows(dir.file("c/incidents.csv"));
+    for (const auto& row : rows)
+        if (row.at("source_id") == "a1") {
+            EXPECT_EQ(row.at("outcome"), "Suspect charged");
+            EXPECT_EQ(row.at("outcome_group"), "charged/summonsed");
+            EXPECT_EQ(row.at("outcome_source"), "outcomes file");
+        } else if (row.at("source_id") == "a2") {
+            EXPECT_EQ(row.at("outcome_group"), "under investigation");  // the street file's own
+            EXPECT_EQ(row.at("outcome_source"), "street file");
+        }
 
     // A monthly archive: every force of each month; --force picks one, the others are set aside.
     writeZip(dir.file("archive.zip"), {{"2021-02/2021-02-northamptonshire-street.csv", streetFile("2021-02", "northamptonshire", "b", 5, 1)},
@@ -171,4 +189,37 @@ TEST(Downloads, BadDownloadsAreRefusedByName) {
     EXPECT_EQ(r.exitCode, 3) << r.err;
     EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir.file("o/incidents.gpkg")));
+}
+
+// Outcomes in the analyses: --outcome keeps crimes of chosen outcome groups (the ledger says how many
+// it left out), and the report tables outcome groups per area and crime group.
+TEST(Downloads, OutcomeFilterAndReportOutcomeRates) {
+    test::TempDir dir;
+    // 10 burglaries in January; the outcomes file charges 3 of them and closes 2 with no suspect.
+    test::writeFile(dir.file("dl/2021-01/2021-01-northamptonshire-street.csv"), streetFile("2021-01", "northamptonshire", "a", 10, 0));
+    std::string outcomes = kOutcomesHeader;
+    for (int i : {1, 2, 3}) outcomes += fmt::format("a{},2021-03,x,x,-0.9,52.24,On or near A,E01027132,N,Suspect charged\r\n", i);
+    for (int i : {4, 5}) outcomes += fmt::format("a{},2021-04,x,x,-0.9,52.24,On or near A,E01027132,N,Investigation complete; no suspect identified\r\n", i);
+    test::writeFile(dir.file("dl/2021-04/2021-04-northamptonshire-outcomes.csv"), outcomes);
+    auto g = test::runCli({"gistar", dir.file("dl"), "--cell", "50", "--outcome", "charged/summonsed", "-o", dir.file("g")});
+    ASSERT_EQ(g.exitCode, 0) << g.err;
+    EXPECT_NE(g.err.find("10 read = 0 rejected or superseded while reading + 0 not located + 0 in other groups + 0 in other months + 7 in other "
+                         "outcome groups + 3 selected"),
+              std::string::npos)
+        << g.err;
+    auto bad = test::runCli({"gistar", dir.file("dl"), "--cell", "50", "--outcome", "charged", "-o", dir.file("g2")});
+    EXPECT_EQ(bad.exitCode, 2) << bad.err;
+    EXPECT_NE(bad.err.find("no incident has the outcome group 'charged'"), std::string::npos) << bad.err;
+
+    auto r = test::runCli({"report", dir.file("dl"), "--to", "2021-12", "--years", "2", "-o", dir.file("r")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::map<std::string, int64_t> crimes;
+    double share = 0;
+    for (const auto& row : test::readCsvRows(dir.file("r/outcomes_by_area.csv")))
+        if (row.at("group") == "burglary") crimes[row.at("outcome_group")] = std::stoll(row.at("crimes")), share += std::stod(row.at("share_pct"));
+    EXPECT_EQ(crimes["charged/summonsed"], 3);
+    EXPECT_EQ(crimes["no suspect identified"], 2);
+    EXPECT_EQ(crimes["under investigation"], 5);  // the street file's own last outcome
+    EXPECT_NEAR(share, 100.0, 0.11);
+    EXPECT_NE(test::readFile(dir.file("r/performance_report.md")).find("## Outcomes of the year to 2021-12"), std::string::npos);
 }

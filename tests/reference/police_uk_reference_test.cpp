@@ -99,6 +99,28 @@ TEST(ReferencePoliceUk, CityOfLondonTwoDownloadsOfTheSameMonthsRejectEachCrimeOn
     EXPECT_EQ(rejected, 1803);
 }
 
+// Outcomes of February 2026 joined to the City's 2023-05..2025-05 street files: SOURCE.md counts 34
+// of the 145 Crime IDs in those files; 2 of them are crimes without a location (rejected there).
+TEST(ReferencePoliceUk, CityOfLondonOutcomesJoinToCrimesOfEarlierMonths) {
+    auto shared = test::sharedDir();
+    if (!shared) GTEST_SKIP() << "../shared/reference not present";
+    test::TempDir dir;
+    auto r = test::runCli({"geocode", *shared + "/reference/police-uk-city-of-london-2023-05_2025-05",
+                           *shared + "/reference/police-uk-city-of-london-2026-02-outcomes-stop-and-search", "--no-gpkg", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.err, m, std::regex(R"(outcomes: (\d+) rows in 1 file\(s\) = (\d+) latest outcome of a loaded crime \+ (\d+) earlier or repeated outcomes of the same crime \+ (\d+) for crimes rejected from the street files \(no location\) \+ (\d+) for crimes not in the loaded street files \(other months or forces\) \+ (\d+) rejected)")))
+        << r.err;
+    EXPECT_EQ(m[1], "147");                                  // the rows of the file (SOURCE.md)
+    EXPECT_EQ(std::stoll(m[2]) + std::stoll(m[4]), 34);      // SOURCE.md: 34 Crime IDs occur in the street files
+    EXPECT_EQ(m[4], "2");
+    EXPECT_EQ(std::stoll(m[2]) + std::stoll(m[3]) + std::stoll(m[4]) + std::stoll(m[5]) + std::stoll(m[6]), 147);
+    EXPECT_NE(r.err.find("police.uk stop and search"), std::string::npos);  // set aside, and said so
+    int64_t fromOutcomes = 0;
+    for (const auto& row : test::readCsvRows(dir.file("incidents.csv"))) fromOutcomes += row.at("outcome_source") == "outcomes file";
+    EXPECT_GE(fromOutcomes, std::stoll(m[2]));  // a Crime ID repeated in a street file gets its outcome on each row
+}
+
 TEST(ReferencePoliceUk, CityOfLondonCrlfFilesWithRowsWithoutCoordinates) {
     auto shared = test::sharedDir();
     if (!shared) GTEST_SKIP() << "../shared/reference not present";

@@ -34,6 +34,7 @@ struct AnalysisInput {
     std::vector<std::string> inputs;    // incident files (raw, or the incidents.gpkg from `geocode`)
     IngestOptions ingest;
     std::vector<std::string> groups;    // analysis groups to keep (empty = all)
+    std::vector<std::string> outcomes;  // police.uk outcome groups to keep (empty = all; see outcomes.hpp)
     MonthRange months;                  // months to keep
     std::vector<AreaLayerSpec> studyArea;  // optional: grid extent and mask
 
@@ -46,6 +47,7 @@ struct SelectedIncidents {
     std::vector<uint16_t> group;  // index into the category map's groups
     // read = rejected + notLocated + otherGroups + otherMonths + strays + outsideStudyArea + x.size()
     int64_t read = 0, rejected = 0, notLocated = 0, otherGroups = 0, otherMonths = 0, strays = 0, outsideStudyArea = 0;
+    int64_t otherOutcomes = -1;  // rows of other outcome groups; -1 when no --outcome filter was given
     Extent extent;  // of the kept incidents
     std::vector<std::string> notes;
     std::string describe() const;  // the accounting line for the run summary

@@ -8,6 +8,7 @@
 
 #include "hotspot/category_map.hpp"
 #include "hotspot/incidents.hpp"
+#include "hotspot/outcomes.hpp"
 #include "hotspot/options.hpp"
 
 namespace hotspot {
@@ -49,6 +50,8 @@ struct IngestOptions {
     // police.uk files of these forces only (e.g. "thames-valley", as in YYYY-MM-<force>-street.csv);
     // empty: every force. Files of other forces are set aside and counted in the summary.
     std::vector<std::string> forces;
+    // Outcome groups of police.uk outcomes; nullptr: the built-in data/categories/police_uk_outcomes.csv.
+    const OutcomeMap* outcomeMap = nullptr;
     Progress* progress = nullptr;
 };
 
@@ -95,6 +98,10 @@ struct IngestResult {
     std::vector<std::string> transformSummaries;  // which PROJ operation ran, per source CRS
     std::vector<std::pair<std::string, int64_t>> unmappedCategories;  // category, rows
     std::vector<SetAsideFile> setAside;  // files given (or found in a folder or zip) that are not incidents
+    // police.uk outcomes files joined to the crimes (outcome, outcome_group, outcome_month and
+    // outcome_source attributes), with their own row accounting and rejects.
+    OutcomeStats outcomes;
+    std::vector<OutcomeReject> outcomeRejects;
 };
 
 // Summary lines for the set-aside files: one per reason with the count and an example.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -71,8 +72,9 @@ void SelectedIncidents::requireSome() const {
 
 std::string SelectedIncidents::describe() const {
     return fmt::format("{} incidents read: {} analysed, {} rejected or superseded while reading, {} not located (run geocode with a "
-                       "gazetteer), {} in other groups, {} in other months, {} stray points far outside the data, {} outside the study area",
-                       read, x.size(), rejected, notLocated, otherGroups, otherMonths, strays, outsideStudyArea);
+                       "gazetteer), {} in other groups, {} in other months, {}{} stray points far outside the data, {} outside the study area",
+                       read, x.size(), rejected, notLocated, otherGroups, otherMonths,
+                       otherOutcomes >= 0 ? fmt::format("{} in other outcome groups, ", otherOutcomes) : std::string(), strays, outsideStudyArea);
 }
 
 IncidentLedger SelectedIncidents::ledger(std::string scope, int64_t counted, std::vector<std::pair<std::string, int64_t>> countExclusions) const {
@@ -83,7 +85,8 @@ IncidentLedger SelectedIncidents::ledger(std::string scope, int64_t counted, std
                      {"not located", notLocated},
                      {"in other groups", otherGroups},
                      {"in other months", otherMonths}};
-    l.selected = read - rejected - notLocated - otherGroups - otherMonths;
+    if (otherOutcomes >= 0) l.notSelected.push_back({"in other outcome groups", otherOutcomes});
+    l.selected = read - rejected - notLocated - otherGroups - otherMonths - std::max<int64_t>(otherOutcomes, 0);
     l.excluded = {{"stray (far outside the data)", strays}, {"outside the study area", outsideStudyArea}};
     l.excluded.insert(l.excluded.end(), countExclusions.begin(), countExclusions.end());
     l.counted = counted;
@@ -160,6 +163,7 @@ LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress) {
     }
     for (const auto& t : in.transformSummaries) out.notes.push_back("CRS: " + t);
     for (const auto& line : describeSetAside(in.setAside)) out.notes.push_back(line);
+    for (const auto& line : describeOutcomes(in.outcomes)) out.notes.push_back(line);
     if (!in.rejects.empty())
         out.notes.push_back(fmt::format("{} input rows rejected or superseded while reading (see `hotspot geocode` for the rejects file)",
                                         in.rejects.size()));
@@ -186,6 +190,25 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
     s.notes = all.notes;
     const IncidentTable& t = all.table;
     const std::vector<uint16_t> groups = groupIndexes(input);
+    // --outcome: the outcome group of each crime (police.uk outcomes joined at reading).
+    const InternedColumn* outcomeGroup = nullptr;
+    if (!input.outcomes.empty()) {
+        for (const auto& a : t.attributes)
+            if (a.name == "outcome_group") outcomeGroup = &a.values;
+        std::set<std::string> present;
+        if (outcomeGroup)
+            for (uint32_t code : std::set<uint32_t>(outcomeGroup->codes.begin(), outcomeGroup->codes.end())) present.insert(outcomeGroup->pool.at(code));
+        present.erase("");
+        for (const auto& wanted : input.outcomes)
+            if (!present.count(wanted)) {
+                std::string known;
+                for (const auto& p : present) known += (known.empty() ? "" : ", ") + p;
+                throwUsage("no incident has the outcome group '" + wanted + "'" +
+                               (known.empty() ? std::string(" (the inputs have no police.uk outcomes)") : "; the inputs have: " + known),
+                           {"", 0, "--outcome"});
+            }
+        s.otherOutcomes = 0;
+    }
     std::vector<size_t> keep;
     std::vector<double> kx, ky;
     for (size_t i = 0; i < t.size(); ++i) {
@@ -199,6 +222,10 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
         }
         if (!months.contains(t.month[i])) {
             ++s.otherMonths;
+            continue;
+        }
+        if (outcomeGroup && std::find(input.outcomes.begin(), input.outcomes.end(), outcomeGroup->at(i)) == input.outcomes.end()) {
+            ++s.otherOutcomes;
             continue;
         }
         keep.push_back(i);

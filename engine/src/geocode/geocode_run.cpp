@@ -104,6 +104,7 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     summary.secondsRead = secondsSince(started);
     for (const auto& t : in.transformSummaries) summary.notes.push_back("CRS: " + t);
     for (const auto& line : describeSetAside(in.setAside)) summary.notes.push_back(line);
+    for (const auto& line : describeOutcomes(in.outcomes)) summary.notes.push_back(line);
     for (const auto& [category, count] : in.unmappedCategories)
         summary.notes.push_back(fmt::format("category '{}' ({} rows) is not in the category mapping: kept with an empty group", category, count));
     IncidentTable& t = in.table;
@@ -379,6 +380,7 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         rejects.row({"file", "line", "field", "reason", "record"});
         for (const auto& r : in.rejects)
             rejects.field(in.table.files[r.file]).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
+        for (const auto& r : in.outcomeRejects) rejects.field(r.file).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
         rejects.close();
         CsvWriter geo(staging.stagedPath("geocode_report.csv"));
         geo.row({"file", "line", "address", "locality", "status", "method", "score", "matched", "reason", "candidates"});

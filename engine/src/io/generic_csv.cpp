@@ -142,7 +142,10 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     if (c.category < 0 && c.constantCategory.empty()) c.constantCategory = options.defaultCategory;
     // A STATS19 index is also kept as written, because a mangled one is not used as the id.
     const int used[] = {c.x, c.y, c.lon, c.lat, c.address, c.category, c.month, c.date, c.weight, c.locality, c.stats19 ? -1 : c.id};
-    for (size_t i = 0; i < layout.header.size() && options.keepAttributes; ++i) {
+    for (size_t i = 0; i < layout.header.size(); ++i) {
+        // police.uk's own outcome is kept even when no attribute is: outcome groups and the
+        // --outcome filter are made from it (with the outcomes files' later outcomes).
+        if (!options.keepAttributes && !(police && iequals(layout.header[i], "Last outcome category"))) continue;
         bool isUsed = false;
         for (int u : used) isUsed |= (u == static_cast<int>(i));
         if (!isUsed) c.attributes.emplace_back(static_cast<int>(i), layout.header[i].empty() ? fmt::format("field_{}", i + 1) : layout.header[i]);

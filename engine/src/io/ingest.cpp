@@ -263,6 +263,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     std::vector<InputFormat> formats;
     std::vector<std::string> incidentPaths;
     std::vector<SetAsideFile> setAside;
+    std::vector<std::string> outcomeFiles;
     for (const auto& p : paths) {
         const std::string force = policeUkForce(p);
         if (!options.forces.empty() && !force.empty() && std::find(options.forces.begin(), options.forces.end(), force) == options.forces.end()) {
@@ -272,7 +273,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         InputFormat f = options.format;
         if (f == InputFormat::Auto) f = detectFormat(p);
         if (f == InputFormat::PoliceUkOutcomes) {
-            setAside.push_back({p, "police.uk outcomes (outcomes of crimes, not incidents)"});
+            outcomeFiles.push_back(p);  // joined to the crimes by Crime ID after reading
             continue;
         }
         if (f == InputFormat::PoliceUkStopAndSearch) {
@@ -287,6 +288,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         incidentPaths.push_back(p);
     }
     if (incidentPaths.empty()) {
+        for (const auto& o : outcomeFiles) setAside.push_back({o, "police.uk outcomes (outcomes of crimes, not incidents)"});
         if (setAside.empty()) throwInput("no input files");
         throwInput("no incident file among the inputs: " + setAside.front().path + " is " + setAside.front().reason +
                        (setAside.size() > 1 ? fmt::format(", and {} more file(s) likewise", setAside.size() - 1) : std::string()) +
@@ -511,6 +513,12 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     if (superseded) t.compact(keep);
     result.table = std::move(t);
     step("deduplicate");
+    {
+        const OutcomeMap builtin = options.outcomeMap ? OutcomeMap{} : OutcomeMap::builtinDefault();
+        joinOutcomes(outcomeFiles, options.outcomeMap ? *options.outcomeMap : builtin, result.table, result.rejects, result.outcomes,
+                     result.outcomeRejects);
+    }
+    step("outcomes");
 
     // Categories the mapping does not know: kept (group empty) and reported.
     std::map<std::string, int64_t> unmapped;

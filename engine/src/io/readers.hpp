@@ -9,6 +9,7 @@
 
 #include "hotspot/crs.hpp"
 #include "hotspot/ingest.hpp"
+#include "hotspot/outcomes.hpp"
 
 namespace hotspot {
 
@@ -39,5 +40,11 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
 void readOgrFile(const std::string& path, const IngestOptions& options, ReadBatch& into);
 
 std::string truncateRecord(std::string_view raw);
+
+// Joins police.uk outcomes files to the table's crimes by Crime ID (the latest outcome per crime,
+// else the street file's "Last outcome category"): adds the attributes outcome, outcome_group,
+// outcome_month and outcome_source. Rows that cannot be used go to `rejects`.
+void joinOutcomes(const std::vector<std::string>& files, const OutcomeMap& map, IncidentTable& t, const std::vector<Reject>& streetRejects,
+                  OutcomeStats& stats, std::vector<OutcomeReject>& rejects);
 
 }  // namespace hotspot

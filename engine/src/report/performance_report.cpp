@@ -48,6 +48,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
                                        rowsRead, rowsRead - rowsRejected - rowsSuperseded, rowsRejected, rowsSuperseded));
     for (const auto& [n, reason] : rejectReasonCounts(in.rejects)) report.lines.push_back(fmt::format("  rejected: {} x {}", n, reason));
     for (const auto& line : describeSetAside(in.setAside)) report.lines.push_back(line);
+    for (const auto& line : describeOutcomes(in.outcomes)) report.lines.push_back(line);
     const IncidentTable& t = in.table;
     const CategoryMap& map = *o.input.ingest.categories;
     int32_t to = o.toMonth;
@@ -55,6 +56,12 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
         for (int32_t m : t.month) to = std::max(to, m);
     if (to == kNoMonth) throwUsage("the incidents have no months", {"", 0, "--to"});
     const int32_t from = to - 12 * o.years + 1;
+    // The outcome group of each crime (police.uk outcomes, joined at reading), when the data has them.
+    int outcomeColumn = -1;
+    for (size_t a = 0; a < t.attributes.size(); ++a)
+        if (t.attributes[a].name == "outcome_group") outcomeColumn = static_cast<int>(a);
+    // area -> crime group -> outcome group -> crimes of the latest year
+    std::vector<std::map<std::string, std::map<std::string, int64_t>>> outcomeCounts;
     int flagColumn = -1;
     if (!o.flagField.empty()) {
         for (size_t a = 0; a < t.attributes.size(); ++a)
@@ -103,9 +110,17 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
             c.year[y] += 1;
             c.flagged[y] += flagged;
         }
-        if (std::find(excluded.begin(), excluded.end(), t.group[i]) == excluded.end()) {
+        const bool inTotal = std::find(excluded.begin(), excluded.end(), t.group[i]) == excluded.end();
+        if (inTotal) {
             totals[area[i]].year[y] += 1;
             totals[area[i]].flagged[y] += flagged;
+        }
+        if (outcomeColumn >= 0 && y == o.years - 1) {
+            if (outcomeCounts.empty()) outcomeCounts.resize(areaNames.size());
+            const std::string& outcome = t.attributes[outcomeColumn].values.at(i);
+            const std::string key = outcome.empty() ? "(no outcome published)" : outcome;
+            ++outcomeCounts[area[i]][group][key];
+            if (inTotal) ++outcomeCounts[area[i]]["all crime"][key];
         }
         ++used;
     }
@@ -134,6 +149,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
         CsvWriter rejects(staging.stagedPath("rejects.csv"));
         rejects.row({"file", "line", "field", "reason", "record"});
         for (const auto& r : in.rejects) rejects.field(in.table.files[r.file]).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
+        for (const auto& r : in.outcomeRejects) rejects.field(r.file).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
         rejects.close();
     }
     CsvWriter csv(staging.stagedPath("performance_report.csv"));
@@ -201,6 +217,28 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
         md += "\n![" + areaNames[a] + "](" + png + ")\n";
     }
     csv.close();
+    // Outcome rates: what a scrutiny panel asks after "how many" - e.g. the share of burglaries of
+    // the latest year closed with no suspect identified, per area.
+    if (!outcomeCounts.empty()) {
+        CsvWriter out(staging.stagedPath("outcomes_by_area.csv"));
+        out.row({"area", "group", "outcome_group", "crimes", "share_pct", "year"});
+        md += fmt::format("\n## Outcomes of the {}\n\nLatest outcome of each crime (police.uk outcomes files, else the street file's last "
+                          "outcome), grouped by data/categories/police_uk_outcomes.csv; share of the group's crimes in the area.\n",
+                          yearLabels[o.years - 1]);
+        for (size_t a = 0; a < areaNames.size(); ++a) {
+            md += "\n### " + areaNames[a] + "\n\n| group | outcome group | crimes | share |\n|---|---|---:|---:|\n";
+            for (const auto& [group, byOutcome] : outcomeCounts[a]) {
+                int64_t crimes = 0;
+                for (const auto& [outcome, n] : byOutcome) crimes += n;
+                for (const auto& [outcome, n] : byOutcome) {
+                    const std::string sharePct = formatDecimal(100.0 * static_cast<double>(n) / static_cast<double>(crimes), 1);
+                    out.row({areaNames[a], group, outcome, std::to_string(n), sharePct, yearLabels[o.years - 1]});
+                    md += fmt::format("| {} | {} | {} | {}% |\n", group, outcome, n, sharePct);
+                }
+            }
+        }
+        out.close();
+    }
     writeTextFile(staging.stagedPath("performance_report.md"), md);
     report.outputs = staging.commit();
     return report;

@@ -189,6 +189,56 @@ TEST(IngestPoliceUk, RowsWithoutLocationInAnOlderDownloadAreSupersededNotRejecte
     EXPECT_EQ(supersededWithoutLocation, 3);
 }
 
+// Outcomes join to crimes by Crime ID across months: the latest outcome wins (by its month, then
+// the later file), crimes without one keep the street file's, and every outcome row is accounted for.
+TEST(IngestPoliceUk, OutcomesJoinToCrimesByCrimeIdAcrossMonths) {
+    test::TempDir dir;
+    const char* outcomesHeader = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n";
+    auto outcome = [](const std::string& id, const std::string& month, const std::string& type) {
+        return id + "," + month + ",F,F,-0.89,52.24,On or near A,E01027132,N," + type + "\n";
+    };
+    test::writeFile(dir.file("2021-01/2021-01-northamptonshire-street.csv"),
+                    std::string(kHeader) + "\n" + row("c1", "2021-01", "-0.89", "52.24", "On or near A", "Burglary", "Under investigation") + "\n" +
+                        row("c2", "2021-01", "-0.88", "52.24", "On or near B", "Robbery", "Unable to prosecute suspect") + "\n" +
+                        row("c3", "2021-01", "", "", "No Location", "Burglary", "Under investigation") + "\n" +
+                        row("", "2021-01", "-0.87", "52.24", "On or near C", "Anti-social behaviour", "") + "\n");
+    // c1 is charged in March, then (a later record of the same crime) its outcome in February arrives in
+    // a later file: the March outcome, the latest by month, stays.
+    test::writeFile(dir.file("2021-03/2021-03-northamptonshire-outcomes.csv"),
+                    std::string(outcomesHeader) + outcome("c1", "2021-03", "Suspect charged") + outcome("c3", "2021-03", "Offender fined") +
+                        outcome("old", "2021-03", "Local resolution") + outcome("", "2021-03", "Local resolution") +
+                        outcome("c9", "2021-13", "Local resolution") + outcome("c2", "2021-03", "A new outcome nobody mapped"));
+    test::writeFile(dir.file("2021-04/2021-04-northamptonshire-outcomes.csv"), std::string(outcomesHeader) + outcome("c1", "2021-02", "Under investigation"));
+    IngestResult r = ingest(expandInputPaths({dir.path()}), options());
+    const OutcomeStats& o = r.outcomes;
+    EXPECT_EQ(o.files, 2);
+    EXPECT_EQ(o.rows, 7);
+    EXPECT_EQ(o.applied, 2);           // c1, c2
+    EXPECT_EQ(o.earlier, 1);           // c1's February outcome
+    EXPECT_EQ(o.ofRejectedCrimes, 1);  // c3 has no location
+    EXPECT_EQ(o.notLoaded, 1);         // "old"
+    EXPECT_EQ(o.rejected, 2);          // no Crime ID; month 2021-13
+    EXPECT_TRUE(o.balances());
+    ASSERT_EQ(r.outcomeRejects.size(), 2u);
+    EXPECT_EQ(r.outcomeRejects[0].field, "Crime ID");
+    EXPECT_EQ(r.outcomeRejects[0].line, 5);
+    EXPECT_EQ(r.outcomeRejects[1].field, "Month");
+    EXPECT_EQ(o.unmappedOutcomes.at("A new outcome nobody mapped"), 1);
+    const IncidentTable& t = r.table;
+    auto attribute = [&](const std::string& id, const std::string& name) {
+        for (const auto& a : t.attributes)
+            if (a.name == name) return a.values.at(static_cast<size_t>(find(t, id)));
+        return std::string("<none>");
+    };
+    EXPECT_EQ(attribute("c1", "outcome"), "Suspect charged");
+    EXPECT_EQ(attribute("c1", "outcome_group"), "charged/summonsed");
+    EXPECT_EQ(attribute("c1", "outcome_month"), "2021-03");
+    EXPECT_EQ(attribute("c1", "outcome_source"), "outcomes file");
+    EXPECT_EQ(attribute("c2", "outcome_group"), "A new outcome nobody mapped");  // its own group, and reported
+    EXPECT_EQ(o.crimesWithOutcome, 2);
+    EXPECT_EQ(o.crimesWithStreetOutcome, 0);  // the ASB row has no outcome at all
+}
+
 TEST(IngestPoliceUk, RepeatedCrimeIdInsideOneFileKeepsBothRows) {
     // Real police.uk files carry the same Crime ID twice in one month with different places.
     test::TempDir dir;
