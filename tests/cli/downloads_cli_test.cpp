@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cpl_conv.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
 
 #include <filesystem>
 #include <map>
@@ -11,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "hotspot/ingest.hpp"
 #include "test_support.hpp"
 
 using namespace hotspot;
@@ -222,4 +225,91 @@ TEST(Downloads, OutcomeFilterAndReportOutcomeRates) {
     EXPECT_EQ(crimes["under investigation"], 5);  // the street file's own last outcome
     EXPECT_NEAR(share, 100.0, 0.11);
     EXPECT_NE(test::readFile(dir.file("r/performance_report.md")).find("## Outcomes of the year to 2021-12"), std::string::npos);
+}
+
+namespace {
+
+// A council case list as a spreadsheet written by GDAL's XLSX or ODS driver: a date column of date
+// cells, one of UK dd/mm/yyyy text, one of serial numbers, an address, optional lon/lat.
+void writeCaseSheet(const std::string& path, const char* driverName, bool withLonLat) {
+    GDALAllRegister();
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driverName);
+    ASSERT_NE(driver, nullptr) << driverName;
+    GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    ASSERT_TRUE(ds);
+    OGRLayer* layer = ds->CreateLayer("cases", nullptr, wkbNone, nullptr);
+    ASSERT_NE(layer, nullptr);
+    for (const auto& [name, type] : std::vector<std::pair<const char*, OGRFieldType>>{
+             {"case_ref", OFTString}, {"reported", OFTDate}, {"reported_text", OFTString}, {"reported_serial", OFTReal},
+             {"case_type", OFTString}, {"address", OFTString}, {"lon", OFTReal}, {"lat", OFTReal}}) {
+        OGRFieldDefn field(name, type);
+        ASSERT_EQ(layer->CreateField(&field), OGRERR_NONE);
+    }
+    struct Case {
+        const char* ref;
+        int y, m, d;
+        const char* text;
+        double serial;
+        const char* address;
+        double lon, lat;
+    };
+    const Case cases[] = {{"ASB-1", 2021, 4, 12, "12/04/2021", 44298, "31 Naseby Gardens, Semilong, Northampton", -0.905, 52.245},
+                          {"ASB-2", 2021, 5, 23, "23/05/2021", 44339, "102 Badby Rd, Thorplands, Northampton", -0.87, 52.27},
+                          {"ASB-3", 2021, 8, 14, "14/08/2021", 44422, "24 Church Crescent, Thorplands, Northampton", -0.86, 52.268}};
+    for (const auto& c : cases) {
+        OGRFeature f(layer->GetLayerDefn());
+        f.SetField("case_ref", c.ref);
+        f.SetField("reported", c.y, c.m, c.d);
+        f.SetField("reported_text", c.text);
+        f.SetField("reported_serial", c.serial);
+        f.SetField("case_type", "Noise");
+        f.SetField("address", c.address);
+        if (withLonLat) f.SetField("lon", c.lon), f.SetField("lat", c.lat);
+        ASSERT_EQ(layer->CreateFeature(&f), OGRERR_NONE);
+    }
+}
+
+}  // namespace
+
+// Council spreadsheets: the first row is the header without OGR_XLSX_HEADERS, an address-only sheet
+// needs no --srs, and dates are read from date cells, UK text and serial numbers alike.
+TEST(Spreadsheets, XlsxAndOdsCaseListsAreReadWithTheirHeaderAndDates) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    for (const std::string ext : {"xlsx", "ods"}) {
+        const std::string sheet = dir.file("cases." + ext);
+        writeCaseSheet(sheet, ext == "xlsx" ? "XLSX" : "ODS", false);
+        for (const std::string dateColumn : {"reported", "reported_text", "reported_serial"}) {
+            const std::string out = dir.file(ext + "_" + dateColumn);
+            auto r = test::runCli({"geocode", sheet, "--columns", "id=case_ref,date=" + dateColumn + ",category=case_type,address=address", "-g",
+                                   s + "/shapes/street_gazetteer.csv", "--no-gpkg", "-o", out});
+            ASSERT_EQ(r.exitCode, 0) << ext << " " << dateColumn << "\n" << r.err;
+            const auto rows = test::readCsvRows(out + "/incidents.csv");
+            ASSERT_EQ(rows.size(), 3u) << r.err;
+            std::map<std::string, std::string> months;
+            for (const auto& row : rows) months[row.at("source_id")] = row.at("month") + "-" + row.at("day");
+            EXPECT_EQ(months["ASB-1"], "2021-04-12") << ext << " " << dateColumn;
+            EXPECT_EQ(months["ASB-2"], "2021-05-23") << ext << " " << dateColumn;
+            EXPECT_EQ(months["ASB-3"], "2021-08-14") << ext << " " << dateColumn;
+        }
+    }
+    // Longitude/latitude columns: located without a gazetteer, no --srs needed either.
+    writeCaseSheet(dir.file("located.xlsx"), "XLSX", true);
+    auto r = test::runCli({"geocode", dir.file("located.xlsx"), "--columns", "id=case_ref,date=reported,category=case_type,lon=lon,lat=lat",
+                           "--no-gpkg", "-o", dir.file("located")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("3 rows = 3 accepted"), std::string::npos) << r.err;
+}
+
+TEST(ExcelSerialDate, SerialNumbersAreDaysSince18991230) {
+    EXPECT_EQ(excelSerialDate("44261")->first, makeMonth(2021, 3));
+    EXPECT_EQ(excelSerialDate("44261")->second, 6);
+    EXPECT_EQ(excelSerialDate("25569")->second, 1);  // 1970-01-01
+    EXPECT_EQ(excelSerialDate("25569")->first, makeMonth(1970, 1));
+    EXPECT_EQ(excelSerialDate("44255.75")->first, makeMonth(2021, 2));  // 2021-02-28 18:00
+    EXPECT_EQ(excelSerialDate("44255.75")->second, 28);
+    EXPECT_EQ(excelSerialDate("44256")->first, makeMonth(2021, 3));
+    EXPECT_FALSE(excelSerialDate("abc"));
+    EXPECT_FALSE(excelSerialDate("-5"));
+    EXPECT_FALSE(excelSerialDate("1e9"));
 }

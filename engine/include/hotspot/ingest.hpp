@@ -141,5 +141,9 @@ void requireUsableRows(const IngestResult& result);
 
 // Parses "YYYY-MM", "YYYY-MM-DD[ T]...", "DD/MM/YYYY[ ...]" into (month, day). nullopt if invalid.
 std::optional<std::pair<int32_t, int>> parseDate(std::string_view text);
+// A spreadsheet date cell read as its serial number: days since 1899-12-30, as Excel (after its
+// 1900 leap-year quirk) and LibreOffice count, a fraction being the time ("44261.5" -> 2021-03-06).
+// Only for spreadsheet inputs, where a number in a date column is a date. Years 1900-2200.
+std::optional<std::pair<int32_t, int>> excelSerialDate(std::string_view text);
 
 }  // namespace hotspot

@@ -37,12 +37,12 @@ std::string lastGdalError() { return t_lastError; }
 GdalFailureWatch::GdalFailureWatch() : m_start(t_failures) { ensureGdalRegistered(); }
 bool GdalFailureWatch::failed() const { return t_failures != m_start; }
 
-DatasetPtr openVector(const std::string& path) {
+DatasetPtr openVector(const std::string& path, const char* const* openOptions) {
     ensureGdalRegistered();
     checkInputPath(path, true);  // GDAL would say "not a vector dataset" for a missing file, and wait on a FIFO
     registerInputFile(path);
     t_lastError.clear();
-    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, openOptions, nullptr)));
     if (!ds) {
         std::string why = t_lastError.empty() ? "not a vector dataset GDAL can read" : t_lastError;
         throwInput("cannot open as a vector layer: " + why, {path});

@@ -23,7 +23,7 @@ struct FeatureDeleter {
 using FeaturePtr = std::unique_ptr<OGRFeature, FeatureDeleter>;
 
 // Opens a vector dataset read-only; throws Error(Input) with GDAL's message.
-DatasetPtr openVector(const std::string& path);
+DatasetPtr openVector(const std::string& path, const char* const* openOptions = nullptr);
 // Picks a layer by name, or the first one; throws Error(Input) listing the layers.
 OGRLayer* pickLayer(GDALDataset& ds, const std::string& path, const std::string& name);
 // "EPSG:27700" when the SRS has an EPSG code, else its WKT2; empty if no SRS.

@@ -61,6 +61,24 @@ std::optional<std::pair<int32_t, int>> parseDate(std::string_view text) {
     return std::make_pair(makeMonth(year, month), day);
 }
 
+std::optional<std::pair<int32_t, int>> excelSerialDate(std::string_view text) {
+    text = trim(text);
+    double serial = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), serial);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(serial >= 61) || serial > 110'000) return std::nullopt;
+    // Civil date of a day count (Howard Hinnant's days_from_civil, inverted); day 0 = 1899-12-30.
+    const int64_t z = static_cast<int64_t>(std::floor(serial)) - 25'569 + 719'468;  // days since 0000-03-01
+    const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+    const int64_t doe = z - era * 146'097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+    return parseDate(fmt::format("{:04d}-{:02d}-{:02d}", year, month, day));
+}
+
 InputFormat detectFormat(const std::string& path) {
     if (path.rfind("PG:", 0) == 0 || path.find("|layername=") != std::string::npos) return InputFormat::Ogr;
     std::string ext = toLowerAscii(std::filesystem::path(path).extension().string());

@@ -17,7 +17,7 @@ namespace {
 
 bool isIncidentFile(const fs::path& p) {
     std::string ext = toLowerAscii(p.extension().string());
-    return ext == ".csv" || ext == ".gpkg" || ext == ".shp" || ext == ".geojson" || ext == ".json" || ext == ".fgb";
+    return ext == ".csv" || ext == ".gpkg" || ext == ".shp" || ext == ".geojson" || ext == ".json" || ext == ".fgb" || ext == ".xlsx" || ext == ".ods";
 }
 
 // The data files of a zip, in member order; a zip without one is refused by name.

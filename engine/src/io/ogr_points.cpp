@@ -1,6 +1,9 @@
 // Incidents from any OGR point layer (GeoPackage, Shapefile, GeoJSON, FlatGeobuf ...).
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -18,13 +21,22 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
         path = spec.substr(0, bar);
         layerName = spec.substr(bar + 11);
     }
-    DatasetPtr ds = openVector(path);
+    // Council case lists come as spreadsheets: their first row is the header (no OGR_XLSX_HEADERS
+    // environment variable needed), and their coordinates, if any, are columns.
+    const std::string ext = toLowerAscii(std::filesystem::path(path).extension().string());
+    const bool spreadsheet = ext == ".xlsx" || ext == ".ods" || ext == ".xls";
+    const char* const headersForced[] = {"HEADERS=FORCE", nullptr};
+    DatasetPtr ds = openVector(path, spreadsheet && ext != ".xls" ? headersForced : nullptr);
     OGRLayer* layer = pickLayer(*ds, path, layerName);
+    const ColumnMapping& given = options.mapping;
     std::string sourceCrs = crsString(layer->GetSpatialRef());
     if (sourceCrs.empty()) {
-        if (options.mapping.srs.empty())
-            throwInput("layer '" + std::string(layer->GetName()) + "' has no coordinate reference system; give one with --srs", {path, 0, "crs"});
-        sourceCrs = options.mapping.srs;
+        if (!given.srs.empty()) sourceCrs = given.srs;
+        else if (!given.x.empty())
+            throwUsage("x/y columns are mapped but no --srs was given for them", {path, 0, "--srs"});
+        else if (!given.lon.empty()) sourceCrs = "EPSG:4326";
+        else if (layer->GetGeomType() == wkbNone && !given.address.empty()) sourceCrs = options.analysisCrs;  // addresses only: no coordinates to transform
+        else throwInput("layer '" + std::string(layer->GetName()) + "' has no coordinate reference system; give one with --srs", {path, 0, "crs"});
     }
     const uint32_t fileIndex = into.addFile(spec, InputFormat::Ogr, sourceCrs);
     struct {
@@ -56,9 +68,11 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
     const int fId = fieldIndex(m.id, "id"), fCategory = fieldIndex(m.category, "category"), fDate = fieldIndex(m.date, "date"),
               fMonth = fieldIndex(m.month, "month"), fWeight = fieldIndex(m.weight, "weight"),
               fAddress = fieldIndex(m.address, "address"), fLocality = fieldIndex(m.locality, "locality");
+    // Coordinates in columns (spreadsheets, tables without geometry): x/y in --srs, or lon/lat.
+    const int fX = fieldIndex(!m.x.empty() ? m.x : m.lon, "x"), fY = fieldIndex(!m.y.empty() ? m.y : m.lat, "y");
     std::vector<std::pair<int, size_t>> attributes;
     for (int i = 0; i < defn->GetFieldCount() && options.keepAttributes; ++i) {
-        if (i == fId || i == fCategory || i == fDate || i == fMonth || i == fWeight || i == fAddress || i == fLocality) continue;
+        if (i == fId || i == fCategory || i == fDate || i == fMonth || i == fWeight || i == fAddress || i == fLocality || i == fX || i == fY) continue;
         attributes.emplace_back(i, r.table.attributeIndex(defn->GetFieldDefn(i)->GetNameRef()));
     }
     auto text = [](OGRFeature& f, int i) -> std::string {
@@ -82,8 +96,17 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
         int32_t month = kNoMonth;
         int day = 0;
         if (fMonth >= 0 || fDate >= 0) {
-            std::string value = text(*f, fDate >= 0 ? fDate : fMonth);
-            auto parsed = parseDate(value);
+            const int fWhen = fDate >= 0 ? fDate : fMonth;
+            const OGRFieldType type = defn->GetFieldDefn(fWhen)->GetType();
+            int year = 0, mon = 0, dd = 0, hh = 0, mi = 0, tz = 0;
+            float ss = 0;
+            std::optional<std::pair<int32_t, int>> parsed;
+            std::string value = text(*f, fWhen);
+            if ((type == OFTDate || type == OFTDateTime) && f->IsFieldSetAndNotNull(fWhen) &&
+                f->GetFieldAsDateTime(fWhen, &year, &mon, &dd, &hh, &mi, &ss, &tz) && year > 0)
+                parsed = parseDate(fmt::format("{:04d}-{:02d}-{:02d}", year, mon, dd));  // a date cell
+            else parsed = parseDate(value);
+            if (!parsed && spreadsheet) parsed = excelSerialDate(value);  // a date cell read as its serial number
             if (!parsed) {
                 reject(fDate >= 0 ? m.date : m.month, fmt::format("'{}' is not a date or month", value));
                 continue;
@@ -93,7 +116,20 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
         }
         double px = NAN, py = NAN;
         const OGRGeometry* g = f->GetGeometryRef();
-        if (g && !g->IsEmpty()) {
+        if (fX >= 0) {
+            const std::string tx = text(*f, fX), ty = text(*f, fY);
+            if (!tx.empty() || !ty.empty()) {
+                char* end = nullptr;
+                px = std::strtod(tx.c_str(), &end);
+                const bool okX = !tx.empty() && *end == '\0';
+                py = std::strtod(ty.c_str(), &end);
+                const bool okY = !ty.empty() && *end == '\0';
+                if (!okX || !okY || !std::isfinite(px) || !std::isfinite(py)) {
+                    reject(okX ? m.y + m.lat : m.x + m.lon, fmt::format("'{}' is not a number", okX ? ty : tx));
+                    continue;
+                }
+            }
+        } else if (g && !g->IsEmpty()) {
             auto type = wkbFlatten(g->getGeometryType());
             if (type == wkbPoint) {
                 px = g->toPoint()->getX();
