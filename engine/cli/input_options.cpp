@@ -60,6 +60,9 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
                                            "(data/categories/police_uk_outcomes.csv)")
         ->delimiter(',');
     app.add_option("--outcome-map", a.outcomeMapPath, "police.uk outcome -> outcome group CSV (default data/categories/police_uk_outcomes.csv)");
+    app.add_option("--series", a.series, "police.uk: the series read as incidents: street (crimes and ASB) or stop-and-search")
+        ->check(CLI::IsMember({"street", "stop-and-search"}))
+        ->default_val("street");
     app.add_option("--force", a.forces, "police.uk: read only these forces' files (e.g. thames-valley; repeat or comma-separate)")->delimiter(',');
     addChoice(app, kDelimiterOption, a.delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", a.crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
@@ -82,6 +85,7 @@ AnalysisInput build(InputArgs& a) {
     in.ingest.mapping.srs = a.srs;
     in.ingest.delimiter = delimiterFromName(a.delimiter);
     in.ingest.forces = a.forces;
+    in.ingest.series = a.series;
     in.groups = a.groups;
     in.outcomes = a.outcomes;
     if (!a.outcomeMapPath.empty()) {

@@ -30,6 +30,7 @@ struct InputArgs {
     std::string delimiter = "auto";
     CategoryMap categoryMap;  // filled by build()
     std::string outcomeMapPath;
+    std::string series = "street";
     OutcomeMap outcomeMap;    // filled by build() when --outcome-map is given
 };
 

@@ -313,3 +313,58 @@ TEST(ExcelSerialDate, SerialNumbersAreDaysSince18991230) {
     EXPECT_FALSE(excelSerialDate("-5"));
     EXPECT_FALSE(excelSerialDate("1e9"));
 }
+
+// Stop and search as its own incident source (--series stop-and-search): the reference City files
+// (SOURCE.md: 6,449 rows, 1,937 without a location, 259 identical rows of group searches, times in
+// UTC with a row of 2018-08-31 23:13 UTC that is 1 September in London).
+TEST(StopAndSearch, CityOfLondonSearchesAreIncidentsWithLondonDates) {
+    auto shared = test::sharedDir();
+    if (!shared) GTEST_SKIP() << "../shared/reference not present";
+    const std::string folder = *shared + "/reference/police-uk-city-of-london-stop-and-search-2018-04_2020-11";
+    test::TempDir dir;
+    auto r = test::runCli({"geocode", folder, "--series", "stop-and-search", "--no-gpkg", "-o", dir.file("g")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(total(r.err, "rows"), 6449);
+    EXPECT_EQ(total(r.err, "rejected"), 1937);
+    int64_t repeated = 0;
+    static const std::regex repeats(R"((\d+) rows repeat an earlier row byte for byte \(kept)");
+    for (auto it = std::sregex_iterator(r.err.begin(), r.err.end(), repeats); it != std::sregex_iterator(); ++it) repeated += std::stoll((*it)[1]);
+    EXPECT_EQ(repeated, 259);  // kept, and said so
+    bool found = false;
+    for (const auto& row : test::readCsvRows(dir.file("g/incidents.csv"))) {
+        EXPECT_EQ(row.at("group_name"), "stop-search");
+        if (row.at("date").rfind("2018-08-31T23:13", 0) == 0) {
+            found = true;
+            EXPECT_EQ(row.at("month"), "2018-09");
+            EXPECT_EQ(row.at("day"), "1");
+        }
+    }
+    EXPECT_TRUE(found);
+    for (const auto& row : test::readCsvRows(dir.file("g/rejects.csv"))) EXPECT_EQ(row.at("reason"), "no coordinates");
+    // Densities of searches, with every row in the ledger.
+    auto d = test::runCli({"density", folder, "--series", "stop-and-search", "--cell", "100", "-o", dir.file("d")});
+    ASSERT_EQ(d.exitCode, 0) << d.err;
+    EXPECT_NE(d.err.find("6449 read = 1937 rejected"), std::string::npos) << d.err;
+    // Without --series the searches are set aside, and a folder of nothing else is refused by name.
+    auto streetOnly = test::runCli({"geocode", folder, "-o", dir.file("s")});
+    EXPECT_EQ(streetOnly.exitCode, 3) << streetOnly.err;
+    EXPECT_NE(streetOnly.err.find("--series stop-and-search"), std::string::npos) << streetOnly.err;
+}
+
+TEST(StopAndSearch, UtcTimesAreReadAsLondonDates) {
+    auto date = [](const char* text) {
+        auto d = parseLondonDate(text);
+        return d ? fmt::format("{}-{:02d}", formatMonth(d->first), d->second) : std::string("none");
+    };
+    EXPECT_EQ(date("2018-08-31T23:13:35+00:00"), "2018-09-01");  // BST
+    EXPECT_EQ(date("2018-12-31T23:30:00+00:00"), "2018-12-31");  // GMT
+    EXPECT_EQ(date("2021-03-28T00:59:00+00:00"), "2021-03-28");  // the last minute of GMT
+    EXPECT_EQ(date("2021-03-27T23:30:00Z"), "2021-03-27");       // GMT the night before the change
+    EXPECT_EQ(date("2021-10-30T23:30:00+00:00"), "2021-10-31");  // still BST
+    EXPECT_EQ(date("2021-10-31T23:30:00+00:00"), "2021-10-31");  // GMT again
+    EXPECT_EQ(date("2021-06-30T23:30:00+01:00"), "2021-06-30");  // an offset given: 22:30 UTC, 23:30 BST
+    EXPECT_EQ(date("2021-12-31T23:30:00-02:00"), "2022-01-01");  // 01:30 UTC on New Year's Day
+    EXPECT_EQ(date("2021-06-30T23:30:00"), "2021-06-30");        // no offset: a local time already
+    EXPECT_EQ(date("2021-06-30"), "2021-06-30");
+    EXPECT_EQ(date("2021-02-30T10:00:00+00:00"), "none");
+}

@@ -22,6 +22,7 @@ struct ColumnMapping {
 
     // The police.uk street CSV columns.
     static ColumnMapping policeUk();
+    static ColumnMapping policeUkStopAndSearch();
     // Parses "role=column,role=column" (roles: id x y lon lat address locality date month category weight).
     static ColumnMapping parse(const std::string& spec);
     bool hasPoint() const { return (!x.empty() && !y.empty()) || (!lon.empty() && !lat.empty()); }
@@ -50,6 +51,10 @@ struct IngestOptions {
     // police.uk files of these forces only (e.g. "thames-valley", as in YYYY-MM-<force>-street.csv);
     // empty: every force. Files of other forces are set aside and counted in the summary.
     std::vector<std::string> forces;
+    // Which police.uk series are the incidents: "street" (crimes and ASB) or "stop-and-search"
+    // (searches: Type as the category, Date in UTC read as Europe/London, every published field kept).
+    // The other series of a download are set aside (outcomes are joined to street crimes).
+    std::string series = "street";
     // Outcome groups of police.uk outcomes; nullptr: the built-in data/categories/police_uk_outcomes.csv.
     const OutcomeMap* outcomeMap = nullptr;
     Progress* progress = nullptr;
@@ -145,5 +150,9 @@ std::optional<std::pair<int32_t, int>> parseDate(std::string_view text);
 // 1900 leap-year quirk) and LibreOffice count, a fraction being the time ("44261.5" -> 2021-03-06).
 // Only for spreadsheet inputs, where a number in a date column is a date. Years 1900-2200.
 std::optional<std::pair<int32_t, int>> excelSerialDate(std::string_view text);
+// An ISO 8601 date-time with an offset ("2018-08-31T23:13:35+00:00", police.uk stop and search) as a
+// date in Europe/London (GMT, or BST from 01:00 UTC on the last Sunday of March to 01:00 UTC on the
+// last Sunday of October): that row is 2018-09-01. Without a time or an offset: parseDate.
+std::optional<std::pair<int32_t, int>> parseLondonDate(std::string_view text);
 
 }  // namespace hotspot

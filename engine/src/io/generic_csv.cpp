@@ -49,6 +49,7 @@ struct FileColumns {
     std::string path;
     bool police = false;
     bool stats19 = false;
+    bool stopSearch = false;  // police.uk stop and search: Date is UTC, read as Europe/London
     size_t fieldCount = 0;
     int id = -1, x = -1, y = -1, lon = -1, lat = -1, address = -1, locality = -1, date = -1, month = -1,
         category = -1, weight = -1, lsoaName = -1;
@@ -101,6 +102,7 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     c.path = path;
     c.police = police;
     c.stats19 = format == InputFormat::Stats19;
+    c.stopSearch = format == InputFormat::PoliceUkStopAndSearch;
     c.fieldCount = layout.header.size();
     c.delimiter = layout.delimiter;
     c.crOnly = layout.crOnly;
@@ -110,7 +112,10 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
             if (!layout.header[i].empty() && iequals(layout.header[i], layout.header[j]))
                 throwInput(fmt::format("duplicate column name '{}' (columns {} and {})", layout.header[i], i + 1, j + 1),
                            {path, 1, layout.header[i]});
-    ColumnMapping m = police ? ColumnMapping::policeUk() : c.stats19 ? stats19Mapping(layout.header) : options.mapping;
+    ColumnMapping m = police          ? ColumnMapping::policeUk()
+                      : c.stats19     ? stats19Mapping(layout.header)
+                      : c.stopSearch  ? ColumnMapping::policeUkStopAndSearch()
+                                      : options.mapping;
     if (c.stats19) {
         // Easting/northing are the surveyed position; lon/lat (derived from them) only fill gaps.
         c.sourceCrs = m.srs;
@@ -118,6 +123,8 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
         c.yName = m.y;
         c.constantCategory = "Collision";
         if (m.date.empty()) throwInput("STATS19 file without a Date column", {path, 1, "Date"});
+    } else if (c.stopSearch) {
+        c.sourceCrs = "EPSG:4326";
     } else if (police) {
         for (const auto& name : policeUkHeader()) findColumn(layout.header, name, path, "police.uk column", true);
         if (!options.categoryField.empty()) m.category = options.categoryField;
@@ -141,7 +148,8 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     c.weight = findColumn(layout.header, m.weight, path, "weight", true);
     if (c.category < 0 && c.constantCategory.empty()) c.constantCategory = options.defaultCategory;
     // A STATS19 index is also kept as written, because a mangled one is not used as the id.
-    const int used[] = {c.x, c.y, c.lon, c.lat, c.address, c.category, c.month, c.date, c.weight, c.locality, c.stats19 ? -1 : c.id};
+    // A search's Date is kept as published too: its time of day and UTC offset are data.
+    const int used[] = {c.x, c.y, c.lon, c.lat, c.address, c.category, c.month, c.stopSearch ? -1 : c.date, c.weight, c.locality, c.stats19 ? -1 : c.id};
     for (size_t i = 0; i < layout.header.size(); ++i) {
         // police.uk's own outcome is kept even when no attribute is: outcome groups and the
         // --outcome filter are made from it (with the outcomes files' later outcomes).
@@ -305,7 +313,7 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
             month = parsed->first;
         }
         if (c.date >= 0) {
-            auto parsed = parseDate(value(c.date));
+            auto parsed = c.stopSearch ? parseLondonDate(value(c.date)) : parseDate(value(c.date));
             if (!parsed) {
                 reject("date", fmt::format("'{}' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)", value(c.date)));
                 continue;

@@ -79,6 +79,62 @@ std::optional<std::pair<int32_t, int>> excelSerialDate(std::string_view text) {
     return parseDate(fmt::format("{:04d}-{:02d}-{:02d}", year, month, day));
 }
 
+namespace {
+
+int64_t daysFromCivil(int y, int m, int d) {  // days since 1970-01-01 (Howard Hinnant)
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146'097 + doe - 719'468;
+}
+
+int64_t lastSundayOf(int year, int month) {  // day number of the last Sunday of a 31-day month
+    const int64_t last = daysFromCivil(year, month, 31);
+    const int64_t weekday = (last + 4) % 7;  // 1970-01-01 was a Thursday (4); 0 = Sunday
+    return last - (weekday < 0 ? weekday + 7 : weekday);
+}
+
+}  // namespace
+
+std::optional<std::pair<int32_t, int>> parseLondonDate(std::string_view text) {
+    text = trim(text);
+    // YYYY-MM-DDTHH:MM[:SS[.fff]](Z|+HH:MM|-HH:MM)
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, offH = 0, offM = 0;
+    if (text.size() < 17 || text[10] != 'T' || !parseInt(text.substr(0, 4), year) || !parseInt(text.substr(5, 2), month) ||
+        !parseInt(text.substr(8, 2), day) || !parseInt(text.substr(11, 2), hour) || !parseInt(text.substr(14, 2), minute))
+        return parseDate(text);
+    const size_t zone = text.find_first_of("Z+-", 16);
+    if (zone == std::string_view::npos) return parseDate(text);  // a local time already
+    int sign = 0;
+    if (text[zone] != 'Z') {
+        if (text.size() < zone + 6 || !parseInt(text.substr(zone + 1, 2), offH) || !parseInt(text.substr(zone + 4, 2), offM)) return parseDate(text);
+        sign = text[zone] == '+' ? 1 : -1;
+    }
+    if (!parseDate(text.substr(0, 10)) || hour > 23 || minute > 59) return std::nullopt;
+    // Minutes since 1970 in UTC, then the London offset of that instant.
+    int64_t utc = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute - sign * (offH * 60 + offM);
+    int64_t utcDay = utc >= 0 ? utc / 1440 : (utc - 1439) / 1440;
+    int utcYear = year;  // the year of the UTC instant (the offset moves it at most a day)
+    if (utcDay < daysFromCivil(year, 1, 1)) --utcYear;
+    else if (utcDay >= daysFromCivil(year + 1, 1, 1)) ++utcYear;
+    const int64_t bstStart = lastSundayOf(utcYear, 3) * 1440 + 60, bstEnd = lastSundayOf(utcYear, 10) * 1440 + 60;
+    const int64_t local = utc + (utc >= bstStart && utc < bstEnd ? 60 : 0);
+    const int64_t localDay = local >= 0 ? local / 1440 : (local - 1439) / 1440;
+    // Civil date of localDay.
+    const int64_t z = localDay + 719'468;
+    const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+    const int64_t doe = z - era * 146'097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int mo = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    const int y = static_cast<int>(yoe + era * 400 + (mo <= 2 ? 1 : 0));
+    return parseDate(fmt::format("{:04d}-{:02d}-{:02d}", y, mo, d));
+}
+
 InputFormat detectFormat(const std::string& path) {
     if (path.rfind("PG:", 0) == 0 || path.find("|layername=") != std::string::npos) return InputFormat::Ogr;
     std::string ext = toLowerAscii(std::filesystem::path(path).extension().string());
@@ -290,12 +346,18 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         }
         InputFormat f = options.format;
         if (f == InputFormat::Auto) f = detectFormat(p);
+        const bool searches = options.series == "stop-and-search";
         if (f == InputFormat::PoliceUkOutcomes) {
-            outcomeFiles.push_back(p);  // joined to the crimes by Crime ID after reading
+            if (searches) setAside.push_back({p, "police.uk outcomes (of crimes; the incidents are stop and search)"});
+            else outcomeFiles.push_back(p);  // joined to the crimes by Crime ID after reading
             continue;
         }
-        if (f == InputFormat::PoliceUkStopAndSearch) {
-            setAside.push_back({p, "police.uk stop and search (searches, not crimes)"});
+        if (f == InputFormat::PoliceUkStopAndSearch && !searches) {
+            setAside.push_back({p, "police.uk stop and search (searches, not crimes; --series stop-and-search reads them)"});
+            continue;
+        }
+        if (f == InputFormat::PoliceUk && searches) {
+            setAside.push_back({p, "police.uk street (crimes; the incidents are stop and search, --series street reads them)"});
             continue;
         }
         if (f == InputFormat::GenericCsv && !options.mapping.hasPoint() && options.mapping.address.empty())
@@ -383,7 +445,12 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         }
     }
     std::vector<uint8_t> isPolice(t.size());
-    for (size_t i = 0; i < t.size(); ++i) isPolice[i] = batch.files[t.fileIndex[i]].format == InputFormat::PoliceUk;
+    // Rows of a re-issued police.uk month are superseded; searches have no id, so their place, time,
+    // type and occurrence key them as ASB rows are.
+    for (size_t i = 0; i < t.size(); ++i) {
+        const InputFormat f = batch.files[t.fileIndex[i]].format;
+        isPolice[i] = f == InputFormat::PoliceUk || f == InputFormat::PoliceUkStopAndSearch;
+    }
     if (anyFailed) {
         t.compact(keepTransformed);
         size_t out = 0;

@@ -16,6 +16,15 @@ ColumnMapping ColumnMapping::policeUk() {
     return m;
 }
 
+ColumnMapping ColumnMapping::policeUkStopAndSearch() {
+    ColumnMapping m;
+    m.date = "Date";
+    m.lon = "Longitude";
+    m.lat = "Latitude";
+    m.category = "Type";
+    return m;
+}
+
 ColumnMapping ColumnMapping::parse(const std::string& spec) {
     ColumnMapping m;
     size_t start = 0;
