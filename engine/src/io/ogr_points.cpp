@@ -68,8 +68,10 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
     const int fId = fieldIndex(m.id, "id"), fCategory = fieldIndex(m.category, "category"), fDate = fieldIndex(m.date, "date"),
               fMonth = fieldIndex(m.month, "month"), fWeight = fieldIndex(m.weight, "weight"),
               fAddress = fieldIndex(m.address, "address"), fLocality = fieldIndex(m.locality, "locality");
-    // Coordinates in columns (spreadsheets, tables without geometry): x/y in --srs, or lon/lat.
-    const int fX = fieldIndex(!m.x.empty() ? m.x : m.lon, "x"), fY = fieldIndex(!m.y.empty() ? m.y : m.lat, "y");
+    // Coordinates in columns (spreadsheets, tables without geometry): x/y in --srs, or lon/lat. A
+    // layer with geometry is located by it (a mapping shared with CSV inputs names no field here).
+    const bool noGeometry = defn->GetGeomFieldCount() == 0;
+    const int fX = noGeometry ? fieldIndex(!m.x.empty() ? m.x : m.lon, "x") : -1, fY = noGeometry ? fieldIndex(!m.y.empty() ? m.y : m.lat, "y") : -1;
     std::vector<std::pair<int, size_t>> attributes;
     for (int i = 0; i < defn->GetFieldCount() && options.keepAttributes; ++i) {
         if (i == fId || i == fCategory || i == fDate || i == fMonth || i == fWeight || i == fAddress || i == fLocality || i == fX || i == fY) continue;
