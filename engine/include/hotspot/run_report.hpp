@@ -25,7 +25,8 @@ struct IncidentLedger {
     bool balances() const;
     // "accounting, grid cells: 100 read = 2 rejected + 8 in other months + 90 selected; 90 selected =
     // 88 counted + 2 outside the study area; balanced". Parts that are 0 are still listed, so the
-    // line has the same shape in every run.
+    // line has the same shape in every run of a command with the same options (a filter such as
+    // --outcome adds its own part).
     std::string format() const;
 };
 
