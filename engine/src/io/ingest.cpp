@@ -61,27 +61,10 @@ std::optional<std::pair<int32_t, int>> parseDate(std::string_view text) {
     return std::make_pair(makeMonth(year, month), day);
 }
 
-std::optional<std::pair<int32_t, int>> excelSerialDate(std::string_view text) {
-    text = trim(text);
-    double serial = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), serial);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(serial >= 61) || serial > 110'000) return std::nullopt;
-    // Civil date of a day count (Howard Hinnant's days_from_civil, inverted); day 0 = 1899-12-30.
-    const int64_t z = static_cast<int64_t>(std::floor(serial)) - 25'569 + 719'468;  // days since 0000-03-01
-    const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
-    const int64_t doe = z - era * 146'097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
-    return parseDate(fmt::format("{:04d}-{:02d}-{:02d}", year, month, day));
-}
-
 namespace {
 
-int64_t daysFromCivil(int y, int m, int d) {  // days since 1970-01-01 (Howard Hinnant)
+// Day counts and civil dates (Howard Hinnant's algorithms); day 0 = 1970-01-01.
+int64_t daysFromCivil(int y, int m, int d) {
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
     const int64_t yoe = y - era * 400;
@@ -90,13 +73,44 @@ int64_t daysFromCivil(int y, int m, int d) {  // days since 1970-01-01 (Howard H
     return era * 146'097 + doe - 719'468;
 }
 
+struct CivilDate {
+    int year, month, day;
+};
+
+CivilDate civilFromDays(int64_t days) {
+    const int64_t z = days + 719'468;  // days since 0000-03-01
+    const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+    const int64_t doe = z - era * 146'097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    return {static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0)), month, static_cast<int>(doy - (153 * mp + 2) / 5 + 1)};
+}
+
+// The month and day of a day count, under parseDate's rules (years 1900-2200).
+std::optional<std::pair<int32_t, int>> dateOfDay(int64_t days) {
+    const CivilDate c = civilFromDays(days);
+    return parseDate(fmt::format("{:04d}-{:02d}-{:02d}", c.year, c.month, c.day));
+}
+
 int64_t lastSundayOf(int year, int month) {  // day number of the last Sunday of a 31-day month
     const int64_t last = daysFromCivil(year, month, 31);
     const int64_t weekday = (last + 4) % 7;  // 1970-01-01 was a Thursday (4); 0 = Sunday
     return last - (weekday < 0 ? weekday + 7 : weekday);
 }
 
+int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : (a - b + 1) / b; }
+
 }  // namespace
+
+std::optional<std::pair<int32_t, int>> excelSerialDate(std::string_view text) {
+    text = trim(text);
+    double serial = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), serial);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !(serial >= 61) || serial > 110'000) return std::nullopt;
+    return dateOfDay(static_cast<int64_t>(std::floor(serial)) - 25'569);  // serial 25569 = 1970-01-01
+}
 
 std::optional<std::pair<int32_t, int>> parseLondonDate(std::string_view text) {
     text = trim(text);
@@ -113,26 +127,12 @@ std::optional<std::pair<int32_t, int>> parseLondonDate(std::string_view text) {
         sign = text[zone] == '+' ? 1 : -1;
     }
     if (!parseDate(text.substr(0, 10)) || hour > 23 || minute > 59) return std::nullopt;
-    // Minutes since 1970 in UTC, then the London offset of that instant.
-    int64_t utc = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute - sign * (offH * 60 + offM);
-    int64_t utcDay = utc >= 0 ? utc / 1440 : (utc - 1439) / 1440;
-    int utcYear = year;  // the year of the UTC instant (the offset moves it at most a day)
-    if (utcDay < daysFromCivil(year, 1, 1)) --utcYear;
-    else if (utcDay >= daysFromCivil(year + 1, 1, 1)) ++utcYear;
+    // Minutes since 1970 in UTC, then the London offset of that instant (BST rules of its UTC year).
+    const int64_t utc = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute - sign * (offH * 60 + offM);
+    const int utcYear = civilFromDays(floorDiv(utc, 1440)).year;
     const int64_t bstStart = lastSundayOf(utcYear, 3) * 1440 + 60, bstEnd = lastSundayOf(utcYear, 10) * 1440 + 60;
     const int64_t local = utc + (utc >= bstStart && utc < bstEnd ? 60 : 0);
-    const int64_t localDay = local >= 0 ? local / 1440 : (local - 1439) / 1440;
-    // Civil date of localDay.
-    const int64_t z = localDay + 719'468;
-    const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
-    const int64_t doe = z - era * 146'097;
-    const int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
-    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int64_t mp = (5 * doy + 2) / 153;
-    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int mo = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    const int y = static_cast<int>(yoe + era * 400 + (mo <= 2 ? 1 : 0));
-    return parseDate(fmt::format("{:04d}-{:02d}-{:02d}", y, mo, d));
+    return dateOfDay(floorDiv(local, 1440));
 }
 
 InputFormat detectFormat(const std::string& path) {
