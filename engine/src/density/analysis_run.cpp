@@ -796,13 +796,13 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     std::vector<std::vector<double>> z(steps), p(steps), counts(steps);
     // Every incident with a month is in exactly one step; those without one are in none, and said so.
     const int64_t withoutMonth = std::count(sel.month.begin(), sel.month.end(), kNoMonth);
-    int64_t counted = 0, outsideGrid = 0, inMaskedCells = 0;
+    CellCounts allSteps;  // the steps' counts summed, for the ledger
     progress.begin("Gi* per time step");
     for (int s = 0; s < steps; ++s) {
         std::vector<uint8_t> use(sel.x.size());
         for (size_t i = 0; i < sel.x.size(); ++i) use[i] = sel.month[i] != kNoMonth && (sel.month[i] - first) / o.stepMonths == s;
         CellCounts stepCounts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask, &use);
-        counted += stepCounts.counted, outsideGrid += stepCounts.outsideGrid, inMaskedCells += stepCounts.inMaskedCells;
+        allSteps.counted += stepCounts.counted, allSteps.outsideGrid += stepCounts.outsideGrid, allSteps.inMaskedCells += stepCounts.inMaskedCells;
         counts[s] = std::move(stepCounts.values);
         GiStarOptions gi;
         gi.fdr = false;
@@ -812,8 +812,9 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
         progress.update(double(s + 1) / steps);
     }
     progress.end();
-    report.account(sel.ledger(fmt::format("grid cells over {} steps (emerging.csv)", steps), counted,
-                              {{"without a month", withoutMonth}, {"in no cell of the grid", outsideGrid}, {"in cells left out of the analysis", inMaskedCells}}));
+    auto exclusions = allSteps.exclusions();
+    exclusions.insert(exclusions.begin(), {"without a month", withoutMonth});
+    report.account(sel.ledger(fmt::format("grid cells over {} steps (emerging.csv)", steps), allSteps.counted, exclusions));
     EmergingOptions eo;
     eo.alpha = o.alpha;
     std::vector<EmergingClass> classes(cells, EmergingClass::NoPattern);
