@@ -26,9 +26,7 @@ struct GeocodeArgs {
     std::string columns;
     std::string srs;
     std::string layer;
-    std::vector<std::string> forces;
-    std::string outcomeMapPath;
-    std::string series = "street";
+    DownloadArgs download;
     std::string format = "auto";
     std::string crs = "EPSG:27700";
     std::string period = "month";
@@ -78,9 +76,9 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.writeOutputs = !a.noOutput;
     o.allowEmpty = a.allowEmpty;
     o.ingest.delimiter = delimiterFromName(a.delimiter);
-    o.ingest.forces = a.forces;
-    o.ingest.series = a.series;
-    const OutcomeMap outcomeMap = a.outcomeMapPath.empty() ? OutcomeMap::builtinDefault() : OutcomeMap::fromFile(a.outcomeMapPath);
+    o.ingest.forces = a.download.forces;
+    o.ingest.series = a.download.series;
+    const OutcomeMap outcomeMap = a.download.outcomeMapPath.empty() ? OutcomeMap::builtinDefault() : OutcomeMap::fromFile(a.download.outcomeMapPath);
     o.ingest.outcomeMap = &outcomeMap;
     o.validate(OptionNaming::cli());
 
@@ -114,11 +112,7 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
                                                "(roles: id x y lon lat address locality date month category weight)");
     app.add_option("--srs", args->srs, "CRS of mapped x/y columns, or of a layer without one (e.g. EPSG:27700)");
     app.add_option("--layer", args->layer, "Layer name for OGR inputs (first layer if not given)");
-    app.add_option("--outcome-map", args->outcomeMapPath, "police.uk outcome -> outcome group CSV (default data/categories/police_uk_outcomes.csv)");
-    app.add_option("--series", args->series, "police.uk: the series read as incidents: street (crimes and ASB) or stop-and-search")
-        ->check(CLI::IsMember({"street", "stop-and-search"}))
-        ->default_val("street");
-    app.add_option("--force", args->forces, "police.uk: read only these forces' files (e.g. thames-valley; repeat or comma-separate)")->delimiter(',');
+    addDownloadOptions(app, args->download);
     addChoice(app, GeocodeOptions::kFormat, args->format, "Input format: auto, police, csv or ogr");
     addChoice(app, kDelimiterOption, args->delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", args->crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");

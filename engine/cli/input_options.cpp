@@ -40,6 +40,14 @@ std::vector<AreaLayerSpec> areaSpecs(const std::vector<std::string>& specs, cons
     return out;
 }
 
+void addDownloadOptions(CLI::App& app, DownloadArgs& d) {
+    app.add_option("--outcome-map", d.outcomeMapPath, "police.uk outcome -> outcome group CSV (default data/categories/police_uk_outcomes.csv)");
+    app.add_option("--series", d.series, "police.uk: the series read as incidents: street (crimes and ASB) or stop-and-search")
+        ->check(CLI::IsMember({"street", "stop-and-search"}))
+        ->default_val("street");
+    app.add_option("--force", d.forces, "police.uk: read only these forces' files (e.g. thames-valley; repeat or comma-separate)")->delimiter(',');
+}
+
 void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("inputs", a.inputs, "Incidents: police.uk CSVs, mapped CSVs, OGR point layers, or out/incidents.gpkg from `hotspot geocode`")
         ->required();
@@ -59,11 +67,7 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("--outcome", a.outcomes, "police.uk: keep crimes whose latest outcome is in these outcome groups, e.g. 'no suspect identified' "
                                            "(data/categories/police_uk_outcomes.csv)")
         ->delimiter(',');
-    app.add_option("--outcome-map", a.outcomeMapPath, "police.uk outcome -> outcome group CSV (default data/categories/police_uk_outcomes.csv)");
-    app.add_option("--series", a.series, "police.uk: the series read as incidents: street (crimes and ASB) or stop-and-search")
-        ->check(CLI::IsMember({"street", "stop-and-search"}))
-        ->default_val("street");
-    app.add_option("--force", a.forces, "police.uk: read only these forces' files (e.g. thames-valley; repeat or comma-separate)")->delimiter(',');
+    addDownloadOptions(app, a.download);
     addChoice(app, kDelimiterOption, a.delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", a.crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
     app.add_option("-o,--out", a.out, "Output folder")->default_val("out");
@@ -84,12 +88,12 @@ AnalysisInput build(InputArgs& a) {
     if (!a.columns.empty()) in.ingest.mapping = ColumnMapping::parse(a.columns);
     in.ingest.mapping.srs = a.srs;
     in.ingest.delimiter = delimiterFromName(a.delimiter);
-    in.ingest.forces = a.forces;
-    in.ingest.series = a.series;
+    in.ingest.forces = a.download.forces;
+    in.ingest.series = a.download.series;
     in.groups = a.groups;
     in.outcomes = a.outcomes;
-    if (!a.outcomeMapPath.empty()) {
-        a.outcomeMap = OutcomeMap::fromFile(a.outcomeMapPath);
+    if (!a.download.outcomeMapPath.empty()) {
+        a.outcomeMap = OutcomeMap::fromFile(a.download.outcomeMapPath);
         in.ingest.outcomeMap = &a.outcomeMap;
     }
     in.months = MonthRange::parse(a.months, "--months");

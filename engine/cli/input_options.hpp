@@ -15,11 +15,20 @@
 
 namespace hotspot::cli {
 
+// police.uk download options, shared by geocode and every command that reads incidents.
+struct DownloadArgs {
+    std::vector<std::string> forces;
+    std::string series = "street";
+    std::string outcomeMapPath;
+};
+void addDownloadOptions(CLI::App& app, DownloadArgs& d);
+
 // Options every analysis command shares: where the incidents come from and which ones to use.
 struct InputArgs {
     std::vector<std::string> inputs;
     std::string categories, categoryField, columns, srs, layer, crs = "EPSG:27700";
-    std::vector<std::string> groups, forces, outcomes;
+    std::vector<std::string> groups, outcomes;
+    DownloadArgs download;
     std::string months;
     std::vector<std::string> studyArea;
     double cell = 0;
@@ -29,8 +38,6 @@ struct InputArgs {
     std::string out = "out";
     std::string delimiter = "auto";
     CategoryMap categoryMap;  // filled by build()
-    std::string outcomeMapPath;
-    std::string series = "street";
     OutcomeMap outcomeMap;    // filled by build() when --outcome-map is given
 };
 
