@@ -32,6 +32,10 @@ struct GeocodeArgs {
     std::string period = "month";
     std::string delimiter = "auto";
     double minScore = 0.85;
+    std::vector<std::string> lookups, census, censusWeights;
+    std::string censusWeightsColumns;
+    std::string assignBy = "point";
+    double edgeDistance = 100;
     std::string out = "out";
     bool noGpkg = false, noCsv = false, noOutput = false, timing = false, allowEmpty = false;
 };
@@ -80,6 +84,12 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.ingest.series = a.download.series;
     const OutcomeMap outcomeMap = a.download.outcomeMapPath.empty() ? OutcomeMap::builtinDefault() : OutcomeMap::fromFile(a.download.outcomeMapPath);
     o.ingest.outcomeMap = &outcomeMap;
+    o.lookups = a.lookups;
+    o.assignByCode = a.assignBy == "code";
+    o.edgeMetres = a.edgeDistance;
+    o.census = a.census;
+    o.censusWeights = a.censusWeights;
+    if (!a.censusWeightsColumns.empty()) o.censusWeightsMapping = ColumnMapping::parse(a.censusWeightsColumns);
     o.validate(OptionNaming::cli());
 
     Progress progress(!global.quiet);
@@ -116,6 +126,17 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
     addChoice(app, GeocodeOptions::kFormat, args->format, "Input format: auto, police, csv or ogr");
     addChoice(app, kDelimiterOption, args->delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", args->crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
+    app.add_option("--lookup", args->lookups, "ONS lookup CSV (LSOA11CD/LSOA21CD/CHGIND, LSOA21CD/WD22CD ...) carrying the rows' "
+                                              "area codes to the layers' geography; repeatable")->type_name("FILE");
+    addChoice(app, GeocodeOptions::kAssignBy, args->assignBy, "Areas from the point (point-in-polygon) or from the row's own area code "
+                                                              "(police.uk LSOA code, attribute join)");
+    addNumber(app, GeocodeOptions::kEdgeDistance, args->edgeDistance, "A code disagreement this close to the code's polygon is an edge case")
+        ->default_val(100);
+    app.add_option("--census", args->census, "Census table, [residents=|households=]PATH (Nomis bulk CSV, long format or code,value); "
+                                             "adds rates per 1,000 to the area tables")->type_name("SPEC");
+    app.add_option("--census-weights", args->censusWeights, "Population points (e.g. postcode centroids with residents) that split census "
+                                                            "areas between areas they overlap (default: by land area)")->type_name("FILE");
+    app.add_option("--census-weights-columns", args->censusWeightsColumns, "Column mapping of the population points (e.g. weight=Population)");
     addChoice(app, GeocodeOptions::kPeriod, args->period, "Period of the area summary: month, quarter or year");
     app.add_option("-o,--out", args->out, "Output folder")->default_val("out");
     app.add_flag("--no-gpkg", args->noGpkg, "Do not write incidents.gpkg");

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/ons_geography.hpp"
+
 namespace hotspot {
 
 struct AreaLayerSpec {
@@ -61,6 +63,17 @@ public:
     std::vector<unsigned char> wkb(size_t i) const;  // ISO WKB in the analysis CRS
     // What was repaired or skipped while loading (one line each).
     const std::vector<std::string>& notes() const;
+
+    // The ONS geography of the codes (from an ONS code field name, else the codes' prefixes).
+    const OnsGeography& geography() const;
+    // Metres (analysis CRS units) from a point to polygon i; 0 inside.
+    double distanceTo(size_t i, double x, double y) const;
+    // Every pair of polygons (this layer's i, other's j) whose intersection has an area, with it.
+    struct Overlap {
+        uint32_t self, other;
+        double area;
+    };
+    std::vector<Overlap> overlaps(const AreaLayer& other) const;
 
     // Polygon contiguity: for each polygon, the others sharing a boundary point (queen) or a
     // boundary line (rook). Self not included.

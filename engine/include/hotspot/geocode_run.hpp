@@ -2,11 +2,13 @@
 // The geocode job: read incidents, locate addresses through gazetteers, assign every incident to
 // the polygons of each area layer, write the incident layer, area summary, rejects and report.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "hotspot/area_layer.hpp"
+#include "hotspot/code_agreement.hpp"
 #include "hotspot/gazetteer.hpp"
 #include "hotspot/ingest.hpp"
 #include "hotspot/options.hpp"
@@ -21,6 +23,8 @@ struct GeocodeOptions {
     static constexpr NumberOption kMinScore{.key = "min_score", .min = 0, .max = 1};
     static constexpr ChoiceOption kPeriod{"period", "month|quarter|year"};
     static constexpr ChoiceOption kFormat{"format", "auto|police|csv|ogr"};
+    static constexpr ChoiceOption kAssignBy{"assign_by", "point|code"};
+    static constexpr NumberOption kEdgeDistance{.key = "edge_distance", .unit = "m", .min = 0, .max = 100'000};
 
     std::vector<std::string> inputs;  // files, globs or folders
     IngestOptions ingest;
@@ -29,6 +33,16 @@ struct GeocodeOptions {
     GazetteerOptions gazetteerOptions;
     double minMatchScore = 0.85;
     Period period = Period::Month;
+    // The area code each row carries (police.uk "LSOA code") against its point: ONS lookups carry
+    // codes across vintages (LSOA 2011 -> 2021) and geographies (LSOA -> ward best fit).
+    std::vector<std::string> lookups;
+    bool assignByCode = false;   // areas from the row's code (attribute join) instead of the point
+    double edgeMetres = 100;     // a disagreement this close to the code's polygon is an "edge" case
+    // Census denominators: "[residents=|households=]PATH" tables, and optional population points
+    // that split census areas between the areas they overlap (else split by land area).
+    std::vector<std::string> census;
+    std::vector<std::string> censusWeights;
+    ColumnMapping censusWeightsMapping;
     std::string outDir = "out";
     bool writeGeoPackage = true;
     bool writeCsv = true;
@@ -43,6 +57,9 @@ struct LayerStats {
     size_t polygons = 0;
     int64_t assigned = 0;
     int64_t unassigned = 0;
+    std::string geography;       // "LSOA 2011", "ward 2022" ... ("" when not ONS)
+    bool codesCompared = false;  // rows' own codes compared with the points (see agreement)
+    std::array<int64_t, kCodeMatchClasses> agreement{};
 };
 
 struct GeocodeSummary {

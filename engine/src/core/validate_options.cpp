@@ -147,6 +147,9 @@ void GeocodeOptions::validate(const OptionNaming& naming) const {
     requireMetricCrs(ingest.analysisCrs, AnalysisInput::kCrsKey, naming);
     if (!ingest.categories) throwUsage("no category map given (IngestOptions::categories)");
     kMinScore.check(minMatchScore, naming);
+    kEdgeDistance.check(edgeMetres, naming);
+    if (assignByCode && areas.empty()) throwUsage(naming.name(kAssignBy.key) + " code needs area layers (-a) to assign to");
+    if (!censusWeights.empty() && census.empty()) throwUsage("population points for census tables were given without a census table");
 }
 
 }  // namespace hotspot

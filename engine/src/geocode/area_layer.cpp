@@ -1,4 +1,5 @@
 #include "hotspot/area_layer.hpp"
+#include "hotspot/ons_geography.hpp"
 
 #include <geos_c.h>
 
@@ -103,6 +104,7 @@ struct WorkerState {
 
 struct AreaLayer::Impl {
     std::string label, codeField, nameField;
+    OnsGeography geography;
     std::vector<std::string> codes, names;
     std::vector<double> areas;
     std::vector<double> values;
@@ -198,6 +200,10 @@ int pickField(OGRFeatureDefn* defn, const std::string& forced, bool wantCode, co
     for (const char* e : exact)
         for (int i = 0; i < defn->GetFieldCount(); ++i)
             if (iequals(defn->GetFieldDefn(i)->GetNameRef(), e)) return i;
+    // ONS field names next (LSOA21CD, WD22NM): the first one is the layer's own geography in ONS
+    // files that also carry their parents' codes (LSOA21CD, WD22CD, LAD22CD).
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        if (onsGeographyOfField(defn->GetFieldDefn(i)->GetNameRef(), wantCode).known()) return i;
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         std::string n = toLowerAscii(defn->GetFieldDefn(i)->GetNameRef());
         if (wantCode && (n.ends_with("cd") || n.ends_with("_code") || n.ends_with("code"))) return i;
@@ -318,7 +324,13 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
         valueIdx = defn->GetFieldIndex(spec.valueField.c_str());
         if (valueIdx < 0) throwInput("field '" + spec.valueField + "' is not in the area layer", {spec.path, 0, spec.valueField});
     }
-    const int nameIdx = pickField(defn, spec.nameField, false, spec.path);
+    int nameIdx = -1;
+    // The name that goes with an ONS code field: LSOA21CD -> LSOA21NM (not the Welsh LSOA21NMW).
+    if (spec.nameField.empty() && codeIdx >= 0 && onsGeographyOfField(defn->GetFieldDefn(codeIdx)->GetNameRef()).known()) {
+        std::string code = defn->GetFieldDefn(codeIdx)->GetNameRef();
+        nameIdx = defn->GetFieldIndex((code.substr(0, code.size() - 2) + (code.back() == 'd' ? "nm" : "NM")).c_str());
+    }
+    if (nameIdx < 0) nameIdx = pickField(defn, spec.nameField, false, spec.path);
     impl.codeField = codeIdx >= 0 ? defn->GetFieldDefn(codeIdx)->GetNameRef() : "fid";
     impl.nameField = nameIdx >= 0 ? defn->GetFieldDefn(nameIdx)->GetNameRef() : impl.codeField;
 
@@ -391,6 +403,8 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     }
     }
     if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {parts[0].path});
+    impl.geography = onsGeographyOfField(impl.codeField);
+    if (!impl.geography.known()) impl.geography = onsGeographyOfCodes(impl.codes);
     impl.tree = bgi::rtree<TreeValue, bgi::quadratic<16>>(boxes.begin(), boxes.end());
     reportDuplicatesAndOverlaps(impl, parts[0].path);
     return out;
@@ -419,6 +433,40 @@ std::vector<std::vector<uint32_t>> AreaLayer::contiguity(bool rook) const {
         }
         GEOSPreparedGeom_destroy_r(h, prepared);
         std::sort(out[i].begin(), out[i].end());
+    }
+    return out;
+}
+
+const OnsGeography& AreaLayer::geography() const { return m_impl->geography; }
+
+double AreaLayer::distanceTo(size_t i, double x, double y) const {
+    WorkerState& w = m_impl->worker(0);
+    GEOSContextHandle_t h = w.ctx->handle;
+    GEOSGeometry* point = GEOSGeom_createPointFromXY_r(h, x, y);
+    double d = NAN;
+    if (point && GEOSPreparedDistance_r(h, w.prepared[i], point, &d) != 1) d = NAN;
+    if (point) GEOSGeom_destroy_r(h, point);
+    return d;
+}
+
+std::vector<AreaLayer::Overlap> AreaLayer::overlaps(const AreaLayer& other) const {
+    GEOSContextHandle_t h = m_impl->ctx.handle;
+    std::vector<Overlap> out;
+    for (uint32_t i = 0; i < size(); ++i) {
+        double xmin, ymin, xmax, ymax;
+        GEOSGeom_getXMin_r(h, m_impl->geoms[i], &xmin);
+        GEOSGeom_getYMin_r(h, m_impl->geoms[i], &ymin);
+        GEOSGeom_getXMax_r(h, m_impl->geoms[i], &xmax);
+        GEOSGeom_getYMax_r(h, m_impl->geoms[i], &ymax);
+        std::vector<TreeValue> hits;
+        other.m_impl->tree.query(bgi::intersects(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax))), std::back_inserter(hits));
+        std::sort(hits.begin(), hits.end(), [](const TreeValue& a, const TreeValue& b) { return a.second < b.second; });
+        for (const auto& hit : hits) {
+            GEOSGeometry* piece = GEOSIntersection_r(h, m_impl->geoms[i], other.m_impl->geoms[hit.second]);
+            double area = 0;
+            if (piece && GEOSArea_r(h, piece, &area) == 1 && area > 0) out.push_back({i, hit.second, area});
+            if (piece) GEOSGeom_destroy_r(h, piece);
+        }
     }
     return out;
 }

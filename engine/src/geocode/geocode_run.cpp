@@ -7,7 +7,9 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "hotspot/census.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/export.hpp"
 #include "hotspot/progress.hpp"
@@ -74,6 +76,86 @@ std::string fieldNameFor(const std::string& header) {
     return out;
 }
 
+// A lookup none of whose codes is in any area layer is the wrong file (another area, or not a
+// lookup for these boundaries): refused rather than silently never used.
+void requireSharedCodes(const CodeLookup& lookup, const std::vector<AreaLayer>& layers) {
+    for (const auto& layer : layers)
+        for (size_t i = 0; i < layer.size(); ++i)
+            if (!lookup.columnsHolding(layer.code(i)).empty()) return;
+    throwInput(fmt::format("none of the lookup's codes ({} rows, columns {}) is a code of the area layers given with -a: a lookup for "
+                           "other areas or other boundaries",
+                           lookup.rows(), fmt::join(lookup.columns(), ", ")),
+               {lookup.path(), 0});
+}
+
+// The area code each row carries: police.uk's "LSOA code", or a column named like an ONS code
+// field (LSOA11CD, LSOA21CD). Empty when the rows carry none.
+std::vector<std::string_view> rowAreaCodes(const IncidentTable& t) {
+    for (const auto& a : t.attributes) {
+        if (!iequals(a.name, "LSOA code") && !onsGeographyOfField(a.name).known()) continue;
+        std::vector<std::string_view> out(t.size());
+        for (size_t i = 0; i < t.size(); ++i) out[i] = trim(a.values.at(i));
+        return out;
+    }
+    return {};
+}
+
+const AttributeColumn* attributeNamed(const IncidentTable& t, const std::string& name) {
+    for (const auto& a : t.attributes)
+        if (a.name == name) return &a;
+    return nullptr;
+}
+
+// area_agreement.csv: per compared layer, rows per class; area_differences.csv: every row whose
+// code and point give different areas, with the class and distance.
+void writeAgreementTables(OutputStaging& staging, const std::vector<AreaLayer>& layers, const std::vector<LayerStats>& stats,
+                          const std::vector<CodeComparison>& comparisons, const std::vector<std::vector<int32_t>>& byPoint,
+                          const std::vector<std::string_view>& rowCodes, const IncidentTable& t) {
+    CsvWriter agreement(staging.stagedPath("area_agreement.csv"));
+    agreement.row({"layer", "geography", "class", "rows", "pct_of_rows_with_code", "agrees", "meaning"});
+    for (size_t l = 0; l < layers.size(); ++l) {
+        if (!stats[l].codesCompared) continue;
+        const CodeComparison& c = comparisons[l];
+        for (size_t k = 0; k < kCodeMatchClasses; ++k) {
+            const auto m = static_cast<CodeMatch>(k);
+            agreement.row({layers[l].label(), stats[l].geography, codeMatchName(m), std::to_string(c.tally[k]),
+                           m == CodeMatch::NoCode || c.withCode() == 0 ? "" : formatDecimal(100.0 * double(c.tally[k]) / double(c.withCode()), 2),
+                           k <= 1 ? "yes" : "no", codeMatchMeaning(m)});
+        }
+    }
+    agreement.close();
+    CsvWriter diff(staging.stagedPath("area_differences.csv"));
+    diff.row({"file", "line", "source_id", "layer", "row_code", "point_area", "code_area", "class", "distance_m"});
+    for (size_t l = 0; l < layers.size(); ++l) {
+        if (!stats[l].codesCompared) continue;
+        const CodeComparison& c = comparisons[l];
+        for (size_t i = 0; i < t.size(); ++i) {
+            const int32_t p = byPoint[l][i], k = c.byCode[i];
+            if (p == k) continue;
+            diff.field(t.files[t.fileIndex[i]]).field(t.line[i]).field(t.sourceId.at(i)).field(layers[l].label()).field(rowCodes[i]);
+            diff.field(p >= 0 ? std::string_view(layers[l].code(p)) : std::string_view());
+            diff.field(k >= 0 ? std::string_view(layers[l].code(k)) : std::string_view());
+            diff.field(codeMatchName(static_cast<CodeMatch>(c.match[i])));
+            diff.field(std::isnan(c.distance[i]) ? std::string() : formatDecimal(c.distance[i], 1));
+            diff.endRow();
+        }
+    }
+    diff.close();
+}
+
+WeightPoints loadWeightPoints(const GeocodeOptions& options) {
+    WeightPoints w;
+    if (options.censusWeights.empty()) return w;
+    IngestOptions io = options.ingest;
+    io.mapping = options.censusWeightsMapping;
+    io.format = InputFormat::Auto;
+    io.progress = nullptr;
+    IngestResult d = ingest(expandInputPaths(options.censusWeights), io);
+    for (size_t i = 0; i < d.table.size(); ++i)
+        if (std::isfinite(d.table.x[i])) w.x.push_back(d.table.x[i]), w.y.push_back(d.table.y[i]), w.w.push_back(d.table.weight[i]);
+    return w;
+}
+
 }  // namespace
 
 GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
@@ -87,6 +169,19 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     for (const auto& parts : groupByLabel(options.areas)) {
         layers.push_back(AreaLayer::load(parts, options.ingest.analysisCrs));
         for (const auto& note : layers.back().notes()) summary.notes.push_back(note);
+    }
+    std::vector<CodeLookup> lookups;
+    for (const auto& path : options.lookups) {
+        lookups.push_back(CodeLookup::load(path));
+        requireSharedCodes(lookups.back(), layers);
+    }
+    std::vector<CensusTable> census;
+    for (const auto& spec : options.census) {
+        census.push_back(CensusTable::load(spec));
+        for (size_t k = 0; k + 1 < census.size(); ++k)
+            if (census[k].measure == census.back().measure)
+                throwUsage(fmt::format("two census tables of {} ({} and {}): give one residents table and one households table",
+                                       toString(census.back().measure), census[k].path, census.back().path));
     }
     Gazetteer gazetteer;
     for (const auto& path : options.gazetteers) {
@@ -189,8 +284,60 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         }
         summary.layers.push_back(stats);
     }
-    for (uint8_t o : outside) summary.outsideAllAreas += o;
     summary.secondsAssign = secondsSince(assignStart);
+
+    // The rows' own area codes against their points, per layer the codes reach; with
+    // --assign-by code the code decides the area.
+    const std::vector<std::string_view> rowCodes = rowAreaCodes(t);
+    std::vector<CodeComparison> comparisons(layers.size());
+    bool anyCompared = false;
+    for (size_t l = 0; l < layers.size(); ++l) {
+        LayerStats& stats = summary.layers[l];
+        stats.geography = layers[l].geography().known() ? layers[l].geography().describe() : "";
+        if (rowCodes.empty() || !codesReachLayer(layers[l], rowCodes, lookups)) {
+            if (options.assignByCode) summary.notes.push_back("layer '" + layers[l].label() + "': the rows' area codes are not codes of this layer "
+                                                              "(nor carried to it by a lookup): assigned by point");
+            continue;
+        }
+        comparisons[l] = compareAreaCodes(layers[l], assignment[l], rowCodes, t.x.data(), t.y.data(), lookups, options.edgeMetres);
+        stats.codesCompared = anyCompared = true;
+        stats.agreement = comparisons[l].tally;
+        summary.notes.push_back(comparisons[l].describe(layers[l].label()));
+        if (options.assignByCode) {
+            stats.assigned = stats.unassigned = 0;
+            for (int32_t a : comparisons[l].byCode) ++(a >= 0 ? stats.assigned : stats.unassigned);
+        }
+    }
+    if (options.assignByCode && !anyCompared)
+        throwUsage("--assign-by code: " + std::string(rowCodes.empty() ? "the rows carry no area code (police.uk 'LSOA code')"
+                                                                        : "no area layer holds the rows' area codes, nor does a --lookup carry them to one"));
+    std::fill(outside.begin(), outside.end(), layers.empty() ? 0 : 1);
+    for (size_t l = 0; l < layers.size(); ++l) {
+        const std::vector<int32_t>& used = options.assignByCode && summary.layers[l].codesCompared ? comparisons[l].byCode : assignment[l];
+        for (size_t i = 0; i < t.size(); ++i)
+            if (used[i] >= 0) outside[i] = 0;
+    }
+    std::vector<std::vector<int32_t>> byPoint;  // kept for the differences table
+    if (options.assignByCode) {
+        byPoint = assignment;
+        for (size_t l = 0; l < layers.size(); ++l)
+            if (summary.layers[l].codesCompared) assignment[l] = comparisons[l].byCode;
+    }
+    for (uint8_t o : outside) summary.outsideAllAreas += o;
+
+    // Census denominators per polygon of each layer: [layer][measure] (NaN: no figure).
+    std::vector<std::array<std::vector<double>, 2>> denominators(layers.size());
+    if (!census.empty()) {
+        WeightPoints weights = loadWeightPoints(options);
+        std::vector<const AreaLayer*> all;
+        for (const auto& layer : layers) all.push_back(&layer);
+        for (size_t l = 0; l < layers.size(); ++l)
+            for (const CensusTable& table : census) {
+                AreaDenominator d = denominatorFor(table, layers[l], all, lookups, weights);
+                denominators[l][static_cast<size_t>(table.measure)] = std::move(d.values);
+                summary.notes.push_back("layer '" + layers[l].label() + "': " + d.method);
+            }
+    }
 
     // Accounting.
     summary.files = in.files;
@@ -247,6 +394,20 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         }
     std::vector<FieldSpec> summaryFields = {{"layer"}, {"area_code"}, {"area_name"}, {"group_name"}, {"period"},
                                             {"incidents", FieldType::Integer64}, {"weighted", FieldType::Real}};
+    // Census columns: the denominator of the area and the incidents per 1,000 of it.
+    const bool withCensus = !census.empty();
+    auto denominatorOf = [&](size_t l, int32_t area, size_t measure) {
+        return area >= 0 && !denominators[l][measure].empty() ? denominators[l][measure][area] : NAN;
+    };
+    auto censusValues = [&](size_t l, int32_t area, double incidents) {
+        std::vector<double> v;
+        for (size_t m = 0; m < 2; ++m) v.push_back(denominatorOf(l, area, m));
+        for (size_t m = 0; m < 2; ++m) v.push_back(v[m] > 0 ? 1000.0 * incidents / v[m] : NAN);
+        return v;
+    };
+    const std::vector<FieldSpec> censusFields = {{"residents", FieldType::Real}, {"households", FieldType::Real},
+                                                 {"per_1000_residents", FieldType::Real}, {"per_1000_households", FieldType::Real}};
+    if (withCensus) summaryFields.insert(summaryFields.end(), censusFields.begin(), censusFields.end());
     auto summaryRow = [&](const SummaryKey& k) {
         std::string code = k.area >= 0 ? layers[k.layer].code(k.area) : "";
         std::string name = k.area >= 0 ? layers[k.layer].name(k.area) : "(outside every polygon)";
@@ -293,6 +454,7 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
             const AreaLayer& layer = layers[l];
             std::vector<FieldSpec> areaFields = {{"code"}, {"name"}, {"area_km2", FieldType::Real}, {"incidents", FieldType::Integer64}};
             for (const auto& g : categories.groups()) areaFields.push_back({"n_" + fieldNameFor(g), FieldType::Integer64});
+            if (withCensus) areaFields.insert(areaFields.end(), censusFields.begin(), censusFields.end());
             std::vector<std::vector<int64_t>> counts(layer.size(), std::vector<int64_t>(categories.groups().size() + 1, 0));
             for (size_t i = 0; i < t.size(); ++i) {
                 int32_t a = assignment[l][i];
@@ -307,6 +469,11 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
                 gpkg.setString(1, layer.name(a));
                 gpkg.setReal(2, layer.areaSquareMetres(a) / 1e6);
                 for (size_t k = 0; k < counts[a].size(); ++k) gpkg.setInteger(static_cast<int>(3 + k), counts[a][k]);
+                if (withCensus) {
+                    int f = static_cast<int>(3 + counts[a].size());
+                    for (double v : censusValues(l, static_cast<int32_t>(a), static_cast<double>(counts[a][0])))
+                        if (std::isnan(v)) gpkg.setNull(f++); else gpkg.setReal(f++, v);
+                }
                 gpkg.setWkb(layer.wkb(a));
                 gpkg.writeFeature();
             }
@@ -317,6 +484,11 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
             for (int f = 0; f < 5; ++f) gpkg.setString(f, row[f]);
             gpkg.setInteger(5, c.first);
             gpkg.setReal(6, c.second);
+            if (withCensus) {
+                int f = 7;
+                for (double v : censusValues(k.layer, k.area, static_cast<double>(c.first)))
+                    if (std::isnan(v)) gpkg.setNull(f++); else gpkg.setReal(f++, v);
+            }
             gpkg.writeFeature();
         }
         gpkg.createLayer("run_info", GeometryKind::None, "", {{"key"}, {"value"}}, "Parameters and provenance of this run");
@@ -329,6 +501,9 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         for (const auto& path : paths) info.emplace_back("input", path);
         for (const auto& spec : options.areas) info.emplace_back("areas", spec.label + "=" + spec.path + (spec.layer.empty() ? "" : ":" + spec.layer));
         for (const auto& g : options.gazetteers) info.emplace_back("gazetteer", g);
+        info.emplace_back("assign_by", options.assignByCode ? "code (the rows' own area codes; point where a layer holds none)" : "point");
+        for (const auto& l : options.lookups) info.emplace_back("lookup", l);
+        for (const auto& c : census) info.emplace_back("census", std::string(toString(c.measure)) + ": " + c.path + " (" + c.layout + ", " + c.read + ")");
         for (const auto& n : summary.notes) info.emplace_back("note", n);
         for (const auto& [k, v] : info) {
             gpkg.setString(0, k);
@@ -370,6 +545,10 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
             auto row = summaryRow(k);
             row.push_back(std::to_string(c.first));
             row.push_back(fmt::format("{:.3f}", c.second));
+            if (withCensus) {
+                const auto v = censusValues(k.layer, k.area, static_cast<double>(c.first));
+                for (size_t m = 0; m < 4; ++m) row.push_back(formatDecimal(v[m], m < 2 ? 1 : 3));
+            }
             sum.row(row);
         }
         sum.close();
@@ -386,6 +565,31 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         geo.row({"file", "line", "address", "locality", "status", "method", "score", "matched", "reason", "candidates"});
         for (const auto& row : report) geo.row(row);
         geo.close();
+    }
+    if (anyCompared) {
+        writeAgreementTables(staging, layers, summary.layers, comparisons, options.assignByCode ? byPoint : assignment, rowCodes, t);
+    }
+    if (const AttributeColumn* outcomes = attributeNamed(t, "outcome_group")) {
+        CsvWriter out(staging.stagedPath("area_outcomes.csv"));
+        out.row({"layer", "area_code", "area_name", "group_name", "outcome_group", "crimes", "share_pct"});
+        for (size_t l = 0; l < layers.size(); ++l) {
+            // (area, group) -> outcome group -> crimes; rows with no outcome are "(no outcome)".
+            std::map<std::pair<int32_t, uint16_t>, std::map<std::string, int64_t>> table;
+            for (size_t i = 0; i < t.size(); ++i) {
+                if (t.sourceId.at(i).empty()) continue;  // ASB rows have no Crime ID and no outcome
+                const std::string& outcome = outcomes->values.at(i);
+                ++table[{assignment[l][i], t.group[i]}][outcome.empty() ? "(no outcome)" : outcome];
+            }
+            for (const auto& [key, byOutcome] : table) {
+                int64_t crimes = 0;
+                for (const auto& [o, n] : byOutcome) crimes += n;
+                for (const auto& [o, n] : byOutcome)
+                    out.row({layers[l].label(), key.first >= 0 ? layers[l].code(key.first) : "",
+                             key.first >= 0 ? layers[l].name(key.first) : "(outside every polygon)", groupName(key.second), o, std::to_string(n),
+                             formatDecimal(100.0 * double(n) / double(crimes), 1)});
+            }
+        }
+        out.close();
     }
     progress.end();
     summary.outputs = staging.commit();
