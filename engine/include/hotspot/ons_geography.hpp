@@ -44,6 +44,8 @@ public:
     std::vector<int> columnsHolding(const std::string& code) const;
     // Codes in column `to` on the rows whose column `from` holds `code`, each once, in file order.
     std::vector<std::string> translate(const std::string& code, int from, int to) const;
+    // Whether any code of one lookup is a code of the other (they can be chained).
+    bool sharesCodesWith(const CodeLookup& other) const;
     // The change indicator of the rows whose column `from` holds `code`: 'S', 'M', 'X', 'U', or 0.
     char change(const std::string& code, int from) const;
 

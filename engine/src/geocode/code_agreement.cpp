@@ -53,7 +53,7 @@ struct Target {
 
 class CodeRouter {
 public:
-    CodeRouter(const AreaLayer& layer, const std::vector<CodeLookup>& lookups) : m_layer(layer), m_lookups(lookups) {
+    CodeRouter(const AreaLayer& layer, const std::vector<CodeLookup>& lookups) : m_lookups(lookups) {
         for (size_t i = 0; i < layer.size(); ++i) m_polygonOf.emplace(layer.code(i), static_cast<int32_t>(i));
     }
 
@@ -72,41 +72,32 @@ private:
             t.direct = true;
             return t;
         }
-        // Breadth first over the lookups, at most two steps: a code converts to the codes of
-        // another column of a lookup, which another lookup may carry further.
+        // Breadth first over the lookups, at most two steps: a code converts to the codes of the
+        // other columns of a lookup; those the layer holds are the answer, the others may be
+        // carried further by another lookup (LSOA 2011 -> LSOA 2021 -> ward 2022).
         std::vector<std::pair<std::string, std::string>> frontier = {{"", code}};  // (column name, code)
         for (int step = 0; step < 2 && t.polygons.empty(); ++step) {
             std::vector<std::pair<std::string, std::string>> next;
             for (const auto& [column, c] : frontier)
-                for (const CodeLookup& lookup : m_lookups) {
-                    const int target = targetColumn(lookup);
+                for (const CodeLookup& lookup : m_lookups)
                     for (int from : lookup.columnsHolding(c)) {
                         if (!column.empty() && lookup.columns()[from] != column) continue;
                         if (!t.change) t.change = lookup.change(c, from);
-                        if (target >= 0 && target != from) {
-                            for (const auto& to : lookup.translate(c, from, target)) {
+                        for (size_t k = 0; k < lookup.columns().size(); ++k) {
+                            if (static_cast<int>(k) == from) continue;
+                            for (auto& to : lookup.translate(c, from, static_cast<int>(k))) {
                                 auto hit = m_polygonOf.equal_range(to);
+                                if (hit.first == hit.second) next.emplace_back(lookup.columns()[k], to);
                                 for (auto p = hit.first; p != hit.second; ++p)
                                     if (std::find(t.polygons.begin(), t.polygons.end(), p->second) == t.polygons.end()) t.polygons.push_back(p->second);
                             }
-                        } else {
-                            for (size_t k = 0; k < lookup.columns().size(); ++k)
-                                if (static_cast<int>(k) != from)
-                                    for (auto& to : lookup.translate(c, from, static_cast<int>(k))) next.emplace_back(lookup.columns()[k], to);
                         }
                     }
-                }
             frontier = std::move(next);
         }
         return t;
     }
 
-    int targetColumn(const CodeLookup& lookup) const {
-        const int byName = lookup.columnFor(m_layer.codeField());
-        return byName >= 0 ? byName : lookup.columnFor(m_layer.geography());
-    }
-
-    const AreaLayer& m_layer;
     const std::vector<CodeLookup>& m_lookups;
     std::unordered_multimap<std::string, int32_t> m_polygonOf;
     std::unordered_map<std::string, Target> m_cache;

@@ -76,12 +76,14 @@ std::string fieldNameFor(const std::string& header) {
     return out;
 }
 
-// A lookup none of whose codes is in any area layer is the wrong file (another area, or not a
-// lookup for these boundaries): refused rather than silently never used.
-void requireSharedCodes(const CodeLookup& lookup, const std::vector<AreaLayer>& layers) {
+// A lookup none of whose codes is in any area layer (nor in another lookup it chains with) is the
+// wrong file (another area, or not a lookup for these boundaries): refused, not silently unused.
+void requireSharedCodes(const CodeLookup& lookup, const std::vector<AreaLayer>& layers, const std::vector<CodeLookup>& lookups) {
     for (const auto& layer : layers)
         for (size_t i = 0; i < layer.size(); ++i)
             if (!lookup.columnsHolding(layer.code(i)).empty()) return;
+    for (const auto& other : lookups)
+        if (&other != &lookup && other.sharesCodesWith(lookup)) return;
     throwInput(fmt::format("none of the lookup's codes ({} rows, columns {}) is a code of the area layers given with -a: a lookup for "
                            "other areas or other boundaries",
                            lookup.rows(), fmt::join(lookup.columns(), ", ")),
@@ -171,10 +173,8 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         for (const auto& note : layers.back().notes()) summary.notes.push_back(note);
     }
     std::vector<CodeLookup> lookups;
-    for (const auto& path : options.lookups) {
-        lookups.push_back(CodeLookup::load(path));
-        requireSharedCodes(lookups.back(), layers);
-    }
+    for (const auto& path : options.lookups) lookups.push_back(CodeLookup::load(path));
+    for (const auto& lookup : lookups) requireSharedCodes(lookup, layers, lookups);
     std::vector<CensusTable> census;
     for (const auto& spec : options.census) {
         census.push_back(CensusTable::load(spec));

@@ -144,6 +144,13 @@ std::vector<std::string> CodeLookup::translate(const std::string& code, int from
     return out;
 }
 
+bool CodeLookup::sharesCodesWith(const CodeLookup& other) const {
+    for (const auto& row : m_rows)
+        for (size_t c = 0; c < m_columns.size(); ++c)
+            if (!other.columnsHolding(row[c]).empty()) return true;
+    return false;
+}
+
 char CodeLookup::change(const std::string& code, int from) const {
     if (m_change < 0) return 0;
     auto it = m_index.at(from).find(code);
