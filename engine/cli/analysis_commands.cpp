@@ -186,6 +186,7 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
         std::string toMonth, flagField, flagValue = "Y", title = "Recorded crime";
         int years = 3;
         std::vector<std::string> by, exclude = {"asb"};
+        std::vector<std::string> census, censusAreas, lookups;
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a, false);
@@ -196,6 +197,12 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--to", a->toMonth, "Last month of the latest year (YYYY-MM; default: the latest month in the data)");
     addNumber(app, PerformanceReportOptions::kYears, a->years, "Number of years compared")->default_val(3);
     app.add_option("--by", a->by, "One table per polygon of this layer, e.g. district=shapes/districts.geojson");
+    app.add_option("--census", a->census, "Census table, [residents=|households=]PATH: rates per 1,000 residents or households per area")
+        ->type_name("SPEC");
+    app.add_option("--census-areas", a->censusAreas, "LABEL=PATH: the polygons of the census table's geography when it is not --by "
+                                                     "(counts apportioned by land area)")->type_name("SPEC");
+    app.add_option("--lookup", a->lookups, "ONS lookup carrying the census codes to the --by layer's (e.g. LSOA -> ward best fit)")
+        ->type_name("FILE");
     app.add_option("--flag-field", a->flagField, "Column of a flag whose share is reported, e.g. 'Domestic abuse flag'");
     app.add_option("--flag-value", a->flagValue, "Value of the flag column that counts as flagged")->default_val("Y");
     app.add_option("--exclude-from-total", a->exclude, "Groups left out of 'All crime'")->delimiter(',')->default_val(std::vector<std::string>{"asb"});
@@ -208,6 +215,9 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
         o.by = areaSpecs(a->by, a->srs);
         o.flagField = a->flagField;
         o.flagValue = a->flagValue;
+        o.census = a->census;
+        o.censusAreas = areaSpecs(a->censusAreas, a->srs);
+        o.lookups = a->lookups;
         o.excludeFromTotal = a->exclude;
         o.title = a->title;
         o.outDir = a->out;

@@ -29,11 +29,19 @@ struct CensusTable {
     static CensusTable load(const std::string& spec);
 };
 
+// Whether a denominator file is a census table (a spec with residents=/households=, or a CSV
+// whose header has a census area-code column) rather than points of the population at risk.
+bool isCensusTableSpec(const std::string& spec);
+
 // Population at risk per point (postcode centroids with residents, address points), used to
 // split a census area between the areas it overlaps; empty: split by land area.
 struct WeightPoints {
     std::vector<double> x, y, w;
 };
+
+// The table as points for a kernel surface: each count at the centroid of its area in the layer
+// (of `layers`) holding most of the table's codes. Throws Error(Input) when none holds any.
+WeightPoints censusAsPoints(const CensusTable& table, const std::vector<const AreaLayer*>& layers);
 
 struct AreaDenominator {
     std::vector<double> values;  // per polygon of the target layer (NaN: no figure)

@@ -21,6 +21,11 @@ struct PerformanceReportOptions {
     std::string flagField;               // attribute holding the flag, e.g. "Domestic abuse flag"
     std::string flagValue = "Y";
     std::vector<AreaLayerSpec> by;       // one table per polygon of this layer (e.g. districts)
+    // Census denominators ("[residents=|households=]PATH"): rates per 1,000 per area. Their codes
+    // are the --by layer's, or carried to it by a lookup, or those of censusAreas (apportioned).
+    std::vector<std::string> census;
+    std::vector<AreaLayerSpec> censusAreas;
+    std::vector<std::string> lookups;
     std::string title = "Recorded crime";
     std::string outDir = "out";
 

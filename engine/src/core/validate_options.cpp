@@ -93,6 +93,8 @@ void EvaluateOptions::validate(const OptionNaming& naming) const {
 void PerformanceReportOptions::validate(const OptionNaming& naming) const {
     input.validate(naming);
     kYears.check(years, naming);
+    if (census.empty() && (!censusAreas.empty() || !lookups.empty()))
+        throwUsage("census areas and lookups serve census tables: give the table too (" + naming("census") + ")");
 }
 
 void CoverageOptions::validate(const OptionNaming& naming) const {

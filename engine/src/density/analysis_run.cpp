@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "hotspot/census.hpp"
 #include "hotspot/emerging.hpp"
 #include "hotspot/export.hpp"
 #include "hotspot/error.hpp"
@@ -442,16 +443,45 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     writeGeoTiff(staging.stagedPath("density.tif"), grid, density, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta,
                  kde.output == KdeOutput::Scaled ? "kernel density, incidents per km2" : "kernel density, raw");
 
-    // Dual KDE: incidents over a population at risk on the same grid and bandwidth.
+    // The area layers for area_stats.csv, loaded once: a census denominator needs them too.
+    std::vector<AreaLayer> areaLayers;
+    for (auto parts : groupByLabel(o.areas)) {
+        if (!o.areaDenominatorField.empty())
+            for (auto& p : parts) p.valueField = o.areaDenominatorField;
+        areaLayers.push_back(AreaLayer::load(parts, o.input.ingest.analysisCrs));
+    }
+    std::vector<const AreaLayer*> areaLayerPointers;
+    for (const auto& layer : areaLayers) areaLayerPointers.push_back(&layer);
+
+    // Dual KDE: incidents over a population at risk on the same grid and bandwidth. The
+    // denominator is points (postcode centroids with households), or census tables whose counts
+    // sit at the centroids of their areas (the -a layer holding their codes).
     std::vector<double> denomX, denomY, denomW;
+    std::vector<CensusTable> censusTables;
     if (!o.denominator.empty()) {
-        IngestOptions di = o.input.ingest;
-        di.mapping = o.denominatorMapping;
-        di.format = InputFormat::Auto;
-        di.progress = nullptr;
-        IngestResult d = ingest(expandInputPaths(o.denominator), di);
-        for (size_t i = 0; i < d.table.size(); ++i)
-            if (std::isfinite(d.table.x[i])) denomX.push_back(d.table.x[i]), denomY.push_back(d.table.y[i]), denomW.push_back(d.table.weight[i]);
+        const bool census = std::all_of(o.denominator.begin(), o.denominator.end(), isCensusTableSpec);
+        if (census) {
+            if (o.denominator.size() > 1)
+                throwUsage("--denominator takes one census table (residents or households), not " + std::to_string(o.denominator.size()));
+            for (const auto& spec : o.denominator) {
+                censusTables.push_back(CensusTable::load(spec));
+                const WeightPoints points = censusAsPoints(censusTables.back(), areaLayerPointers);
+                denomX.insert(denomX.end(), points.x.begin(), points.x.end());
+                denomY.insert(denomY.end(), points.y.begin(), points.y.end());
+                denomW.insert(denomW.end(), points.w.begin(), points.w.end());
+                report.lines.push_back(fmt::format("denominator: {} {} from {} ({}, {}), at the centroids of their areas", censusTables.back().total(),
+                                                   toString(censusTables.back().measure), censusTables.back().path, censusTables.back().layout,
+                                                   censusTables.back().read));
+            }
+        } else {
+            IngestOptions di = o.input.ingest;
+            di.mapping = o.denominatorMapping;
+            di.format = InputFormat::Auto;
+            di.progress = nullptr;
+            IngestResult d = ingest(expandInputPaths(o.denominator), di);
+            for (size_t i = 0; i < d.table.size(); ++i)
+                if (std::isfinite(d.table.x[i])) denomX.push_back(d.table.x[i]), denomY.push_back(d.table.y[i]), denomW.push_back(d.table.weight[i]);
+        }
         std::vector<double> denomDensity = kernelDensity(grid, denomX, denomY, denomW, kde);
         // The floor under the denominator: given, or 1 % of its mean over the cells that have any.
         DualScale scale;
@@ -503,14 +533,10 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
 
     // Counts, rates and location quotients per area: the selected groups against all groups.
     if (!o.areas.empty()) {
-        const std::vector<std::vector<AreaLayerSpec>> grouped = groupByLabel(o.areas);
         CsvWriter csv(staging.stagedPath("area_stats.csv"));
         csv.row({"layer", "area_code", "area_name", "groups", "period", "incidents", "all_incidents", "denominator", "rate_per_1000",
                  "location_quotient", "area_km2", "incidents_per_km2"});
-        for (auto parts : grouped) {
-            if (!o.areaDenominatorField.empty())
-                for (auto& p : parts) p.valueField = o.areaDenominatorField;
-            AreaLayer layer = AreaLayer::load(parts, o.input.ingest.analysisCrs);
+        for (const AreaLayer& layer : areaLayers) {
             const AreaCounts selCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
             report.account(sel.ledger("areas of '" + layer.label() + "' (area_stats.csv)", selCounts.counted, selCounts.exclusions(layer)));
             const std::vector<double>& c = selCounts.values;
@@ -519,7 +545,15 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
             const double totalSel = std::accumulate(c.begin(), c.end(), 0.0), totalAll = std::accumulate(call.begin(), call.end(), 0.0);
             if (!o.areaDenominatorField.empty())
                 for (size_t a = 0; a < layer.size(); ++a) denom[a] = layer.value(a);
-            else if (!denomX.empty()) {
+            else if (!censusTables.empty()) {
+                // Census counts by code, or apportioned from the layer holding the codes.
+                std::fill(denom.begin(), denom.end(), 0.0);
+                for (const auto& table : censusTables) {
+                    const AreaDenominator d = denominatorFor(table, layer, areaLayerPointers, {}, {});
+                    for (size_t a = 0; a < layer.size(); ++a) denom[a] += std::isnan(d.values[a]) ? 0.0 : d.values[a];
+                    report.lines.push_back("layer '" + layer.label() + "': " + d.method);
+                }
+            } else if (!denomX.empty()) {
                 std::vector<int32_t> whereDen(denomX.size());
                 layer.assign(denomX.data(), denomY.data(), denomX.size(), whereDen.data());
                 std::fill(denom.begin(), denom.end(), 0.0);

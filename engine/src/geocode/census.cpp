@@ -131,6 +131,52 @@ CensusTable CensusTable::load(const std::string& spec) {
     return t;
 }
 
+bool isCensusTableSpec(const std::string& spec) {
+    if (spec.rfind("residents=", 0) == 0 || spec.rfind("households=", 0) == 0) return true;
+    if (!(spec.ends_with(".csv") || spec.ends_with(".CSV"))) return false;
+    std::vector<std::string> header;
+    try {
+        header = readCsvHeader(spec);
+    } catch (const Error&) {
+        return false;  // the points reader reports the problem with the file
+    }
+    return columnNamed(header, {"geography code", "GEOGRAPHY_CODE"}) >= 0 ||
+           (columnNamed(header, {"area_code"}) >= 0 && columnNamed(header, {"value", "OBS_VALUE"}) >= 0);
+}
+
+namespace {
+
+// The layer holding most of the table's codes, and how many; {nullptr, 0} when none holds any.
+std::pair<const AreaLayer*, size_t> layerOfTable(const CensusTable& table, const std::vector<const AreaLayer*>& layers) {
+    std::pair<const AreaLayer*, size_t> best{nullptr, 0};
+    for (const AreaLayer* layer : layers) {
+        size_t n = 0;
+        for (size_t i = 0; i < layer->size(); ++i) n += table.byCode.count(layer->code(i));
+        if (n > best.second) best = {layer, n};
+    }
+    return best;
+}
+
+[[noreturn]] void throwNoLayerHolds(const CensusTable& table) {
+    throwInput(fmt::format("no area layer holds any of the census table's {} area codes (e.g. {}): give the layer of its geography with -a",
+                           table.byCode.size(), table.byCode.begin()->first),
+               {table.path, 0});
+}
+
+}  // namespace
+
+WeightPoints censusAsPoints(const CensusTable& table, const std::vector<const AreaLayer*>& layers) {
+    auto [layer, held] = layerOfTable(table, layers);
+    if (!layer) throwNoLayerHolds(table);
+    WeightPoints out;
+    for (size_t i = 0; i < layer->size(); ++i)
+        if (auto it = table.byCode.find(layer->code(i)); it != table.byCode.end()) {
+            auto [x, y] = layer->centroid(i);
+            out.x.push_back(x), out.y.push_back(y), out.w.push_back(it->second);
+        }
+    return out;
+}
+
 AreaDenominator denominatorFor(const CensusTable& table, const AreaLayer& target, const std::vector<const AreaLayer*>& layers,
                                const std::vector<CodeLookup>& lookups, const WeightPoints& weights) {
     auto held = [&](const AreaLayer& layer) {
@@ -174,15 +220,8 @@ AreaDenominator denominatorFor(const CensusTable& table, const AreaLayer& target
                                  table.path, lookup.path(), carried, table.byCode.size());
         return out;
     }
-    const AreaLayer* source = nullptr;
-    size_t best = 0;
-    for (const AreaLayer* layer : layers)
-        if (size_t n = held(*layer); n > best) best = n, source = layer;
-    if (!source)
-        throwInput(fmt::format("no area layer holds any of the census table's {} area codes (e.g. {}): give the layer of its geography "
-                               "with -a",
-                               table.byCode.size(), table.byCode.begin()->first),
-                   {table.path, 0});
+    const auto [source, best] = layerOfTable(table, layers);
+    if (!source) throwNoLayerHolds(table);
 
     // Apportioning: each source area's count is split between the target areas it overlaps by
     // the share of its population at risk (the weight points) in each piece, or by the share of

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,6 +11,8 @@
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/report.hpp"
+
+#include "hotspot/census.hpp"
 #include "hotspot/strings.hpp"
 #include "io/output_files.hpp"
 
@@ -76,13 +79,38 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     std::vector<std::string> areaNames = {"All areas"};
     std::vector<int32_t> area(t.size(), 0);
     std::string byLabel;
+    std::optional<AreaLayer> byLayer;
     if (!o.by.empty()) {
         if (groupByLabel(o.by).size() > 1) throwUsage("--by takes one area layer: run the report once per layer", {"", 0, "--by"});
-        AreaLayer layer = AreaLayer::load(o.by, o.input.ingest.analysisCrs);
-        byLabel = layer.label();
+        byLayer.emplace(AreaLayer::load(o.by, o.input.ingest.analysisCrs));
+        byLabel = byLayer->label();
         areaNames.clear();
-        for (size_t a = 0; a < layer.size(); ++a) areaNames.push_back(layer.name(a));
-        layer.assign(t.x.data(), t.y.data(), t.size(), area.data());
+        for (size_t a = 0; a < byLayer->size(); ++a) areaNames.push_back(byLayer->name(a));
+        byLayer->assign(t.x.data(), t.y.data(), t.size(), area.data());
+    }
+    // Census residents / households per area (NaN: no figure), for rates per 1,000.
+    std::vector<std::array<double, 2>> denominators(areaNames.size(), {NAN, NAN});
+    std::vector<std::string> censusNotes;
+    if (!o.census.empty()) {
+        std::vector<CodeLookup> lookups;
+        for (const auto& path : o.lookups) lookups.push_back(CodeLookup::load(path));
+        std::vector<AreaLayer> censusLayers = AreaLayer::loadEach(o.censusAreas, o.input.ingest.analysisCrs);
+        std::vector<const AreaLayer*> candidates;
+        if (byLayer) candidates.push_back(&*byLayer);
+        for (const auto& layer : censusLayers) candidates.push_back(&layer);
+        for (const auto& spec : o.census) {
+            const CensusTable table = CensusTable::load(spec);
+            const size_t m = static_cast<size_t>(table.measure);
+            if (!byLayer) {
+                denominators[0][m] = table.total();
+                censusNotes.push_back(fmt::format("{}: {} (all areas of the table)", toString(table.measure), table.path));
+                continue;
+            }
+            const AreaDenominator d = denominatorFor(table, *byLayer, candidates, lookups, {});
+            for (size_t a = 0; a < areaNames.size(); ++a) denominators[a][m] = d.values[a];
+            censusNotes.push_back(d.method);
+        }
+        for (const auto& n : censusNotes) report.lines.push_back("census: " + n);
     }
     // area -> row key -> counts; keys: "G|group" and "C|group|category"
     std::vector<std::map<std::string, Counts>> table(areaNames.size());
@@ -156,7 +184,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     std::vector<std::string> header = {"area", "level", "group", "category"};
     for (const auto& l : yearLabels) header.push_back(l);
     header.insert(header.end(), {"change_vs_previous_pct", "change_vs_first_pct", "share_of_all_crime_pct", "flagged", "flagged_share_pct",
-                                 "flagged_change_vs_previous_pct"});
+                                 "flagged_change_vs_previous_pct", "per_1000_residents", "per_1000_households"});
     csv.row(header);
     std::string md = "# " + o.title + "\n\n";
     md += fmt::format("Counts for the {} years to {}; change of the latest year against the previous one and against the first; "
@@ -165,7 +193,15 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
                       flagColumn >= 0 ? fmt::format("; flagged = rows whose '{}' is '{}'", o.flagField, o.flagValue) : "");
     const int last = o.years - 1;
     for (size_t a = 0; a < areaNames.size(); ++a) {
-        md += "\n## " + areaNames[a] + "\n\n| group / category |";
+        md += "\n## " + areaNames[a] + "\n\n";
+        if (!o.census.empty()) {
+            const auto& d = denominators[a];
+            md += fmt::format("Census 2021: {} residents, {} households; all crime in {}: {} per 1,000 residents, {} per 1,000 households.\n\n",
+                              d[0] > 0 ? formatDecimal(d[0], 0) : "n/a", d[1] > 0 ? formatDecimal(d[1], 0) : "n/a", yearLabels[last],
+                              d[0] > 0 ? formatDecimal(1000.0 * totals[a].year[last] / d[0], 1) : "n/a",
+                              d[1] > 0 ? formatDecimal(1000.0 * totals[a].year[last] / d[1], 1) : "n/a");
+        }
+        md += "| group / category |";
         for (const auto& l : yearLabels) md += " " + l + " |";
         md += " change | vs first | share of all crime |" + std::string(flagColumn >= 0 ? " flagged share | flagged change |" : "") + "\n|---|";
         for (int y = 0; y < o.years + 3 + (flagColumn >= 0 ? 2 : 0); ++y) md += "---:|";
@@ -182,6 +218,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
             row.push_back(flagColumn >= 0 ? fmt::format("{:.0f}", c.flagged[last]) : "");
             row.push_back(flagColumn >= 0 && c.year[last] > 0 ? formatDecimal(100.0 * c.flagged[last] / c.year[last], 1) : "");
             row.push_back(flagColumn >= 0 ? formatDecimal(flagChange, 1) : "");
+            for (double d : denominators[a]) row.push_back(d > 0 ? formatDecimal(1000.0 * c.year[last] / d, 2) : "");
             csv.row(row);
             std::string name = isTotal ? "**All crime**" : level == "group" ? "**" + group + "**" : "&nbsp;&nbsp;" + category;
             md += "| " + name + " |";
