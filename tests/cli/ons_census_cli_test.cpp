@@ -389,3 +389,48 @@ TEST(Census, BadTablesAreRefusedWithFileAndLine) {
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("two census tables of residents"), std::string::npos) << r.err;
 }
+
+// density --denominator with a census table: the dual KDE's denominator is the table's 139 LSOA
+// counts (weight = the table's total), and area_stats.csv divides by the LSOA's own figure.
+// report --census: per 1,000 residents of each ward, through the best-fit lookup.
+TEST(Census, DensityAndReportRatesPer1000) {
+    auto t = trafford();
+    if (!t) GTEST_SKIP() << "../shared/reference not present";
+    const auto lsoa21 = pointsOnSurface(t->lsoa21);
+    const auto residents = censusByCode(t->residents, true);
+    test::TempDir dir;
+    test::writeFile(dir.file("incidents.csv"), incidentsWith2011Codes(lsoa21));
+    std::vector<std::string> args = {"density", dir.file("incidents.csv")};
+    args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+    args.insert(args.end(), {"--study-area", t->ward22, "-a", "lsoa=" + t->lsoa21, "--denominator", t->residents, "--cell", "250", "--bandwidth",
+                             "1000", "-o", dir.file("density")});
+    auto r = test::runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("denominator 139 points, weight 235046"), std::string::npos) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir.file("density/risk.tif")));
+    int checked = 0;
+    for (auto& row : test::readCsvRows(dir.file("density/area_stats.csv"))) {
+        EXPECT_EQ(std::stod(row["denominator"]), residents.at(row["area_code"])) << row["area_code"];
+        EXPECT_NEAR(std::stod(row["rate_per_1000"]), 1000 * std::stod(row["incidents"]) / residents.at(row["area_code"]), 5e-4);
+        ++checked;
+    }
+    EXPECT_EQ(checked, 139);
+
+    args = {"report", dir.file("incidents.csv")};
+    args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+    args.insert(args.end(), {"--by", "ward=" + t->ward22, "--census", t->residents, "--lookup", t->bestFit, "--to", "2021-06", "-o", dir.file("report")});
+    r = test::runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::map<std::string, double> wardResidents;  // by ward name, through the lookup
+    for (auto& row : test::readCsvRows(t->bestFit))
+        if (residents.count(row["lsoa21cd"])) wardResidents[row["wd22nm"]] += residents.at(row["lsoa21cd"]);
+    checked = 0;
+    for (auto& row : test::readCsvRows(dir.file("report/performance_report.csv"))) {
+        if (row["level"] != "total") continue;
+        const double latest = std::stod(row["year to 2021-06"]);
+        EXPECT_NEAR(std::stod(row["per_1000_residents"]), 1000 * latest / wardResidents.at(row["area"]), 0.005) << row["area"];
+        EXPECT_EQ(row["per_1000_households"], "");  // no households table given
+        ++checked;
+    }
+    EXPECT_EQ(checked, 21);
+}

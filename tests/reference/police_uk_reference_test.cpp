@@ -57,6 +57,26 @@ TEST(ReferencePoliceUk, NorthamptonshireRowsAgreeWithTheirOwnLsoaCode) {
                 flaggedOutside);
     EXPECT_GE(rate, 0.965);
     EXPECT_EQ(flaggedOutside, 126);  // SOURCE.md: 126 rows located outside the 7 districts
+
+    // The engine's own agreement table says the same, with every disagreement classed: points
+    // near a boundary (within 100 m of their code's polygon) and crimes outside the force area.
+    std::map<std::string, long> byClass;
+    long classified = 0;
+    for (const auto& row : test::readCsvRows(dir.file("area_agreement.csv"))) {
+        byClass[row.at("class")] = std::stol(row.at("rows"));
+        classified += std::stol(row.at("rows"));
+    }
+    EXPECT_EQ(classified, total);
+    EXPECT_EQ(byClass["same"], agree);
+    EXPECT_EQ(byClass["out of area"], flaggedOutside);
+    EXPECT_EQ(byClass["edge"] + byClass["elsewhere"], inCounty - agree);
+    EXPECT_EQ(byClass["elsewhere"], 0);  // generalised boundaries move no point more than 100 m
+    EXPECT_EQ(byClass["code not in layer"], 0);
+    // Listed differences: every in-county disagreement, and out-of-area rows whose code is a
+    // Northamptonshire LSOA (the others have no area either way).
+    const auto differences = static_cast<long>(test::readCsvRows(dir.file("area_differences.csv")).size());
+    EXPECT_GE(differences, inCounty - agree);
+    EXPECT_LE(differences, total - agree);
 }
 
 // The conservation defect found on this data: at 300 m hexagons, gistar said 32,174 analysed and its
