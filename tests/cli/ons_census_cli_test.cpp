@@ -434,3 +434,31 @@ TEST(Census, DensityAndReportRatesPer1000) {
     }
     EXPECT_EQ(checked, 21);
 }
+
+// An area layer as the ONS Open Geography Portal publishes it: an object id first, the LSOA's
+// code and name, the Welsh name, the parent ward's code. No --area-code-field needed.
+TEST(OnsGeography, OnsFieldNamesAreRecognisedWithoutColumns) {
+    test::TempDir dir;
+    auto square = [](double x0, double y0) {
+        return fmt::format("[[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]]", x0, y0, x0 + 1000, y0, x0 + 1000, y0 + 1000, x0, y0 + 1000, x0, y0);
+    };
+    test::writeFile(dir.file("lsoa.geojson"),
+                    fmt::format(R"JSON({{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::27700"}}}},"features":[
+{{"type":"Feature","properties":{{"FID":1,"WD22CD":"E05000819","LSOA21CD":"E01006109","LSOA21NM":"Trafford 001A","LSOA21NMW":"Trafford 001A (cy)"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
+{{"type":"Feature","properties":{{"FID":2,"WD22CD":"E05000819","LSOA21CD":"E01006110","LSOA21NM":"Trafford 001B","LSOA21NMW":"Trafford 001B (cy)"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}]}})JSON",
+                                square(380000, 390000), square(381000, 390000)));
+    test::writeFile(dir.file("incidents.csv"), "id,x,y,month,category,LSOA code\n1,380500,390500,2021-06,Burglary,E01006109\n"
+                                               "2,381500,390500,2021-06,Burglary,E01006109\n");
+    auto r = test::runCli({"geocode", dir.file("incidents.csv"), "--columns", "id=id,x=x,y=y,month=month,category=category", "--srs", "EPSG:27700",
+                           "-a", "lsoa=" + dir.file("lsoa.geojson"), "--no-gpkg", "-o", dir.file("out")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto rows = test::readCsvRows(dir.file("out/incidents.csv"));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].at("lsoa_code"), "E01006109");  // LSOA21CD, not FID or the ward's WD22CD
+    EXPECT_EQ(rows[0].at("lsoa_name"), "Trafford 001A");  // LSOA21NM, not the Welsh LSOA21NMW
+    EXPECT_EQ(rows[1].at("lsoa_code"), "E01006110");
+    auto lsoa = agreementByClass(dir.file("out/area_agreement.csv"), "lsoa");
+    EXPECT_EQ(lsoa["same"]["geography"], "LSOA 2021");
+    EXPECT_EQ(lsoa["same"]["rows"], "1");
+    EXPECT_EQ(lsoa["elsewhere"]["rows"], "1");  // 500 m inside the neighbour: beyond the 100 m edge distance
+}

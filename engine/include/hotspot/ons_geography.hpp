@@ -23,6 +23,8 @@ OnsGeography onsGeographyOfField(std::string_view fieldName, bool wantCode = tru
 // The entity most of the codes belong to by their prefix (E01/W01 LSOA, E02 MSOA, E05 ward,
 // E06-E09/W06 LAD, E00 OA); {} when fewer than half are ONS codes of one entity.
 OnsGeography onsGeographyOfCodes(const std::vector<std::string>& codes);
+// Finer geographies rank lower: OA < LSOA < MSOA < ward < district < county < region; others last.
+int onsGeographyRank(const std::string& entity);
 // A 9-character GSS code: a country letter (E, W, S, N, K, J, L, M) and 8 digits.
 bool isOnsCode(std::string_view code);
 

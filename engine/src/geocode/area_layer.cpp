@@ -200,10 +200,16 @@ int pickField(OGRFeatureDefn* defn, const std::string& forced, bool wantCode, co
     for (const char* e : exact)
         for (int i = 0; i < defn->GetFieldCount(); ++i)
             if (iequals(defn->GetFieldDefn(i)->GetNameRef(), e)) return i;
-    // ONS field names next (LSOA21CD, WD22NM): the first one is the layer's own geography in ONS
-    // files that also carry their parents' codes (LSOA21CD, WD22CD, LAD22CD).
-    for (int i = 0; i < defn->GetFieldCount(); ++i)
-        if (onsGeographyOfField(defn->GetFieldDefn(i)->GetNameRef(), wantCode).known()) return i;
+    // ONS field names next (LSOA21CD, WD22NM). Files that also carry their parents' codes
+    // (LSOA21CD, WD22CD, LAD22CD, in any order) are about the finest of them.
+    int best = -1, bestRank = 1 << 20;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        const OnsGeography g = onsGeographyOfField(defn->GetFieldDefn(i)->GetNameRef(), wantCode);
+        if (!g.known()) continue;
+        const int rank = onsGeographyRank(g.entity);
+        if (rank < bestRank) best = i, bestRank = rank;
+    }
+    if (best >= 0) return best;
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         std::string n = toLowerAscii(defn->GetFieldDefn(i)->GetNameRef());
         if (wantCode && (n.ends_with("cd") || n.ends_with("_code") || n.ends_with("code"))) return i;

@@ -42,6 +42,13 @@ OnsGeography onsGeographyOfField(std::string_view fieldName, bool wantCode) {
     return {entity, 2000 + std::stoi(stem.substr(stem.size() - 2))};
 }
 
+int onsGeographyRank(const std::string& entity) {
+    static const char* order[] = {"OA", "LSOA", "MSOA", "WD", "LAD", "LTLA", "UTLA", "CTY", "RGN", "CTRY"};
+    for (size_t k = 0; k < std::size(order); ++k)
+        if (entity == order[k]) return static_cast<int>(k);
+    return static_cast<int>(std::size(order));
+}
+
 bool isOnsCode(std::string_view code) {
     if (code.size() != 9 || std::string_view("EWSNKJLM").find(code[0]) == std::string_view::npos) return false;
     return std::all_of(code.begin() + 1, code.end(), [](char c) { return c >= '0' && c <= '9'; });
