@@ -141,6 +141,53 @@ TEST(ReferencePoliceUk, CityOfLondonOutcomesJoinToCrimesOfEarlierMonths) {
     EXPECT_GE(fromOutcomes, std::stoll(m[2]));  // a Crime ID repeated in a street file gets its outcome on each row
 }
 
+// Stop and search against crime hot spots: Gi* zones of drug crimes become an area layer for the
+// searches, and the share of searches inside is read from geocode's area assignment. The count
+// inside is recomputed here with GDAL point-in-polygon on the written zone and search points.
+TEST(ReferencePoliceUk, CitySearchesInsideDrugCrimeHotSpotZones) {
+    auto shared = test::sharedDir();
+    if (!shared) GTEST_SKIP() << "../shared/reference not present";
+    const std::string ref = *shared + "/reference";
+    const std::string city = ref + "/uk-geojson-martinjc/lsoa_by_lad/E09000001.json";
+    test::TempDir dir;
+    auto r = test::runCli({"geocode", "-q", ref + "/police-uk-city-of-london-2023-05_2025-05", "--no-csv", "-o", dir.file("crimes")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    r = test::runCli({"gistar", dir.file("crimes/incidents.gpkg"), "--group", "drugs", "--cell", "100", "--study-area", "city=" + city, "--clip",
+                      "-o", dir.file("drugs")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string zones = dir.file("drugs/hotspots.gpkg");
+    r = test::runCli({"geocode", ref + "/police-uk-city-of-london-stop-and-search-2018-04_2020-11", "--series", "stop-and-search", "-a",
+                      "hotspots=" + zones + ":hotspot_zones", "--no-gpkg", "-o", dir.file("searches")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.err, m, std::regex(R"(areas 'hotspots': (\d+) polygons, (\d+) incidents assigned, (\d+) outside)"))) << r.err;
+    const int64_t inside = std::stoll(m[2]), outside = std::stoll(m[3]);
+    EXPECT_EQ(inside + outside, 4512);  // SOURCE.md: 6,449 searches, 1,937 without a location
+
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(GDALOpenEx(zones.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    ASSERT_TRUE(ds);
+    OGRLayer* layer = ds->GetLayerByName("hotspot_zones");
+    ASSERT_NE(layer, nullptr);
+    std::vector<std::unique_ptr<OGRGeometry>> hot;
+    for (auto& f : *layer)
+        if (std::string(f->GetFieldAsString("kind")) == "hot") hot.emplace_back(f->GetGeometryRef()->clone());
+    ASSERT_FALSE(hot.empty());
+    int64_t recomputed = 0;
+    for (const auto& row : test::readCsvRows(dir.file("searches/incidents.csv"))) {
+        OGRPoint p(std::stod(row.at("x")), std::stod(row.at("y")));
+        for (const auto& g : hot)
+            if (g->Intersects(&p)) {
+                ++recomputed;
+                break;
+            }
+    }
+    EXPECT_EQ(recomputed, inside);
+    EXPECT_GT(inside, 0);
+    std::printf("searches inside drug-crime hot spot zones: %lld of %lld located\n", static_cast<long long>(inside),
+                static_cast<long long>(inside + outside));
+}
+
 TEST(ReferencePoliceUk, CityOfLondonCrlfFilesWithRowsWithoutCoordinates) {
     auto shared = test::sharedDir();
     if (!shared) GTEST_SKIP() << "../shared/reference not present";
