@@ -83,6 +83,7 @@ std::vector<Declared> numberOptions() {
     add({"roads"}, RoadsOptions::kTrendMonths);
     add({"roads"}, RoadsOptions::kMatchDistance);
     add({"geocode"}, GeocodeOptions::kMinScore);
+    add({"geocode"}, GeocodeOptions::kEdgeDistance);
     return out;
 }
 
