@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -380,15 +382,25 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         size_t layer;
         int32_t area;
         uint16_t group;
-        std::string period;
+        int32_t period;  // index into periodNames, which are in text order
         bool operator<(const SummaryKey& o) const {
             return std::tie(layer, area, group, period) < std::tie(o.layer, o.area, o.group, o.period);
         }
     };
+    // Period names per distinct month, numbered in text order so keys sort as the names do.
+    std::map<int32_t, std::string> periodOfMonth;
+    for (int32_t m : t.month)
+        if (!periodOfMonth.count(m)) periodOfMonth.emplace(m, periodKey(m, options.period));
+    std::map<std::string, int32_t> periodIndex;
+    for (const auto& [m, name] : periodOfMonth) periodIndex.emplace(name, 0);
+    std::vector<std::string> periodNames;
+    for (auto& [name, index] : periodIndex) index = static_cast<int32_t>(periodNames.size()), periodNames.push_back(name);
+    std::unordered_map<int32_t, int32_t> periodOf;
+    for (const auto& [m, name] : periodOfMonth) periodOf.emplace(m, periodIndex.at(name));
     std::map<SummaryKey, std::pair<int64_t, double>> areaCounts;
     for (size_t l = 0; l < layers.size(); ++l)
         for (size_t i = 0; i < t.size(); ++i) {
-            auto& c = areaCounts[{l, assignment[l][i], t.group[i], periodKey(t.month[i], options.period)}];
+            auto& c = areaCounts[{l, assignment[l][i], t.group[i], periodOf.at(t.month[i])}];
             ++c.first;
             c.second += t.weight[i];
         }
@@ -411,11 +423,70 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     auto summaryRow = [&](const SummaryKey& k) {
         std::string code = k.area >= 0 ? layers[k.layer].code(k.area) : "";
         std::string name = k.area >= 0 ? layers[k.layer].name(k.area) : "(outside every polygon)";
-        return std::vector<std::string>{layers[k.layer].label(), code, name, k.group == kNoGroup ? "" : categories.groups()[k.group], k.period};
+        return std::vector<std::string>{layers[k.layer].label(), code, name, k.group == kNoGroup ? "" : categories.groups()[k.group],
+                                        periodNames[k.period]};
     };
+    // The CSVs are written on a second thread while this one writes the GeoPackage: both only
+    // read the table, and together they are most of the command's time. Paths are staged here,
+    // in the order the files are listed.
+    const std::string gpkgPath = options.writeGeoPackage ? staging.stagedPath("incidents.gpkg") : std::string();
+    const std::string incidentsCsvPath = options.writeCsv ? staging.stagedPath("incidents.csv") : std::string();
+    const std::string summaryCsvPath = options.writeCsv ? staging.stagedPath("area_summary.csv") : std::string();
+    std::exception_ptr csvFailure;
+    auto writeCsvFiles = [&] {
+        try {
+            CsvWriter csv(incidentsCsvPath);
+            csv.field("x").field("y");
+            for (const auto& f : fields) csv.field(f.name);
+            csv.endRow();
+            for (size_t i = 0; i < t.size(); ++i) {
+                csv.field(t.x[i], 2).field(t.y[i], 2);
+                csv.field(static_cast<int64_t>(i + 1)).field(t.sourceId.at(i)).field(formatMonth(t.month[i]));
+                if (t.day[i] > 0) csv.field(static_cast<int64_t>(t.day[i])); else csv.field(std::string_view());
+                csv.field(t.category.at(i)).field(groupName(t.group[i])).field(t.location.at(i));
+                csv.field(toString(static_cast<LocationSource>(t.locationSource[i]))).field(t.matchScore[i], 3);
+                csv.field(t.srcX[i], 6).field(t.srcY[i], 6).field(static_cast<double>(t.weight[i]), 3);
+                for (size_t l = 0; l < layers.size(); ++l) {
+                    int32_t a = assignment[l][i];
+                    csv.field(a >= 0 ? std::string_view(layers[l].code(a)) : std::string_view());
+                    csv.field(a >= 0 ? std::string_view(layers[l].name(a)) : std::string_view());
+                }
+                csv.field(static_cast<int64_t>(outside[i])).field(t.files[t.fileIndex[i]]).field(t.line[i]);
+                for (const auto& a : t.attributes) csv.field(a.values.at(i));
+                csv.endRow();
+            }
+            csv.close();
+            CsvWriter sum(summaryCsvPath);
+            std::vector<std::string> header;
+            for (const auto& f : summaryFields) header.push_back(f.name);
+            sum.row(header);
+            for (const auto& [k, c] : areaCounts) {
+                auto row = summaryRow(k);
+                row.push_back(std::to_string(c.first));
+                row.push_back(fmt::format("{:.3f}", c.second));
+                if (withCensus) {
+                    const auto v = censusValues(k.layer, k.area, static_cast<double>(c.first));
+                    for (size_t m = 0; m < 4; ++m) row.push_back(formatDecimal(v[m], m < 2 ? 1 : 3));
+                }
+                sum.row(row);
+            }
+            sum.close();
+        } catch (...) {
+            csvFailure = std::current_exception();
+        }
+    };
+    std::thread csvThread;
+    if (options.writeCsv) csvThread = std::thread(writeCsvFiles);
+    // Joined on every path out of this scope, so the thread never outlives what it reads.
+    struct Joiner {
+        std::thread& thread;
+        ~Joiner() {
+            if (thread.joinable()) thread.join();
+        }
+    } joiner{csvThread};
     progress.begin("Writing outputs");
     if (options.writeGeoPackage) {
-        VectorWriter gpkg(staging.stagedPath("incidents.gpkg"));
+        VectorWriter gpkg(gpkgPath);
         gpkg.createLayer("incidents", GeometryKind::Point, crs, fields, "Geocoded incidents, one row per accepted input row");
         for (size_t i = 0; i < t.size(); ++i) {
             int f = 0;
@@ -515,44 +586,8 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     }
 
     progress.update(0.7);
-    if (options.writeCsv) {
-        CsvWriter csv(staging.stagedPath("incidents.csv"));
-        csv.field("x").field("y");
-        for (const auto& f : fields) csv.field(f.name);
-        csv.endRow();
-        for (size_t i = 0; i < t.size(); ++i) {
-            csv.field(t.x[i], 2).field(t.y[i], 2);
-            csv.field(static_cast<int64_t>(i + 1)).field(t.sourceId.at(i)).field(formatMonth(t.month[i]));
-            if (t.day[i] > 0) csv.field(static_cast<int64_t>(t.day[i])); else csv.field(std::string_view());
-            csv.field(t.category.at(i)).field(groupName(t.group[i])).field(t.location.at(i));
-            csv.field(toString(static_cast<LocationSource>(t.locationSource[i]))).field(t.matchScore[i], 3);
-            csv.field(t.srcX[i], 6).field(t.srcY[i], 6).field(static_cast<double>(t.weight[i]), 3);
-            for (size_t l = 0; l < layers.size(); ++l) {
-                int32_t a = assignment[l][i];
-                csv.field(a >= 0 ? std::string_view(layers[l].code(a)) : std::string_view());
-                csv.field(a >= 0 ? std::string_view(layers[l].name(a)) : std::string_view());
-            }
-            csv.field(static_cast<int64_t>(outside[i])).field(t.files[t.fileIndex[i]]).field(t.line[i]);
-            for (const auto& a : t.attributes) csv.field(a.values.at(i));
-            csv.endRow();
-        }
-        csv.close();
-        CsvWriter sum(staging.stagedPath("area_summary.csv"));
-        std::vector<std::string> header;
-        for (const auto& f : summaryFields) header.push_back(f.name);
-        sum.row(header);
-        for (const auto& [k, c] : areaCounts) {
-            auto row = summaryRow(k);
-            row.push_back(std::to_string(c.first));
-            row.push_back(fmt::format("{:.3f}", c.second));
-            if (withCensus) {
-                const auto v = censusValues(k.layer, k.area, static_cast<double>(c.first));
-                for (size_t m = 0; m < 4; ++m) row.push_back(formatDecimal(v[m], m < 2 ? 1 : 3));
-            }
-            sum.row(row);
-        }
-        sum.close();
-    }
+    if (csvThread.joinable()) csvThread.join();
+    if (csvFailure) std::rethrow_exception(csvFailure);
     {
         attachRawRecords(in.rejects, in.table.files);
         CsvWriter rejects(staging.stagedPath("rejects.csv"));
@@ -575,10 +610,14 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
         for (size_t l = 0; l < layers.size(); ++l) {
             // (area, group) -> outcome group -> crimes; rows with no outcome are "(no outcome)".
             std::map<std::pair<int32_t, uint16_t>, std::map<std::string, int64_t>> table;
+            std::map<std::tuple<int32_t, uint16_t, uint32_t>, int64_t> byCode;  // (area, group, interned outcome)
             for (size_t i = 0; i < t.size(); ++i) {
                 if (t.sourceId.at(i).empty()) continue;  // ASB rows have no Crime ID and no outcome
-                const std::string& outcome = outcomes->values.at(i);
-                ++table[{assignment[l][i], t.group[i]}][outcome.empty() ? "(no outcome)" : outcome];
+                ++byCode[{assignment[l][i], t.group[i], outcomes->values.codes[i]}];
+            }
+            for (const auto& [key, n] : byCode) {
+                const std::string& outcome = outcomes->values.pool.at(std::get<2>(key));
+                table[{std::get<0>(key), std::get<1>(key)}][outcome.empty() ? "(no outcome)" : outcome] += n;
             }
             for (const auto& [key, byOutcome] : table) {
                 int64_t crimes = 0;

@@ -88,10 +88,7 @@ float roundUp(double d) {
     return static_cast<double>(f) < d ? std::nextafter(f, INFINITY) : f;
 }
 
-struct Cell {
-    int64_t id;  // a row id in a leaf, a child node number above
-    float minX, maxX, minY, maxY;
-};
+using Cell = IndexBox;
 
 Cell boundingCell(const Cell* first, const Cell* last, int64_t id) {
     Cell c{id, first->minX, first->maxX, first->minY, first->maxY};
@@ -148,16 +145,20 @@ std::vector<unsigned char> encodeNode(const Cell* first, const Cell* last, int d
     return data;
 }
 
+void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, std::vector<Cell> cells);
+
+std::string fidColumnOf(SqliteDatabase& db, const std::string& table) {
+    std::string fid;
+    SqliteStatement info(db, "PRAGMA table_info(" + sqlIdentifier(table) + ")");
+    while (info.step())
+        if (info.int64At(5) == 1) fid = info.textAt(1);
+    if (fid.empty()) db.refuse("spatial index: table " + table + " has no integer primary key");
+    return fid;
+}
+
 void indexTable(SqliteDatabase& db, const std::string& table, const std::string& column) {
     // The feature table's integer primary key (the FID).
-    std::string fid;
-    {
-        SqliteStatement info(db, "PRAGMA table_info(" + sqlIdentifier(table) + ")");
-        while (info.step())
-            if (info.int64At(5) == 1) fid = info.textAt(1);
-    }
-    if (fid.empty()) db.refuse("spatial index: table " + table + " has no integer primary key");
-
+    const std::string fid = fidColumnOf(db, table);
     std::vector<Cell> cells;
     {
         // GDAL keeps a feature count; reserving it avoids doubling the largest array while reading.
@@ -177,6 +178,10 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
         }
     }
 
+    writeIndex(db, table, column, fid, std::move(cells));
+}
+
+void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, std::vector<Cell> cells) {
     const std::string rtree = "rtree_" + table + "_" + column;
     db.exec("BEGIN", "spatial index");
     db.exec("CREATE VIRTUAL TABLE " + sqlIdentifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)", "spatial index");
@@ -263,6 +268,20 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
 }
 
 }  // namespace
+
+IndexBox indexBox(int64_t id, double minX, double maxX, double minY, double maxY) {
+    return {id, roundDown(minX), roundUp(maxX), roundDown(minY), roundUp(maxY)};
+}
+
+void addGeoPackageSpatialIndex(const std::string& path, const std::string& table, const std::string& column, std::vector<IndexBox> boxes) {
+    SqliteDatabase db(path);
+    try {
+        writeIndex(db, table, column, fidColumnOf(db, table), std::move(boxes));
+    } catch (...) {
+        db.execQuietly("ROLLBACK");
+        throw;
+    }
+}
 
 int addGeoPackageSpatialIndexes(const std::string& path) {
     SqliteDatabase db(path);

@@ -7,9 +7,21 @@
 // node format, under the same virtual table, triggers and gpkg_extensions row GDAL writes, so GDAL,
 // QGIS and SQLite's own rtreecheck() see an ordinary index that later edits keep up to date.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace hotspot {
+
+// One row's box as the index stores it: 32-bit floats, minima rounded down and maxima up.
+struct IndexBox {
+    int64_t id;  // the row's FID (a child node number inside the tree)
+    float minX, maxX, minY, maxY;
+};
+IndexBox indexBox(int64_t id, double minX, double maxX, double minY, double maxY);
+
+// Indexes one table from boxes its writer kept while inserting the rows (no read back).
+void addGeoPackageSpatialIndex(const std::string& path, const std::string& table, const std::string& column, std::vector<IndexBox> boxes);
 
 // Indexes every feature table of the GeoPackage at `path` that has a geometry column and no
 // R-tree yet (tables written with SPATIAL_INDEX=NO). Returns the number of tables indexed. Empty

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <cmath>
+
+#include <fmt/format.h>
 
 #include <cpl_error.h>
 #include <ogr_spatialref.h>
@@ -7,8 +10,91 @@
 #include "io/gdal_util.hpp"
 #include "io/gpkg_rtree.hpp"
 #include "io/output_files.hpp"
+#include "io/sqlite_db.hpp"
+#include "core/sql_quoting.hpp"
+#include "io/wkb.hpp"
 
 namespace hotspot {
+
+struct VectorWriter::GeoPackageRows {
+    struct Cell {
+        enum Kind : uint8_t { Null, Integer, Real, Text } kind = Null;
+        int64_t integer = 0;
+        double real = 0;
+        std::string text;
+    };
+    struct Row {
+        std::vector<Cell> cells;
+        std::vector<unsigned char> geometry;  // empty: NULL
+        double box[4] = {0, 0, 0, 0};
+    };
+    // Rows go in kBatch at a time through one multi-row INSERT: per-statement work (AUTOINCREMENT's
+    // sqlite_sequence update, statement start and end) is paid once per batch.
+    static constexpr size_t kBatch = 64;
+    std::unique_ptr<SqliteDatabase> db;
+    std::unique_ptr<SqliteStatement> insertOne, insertBatch;
+    std::string table;
+    bool hasGeometry = false, multiPolygon = false;
+    int32_t srsId = 0;
+    std::vector<Row> batch;
+    size_t filled = 0;  // rows of `batch` complete; batch[filled] is the row being set
+    int64_t rows = 0;
+    double extent[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY};
+    bool inTransaction = false;
+    // GDAL's feature-count triggers (an UPDATE of gpkg_ogr_contents per row, most of the insert
+    // time): dropped while the rows go in, the count set once, the triggers put back.
+    std::vector<std::string> countTriggers;
+    // Boxes of the rows written, per table (with its geometry column), for the spatial index.
+    std::string geometryColumn;
+    std::vector<IndexBox> boxes;
+    std::vector<std::pair<std::pair<std::string, std::string>, std::vector<IndexBox>>> indexes;
+
+    Row& current() { return batch[filled]; }
+
+    // Binds rows [0, n) to `statement` from parameter 1 on, runs it, and records the boxes.
+    void run(SqliteStatement& statement, size_t first, size_t n) {
+        sqlite3_stmt* st = statement.handle();
+        int index = 1;
+        for (size_t k = first; k < first + n; ++k) {
+            for (auto& cell : batch[k].cells) {
+                switch (cell.kind) {
+                    case Cell::Null: sqlite3_bind_null(st, index); break;
+                    case Cell::Integer: sqlite3_bind_int64(st, index, cell.integer); break;
+                    case Cell::Real: sqlite3_bind_double(st, index, cell.real); break;
+                    case Cell::Text: sqlite3_bind_text(st, index, cell.text.data(), static_cast<int>(cell.text.size()), SQLITE_STATIC); break;
+                }
+                ++index;
+            }
+            if (hasGeometry) {
+                const auto& g = batch[k].geometry;
+                if (g.empty()) sqlite3_bind_null(st, index);
+                else sqlite3_bind_blob(st, index, g.data(), static_cast<int>(g.size()), SQLITE_STATIC);
+                ++index;
+            }
+        }
+        statement.run();
+        // The rows of one INSERT get consecutive FIDs ending at the last one inserted.
+        const int64_t last = sqlite3_last_insert_rowid(db->handle());
+        for (size_t k = first; k < first + n; ++k) {
+            Row& row = batch[k];
+            const double* b = row.box;
+            if (hasGeometry && !row.geometry.empty() && std::isfinite(b[0]) && std::isfinite(b[1]) && std::isfinite(b[2]) && std::isfinite(b[3]))
+                boxes.push_back(indexBox(last - static_cast<int64_t>(first + n - 1 - k), b[0], b[1], b[2], b[3]));
+        }
+        rows += static_cast<int64_t>(n);
+    }
+
+    void flush() {
+        if (filled == kBatch) run(*insertBatch, 0, kBatch);
+        else
+            for (size_t k = 0; k < filled; ++k) run(*insertOne, k, 1);
+        for (size_t k = 0; k < filled; ++k) {
+            for (auto& cell : batch[k].cells) cell.kind = Cell::Null;
+            batch[k].geometry.clear();
+        }
+        filled = 0;
+    }
+};
 
 VectorWriter::VectorWriter(const std::string& path, const std::string& driver) : m_path(path) {
     ensureGdalRegistered();
@@ -17,14 +103,41 @@ VectorWriter::VectorWriter(const std::string& path, const std::string& driver) :
     m_ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
     m_geoPackage = driver == "GPKG";
     if (!m_ds) throwOutput("cannot create: " + lastGdalError(), {path});
+    if (m_geoPackage) m_rows = std::make_unique<GeoPackageRows>();
 }
 
 VectorWriter::~VectorWriter() {
     if (m_feature) OGRFeature::DestroyFeature(m_feature);
+    if (m_rows && m_rows->db) m_rows->db->execQuietly("ROLLBACK");
+    m_rows.reset();
     if (m_ds) GDALClose(m_ds);
 }
 
 void VectorWriter::finishLayer() {
+    if (m_rows) {
+        GeoPackageRows& r = *m_rows;
+        if (!r.db || !r.inTransaction) return;
+        r.flush();
+        r.insertOne.reset();
+        r.insertBatch.reset();
+        // The layer's extent and feature count, as GDAL would keep them.
+        if (r.hasGeometry && r.rows > 0 && std::isfinite(r.extent[0]))
+            r.db->exec(fmt::format("UPDATE gpkg_contents SET min_x = {:.17g}, max_x = {:.17g}, min_y = {:.17g}, max_y = {:.17g} WHERE "
+                                   "lower(table_name) = lower({})",
+                                   r.extent[0], r.extent[1], r.extent[2], r.extent[3], sqlLiteral(r.table)),
+                       "cannot record the layer's extent");
+        SqliteStatement counts(*r.db, "SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'");
+        if (counts.step())
+            r.db->exec(fmt::format("UPDATE gpkg_ogr_contents SET feature_count = {} WHERE lower(table_name) = lower({})", r.rows, sqlLiteral(r.table)),
+                       "cannot record the feature count");
+        for (const auto& sql : r.countTriggers) r.db->exec(sql, "cannot restore the feature count trigger");
+        r.countTriggers.clear();
+        if (r.hasGeometry) r.indexes.push_back({{r.table, r.geometryColumn}, std::move(r.boxes)});
+        r.boxes = {};
+        r.db->exec("COMMIT", "cannot commit the rows of layer '" + r.table + "'");
+        r.inTransaction = false;
+        return;
+    }
     if (m_inTransaction && m_ds->CommitTransaction() != OGRERR_NONE) throwOutput("cannot commit: " + lastGdalError(), {m_path});
     m_inTransaction = false;
     if (m_feature) {
@@ -37,6 +150,11 @@ void VectorWriter::finishLayer() {
 void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, const std::string& crs,
                                const std::vector<FieldSpec>& fields, const std::string& description) {
     finishLayer();
+    if (m_rows && !m_ds) {
+        // GDAL adds the layer's tables and metadata while our SQLite connection is idle.
+        m_ds = static_cast<GDALDataset*>(GDALOpenEx(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
+        if (!m_ds) throwOutput("cannot reopen: " + lastGdalError(), {m_path});
+    }
     OGRSpatialReference srs;
     OGRSpatialReference* srsPtr = nullptr;
     if (geometry != GeometryKind::None && !crs.empty()) {
@@ -64,13 +182,107 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
         OGRFieldDefn defn(f.name.c_str(), t);
         if (m_layer->CreateField(&defn) != OGRERR_NONE) throwOutput("cannot create field '" + f.name + "': " + lastGdalError(), {m_path});
     }
-    m_feature = OGRFeature::CreateFeature(m_layer->GetLayerDefn());
+    if (!m_rows) {
+        m_feature = OGRFeature::CreateFeature(m_layer->GetLayerDefn());
+        return;
+    }
+    // Hand the file over to SQLite: GDAL closes (writing the layer's definition), our connection
+    // inserts the rows with one prepared statement in one transaction.
+    const std::string table = m_layer->GetName();
+    const std::string geometryColumn = m_layer->GetGeometryColumn();
+    const std::string fidColumn = m_layer->GetFIDColumn();
+    std::vector<std::string> columns;
+    for (int i = 0; i < m_layer->GetLayerDefn()->GetFieldCount(); ++i) columns.push_back(m_layer->GetLayerDefn()->GetFieldDefn(i)->GetNameRef());
+    m_layer = nullptr;
+    {
+        GDALDataset* ds = m_ds;
+        m_ds = nullptr;
+        const GdalFailureWatch watch;
+        GDALClose(ds);
+        if (watch.failed()) throwWriteFailure(m_path, "cannot write layer '" + name + "': " + watch.message());
+    }
+    GeoPackageRows& r = *m_rows;
+    if (!r.db) {
+        r.db = std::make_unique<SqliteDatabase>(m_path);
+        // The file is staged (not visible until the run commits), so a crash loses nothing
+        // anyone sees: no fsync per transaction, the rollback journal kept in memory.
+        r.db->exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -65536", "cannot set up the GeoPackage");
+    }
+    r.table = table;
+    r.geometryColumn = geometryColumn;
+    r.hasGeometry = geometry != GeometryKind::None && !geometryColumn.empty();
+    r.multiPolygon = geometry == GeometryKind::Polygon;
+    r.srsId = 0;
+    if (r.hasGeometry) {
+        SqliteStatement srsOf(*r.db, "SELECT srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(" + sqlLiteral(table) + ")");
+        if (srsOf.step()) r.srsId = static_cast<int32_t>(srsOf.int64At(0));
+    }
+    std::string sql = "INSERT INTO " + sqlIdentifier(table) + " (";
+    std::string values;
+    for (size_t c = 0; c < columns.size(); ++c) {
+        sql += (c ? ", " : "") + sqlIdentifier(columns[c]);
+        values += c ? ", ?" : "?";
+    }
+    if (r.hasGeometry) {
+        sql += std::string(columns.empty() ? "" : ", ") + sqlIdentifier(geometryColumn);
+        values += columns.empty() ? "?" : ", ?";
+    }
+    std::string one = sql + ") VALUES (" + values + ")", batch = sql + ") VALUES (" + values + ")";
+    for (size_t k = 1; k < GeoPackageRows::kBatch; ++k) batch += ", (" + values + ")";
+    if (columns.empty() && !r.hasGeometry) one = batch = "INSERT INTO " + sqlIdentifier(table) + " DEFAULT VALUES";
+    r.db->exec("BEGIN", "cannot start a transaction");
+    r.inTransaction = true;
+    {
+        SqliteStatement triggers(*r.db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = lower(" +
+                                            sqlLiteral(table) + ") AND name LIKE 'trigger_%_feature_count_%'");
+        std::vector<std::string> names;
+        while (triggers.step()) names.push_back(triggers.textAt(0)), r.countTriggers.push_back(triggers.textAt(1));
+        for (const auto& trigger : names) r.db->exec("DROP TRIGGER " + sqlIdentifier(trigger), "cannot pause the feature count trigger");
+    }
+    r.insertOne = std::make_unique<SqliteStatement>(*r.db, one);
+    // A layer without columns inserts its rows one at a time (DEFAULT VALUES has no multi-row form).
+    r.insertBatch = std::make_unique<SqliteStatement>(*r.db, columns.empty() && !r.hasGeometry ? one : batch);
+    r.batch.assign(columns.empty() && !r.hasGeometry ? 1 : GeoPackageRows::kBatch, GeoPackageRows::Row{std::vector<GeoPackageRows::Cell>(columns.size()), {}, {}});
+    r.filled = 0;
+    r.rows = 0;
+    r.extent[0] = r.extent[2] = INFINITY;
+    r.extent[1] = r.extent[3] = -INFINITY;
 }
 
-void VectorWriter::setString(int field, const std::string& value) { m_feature->SetField(field, value.c_str()); }
-void VectorWriter::setInteger(int field, int64_t value) { m_feature->SetField(field, static_cast<GIntBig>(value)); }
-void VectorWriter::setReal(int field, double value) { m_feature->SetField(field, value); }
-void VectorWriter::setNull(int field) { m_feature->SetFieldNull(field); }
+void VectorWriter::setString(int field, const std::string& value) {
+    if (m_rows) {
+        auto& cell = m_rows->current().cells.at(static_cast<size_t>(field));
+        cell.kind = GeoPackageRows::Cell::Text;
+        cell.text.assign(value);
+        return;
+    }
+    m_feature->SetField(field, value.c_str());
+}
+void VectorWriter::setInteger(int field, int64_t value) {
+    if (m_rows) {
+        auto& cell = m_rows->current().cells.at(static_cast<size_t>(field));
+        cell.kind = GeoPackageRows::Cell::Integer;
+        cell.integer = value;
+        return;
+    }
+    m_feature->SetField(field, static_cast<GIntBig>(value));
+}
+void VectorWriter::setReal(int field, double value) {
+    if (m_rows) {
+        auto& cell = m_rows->current().cells.at(static_cast<size_t>(field));
+        cell.kind = std::isnan(value) ? GeoPackageRows::Cell::Null : GeoPackageRows::Cell::Real;  // GDAL writes NaN as NULL too
+        cell.real = value;
+        return;
+    }
+    m_feature->SetField(field, value);
+}
+void VectorWriter::setNull(int field) {
+    if (m_rows) {
+        m_rows->current().cells.at(static_cast<size_t>(field)).kind = GeoPackageRows::Cell::Null;
+        return;
+    }
+    m_feature->SetFieldNull(field);
+}
 
 void VectorWriter::setFromText(const std::vector<std::string>& values, const std::vector<FieldSpec>& fields) {
     for (size_t c = 0; c < values.size() && c < fields.size(); ++c) {
@@ -83,6 +295,19 @@ void VectorWriter::setFromText(const std::vector<std::string>& values, const std
 }
 
 void VectorWriter::setPoint(double x, double y) {
+    if (m_rows) {
+        if (std::isnan(x) || std::isnan(y)) {
+            m_rows->current().geometry.clear();
+            return;
+        }
+        GeoPackageRows::Row& row = m_rows->current();
+        geoPackagePointBlob(x, y, m_rows->srsId, row.geometry);
+        row.box[0] = row.box[1] = x;
+        row.box[2] = row.box[3] = y;
+        auto& e = m_rows->extent;
+        e[0] = std::min(e[0], x), e[1] = std::max(e[1], x), e[2] = std::min(e[2], y), e[3] = std::max(e[3], y);
+        return;
+    }
     if (std::isnan(x)) {
         m_feature->SetGeometryDirectly(nullptr);
         return;
@@ -91,6 +316,15 @@ void VectorWriter::setPoint(double x, double y) {
 }
 
 void VectorWriter::setWkb(const std::vector<unsigned char>& wkb) {
+    if (m_rows) {
+        double box[4];
+        GeoPackageRows::Row& row = m_rows->current();
+        if (!geoPackageBlob(wkb.data(), wkb.size(), m_rows->srsId, m_rows->multiPolygon, row.geometry, box)) throwOutput("bad geometry", {m_path});
+        std::copy(box, box + 4, row.box);
+        auto& e = m_rows->extent;
+        e[0] = std::min(e[0], box[0]), e[1] = std::max(e[1], box[1]), e[2] = std::min(e[2], box[2]), e[3] = std::max(e[3], box[3]);
+        return;
+    }
     OGRGeometry* g = nullptr;
     if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE) throwOutput("bad geometry", {m_path});
     if (wkbFlatten(g->getGeometryType()) == wkbPolygon) g = OGRGeometryFactory::forceToMultiPolygon(g);
@@ -98,6 +332,20 @@ void VectorWriter::setWkb(const std::vector<unsigned char>& wkb) {
 }
 
 void VectorWriter::writeFeature() {
+    if (m_rows) {
+        GeoPackageRows& r = *m_rows;
+        if (++r.filled == r.batch.size()) {
+            if (r.batch.size() == 1) {
+                r.run(*r.insertOne, 0, 1);
+                for (auto& cell : r.batch[0].cells) cell.kind = GeoPackageRows::Cell::Null;
+                r.batch[0].geometry.clear();
+                r.filled = 0;
+            } else {
+                r.flush();
+            }
+        }
+        return;
+    }
     if (!m_inTransaction) {
         if (m_ds->StartTransaction() != OGRERR_NONE) throwOutput("cannot start a transaction: " + lastGdalError(), {m_path});
         m_inTransaction = true;
@@ -112,6 +360,23 @@ void VectorWriter::writeFeature() {
 }
 
 void VectorWriter::close() {
+    if (m_rows) {
+        finishLayer();
+        m_rows->insertOne.reset();
+        m_rows->insertBatch.reset();
+        m_rows->db.reset();
+        if (m_ds) {  // no layer was created
+            GDALDataset* ds = m_ds;
+            m_ds = nullptr;
+            const GdalFailureWatch watch;
+            GDALClose(ds);
+            if (watch.failed()) throwWriteFailure(m_path, "cannot finish writing: " + watch.message());
+        }
+        auto indexes = std::move(m_rows->indexes);
+        m_rows.reset();
+        for (auto& [table, boxes] : indexes) addGeoPackageSpatialIndex(m_path, table.first, table.second, std::move(boxes));
+        return;
+    }
     if (!m_ds) return;
     finishLayer();
     GDALDataset* ds = m_ds;
@@ -119,7 +384,6 @@ void VectorWriter::close() {
     const GdalFailureWatch watch;
     GDALClose(ds);
     if (watch.failed()) throwWriteFailure(m_path, "cannot finish writing: " + watch.message());
-    if (m_geoPackage) addGeoPackageSpatialIndexes(m_path);
 }
 
 void writeRunInfo(VectorWriter& gpkg, const std::vector<std::pair<std::string, std::string>>& info) {

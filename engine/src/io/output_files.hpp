@@ -125,6 +125,10 @@ private:
     int64_t m_pending = 0;
     bool m_inTransaction = false;
     bool m_geoPackage = false;
+    // GeoPackages: GDAL creates the container and each layer's tables; rows go in through one
+    // prepared INSERT on SQLite directly (GDAL's per-feature path was most of a command's time).
+    struct GeoPackageRows;
+    std::unique_ptr<GeoPackageRows> m_rows;
 };
 
 // A geometry-less "run_info" layer of key/value rows: the parameters and provenance of a run.

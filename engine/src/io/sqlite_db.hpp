@@ -17,8 +17,9 @@ namespace hotspot {
 
 class SqliteDatabase {
 public:
+    // One connection per thread that uses it: no SQLite mutexes.
     explicit SqliteDatabase(const std::string& path) : m_path(path) {
-        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) fail("cannot open the GeoPackage");
+        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) fail("cannot open the GeoPackage");
     }
     ~SqliteDatabase() { sqlite3_close(m_db); }
     SqliteDatabase(const SqliteDatabase&) = delete;

@@ -1,6 +1,7 @@
 #pragma once
 // ISO WKB (little endian) for the simple shapes the engine writes itself: cell rings, lixels.
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -38,5 +39,17 @@ inline std::vector<unsigned char> lineStringWkb(const std::vector<std::pair<doub
     wkb_detail::putPoints(out, points);
     return out;
 }
+
+// The 2D envelope (minX, maxX, minY, maxY) of ISO/OGC WKB points, lines, polygons and their
+// multi forms (either byte order). False for other types, empty geometries and short buffers.
+bool wkbEnvelope(const unsigned char* wkb, size_t size, double box[4]);
+
+// A GeoPackage geometry blob: the "GP" header (version 0, little endian, srs id, an XY envelope
+// unless the geometry is a point) followed by the WKB, polygons wrapped as multipolygons when
+// `multiPolygon` is set (the layers declare MultiPolygon). Sets `box` to the envelope.
+// Returns false when the WKB cannot be read.
+bool geoPackageBlob(const unsigned char* wkb, size_t size, int32_t srsId, bool multiPolygon, std::vector<unsigned char>& blob, double box[4]);
+// The same for a point (21 bytes of WKB, no envelope).
+void geoPackagePointBlob(double x, double y, int32_t srsId, std::vector<unsigned char>& blob);
 
 }  // namespace hotspot
