@@ -11,9 +11,11 @@ k <- sample.int(200, n, TRUE)
 r <- 600 * sqrt(-2 * log(runif(n))); a <- 2 * pi * runif(n)
 x <- pmin(pmax(cx[k] + r * cos(a), 0), 49999); y <- pmin(pmax(cy[k] + r * sin(a), 0), 49999)
 X <- ppp(x, y, window = owin(c(0, 50000), c(0, 50000)), check = FALSE)
-# spatstat's sigma is the kernel's standard deviation; a quartic of radius 250 m has sd 250/sqrt(6)... any
-# sigma costs the same here: density.ppp convolves with an FFT on the grid.
-times <- replicate(5, system.time(D <- density(X, sigma = 250 / sqrt(6), kernel = "quartic", dimyx = c(1000, 1000), edge = FALSE))[["elapsed"]])
+# spatstat's sigma is the kernel's standard deviation per coordinate (lookup2DkernelInfo("quartic")$sd).
+# For the 2-D quartic (3/pi)(1 - r^2)^2 on the unit disc, E[r^2] = 1/4, so each coordinate has
+# variance 1/8: a quartic of radius 250 m has sd 250/sqrt(8). (Until 2026-11 this used sqrt(6), a
+# radius of about 289 m.) Any sigma costs the same here: density.ppp convolves with an FFT on the grid.
+times <- replicate(5, system.time(D <- density(X, sigma = 250 / sqrt(8), kernel = "quartic", dimyx = c(1000, 1000), edge = FALSE))[["elapsed"]])
 cat(sprintf("spatstat density.ppp 1e6 points, 1000x1000, quartic: median %.3f s (runs: %s)\n", median(times), paste(times, collapse = ", ")))
 side <- 316
 t_nb <- system.time({ nb <- include.self(cell2nb(side, side, type = "queen")); lw <- nb2listw(nb, style = "B") })[["elapsed"]]
