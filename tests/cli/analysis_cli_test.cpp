@@ -155,6 +155,34 @@ TEST(GiStarCli, GridHotspotsZonesAndBins) {
     EXPECT_GT(hot, 10);
     EXPECT_GT(test::featureCount(dir.file("hotspots.gpkg"), "hotspot_zones"), 0);
     EXPECT_GT(test::featureCount(dir.file("hotspots.gpkg"), "hotspot_cells"), hot);
+    {
+        // The zones are exactly the union of the cells with |bin| >= 2 (the default zone level),
+        // each a valid polygon: the dissolve merges runs of cells into rectangles before GEOS, which
+        // must change nothing.
+        GDALAllRegister();
+        GDALDatasetUniquePtr ds(GDALDataset::Open(dir.file("hotspots.gpkg").c_str(), GDAL_OF_VECTOR));
+        ASSERT_TRUE(ds);
+        OGRMultiPolygon cells, zones;
+        for (auto& f : *ds->GetLayerByName("hotspot_cells"))
+            if (std::abs(f->GetFieldAsInteger("gi_bin")) >= 2)
+                for (const auto* part : *f->GetGeometryRef()->toMultiPolygon()) cells.addGeometry(part);
+        double zoneArea = 0;
+        for (auto& f : *ds->GetLayerByName("hotspot_zones")) {
+            EXPECT_TRUE(f->GetGeometryRef()->IsValid()) << "zone " << f->GetFID();
+            zoneArea += f->GetGeometryRef()->toMultiPolygon()->get_Area();
+            for (const auto* part : *f->GetGeometryRef()->toMultiPolygon()) zones.addGeometry(part);
+        }
+        ASSERT_FALSE(cells.IsEmpty());
+        auto areaOf = [](const OGRGeometry* g) {
+            if (!g || g->IsEmpty()) return 0.0;
+            const auto type = wkbFlatten(g->getGeometryType());
+            return type == wkbPolygon ? g->toPolygon()->get_Area() : type == wkbMultiPolygon ? g->toMultiPolygon()->get_Area() : 0.0;
+        };
+        std::unique_ptr<OGRGeometry> cellUnion(cells.UnionCascaded()), zoneUnion(zones.UnionCascaded());
+        EXPECT_NEAR(zoneArea, areaOf(cellUnion.get()), 1e-3);
+        std::unique_ptr<OGRGeometry> difference(cellUnion->SymDifference(zoneUnion.get()));
+        EXPECT_LT(areaOf(difference.get()), 1e-3);
+    }
     // Polygon mode with contiguity and distance band.
     auto areas = test::runCli({"gistar", geocodedSample(), "--group", "burglary", "-a", "priority=" + s + "/shapes/priority_areas.geojson",
                                "--weights", "distance:2500", "-o", dir.file("areas")});

@@ -361,11 +361,58 @@ std::vector<Zone> findZones(const Grid& grid, const std::vector<int8_t>& bins, i
     return zones;
 }
 
+// Square cells are first merged into rectangles: runs of cells along a row, then runs with the
+// same columns in consecutive rows stacked. The union of the rectangles is the union of the
+// cells, and GEOS has far fewer pieces to node (a zone of 300,000 cells took seconds cell by cell).
+std::vector<std::vector<std::pair<double, double>>> cellRectangles(const Grid& grid, std::vector<int64_t> cells) {
+    std::vector<std::vector<std::pair<double, double>>> out;
+    if (grid.shape != GridShape::Square) {
+        for (int64_t c : cells) out.push_back(grid.cellRing(c / grid.cols, c % grid.cols));
+        return out;
+    }
+    std::sort(cells.begin(), cells.end());  // row-major: runs are consecutive indices within a row
+    struct Block {
+        int64_t firstRow, lastRow, firstCol, lastCol;
+    };
+    std::vector<Block> blocks;
+    std::map<std::pair<int64_t, int64_t>, size_t> open;  // (firstCol, lastCol) -> block ending on the previous row
+    std::map<std::pair<int64_t, int64_t>, size_t> next;
+    int64_t currentRow = -1;
+    for (size_t k = 0; k < cells.size();) {
+        const int64_t row = cells[k] / grid.cols, firstCol = cells[k] % grid.cols;
+        size_t end = k + 1;
+        while (end < cells.size() && cells[end] == cells[end - 1] + 1 && cells[end] / grid.cols == row) ++end;
+        const int64_t lastCol = firstCol + static_cast<int64_t>(end - k) - 1;
+        if (row != currentRow) {
+            open = row == currentRow + 1 ? std::move(next) : decltype(open){};
+            next.clear();
+            currentRow = row;
+        }
+        auto it = open.find({firstCol, lastCol});
+        if (it != open.end()) {
+            blocks[it->second].lastRow = row;
+            next.emplace(it->first, it->second);
+        } else {
+            next.emplace(std::make_pair(firstCol, lastCol), blocks.size());
+            blocks.push_back({row, row, firstCol, lastCol});
+        }
+        k = end;
+    }
+    for (const Block& b : blocks) {
+        // Corners from the cells' own rings, so the rectangles meet the cells' coordinates exactly.
+        const auto a = grid.cellRing(b.firstRow, b.firstCol), z = grid.cellRing(b.lastRow, b.lastCol);
+        double minX = INFINITY, maxX = -INFINITY, minY = INFINITY, maxY = -INFINITY;
+        for (const auto& [x, y] : a) minX = std::min(minX, x), maxX = std::max(maxX, x), minY = std::min(minY, y), maxY = std::max(maxY, y);
+        for (const auto& [x, y] : z) minX = std::min(minX, x), maxX = std::max(maxX, x), minY = std::min(minY, y), maxY = std::max(maxY, y);
+        out.push_back({{minX, minY}, {maxX, minY}, {maxX, maxY}, {minX, maxY}, {minX, minY}});
+    }
+    return out;
+}
+
 std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int64_t>& cells) {
     GEOSContextHandle_t h = GEOS_init_r();
     std::vector<GEOSGeometry*> polys;
-    for (int64_t c : cells) {
-        auto ring = grid.cellRing(c / grid.cols, c % grid.cols);
+    for (const auto& ring : cellRectangles(grid, cells)) {
         GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2);
         for (unsigned k = 0; k < ring.size(); ++k) GEOSCoordSeq_setXY_r(h, seq, k, ring[k].first, ring[k].second);
         polys.push_back(GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, seq), nullptr, 0));
