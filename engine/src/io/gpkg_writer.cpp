@@ -206,7 +206,7 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
         r.db = std::make_unique<SqliteDatabase>(m_path);
         // The file is staged (not visible until the run commits), so a crash loses nothing
         // anyone sees: no fsync per transaction, the rollback journal kept in memory.
-        r.db->exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -65536", "cannot set up the GeoPackage");
+        r.db->exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -8192", "cannot set up the GeoPackage");
     }
     r.table = table;
     r.geometryColumn = geometryColumn;
