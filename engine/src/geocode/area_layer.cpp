@@ -135,6 +135,18 @@ struct AreaLayer::Impl {
         return *w;
     }
 
+    // Polygons of `layer` (this one or another) whose boxes meet the box of polygon i of this one.
+    std::vector<TreeValue> candidates(uint32_t i, const Impl& layer) const {
+        double xmin, ymin, xmax, ymax;
+        GEOSGeom_getXMin_r(ctx.handle, geoms[i], &xmin);
+        GEOSGeom_getYMin_r(ctx.handle, geoms[i], &ymin);
+        GEOSGeom_getXMax_r(ctx.handle, geoms[i], &xmax);
+        GEOSGeom_getYMax_r(ctx.handle, geoms[i], &ymax);
+        std::vector<TreeValue> hits;
+        layer.tree.query(bgi::intersects(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax))), std::back_inserter(hits));
+        return hits;
+    }
+
     int32_t locate(WorkerState& w, double x, double y, std::vector<TreeValue>& hits) const {
         if (!std::isfinite(x) || !std::isfinite(y)) return -1;
         hits.clear();
@@ -420,13 +432,7 @@ std::vector<std::vector<uint32_t>> AreaLayer::contiguity(bool rook) const {
     GEOSContextHandle_t h = m_impl->ctx.handle;
     std::vector<std::vector<uint32_t>> out(size());
     for (uint32_t i = 0; i < size(); ++i) {
-        double xmin, ymin, xmax, ymax;
-        GEOSGeom_getXMin_r(h, m_impl->geoms[i], &xmin);
-        GEOSGeom_getYMin_r(h, m_impl->geoms[i], &ymin);
-        GEOSGeom_getXMax_r(h, m_impl->geoms[i], &xmax);
-        GEOSGeom_getYMax_r(h, m_impl->geoms[i], &ymax);
-        std::vector<TreeValue> hits;
-        m_impl->tree.query(bgi::intersects(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax))), std::back_inserter(hits));
+        const std::vector<TreeValue> hits = m_impl->candidates(i, *m_impl);
         const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, m_impl->geoms[i]);
         for (const auto& hit : hits) {
             const uint32_t j = hit.second;
@@ -459,13 +465,7 @@ std::vector<AreaLayer::Overlap> AreaLayer::overlaps(const AreaLayer& other) cons
     GEOSContextHandle_t h = m_impl->ctx.handle;
     std::vector<Overlap> out;
     for (uint32_t i = 0; i < size(); ++i) {
-        double xmin, ymin, xmax, ymax;
-        GEOSGeom_getXMin_r(h, m_impl->geoms[i], &xmin);
-        GEOSGeom_getYMin_r(h, m_impl->geoms[i], &ymin);
-        GEOSGeom_getXMax_r(h, m_impl->geoms[i], &xmax);
-        GEOSGeom_getYMax_r(h, m_impl->geoms[i], &ymax);
-        std::vector<TreeValue> hits;
-        other.m_impl->tree.query(bgi::intersects(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax))), std::back_inserter(hits));
+        std::vector<TreeValue> hits = m_impl->candidates(i, *other.m_impl);
         std::sort(hits.begin(), hits.end(), [](const TreeValue& a, const TreeValue& b) { return a.second < b.second; });
         for (const auto& hit : hits) {
             GEOSGeometry* piece = GEOSIntersection_r(h, m_impl->geoms[i], other.m_impl->geoms[hit.second]);
