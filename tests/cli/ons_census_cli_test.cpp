@@ -105,7 +105,10 @@ std::map<std::string, std::map<std::string, std::string>> agreementByClass(const
     return out;
 }
 
-const std::vector<std::string> kIncidentColumns = {"--columns", "id=id,lon=lon,lat=lat,month=month,category=category"};
+// `hotspot COMMAND INCIDENTS --columns ...` for the incidents CSVs these tests write.
+std::vector<std::string> incidentCommand(const std::string& command, const std::string& incidents) {
+    return {command, incidents, "--columns", "id=id,lon=lon,lat=lat,month=month,category=category"};
+}
 
 }  // namespace
 
@@ -164,8 +167,7 @@ TEST(AreaCodes, TraffordSplitLsoaThroughTheOnsLookup) {
     const int64_t rows = 139 + 3;
 
     auto run = [&](std::vector<std::string> extra, const std::string& out) {
-        std::vector<std::string> args = {"geocode", dir.file("incidents.csv")};
-        args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+        std::vector<std::string> args = incidentCommand("geocode", dir.file("incidents.csv"));
         args.insert(args.end(), extra.begin(), extra.end());
         args.insert(args.end(), {"--no-gpkg", "-o", dir.file(out)});
         return test::runCli(args);
@@ -203,8 +205,7 @@ TEST(AreaCodes, AssignByCodeListsEveryDifferenceFromThePoint) {
     test::writeFile(dir.file("lookup.csv"), lookup2011to2021(lsoa21));
     std::map<std::string, std::vector<std::map<std::string, std::string>>> incidents;
     for (const std::string method : {"point", "code"}) {
-        std::vector<std::string> args = {"geocode", dir.file("incidents.csv")};
-        args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+        std::vector<std::string> args = incidentCommand("geocode", dir.file("incidents.csv"));
         args.insert(args.end(), {"-a", "ward=" + t->ward22, "--lookup", dir.file("lookup.csv"), "--lookup", t->bestFit, "--assign-by", method,
                                  "--no-gpkg", "-o", dir.file(method)});
         auto r = test::runCli(args);
@@ -230,8 +231,7 @@ TEST(AreaCodes, LookupForOtherAreasAndCodeJoinWithoutCodesAreRefused) {
     test::TempDir dir;
     test::writeFile(dir.file("incidents.csv"), "id,lon,lat,month,category\n1,-2.35,53.42,2021-06,Burglary\n");
     test::writeFile(dir.file("camden.csv"), "LSOA11CD,LSOA21CD,CHGIND\nE01000907,E01000907,U\n");
-    std::vector<std::string> base = {"geocode", dir.file("incidents.csv")};
-    base.insert(base.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+    std::vector<std::string> base = incidentCommand("geocode", dir.file("incidents.csv"));
     base.insert(base.end(), {"-a", "lsoa=" + t->lsoa21, "--no-gpkg", "-o", dir.file("out")});
     auto args = base;
     args.insert(args.end(), {"--lookup", dir.file("camden.csv")});
@@ -288,8 +288,7 @@ TEST(Census, TraffordResidentsAndHouseholdsByCodeAndThroughTheLookup) {
     test::writeFile(dir.file("census2021-ts001-lsoa.csv"), nomis);
 
     for (const std::string& residentsFile : {t->residents, dir.file("census2021-ts001-lsoa.csv")}) {
-        std::vector<std::string> args = {"geocode", dir.file("incidents.csv")};
-        args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+        std::vector<std::string> args = incidentCommand("geocode", dir.file("incidents.csv"));
         args.insert(args.end(), {"-a", "lsoa=" + t->lsoa21, "-a", "ward=" + t->ward22, "--lookup", t->bestFit, "--census", residentsFile,
                                  "--census", t->households, "--period", "year", "--no-gpkg", "-o", dir.file("out")});
         auto r = test::runCli(args);
@@ -335,8 +334,7 @@ TEST(Census, PopulationPointsApportionLsoasToAreasThatDoNotNest) {
         expected[containing(t->wards23, p.lon, p.lat)] += residents.at(p.code);
     }
     test::writeFile(dir.file("points.csv"), points);
-    std::vector<std::string> args = {"geocode", dir.file("incidents.csv")};
-    args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+    std::vector<std::string> args = incidentCommand("geocode", dir.file("incidents.csv"));
     args.insert(args.end(), {"-a", "lsoa=" + t->lsoa21, "-a", "wards2023=" + t->wards23, "--census", t->residents, "--census-weights",
                              dir.file("points.csv"), "--census-weights-columns", "lon=lon,lat=lat,weight=Population", "--period", "year",
                              "--no-gpkg", "-o", dir.file("out")});
@@ -367,8 +365,7 @@ TEST(Census, BadTablesAreRefusedWithFileAndLine) {
     test::writeFile(dir.file("camden.csv"), "area_code,indicator,unit,value\nE01000907,All persons,Persons,1500\n");
     test::writeFile(dir.file("nounit.csv"), "code,value\nE01006109,1149\n");
     auto run = [&](std::vector<std::string> census) {
-        std::vector<std::string> args = {"geocode", dir.file("incidents.csv")};
-        args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+        std::vector<std::string> args = incidentCommand("geocode", dir.file("incidents.csv"));
         args.insert(args.end(), {"-a", "lsoa=" + t->lsoa21, "--no-gpkg", "-o", dir.file("out")});
         for (auto& c : census) args.insert(args.end(), {"--census", c});
         return test::runCli(args);
@@ -400,8 +397,7 @@ TEST(Census, DensityAndReportRatesPer1000) {
     const auto residents = censusByCode(t->residents, true);
     test::TempDir dir;
     test::writeFile(dir.file("incidents.csv"), incidentsWith2011Codes(lsoa21));
-    std::vector<std::string> args = {"density", dir.file("incidents.csv")};
-    args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+    std::vector<std::string> args = incidentCommand("density", dir.file("incidents.csv"));
     args.insert(args.end(), {"--study-area", t->ward22, "-a", "lsoa=" + t->lsoa21, "--denominator", t->residents, "--cell", "250", "--bandwidth",
                              "1000", "-o", dir.file("density")});
     auto r = test::runCli(args);
@@ -416,8 +412,7 @@ TEST(Census, DensityAndReportRatesPer1000) {
     }
     EXPECT_EQ(checked, 139);
 
-    args = {"report", dir.file("incidents.csv")};
-    args.insert(args.end(), kIncidentColumns.begin(), kIncidentColumns.end());
+    args = incidentCommand("report", dir.file("incidents.csv"));
     args.insert(args.end(), {"--by", "ward=" + t->ward22, "--census", t->residents, "--lookup", t->bestFit, "--to", "2021-06", "-o", dir.file("report")});
     r = test::runCli(args);
     ASSERT_EQ(r.exitCode, 0) << r.err;
