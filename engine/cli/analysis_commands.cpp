@@ -64,7 +64,7 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
     struct Args : InputArgs {
         int rings = 1, permutations = 0, zoneLevel = 2;
         uint64_t seed = 12345;
-        bool noFdr = false;
+        bool noFdr = false, allCells = false;
         std::vector<std::string> areas;
         std::string weights = "queen";
     };
@@ -76,6 +76,9 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
     app.add_flag("--no-fdr", a->noFdr, "Bins from uncorrected p-values (default: Benjamini-Hochberg FDR)");
     addNumber(app, GiStarRunOptions::kZoneLevel, a->zoneLevel, "Dissolve contiguous cells with |bin| >= this into zones")->default_val(2);
+    app.add_flag("--all-cells", a->allCells,
+                 "Write every non-empty or significant cell to hotspot_cells (default on square grids: significant cells only; "
+                 "gistar_counts.tif holds every count)");
     app.add_option("-a,--areas", a->areas, "Gi* on counts per polygon of this layer (LABEL=PATH[:LAYER]) instead of grid cells");
     app.add_option("--weights", a->weights, "Polygon neighbours: queen, rook or distance:METRES")->default_val("queen");
     return [a, &global] {
@@ -87,6 +90,7 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
         o.gi.seed = a->seed;
         o.gi.fdr = !a->noFdr;
         o.zoneLevel = a->zoneLevel;
+        o.allCells = a->allCells;
         o.areas = areaSpecs(a->areas, a->srs);
         o.weights = a->weights;
         o.outDir = a->out;

@@ -146,15 +146,21 @@ TEST(GiStarCli, GridHotspotsZonesAndBins) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.err.find("Benjamini-Hochberg FDR bins"), std::string::npos);
     Raster bins = readRaster(dir.file("gistar_bin.tif"));
-    int hot = 0;
+    int hot = 0, significant = 0;
     for (double v : bins.values) {
         if (v == bins.nodata) continue;
         EXPECT_TRUE(v >= -3 && v <= 3);
         hot += v >= 2;
+        significant += v != 0;
     }
     EXPECT_GT(hot, 10);
     EXPECT_GT(test::featureCount(dir.file("hotspots.gpkg"), "hotspot_zones"), 0);
-    EXPECT_GT(test::featureCount(dir.file("hotspots.gpkg"), "hotspot_cells"), hot);
+    // By default the cells layer holds the significant cells only; --all-cells adds every non-empty one.
+    EXPECT_EQ(test::featureCount(dir.file("hotspots.gpkg"), "hotspot_cells"), significant);
+    auto all = test::runCli({"gistar", geocodedSample(), "--group", "burglary", "--months", "2021", "--cell", "250", "--study-area",
+                             "d=" + s + "/shapes/districts.geojson", "--clip", "--all-cells", "-o", dir.file("all")});
+    ASSERT_EQ(all.exitCode, 0) << all.err;
+    EXPECT_GT(test::featureCount(dir.file("all/hotspots.gpkg"), "hotspot_cells"), significant);
     {
         // The zones are exactly the union of the cells with |bin| >= 2 (the default zone level),
         // each a valid polygon: the dissolve merges runs of cells into rectangles before GEOS, which

@@ -135,6 +135,10 @@ struct GiStarRunOptions {
     std::vector<AreaLayerSpec> areas;
     std::string weights = "queen";  // queen | rook | distance:METRES
     int zoneLevel = 2;              // dissolve cells with |bin| >= this into zones
+    // Square grids write only the significant cells to hotspot_cells by default (every cell's
+    // count is in gistar_counts.tif); true writes every non-empty or significant cell. Hexagon
+    // grids have no raster and always write every non-empty or significant cell.
+    bool allCells = false;
     std::string outDir = "out";
 
     void validate(const OptionNaming& naming) const;

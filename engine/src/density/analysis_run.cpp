@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <map>
 #include <numeric>
 #include <set>
@@ -19,6 +20,7 @@
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
 #include "core/geos_wkb.hpp"
+#include "density/cell_outline.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
 
@@ -410,6 +412,8 @@ std::vector<std::vector<std::pair<double, double>>> cellRectangles(const Grid& g
 }
 
 std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int64_t>& cells) {
+    if (grid.shape == GridShape::Square)
+        if (auto traced = squareCellsOutline(grid, cells)) return std::move(*traced);
     GEOSContextHandle_t h = GEOS_init_r();
     std::vector<GEOSGeometry*> polys;
     for (const auto& ring : cellRectangles(grid, cells)) {
@@ -735,7 +739,13 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
     const CellCounts cellCounts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
-    report.account(sel.ledger("grid cells (hotspot_cells)", cellCounts.counted, cellCounts.exclusions()));
+    // Where the counted incidents can be summed again: every cell's count is in the counts raster
+    // (square grids); hotspot_cells holds them all only with --all-cells or on hexagons.
+    const bool significantOnly = grid.shape == GridShape::Square && !o.allCells;
+    const char* countsHeldIn = grid.shape == GridShape::Hexagon ? "grid cells (hotspot_cells)"
+                               : significantOnly                ? "grid cells (gistar_counts.tif)"
+                                                                : "grid cells (gistar_counts.tif, hotspot_cells)";
+    report.account(sel.ledger(countsHeldIn, cellCounts.counted, cellCounts.exclusions()));
     const std::vector<double>& counts = cellCounts.values;
     progress.begin("Gi*");
     GiStarResult r = giStarGrid(grid, counts, o.rings, setup.mask, o.gi);
@@ -750,15 +760,27 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     meta.push_back({"HOTSPOT_GISTAR_NEIGHBOURS", fmt::format("{} ring(s), binary weights, self included", o.rings)});
     meta.push_back({"HOTSPOT_GISTAR_P", pMethod});
     meta.push_back({"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg at 0.10/0.05/0.01 -> bins 1/2/3" : "none"});
-    if (grid.shape == GridShape::Square) {
-        writeGeoTiff(staging.stagedPath("gistar_counts.tif"), grid, counts, crs, RasterType::Float32, -9999, meta, "incidents per cell");
-        writeGeoTiff(staging.stagedPath("gistar_z.tif"), grid, r.z, crs, RasterType::Float64, -9999, meta, "Gi* z-score");
-        std::vector<double> bins(r.bin.begin(), r.bin.end());
-        applyMask(bins, setup.mask);
-        writeGeoTiff(staging.stagedPath("gistar_bin.tif"), grid, bins, crs, RasterType::Int16, -99, meta, "Gi* FDR confidence bin");
-    }
+    // The rasters are compressed on a second thread while the GeoPackage is written on this one.
+    // Paths are staged and the metadata copied here: the staging and `meta` are not shared.
+    std::future<void> rasters;
+    if (grid.shape == GridShape::Square)
+        rasters = std::async(std::launch::async, [&, countsPath = staging.stagedPath("gistar_counts.tif"), zPath = staging.stagedPath("gistar_z.tif"),
+                                                  binPath = staging.stagedPath("gistar_bin.tif"), rasterMeta = meta] {
+            writeGeoTiff(countsPath, grid, counts, crs, RasterType::Float32, -9999, rasterMeta, "incidents per cell");
+            writeGeoTiff(zPath, grid, r.z, crs, RasterType::Float64, -9999, rasterMeta, "Gi* z-score");
+            std::vector<double> bins(r.bin.begin(), r.bin.end());
+            applyMask(bins, setup.mask);
+            writeGeoTiff(binPath, grid, bins, crs, RasterType::Int16, -99, rasterMeta, "Gi* FDR confidence bin");
+        });
+    // Waits for the rasters however this scope is left, so they never outlive what they read.
+    struct Join {
+        std::future<void>& f;
+        ~Join() {
+            if (f.valid()) f.wait();
+        }
+    } joinRasters{rasters};
     VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"));
-    writeCellsLayer(gpkg, grid, counts, r, crs, false);
+    writeCellsLayer(gpkg, grid, counts, r, crs, significantOnly);
     auto zones = findZones(grid, r.bin, o.zoneLevel);
     gpkg.createLayer("hotspot_zones", GeometryKind::Polygon, crs,
                      {{"zone_id", FieldType::Integer}, {"kind"}, {"cells", FieldType::Integer}, {"incidents", FieldType::Real},
@@ -782,6 +804,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     writeRunInfo(gpkg, meta);
     gpkg.close();
     writeGeoPackageStyles(staging.stagedPath("hotspots.gpkg"));
+    if (rasters.valid()) rasters.get();  // rethrows a raster write failure
     report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));
     report.outputs = staging.commit();
     return report;

@@ -33,6 +33,20 @@ inline std::vector<unsigned char> polygonWkb(const std::vector<std::pair<double,
     return out;
 }
 
+// Polygons, each a list of closed rings (shell first, then its holes), as one MultiPolygon.
+inline std::vector<unsigned char> multiPolygonWkb(const std::vector<std::vector<std::vector<std::pair<double, double>>>>& polygons) {
+    std::vector<unsigned char> out{1};
+    wkb_detail::put32(out, 6);
+    wkb_detail::put32(out, static_cast<uint32_t>(polygons.size()));
+    for (const auto& rings : polygons) {
+        out.push_back(1);
+        wkb_detail::put32(out, 3);
+        wkb_detail::put32(out, static_cast<uint32_t>(rings.size()));
+        for (const auto& ring : rings) wkb_detail::putPoints(out, ring);
+    }
+    return out;
+}
+
 inline std::vector<unsigned char> lineStringWkb(const std::vector<std::pair<double, double>>& points) {
     std::vector<unsigned char> out{1};
     wkb_detail::put32(out, 2);
