@@ -1,6 +1,7 @@
 #pragma once
 // Progress on stderr in GDAL's "0...10...20...30...40...50...60...70...80...90...100 - done." style.
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -26,6 +27,19 @@ private:
     bool m_enabled = false;
     int m_lastTick = -1;
     std::mutex m_mutex;
+};
+
+// With HOTSPOT_PROFILE set, prints the wall time of each step of a command on stderr ("density:
+// read 0.412 s"): for tuning (docs/benchmarks.md), silent otherwise.
+class StepTimer {
+public:
+    explicit StepTimer(const char* scope);
+    void step(const char* name);
+
+private:
+    const char* m_scope;
+    bool m_enabled;
+    std::chrono::steady_clock::time_point m_last;
 };
 
 }  // namespace hotspot

@@ -40,4 +40,13 @@ void Progress::note(const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
 }
 
+StepTimer::StepTimer(const char* scope) : m_scope(scope), m_enabled(std::getenv("HOTSPOT_PROFILE") != nullptr), m_last(std::chrono::steady_clock::now()) {}
+
+void StepTimer::step(const char* name) {
+    if (!m_enabled) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "%s: %-14s %.3f s\n", m_scope, name, std::chrono::duration<double>(now - m_last).count());
+    m_last = now;
+}
+
 }  // namespace hotspot

@@ -447,14 +447,17 @@ SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) 
 RunReport runDensity(const DensityOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
+    StepTimer timer("density");
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
+    timer.step("read");
     SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
     // Area statistics compare the selected groups with all groups; then the table can go, so the
     // grids do not sit on top of every incident's attributes (10 million rows: ~1 GB less at peak).
     SelectedIncidents everything;
     if (!o.areas.empty()) everything = select(all, o.input, o.input.months, studyArea.get(), false);
     all = LoadedIncidents{};
+    timer.step("select");
     report.lines.push_back(sel.describe());
     for (const auto& n : sel.notes) report.lines.push_back("note: " + n);
     sel.requireSome();
@@ -475,13 +478,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
                                        autoBandwidth ? " (ArcGIS default rule)" : "",
                                        kde.output == KdeOutput::Scaled ? "density per km^2" : "raw kernel sums"));
 
-    progress.begin("Kernel density");
-    const CellCounts counts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
-    std::vector<double> density = kernelDensity(grid, sel.x, sel.y, sel.weight, kde);
-    progress.end();
-    applyMask(density, setup.mask);
-    report.account(sel.ledger("grid cells (counts.tif)", counts.counted, counts.exclusions()));
-
+    timer.step("grid");
     OutputStaging staging(o.outDir);
     auto meta = baseMetadata(o.input, grid, o.input.months);
     meta.push_back({"HOTSPOT_KERNEL", toString(kde.kernel)});
@@ -490,9 +487,29 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     meta.push_back({"HOTSPOT_WEIGHTS", "incident weight field (1 when unmapped)"});
     meta.push_back({"HOTSPOT_UNITS", kde.output == KdeOutput::Scaled ? "incidents per km2" : "raw kernel sum"});
     meta.push_back({"HOTSPOT_INCIDENTS", std::to_string(sel.x.size())});
-    writeGeoTiff(staging.stagedPath("counts.tif"), grid, counts.values, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "incidents per cell");
+
+    progress.begin("Kernel density");
+    const CellCounts counts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
+    timer.step("count");
+    // counts.tif is compressed on a second thread while the kernel sums run on this one.
+    std::future<void> countsRaster = std::async(std::launch::async, [&, path = staging.stagedPath("counts.tif")] {
+        writeGeoTiff(path, grid, counts.values, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "incidents per cell");
+    });
+    struct Join {  // waits however this scope is left: the thread reads `counts` and `meta`
+        std::future<void>& f;
+        ~Join() {
+            if (f.valid()) f.wait();
+        }
+    } joinCounts{countsRaster};
+    std::vector<double> density = kernelDensity(grid, sel.x, sel.y, sel.weight, kde);
+    progress.end();
+    timer.step("kde");
+    applyMask(density, setup.mask);
+    report.account(sel.ledger("grid cells (counts.tif)", counts.counted, counts.exclusions()));
     writeGeoTiff(staging.stagedPath("density.tif"), grid, density, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta,
                  kde.output == KdeOutput::Scaled ? "kernel density, incidents per km2" : "kernel density, raw");
+    countsRaster.get();  // rethrows a write failure
+    timer.step("rasters");
 
     // The area layers for area_stats.csv, loaded once: a census denominator needs them too.
     std::vector<AreaLayer> areaLayers;
@@ -624,6 +641,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
         report.lines.push_back("area stats: rate per 1,000 of the denominator; location quotient = (area share of the selected groups) / (share over all areas); empty when undefined");
     }
     report.outputs = staging.commit();
+    timer.step("areas, commit");
     return report;
 }
 
@@ -659,9 +677,12 @@ void writeCellsLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<dou
 RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
+    StepTimer timer("gistar");
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
+    timer.step("read");
     SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
+    timer.step("select");
     report.lines.push_back(sel.describe());
     sel.requireSome();
     OutputStaging staging(o.outDir);
@@ -747,9 +768,11 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
                                                                 : "grid cells (gistar_counts.tif, hotspot_cells)";
     report.account(sel.ledger(countsHeldIn, cellCounts.counted, cellCounts.exclusions()));
     const std::vector<double>& counts = cellCounts.values;
+    timer.step("grid, count");
     progress.begin("Gi*");
     GiStarResult r = giStarGrid(grid, counts, o.rings, setup.mask, o.gi);
     progress.end();
+    timer.step("gi*");
     int hot = 0, cold = 0;
     for (auto b : r.bin) hot += b > 0, cold += b < 0;
     report.lines.push_back(fmt::format("Gi* on a {} x {} grid of {:.1f} m {} cells ({} in the analysis), neighbours within {} ring(s) with "
@@ -781,6 +804,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     } joinRasters{rasters};
     VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"));
     writeCellsLayer(gpkg, grid, counts, r, crs, significantOnly);
+    timer.step("cells layer");
     auto zones = findZones(grid, r.bin, o.zoneLevel);
     gpkg.createLayer("hotspot_zones", GeometryKind::Polygon, crs,
                      {{"zone_id", FieldType::Integer}, {"kind"}, {"cells", FieldType::Integer}, {"incidents", FieldType::Real},
@@ -800,13 +824,17 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         gpkg.setWkb(dissolveCells(grid, z.cells));
         gpkg.writeFeature();
     }
+    timer.step("zones");
     meta.push_back({"HOTSPOT_ZONE_LEVEL", std::to_string(o.zoneLevel)});
     writeRunInfo(gpkg, meta);
     gpkg.close();
     writeGeoPackageStyles(staging.stagedPath("hotspots.gpkg"));
+    timer.step("gpkg close");
     if (rasters.valid()) rasters.get();  // rethrows a raster write failure
+    timer.step("rasters wait");
     report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));
     report.outputs = staging.commit();
+    timer.step("commit");
     return report;
 }
 
