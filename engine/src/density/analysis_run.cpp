@@ -827,9 +827,11 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     timer.step("zones");
     meta.push_back({"HOTSPOT_ZONE_LEVEL", std::to_string(o.zoneLevel)});
     writeRunInfo(gpkg, meta);
+    timer.step("run info");
     gpkg.close();
-    writeGeoPackageStyles(staging.stagedPath("hotspots.gpkg"));
     timer.step("gpkg close");
+    writeGeoPackageStyles(staging.stagedPath("hotspots.gpkg"));
+    timer.step("styles");
     if (rasters.valid()) rasters.get();  // rethrows a raster write failure
     timer.step("rasters wait");
     report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));

@@ -275,6 +275,9 @@ IndexBox indexBox(int64_t id, double minX, double maxX, double minY, double maxY
 
 void addGeoPackageSpatialIndex(const std::string& path, const std::string& table, const std::string& column, std::vector<IndexBox> boxes) {
     SqliteDatabase db(path);
+    // The file is one VectorWriter is still making, staged and not yet visible: like its rows,
+    // the index needs no fsync at commit (the run's outputs become visible by rename afterwards).
+    db.exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", "cannot set up the GeoPackage");
     try {
         writeIndex(db, table, column, fidColumnOf(db, table), std::move(boxes));
     } catch (...) {
