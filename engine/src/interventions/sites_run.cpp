@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -30,7 +31,9 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;
+    StepTimer timer("sites");
     const SelectedIncidents sel = loadIncidents(o.input, progress);
+    timer.step("read");
     lines.push_back("incidents: " + sel.describe());
     KdeOptions kde = o.kde;
     if (kde.bandwidth <= 0) kde.bandwidth = 200;
@@ -48,6 +51,20 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
         demand = counts.values;
     }
     const double totalDemand = std::accumulate(demand.begin(), demand.end(), 0.0);
+    timer.step("demand");
+    // counts.tif is compressed on a second thread while the candidates are read and chosen.
+    OutputStaging staging(o.outDir);
+    std::future<void> countsRaster = std::async(std::launch::async, [&, path = staging.stagedPath("counts.tif")] {
+        writeGeoTiff(path, grid, counts.values, crs, RasterType::Float32, -9999,
+                     {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_CELL_SIZE_M", fmt::format("{}", grid.cellSize)}},
+                     "incidents per cell of the demand grid");
+    });
+    struct Join {  // waits however this scope is left: the thread reads `counts` and `grid`
+        std::future<void>& f;
+        ~Join() {
+            if (f.valid()) f.wait();
+        }
+    } joinCounts{countsRaster};
     // Existing coverage is not demand any more.
     LayerRejects existingRejects, candidateRejects;
     double removed = 0;
@@ -91,8 +108,10 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
         lines.push_back(fmt::format("candidates: {} on {}", candidates.size(), candidateSource));
     }
     if (candidates.empty()) throwInput("no candidate sites (see the candidate options)");
+    timer.step("candidates");
     progress.note("Choosing sites");
     const std::vector<SitePick> picks = greedySites(grid, demand, candidates, o.siting);
+    timer.step("greedy");
     const double remaining = totalDemand - removed;
     lines.push_back(fmt::format("sites: {} chosen (greedy with lazy gains, radius {} m){}; they cover {:.1f} of {:.1f} uncovered demand ({:.1f} %)",
                                 picks.size(), o.siting.radius, std::isfinite(o.siting.budget) ? fmt::format(", budget {}", o.siting.budget) : "",
@@ -105,8 +124,8 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
         lines.push_back(fmt::format("exact optimum: {:.3f}; greedy reaches {:.2f} % of it (guarantee: 63.2 %)", exactValue,
                                     exactValue > 0 ? 100 * (picks.empty() ? 0 : picks.back().cumulative) / exactValue : 100.0));
     }
-    OutputStaging staging(o.outDir);
     const CoordinateTransformer toLonLat(crs, "EPSG:4326");
+    timer.step("exact, staging");
     const std::vector<std::string> header = {"rank", "candidate_id", "x", "y", "lon", "lat", "gain", "cumulative", "cumulative_share_pct", "cost", "cumulative_cost"};
     auto row = [&](size_t r) {
         const SitePick& p = picks[r];
@@ -123,9 +142,6 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
         for (size_t r = 0; r < picks.size(); ++r) csv.row(row(r));
         csv.close();
     }
-    writeGeoTiff(staging.stagedPath("counts.tif"), grid, counts.values, crs, RasterType::Float32, -9999,
-                 {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_CELL_SIZE_M", fmt::format("{}", grid.cellSize)}},
-                 "incidents per cell of the demand grid");
     writeLayerRejects(staging, "sites_rejects.csv", {{o.existingCameras, &existingRejects}, {o.candidates, &candidateRejects}});
     {
         std::string md = "# Recommended sites\n\n";
@@ -173,7 +189,9 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
                             {"CRS", crs}});
         gpkg.close();
     }
+    countsRaster.get();  // rethrows a raster write failure
     report.outputs = staging.commit();
+    timer.step("outputs");
     return report;
 }
 
