@@ -47,4 +47,16 @@ void parallelFor(size_t count, const std::function<void(size_t, unsigned)>& task
     if (failure) std::rethrow_exception(failure);
 }
 
+BackgroundTask::BackgroundTask(std::function<void()> work) {
+    if (work) m_done = std::async(std::launch::async, std::move(work));
+}
+
+BackgroundTask::~BackgroundTask() {
+    if (m_done.valid()) m_done.wait();
+}
+
+void BackgroundTask::finish() {
+    if (m_done.valid()) m_done.get();
+}
+
 }  // namespace hotspot

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <future>
 
 namespace hotspot {
 
@@ -13,5 +14,21 @@ unsigned workerCount();
 // Calls task(index, worker) for index in [0, count) on up to workerCount() threads.
 // Exceptions thrown by a task are rethrown (the first one) after all workers stop.
 void parallelFor(size_t count, const std::function<void(size_t index, unsigned worker)>& task);
+
+// Work on a second thread beside the rest of a command, e.g. an output compressed while the next
+// step computes. The destructor waits, so the work never outlives what it reads, whichever way
+// the owner's scope is left; finish() waits and rethrows what the work threw. Empty work does
+// nothing. Give the work copies of anything the owner goes on changing.
+class BackgroundTask {
+public:
+    explicit BackgroundTask(std::function<void()> work);
+    ~BackgroundTask();
+    BackgroundTask(const BackgroundTask&) = delete;
+    BackgroundTask& operator=(const BackgroundTask&) = delete;
+    void finish();
+
+private:
+    std::future<void> m_done;
+};
 
 }  // namespace hotspot

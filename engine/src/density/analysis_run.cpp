@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <map>
 #include <numeric>
 #include <set>
@@ -20,6 +19,7 @@
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
 #include "core/geos_wkb.hpp"
+#include "core/thread_pool.hpp"
 #include "density/cell_outline.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
@@ -492,15 +492,9 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     const CellCounts counts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
     timer.step("count");
     // counts.tif is compressed on a second thread while the kernel sums run on this one.
-    std::future<void> countsRaster = std::async(std::launch::async, [&, path = staging.stagedPath("counts.tif")] {
-        writeGeoTiff(path, grid, counts.values, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta, "incidents per cell");
+    BackgroundTask countsRaster([&, path = staging.stagedPath("counts.tif"), countsMeta = meta] {
+        writeGeoTiff(path, grid, counts.values, o.input.ingest.analysisCrs, RasterType::Float32, -9999, countsMeta, "incidents per cell");
     });
-    struct Join {  // waits however this scope is left: the thread reads `counts` and `meta`
-        std::future<void>& f;
-        ~Join() {
-            if (f.valid()) f.wait();
-        }
-    } joinCounts{countsRaster};
     std::vector<double> density = kernelDensity(grid, sel.x, sel.y, sel.weight, kde);
     progress.end();
     timer.step("kde");
@@ -508,7 +502,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     report.account(sel.ledger("grid cells (counts.tif)", counts.counted, counts.exclusions()));
     writeGeoTiff(staging.stagedPath("density.tif"), grid, density, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta,
                  kde.output == KdeOutput::Scaled ? "kernel density, incidents per km2" : "kernel density, raw");
-    countsRaster.get();  // rethrows a write failure
+    countsRaster.finish();  // rethrows a write failure
     timer.step("rasters");
 
     // The area layers for area_stats.csv, loaded once: a census denominator needs them too.
@@ -785,23 +779,17 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     meta.push_back({"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg at 0.10/0.05/0.01 -> bins 1/2/3" : "none"});
     // The rasters are compressed on a second thread while the GeoPackage is written on this one.
     // Paths are staged and the metadata copied here: the staging and `meta` are not shared.
-    std::future<void> rasters;
+    std::function<void()> writeRasters;
     if (grid.shape == GridShape::Square)
-        rasters = std::async(std::launch::async, [&, countsPath = staging.stagedPath("gistar_counts.tif"), zPath = staging.stagedPath("gistar_z.tif"),
-                                                  binPath = staging.stagedPath("gistar_bin.tif"), rasterMeta = meta] {
+        writeRasters = [&, countsPath = staging.stagedPath("gistar_counts.tif"), zPath = staging.stagedPath("gistar_z.tif"),
+                        binPath = staging.stagedPath("gistar_bin.tif"), rasterMeta = meta] {
             writeGeoTiff(countsPath, grid, counts, crs, RasterType::Float32, -9999, rasterMeta, "incidents per cell");
             writeGeoTiff(zPath, grid, r.z, crs, RasterType::Float64, -9999, rasterMeta, "Gi* z-score");
             std::vector<double> bins(r.bin.begin(), r.bin.end());
             applyMask(bins, setup.mask);
             writeGeoTiff(binPath, grid, bins, crs, RasterType::Int16, -99, rasterMeta, "Gi* FDR confidence bin");
-        });
-    // Waits for the rasters however this scope is left, so they never outlive what they read.
-    struct Join {
-        std::future<void>& f;
-        ~Join() {
-            if (f.valid()) f.wait();
-        }
-    } joinRasters{rasters};
+        };
+    BackgroundTask rasters(std::move(writeRasters));
     VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"));
     writeCellsLayer(gpkg, grid, counts, r, crs, significantOnly);
     timer.step("cells layer");
@@ -832,7 +820,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     timer.step("gpkg close");
     writeGeoPackageStyles(staging.stagedPath("hotspots.gpkg"));
     timer.step("styles");
-    if (rasters.valid()) rasters.get();  // rethrows a raster write failure
+    rasters.finish();  // rethrows a raster write failure
     timer.step("rasters wait");
     report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));
     report.outputs = staging.commit();

@@ -5,12 +5,12 @@
 #include <cmath>
 #include <exception>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/thread_pool.hpp"
 #include "hotspot/census.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/export.hpp"
@@ -432,9 +432,8 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     const std::string gpkgPath = options.writeGeoPackage ? staging.stagedPath("incidents.gpkg") : std::string();
     const std::string incidentsCsvPath = options.writeCsv ? staging.stagedPath("incidents.csv") : std::string();
     const std::string summaryCsvPath = options.writeCsv ? staging.stagedPath("area_summary.csv") : std::string();
-    std::exception_ptr csvFailure;
-    auto writeCsvFiles = [&] {
-        try {
+    std::function<void()> writeCsvFiles = [&] {
+        {
             CsvWriter csv(incidentsCsvPath);
             csv.field("x").field("y");
             for (const auto& f : fields) csv.field(f.name);
@@ -471,19 +470,9 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
                 sum.row(row);
             }
             sum.close();
-        } catch (...) {
-            csvFailure = std::current_exception();
         }
     };
-    std::thread csvThread;
-    if (options.writeCsv) csvThread = std::thread(writeCsvFiles);
-    // Joined on every path out of this scope, so the thread never outlives what it reads.
-    struct Joiner {
-        std::thread& thread;
-        ~Joiner() {
-            if (thread.joinable()) thread.join();
-        }
-    } joiner{csvThread};
+    BackgroundTask csvFiles(options.writeCsv ? std::move(writeCsvFiles) : std::function<void()>{});
     progress.begin("Writing outputs");
     if (options.writeGeoPackage) {
         VectorWriter gpkg(gpkgPath);
@@ -586,8 +575,7 @@ GeocodeSummary runGeocode(const GeocodeOptions& options, Progress& progress) {
     }
 
     progress.update(0.7);
-    if (csvThread.joinable()) csvThread.join();
-    if (csvFailure) std::rethrow_exception(csvFailure);
+    csvFiles.finish();  // rethrows a CSV write failure
     {
         attachRawRecords(in.rejects, in.table.files);
         CsvWriter rejects(staging.stagedPath("rejects.csv"));

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <map>
 #include <memory>
 #include <numeric>
 
 #include <fmt/format.h>
 
+#include "core/thread_pool.hpp"
 #include "hotspot/area_layer.hpp"
 #include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
@@ -54,17 +54,11 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     timer.step("demand");
     // counts.tif is compressed on a second thread while the candidates are read and chosen.
     OutputStaging staging(o.outDir);
-    std::future<void> countsRaster = std::async(std::launch::async, [&, path = staging.stagedPath("counts.tif")] {
+    BackgroundTask countsRaster([&, path = staging.stagedPath("counts.tif")] {
         writeGeoTiff(path, grid, counts.values, crs, RasterType::Float32, -9999,
                      {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_CELL_SIZE_M", fmt::format("{}", grid.cellSize)}},
                      "incidents per cell of the demand grid");
     });
-    struct Join {  // waits however this scope is left: the thread reads `counts` and `grid`
-        std::future<void>& f;
-        ~Join() {
-            if (f.valid()) f.wait();
-        }
-    } joinCounts{countsRaster};
     // Existing coverage is not demand any more.
     LayerRejects existingRejects, candidateRejects;
     double removed = 0;
@@ -189,7 +183,7 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
                             {"CRS", crs}});
         gpkg.close();
     }
-    countsRaster.get();  // rethrows a raster write failure
+    countsRaster.finish();  // rethrows a raster write failure
     report.outputs = staging.commit();
     timer.step("outputs");
     return report;
