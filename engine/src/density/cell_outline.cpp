@@ -162,11 +162,14 @@ std::optional<std::vector<unsigned char>> squareCellsOutline(const Grid& grid, s
         const Vertex& b = holes[h][1];
         const int64_t px2 = a.i + b.i, py2 = a.j + b.j;
         const Box hb = boxOf(holes[h]);
+        bool placed = false;
         for (Shell& s : shells)
             if (s.box.holds(hb) && inside(s.ring, px2, py2)) {
                 s.holes.push_back(h);
+                placed = true;
                 break;
             }
+        if (!placed) return std::nullopt;  // cannot happen for cells of one grid; the overlay union is the safe answer
     }
 
     auto coordinates = [&](const std::vector<Vertex>& ring) {

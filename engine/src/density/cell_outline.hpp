@@ -13,8 +13,8 @@ namespace hotspot {
 // MultiPolygon: the edges between a cell of the set and one outside it, chained into rings,
 // split where rings touch at a corner (so every ring is simple), and holes given to the smallest
 // shell that holds them. The result is a valid polygon set equal to the union of the cells.
-// nullopt when the set has so many shells and holes that matching them would be slow (the
-// caller then falls back to an overlay union).
+// nullopt when the set has so many shells and holes that matching them would be slow, or a hole
+// finds no shell (the caller then falls back to an overlay union).
 std::optional<std::vector<unsigned char>> squareCellsOutline(const Grid& grid, std::vector<int64_t> cells);
 
 }  // namespace hotspot
