@@ -4,7 +4,9 @@
 # the same machine load; prints each run, then per workload the median, min-max, peak memory and
 # the ratio to hotspot, and the load average before and after.
 #
-#   bash tests/bench/peers.sh [WORKLOAD...]     (default: density gistar sites roads geocode)
+#   bash tests/bench/peers.sh [--install] [WORKLOAD...]   (default: density gistar sites roads geocode)
+#
+# --install first installs the peers from Debian's archive (root; the packages listed below).
 #
 # Environment: ROWS (incidents, default 1000000), PAIRS (default 3), SLOW_PAIRS (runs of the peers
 # that take minutes at 1M: spdep Gi* and GeoPandas; default 1), BUILD (default build), WORK
@@ -20,6 +22,11 @@ BUILD=${BUILD:-build}
 WORK=${WORK:-/tmp/hotspot-peers}
 SHARED=${HOTSPOT_SHARED_DIR:-../shared}
 HOTSPOT=$(realpath "$BUILD/engine/hotspot")
+if [ "${1:-}" = "--install" ]; then
+  shift
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q r-cran-spatstat r-cran-spdep qgis python3-geopandas python3-rtree \
+    python3-scipy python3-pandas postgresql-15-postgis-3 bc >/dev/null || { echo "peers.sh: installing the peers failed"; exit 1; }
+fi
 workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(density gistar sites roads geocode)
 mkdir -p "$WORK"
