@@ -17,9 +17,9 @@ namespace hotspot::cli {
 RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
     struct Args {
         std::string network, networkSrs, nameField, classField, categories, collisionColumns, complaintColumns, collisionSrs, complaintSrs;
-        std::string collisionLayer, complaintLayer;
-        std::vector<std::string> collisions, complaints, excludeClasses;
-        bool keepAllClasses = false;
+        std::string collisionLayer, complaintLayer, costs, issueRules, rankBy = "score";
+        std::vector<std::string> collisions, complaints, excludeClasses, casualties, vehicles;
+        bool keepAllClasses = false, noLinkedTables = false;
         std::string crs = "EPSG:27700", months, kernel = "quartic", method = "discontinuous", clusterRule = "wales", weights, previous;
         std::string out = "out/roads";
         double nodeTolerance = 1, snapTolerance = 30, lixel = 20, bandwidth = 300, clusterRadius = 0, peakThreshold = -1, matchDistance = 100;
@@ -38,6 +38,13 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--collision-columns", a->collisionColumns, "Column mapping for collision files that are not STATS19 (roles as in geocode)");
     app.add_option("--collision-srs", a->collisionSrs, "CRS of mapped collision x/y");
     app.add_option("--collision-layer", a->collisionLayer, "Layer of OGR collision inputs");
+    app.add_option("--casualties", a->casualties, "STATS19 casualty tables (either schema), joined on the collision index "
+                                                  "(default: DfT's casualty file beside each collision file)");
+    app.add_option("--vehicles", a->vehicles, "STATS19 vehicle tables (default: DfT's vehicle file beside each collision file)");
+    app.add_flag("--no-linked-tables", a->noLinkedTables, "Do not look for casualty and vehicle files beside the collision files");
+    app.add_option("--costs", a->costs, "Value of prevention per collision by severity, CSV (default: DfT RAS60001, 2014 prices)");
+    app.add_option("--issue-rules", a->issueRules, "Issue-pattern rule table, CSV pattern,when (default: data/roads/issue_patterns.csv)");
+    addChoice(app, RoadsOptions::kRankBy, a->rankBy, "Rank the register by score, cost (value of prevention) or ksi");
     app.add_option("--complaints", a->complaints, "Road complaints / police road incidents with an issue type (CSV or OGR points)");
     app.add_option("--complaint-columns", a->complaintColumns, "Column mapping of the complaint files, e.g. id=ref,date=date,category=issue,lon=lon,lat=lat");
     app.add_option("--complaint-srs", a->complaintSrs, "CRS of mapped complaint x/y");
@@ -74,6 +81,12 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
         o.nodeTolerance = a->nodeTolerance;
         o.collisions = a->collisions;
         o.complaints = a->complaints;
+        o.casualties = a->casualties;
+        o.vehicles = a->vehicles;
+        o.findLinkedTables = !a->noLinkedTables;
+        o.costsFile = a->costs;
+        o.issueRulesFile = a->issueRules;
+        o.rankBy = a->rankBy;
         if (!a->collisionColumns.empty()) o.collisionMapping = ColumnMapping::parse(a->collisionColumns);
         o.collisionMapping.srs = a->collisionSrs;
         if (!a->complaintColumns.empty()) o.complaintMapping = ColumnMapping::parse(a->complaintColumns);

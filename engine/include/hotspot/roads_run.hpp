@@ -34,12 +34,20 @@ struct RoadsOptions {
     static constexpr NumberOption kClusterMonths{.key = "cluster_months", .unit = "months", .min = 1, .max = 1'200, .integer = true, .unset = 0};
     static constexpr NumberOption kPeakThreshold{.key = "peak_threshold", .min = 0, .max = 1e12, .unset = -1};
     static constexpr NumberOption kTrendMonths{.key = "trend_months", .unit = "months", .min = 1, .max = 120, .integer = true};
+    static constexpr ChoiceOption kRankBy{"rank_by", "score|cost|ksi"};
     static constexpr NumberOption kMatchDistance{.key = "match_distance", .unit = "m", .min = 0, .max = 100'000, .minIncluded = false};
 
     RoadLayerOptions network;
     double nodeTolerance = 1.0;  // metres: vertices closer than this are one node
     std::vector<std::string> collisions;  // STATS19 CSVs (either schema), or mapped CSV / OGR points
     ColumnMapping collisionMapping;       // for collision files that are not STATS19
+    // STATS19 casualty and vehicle tables, joined on the collision index. Empty: the files DfT
+    // publishes beside each collision file, when they are there (findLinkedTables).
+    std::vector<std::string> casualties, vehicles;
+    bool findLinkedTables = true;
+    std::string costsFile;       // value of prevention per collision (default: DfT RAS60001, 2014 prices)
+    std::string issueRulesFile;  // the issue-pattern rule table (default: data/roads/issue_patterns.csv, built in)
+    std::string rankBy = "score";  // score | cost | ksi
     std::vector<std::string> complaints;  // road complaints / police road incidents with an issue type
     ColumnMapping complaintMapping;
     std::string complaintLayer, collisionLayer;

@@ -142,6 +142,7 @@ void RoadsOptions::validate(const OptionNaming& naming) const {
     kPeakThreshold.check(peakThreshold, naming);
     kTrendMonths.check(trendMonths, naming);
     kMatchDistance.check(matchDistance, naming);
+    kRankBy.check(rankBy, naming);
     for (double w : {weights.fatal, weights.serious, weights.slight, weights.unknown, weights.complaint}) SeverityWeights::kWeight.check(w, naming);
 }
 

@@ -148,8 +148,10 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     c.weight = findColumn(layout.header, m.weight, path, "weight", true);
     if (c.category < 0 && c.constantCategory.empty()) c.constantCategory = options.defaultCategory;
     // A STATS19 index is also kept as written, because a mangled one is not used as the id.
-    // A search's Date is kept as published too: its time of day and UTC offset are data.
-    const int used[] = {c.x, c.y, c.lon, c.lat, c.address, c.category, c.month, c.stopSearch ? -1 : c.date, c.weight, c.locality, c.stats19 ? -1 : c.id};
+    // A search's Date is kept as published too: its time of day and UTC offset are data, and so is
+    // a STATS19 Date (the legacy files hold the time in it: "01/01/2005 09:45").
+    const int used[] = {c.x, c.y, c.lon, c.lat, c.address, c.category, c.month, c.stopSearch || c.stats19 ? -1 : c.date, c.weight, c.locality,
+                        c.stats19 ? -1 : c.id};
     for (size_t i = 0; i < layout.header.size(); ++i) {
         // police.uk's own outcome is kept even when no attribute is: outcome groups and the
         // --outcome filter are made from it (with the outcomes files' later outcomes).

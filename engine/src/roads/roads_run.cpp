@@ -1,6 +1,8 @@
 // `hotspot roads`: network, incidents, snapping, network density, localities, register.
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -23,6 +25,9 @@
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
+#include "roads/locality_profile.hpp"
+#include "roads/road_incidents.hpp"
+#include "roads/stats19_tables.hpp"
 
 namespace hotspot {
 
@@ -57,21 +62,8 @@ SeverityWeights SeverityWeights::parse(const std::string& spec) {
 
 namespace {
 
-enum class Issue : uint8_t { Collision, Speeding, Hgv, Parking, Layout, Other, Count };
-constexpr const char* kIssueNames[] = {"collision", "speeding", "hgv", "parking", "road_layout", "other"};
+constexpr double kJunctionDistance = 20;  // metres along the road from a node of degree >= 3
 constexpr const char* kIssueGroups[] = {"road_collision", "road_speeding", "road_hgv", "road_parking", "road_layout", "road_other"};
-enum Severity : uint8_t { Unknown = 0, Fatal = 1, Serious = 2, Slight = 3 };
-constexpr const char* kSeverityNames[] = {"unknown", "fatal", "serious", "slight"};
-
-// Every road incident of the run, collisions first; columns as in IncidentTable.
-struct RoadIncidents {
-    std::vector<double> x, y;
-    std::vector<int32_t> month;
-    std::vector<uint8_t> isCollision, issue, severity, urbanRural;  // urbanRural: 0 unknown, 1 urban, 2 rural
-    std::vector<std::string> file, id, time;
-    std::vector<int64_t> line;
-    size_t size() const { return x.size(); }
-};
 
 struct InputAccount {
     std::string what;
@@ -101,6 +93,41 @@ private:
     std::vector<size_t> m_columns;
 };
 
+int parseCode(std::string_view v) {
+    v = trim(v);
+    int value = -1;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+    return ec == std::errc() && end == v.data() + v.size() ? value : -1;
+}
+
+// The STATS19 circumstance fields of a collision row (both schemas; codes in docs/methods.md).
+// `time` is "HH:MM" (from Time, or the time the legacy York files keep in Date).
+CollisionCircumstances circumstancesOf(int light, int surface, int dayOfWeek, std::string_view date, std::string_view time, int junction,
+                                       int speed, int roadClass, int roadNumber) {
+    CollisionCircumstances c;
+    auto known = [](bool yes) { return yes ? Known::Yes : Known::No; };
+    if (light == 1 || (light >= 4 && light <= 7)) c.dark = known(light != 1);
+    if (surface >= 1 && surface <= 7) c.wet = known(surface >= 2 && surface <= 5);
+    if (dayOfWeek < 1 || dayOfWeek > 7) {
+        // No day_of_week: from the date (dd/mm/yyyy), 1 = Sunday as STATS19 counts.
+        int d = 0, m = 0, y = 0;
+        if (date.size() >= 10 && std::sscanf(std::string(date.substr(0, 10)).c_str(), "%d/%d/%d", &d, &m, &y) == 3) {
+            const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
+            if (ymd.ok()) dayOfWeek = static_cast<int>(std::chrono::weekday{std::chrono::sys_days{ymd}}.c_encoding()) + 1;
+        }
+    }
+    if (dayOfWeek >= 1 && dayOfWeek <= 7) c.weekend = known(dayOfWeek == 1 || dayOfWeek == 7);
+    int hour = -1, minute = -1;
+    if (time.size() >= 4 && std::sscanf(std::string(time).c_str(), "%d:%d", &hour, &minute) == 2 && hour >= 0 && hour < 24 && c.weekend != Known::Unknown)
+        c.peak = known(c.weekend == Known::No && ((hour >= 7 && hour < 10) || (hour >= 16 && hour < 19)));
+    if (junction == 0) c.junction = Known::No;
+    else if (junction > 0 && junction != 99) c.junction = Known::Yes;
+    if (speed > 0 && speed <= 70) c.speedLimit = static_cast<int16_t>(speed);
+    if (roadClass >= 1 && roadClass <= 6) c.roadClass = static_cast<uint8_t>(roadClass);
+    if (roadNumber >= 0) c.roadNumber = roadNumber;
+    return c;
+}
+
 uint8_t parseSeverity(std::string_view v) {
     v = trim(v);
     if (v == "1" || iequals(v, "fatal")) return Fatal;
@@ -112,7 +139,7 @@ uint8_t parseSeverity(std::string_view v) {
 // Reads one kind of input (collisions or complaints) into `into`; rejects go to `rejects` as
 // (file, line, field, reason, record) rows.
 InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisions, const RoadsOptions& o, RoadIncidents& into,
-                            std::vector<std::vector<std::string>>& rejects, Progress& progress) {
+                            std::vector<std::vector<std::string>>& rejects, CollisionKeys& keys, Progress& progress) {
     InputAccount account;
     account.what = collisions ? "collisions" : "complaints";
     if (specs.empty()) return account;
@@ -140,6 +167,17 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
     const AttributeByNames urbanRuralOf(t, {"Urban_or_Rural_Area", "urban_or_rural_area"});
     const AttributeByNames timeOf(t, {"Time", "time"});
     const AttributeByNames indexAsWritten(t, {"Accident_Index", "collision_index"});
+    const AttributeByNames lightOf(t, {"light_conditions"}), surfaceOf(t, {"road_surface_conditions"}), dayOf(t, {"day_of_week"});
+    const AttributeByNames dateOf(t, {"Date"}), junctionOf(t, {"junction_detail"}), speedOf(t, {"speed_limit"});
+    const AttributeByNames classOf(t, {"first_road_class", "1st_Road_Class"}), numberOf(t, {"first_road_number", "1st_Road_Number"});
+    // A collision's index, for the casualty and vehicle tables: in use, or read but not used.
+    auto remember = [&](size_t i, bool used) {
+        if (!collisions) return;
+        const std::string_view id = t.sourceId.at(i);
+        if (id.empty()) return;
+        if (used) keys.used.emplace(std::string(id), static_cast<uint32_t>(into.size()));
+        else keys.unused.emplace(id);
+    };
     std::vector<int> issueOfGroup(o.categories->groups().size(), -1);
     for (size_t g = 0; g < issueOfGroup.size(); ++g)
         for (int k = 0; k < static_cast<int>(Issue::Count); ++k)
@@ -147,6 +185,7 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
     for (size_t i = 0; i < t.size(); ++i) {
         const int issue = t.group[i] == kNoGroup ? -1 : issueOfGroup[t.group[i]];
         if (issue < 0 || (collisions != (issue == static_cast<int>(Issue::Collision)))) {
+            remember(i, false);
             ++account.notRoad;
             rejects.push_back({t.files[t.fileIndex[i]], std::to_string(t.line[i]), "category",
                                fmt::format("'{}' is not a road {} type in the category map (accepted, not used)", t.category.at(i),
@@ -155,15 +194,18 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
             continue;
         }
         if (!o.months.contains(t.month[i])) {
+            remember(i, false);
             ++account.outsideMonths;
             continue;
         }
         if (!std::isfinite(t.x[i]) || !std::isfinite(t.y[i])) {
+            remember(i, false);
             ++account.notLocated;
             rejects.push_back({t.files[t.fileIndex[i]], std::to_string(t.line[i]), "location", "no coordinates (accepted, not used)", ""});
             continue;
         }
         ++account.used;
+        remember(i, true);
         into.x.push_back(t.x[i]);
         into.y.push_back(t.y[i]);
         into.month.push_back(t.month[i]);
@@ -177,9 +219,63 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
         std::string id(t.sourceId.at(i));
         if (id.empty() && collisions) id = std::string(indexAsWritten.at(i));  // a mangled index, shown as written
         into.id.push_back(std::move(id));
-        into.time.push_back(std::string(timeOf.at(i)));
+        std::string_view time = timeOf.at(i);
+        const std::string_view date = dateOf.at(i);
+        if (time.empty() && date.size() > 11 && date[10] == ' ') time = trim(date.substr(11));  // "01/01/2005 09:45" (legacy York files)
+        into.time.push_back(std::string(time));
+        into.circumstances.push_back(collisions ? circumstancesOf(parseCode(lightOf.at(i)), parseCode(surfaceOf.at(i)), parseCode(dayOf.at(i)), date, time,
+                                                                  parseCode(junctionOf.at(i)), parseCode(speedOf.at(i)), parseCode(classOf.at(i)),
+                                                                  parseCode(numberOf.at(i)))
+                                                : CollisionCircumstances{});
     }
     return account;
+}
+
+// The STATS19 casualty and vehicle tables of a run, joined to its collisions.
+struct LinkedTables {
+    std::vector<LinkedCasualty> casualties;
+    std::vector<std::vector<uint32_t>> casualtiesByIncident;  // indexes into casualties
+    std::vector<CollisionVehicles> vehicles;                  // by incident (empty without a vehicle table)
+    RejectRows rejects;
+    bool haveCasualties = false, haveVehicles = false;
+};
+
+LinkedTables readLinkedTables(const RoadsOptions& o, const CollisionKeys& keys, size_t incidents, std::vector<std::string>& lines) {
+    std::vector<std::string> casualtyFiles = o.casualties, vehicleFiles = o.vehicles;
+    if (o.findLinkedTables && !o.collisions.empty()) {
+        const bool findCasualties = casualtyFiles.empty(), findVehicles = vehicleFiles.empty();
+        for (const std::string& path : expandInputPaths(o.collisions)) {
+            if (findCasualties)
+                if (std::string beside = tableBesideCollisions(path, true); !beside.empty()) casualtyFiles.push_back(beside);
+            if (findVehicles)
+                if (std::string beside = tableBesideCollisions(path, false); !beside.empty()) vehicleFiles.push_back(beside);
+        }
+    }
+    LinkedTables t;
+    t.casualtiesByIncident.resize(incidents);
+    auto account = [&](const LinkedTableAccount& a, bool given) {
+        lines.push_back(fmt::format("{}: {} ({}{}): {} rows = {} joined + {} of collisions not used + {} rejected (linked_rejects.csv){}", a.what,
+                                    a.path, a.schema, given ? "" : ", found beside the collisions", a.rows, a.joined, a.forUnusedCollisions,
+                                    a.rejected,
+                                    a.what == "casualties" && a.adjustedSeverity
+                                        ? fmt::format("; {} with the adjusted severity (used for ksi_adjusted)", a.adjustedSeverity)
+                                        : ""));
+    };
+    for (const std::string& path : casualtyFiles) {
+        account(readCasualtyTable(path, keys, t.casualties, t.rejects), !o.casualties.empty());
+        t.haveCasualties = true;
+    }
+    for (uint32_t k = 0; k < t.casualties.size(); ++k) t.casualtiesByIncident[t.casualties[k].incident].push_back(k);
+    if (!vehicleFiles.empty()) t.vehicles.resize(incidents);
+    for (const std::string& path : vehicleFiles) {
+        account(readVehicleTable(path, keys, t.vehicles, t.rejects), !o.vehicles.empty());
+        t.haveVehicles = true;
+    }
+    if (!t.haveCasualties && !o.collisions.empty())
+        lines.push_back("casualties: no casualty table (--casualties): the casualty columns of the register are empty");
+    if (!t.haveVehicles && !o.collisions.empty())
+        lines.push_back("vehicles: no vehicle table (--vehicles): hgv_collisions is empty");
+    return t;
 }
 
 struct Locality {
@@ -195,6 +291,8 @@ struct Locality {
     std::array<int64_t, static_cast<size_t>(Issue::Count)> issues{};
     double score = 0;
     int64_t before = 0, after = 0;
+    double trendP = std::numeric_limits<double>::quiet_NaN();  // NaN: no test (insufficient history)
+    LocalityProfile profile;
     std::string trend, dominant, roads, id;
     std::string previousId;
     double previousDistance = std::numeric_limits<double>::quiet_NaN();
@@ -293,8 +391,10 @@ std::vector<Locality> makeLocalities(const RoadNetwork& net, const Lixels& lixel
 
 // Evidence of each locality: counts by severity and issue, score, trend, dominant issue, road names,
 // extent; then the ranking (score, then evidence, then position) and the ids.
+// `coverageFirst`: the first month the loaded data covers; a trend whose earlier window starts
+// before it has no history to compare with.
 void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, const std::vector<double>& scoreWeight, const RoadNetwork& net,
-                 const std::vector<Snap>& snaps, const Lixels& lixels, int32_t lastMonth, int trendMonths) {
+                 const std::vector<Snap>& snaps, const Lixels& lixels, int32_t coverageFirst, int32_t lastMonth, int trendMonths) {
     const int32_t trendSplit = lastMonth - trendMonths + 1;  // first month of the "after" period
     GeosKit extents;  // footprints: convex hull of the evidence, buffered
     for (Locality& l : localities) {
@@ -322,14 +422,29 @@ void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, co
         for (const auto& [name, count] : roadCount) roads.emplace_back(-count, name);
         std::sort(roads.begin(), roads.end());
         for (const auto& r : roads) l.roads += (l.roads.empty() ? "" : "; ") + r.second;
-        l.trend = l.after > l.before ? "rising" : l.after < l.before ? "falling" : "level";
+        if (coverageFirst > trendSplit - trendMonths) {
+            l.trend = "insufficient history";
+        } else {
+            l.trendP = poissonChangePValue(l.before, l.after);
+            l.trend = l.trendP < 0.05 ? (l.after > l.before ? "rising" : "falling") : "no significant change";
+        }
         size_t best = 0;
         for (size_t k = 1; k < l.issues.size(); ++k)
             if (l.issues[k] > l.issues[best]) best = k;
         l.dominant = l.issues[best] > 0 ? kIssueNames[best] : "";
         l.extent = extents.convexHullBufferWkb(hull, 15.0);
     }
-    std::sort(localities.begin(), localities.end(), [](const Locality& a, const Locality& b) {
+}
+
+// Ranks by the chosen measure (score, cost or KSI), then score, evidence and position; numbers the ids.
+void rankLocalities(std::vector<Locality>& localities, const std::string& rankBy) {
+    auto measure = [&](const Locality& l) {
+        if (rankBy == "cost") return l.profile.cost;
+        if (rankBy == "ksi") return static_cast<double>(l.profile.ksi);
+        return l.score;
+    };
+    std::sort(localities.begin(), localities.end(), [&](const Locality& a, const Locality& b) {
+        if (measure(a) != measure(b)) return measure(a) > measure(b);
         if (a.score != b.score) return a.score > b.score;
         if (a.members.size() != b.members.size()) return a.members.size() > b.members.size();
         return std::tie(a.x, a.y) < std::tie(b.x, b.y);
@@ -363,6 +478,9 @@ struct RoadsResults {
     const std::vector<double>& weightedDensity;
     const std::vector<Locality>& localities;
     const std::vector<std::vector<std::string>>& rejects;
+    const std::vector<uint8_t>& nearNetworkJunction;
+    const LinkedTables& linked;
+    const CollisionCosts& costs;
     double threshold;
     std::string ruleText;
     int32_t firstMonth, lastMonth;
@@ -383,30 +501,60 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
     const double threshold = results.threshold;
     const std::string& ruleText = results.ruleText;
     const int32_t firstMonth = results.firstMonth, lastMonth = results.lastMonth;
+    StepTimer timer("roads write");
     const CoordinateTransformer toLonLat(o.analysisCrs, "EPSG:4326");
     std::vector<int> localityOfIncident(inc.size(), -1);
     for (size_t r = 0; r < localities.size(); ++r)
         for (uint32_t i : localities[r].members)
             if (localityOfIncident[i] < 0) localityOfIncident[i] = static_cast<int>(r);
-    const std::vector<std::string> registerHeader = {
-        "rank", "locality_id", "source", "road_names", "x", "y", "lon", "lat", "collisions", "fatal", "serious", "slight", "severity_unknown",
-        "complaints", "speeding", "hgv", "parking", "road_layout", "other", "score", "rule_collisions", "peak_density_per_km",
-        "before", "after", "trend", "dominant_issue", "on_previous_register", "previous_id", "previous_distance_m"};
+    const LinkedTables& linked = results.linked;
+    const CollisionCosts& costs = results.costs;
+    const std::vector<uint8_t>& nearNetworkJunction = results.nearNetworkJunction;
+    using F = FieldType;
+    // The register's columns (CSV header, GeoPackage fields): counts, then the profile.
+    const std::vector<FieldSpec> registerFields = {
+        {"rank", F::Integer}, {"locality_id"}, {"source"}, {"road_names"}, {"road_numbers"}, {"x", F::Real}, {"y", F::Real}, {"lon", F::Real},
+        {"lat", F::Real}, {"collisions", F::Integer}, {"fatal", F::Integer}, {"serious", F::Integer}, {"slight", F::Integer},
+        {"severity_unknown", F::Integer}, {"casualties", F::Integer}, {"fatal_casualties", F::Integer}, {"serious_casualties", F::Integer},
+        {"slight_casualties", F::Integer}, {"ksi", F::Integer}, {"ksi_adjusted", F::Real}, {"pedestrians", F::Integer}, {"cyclists", F::Integer},
+        {"motorcyclists", F::Integer}, {"car_occupants", F::Integer}, {"goods_vehicle_occupants", F::Integer}, {"bus_occupants", F::Integer},
+        {"other_casualties", F::Integer}, {"children", F::Integer}, {"hgv_collisions", F::Integer}, {"dark_share", F::Real},
+        {"wet_share", F::Real}, {"weekend_share", F::Real}, {"peak_share", F::Real}, {"junction_collisions", F::Integer},
+        {"network_junction_collisions", F::Integer}, {"site_type"}, {"speed_limits"}, {"road_classes"}, {"urban_rural"},
+        {"complaints", F::Integer}, {"speeding", F::Integer}, {"hgv", F::Integer}, {"parking", F::Integer}, {"road_layout", F::Integer},
+        {"other", F::Integer}, {"score", F::Real}, {"cost_gbp", F::Real}, {"cost_price_year"}, {"rule_collisions", F::Integer},
+        {"peak_density_per_km", F::Real}, {"before", F::Integer}, {"after", F::Integer}, {"trend"}, {"trend_p", F::Real},
+        {"dominant_issue"}, {"issue_pattern"}, {"on_previous_register"}, {"previous_id"}, {"previous_distance_m", F::Real}};
+    std::vector<std::string> registerHeader;
+    for (const auto& f : registerFields) registerHeader.push_back(f.name);
     auto registerRow = [&](size_t r) {
         const Locality& l = localities[r];
+        const LocalityProfile& p = l.profile;
         double lon = l.x, lat = l.y;
         toLonLat.transformPoint(lon, lat);
         const int64_t collisionsHere = l.issues[0];
         const int64_t complaintsHere = static_cast<int64_t>(l.members.size()) - collisionsHere;
-        return std::vector<std::string>{std::to_string(r + 1), l.id, l.source, l.roads, formatDouble(l.x, 1), formatDouble(l.y, 1),
-                                        formatDouble(lon, 6), formatDouble(lat, 6), std::to_string(collisionsHere), std::to_string(l.severity[Fatal]),
-                                        std::to_string(l.severity[Serious]), std::to_string(l.severity[Slight]), std::to_string(l.severity[Unknown]),
-                                        std::to_string(complaintsHere), std::to_string(l.issues[1]), std::to_string(l.issues[2]),
-                                        std::to_string(l.issues[3]), std::to_string(l.issues[4]), std::to_string(l.issues[5]),
-                                        formatDouble(l.score, 1), l.cluster >= 0 ? std::to_string(l.ruleCollisions) : "",
-                                        formatDouble(l.peakDensity, 3), std::to_string(l.before), std::to_string(l.after), l.trend, l.dominant,
-                                        o.previousRegister.empty() ? "" : (l.previousId.empty() ? "no" : "yes"), l.previousId,
-                                        formatDouble(l.previousDistance, 1)};
+        auto count = [](int64_t v) { return std::to_string(v); };
+        // Casualty and vehicle columns are empty (unknown), not 0, without their tables.
+        auto casualty = [&](int64_t v) { return linked.haveCasualties ? std::to_string(v) : std::string(); };
+        auto share = [](const std::array<int64_t, 2>& pair) {
+            return pair[1] > 0 ? formatDouble(static_cast<double>(pair[0]) / static_cast<double>(pair[1]), 3) : std::string();
+        };
+        auto group = [&](RoadUserGroup g) { return casualty(p.byGroup[static_cast<size_t>(g)]); };
+        return std::vector<std::string>{
+            std::to_string(r + 1), l.id, l.source, l.roads, p.roadNumbers, formatDouble(l.x, 1), formatDouble(l.y, 1), formatDouble(lon, 6),
+            formatDouble(lat, 6), count(collisionsHere), count(l.severity[Fatal]), count(l.severity[Serious]), count(l.severity[Slight]),
+            count(l.severity[Unknown]), casualty(p.casualtyTotal), casualty(p.casualties[Fatal]), casualty(p.casualties[Serious]),
+            casualty(p.casualties[Slight]), casualty(p.ksi), linked.haveCasualties ? formatDouble(p.ksiAdjusted, 2) : "",
+            group(RoadUserGroup::Pedestrian), group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle), group(RoadUserGroup::CarOccupant),
+            group(RoadUserGroup::GoodsVehicle), group(RoadUserGroup::Bus), group(RoadUserGroup::Other), casualty(p.children),
+            linked.haveVehicles ? count(p.hgvCollisions) : "", share(p.dark), share(p.wet), share(p.weekend), share(p.peak),
+            p.junction[1] > 0 ? count(p.junction[0]) : "", count(p.networkJunction), p.siteType, p.speedLimits, p.roadClasses, p.urbanRural,
+            count(complaintsHere), count(l.issues[1]), count(l.issues[2]), count(l.issues[3]), count(l.issues[4]), count(l.issues[5]),
+            formatDouble(l.score, 1), formatDouble(p.cost, 0), costs.priceYear, l.cluster >= 0 ? std::to_string(l.ruleCollisions) : "",
+            formatDouble(l.peakDensity, 3), count(l.before), count(l.after), l.trend, std::isnan(l.trendP) ? "" : formatDouble(l.trendP, 4),
+            l.dominant, p.pattern, o.previousRegister.empty() ? "" : (l.previousId.empty() ? "no" : "yes"), l.previousId,
+            formatDouble(l.previousDistance, 1)};
     };
     {
         CsvWriter csv(staging.stagedPath("road_register.csv"));
@@ -424,21 +572,42 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
         md += fmt::format("- Density peaks: lixels (~{} m) whose severity-weighted network density ({} kernel, bandwidth {} m, {} method) is at "
                           "least {:.3f} per km, joined along the network; a peak that holds a cluster site is reported with the site.\n",
                           o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold);
-        md += fmt::format("- Trend: incidents in the last {} months (to {}) against the {} months before.\n", o.trendMonths, formatMonth(lastMonth),
-                          o.trendMonths);
+        md += fmt::format("- Trend: incidents in the last {} months (to {}) against the {} months before; rising or falling only when an exact "
+                          "Poisson test gives p < 0.05, and 'insufficient history' when the data does not cover the earlier window.\n",
+                          o.trendMonths, formatMonth(lastMonth), o.trendMonths);
+        md += fmt::format("- Cost: value of prevention of the locality's collisions by severity, {} prices, {}; source: {}.\n", costs.priceYear,
+                          costs.basis, costs.source);
+        md += fmt::format("- Ranked by {}. KSI: killed or seriously injured casualties{}. Vulnerable road users: pedestrians / cyclists / "
+                          "motorcyclists; children are casualties under 16.\n",
+                          o.rankBy, linked.haveCasualties ? "" : " (no casualty table was given: shown as -)");
         if (!o.previousRegister.empty())
             md += fmt::format("- Previous register: `{}`; a locality within {} m of a previous one is not new.\n", o.previousRegister, o.matchDistance);
-        md += "\n| Rank | Id | Road(s) | Source | Collisions (F/S/Sl) | Complaints | Dominant issue | Score | Trend (before -> after) | "
-              "On previous register | Easting, northing |\n|---:|---|---|---|---|---:|---|---:|---|---|---|\n";
+        md += "\n| Rank | Id | Road(s) | Site | Collisions (F/S/Sl) | Casualties (KSI) | Ped / cyc / m-cycle (children) | HGV collisions | "
+              "Complaints | Dominant issue | Issue pattern | Score | Cost (GBP) | Trend (before -> after, p) | On previous register | "
+              "Easting, northing |\n|---:|---|---|---|---|---|---|---:|---:|---|---|---:|---:|---|---|---|\n";
         for (size_t r = 0; r < localities.size(); ++r) {
             const Locality& l = localities[r];
+            const LocalityProfile& p = l.profile;
             std::string roads = l.roads;
+            if (!p.roadNumbers.empty()) roads += (roads.empty() ? "" : " ") + ("[" + p.roadNumbers + "]");
             std::replace(roads.begin(), roads.end(), '|', '/');
-            md += fmt::format("| {} | {} | {} | {} | {} ({}/{}/{}{}) | {} | {} | {:.1f} | {} ({} -> {}) | {} | {:.0f}, {:.0f} |\n", r + 1, l.id,
-                              roads.empty() ? "(unnamed)" : roads, l.source, l.issues[0], l.severity[Fatal], l.severity[Serious], l.severity[Slight],
-                              l.severity[Unknown] ? fmt::format(", {} unknown", l.severity[Unknown]) : "",
-                              static_cast<int64_t>(l.members.size()) - l.issues[0], l.dominant.empty() ? "-" : l.dominant, l.score, l.trend,
-                              l.before, l.after,
+            std::string pattern = p.pattern;
+            std::replace(pattern.begin(), pattern.end(), '|', '/');
+            auto group = [&](RoadUserGroup g) { return p.byGroup[static_cast<size_t>(g)]; };
+            const std::string casualties =
+                linked.haveCasualties ? fmt::format("{} ({})", p.casualtyTotal, p.ksi) : std::string("-");
+            const std::string vulnerable = linked.haveCasualties ? fmt::format("{} / {} / {} ({})", group(RoadUserGroup::Pedestrian),
+                                                                               group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle),
+                                                                               p.children)
+                                                                 : std::string("-");
+            const std::string trend = std::isnan(l.trendP) ? fmt::format("{} ({} -> {})", l.trend, l.before, l.after)
+                                                           : fmt::format("{} ({} -> {}, p = {:.3f})", l.trend, l.before, l.after, l.trendP);
+            md += fmt::format("| {} | {} | {} | {}, {} | {} ({}/{}/{}{}) | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} | {} | {:.0f}, {:.0f} |\n",
+                              r + 1, l.id, roads.empty() ? "(unnamed)" : roads, p.siteType, l.source, l.issues[0], l.severity[Fatal],
+                              l.severity[Serious], l.severity[Slight], l.severity[Unknown] ? fmt::format(", {} unknown", l.severity[Unknown]) : "",
+                              casualties, vulnerable, linked.haveVehicles ? std::to_string(p.hgvCollisions) : "-",
+                              static_cast<int64_t>(l.members.size()) - l.issues[0], l.dominant.empty() ? "-" : l.dominant,
+                              pattern.empty() ? "-" : pattern, l.score, p.cost, trend,
                               o.previousRegister.empty() ? "-" : (l.previousId.empty() ? "new" : "yes (" + l.previousId + ")"), l.x, l.y);
         }
         if (localities.empty()) md += "\nNo locality meets the rules.\n";
@@ -449,6 +618,10 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
         rej.row({"file", "line", "field", "reason", "record"});
         for (const auto& r : rejects) rej.row(r);
         rej.close();
+        CsvWriter linkedRejects(staging.stagedPath("linked_rejects.csv"));
+        linkedRejects.row({"file", "line", "field", "reason", "record"});
+        for (const auto& r : linked.rejects) linkedRejects.row(r);
+        linkedRejects.close();
         CsvWriter un(staging.stagedPath("unsnapped.csv"));
         un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
         for (size_t i = 0; i < inc.size(); ++i)
@@ -458,6 +631,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                         fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
         un.close();
     }
+    timer.step("csv + markdown");
     {
         VectorWriter gpkg(staging.stagedPath("roads.gpkg"));
         gpkg.createLayer("road_lixels", GeometryKind::LineString, o.analysisCrs,
@@ -502,16 +676,8 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
             gpkg.setWkb(lineStringWkb(points));
             gpkg.writeFeature();
         }
-        std::vector<FieldSpec> fields;
-        for (size_t c = 0; c < registerHeader.size(); ++c) {
-            const std::string& name = registerHeader[c];
-            FieldType type = FieldType::String;
-            if (name == "rank" || (c >= 8 && c <= 18) || name == "before" || name == "after" || name == "rule_collisions") type = FieldType::Integer;
-            if (name == "x" || name == "y" || name == "lon" || name == "lat" || name == "score" || name == "peak_density_per_km" ||
-                name == "previous_distance_m")
-                type = FieldType::Real;
-            fields.push_back({name, type});
-        }
+        timer.step("lixels layer");
+        const std::vector<FieldSpec>& fields = registerFields;
         auto writeLocalityFields = [&](size_t r) { gpkg.setFromText(registerRow(r), fields); };
         gpkg.createLayer("road_localities", GeometryKind::Point, o.analysisCrs, fields, "Road problem localities, ranked (representative points)");
         for (size_t r = 0; r < localities.size(); ++r) {
@@ -526,11 +692,17 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
             gpkg.setWkb(localities[r].extent);
             gpkg.writeFeature();
         }
+        timer.step("locality layers");
         gpkg.createLayer("road_incidents", GeometryKind::Point, o.analysisCrs,
                          {{"file"}, {"line", FieldType::Integer64}, {"source_id"}, {"kind"}, {"issue"}, {"severity"}, {"month"}, {"time"},
                           {"status"}, {"snap_distance_m", FieldType::Real}, {"edge_id", FieldType::Integer64}, {"offset_m", FieldType::Real},
-                          {"road_name"}, {"locality_id"}},
-                         "Collisions and complaints as read, with where they snapped to the network");
+                          {"road_name"}, {"locality_id"}, {"casualties", FieldType::Integer}, {"ksi", FieldType::Integer},
+                          {"ksi_adjusted", FieldType::Real}, {"pedestrians", FieldType::Integer}, {"cyclists", FieldType::Integer},
+                          {"motorcyclists", FieldType::Integer}, {"children", FieldType::Integer}, {"vehicles", FieldType::Integer},
+                          {"vehicle_types"}, {"hgv", FieldType::Integer}, {"dark", FieldType::Integer}, {"wet", FieldType::Integer},
+                          {"weekend", FieldType::Integer}, {"peak_hour", FieldType::Integer}, {"junction", FieldType::Integer},
+                          {"network_junction", FieldType::Integer}, {"speed_limit", FieldType::Integer}, {"road_number"}},
+                         "Collisions and complaints as read, with where they snapped to the network, their casualties and circumstances");
         for (size_t i = 0; i < inc.size(); ++i) {
             const bool snapped = snaps[i].edge >= 0;
             gpkg.setString(0, inc.file[i]);
@@ -553,8 +725,71 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
             }
             if (localityOfIncident[i] >= 0) gpkg.setString(13, localities[static_cast<size_t>(localityOfIncident[i])].id);
             else gpkg.setNull(13);
+            for (int f = 14; f <= 31; ++f) gpkg.setNull(f);
+            if (inc.isCollision[i]) {
+                if (linked.haveCasualties) {
+                    int64_t ksi = 0, groups[kRoadUserGroups] = {}, children = 0;
+                    double adjusted = 0;
+                    for (uint32_t k : linked.casualtiesByIncident[i]) {
+                        const LinkedCasualty& c = linked.casualties[k];
+                        ksi += c.severity == Fatal || c.severity == Serious;
+                        adjusted += c.severity == Fatal ? 1.0 : !std::isnan(c.adjustedSerious) ? c.adjustedSerious : c.severity == Serious ? 1.0 : 0.0;
+                        ++groups[static_cast<size_t>(c.group)];
+                        children += c.child == 1;
+                    }
+                    gpkg.setInteger(14, static_cast<int64_t>(linked.casualtiesByIncident[i].size()));
+                    gpkg.setInteger(15, ksi);
+                    gpkg.setReal(16, adjusted);
+                    gpkg.setInteger(17, groups[static_cast<size_t>(RoadUserGroup::Pedestrian)]);
+                    gpkg.setInteger(18, groups[static_cast<size_t>(RoadUserGroup::PedalCycle)]);
+                    gpkg.setInteger(19, groups[static_cast<size_t>(RoadUserGroup::Motorcycle)]);
+                    gpkg.setInteger(20, children);
+                }
+                if (linked.haveVehicles) {
+                    const CollisionVehicles& v = linked.vehicles[i];
+                    std::string types;
+                    for (size_t g = 0; g < kVehicleGroups; ++g)
+                        if (v.byGroup[g]) types += fmt::format("{}{} {}", types.empty() ? "" : "; ", vehicleGroupName(static_cast<VehicleGroup>(g)), v.byGroup[g]);
+                    gpkg.setInteger(21, v.count);
+                    gpkg.setString(22, types);
+                    gpkg.setInteger(23, v.byGroup[static_cast<size_t>(VehicleGroup::Hgv)] > 0 ? 1 : 0);
+                }
+                const CollisionCircumstances& c = inc.circumstances[i];
+                int field = 24;
+                for (Known k : {c.dark, c.wet, c.weekend, c.peak, c.junction}) {
+                    if (k != Known::Unknown) gpkg.setInteger(field, k == Known::Yes ? 1 : 0);
+                    ++field;
+                }
+                if (snapped) gpkg.setInteger(29, nearNetworkJunction[i] == 1 ? 1 : 0);
+                if (c.speedLimit > 0) gpkg.setInteger(30, c.speedLimit);
+                if (const std::string number = roadNumberText(c.roadClass, c.roadNumber); !number.empty()) gpkg.setString(31, number);
+            }
             gpkg.setPoint(inc.x[i], inc.y[i]);
             gpkg.writeFeature();
+        }
+        if (linked.haveCasualties) {
+            // One point per casualty, at its collision: for maps by road-user group and severity.
+            gpkg.createLayer("road_casualties", GeometryKind::Point, o.analysisCrs,
+                             {{"collision_id"}, {"casualty_line", FieldType::Integer64}, {"severity"}, {"road_user_group"}, {"age", FieldType::Integer},
+                              {"child", FieldType::Integer}, {"adjusted_serious", FieldType::Real}, {"month"}, {"locality_id"}},
+                             "STATS19 casualties joined to their collisions (at the collision's location)");
+            for (const LinkedCasualty& c : linked.casualties) {
+                const uint32_t i = c.incident;
+                gpkg.setString(0, inc.id[i]);
+                gpkg.setInteger(1, c.line);
+                gpkg.setString(2, kSeverityNames[c.severity]);
+                gpkg.setString(3, roadUserGroupName(c.group));
+                if (c.age >= 0) gpkg.setInteger(4, c.age);
+                else gpkg.setNull(4);
+                if (c.child >= 0) gpkg.setInteger(5, c.child);
+                else gpkg.setNull(5);
+                gpkg.setReal(6, c.adjustedSerious);
+                gpkg.setString(7, formatMonth(inc.month[i]));
+                if (localityOfIncident[i] >= 0) gpkg.setString(8, localities[static_cast<size_t>(localityOfIncident[i])].id);
+                else gpkg.setNull(8);
+                gpkg.setPoint(inc.x[i], inc.y[i]);
+                gpkg.writeFeature();
+            }
         }
         writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()},
                             {"COMMAND", "roads"},
@@ -573,8 +808,13 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                             {"MONTHS", fmt::format("{}:{}", formatMonth(firstMonth), formatMonth(lastMonth))},
                             {"TREND_MONTHS", std::to_string(o.trendMonths)},
                             {"PREVIOUS_REGISTER", o.previousRegister},
+                            {"RANK_BY", o.rankBy},
+                            {"COST_TABLE", fmt::format("{} prices, {}: {}", costs.priceYear, costs.basis, costs.source)},
+                            {"ISSUE_RULES", o.issueRulesFile.empty() ? "built-in data/roads/issue_patterns.csv" : o.issueRulesFile},
                             {"CRS", o.analysisCrs}});
+        timer.step("incidents layer");
         gpkg.close();
+        timer.step("close");
     }
 }
 
@@ -623,11 +863,15 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
 
     // 2. Incidents.
+    // The cost table and the issue rules before any reading, so their errors come first.
+    const CollisionCosts costs = o.costsFile.empty() ? CollisionCosts::builtinDefault() : CollisionCosts::fromFile(o.costsFile);
+    const IssuePatternRules issueRules = o.issueRulesFile.empty() ? IssuePatternRules::builtinDefault() : IssuePatternRules::fromFile(o.issueRulesFile);
     RoadIncidents inc;
     std::vector<std::vector<std::string>> rejects;
-    const InputAccount collisions = readRoadInputs(o.collisions, true, o, inc, rejects, progress);
+    CollisionKeys collisionKeys;
+    const InputAccount collisions = readRoadInputs(o.collisions, true, o, inc, rejects, collisionKeys, progress);
     const size_t collisionCount = inc.size();
-    const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, progress);
+    const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, collisionKeys, progress);
     for (const InputAccount* a : {&collisions, &complaints}) {
         if (a->rows == 0 && a->accepted == 0) continue;
         lines.push_back(fmt::format("{}: {} rows = {} accepted + {} rejected + {} superseded; accepted = {} used + {} not road {} + {} outside "
@@ -641,11 +885,15 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         if (a->lonLatFallback)
             lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
     }
-    stage("read incidents");
     if (inc.size() == 0) throwInput("no usable road incidents (see the rejects file for why)");
+    LinkedTables linked = readLinkedTables(o, collisionKeys, inc.size(), lines);
+    collisionKeys = {};
+    stage("read incidents");
     int32_t lastMonth = INT32_MIN, firstMonth = INT32_MAX;
     for (int32_t m : inc.month)
         if (m != kNoMonth) lastMonth = std::max(lastMonth, m), firstMonth = std::min(firstMonth, m);
+    // What the data covers (for the trend's history), and the window the register reports.
+    const int32_t coverageFirst = o.months.from != kNoMonth ? std::max(firstMonth, o.months.from) : firstMonth;
     if (o.months.to != kNoMonth) lastMonth = o.months.to;
     if (o.months.from != kNoMonth) firstMonth = o.months.from;
 
@@ -656,6 +904,15 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     int64_t snappedCollisions = 0, snappedComplaints = 0;
     for (size_t i = 0; i < snaps.size(); ++i)
         if (snaps[i].edge >= 0) ++(i < collisionCount ? snappedCollisions : snappedComplaints);
+    // A junction on the network: within 20 m along the road of a node where 3 or more edge ends meet.
+    std::vector<uint8_t> nearNetworkJunction(inc.size(), 0);  // 0 not snapped, 1 near a junction, 2 not
+    for (size_t i = 0; i < snaps.size(); ++i) {
+        if (snaps[i].edge < 0) continue;
+        const RoadEdge& e = net.edges[static_cast<size_t>(snaps[i].edge)];
+        const bool near = (snaps[i].offset <= kJunctionDistance && net.degree(e.from) >= 3) ||
+                          (e.length - snaps[i].offset <= kJunctionDistance && net.degree(e.to) >= 3);
+        nearNetworkJunction[i] = near ? 1 : 2;
+    }
     stage("snap");
     lines.push_back(fmt::format("snapping (nearest road within {} m): collisions {} snapped, {} beyond; complaints {} snapped, {} beyond "
                                 "(beyond: listed in unsnapped.csv and kept in road_incidents)",
@@ -709,14 +966,26 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
 
     const std::vector<DensityPeak> peaks = findDensityPeaks(net, lixels, weightedDensity, threshold);
     std::vector<Locality> localities = makeLocalities(net, lixels, snaps, sites, peaks, rules, ruleOf);
-    addEvidence(localities, inc, scoreWeight, net, snaps, lixels, lastMonth, o.trendMonths);
+    addEvidence(localities, inc, scoreWeight, net, snaps, lixels, coverageFirst, lastMonth, o.trendMonths);
+    const ProfileInputs profileInputs{inc, linked.casualtiesByIncident, linked.casualties, linked.vehicles, nearNetworkJunction, costs, issueRules,
+                                      linked.haveCasualties, linked.haveVehicles};
+    for (Locality& l : localities) l.profile = profileLocality(l.members, l.issues, profileInputs);
+    rankLocalities(localities, o.rankBy);
     stage("localities");
+    lines.push_back(fmt::format("cost: value of prevention per collision by severity, {} prices, {} ({}); ranked by {}", costs.priceYear, costs.basis,
+                                costs.source, o.rankBy));
+    lines.push_back(fmt::format("trend: the last {} months against the {} before, exact Poisson test (p < 0.05); {}", o.trendMonths, o.trendMonths,
+                                coverageFirst > lastMonth - 2 * o.trendMonths + 1
+                                    ? fmt::format("the data starts {}, after the earlier window starts ({}): every trend is 'insufficient history'",
+                                                  formatMonth(coverageFirst), formatMonth(lastMonth - 2 * o.trendMonths + 1))
+                                    : "the data covers both windows"));
     if (!o.previousRegister.empty()) matchPreviousRegister(localities, o, lines);
     lines.push_back(fmt::format("localities: {} ({} cluster sites, {} density peaks without a site)", localities.size(), sites.size(),
                                 localities.size() - sites.size()));
 
     OutputStaging staging(o.outDir);
-    writeRoadOutputs(o, {net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, threshold, ruleText, firstMonth, lastMonth},
+    writeRoadOutputs(o, {net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, nearNetworkJunction, linked, costs, threshold, ruleText, firstMonth,
+                         lastMonth},
                      staging);
     report.outputs = staging.commit();
     stage("write");
