@@ -4,6 +4,7 @@
 
 #include "road_sample.hpp"
 
+#include <cstdlib>
 #include <cstdio>
 #include <sstream>
 
@@ -155,6 +156,8 @@ struct Collision {
     Pt p;
     int year, month, day, hour, minute, severity;
     bool rural;
+    size_t road = 0;
+    bool junction = false;  // at (within 20 m of) a junction
 };
 
 std::string roadJson(const Road& r) {
@@ -196,9 +199,9 @@ void writeRoadSample(const fs::path& root) {
     };
     // ---- collisions
     std::vector<Collision> collisions;
-    auto addCollision = [&](Pt p, int year, bool rural, double fatalShare, double seriousShare) {
+    auto addCollision = [&](Pt p, int year, bool rural, double fatalShare, double seriousShare, size_t road, bool junction) {
         Collision c{p, year, 1 + static_cast<int>(rng.index(12)), 1 + static_cast<int>(rng.index(28)), 7 + static_cast<int>(rng.index(14)),
-                    static_cast<int>(rng.index(60)), 3, rural};
+                    static_cast<int>(rng.index(60)), 3, rural, road, junction};
         const double u = rng.uniform();
         c.severity = u < fatalShare ? 1 : u < fatalShare + seriousShare ? 2 : 3;
         collisions.push_back(c);
@@ -207,42 +210,56 @@ void writeRoadSample(const fs::path& root) {
         const char* road;
         double at, spread;
         int perYear[3];
-        bool rural;
+        bool rural, junction;
     };
     // Junctions and stretches with clusters (the localities the register should find).
     const Hotspot hotspots[] = {
-        {"Weedon Road", 15, 25, {3, 2, 3}, false},          // the ring-road junction at St Peter's Way
-        {"Kettering Road", 1500, 20, {1, 2, 3}, false},     // a stretch by the shops: rising
-        {"Wellingborough Road", 800, 22, {2, 1, 2}, false},
-        {"Abington Street", 600, 15, {2, 1, 1}, false},     // The Drapery junction, town centre
-        {"Watling Street", 5200, 30, {2, 2, 1}, true},      // a rural bend on the A5
+        {"Weedon Road", 15, 25, {3, 2, 3}, false, true},          // the ring-road junction at St Peter's Way
+        {"Kettering Road", 1500, 20, {1, 2, 3}, false, false},    // a stretch by the shops: rising
+        {"Wellingborough Road", 800, 22, {2, 1, 2}, false, false},
+        {"Abington Street", 600, 15, {2, 1, 1}, false, true},     // The Drapery junction, town centre
+        {"Watling Street", 5200, 30, {2, 2, 1}, true, false},     // a rural bend on the A5
     };
     for (int year = 2019; year <= 2021; ++year) {
         const int background = year == 2020 ? 120 : 150;  // the 2020 lockdown dip
         for (int k = 0; k < background; ++k) {
             const Place pl = randomPlace(roads, rng);
             const bool rural = roads[pl.road].rural;
-            addCollision(near(pl, 0, 5), year, rural, rural ? 0.03 : 0.01, rural ? 0.25 : 0.16);
+            addCollision(near(pl, 0, 5), year, rural, rural ? 0.03 : 0.01, rural ? 0.25 : 0.16, pl.road, false);
         }
         for (const auto& h : hotspots)
             for (int k = 0; k < h.perYear[year - 2019]; ++k)
-                addCollision(near({roadIndex(h.road), h.at}, h.spread, 4), year, h.rural, h.rural ? 0.12 : 0.03, h.rural ? 0.35 : 0.22);
+                addCollision(near({roadIndex(h.road), h.at}, h.spread, 4), year, h.rural, h.rural ? 0.12 : 0.03, h.rural ? 0.35 : 0.22, roadIndex(h.road),
+                             h.junction);
         // A few recorded in car parks, away from the road: beyond the snapping tolerance.
         for (int k = 0; k < 2; ++k) {
             Pt at{}, n{};
             const Place pl = randomPlace(roads, rng);
             along(roads[pl.road].points, pl.at, at, n);
-            addCollision({at.x + 70 * n.x, at.y + 70 * n.y}, year, false, 0, 0.1);
+            addCollision({at.x + 70 * n.x, at.y + 70 * n.y}, year, false, 0, 0.1, pl.road, false);
         }
     }
-    // 2019 in the legacy DfT schema (as a council's archive would hold it), 2020-21 in the 2024 schema.
+    // 2019 in the legacy DfT schema (as a council's archive would hold it), 2020-21 in the 2024 schema,
+    // each with its casualty and vehicle tables under DfT's names. The circumstances, casualties and
+    // vehicles come from their own generator, so the collisions stay as they were.
     {
-        std::ostringstream legacy, current;
+        std::ostringstream legacy, current, legacyCasualties, currentCasualties, legacyVehicles, currentVehicles;
         legacy << "Accident_Index,Location_Easting_OSGR,Location_Northing_OSGR,Longitude,Latitude,Police_Force,Accident_Severity,"
-                  "Number_of_Vehicles,Number_of_Casualties,Date,Day_of_Week,Time,1st_Road_Class,Speed_limit,Urban_or_Rural_Area\r\n";
+                  "Number_of_Vehicles,Number_of_Casualties,Date,Day_of_Week,Time,1st_Road_Class,1st_Road_Number,Speed_limit,Junction_Detail,"
+                  "Light_Conditions,Road_Surface_Conditions,Urban_or_Rural_Area\r\n";
         current << "collision_index,collision_year,collision_ref_no,location_easting_osgr,location_northing_osgr,longitude,latitude,"
                    "police_force,collision_severity,number_of_vehicles,number_of_casualties,date,day_of_week,time,first_road_class,"
-                   "speed_limit,urban_or_rural_area\n";
+                   "first_road_number,speed_limit,junction_detail,light_conditions,road_surface_conditions,urban_or_rural_area\n";
+        legacyCasualties << "Accident_Index,Vehicle_Reference,Casualty_Reference,Casualty_Class,Sex_of_Casualty,Age_of_Casualty,"
+                            "Age_Band_of_Casualty,Casualty_Severity,Casualty_Type\r\n";
+        currentCasualties << "collision_index,collision_year,collision_ref_no,vehicle_reference,casualty_reference,casualty_class,"
+                             "sex_of_casualty,age_of_casualty,age_band_of_casualty,casualty_severity,casualty_type,"
+                             "casualty_adjusted_severity_serious,casualty_adjusted_severity_slight\n";
+        legacyVehicles << "Accident_Index,Vehicle_Reference,Vehicle_Type\r\n";
+        currentVehicles << "collision_index,collision_year,collision_ref_no,vehicle_reference,vehicle_type\n";
+        Rng detail(20211130);
+        const size_t kettering = roadIndex("Kettering Road"), highStreet = roadIndex("High Street"), watling = roadIndex("Watling Street");
+        auto ageBand = [](int age) { return age <= 5 ? 1 : age <= 10 ? 2 : age <= 15 ? 3 : age <= 20 ? 4 : age <= 25 ? 5 : age <= 35 ? 6 : age <= 45 ? 7 : age <= 55 ? 8 : age <= 65 ? 9 : age <= 75 ? 10 : 11; };
         int serial[3] = {0, 0, 0};
         for (size_t i = 0; i < collisions.size(); ++i) {
             const Collision& c = collisions[i];
@@ -259,21 +276,70 @@ void writeRoadSample(const fs::path& root) {
             std::snprintf(lon, sizeof lon, "%.6f", ll.x);
             std::snprintf(lat, sizeof lat, "%.6f", ll.y);
             std::string index = std::to_string(c.year) + "34" + std::to_string(ref);
+            // A spreadsheet's damage (reported, not trusted), in all three tables of the archive.
+            if (c.year == 2019 && serial[0] % 97 == 5) index = "2.01934E+12";
+            // Circumstances: dark after 18:00 (and after 16:00 in winter); a wet road a third of the time.
+            const Road& road = roads[c.road];
+            const int roadClass = road.ref.empty() ? 6 : road.ref[0] == 'A' ? 3 : road.ref[0] == 'B' ? 4 : 6;
+            const int roadNumber = road.ref.empty() ? 0 : std::atoi(road.ref.c_str() + 1);
+            const bool winter = c.month <= 2 || c.month >= 11;
+            const int light = c.hour >= 18 || (winter && c.hour >= 16) ? (c.rural ? 6 : 4) : 1;
+            const int surface = detail.uniform() < 0.33 ? 2 : 1;
+            const int junction = c.junction ? (detail.uniform() < 0.5 ? 3 : 6) : detail.uniform() < 0.3 ? 3 : 0;
+            // Vehicles: HGVs on the A5 and through Bugbrooke, motorcycles on rural roads.
+            const bool hgvRoute = c.road == highStreet || c.road == watling;
+            std::vector<int> types;
+            for (int v = 0; v < vehicles; ++v) {
+                const double u = detail.uniform();
+                const double hgv = hgvRoute ? 0.3 : 0.03, moto = c.rural ? 0.12 : 0.05, cycle = c.rural ? 0.01 : 0.07;
+                types.push_back(u < hgv ? 21 : u < hgv + moto ? 5 : u < hgv + moto + cycle ? 1 : u < hgv + moto + cycle + 0.1 ? 19 : u < hgv + moto + cycle + 0.12 ? 11 : 9);
+            }
+            for (int v = 0; v < vehicles; ++v)
+                if (c.year == 2019) legacyVehicles << index << ',' << v + 1 << ',' << types[static_cast<size_t>(v)] << "\r\n";
+                else currentVehicles << index << ',' << c.year << ",34" << ref << ',' << v + 1 << ',' << types[static_cast<size_t>(v)] << '\n';
+            // Casualties: the first as severe as the collision, the rest as severe or slight;
+            // pedestrians (and children) by the shops on Kettering Road.
+            const double pedestrian = c.road == kettering ? 0.55 : c.rural ? 0.03 : 0.18;
+            for (int k = 0; k < casualties; ++k) {
+                const int severity = k == 0 || detail.uniform() < 0.3 ? c.severity : 3;
+                const bool onFoot = detail.uniform() < pedestrian;
+                const int vehicle = 1 + static_cast<int>(detail.index(static_cast<size_t>(vehicles)));
+                const int vehicleType = types[static_cast<size_t>(vehicle - 1)];
+                const int type = onFoot ? 0 : vehicleType;
+                const int cls = onFoot ? 3 : (detail.uniform() < 0.7 ? 1 : 2);
+                const bool child = detail.uniform() < (c.road == kettering ? 0.3 : 0.08);
+                const int age = child ? 4 + static_cast<int>(detail.index(12)) : 17 + static_cast<int>(detail.index(70));
+                const int sex = 1 + static_cast<int>(detail.index(2));
+                if (c.year == 2019) {
+                    legacyCasualties << index << ',' << vehicle << ',' << k + 1 << ',' << cls << ',' << sex << ',' << age << ',' << ageBand(age) << ','
+                                     << severity << ',' << type << "\r\n";
+                } else {
+                    // Adjusted severity (forces not yet on CRaSH): serious 1, slight a small chance of serious.
+                    char adjusted[48];
+                    const double serious = severity == 2 ? 1.0 : severity == 3 ? std::round(1000 * (0.03 + 0.15 * detail.uniform())) / 1000 : 0.0;
+                    std::snprintf(adjusted, sizeof adjusted, "%.3f,%.3f", serious, severity == 3 ? 1 - serious : 0.0);
+                    currentCasualties << index << ',' << c.year << ",34" << ref << ',' << vehicle << ',' << k + 1 << ',' << cls << ',' << sex << ','
+                                      << age << ',' << ageBand(age) << ',' << severity << ',' << type << ',' << adjusted << '\n';
+                }
+            }
             if (c.year == 2019) {
                 std::string easting = e, northing = n;
-                if (serial[0] % 97 == 5) index = "2.01934E+12";  // a spreadsheet's damage: reported, not trusted
                 if (serial[0] % 131 == 7) easting = northing = "NULL";  // located by lon/lat instead
                 legacy << index << ',' << easting << ',' << northing << ',' << lon << ',' << lat << ",34," << c.severity << ',' << vehicles
-                       << ',' << casualties << ',' << date << ',' << dow << ',' << time << ',' << (c.rural ? 1 : 3) << ',' << speed << ','
-                       << (c.rural ? 2 : 1) << "\r\n";
+                       << ',' << casualties << ',' << date << ',' << dow << ',' << time << ',' << roadClass << ',' << roadNumber << ',' << speed << ','
+                       << junction << ',' << light << ',' << surface << ',' << (c.rural ? 2 : 1) << "\r\n";
             } else {
                 current << index << ',' << c.year << ",34" << ref << ',' << e << ',' << n << ',' << lon << ',' << lat << ",34," << c.severity
-                        << ',' << vehicles << ',' << casualties << ',' << date << ',' << dow << ',' << time << ',' << (c.rural ? 1 : 3) << ','
-                        << speed << ',' << (c.rural ? 2 : 1) << '\n';
+                        << ',' << vehicles << ',' << casualties << ',' << date << ',' << dow << ',' << time << ',' << roadClass << ',' << roadNumber
+                        << ',' << speed << ',' << junction << ',' << light << ',' << surface << ',' << (c.rural ? 2 : 1) << '\n';
             }
         }
         writeFile(root / "data/roads/stats19_collisions_2019_legacy.csv", legacy.str());
         writeFile(root / "data/roads/stats19_collisions_2020_2021.csv", current.str());
+        writeFile(root / "data/roads/stats19_casualties_2019_legacy.csv", legacyCasualties.str());
+        writeFile(root / "data/roads/stats19_casualties_2020_2021.csv", currentCasualties.str());
+        writeFile(root / "data/roads/stats19_vehicles_2019_legacy.csv", legacyVehicles.str());
+        writeFile(root / "data/roads/stats19_vehicles_2020_2021.csv", currentVehicles.str());
     }
     // ---- road complaints and police road incidents
     {

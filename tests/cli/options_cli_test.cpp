@@ -157,7 +157,8 @@ TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
         {"density", "--kernel", "gausian"},   {"density", "--output", "scaledd"},  {"density", "--dual", "ratios"},
         {"gistar", "--shape", "hexagonal"}, {"emerging", "--step", "week"},      {"evaluate", "--method", "gistar"},
         {"coverage", "--period", "decade"},  {"sites", "--demand", "people"},     {"roads", "--kernel", "gaussian"},
-        {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"geocode", "--period", "week"},
+        {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"roads", "--rank-by", "beauty"},
+        {"geocode", "--period", "week"},
         {"geocode", "--format", "xlsx"}};
     for (const auto& c : cases) {
         auto args = requiredArgs(c[0]);

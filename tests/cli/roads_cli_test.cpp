@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include <gdal_priv.h>
@@ -172,4 +173,83 @@ TEST(RoadsCli, RegisterLayersExportToShapefile) {
     EXPECT_EQ(test::featureCount(dir.file("road_lixels.shp"), "road_lixels"), test::featureCount(out + "/roads.gpkg", "road_lixels"));
     EXPECT_EQ(test::featureCount(dir.file("road_locality_extents.shp"), "road_locality_extents"),
               test::featureCount(out + "/roads.gpkg", "road_localities"));
+}
+
+// The locality profile on the sample: the casualty and vehicle tables are found beside the
+// collision files, every row is accounted for, and the register's columns add up.
+TEST(RoadsCli, SampleRegisterProfilesEachLocalityFromItsCasualtiesVehiclesAndCircumstances) {
+    const std::string out = sampleRun();
+    const std::string s = test::sourceDir();
+    const int64_t casualtyRows = csvRows(s + "/data/roads/stats19_casualties_2019_legacy.csv") + csvRows(s + "/data/roads/stats19_casualties_2020_2021.csv");
+    const int64_t vehicleRows = csvRows(s + "/data/roads/stats19_vehicles_2019_legacy.csv") + csvRows(s + "/data/roads/stats19_vehicles_2020_2021.csv");
+    const auto linkedRejects = test::readCsvRows(out + "/linked_rejects.csv");
+    // The 2019 archive's two mangled indexes: their casualties and vehicles cannot be joined.
+    for (const auto& j : linkedRejects) EXPECT_NE(j.at("reason").find("scientific notation"), std::string::npos);
+    EXPECT_EQ(test::featureCount(out + "/roads.gpkg", "road_casualties") + static_cast<int64_t>(std::count_if(
+                  linkedRejects.begin(), linkedRejects.end(), [](const auto& j) { return j.at("file").find("casualties") != std::string::npos; })),
+              casualtyRows);
+    const auto reg = test::readCsvRows(out + "/road_register.csv");
+    bool pedestrianPattern = false, junctionSite = false, hgvOnA5 = false;
+    for (const auto& row : reg) {
+        auto n = [&](const char* column) { return std::stod(row.at(column)); };
+        EXPECT_EQ(n("ksi"), n("fatal_casualties") + n("serious_casualties")) << row.at("locality_id");
+        EXPECT_EQ(n("casualties"), n("fatal_casualties") + n("serious_casualties") + n("slight_casualties"));
+        EXPECT_EQ(n("casualties"), n("pedestrians") + n("cyclists") + n("motorcyclists") + n("car_occupants") + n("goods_vehicle_occupants") +
+                                       n("bus_occupants") + n("other_casualties"));
+        EXPECT_LE(n("ksi"), n("ksi_adjusted") + n("serious_casualties"));  // adjusted serious <= 1 per casualty
+        // Cost: DfT's 2014 value per collision by severity.
+        EXPECT_NEAR(n("cost_gbp"), 2066732 * n("fatal") + 235791 * n("serious") + 24887 * n("slight"), 0.5);
+        EXPECT_EQ(row.at("cost_price_year"), "2014");
+        // The trend is a test, not a comparison of two counts.
+        const double p = n("trend_p");
+        EXPECT_EQ(row.at("trend") == "rising" || row.at("trend") == "falling", p < 0.05) << row.at("trend") << " p=" << p;
+        pedestrianPattern |= row.at("road_names").find("Kettering Road") != std::string::npos &&
+                             row.at("issue_pattern").find("pedestrian casualties") != std::string::npos;
+        junctionSite |= row.at("road_names").find("Weedon Road") != std::string::npos && row.at("site_type") == "junction" &&
+                        row.at("on_previous_register") == "yes";
+        hgvOnA5 |= row.at("road_numbers").find("A5 ") != std::string::npos && n("hgv_collisions") >= 1 && row.at("urban_rural") == "rural";
+    }
+    EXPECT_TRUE(pedestrianPattern);  // the generator puts pedestrians and children by the Kettering Road shops
+    EXPECT_TRUE(junctionSite);       // the ring-road junction at St Peter's Way
+    EXPECT_TRUE(hgvOnA5);            // HGVs on the A5
+    const std::string md = test::readFile(out + "/road_register.md");
+    EXPECT_NE(md.find("RAS60001"), std::string::npos);
+    EXPECT_NE(md.find("| Casualties (KSI) |"), std::string::npos);
+    int64_t joinedVehicles = 0;
+    const std::string gpkg = out + "/roads.gpkg";
+    GDALDatasetUniquePtr ds(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    for (auto& f : *ds->GetLayerByName("road_incidents")) joinedVehicles += f->GetFieldAsInteger("vehicles");
+    const int64_t vehicleRejects = static_cast<int64_t>(
+        std::count_if(linkedRejects.begin(), linkedRejects.end(), [](const auto& j) { return j.at("file").find("vehicles") != std::string::npos; }));
+    EXPECT_EQ(joinedVehicles + vehicleRejects, vehicleRows);
+}
+
+TEST(RoadsCli, TrendWithoutTheEarlierWindowIsInsufficientHistoryAndRankByCostOrdersByCost) {
+    test::TempDir dir;
+    auto args = sampleArgs(dir.path());
+    args.insert(args.end(), {"--months", "2021", "--rank-by", "cost"});
+    auto r = test::runCli(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("every trend is 'insufficient history'"), std::string::npos) << r.err;
+    const auto reg = test::readCsvRows(dir.file("road_register.csv"));
+    ASSERT_FALSE(reg.empty());
+    double lastCost = 1e300;
+    for (const auto& row : reg) {
+        EXPECT_EQ(row.at("trend"), "insufficient history");
+        EXPECT_EQ(row.at("trend_p"), "");
+        EXPECT_LE(std::stod(row.at("cost_gbp")), lastCost);
+        lastCost = std::stod(row.at("cost_gbp"));
+    }
+    // A cost table and an issue-rule table of the user's own, with errors that name the line.
+    test::writeFile(dir.file("rules.csv"), "pattern,when\nall of them,collisions >= 0\nbad,colisions >= 1\n");
+    args = sampleArgs(dir.file("out2"));
+    args.insert(args.end(), {"--issue-rules", dir.file("rules.csv")});
+    r = test::runCli(args);
+    EXPECT_EQ(r.exitCode, 3);
+    EXPECT_NE(r.err.find("rules.csv"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("colisions"), std::string::npos) << r.err;
+    r = test::runCli({"roads", "-q", "--network", test::sourceDir() + "/shapes/roads.geojson", "--collisions",
+                      test::sourceDir() + "/data/roads/stats19_collisions_2020_2021.csv", "--rank-by", "beauty", "-o", dir.file("out3")});
+    EXPECT_EQ(r.exitCode, 2);
 }
