@@ -17,7 +17,7 @@ namespace hotspot::cli {
 RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
     struct Args {
         std::string network, networkSrs, nameField, classField, categories, collisionColumns, complaintColumns, collisionSrs, complaintSrs;
-        std::string collisionLayer, complaintLayer, costs, issueRules, rankBy = "score";
+        std::string networkFields, collisionLayer, complaintLayer, costs, issueRules, rankBy = "score";
         std::vector<std::string> collisions, complaints, excludeClasses, casualties, vehicles;
         bool keepAllClasses = false, noLinkedTables = false;
         std::string crs = "EPSG:27700", months, kernel = "quartic", method = "discontinuous", clusterRule = "wales", weights, previous;
@@ -28,8 +28,11 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
     auto a = std::make_shared<Args>();
     app.add_option("--network", a->network, "Road lines: any OGR line layer, PATH[:LAYER] (OSM export, OS Open Roads, ...)")->required();
     app.add_option("--network-srs", a->networkSrs, "CRS of the road layer when it has none");
-    app.add_option("--name-field", a->nameField, "Road name field (default: name, road_name, name1, ...; OSM ref is prefixed)");
-    app.add_option("--class-field", a->classField, "Road class field (default: highway, road_class, class, roadClassification, ...)");
+    app.add_option("--network-fields", a->networkFields,
+                   "Fields of the road layer: name=F,class=F,number=F,start=F,end=F (default: OSM name/highway/ref, OS Open Roads "
+                   "name_1/road_classification/road_number/start_node/end_node, ...)");
+    app.add_option("--name-field", a->nameField, "Road name field (same as --network-fields name=F)");
+    app.add_option("--class-field", a->classField, "Road class field (same as --network-fields class=F)");
     app.add_option("--exclude-classes", a->excludeClasses, "Road classes to leave out (added to the OSM defaults: footway, cycleway, steps, ...)")
         ->delimiter(',');
     app.add_flag("--keep-all-classes", a->keepAllClasses, "Do not apply the default OSM exclusions");
@@ -76,6 +79,7 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
         o.network.srs = a->networkSrs;
         o.network.nameField = a->nameField;
         o.network.classField = a->classField;
+        o.network.setFields(a->networkFields);
         o.network.excludeClasses = a->excludeClasses;
         o.network.defaultExclusions = !a->keepAllClasses;
         o.nodeTolerance = a->nodeTolerance;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -252,4 +254,75 @@ TEST(RoadsCli, TrendWithoutTheEarlierWindowIsInsufficientHistoryAndRankByCostOrd
     r = test::runCli({"roads", "-q", "--network", test::sourceDir() + "/shapes/roads.geojson", "--collisions",
                       test::sourceDir() + "/data/roads/stats19_collisions_2020_2021.csv", "--rank-by", "beauty", "-o", dir.file("out3")});
     EXPECT_EQ(r.exitCode, 2);
+}
+
+// OS Open Roads: road_link with name_1, road_number, road_classification and node ids. A road that
+// crosses another on a bridge shares a vertex position with it but not a node id, so it is not a
+// junction; the topology comes from the ids.
+TEST(RoadsCli, OsOpenRoadsTopologyComesFromNodeIdsAndNamesCarryTheRoadNumber) {
+    GDALAllRegister();
+    test::TempDir dir;
+    const double x0 = 474000, y0 = 260000;
+    {
+        GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
+        GDALDatasetUniquePtr ds(gpkg->Create(dir.file("oproad.gpkg").c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        ASSERT_TRUE(ds);
+        OGRSpatialReference bng;
+        bng.importFromEPSG(27700);
+        OGRLayer* layer = ds->CreateLayer("road_link", &bng, wkbLineString, nullptr);
+        for (const char* f : {"name_1", "road_number", "road_classification", "form_of_way", "start_node", "end_node"}) {
+            OGRFieldDefn defn(f, OFTString);
+            layer->CreateField(&defn);
+        }
+        struct Link {
+            const char *name, *number, *cls, *start, *end;
+            std::vector<std::pair<double, double>> points;
+        };
+        const std::vector<Link> links = {
+            {"Weedon Road", "A45", "A Road", "n1", "n2", {{0, 0}, {100, 0}, {200, 0}}},
+            {"Bridge Street", "", "Unclassified", "n3", "n4", {{100, -100}, {100, 0}, {100, 100}}},  // on a bridge over the A45
+            {"Weedon Road", "A45", "A Road", "n2", "n5", {{200, 0}, {300, 0}}},
+            {"", "B526", "B Road", "n2", "n6", {{200, 0}, {200, 100}}},
+        };
+        for (const auto& l : links) {
+            OGRFeature f(layer->GetLayerDefn());
+            f.SetField("name_1", l.name);
+            f.SetField("road_number", l.number);
+            f.SetField("road_classification", l.cls);
+            f.SetField("form_of_way", "Single Carriageway");
+            f.SetField("start_node", l.start);
+            f.SetField("end_node", l.end);
+            OGRLineString line;
+            for (const auto& [x, y] : l.points) line.addPoint(x0 + x, y0 + y);
+            f.SetGeometry(&line);
+            ASSERT_EQ(layer->CreateFeature(&f), OGRERR_NONE);
+        }
+    }
+    test::writeFile(dir.file("collisions.csv"),
+                    "collision_index,location_easting_osgr,location_northing_osgr,longitude,latitude,collision_severity,date,time\n"
+                    "2021340000001,474090,260003,,,3,01/03/2021,10:00\n"    // on the A45 by the bridge
+                    "2021340000002,474196,260002,,,2,02/03/2021,10:00\n"    // 4 m from the A45 / B526 junction
+                    "2021340000003,474150,260002,,,3,03/03/2021,10:00\n");  // mid-link
+    auto r = test::runCli({"roads", "--network", dir.file("oproad.gpkg"), "--collisions", dir.file("collisions.csv"), "-o", dir.file("out")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("network: 4 features -> 4 edges, 6 nodes"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("nodes from the ids in 'start_node' and 'end_node'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("class field 'road_classification', number field 'road_number'"), std::string::npos) << r.err;
+    GDALDatasetUniquePtr out(GDALDataset::Open(dir.file("out/roads.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(out);
+    std::map<std::string, std::pair<std::string, int>> byId;  // road name, network junction
+    for (auto& f : *out->GetLayerByName("road_incidents"))
+        byId[f->GetFieldAsString("source_id")] = {f->GetFieldAsString("road_name"), f->GetFieldAsInteger("network_junction")};
+    EXPECT_EQ(byId.at("2021340000001").first, "A45 Weedon Road");
+    EXPECT_EQ(byId.at("2021340000001").second, 0);  // the bridge 10 m away is not a junction
+    EXPECT_EQ(byId.at("2021340000002").second, 1);  // three links meet at n2
+    EXPECT_EQ(byId.at("2021340000003").second, 0);
+    std::set<std::string> numbers;
+    for (auto& f : *out->GetLayerByName("road_lixels")) numbers.insert(f->GetFieldAsString("road_number"));
+    EXPECT_EQ(numbers, (std::set<std::string>{"", "A45", "B526"}));
+    // A bad role is a usage error.
+    r = test::runCli({"roads", "-q", "--network", dir.file("oproad.gpkg"), "--network-fields", "colour=red", "--collisions", dir.file("collisions.csv"),
+                      "-o", dir.file("out3")});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("colour"), std::string::npos) << r.err;
 }

@@ -13,7 +13,8 @@ class Progress;
 // One input line feature (already in the analysis CRS).
 struct RoadLine {
     std::vector<double> x, y;
-    std::string name, roadClass;
+    std::string name, roadClass, number;  // number: the road number ("A45"), when the layer has one
+    std::string startNode, endNode;       // node ids of the line's ends (OS Open Roads), when the layer has them
     int64_t feature = -1;  // OGR feature id, for tracing an edge back to its source
 };
 
@@ -21,19 +22,27 @@ struct RoadLine {
 struct RoadLayerOptions {
     std::string path, layer;     // layer: first if empty
     std::string nameField;       // auto: name, road_name, roadname, name1, street (with OSM `ref` prefixed)
-    std::string classField;      // auto: highway, road_class, class, roadclassification, fclass
+    std::string classField;      // auto: highway, road_class, class, roadclassification, road_classification, fclass
+    std::string numberField;     // auto: ref (OSM), road_number, roadnumber; its value also prefixes an auto name
+    // Topology from node ids at the line ends (auto: start_node/end_node, startnode/endnode,
+    // from_node/to_node). When every line has both, lines meet only where their ids say (a bridge
+    // over a road does not join it); otherwise the topology comes from shared coordinates.
+    std::string startNodeField, endNodeField;
     std::string srs;             // only for layers without a CRS
     // Classes that are not roads for vehicles. Default (when the class field is OSM `highway`):
     // footway, cycleway, steps, path, pedestrian, bridleway, corridor, track, proposed, construction,
     // platform; and OSM lines without a highway tag (waterways, barriers) are not roads either.
     std::vector<std::string> excludeClasses;
     bool defaultExclusions = true;
+    // "name=name_1,class=road_classification,number=road_number,start=start_node,end=end_node"
+    // (any subset). Throws Error(Usage) for an unknown role or a role without a field.
+    void setFields(const std::string& spec);
 };
 
 struct RoadLayerRead {
     std::vector<RoadLine> lines;
     int64_t features = 0, excluded = 0, notLines = 0, empty = 0;
-    std::string nameField, classField, sourceCrs;
+    std::string nameField, classField, numberField, startNodeField, endNodeField, sourceCrs;
     std::vector<std::string> notes;  // what was skipped and why
 };
 
@@ -45,7 +54,7 @@ struct RoadEdge {
     double length = 0;            // metres along the polyline
     uint32_t firstVertex = 0;     // into RoadNetwork::vx/vy/along
     uint32_t vertexCount = 0;     // >= 2
-    uint32_t name = 0, roadClass = 0;  // into RoadNetwork::strings ("" is 0)
+    uint32_t name = 0, roadClass = 0, number = 0;  // into RoadNetwork::strings ("" is 0)
     int64_t feature = -1;
 };
 
@@ -63,18 +72,22 @@ struct RoadNetwork {
     std::vector<uint32_t> linkStart;  // CSR: links of node n are links[linkStart[n] .. linkStart[n+1])
     std::vector<NodeLink> links;
     double nodeTolerance = 0;
+    bool nodesFromIds = false;  // topology from the lines' start/end node ids
 
     size_t degree(uint32_t node) const { return linkStart[node + 1] - linkStart[node]; }
     // The point at distance `offset` from the edge's start, following its polyline.
     void pointAt(uint32_t edge, double offset, double& x, double& y) const;
     const std::string& name(uint32_t edge) const { return strings[edges[edge].name]; }
     const std::string& roadClass(uint32_t edge) const { return strings[edges[edge].roadClass]; }
+    const std::string& number(uint32_t edge) const { return strings[edges[edge].number]; }
     double totalLength() const;
 };
 
-// Builds the topology: vertices closer than `nodeTolerance` metres are one vertex; a vertex shared
-// by two or more lines (or met twice by one line) and every line end becomes a node; lines are split
-// at nodes into edges. Lines that cross without a shared vertex (bridges, tunnels) stay unconnected.
+// Builds the topology. When every line has start and end node ids, each line is one edge between
+// the nodes its ids name (a node sits where the first line end with its id was seen). Otherwise:
+// vertices closer than `nodeTolerance` metres are one vertex; a vertex shared by two or more lines
+// (or met twice by one line) and every line end becomes a node; lines are split at nodes into
+// edges. Lines that cross without a shared vertex (bridges, tunnels) stay unconnected.
 RoadNetwork buildRoadNetwork(const std::vector<RoadLine>& lines, double nodeTolerance);
 
 // Where an incident lies on the network.

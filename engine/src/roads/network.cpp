@@ -85,8 +85,67 @@ double RoadNetwork::totalLength() const {
     return total;
 }
 
+namespace {
+
+// Node -> edge ends, as CSR.
+void linkNodes(RoadNetwork& net) {
+    const size_t nodes = net.nodeX.size();
+    net.linkStart.assign(nodes + 1, 0);
+    for (const auto& e : net.edges) ++net.linkStart[e.from + 1], ++net.linkStart[e.to + 1];
+    for (size_t n = 0; n < nodes; ++n) net.linkStart[n + 1] += net.linkStart[n];
+    net.links.resize(net.linkStart[nodes]);
+    std::vector<uint32_t> fill(net.linkStart.begin(), net.linkStart.end() - 1);
+    for (uint32_t i = 0; i < net.edges.size(); ++i) {
+        net.links[fill[net.edges[i].from]++] = NodeLink{i, 0};
+        net.links[fill[net.edges[i].to]++] = NodeLink{i, 1};
+    }
+}
+
+// Each line one edge, its ends the nodes its ids name (OS Open Roads road_link start_node/end_node).
+RoadNetwork networkFromNodeIds(const std::vector<RoadLine>& lines) {
+    RoadNetwork net;
+    net.nodesFromIds = true;
+    std::unordered_map<std::string, uint32_t> nodeOf, stringIndex;
+    auto node = [&](const std::string& id, double x, double y) {
+        auto [it, inserted] = nodeOf.emplace(id, static_cast<uint32_t>(net.nodeX.size()));
+        if (inserted) net.nodeX.push_back(x), net.nodeY.push_back(y);
+        return it->second;
+    };
+    for (const RoadLine& line : lines) {
+        std::vector<std::pair<double, double>> points;
+        for (size_t i = 0; i < line.x.size(); ++i)
+            if (std::isfinite(line.x[i]) && std::isfinite(line.y[i]) && (points.empty() || points.back() != std::pair{line.x[i], line.y[i]}))
+                points.emplace_back(line.x[i], line.y[i]);
+        if (points.size() < 2) continue;
+        RoadEdge e;
+        e.from = node(line.startNode, points.front().first, points.front().second);
+        e.to = node(line.endNode, points.back().first, points.back().second);
+        e.firstVertex = static_cast<uint32_t>(net.vx.size());
+        e.vertexCount = static_cast<uint32_t>(points.size());
+        e.name = internString(net, stringIndex, line.name);
+        e.roadClass = internString(net, stringIndex, line.roadClass);
+        e.number = internString(net, stringIndex, line.number);
+        e.feature = line.feature;
+        double length = 0;
+        for (size_t k = 0; k < points.size(); ++k) {
+            if (k > 0) length += std::hypot(points[k].first - points[k - 1].first, points[k].second - points[k - 1].second);
+            net.vx.push_back(points[k].first);
+            net.vy.push_back(points[k].second);
+            net.along.push_back(length);
+        }
+        e.length = length;
+        net.edges.push_back(e);
+    }
+    linkNodes(net);
+    return net;
+}
+
+}  // namespace
+
 RoadNetwork buildRoadNetwork(const std::vector<RoadLine>& lines, double nodeTolerance) {
     if (!(nodeTolerance >= 0)) throwUsage("the node tolerance must be zero or positive", {"", 0, "--node-tolerance"});
+    const bool allIds = !lines.empty() && std::all_of(lines.begin(), lines.end(), [](const RoadLine& l) { return !l.startNode.empty() && !l.endNode.empty(); });
+    if (allIds) return networkFromNodeIds(lines);
     RoadNetwork net;
     net.nodeTolerance = nodeTolerance;
     VertexClusters clusters(nodeTolerance);
@@ -125,6 +184,7 @@ RoadNetwork buildRoadNetwork(const std::vector<RoadLine>& lines, double nodeTole
         if (seq.empty()) continue;
         const uint32_t name = internString(net, stringIndex, lines[l].name);
         const uint32_t roadClass = internString(net, stringIndex, lines[l].roadClass);
+        const uint32_t number = internString(net, stringIndex, lines[l].number);
         size_t start = 0;
         for (size_t i = 1; i < seq.size(); ++i) {
             if (!(isNode[seq[i]] || uses[seq[i]] > 1)) continue;
@@ -135,6 +195,7 @@ RoadNetwork buildRoadNetwork(const std::vector<RoadLine>& lines, double nodeTole
             e.vertexCount = static_cast<uint32_t>(i - start + 1);
             e.name = name;
             e.roadClass = roadClass;
+            e.number = number;
             e.feature = lines[l].feature;
             double length = 0;
             for (size_t k = start; k <= i; ++k) {
@@ -148,17 +209,7 @@ RoadNetwork buildRoadNetwork(const std::vector<RoadLine>& lines, double nodeTole
             start = i;
         }
     }
-    // Node -> edge ends, as CSR.
-    const size_t nodes = net.nodeX.size();
-    net.linkStart.assign(nodes + 1, 0);
-    for (const auto& e : net.edges) ++net.linkStart[e.from + 1], ++net.linkStart[e.to + 1];
-    for (size_t n = 0; n < nodes; ++n) net.linkStart[n + 1] += net.linkStart[n];
-    net.links.resize(net.linkStart[nodes]);
-    std::vector<uint32_t> fill(net.linkStart.begin(), net.linkStart.end() - 1);
-    for (uint32_t i = 0; i < net.edges.size(); ++i) {
-        net.links[fill[net.edges[i].from]++] = NodeLink{i, 0};
-        net.links[fill[net.edges[i].to]++] = NodeLink{i, 1};
-    }
+    linkNodes(net);
     return net;
 }
 

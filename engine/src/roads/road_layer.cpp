@@ -35,17 +35,47 @@ void appendLine(const OGRLineString& line, OGRCoordinateTransformation* transfor
 
 }  // namespace
 
+void RoadLayerOptions::setFields(const std::string& spec) {
+    size_t start = 0;
+    while (start < spec.size()) {
+        const size_t comma = std::min(spec.find(',', start), spec.size());
+        const std::string_view item = trim(std::string_view(spec).substr(start, comma - start));
+        start = comma + 1;
+        if (item.empty()) continue;
+        const size_t eq = item.find('=');
+        const std::string role = toLowerAscii(trim(item.substr(0, eq)));
+        const std::string field = eq == std::string_view::npos ? "" : std::string(trim(item.substr(eq + 1)));
+        if (field.empty()) throwUsage(fmt::format("'{}' is not role=field", item), {"", 0, "--network-fields"});
+        if (role == "name") nameField = field;
+        else if (role == "class") classField = field;
+        else if (role == "number") numberField = field;
+        else if (role == "start") startNodeField = field;
+        else if (role == "end") endNodeField = field;
+        else throwUsage(fmt::format("unknown role '{}' (name, class, number, start, end)", role), {"", 0, "--network-fields"});
+    }
+}
+
 RoadLayerRead readRoadLayer(const RoadLayerOptions& o, const std::string& analysisCrs) {
     DatasetPtr ds = openVector(o.path);
     OGRLayer* layer = pickLayer(*ds, o.path, o.layer);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     RoadLayerRead out;
-    const int nameIdx = findField(defn, o.nameField, {"name", "road_name", "roadname", "name1", "street", "street_name"}, o.path, "--name-field");
-    const int refIdx = o.nameField.empty() ? defn->GetFieldIndex("ref") : -1;
-    const int classIdx =
-        findField(defn, o.classField, {"highway", "road_class", "roadclass", "class", "roadclassification", "fclass"}, o.path, "--class-field");
-    out.nameField = nameIdx >= 0 ? defn->GetFieldDefn(nameIdx)->GetNameRef() : "";
-    out.classField = classIdx >= 0 ? defn->GetFieldDefn(classIdx)->GetNameRef() : "";
+    // OSM exports (name, ref, highway), OS Open Roads road_link (name_1, road_number,
+    // road_classification, start_node, end_node) and common council layers, unless named.
+    const int nameIdx =
+        findField(defn, o.nameField, {"name", "name_1", "road_name", "roadname", "name1", "street", "street_name"}, o.path, "--network-fields name");
+    const int numberIdx = findField(defn, o.numberField, {"ref", "road_number", "roadnumber"}, o.path, "--network-fields number");
+    const int classIdx = findField(defn, o.classField, {"highway", "road_class", "roadclass", "class", "roadclassification", "road_classification", "fclass"},
+                                   o.path, "--network-fields class");
+    const int startIdx = findField(defn, o.startNodeField, {"start_node", "startnode", "from_node"}, o.path, "--network-fields start");
+    const int endIdx = findField(defn, o.endNodeField, {"end_node", "endnode", "to_node"}, o.path, "--network-fields end");
+    if ((startIdx >= 0) != (endIdx >= 0)) throwInput("the road layer has a start node field but no end node field (or the reverse)", {o.path, 0, "--network-fields"});
+    auto nameOf = [&](int i) { return i >= 0 ? std::string(defn->GetFieldDefn(i)->GetNameRef()) : std::string(); };
+    out.nameField = nameOf(nameIdx);
+    out.classField = nameOf(classIdx);
+    out.numberField = nameOf(numberIdx);
+    out.startNodeField = nameOf(startIdx);
+    out.endNodeField = nameOf(endIdx);
     const bool osmHighway = classIdx >= 0 && iequals(out.classField, "highway");
     std::vector<std::string> exclude;
     for (const auto& c : o.excludeClasses) exclude.push_back(toLowerAscii(c));
@@ -76,21 +106,26 @@ RoadLayerRead readRoadLayer(const RoadLayerOptions& o, const std::string& analys
         std::unique_ptr<OGRGeometry> linear(g->hasCurveGeometry() ? g->getLinearGeometry() : g->clone());
         const auto type = wkbFlatten(linear->getGeometryType());
         std::string name = nameIdx >= 0 ? f->GetFieldAsString(nameIdx) : "";
-        if (refIdx >= 0 && f->IsFieldSetAndNotNull(refIdx)) {
-            const std::string ref = f->GetFieldAsString(refIdx);
-            name = name.empty() ? ref : ref + " " + name;
-        }
+        const std::string number = numberIdx >= 0 && f->IsFieldSetAndNotNull(numberIdx) ? std::string(trim(f->GetFieldAsString(numberIdx))) : "";
+        // The register names a road as "A45 Weedon Road", unless the user chose the name field.
+        if (o.nameField.empty() && !number.empty() && name.find(number) == std::string::npos) name = name.empty() ? number : number + " " + name;
+        const std::string startNode = startIdx >= 0 && f->IsFieldSetAndNotNull(startIdx) ? f->GetFieldAsString(startIdx) : "";
+        const std::string endNode = endIdx >= 0 && f->IsFieldSetAndNotNull(endIdx) ? f->GetFieldAsString(endIdx) : "";
         auto add = [&](const OGRLineString& part) {
             RoadLine line;
             appendLine(part, transform.get(), line);
             line.name = name;
             line.roadClass = roadClass;
+            line.number = number;
             line.feature = f->GetFID();
             out.lines.push_back(std::move(line));
         };
         if (type == wkbLineString) {
             add(*linear->toLineString());
+            out.lines.back().startNode = startNode;
+            out.lines.back().endNode = endNode;
         } else if (type == wkbMultiLineString) {
+            // The ids name the ends of the whole feature, not of each part: parts join by coordinates.
             for (const OGRLineString* part : *linear->toMultiLineString()) add(*part);
         } else {
             ++out.notLines;

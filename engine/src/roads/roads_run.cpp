@@ -638,7 +638,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                          {{"lixel_id", FieldType::Integer64}, {"edge_id", FieldType::Integer64}, {"road_name"}, {"road_class"},
                           {"length_m", FieldType::Real}, {"collisions", FieldType::Integer}, {"complaints", FieldType::Integer},
                           {"collision_density_per_km", FieldType::Real}, {"weighted_density_per_km", FieldType::Real},
-                          {"locality_id"}},
+                          {"locality_id"}, {"road_number"}},
                          "Lixels with network kernel density (per km of road)");
         std::vector<int32_t> lixelCollisions(lixels.size(), 0), lixelComplaints(lixels.size(), 0);
         for (size_t i = 0; i < inc.size(); ++i)
@@ -673,6 +673,8 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
             gpkg.setReal(8, weightedDensity[k]);
             if (lixelLocality[k] >= 0) gpkg.setString(9, localities[static_cast<size_t>(lixelLocality[k])].id);
             else gpkg.setNull(9);
+            if (!net.number(e).empty()) gpkg.setString(10, net.number(e));
+            else gpkg.setNull(10);
             gpkg.setWkb(lineStringWkb(points));
             gpkg.writeFeature();
         }
@@ -854,9 +856,14 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     progress.note("Reading the road network");
     RoadLayerRead layer = readRoadLayer(o.network, o.analysisCrs);
     const RoadNetwork net = buildRoadNetwork(layer.lines, o.nodeTolerance);
-    lines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km (nodes at shared vertices within {} m; name field '{}', class field '{}')",
-                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, o.nodeTolerance,
-                                layer.nameField, layer.classField));
+    const std::string topology = net.nodesFromIds ? fmt::format("nodes from the ids in '{}' and '{}'", layer.startNodeField, layer.endNodeField)
+                                                  : fmt::format("nodes at shared vertices within {} m", o.nodeTolerance);
+    lines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km ({}; name field '{}', class field '{}', number field '{}')",
+                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, topology, layer.nameField,
+                                layer.classField, layer.numberField));
+    if (!layer.startNodeField.empty() && !net.nodesFromIds)
+        lines.push_back(fmt::format("network: some lines have no '{}'/'{}' id (or are multi-part): topology from shared vertices instead",
+                                    layer.startNodeField, layer.endNodeField));
     for (const auto& n : layer.notes) lines.push_back("network: " + n);
     layer.lines.clear();
     stage("network");

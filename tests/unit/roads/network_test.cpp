@@ -45,6 +45,30 @@ TEST(RoadNetworkTopology, SharedVerticesBecomeNodesAndCrossingsWithoutOneDoNot) 
     EXPECT_NEAR(net.totalLength(), 200 + 200 + 100, 1e-9);
 }
 
+TEST(RoadNetworkTopology, NodeIdsDecideWhereLinesMeetSoABridgeOverARoadIsNotAJunction) {
+    // Two roads through the same point (100, 0): by coordinates they meet there; by OS Open Roads
+    // node ids (a bridge) they do not.
+    RoadLine a = line({{0, 0}, {100, 0}, {200, 0}}), b = line({{100, -100}, {100, 0}, {100, 100}});
+    const RoadNetwork byCoordinates = buildRoadNetwork({a, b}, 1.0);
+    EXPECT_FALSE(byCoordinates.nodesFromIds);
+    EXPECT_EQ(byCoordinates.edges.size(), 4u);
+    EXPECT_EQ(byCoordinates.nodeX.size(), 5u);
+    a.startNode = "n1", a.endNode = "n2", b.startNode = "n3", b.endNode = "n4";
+    RoadLine c = line({{200, 0}, {300, 0}});
+    c.startNode = "n2", c.endNode = "n5";
+    const RoadNetwork byIds = buildRoadNetwork({a, b, c}, 1.0);
+    EXPECT_TRUE(byIds.nodesFromIds);
+    ASSERT_EQ(byIds.edges.size(), 3u);
+    EXPECT_EQ(byIds.nodeX.size(), 5u);
+    EXPECT_DOUBLE_EQ(byIds.edges[0].length, 200);
+    EXPECT_EQ(byIds.edges[0].to, byIds.edges[2].from);  // joined at n2
+    EXPECT_EQ(byIds.degree(byIds.edges[0].to), 2u);
+    EXPECT_EQ(byIds.degree(byIds.edges[1].from), 1u);   // the bridge's ends touch nothing else
+    // One line without ids: the whole layer falls back to coordinates.
+    c.endNode.clear();
+    EXPECT_FALSE(buildRoadNetwork({a, b, c}, 1.0).nodesFromIds);
+}
+
 TEST(RoadNetworkTopology, EndsWithinTheNodeToleranceJoinAndOthersStayApart) {
     const auto a = line({{0, 0}, {100, 0}}), b = line({{100.4, 0.2}, {200, 0}});
     const RoadNetwork joined = buildRoadNetwork({a, b}, 0.5);
