@@ -326,3 +326,32 @@ TEST(RoadsCli, OsOpenRoadsTopologyComesFromNodeIdsAndNamesCarryTheRoadNumber) {
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("colour"), std::string::npos) << r.err;
 }
+
+// Every roads layer opens in QGIS styled: the default style's classes cover the values the layer holds.
+TEST(RoadsCli, EveryRoadsLayerCarriesAQgisStyleWhoseClassesCoverItsValues) {
+    const std::string out = sampleRun();
+    GDALDatasetUniquePtr ds(GDALDataset::Open((out + "/roads.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    std::map<std::string, std::string> qml;
+    for (auto& f : *ds->GetLayerByName("layer_styles")) qml[f->GetFieldAsString("f_table_name")] = f->GetFieldAsString("styleQML");
+    for (const char* layer : {"road_lixels", "road_localities", "road_locality_extents", "road_incidents", "road_casualties"})
+        EXPECT_EQ(qml.count(layer), 1u) << layer;
+    auto values = [&](const char* layer, const char* field) {
+        std::set<std::string> v;
+        for (auto& f : *ds->GetLayerByName(layer)) v.insert(f->GetFieldAsString(field));
+        return v;
+    };
+    for (const auto& v : values("road_incidents", "severity")) EXPECT_NE(qml["road_incidents"].find("value=\"" + v + "\""), std::string::npos) << v;
+    for (const auto& v : values("road_casualties", "road_user_group"))
+        EXPECT_NE(qml["road_casualties"].find("value=\"" + v + "\""), std::string::npos) << v;
+    for (const auto& v : values("road_locality_extents", "source"))
+        EXPECT_NE(qml["road_locality_extents"].find("value=\"" + v + "\""), std::string::npos) << v;
+    // The lixel classes run from 0 to this run's largest density.
+    double largest = 0;
+    for (auto& f : *ds->GetLayerByName("road_lixels")) largest = std::max(largest, f->GetFieldAsDouble("weighted_density_per_km"));
+    const std::string& lixels = qml["road_lixels"];
+    const size_t last = lixels.rfind("upper=\"");
+    ASSERT_NE(last, std::string::npos);
+    EXPECT_DOUBLE_EQ(std::stod(lixels.substr(last + 7)), largest);
+    EXPECT_NE(lixels.find("attr=\"weighted_density_per_km\""), std::string::npos);
+}

@@ -41,6 +41,10 @@ std::map<std::string, std::string> shapefileFieldNames(const std::vector<std::st
 // QGIS styles for the engine's known layers, in a GeoPackage's layer_styles table. Returns the
 // number of layers styled. Also used by the commands that write result GeoPackages.
 int writeGeoPackageStyles(const std::string& gpkgPath);
+// The same, with styles made from this run's data (e.g. class breaks) for some layers.
+int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::string, std::string>& qmlByLayer);
+// A graduated line style of `field` with upper class bounds `breaks` (ascending), YlOrRd.
+std::string qmlGraduatedLines(const std::string& field, const std::vector<double>& breaks, const std::string& unit);
 // The QML of a known layer ("" when the engine has no style for it); rasters by file name.
 std::string qmlForLayer(const std::string& layerName, const std::string& geometryType);
 std::string qmlForRaster(const std::string& fileName);

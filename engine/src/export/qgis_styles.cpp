@@ -114,8 +114,42 @@ std::string qmlForLayer(const std::string& layer, const std::string& geometry) {
                             {"violence", "Violence", "152,78,163,255"}, {"vehicle", "Vehicle crime", "255,127,0,255"},
                             {"shoplifting", "Shoplifting", "166,86,40,255"}, {"theft", "Theft", "247,129,191,255"},
                             {"criminal_damage", "Criminal damage", "77,175,74,255"}, {"", "Other", "153,153,153,255"}});
+    // Road outputs: collisions by severity, casualties by road-user group, localities by rank.
+    if (layer == "road_incidents")
+        return categorized("severity", "point",
+                           {{"fatal", "Fatal collision", "0,0,0,255"}, {"serious", "Serious collision", "215,25,28,255"},
+                            {"slight", "Slight collision", "253,174,97,255"}, {"unknown", "Collision, severity unknown", "171,171,171,255"},
+                            {"", "Complaint / road issue", "44,123,182,255"}});
+    if (layer == "road_casualties")
+        return categorized("road_user_group", "point",
+                           {{"pedestrian", "Pedestrian", "228,26,28,255"}, {"pedal_cycle", "Cyclist", "77,175,74,255"},
+                            {"motorcycle", "Motorcyclist", "152,78,163,255"}, {"car_occupant", "Car occupant", "55,126,184,255"},
+                            {"goods_vehicle", "Goods vehicle occupant", "255,127,0,255"}, {"bus", "Bus occupant", "166,86,40,255"},
+                            {"other", "Other road user", "153,153,153,255"}});
+    if (layer == "road_localities")
+        return graduated("rank", "point",
+                         {{"1:10", "Rank 1 - 10", "165,0,38,255"}, {"10:25", "Rank 11 - 25", "215,48,39,255"}, {"25:50", "Rank 26 - 50", "244,109,67,255"},
+                          {"50:100", "Rank 51 - 100", "253,174,97,255"}, {"100:1000000000", "Rank 101 and below", "254,224,144,255"}},
+                         "locality_id");
+    if (layer == "road_locality_extents")
+        return categorized("source", "polygon",
+                           {{"cluster", "Cluster site", "215,48,39,90"}, {"cluster+peak", "Cluster site and density peak", "165,0,38,110"},
+                            {"peak", "Density peak", "253,174,97,90"}});
     (void)geometry;
     return {};
+}
+
+std::string qmlGraduatedLines(const std::string& field, const std::vector<double>& breaks, const std::string& unit) {
+    static const char* kColours[] = {"255,255,178,255", "254,204,92,255", "253,141,60,255", "240,59,32,255", "189,0,38,255"};
+    std::vector<Class> classes = {{"0:0", "0 (none)", "200,200,200,255"}};
+    double lower = 0;
+    for (size_t i = 0; i < breaks.size(); ++i) {
+        if (!(breaks[i] > lower)) continue;
+        classes.push_back({fmt::format("{:.17g}:{:.17g}", lower, breaks[i]), fmt::format("{:.3g} - {:.3g} {}", lower, breaks[i], unit),
+                           kColours[std::min<size_t>(i, 4)]});
+        lower = breaks[i];
+    }
+    return graduated(field, "line", classes);
 }
 
 std::string qmlForRaster(const std::string& fileName) {
@@ -139,7 +173,9 @@ std::string qmlForRaster(const std::string& fileName) {
            "\n</qgis>\n";
 }
 
-int writeGeoPackageStyles(const std::string& gpkgPath) {
+int writeGeoPackageStyles(const std::string& gpkgPath) { return writeGeoPackageStyles(gpkgPath, {}); }
+
+int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::string, std::string>& qmlByLayer) {
     // Layer names and geometry types, through GDAL; the table itself through SQLite.
     std::vector<std::pair<std::string, std::string>> layers;  // name, geometry column
     {
@@ -165,7 +201,8 @@ int writeGeoPackageStyles(const std::string& gpkgPath) {
                            "styleSLD, useAsDefault, description, owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, 'hotspot engine default style', '', NULL)");
     int styled = 0;
     for (const auto& [name, geomColumn] : layers) {
-        const std::string qml = qmlForLayer(name, "");
+        const auto own = qmlByLayer.find(name);
+        const std::string qml = own != qmlByLayer.end() ? own->second : qmlForLayer(name, "");
         if (qml.empty()) continue;
         remove.bind(1, name).run();
         const std::string styleName = name + " (hotspot)";

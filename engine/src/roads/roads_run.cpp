@@ -16,6 +16,7 @@
 
 #include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/export.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/roads_run.hpp"
 #include "hotspot/strings.hpp"
@@ -817,6 +818,17 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
         timer.step("incidents layer");
         gpkg.close();
         timer.step("close");
+        // QGIS opens every layer styled; the lixel classes come from this run's densities
+        // (quantiles 50, 75, 90, 97.5 % and the maximum of the lixels with any density).
+        std::vector<double> positive;
+        for (double d : weightedDensity)
+            if (d > 0) positive.push_back(d);
+        std::sort(positive.begin(), positive.end());
+        std::vector<double> breaks;
+        if (!positive.empty())
+            for (double q : {0.5, 0.75, 0.9, 0.975, 1.0}) breaks.push_back(positive[static_cast<size_t>(std::ceil(q * static_cast<double>(positive.size()))) - 1]);
+        writeGeoPackageStyles(staging.stagedPath("roads.gpkg"),
+                              {{"road_lixels", qmlGraduatedLines("weighted_density_per_km", breaks, "weighted per km")}});
     }
 }
 
