@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <set>
 
 #include <QApplication>
 #include <QComboBox>
@@ -119,6 +120,40 @@ TEST(Viewer, CamerasAreDrawnWhereTheyAreAndTogglingTheLayerRemovesThem) {
     EXPECT_TRUE(near(render(s, view).pixelColor(at.toPoint()), CameraLayer::markerColour()));
     s.layerByRole("cctv")->visible = false;
     EXPECT_FALSE(near(render(s, view).pixelColor(at.toPoint()), CameraLayer::markerColour()));
+}
+
+TEST(Viewer, RoadCollisionsAndCasualtiesShowWithTheirLegendAndAFatalCollisionIsDrawnBlack) {
+    Session& s = sample();
+    auto collisions = std::dynamic_pointer_cast<VectorLayer>(s.layerByRole("road_collisions"));
+    auto casualties = std::dynamic_pointer_cast<VectorLayer>(s.layerByRole("road_casualties"));
+    ASSERT_TRUE(collisions);
+    ASSERT_TRUE(casualties);  // the sample's casualty tables are found beside its collision files
+    std::set<QString> groups;
+    for (const auto& e : casualties->legend()) groups.insert(e.label);
+    EXPECT_TRUE(groups.count("pedestrian") && groups.count("cyclist") && groups.count("motorcyclist"));
+    // A fatal collision, alone on the map: a black dot at its position.
+    const VectorData& d = collisions->data();
+    const int severity = d.fieldIndex("severity");
+    ASSERT_GE(severity, 0);
+    const VectorFeature* fatal = nullptr;
+    for (const auto& f : d.features)
+        if (f.values[static_cast<size_t>(severity)] == "fatal") fatal = &f;
+    ASSERT_NE(fatal, nullptr);
+    OnlyVisible only(s, {"road_collisions"});
+    MapView view;
+    view.width = 400, view.height = 300;
+    view.centreX = fatal->parts[0][0].first, view.centreY = fatal->parts[0][0].second, view.metresPerPixel = 0.5;
+    const QPointF at = view.toScreen(view.centreX, view.centreY);
+    EXPECT_TRUE(near(render(s, view).pixelColor(at.toPoint()), QColor(0, 0, 0)));
+    collisions->visible = false;
+    EXPECT_TRUE(near(render(s, view).pixelColor(at.toPoint()), Qt::white));
+    // The road layer is labelled with the road's number and name.
+    auto roads = std::dynamic_pointer_cast<VectorLayer>(s.layerByRole("roads"));
+    ASSERT_TRUE(roads);
+    std::set<QString> labels;
+    for (size_t i = 0; i < roads->data().features.size(); ++i) labels.insert(roads->labelText(i));
+    EXPECT_TRUE(labels.count("A45 Weedon Road")) << labels.size();
+    EXPECT_TRUE(labels.count("A5 Watling Street"));
 }
 
 TEST(Viewer, IdentifyReturnsTheCameraAndAPriorityAreasCountsMatchTheEngine) {

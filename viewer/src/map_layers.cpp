@@ -125,6 +125,9 @@ QString formatNumber(double v) { return QString::number(v, 'f', v >= 100 ? 0 : 2
 
 // ---------------------------------------------------------------------------------------------
 VectorLayer::VectorLayer(VectorData data, VectorStyle style) : m_data(std::move(data)), m_style(std::move(style)) {
+    // "ref+name": the values of the fields the layer has, joined (a road's number and its name).
+    for (const QString& name : m_style.labelField.split('+', Qt::SkipEmptyParts))
+        if (const int i = m_data.fieldIndex(name.trimmed().toStdString()); i >= 0) m_labelFields.push_back(i);
     if (!m_style.rampField.isEmpty()) {
         const int f = m_data.fieldIndex(m_style.rampField.toStdString());
         std::vector<double> positive;
@@ -158,7 +161,6 @@ QColor VectorLayer::colourOf(size_t feature) const {
 
 void VectorLayer::paint(QPainter& p, const MapView& view) const {
     const Extent visible = view.visible();
-    const int labelField = m_style.labelField.isEmpty() ? -1 : m_data.fieldIndex(m_style.labelField.toStdString());
     const int widthField = m_style.widthField.isEmpty() ? -1 : m_data.fieldIndex(m_style.widthField.toStdString());
     const bool ramped = !m_style.rampField.isEmpty();
     for (size_t i = 0; i < m_data.features.size(); ++i) {
@@ -186,11 +188,15 @@ void VectorLayer::paint(QPainter& p, const MapView& view) const {
             p.setBrush(colour);
             p.drawPath(pathOf(f, view));
         }
-        if (labelField >= 0) {
-            const QString label = QString::fromStdString(f.values[static_cast<size_t>(labelField)]);
+        if (!m_labelFields.empty()) {
+            const QString label = labelText(i);
             if (label.isEmpty()) continue;
+            // Lines are labelled at their middle vertex, points beside themselves, polygons at the centre.
+            const auto& first = f.parts[0];
+            const auto& middle = first[first.size() / 2];
             const QPointF at = f.kind == ShapeKind::Polygon ? view.toScreen((box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2)
-                                                             : view.toScreen(f.parts[0][0].first, f.parts[0][0].second) + QPointF(6, -6);
+                               : f.kind == ShapeKind::Line  ? view.toScreen(middle.first, middle.second)
+                                                            : view.toScreen(first[0].first, first[0].second) + QPointF(6, -6);
             QFont font = p.font();
             font.setPointSizeF(8);
             p.setFont(font);
@@ -203,6 +209,15 @@ void VectorLayer::paint(QPainter& p, const MapView& view) const {
             p.drawText(origin, label);
         }
     }
+}
+
+QString VectorLayer::labelText(size_t feature) const {
+    QString label;
+    for (int field : m_labelFields) {
+        const QString value = QString::fromStdString(m_data.features[feature].values[static_cast<size_t>(field)]).trimmed();
+        if (!value.isEmpty() && !label.contains(value)) label += (label.isEmpty() ? "" : " ") + value;
+    }
+    return label;
 }
 
 int VectorLayer::featureAt(double x, double y, double tolerance) const {

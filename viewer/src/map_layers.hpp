@@ -65,12 +65,15 @@ public:
     const VectorData& data() const { return m_data; }
     // The feature index at (x, y) (polygons: containing it; points and lines: within tolerance), or -1.
     int featureAt(double x, double y, double tolerance) const;
+    // The label drawn at a feature: the values of the label fields it has, joined ("A45 Weedon Road").
+    QString labelText(size_t feature) const;
 
 private:
     QColor colourOf(size_t feature) const;
     VectorData m_data;
     VectorStyle m_style;
     std::vector<double> m_breaks;  // ramp class breaks (upper bounds)
+    std::vector<int> m_labelFields;  // from style.labelField ("ref+name"), the fields this layer has
 };
 
 // CCTV cameras with their view wedges (or circles).

@@ -84,6 +84,8 @@ VectorStyle styleFor(const std::string& role, const std::string& layerName, cons
     } else if (role == "roads") {
         s.stroke = QColor(150, 150, 150);
         s.widthField = "highway";
+        // Road numbers and names: OSM (ref, name) or OS Open Roads (road_number, name_1).
+        if (s.labelField.isEmpty()) s.labelField = "ref+road_number+name+name_1";
     } else if (layerName == "road_lixels" || role == "lixels") {
         s.rampField = "weighted_density_per_km";
     } else if (layerName == "road_localities" || role == "localities") {
@@ -91,6 +93,24 @@ VectorStyle styleFor(const std::string& role, const std::string& layerName, cons
         s.stroke = Qt::white;
         s.pointRadius = 6;
         if (s.labelField.isEmpty()) s.labelField = "locality_id";
+    } else if (layerName == "road_incidents") {  // collisions by severity, as the QGIS style
+        s.categoryField = "severity";
+        s.categories = {{"fatal", QColor(0, 0, 0)}, {"serious", QColor(215, 25, 28)}, {"slight", QColor(253, 174, 97)},
+                        {"unknown", QColor(171, 171, 171)}};
+        s.categoryLabels = {{"fatal", "fatal collision"}, {"serious", "serious collision"}, {"slight", "slight collision"},
+                            {"unknown", "collision, severity unknown"}};
+        s.stroke = QColor(0, 0, 0, 0);
+        s.pointRadius = 3;
+    } else if (layerName == "road_casualties") {  // casualties by road-user group
+        s.categoryField = "road_user_group";
+        s.categories = {{"pedestrian", QColor(228, 26, 28)},   {"pedal_cycle", QColor(77, 175, 74)}, {"motorcycle", QColor(152, 78, 163)},
+                        {"car_occupant", QColor(55, 126, 184)}, {"goods_vehicle", QColor(255, 127, 0)}, {"bus", QColor(166, 86, 40)},
+                        {"other", QColor(153, 153, 153)}};
+        s.categoryLabels = {{"pedestrian", "pedestrian"}, {"pedal_cycle", "cyclist"}, {"motorcycle", "motorcyclist"},
+                            {"car_occupant", "car occupant"}, {"goods_vehicle", "goods vehicle occupant"}, {"bus", "bus occupant"},
+                            {"other", "other road user"}};
+        s.stroke = QColor(0, 0, 0, 0);
+        s.pointRadius = 3;
     } else if (layerName == "road_locality_extents") {
         s.fill = QColor(200, 0, 0, 40);
         s.stroke = QColor(200, 0, 0);
@@ -171,11 +191,26 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
         Progress quiet;
         runRoads(ro, quiet);
         const std::string gpkg = s->m_cacheDir + "/roads.gpkg";
-        for (const char* name : {"road_lixels", "road_localities"}) {
-            auto v = std::make_shared<VectorLayer>(readVectorData(gpkg, name, crs), styleFor("", name, ""));
-            v->name = name == std::string("road_lixels") ? "Road network density" : "Road problem localities";
-            v->role = name == std::string("road_lixels") ? "lixels" : "localities";
-            v->visible = name != std::string("road_lixels");
+        struct RoadLayer {
+            const char *layer, *title, *role;
+            bool visible;
+        };
+        const RoadLayer roadLayers[] = {{"road_lixels", "Road network density", "lixels", false},
+                                        {"road_incidents", "Road collisions by severity", "road_collisions", false},
+                                        {"road_casualties", "Road casualties by road user", "road_casualties", false},
+                                        {"road_localities", "Road problem localities", "localities", true}};
+        for (const auto& r : roadLayers) {
+            VectorData data;
+            try {
+                data = readVectorData(gpkg, r.layer, crs);
+            } catch (const Error&) {
+                if (std::string(r.layer) == "road_casualties") continue;  // written only when a casualty table was found
+                throw;
+            }
+            auto v = std::make_shared<VectorLayer>(std::move(data), styleFor("", r.layer, ""));
+            v->name = r.title;
+            v->role = r.role;
+            v->visible = r.visible;
             s->layers.push_back(v);
         }
         s->notes.push_back("road problem localities computed with `hotspot roads` into " + s->m_cacheDir);
