@@ -147,6 +147,37 @@ std::vector<unsigned char> encodeNode(const Cell* first, const Cell* last, int d
 
 void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, std::vector<Cell> cells);
 
+// Two-integer rows into a table, many per INSERT: the R-tree's _rowid and _parent tables get a row
+// per feature, and one statement per row costs more than the row itself.
+class PairInserter {
+public:
+    static constexpr int kRows = 128;
+    PairInserter(SqliteDatabase& db, const std::string& table, const char* a, const char* b)
+        : m_one(db, "INSERT INTO " + table + " (" + a + ", " + b + ") VALUES (?, ?)"), m_many(db, manySql(table, a, b)) {}
+    void add(int64_t a, int64_t b) {
+        m_pending[m_count++] = {a, b};
+        if (m_count == kRows) {
+            for (int k = 0; k < kRows; ++k) m_many.bind(2 * k + 1, m_pending[k].first).bind(2 * k + 2, m_pending[k].second);
+            m_many.run();
+            m_count = 0;
+        }
+    }
+    void finish() {
+        for (int k = 0; k < m_count; ++k) m_one.bind(1, m_pending[k].first).bind(2, m_pending[k].second).run();
+        m_count = 0;
+    }
+
+private:
+    static std::string manySql(const std::string& table, const char* a, const char* b) {
+        std::string sql = "INSERT INTO " + table + " (" + a + ", " + b + ") VALUES (?, ?)";
+        for (int k = 1; k < kRows; ++k) sql += ", (?, ?)";
+        return sql;
+    }
+    SqliteStatement m_one, m_many;
+    std::pair<int64_t, int64_t> m_pending[kRows];
+    int m_count = 0;
+};
+
 std::string fidColumnOf(SqliteDatabase& db, const std::string& table) {
     std::string fid;
     SqliteStatement info(db, "PRAGMA table_info(" + sqlIdentifier(table) + ")");
@@ -233,16 +264,18 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
             level = std::move(above);
             leaves = false;
         }
-        SqliteStatement putParent(db, "INSERT INTO " + sqlIdentifier(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)");
-        for (int64_t number = 2; number < nextNumber; ++number) putParent.bind(1, number).bind(2, parentOf[static_cast<size_t>(number)]).run();
-        SqliteStatement putRow(db, "INSERT INTO " + sqlIdentifier(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)");
+        PairInserter putParent(db, sqlIdentifier(rtree + "_parent"), "nodeno", "parentnode");
+        for (int64_t number = 2; number < nextNumber; ++number) putParent.add(number, parentOf[static_cast<size_t>(number)]);
+        putParent.finish();
+        PairInserter putRow(db, sqlIdentifier(rtree + "_rowid"), "rowid", "nodeno");
         if (denseIds) {
             for (size_t i = 0; i < leafById.size(); ++i)
-                if (leafById[i] != 0) putRow.bind(1, minId + static_cast<int64_t>(i)).bind(2, int64_t{leafById[i]}).run();
+                if (leafById[i] != 0) putRow.add(minId + static_cast<int64_t>(i), int64_t{leafById[i]});
         } else {
             std::sort(leafPairs.begin(), leafPairs.end());
-            for (const auto& [row, leaf] : leafPairs) putRow.bind(1, row).bind(2, leaf).run();
+            for (const auto& [row, leaf] : leafPairs) putRow.add(row, leaf);
         }
+        putRow.finish();
     }
 
     // The triggers that keep the index in step with later edits, as GDAL writes them (GeoPackage

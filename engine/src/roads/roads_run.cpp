@@ -22,6 +22,7 @@
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
 #include "core/geos_kit.hpp"
+#include "core/thread_pool.hpp"
 #include "io/feature_source.hpp"
 #include "io/gdal_util.hpp"
 #include "io/output_files.hpp"
@@ -254,24 +255,28 @@ LinkedTables readLinkedTables(const RoadsOptions& o, const CollisionKeys& keys, 
     }
     LinkedTables t;
     t.casualtiesByIncident.resize(incidents);
-    auto account = [&](const LinkedTableAccount& a, bool given) {
-        lines.push_back(fmt::format("{}: {} ({}{}): {} rows = {} joined + {} of collisions not used + {} rejected (linked_rejects.csv){}", a.what,
+    auto accountLine = [](const LinkedTableAccount& a, bool given) {
+        return fmt::format("{}: {} ({}{}): {} rows = {} joined + {} of collisions not used + {} rejected (linked_rejects.csv){}", a.what,
                                     a.path, a.schema, given ? "" : ", found beside the collisions", a.rows, a.joined, a.forUnusedCollisions,
                                     a.rejected,
                                     a.what == "casualties" && a.adjustedSeverity
                                         ? fmt::format("; {} with the adjusted severity (used for ksi_adjusted)", a.adjustedSeverity)
-                                        : ""));
+                                        : "");
     };
-    for (const std::string& path : casualtyFiles) {
-        account(readCasualtyTable(path, keys, t.casualties, t.rejects), !o.casualties.empty());
-        t.haveCasualties = true;
-    }
-    for (uint32_t k = 0; k < t.casualties.size(); ++k) t.casualtiesByIncident[t.casualties[k].incident].push_back(k);
+    // The vehicle tables on a second thread while the casualty tables are read.
+    std::vector<std::string> vehicleLines;
+    RejectRows vehicleRejects;
     if (!vehicleFiles.empty()) t.vehicles.resize(incidents);
-    for (const std::string& path : vehicleFiles) {
-        account(readVehicleTable(path, keys, t.vehicles, t.rejects), !o.vehicles.empty());
-        t.haveVehicles = true;
-    }
+    BackgroundTask vehicleTask([&] {
+        for (const std::string& path : vehicleFiles) vehicleLines.push_back(accountLine(readVehicleTable(path, keys, t.vehicles, vehicleRejects), !o.vehicles.empty()));
+    });
+    for (const std::string& path : casualtyFiles) lines.push_back(accountLine(readCasualtyTable(path, keys, t.casualties, t.rejects), !o.casualties.empty()));
+    t.haveCasualties = !casualtyFiles.empty();
+    for (uint32_t k = 0; k < t.casualties.size(); ++k) t.casualtiesByIncident[t.casualties[k].incident].push_back(k);
+    vehicleTask.finish();
+    t.haveVehicles = !vehicleFiles.empty();
+    lines.insert(lines.end(), vehicleLines.begin(), vehicleLines.end());
+    t.rejects.insert(t.rejects.end(), std::make_move_iterator(vehicleRejects.begin()), std::make_move_iterator(vehicleRejects.end()));
     if (!t.haveCasualties && !o.collisions.empty())
         lines.push_back("casualties: no casualty table (--casualties): the casualty columns of the register are empty");
     if (!t.haveVehicles && !o.collisions.empty())
@@ -557,10 +562,20 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
             l.dominant, p.pattern, o.previousRegister.empty() ? "" : (l.previousId.empty() ? "no" : "yes"), l.previousId,
             formatDouble(l.previousDistance, 1)};
     };
+    // Each register row once: the CSV, the point layer and the extent layer write the same values.
+    std::vector<std::vector<std::string>> registerRows;
+    registerRows.reserve(localities.size());
+    for (size_t r = 0; r < localities.size(); ++r) registerRows.push_back(registerRow(r));
+    // The text outputs on a second thread while the GeoPackage is written (staged paths taken here:
+    // the staging records its files and is not shared across threads).
+    const std::string registerCsvPath = staging.stagedPath("road_register.csv"), registerMdPath = staging.stagedPath("road_register.md"),
+                      rejectsPath = staging.stagedPath("road_rejects.csv"), linkedRejectsPath = staging.stagedPath("linked_rejects.csv"),
+                      unsnappedPath = staging.stagedPath("unsnapped.csv"), gpkgPath = staging.stagedPath("roads.gpkg");
+    BackgroundTask textOutputs([&] {
     {
-        CsvWriter csv(staging.stagedPath("road_register.csv"));
+        CsvWriter csv(registerCsvPath);
         csv.row(registerHeader);
-        for (size_t r = 0; r < localities.size(); ++r) csv.row(registerRow(r));
+        for (const auto& row : registerRows) csv.row(row);
         csv.close();
     }
     {
@@ -612,18 +627,18 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                               o.previousRegister.empty() ? "-" : (l.previousId.empty() ? "new" : "yes (" + l.previousId + ")"), l.x, l.y);
         }
         if (localities.empty()) md += "\nNo locality meets the rules.\n";
-        writeTextFile(staging.stagedPath("road_register.md"), md);
+        writeTextFile(registerMdPath, md);
     }
     {
-        CsvWriter rej(staging.stagedPath("road_rejects.csv"));
+        CsvWriter rej(rejectsPath);
         rej.row({"file", "line", "field", "reason", "record"});
         for (const auto& r : rejects) rej.row(r);
         rej.close();
-        CsvWriter linkedRejects(staging.stagedPath("linked_rejects.csv"));
+        CsvWriter linkedRejects(linkedRejectsPath);
         linkedRejects.row({"file", "line", "field", "reason", "record"});
         for (const auto& r : linked.rejects) linkedRejects.row(r);
         linkedRejects.close();
-        CsvWriter un(staging.stagedPath("unsnapped.csv"));
+        CsvWriter un(unsnappedPath);
         un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
         for (size_t i = 0; i < inc.size(); ++i)
             if (snaps[i].edge < 0)
@@ -632,9 +647,10 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                         fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
         un.close();
     }
-    timer.step("csv + markdown");
+    });
+    timer.step("register rows");
     {
-        VectorWriter gpkg(staging.stagedPath("roads.gpkg"));
+        VectorWriter gpkg(gpkgPath);
         gpkg.createLayer("road_lixels", GeometryKind::LineString, o.analysisCrs,
                          {{"lixel_id", FieldType::Integer64}, {"edge_id", FieldType::Integer64}, {"road_name"}, {"road_class"},
                           {"length_m", FieldType::Real}, {"collisions", FieldType::Integer}, {"complaints", FieldType::Integer},
@@ -681,7 +697,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
         }
         timer.step("lixels layer");
         const std::vector<FieldSpec>& fields = registerFields;
-        auto writeLocalityFields = [&](size_t r) { gpkg.setFromText(registerRow(r), fields); };
+        auto writeLocalityFields = [&](size_t r) { gpkg.setFromText(registerRows[r], fields); };
         gpkg.createLayer("road_localities", GeometryKind::Point, o.analysisCrs, fields, "Road problem localities, ranked (representative points)");
         for (size_t r = 0; r < localities.size(); ++r) {
             writeLocalityFields(r);
@@ -827,9 +843,9 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
         std::vector<double> breaks;
         if (!positive.empty())
             for (double q : {0.5, 0.75, 0.9, 0.975, 1.0}) breaks.push_back(positive[static_cast<size_t>(std::ceil(q * static_cast<double>(positive.size()))) - 1]);
-        writeGeoPackageStyles(staging.stagedPath("roads.gpkg"),
-                              {{"road_lixels", qmlGraduatedLines("weighted_density_per_km", breaks, "weighted per km")}});
+        writeGeoPackageStyles(gpkgPath, {{"road_lixels", qmlGraduatedLines("weighted_density_per_km", breaks, "weighted per km")}});
     }
+    textOutputs.finish();
 }
 
 }  // namespace
@@ -864,23 +880,15 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         if (o.clusterMin > 0 || o.clusterRadius > 0 || o.clusterMonths > 0) r.name += " (overridden)";
     }
 
-    // 1. The network.
+    // 1. The network, read and built on a second thread while the incidents are read.
     progress.note("Reading the road network");
-    RoadLayerRead layer = readRoadLayer(o.network, o.analysisCrs);
-    const RoadNetwork net = buildRoadNetwork(layer.lines, o.nodeTolerance);
-    const std::string topology = net.nodesFromIds ? fmt::format("nodes from the ids in '{}' and '{}'", layer.startNodeField, layer.endNodeField)
-                                                  : fmt::format("nodes at shared vertices within {} m", o.nodeTolerance);
-    lines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km ({}; name field '{}', class field '{}', number field '{}')",
-                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, topology, layer.nameField,
-                                layer.classField, layer.numberField));
-    if (!layer.startNodeField.empty() && !net.nodesFromIds)
-        lines.push_back(fmt::format("network: some lines have no '{}'/'{}' id (or are multi-part): topology from shared vertices instead",
-                                    layer.startNodeField, layer.endNodeField));
-    for (const auto& n : layer.notes) lines.push_back("network: " + n);
-    layer.lines.clear();
-    stage("network");
-    if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
-
+    RoadLayerRead layer;
+    RoadNetwork net;
+    BackgroundTask networkTask([&] {
+        layer = readRoadLayer(o.network, o.analysisCrs);
+        net = buildRoadNetwork(layer.lines, o.nodeTolerance);
+        layer.lines = {};
+    });
     // 2. Incidents.
     // The cost table and the issue rules before any reading, so their errors come first.
     const CollisionCosts costs = o.costsFile.empty() ? CollisionCosts::builtinDefault() : CollisionCosts::fromFile(o.costsFile);
@@ -888,6 +896,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     RoadIncidents inc;
     std::vector<std::vector<std::string>> rejects;
     CollisionKeys collisionKeys;
+    const size_t networkLinesAt = lines.size();
     const InputAccount collisions = readRoadInputs(o.collisions, true, o, inc, rejects, collisionKeys, progress);
     const size_t collisionCount = inc.size();
     const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, collisionKeys, progress);
@@ -904,10 +913,25 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         if (a->lonLatFallback)
             lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
     }
+    networkTask.finish();
+    // The network's lines go first in the summary, before the incidents'.
+    std::vector<std::string> networkLines;
+    const std::string topology = net.nodesFromIds ? fmt::format("nodes from the ids in '{}' and '{}'", layer.startNodeField, layer.endNodeField)
+                                                  : fmt::format("nodes at shared vertices within {} m", o.nodeTolerance);
+    networkLines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km ({}; name field '{}', class field '{}', number field '{}')",
+                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, topology, layer.nameField,
+                                layer.classField, layer.numberField));
+    if (!layer.startNodeField.empty() && !net.nodesFromIds)
+        networkLines.push_back(fmt::format("network: some lines have no '{}'/'{}' id (or are multi-part): topology from shared vertices instead",
+                                    layer.startNodeField, layer.endNodeField));
+    for (const auto& n : layer.notes) networkLines.push_back("network: " + n);
+    lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(networkLinesAt), networkLines.begin(), networkLines.end());
+    if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
+
     if (inc.size() == 0) throwInput("no usable road incidents (see the rejects file for why)");
     LinkedTables linked = readLinkedTables(o, collisionKeys, inc.size(), lines);
     collisionKeys = {};
-    stage("read incidents");
+    stage("network + incidents");
     int32_t lastMonth = INT32_MIN, firstMonth = INT32_MAX;
     for (int32_t m : inc.month)
         if (m != kNoMonth) lastMonth = std::max(lastMonth, m), firstMonth = std::min(firstMonth, m);
