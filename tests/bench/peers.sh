@@ -4,7 +4,8 @@
 # the same machine load; prints each run, then per workload the median, min-max, peak memory and
 # the ratio to hotspot, and the load average before and after.
 #
-#   bash tests/bench/peers.sh [--install] [WORKLOAD...]   (default: density gistar sites roads geocode)
+#   bash tests/bench/peers.sh [--install] [WORKLOAD...]   (default: density gistar sites roads geocode;
+#   also roads-tables: roads with STATS19 casualty and vehicle tables, no peer)
 #
 # --install first installs the peers from Debian's archive (root; the packages listed below).
 #
@@ -128,6 +129,18 @@ roads() {
   fi
 }
 
+# The issue 16 workload: the same 100k collisions with circumstance columns, 200k casualties and
+# 200k vehicles (found beside the collision file), the register profiled. No peer does this.
+roads_tables() {
+  local dir="$WORK/roads"
+  [ -s "$dir/tables/casualties.csv" ] || python3 tests/bench/make_road_bench_input.py "$dir" >/dev/null
+  echo "== roads-tables: 100,000 collisions + their casualties and vehicles on a 50,244-edge network, outputs written"
+  for _ in $(seq "$PAIRS"); do
+    run roads-tables hotspot "$WORK/out-roads-tables" -- "$HOTSPOT" roads -q --network "$dir/network.csv" --network-srs EPSG:27700 \
+      --collisions "$dir/tables/collisions.csv" -o "$WORK/out-roads-tables"
+  done
+}
+
 geocode() {
   if [ ! -d "$SHARED/reference" ]; then echo "== geocode: $SHARED/reference not present, left out"; return; fi
   local input="$WORK/police-$ROWS-snap" lsoa="$WORK/lsoa.gpkg"
@@ -155,7 +168,8 @@ geocode() {
 for w in "${workloads[@]}"; do
   case "$w" in
     density | gistar | sites | roads | geocode) "$w" ;;
-    *) echo "unknown workload '$w' (density gistar sites roads geocode)"; exit 2 ;;
+    roads-tables) roads_tables ;;
+    *) echo "unknown workload '$w' (density gistar sites roads roads-tables geocode)"; exit 2 ;;
   esac
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
