@@ -100,6 +100,52 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
     };
 }
 
+RunFunction registerLocalMoran(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        int rings = 1, permutations = 0;
+        uint64_t seed = 12345;
+        bool noFdr = false, allCells = false;
+        double alpha = 0.05;
+        std::vector<std::string> areas;
+        std::string weights = "queen", style = "row", variance = "conditional";
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a);
+    app.add_option("--weights", a->weights, "Neighbours: queen, rook, distance:METRES or knn:K (cells: centre to centre; areas: contiguity "
+                                            "or centroids)")->default_val("queen");
+    addNumber(app, kRingsOption, a->rings, "Grid queen neighbourhood: cells within this many rings (1 = the 8 around)")->default_val(1);
+    addChoice(app, LocalMoranRunOptions::kStyle, a->style, "Weights: row (row-standardised, as ArcGIS and spdep's default) or binary");
+    addChoice(app, LocalMoranRunOptions::kVariance, a->variance,
+              "Moments of I_i: conditional (spdep's default: given x_i) or total (randomisation over all values)");
+    addNumber(app, GiStarRunOptions::kPermutations, a->permutations,
+              "Conditional permutation pseudo p-values with this many draws (e.g. 499, 999); 0 = normal")->default_val(0);
+    app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
+    addNumber(app, LocalMoranRunOptions::kAlpha, a->alpha, "Significance level for the classes")->default_val(0.05);
+    app.add_flag("--no-fdr", a->noFdr, "Classes from uncorrected p-values (default: Benjamini-Hochberg FDR)");
+    app.add_flag("--all-cells", a->allCells, "Write every non-empty or significant cell to moran_cells (default on square grids: significant "
+                                             "cells only; the rasters hold every cell)");
+    app.add_option("-a,--areas", a->areas, "Local Moran's I on counts per polygon of this layer (LABEL=PATH[:LAYER]) instead of grid cells");
+    return [a, &global] {
+        LocalMoranRunOptions o;
+        o.input = build(*a);
+        o.grid = gridChoice(*a);
+        o.rings = a->rings;
+        o.weights = a->weights;
+        o.style = a->style;
+        o.moran.conditional = a->variance == "conditional";
+        o.moran.permutations = a->permutations;
+        o.moran.seed = a->seed;
+        o.moran.alpha = a->alpha;
+        o.moran.fdr = !a->noFdr;
+        o.allCells = a->allCells;
+        o.areas = areaSpecs(a->areas, a->srs);
+        o.outDir = a->out;
+        o.validate(OptionNaming::cli());
+        Progress progress(!global.quiet);
+        return finish(runLocalMoran(o, progress), global);
+    };
+}
+
 RunFunction registerChange(CLI::App& app, const GlobalOptions& global) {
     struct Args : InputArgs {
         std::string before, after;

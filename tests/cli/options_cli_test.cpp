@@ -46,15 +46,16 @@ std::vector<Declared> numberOptions() {
     auto add = [&](std::initializer_list<const char*> commands, const NumberOption& spec) {
         for (const char* c : commands) out.push_back({c, spec});
     };
-    const auto analysis = {"density", "gistar", "change", "emerging", "evaluate", "report", "coverage", "evaluate-interventions", "sites"};
+    const auto analysis = {"density", "gistar", "moran", "change", "emerging", "evaluate", "report", "coverage", "evaluate-interventions", "sites"};
     add(analysis, GridChoice::kCell);
     add(analysis, GridChoice::kMaxCells);
     add({"density", "evaluate", "coverage", "sites"}, KdeOptions::kBandwidth);
     add({"density"}, KdeOptions::kDecay);
     add({"density"}, DensityOptions::kRatePer);
     add({"density"}, DensityOptions::kMinDenominator);
-    add({"gistar", "emerging"}, kRingsOption);
-    add({"gistar"}, GiStarRunOptions::kPermutations);
+    add({"gistar", "moran", "emerging"}, kRingsOption);
+    add({"gistar", "moran"}, GiStarRunOptions::kPermutations);
+    add({"moran"}, LocalMoranRunOptions::kAlpha);
     add({"gistar"}, GiStarRunOptions::kZoneLevel);
     add({"emerging"}, EmergingRunOptions::kAlpha);
     add({"evaluate"}, EvaluateOptions::kTop);
@@ -158,6 +159,8 @@ TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
         {"gistar", "--shape", "hexagonal"}, {"emerging", "--step", "week"},      {"evaluate", "--method", "gistar"},
         {"coverage", "--period", "decade"},  {"sites", "--demand", "people"},     {"roads", "--kernel", "gaussian"},
         {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"roads", "--rank-by", "beauty"},
+        {"moran", "--style", "rowish"},      {"moran", "--variance", "partial"},     {"moran", "--weights", "knn:0"},
+        {"moran", "--weights", "bishop"},
         {"geocode", "--period", "week"},
         {"geocode", "--format", "xlsx"}};
     for (const auto& c : cases) {

@@ -11,6 +11,7 @@
 #include "hotspot/grid.hpp"
 #include "hotspot/ingest.hpp"
 #include "hotspot/kde.hpp"
+#include "hotspot/moran.hpp"
 #include "hotspot/options.hpp"
 #include "hotspot/run_report.hpp"
 
@@ -144,6 +145,29 @@ struct GiStarRunOptions {
     void validate(const OptionNaming& naming) const;
 };
 
+// Cluster and outlier analysis: Anselin's local Moran's I on incident counts per grid cell or area.
+struct LocalMoranRunOptions {
+    static constexpr ChoiceOption kStyle{"style", "row|binary"};
+    static constexpr ChoiceOption kVariance{"variance", "conditional|total"};
+    static constexpr NumberOption kAlpha{.key = "alpha", .min = 0, .max = 0.5, .minIncluded = false};
+    static constexpr NumberOption kNearest{.key = "weights", .min = 1, .max = 1000, .integer = true};
+
+    AnalysisInput input;
+    GridChoice grid;
+    int rings = 1;
+    // Polygon mode: counts per area of this layer instead of grid cells.
+    std::vector<AreaLayerSpec> areas;
+    std::string weights = "queen";  // queen | rook | distance:METRES | knn:K (grids and areas)
+    std::string style = "row";      // row (row-standardised, spdep "W") | binary ("B")
+    LocalMoranOptions moran;        // variance moments, permutations, seed, FDR, alpha
+    // Square grids write the significant cells to moran_cells by default (every value is in the
+    // rasters); true writes every non-empty or significant cell.
+    bool allCells = false;
+    std::string outDir = "out";
+
+    void validate(const OptionNaming& naming) const;
+};
+
 struct ChangeOptions {
     AnalysisInput input;  // months ignored: the two periods below select
     MonthRange before, after;
@@ -186,6 +210,7 @@ struct EvaluateOptions {
 
 RunReport runDensity(const DensityOptions& options, Progress& progress);
 RunReport runGiStar(const GiStarRunOptions& options, Progress& progress);
+RunReport runLocalMoran(const LocalMoranRunOptions& options, Progress& progress);
 RunReport runChange(const ChangeOptions& options, Progress& progress);
 RunReport runEmerging(const EmergingRunOptions& options, Progress& progress);
 RunReport runEvaluate(const EvaluateOptions& options, Progress& progress);

@@ -68,6 +68,30 @@ void GiStarRunOptions::validate(const OptionNaming& naming) const {
         throwUsage(fmt::format("'{}' is not queen, rook or distance:METRES", weights), {"", 0, naming(kDistanceBand.key)});
 }
 
+void LocalMoranRunOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kRingsOption.check(rings, naming);
+    GiStarRunOptions::kPermutations.check(moran.permutations, naming);
+    kAlpha.check(moran.alpha, naming);
+    kStyle.check(style, naming);
+    if (weights.rfind("distance:", 0) == 0) {
+        parseDistanceBand(weights, naming);
+    } else if (weights.rfind("knn:", 0) == 0) {
+        const std::string text = weights.substr(4);
+        char* end = nullptr;
+        const double k = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size())
+            throwUsage(fmt::format("'{}' is not knn:K (e.g. knn:8)", weights), {"", 0, naming(kNearest.key)});
+        if (const std::string why = kNearest.problem(k); !why.empty())
+            throwUsage(fmt::format("'{}': k {}", weights, why), {"", 0, naming(kNearest.key)});
+    } else if (weights != "queen" && weights != "rook") {
+        throwUsage(fmt::format("'{}' is not queen, rook, distance:METRES or knn:K", weights), {"", 0, naming(kNearest.key)});
+    }
+    if (weights == "rook" && rings != 1 && areas.empty())
+        throwUsage("rook contiguity on a grid has one ring (the 4 cells sharing an edge)", {"", 0, naming(kRingsOption.key)});
+}
+
 void ChangeOptions::validate(const OptionNaming& naming) const {
     input.validate(naming);
     grid.validate(naming);

@@ -20,6 +20,7 @@
 #include "hotspot/version.hpp"
 #include "core/geos_wkb.hpp"
 #include "core/thread_pool.hpp"
+#include "density/analysis_support.hpp"
 #include "density/cell_outline.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
@@ -133,21 +134,13 @@ AreaCounts countInAreas(const AreaLayer& layer, const std::vector<double>& x, co
     return out;
 }
 
-namespace {
+namespace analysis {
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
     return out.empty() ? "all" : out;
 }
-
-// All located incidents of the input, with their group and month; filters are applied by callers.
-struct LoadedIncidents {
-    IncidentTable table;
-    std::vector<uint8_t> located;
-    int64_t read = 0, rejected = 0;  // rows read; rows rejected or superseded while reading
-    std::vector<std::string> notes;
-};
 
 LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress) {
     IngestOptions options = input.ingest;
@@ -270,17 +263,9 @@ std::unique_ptr<AreaLayer> loadStudyArea(const AnalysisInput& input) {
     return std::make_unique<AreaLayer>(AreaLayer::load(AreaLayer::asOneLayer(input.studyArea, "study_area"), input.ingest.analysisCrs));
 }
 
-// The analysis grid: the study area's extent, or the incidents' extent grown by `margin` (the
-// kernel's reach, so density tails are not cut off), aligned to multiples of the cell size.
-struct GridSetup {
-    Grid grid;
-    std::vector<uint8_t> mask;  // empty: every cell is in the analysis
-    bool autoCell = false;
-};
-
 // `maskAlways`: cells outside the study area leave the analysis even without --clip (evaluate: A,
 // the area the hit rate is measured against, is the study area whenever one is given).
-GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const GridChoice& choice, double margin, bool maskAlways = false) {
+GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const GridChoice& choice, double margin, bool maskAlways) {
     GridSetup g;
     Extent extent = dataExtent;
     if (studyArea) studyArea->bounds(extent.minX, extent.minY, extent.maxX, extent.maxY);
@@ -431,9 +416,11 @@ std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int
 }
 
 // Parameters of the run as a key/value table in a GeoPackage (rasters carry them as metadata).
-std::string formatNumber(double v, int precision = 3) { return formatDecimal(v, precision); }
+std::string formatNumber(double v, int precision) { return formatDecimal(v, precision); }
 
-}  // namespace
+}  // namespace analysis
+
+using namespace analysis;
 
 SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) {
     auto studyArea = loadStudyArea(input);

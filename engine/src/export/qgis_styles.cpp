@@ -114,6 +114,12 @@ std::string qmlForLayer(const std::string& layer, const std::string& geometry) {
                             {"violence", "Violence", "152,78,163,255"}, {"vehicle", "Vehicle crime", "255,127,0,255"},
                             {"shoplifting", "Shoplifting", "166,86,40,255"}, {"theft", "Theft", "247,129,191,255"},
                             {"criminal_damage", "Criminal damage", "77,175,74,255"}, {"", "Other", "153,153,153,255"}});
+    if (layer == "moran_cells" || layer == "moran_areas")  // ArcGIS Cluster and Outlier Analysis colours
+        return categorized("class", "polygon",
+                           {{"HH", "High-high cluster", "215,48,39,220"}, {"HL", "High-low outlier", "252,141,89,220"},
+                            {"LH", "Low-high outlier", "145,191,219,220"}, {"LL", "Low-low cluster", "69,117,181,220"},
+                            {"not significant", "Not significant", "247,247,247,120"}, {"no neighbours", "No neighbours", "200,200,200,120"}},
+                           layer == "moran_areas" ? "name" : "");
     // Road outputs: collisions by severity, casualties by road-user group, localities by rank.
     if (layer == "road_incidents")
         return categorized("severity", "point",

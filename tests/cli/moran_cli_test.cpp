@@ -1,0 +1,127 @@
+// `hotspot moran` end to end on the sample: the rasters against a computation in the test, the
+// classes, the global statistic, areas mode and option errors.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <numeric>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include "test_support.hpp"
+
+using namespace hotspot;
+
+namespace {
+
+std::vector<double> readBand(const std::string& path, int& cols, int& rows) {
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
+    EXPECT_TRUE(ds) << path;
+    cols = ds->GetRasterXSize(), rows = ds->GetRasterYSize();
+    std::vector<double> v(static_cast<size_t>(cols) * static_cast<size_t>(rows));
+    int hasNoData = 0;
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    const double noData = band->GetNoDataValue(&hasNoData);
+    EXPECT_EQ(band->RasterIO(GF_Read, 0, 0, cols, rows, v.data(), cols, rows, GDT_Float64, 0, 0), CE_None);
+    if (hasNoData)
+        for (double& x : v)
+            if (x == noData) x = NAN;
+    return v;
+}
+
+std::map<std::string, std::string> globalStatistics(const std::string& path) {
+    std::map<std::string, std::string> out;
+    for (const auto& row : test::readCsvRows(path)) out[row.at("statistic")] = row.at("value");
+    return out;
+}
+
+}  // namespace
+
+TEST(MoranCli, LocalIOfEveryCellEqualsAComputationFromTheCountsRaster) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"moran", s + "/data/police", "--group", "burglary", "--months", "2021", "--cell", "250", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("balanced"), std::string::npos) << r.err;
+    int cols = 0, rows = 0;
+    const std::vector<double> counts = readBand(dir.file("moran_counts.tif"), cols, rows);
+    const std::vector<double> ii = readBand(dir.file("moran_i.tif"), cols, rows);
+    const std::vector<double> cls = readBand(dir.file("moran_class.tif"), cols, rows);
+    // Queen neighbours, row-standardised: I_i = z_i / m2 * mean of the neighbours' z.
+    const double n = static_cast<double>(counts.size());
+    const double mean = std::accumulate(counts.begin(), counts.end(), 0.0) / n;
+    double m2 = 0;
+    for (double c : counts) m2 += (c - mean) * (c - mean);
+    m2 /= n;
+    double worst = 0, sumI = 0;
+    int hh = 0;
+    for (int y = 0; y < rows; ++y)
+        for (int x = 0; x < cols; ++x) {
+            double lag = 0;
+            int k = 0;
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    if ((dx == 0 && dy == 0) || x + dx < 0 || y + dy < 0 || x + dx >= cols || y + dy >= rows) continue;
+                    lag += counts[static_cast<size_t>((y + dy) * cols + x + dx)] - mean, ++k;
+                }
+            const size_t i = static_cast<size_t>(y * cols + x);
+            const double expected = (counts[i] - mean) / m2 * lag / k;
+            worst = std::max(worst, std::abs(expected - ii[i]));
+            sumI += ii[i];
+            // A high-high cell is above the mean with neighbours above it on average.
+            if (cls[i] == 1) {
+                ++hh;
+                EXPECT_GT(counts[i], mean);
+                EXPECT_GT(lag, 0);
+            }
+        }
+    EXPECT_LT(worst, 1e-9);
+    EXPECT_GT(hh, 10);
+    // With row-standardised weights and no isolated cell, the global I is the mean of the local ones.
+    const auto g = globalStatistics(dir.file("moran_global.csv"));
+    EXPECT_NEAR(std::stod(g.at("moran_i")), sumI / n, 1e-8);
+    // moran_cells holds exactly the significant cells, with the class of the raster.
+    GDALDatasetUniquePtr ds(GDALDataset::Open(dir.file("moran.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    int64_t significant = 0;
+    for (double c : cls) significant += c > 0;
+    int64_t features = 0;
+    for (auto& f : *ds->GetLayerByName("moran_cells")) {
+        ++features;
+        const size_t i = static_cast<size_t>(f->GetFieldAsInteger("row") * cols + f->GetFieldAsInteger("col"));
+        EXPECT_EQ(f->GetFieldAsInteger("class_code"), static_cast<int>(cls[i]));
+        EXPECT_NEAR(f->GetFieldAsDouble("local_i"), ii[i], 1e-12);
+    }
+    EXPECT_EQ(features, significant);
+}
+
+TEST(MoranCli, AreasModeWritesEveryAreaAndTheGlobalIIsTheMeanOfTheLocalOnes) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"moran", s + "/data/police", "--group", "asb", "--months", "2021", "-a", "priority=" + s + "/shapes/priority_areas.geojson",
+                           "--weights", "knn:3", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto areas = test::readCsvRows(dir.file("moran_areas.csv"));
+    ASSERT_EQ(areas.size(), 11u);
+    double sumI = 0;
+    for (const auto& a : areas) {
+        EXPECT_EQ(a.at("neighbours"), "3");
+        sumI += std::stod(a.at("local_i"));
+    }
+    EXPECT_NEAR(std::stod(globalStatistics(dir.file("moran_global.csv")).at("moran_i")), sumI / 11, 1e-8);
+    EXPECT_EQ(test::featureCount(dir.file("moran_areas.gpkg"), "moran_areas"), 11);
+}
+
+TEST(MoranCli, ClearErrorsForBadWeights) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"moran", "-q", s + "/data/police", "--weights", "rook", "--rings", "2", "-o", dir.path()});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("one ring"), std::string::npos) << r.err;
+    r = test::runCli({"moran", "-q", s + "/data/police", "--weights", "distance:-5", "-o", dir.path()});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("--weights"), std::string::npos) << r.err;
+}
