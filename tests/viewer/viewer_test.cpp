@@ -156,6 +156,38 @@ TEST(Viewer, RoadCollisionsAndCasualtiesShowWithTheirLegendAndAFatalCollisionIsD
     EXPECT_TRUE(labels.count("A5 Watling Street"));
 }
 
+TEST(Viewer, LocalMoranClassesAreDrawnInTheirColoursWithALegend) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"moran", "-q", s + "/data/police", "--group", "burglary", "--months", "2021", "--cell", "250", "-o", dir.file("moran")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    test::writeFile(dir.file("project.json"), "{\"crs\": \"EPSG:27700\", \"layers\": [{\"path\": \"" + dir.file("moran/moran.gpkg") +
+                                                  "\", \"layer\": \"moran_cells\", \"name\": \"Clusters and outliers\"}]}");
+    auto session = Session::open(ProjectFile::load(dir.file("project.json")));
+    ASSERT_EQ(session->layers.size(), 1u);
+    auto layer = std::dynamic_pointer_cast<VectorLayer>(session->layers[0]);
+    ASSERT_TRUE(layer);
+    std::set<QString> legend;
+    for (const auto& e : layer->legend()) legend.insert(e.label);
+    EXPECT_TRUE(legend.count("high-high cluster") && legend.count("low-high outlier")) << legend.size();
+    // A high-high cell, alone on the map, is drawn in the cluster red.
+    const VectorData& d = layer->data();
+    const int cls = d.fieldIndex("class");
+    const VectorFeature* hh = nullptr;
+    for (const auto& f : d.features)
+        if (f.values[static_cast<size_t>(cls)] == "HH") hh = &f;
+    ASSERT_NE(hh, nullptr);
+    double cx = 0, cy = 0;
+    for (size_t k = 0; k + 1 < hh->parts[0].size(); ++k) cx += hh->parts[0][k].first, cy += hh->parts[0][k].second;
+    cx /= static_cast<double>(hh->parts[0].size() - 1), cy /= static_cast<double>(hh->parts[0].size() - 1);
+    MapView view;
+    view.width = 200, view.height = 200;
+    view.centreX = cx, view.centreY = cy, view.metresPerPixel = 5;
+    const QColor drawn = render(*session, view).pixelColor(view.toScreen(cx, cy).toPoint());
+    EXPECT_GT(drawn.red(), 200);
+    EXPECT_LT(drawn.blue(), 120);
+}
+
 TEST(Viewer, IdentifyReturnsTheCameraAndAPriorityAreasCountsMatchTheEngine) {
     Session& s = sample();
     OnlyVisible only(s, {"cctv", "priority"});

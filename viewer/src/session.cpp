@@ -36,6 +36,15 @@ VectorStyle styleFor(const std::string& role, const std::string& layerName, cons
             s.stroke = QColor(0, 0, 0, 0);
             return s;
         }
+        if (has("class_code") && (layerName == "moran_cells" || layerName == "moran_areas")) {  // local Moran's I, ArcGIS colours
+            s.categoryField = "class";
+            s.categories = {{"HH", QColor(215, 48, 39, 220)}, {"HL", QColor(252, 141, 89, 220)}, {"LH", QColor(145, 191, 219, 220)},
+                            {"LL", QColor(69, 117, 181, 220)}};
+            s.categoryLabels = {{"HH", "high-high cluster"}, {"HL", "high-low outlier"}, {"LH", "low-high outlier"}, {"LL", "low-low cluster"}};
+            s.stroke = QColor(0, 0, 0, 0);
+            if (layerName == "moran_areas") s.stroke = QColor(90, 90, 90), s.labelField = "name";
+            return s;
+        }
         if (layerName == "hotspot_cells" && has("dark")) {  // coverage: dark hot spots stand out
             s.categoryField = "dark";
             s.categories["1"] = QColor(70, 20, 110, 200);
