@@ -64,13 +64,16 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
     struct Args : InputArgs {
         int rings = 1, permutations = 0, zoneLevel = 2;
         uint64_t seed = 12345;
-        bool noFdr = false, allCells = false;
+        bool noFdr = false, allCells = false, autoScale = false;
         std::vector<std::string> areas;
         std::string weights = "queen";
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
     addNumber(app, kRingsOption, a->rings, "Grid neighbourhood: cells within this many rings (1 = queen, 8 + self)")->default_val(1);
+    app.add_flag("--auto", a->autoScale,
+                 "Scale from the data (as ArcGIS Optimized Hot Spot Analysis): cell size from the incidents' spacing unless --cell is given, "
+                 "neighbourhood from the first significant peak of global Moran's I over distance bands (writes gistar_scale.csv/.svg)");
     addNumber(app, GiStarRunOptions::kPermutations, a->permutations,
               "Conditional permutation p-values with this many draws (e.g. 499, 999); 0 = normal")->default_val(0);
     app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
@@ -91,6 +94,7 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
         o.gi.fdr = !a->noFdr;
         o.zoneLevel = a->zoneLevel;
         o.allCells = a->allCells;
+        o.autoScale = a->autoScale;
         o.areas = areaSpecs(a->areas, a->srs);
         o.weights = a->weights;
         o.outDir = a->out;

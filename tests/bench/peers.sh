@@ -5,7 +5,8 @@
 # the ratio to hotspot, and the load average before and after.
 #
 #   bash tests/bench/peers.sh [--install] [WORKLOAD...]   (default: density gistar sites roads geocode;
-#   also roads-tables: roads with STATS19 casualty and vehicle tables, no peer)
+#   also moran: local Moran's I against spdep, and roads-tables: roads with STATS19 casualty and
+#   vehicle tables, no peer)
 #
 # --install first installs the peers from Debian's archive (root; the packages listed below).
 #
@@ -92,6 +93,23 @@ gistar() {
   fi
 }
 
+moran() {
+  local points="$WORK/points-$ROWS.csv"
+  [ -s "$points" ] || python3 tests/bench/make_kde_points.py "$points" "$ROWS"
+  echo "== moran: $ROWS clustered points -> 50 m cells (about 1000 x 1000), local Moran's I, queen, row-standardised, outputs written"
+  for _ in $(seq "$PAIRS"); do
+    run moran hotspot "$WORK/out-moran" -- "$HOTSPOT" moran -q "$points" --columns x=x,y=y --srs EPSG:27700 --cell 50 -o "$WORK/out-moran"
+  done
+  if rlib spdep; then
+    for _ in $(seq "$SLOW_PAIRS"); do
+      run moran hotspot "$WORK/out-moran" -- "$HOTSPOT" moran -q "$points" --columns x=x,y=y --srs EPSG:27700 --cell 50 -o "$WORK/out-moran"
+      run moran "spdep localmoran (R)" "$WORK/out-spdep-moran" -- Rscript tests/bench/peer_spdep_localmoran.R "$points" "$WORK/out-spdep-moran" 50
+    done
+  else
+    echo "  spdep not installed (apt-get install r-cran-spdep): left out"
+  fi
+}
+
 sites() {
   local dir="$WORK/sites-$ROWS"
   [ -s "$dir/candidates.csv" ] || python3 tests/bench/make_sites_bench_input.py "$dir" "$ROWS" 100000
@@ -167,9 +185,9 @@ geocode() {
 
 for w in "${workloads[@]}"; do
   case "$w" in
-    density | gistar | sites | roads | geocode) "$w" ;;
+    density | gistar | moran | sites | roads | geocode) "$w" ;;
     roads-tables) roads_tables ;;
-    *) echo "unknown workload '$w' (density gistar sites roads roads-tables geocode)"; exit 2 ;;
+    *) echo "unknown workload '$w' (density gistar moran sites roads roads-tables geocode)"; exit 2 ;;
   esac
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

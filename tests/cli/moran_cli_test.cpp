@@ -7,6 +7,7 @@
 #include <fstream>
 #include <numeric>
 
+#include <fmt/format.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -124,4 +125,33 @@ TEST(MoranCli, ClearErrorsForBadWeights) {
     r = test::runCli({"moran", "-q", s + "/data/police", "--weights", "distance:-5", "-o", dir.path()});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("--weights"), std::string::npos) << r.err;
+}
+
+// `gistar --auto`: the cell size and the neighbourhood come from the data, the curve is written,
+// and the Gi* run uses the chosen band.
+TEST(GiStarAutoCli, ChoosesTheFirstSignificantPeakAndWritesTheCurve) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"gistar", s + "/data/police", "--group", "burglary", "--months", "2021", "--auto", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("--auto cell size: mean distance to the nearest other incident location"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("balanced"), std::string::npos) << r.err;
+    const auto curve = test::readCsvRows(dir.file("gistar_scale.csv"));
+    ASSERT_GE(curve.size(), 3u);
+    int chosen = -1;
+    for (size_t k = 0; k < curve.size(); ++k)
+        if (curve[k].at("chosen") == "yes") chosen = static_cast<int>(k);
+    ASSERT_GE(chosen, 0);
+    auto z = [&](size_t k) { return std::stod(curve[k].at("z")); };
+    const auto c = static_cast<size_t>(chosen);
+    EXPECT_GT(z(c), 1.96);
+    if (c > 0) EXPECT_GT(z(c), z(c - 1));
+    if (c + 1 < curve.size()) EXPECT_GE(z(c), z(c + 1));
+    const std::string distance = curve[c].at("distance_m");
+    EXPECT_NE(r.err.find(fmt::format("neighbours within {:g} m", std::stod(distance))), std::string::npos) << r.err;
+    EXPECT_NE(test::readFile(dir.file("gistar_scale.svg")).find("<svg"), std::string::npos);
+    // --auto applies to grids only.
+    r = test::runCli({"gistar", "-q", s + "/data/police", "--auto", "-a", "p=" + s + "/shapes/priority_areas.geojson", "-o", dir.file("x")});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("--auto"), std::string::npos) << r.err;
 }

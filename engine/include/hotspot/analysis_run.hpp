@@ -140,6 +140,10 @@ struct GiStarRunOptions {
     // count is in gistar_counts.tif); true writes every non-empty or significant cell. Hexagon
     // grids have no raster and always write every non-empty or significant cell.
     bool allCells = false;
+    // Scale from the data (ArcGIS Optimized Hot Spot Analysis): the cell size (unless given) from the
+    // incidents' spacing, the neighbourhood from the first peak of global Moran's I over distance
+    // bands (square grids; see density/auto_scale.hpp). Writes gistar_scale.csv and .svg.
+    bool autoScale = false;
     std::string outDir = "out";
 
     void validate(const OptionNaming& naming) const;

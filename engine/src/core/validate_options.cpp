@@ -63,6 +63,8 @@ void GiStarRunOptions::validate(const OptionNaming& naming) const {
     kRingsOption.check(rings, naming);
     kPermutations.check(gi.permutations, naming);
     kZoneLevel.check(zoneLevel, naming);
+    if (autoScale && !areas.empty()) throwUsage("--auto chooses a grid's cell size and neighbourhood; it does not apply to areas", {"", 0, naming("auto")});
+    if (autoScale && grid.shape != GridShape::Square) throwUsage("--auto works on square cells", {"", 0, naming("auto")});
     if (weights.rfind("distance:", 0) == 0) parseDistanceBand(weights, naming);
     else if (weights != "queen" && weights != "rook")
         throwUsage(fmt::format("'{}' is not queen, rook or distance:METRES", weights), {"", 0, naming(kDistanceBand.key)});

@@ -21,6 +21,7 @@
 #include "core/geos_wkb.hpp"
 #include "core/thread_pool.hpp"
 #include "density/analysis_support.hpp"
+#include "density/auto_scale.hpp"
 #include "density/cell_outline.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
@@ -738,7 +739,10 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         return report;
     }
 
-    GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);
+    GridChoice gridChoice = o.grid;
+    std::string cellRule;
+    if (o.autoScale && gridChoice.cellSize == 0) gridChoice.cellSize = autoCellSize(sel.x, sel.y, sel.extent, cellRule);
+    GridSetup setup = makeGrid(sel.extent, studyArea.get(), gridChoice, 0);
     const Grid& grid = setup.grid;
     const CellCounts cellCounts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
     // Where the counted incidents can be summed again: every cell's count is in the counts raster
@@ -750,18 +754,65 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     report.account(sel.ledger(countsHeldIn, cellCounts.counted, cellCounts.exclusions()));
     const std::vector<double>& counts = cellCounts.values;
     timer.step("grid, count");
+    // --auto: the neighbourhood from the first significant peak of global Moran's I over distance bands.
+    IncrementalMoran scale;
+    std::string neighbourhood = fmt::format("neighbours within {} ring(s)", o.rings);
+    std::string neighbourhoodMeta = fmt::format("{} ring(s), binary weights, self included", o.rings);
+    if (o.autoScale) {
+        progress.begin("Incremental spatial autocorrelation");
+        scale = incrementalMoran(grid, setup.mask, counts);
+        progress.end();
+        if (!cellRule.empty()) report.lines.push_back("--auto cell size: " + cellRule);
+        std::string curve;
+        for (const auto& s : scale.steps) curve += fmt::format("{}{:g} m: z {:.2f}", curve.empty() ? "" : ", ", s.distance, s.moran.z);
+        report.lines.push_back(fmt::format("--auto neighbourhood: global Moran's I over distance bands ({}); chosen: {}", curve,
+                                           scale.chosen >= 0 ? scale.reason : scale.reason + ", so the default queen ring is kept"));
+        timer.step("incremental moran");
+    }
     progress.begin("Gi*");
-    GiStarResult r = giStarGrid(grid, counts, o.rings, setup.mask, o.gi);
+    GiStarResult r;
+    if (scale.chosen >= 0) {
+        const double band = scale.steps[static_cast<size_t>(scale.chosen)].distance;
+        std::vector<int64_t> cellOf;
+        const Neighbours nb = bandNeighboursWithSelf(grid, setup.mask, band, cellOf);
+        std::vector<double> values;
+        for (int64_t k : cellOf) values.push_back(counts[static_cast<size_t>(k)]);
+        const GiStarResult inner = giStar(values, nb, o.gi);
+        const size_t cells = static_cast<size_t>(grid.cellCount());
+        r.z.assign(cells, NAN), r.p.assign(cells, NAN), r.bin.assign(cells, 0);
+        for (size_t i = 0; i < cellOf.size(); ++i) {
+            const auto k = static_cast<size_t>(cellOf[i]);
+            r.z[k] = inner.z[i], r.p[k] = inner.p[i], r.bin[k] = inner.bin[i];
+        }
+        r.mean = inner.mean, r.sd = inner.sd, r.n = inner.n;
+        neighbourhood = fmt::format("neighbours within {:g} m (cell centres, chosen by --auto)", band);
+        neighbourhoodMeta = fmt::format("distance band {:g} m between cell centres (--auto), binary weights, self included", band);
+    } else {
+        r = giStarGrid(grid, counts, o.rings, setup.mask, o.gi);
+    }
     progress.end();
     timer.step("gi*");
     int hot = 0, cold = 0;
     for (auto b : r.bin) hot += b > 0, cold += b < 0;
-    report.lines.push_back(fmt::format("Gi* on a {} x {} grid of {:.1f} m {} cells ({} in the analysis), neighbours within {} ring(s) with "
+    report.lines.push_back(fmt::format("Gi* on a {} x {} grid of {:.1f} m {} cells ({} in the analysis), {} with "
                                        "the cell itself, p by {}, {}: {} hot and {} cold cells",
-                                       grid.cols, grid.rows, grid.cellSize, grid.shape == GridShape::Square ? "square" : "hexagon", r.n, o.rings,
+                                       grid.cols, grid.rows, grid.cellSize, grid.shape == GridShape::Square ? "square" : "hexagon", r.n, neighbourhood,
                                        pMethod, o.gi.fdr ? "Benjamini-Hochberg FDR bins" : "uncorrected bins", hot, cold));
+    if (o.autoScale) {
+        CsvWriter csv(staging.stagedPath("gistar_scale.csv"));
+        csv.row({"distance_m", "moran_i", "expected", "variance", "z", "p", "mean_neighbours", "chosen"});
+        for (size_t k = 0; k < scale.steps.size(); ++k) {
+            const auto& s = scale.steps[k];
+            csv.row({formatNumber(s.distance, 3), formatNumber(s.moran.i, 9), formatNumber(s.moran.expected, 9), formatNumber(s.moran.variance, 12),
+                     formatNumber(s.moran.z, 6), formatNumber(s.moran.p, 9), formatNumber(s.meanNeighbours, 2),
+                     static_cast<int>(k) == scale.chosen ? "yes" : "no"});
+        }
+        csv.close();
+        writeTextFile(staging.stagedPath("gistar_scale.svg"),
+                      incrementalMoranSvg(scale, fmt::format("Incremental spatial autocorrelation, {:g} m cells", grid.cellSize)));
+    }
     auto meta = baseMetadata(o.input, grid, o.input.months);
-    meta.push_back({"HOTSPOT_GISTAR_NEIGHBOURS", fmt::format("{} ring(s), binary weights, self included", o.rings)});
+    meta.push_back({"HOTSPOT_GISTAR_NEIGHBOURS", neighbourhoodMeta});
     meta.push_back({"HOTSPOT_GISTAR_P", pMethod});
     meta.push_back({"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg at 0.10/0.05/0.01 -> bins 1/2/3" : "none"});
     // The rasters are compressed on a second thread while the GeoPackage is written on this one.

@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "density/auto_scale.hpp"
+#include "hotspot/error.hpp"
 #include "hotspot/moran.hpp"
 #include "test_support.hpp"
 
@@ -164,4 +166,68 @@ TEST(LocalMoran, PermutationPValuesAreReproducibleAndNearTheAnalyticalOnes) {
         }
     }
     EXPECT_GT(compared, 5);
+}
+
+TEST(AutoScale, TheCellSizeIsTheIncidentsSpacingRoundedAndBounded) {
+    // Incidents on a 100 m lattice (each place twice): mean nearest distinct neighbour 100 m.
+    std::vector<double> x, y;
+    for (int i = 0; i < 40; ++i)
+        for (int j = 0; j < 40; ++j)
+            for (int k = 0; k < 2; ++k) x.push_back(1000 + 100 * i), y.push_back(5000 + 100 * j);
+    std::string rule;
+    EXPECT_DOUBLE_EQ(autoCellSize(x, y, Extent{1000, 5000, 4900, 8900}, rule), 100);
+    EXPECT_NE(rule.find("100.0 m over 1600 locations"), std::string::npos) << rule;
+    // A spacing of 130 m east-west and 100 m north-south: still 100.
+    for (double& v : x) v = 1000 + (v - 1000) * 1.3;
+    EXPECT_DOUBLE_EQ(autoCellSize(x, y, Extent{1000, 5000, 6070, 8900}, rule), 100);
+    // Sparse data: the cell is kept to at least 30 across the extent.
+    EXPECT_DOUBLE_EQ(autoCellSize({0, 0.5, 1e6}, {0, 0, 0}, Extent{0, 0, 1e6, 1e6}, rule), 1e6 / 30);
+    EXPECT_THROW(autoCellSize({5, 5}, {5, 5}, Extent{0, 0, 10, 10}, rule), Error);
+}
+
+TEST(AutoScale, EachBandsMoranEqualsTheStatisticOnDistanceBandWeightsAndThePeakRuleHolds) {
+    // Blobs of about 4 cells' radius on a 60 x 60 grid: clustering peaks at a few cells.
+    Grid g;
+    g.cellSize = 10, g.rows = 60, g.cols = 60;
+    std::vector<double> counts(3600, 0.0);
+    uint64_t state = 99;
+    auto next = [&]() { return (state = state * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+    for (int blob = 0; blob < 12; ++blob) {
+        const int cr = static_cast<int>(next() % 50) + 5, cc = static_cast<int>(next() % 50) + 5;
+        for (int r = cr - 4; r <= cr + 4; ++r)
+            for (int c = cc - 4; c <= cc + 4; ++c)
+                if (std::hypot(r - cr, c - cc) <= 4) counts[static_cast<size_t>(r * 60 + c)] += 3;
+    }
+    for (double& v : counts) v += static_cast<double>(next() % 2);
+    const IncrementalMoran scale = incrementalMoran(g, {}, counts, 10);
+    ASSERT_GE(scale.steps.size(), 3u);
+    std::vector<double> cx, cy;
+    for (int64_t k = 0; k < 3600; ++k) cx.push_back(g.centreX(k / 60, k % 60)), cy.push_back(g.centreY(k / 60));
+    for (const auto& s : scale.steps) {
+        const GlobalMoran direct = globalMoran(counts, distanceBandWeights(cx, cy, s.distance, true));
+        EXPECT_NEAR(s.moran.i, direct.i, 1e-12) << s.distance;
+        EXPECT_NEAR(s.moran.z, direct.z, 1e-9) << s.distance;
+    }
+    ASSERT_GE(scale.chosen, 0) << scale.reason;
+    const auto k = static_cast<size_t>(scale.chosen);
+    EXPECT_GT(scale.steps[k].moran.z, 1.96);
+    if (k > 0) EXPECT_GT(scale.steps[k].moran.z, scale.steps[k - 1].moran.z);
+    if (k + 1 < scale.steps.size()) EXPECT_GE(scale.steps[k].moran.z, scale.steps[k + 1].moran.z);
+    for (size_t j = 0; j < k; ++j)  // no earlier significant peak
+        EXPECT_FALSE(scale.steps[j].moran.z > 1.96 && (j == 0 || scale.steps[j].moran.z > scale.steps[j - 1].moran.z) &&
+                     scale.steps[j].moran.z >= scale.steps[j + 1].moran.z);
+    // No clustering at all: nothing is chosen.
+    // Values without spatial structure (independent draws): nothing is significant, nothing chosen.
+    std::vector<double> noise(3600);
+    uint64_t mix = 2024;
+    for (double& v : noise) {
+        uint64_t z = (mix += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        v = static_cast<double>((z ^ (z >> 31)) % 5);
+    }
+    const IncrementalMoran none = incrementalMoran(g, {}, noise, 4);
+    for (const auto& s : none.steps) EXPECT_LT(std::abs(s.moran.z), 1.96) << s.distance;
+    EXPECT_EQ(none.chosen, -1) << none.reason;
+    EXPECT_NE(incrementalMoranSvg(scale, "t").find("chosen:"), std::string::npos);
 }
