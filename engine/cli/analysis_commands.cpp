@@ -9,6 +9,7 @@
 #include "input_options.hpp"
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/category_map.hpp"
+#include "hotspot/concentration.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/report.hpp"
@@ -147,6 +148,48 @@ RunFunction registerLocalMoran(CLI::App& app, const GlobalOptions& global) {
         o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runLocalMoran(o, progress), global);
+    };
+}
+
+RunFunction registerConcentrate(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        std::string unit = "cell", network, networkSrs;
+        std::vector<std::string> areas;
+        double snapTolerance = 50, stableShare = 5;
+        int top = 20;
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a);
+    addChoice(app, ConcentrateOptions::kUnit, a->unit,
+              "Places: cell (grid cells, --cell), segment (street segments of --network), location (each distinct position, e.g. "
+              "police.uk snap points) or area (-a)");
+    app.add_option("--network", a->network, "Street network for --unit segment: any OGR line layer, PATH[:LAYER]");
+    app.add_option("--network-srs", a->networkSrs, "CRS of the street network when it has none");
+    addNumber(app, ConcentrateOptions::kSnap, a->snapTolerance, "--unit segment: an incident belongs to the nearest segment within this distance")
+        ->default_val(50.0);
+    app.add_option("-a,--areas", a->areas, "Areas for --unit area (LABEL=PATH[:LAYER])");
+    addNumber(app, ConcentrateOptions::kTop, a->top, "Repeat locations listed with their crime mix and trend")->default_val(20);
+    addNumber(app, ConcentrateOptions::kStableShare, a->stableShare, "Stability: the top share (%) of places with crime followed from year to year")
+        ->default_val(5.0);
+    return [a, &global] {
+        ConcentrateOptions o;
+        o.input = build(*a);
+        o.grid = gridChoice(*a);
+        o.unit = a->unit;
+        if (!a->network.empty()) {
+            const AreaLayerSpec spec = AreaLayerSpec::parse(a->network);
+            o.network.path = spec.path;
+            o.network.layer = spec.layer;
+            o.network.srs = a->networkSrs;
+        }
+        o.snapTolerance = a->snapTolerance;
+        o.areas = areaSpecs(a->areas, a->srs);
+        o.top = a->top;
+        o.stableShare = a->stableShare / 100;
+        o.outDir = a->out;
+        o.validate(OptionNaming::cli());
+        Progress progress(!global.quiet);
+        return finish(runConcentrate(o, progress), global);
     };
 }
 

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
     commands[gistar] = hotspot::cli::registerGiStar(*gistar, global);
     auto* moran = app.add_subcommand("moran", "Cluster and outlier analysis: local Moran's I (HH, LL, HL, LH) and the global Moran's I");
     commands[moran] = hotspot::cli::registerLocalMoran(*moran, global);
+    auto* concentrate = app.add_subcommand("concentrate", "Crime concentration at place: Lorenz curve, Gini, top places, repeat locations, stability");
+    commands[concentrate] = hotspot::cli::registerConcentrate(*concentrate, global);
     auto* change = app.add_subcommand("change", "Change between two periods per cell and per area");
     commands[change] = hotspot::cli::registerChange(*change, global);
     auto* emerging = app.add_subcommand("emerging", "Emerging hot spot classes over monthly or quarterly steps");

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -154,4 +156,54 @@ TEST(GiStarAutoCli, ChoosesTheFirstSignificantPeakAndWritesTheCurve) {
     r = test::runCli({"gistar", "-q", s + "/data/police", "--auto", "-a", "p=" + s + "/shapes/priority_areas.geojson", "-o", dir.file("x")});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("--auto"), std::string::npos) << r.err;
+}
+
+// `hotspot concentrate` on the sample's burglaries at police.uk's snap points.
+TEST(ConcentrateCli, LocationsAccountForEveryIncidentAndTheSummaryFollowsFromThePlaces) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"concentrate", s + "/data/police", "--group", "burglary", "--unit", "location", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("balanced"), std::string::npos) << r.err;
+    const auto places = test::readCsvRows(dir.file("concentration_places.csv"));
+    std::vector<double> counts;
+    double total = 0;
+    for (const auto& p : places) counts.push_back(std::stod(p.at("incidents"))), total += counts.back();
+    std::map<std::string, std::string> summary;
+    for (const auto& row : test::readCsvRows(dir.file("concentration_summary.csv"))) summary[row.at("measure")] = row.at("value");
+    EXPECT_EQ(std::stod(summary.at("crimes")), total);
+    EXPECT_EQ(std::stoul(summary.at("places")), places.size());  // every location has crime
+    // Gini from the counts written, computed here.
+    std::vector<double> sorted = counts;
+    std::sort(sorted.begin(), sorted.end());
+    double weighted = 0;
+    for (size_t i = 0; i < sorted.size(); ++i) weighted += static_cast<double>(i + 1) * sorted[i];
+    const double n = static_cast<double>(sorted.size());
+    EXPECT_NEAR(std::stod(summary.at("gini")), 2 * weighted / (n * total) - (n + 1) / n, 1e-6);
+    // Places are ranked, and half the crime is in the number of places stated.
+    for (size_t k = 1; k < counts.size(); ++k) EXPECT_LE(counts[k], counts[k - 1]);
+    const size_t half = std::stoul(summary.at("places_holding_50pct_of_crime"));
+    EXPECT_GE(std::stod(places[half - 1].at("cumulative_share")), 0.5);
+    EXPECT_LT(std::stod(places[half - 2].at("cumulative_share")), 0.5);
+    // Top places: trend stated only with its test; stability counts within the top.
+    for (const auto& t : test::readCsvRows(dir.file("concentration_top.csv"))) {
+        const double p = std::stod(t.at("trend_p"));
+        EXPECT_EQ(t.at("trend") == "rising" || t.at("trend") == "falling", p < 0.05);
+        EXPECT_EQ(std::stod(t.at("incidents")), std::stod(t.at("2019")) + std::stod(t.at("2020")) + std::stod(t.at("2021")));
+    }
+    for (const auto& y : test::readCsvRows(dir.file("concentration_stability.csv"))) EXPECT_LE(std::stoi(y.at("still_top_next_year")), std::stoi(y.at("top_places")));
+    EXPECT_EQ(test::featureCount(dir.file("concentration.gpkg"), "places"), static_cast<int64_t>(places.size()));
+    EXPECT_NE(test::readFile(dir.file("concentration_lorenz.svg")).find("<polyline"), std::string::npos);
+}
+
+TEST(ConcentrateCli, SegmentsReportIncidentsBeyondTheSnapDistance) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"concentrate", s + "/data/police", "--group", "asb", "--unit", "segment", "--network", s + "/shapes/roads.geojson", "-o",
+                           dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("more than 50 m from any street segment; balanced"), std::string::npos) << r.err;
+    r = test::runCli({"concentrate", "-q", s + "/data/police", "--unit", "segment", "-o", dir.file("x")});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("--network"), std::string::npos) << r.err;
 }

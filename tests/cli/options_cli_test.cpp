@@ -20,6 +20,7 @@
 #include "hotspot/geocode_run.hpp"
 #include "hotspot/interventions_run.hpp"
 #include "hotspot/report.hpp"
+#include "hotspot/concentration.hpp"
 #include "hotspot/roads_run.hpp"
 #include "test_support.hpp"
 
@@ -46,7 +47,7 @@ std::vector<Declared> numberOptions() {
     auto add = [&](std::initializer_list<const char*> commands, const NumberOption& spec) {
         for (const char* c : commands) out.push_back({c, spec});
     };
-    const auto analysis = {"density", "gistar", "moran", "change", "emerging", "evaluate", "report", "coverage", "evaluate-interventions", "sites"};
+    const auto analysis = {"density", "gistar", "moran", "concentrate", "change", "emerging", "evaluate", "report", "coverage", "evaluate-interventions", "sites"};
     add(analysis, GridChoice::kCell);
     add(analysis, GridChoice::kMaxCells);
     add({"density", "evaluate", "coverage", "sites"}, KdeOptions::kBandwidth);
@@ -56,6 +57,9 @@ std::vector<Declared> numberOptions() {
     add({"gistar", "moran", "emerging"}, kRingsOption);
     add({"gistar", "moran"}, GiStarRunOptions::kPermutations);
     add({"moran"}, LocalMoranRunOptions::kAlpha);
+    add({"concentrate"}, ConcentrateOptions::kTop);
+    add({"concentrate"}, ConcentrateOptions::kSnap);
+    add({"concentrate"}, ConcentrateOptions::kStableShare);
     add({"gistar"}, GiStarRunOptions::kZoneLevel);
     add({"emerging"}, EmergingRunOptions::kAlpha);
     add({"evaluate"}, EvaluateOptions::kTop);
@@ -160,7 +164,7 @@ TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
         {"coverage", "--period", "decade"},  {"sites", "--demand", "people"},     {"roads", "--kernel", "gaussian"},
         {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"roads", "--rank-by", "beauty"},
         {"moran", "--style", "rowish"},      {"moran", "--variance", "partial"},     {"moran", "--weights", "knn:0"},
-        {"moran", "--weights", "bishop"},
+        {"moran", "--weights", "bishop"},    {"concentrate", "--unit", "street"},
         {"geocode", "--period", "week"},
         {"geocode", "--format", "xlsx"}};
     for (const auto& c : cases) {

@@ -19,6 +19,10 @@ double bhThreshold(const std::vector<double>& p, double alpha);
 // corrected once (BH over all cells at each alpha), never twice.
 std::vector<int8_t> fdrBins(const std::vector<double>& z, const std::vector<double>& p, bool applyFdr = true);
 
+// Whether the change from `before` to `after` (equal windows) is more than chance: the exact
+// conditional test of two Poisson counts (after | before + after ~ Binomial(n, 1/2)), two-sided.
+double poissonChangePValue(int64_t before, int64_t after);
+
 struct MannKendall {
     double s = 0;         // sum of sign(x_j - x_i), i < j
     double variance = 0;  // with the ties correction

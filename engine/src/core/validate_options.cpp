@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "hotspot/analysis_run.hpp"
+#include "hotspot/concentration.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/geocode_run.hpp"
 #include "hotspot/interventions_run.hpp"
@@ -92,6 +93,17 @@ void LocalMoranRunOptions::validate(const OptionNaming& naming) const {
     }
     if (weights == "rook" && rings != 1 && areas.empty())
         throwUsage("rook contiguity on a grid has one ring (the 4 cells sharing an edge)", {"", 0, naming(kRingsOption.key)});
+}
+
+void ConcentrateOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    kUnit.check(unit, naming);
+    kTop.check(top, naming);
+    kSnap.check(snapTolerance, naming);
+    kStableShare.check(stableShare * 100, naming);
+    if (unit == "area" && areas.empty()) throwUsage("--unit area needs the areas (-a LABEL=PATH)", {"", 0, naming("areas")});
+    if (unit == "segment" && network.path.empty()) throwUsage("--unit segment needs the street network (--network)", {"", 0, naming("network")});
 }
 
 void ChangeOptions::validate(const OptionNaming& naming) const {

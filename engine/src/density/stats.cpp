@@ -80,4 +80,21 @@ MannKendall mannKendall(const std::vector<double>& series, double alpha) {
     return r;
 }
 
+double poissonChangePValue(int64_t before, int64_t after) {
+    const int64_t n = before + after;
+    if (n == 0) return 1.0;
+    // P(X = k) for X ~ Binomial(n, 1/2), in logs so large counts do not overflow.
+    auto logPmf = [n](int64_t k) {
+        return std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(k) + 1) - std::lgamma(static_cast<double>(n - k) + 1) -
+               static_cast<double>(n) * std::log(2.0);
+    };
+    double lower = 0, upper = 0;  // P(X <= after), P(X >= after)
+    for (int64_t k = 0; k <= n; ++k) {
+        const double pk = std::exp(logPmf(k));
+        if (k <= after) lower += pk;
+        if (k >= after) upper += pk;
+    }
+    return std::min(1.0, 2 * std::min(lower, upper));
+}
+
 }  // namespace hotspot

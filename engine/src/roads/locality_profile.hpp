@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/stats.hpp"
 #include "roads/road_incidents.hpp"
 #include "roads/stats19_tables.hpp"
 
@@ -81,10 +82,6 @@ struct ProfileInputs {
 // `members`: the locality's incidents; `issueCounts`: its incidents by Issue.
 LocalityProfile profileLocality(const std::vector<uint32_t>& members, const std::array<int64_t, static_cast<size_t>(Issue::Count)>& issueCounts,
                                 const ProfileInputs& in);
-
-// Whether the change from `before` to `after` (equal windows) is more than chance: the exact
-// conditional test of two Poisson counts (after | before + after ~ Binomial(n, 1/2)), two-sided.
-double poissonChangePValue(int64_t before, int64_t after);
 
 // The shortest text for an A/B/C/M road number ("A45"), empty for unclassified or unknown.
 std::string roadNumberText(uint8_t roadClass, int32_t roadNumber);
