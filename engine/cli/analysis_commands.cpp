@@ -10,9 +10,11 @@
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/category_map.hpp"
 #include "hotspot/concentration.hpp"
+#include "hotspot/near_repeat.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/report.hpp"
+#include "hotspot/strings.hpp"
 
 namespace hotspot::cli {
 
@@ -190,6 +192,59 @@ RunFunction registerConcentrate(CLI::App& app, const GlobalOptions& global) {
         o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runConcentrate(o, progress), global);
+    };
+}
+
+RunFunction registerNearRepeat(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        std::string distanceBands = "100,200,300,400", timeBands, timeUnit = "day";
+        bool noSameLocation = false;
+        int permutations = 999;
+        uint64_t seed = 12345;
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a);
+    app.add_option("--distance-bands", a->distanceBands, "Upper edges of the distance bands in metres, e.g. 100,200,300,400 (bands are (lower, upper])")
+        ->default_val("100,200,300,400");
+    app.add_flag("--no-same-location", a->noSameLocation, "No separate first band for pairs at exactly the same place");
+    addChoice(app, NearRepeatOptions::kTimeUnit, a->timeUnit, "Time unit of the bands: day (dated incidents) or month (police.uk)");
+    app.add_option("--time-bands", a->timeBands,
+                   "Upper edges of the time bands, e.g. 14,28,42,56 days (default) or 0,1,2,3 months; the first band starts at 0");
+    addNumber(app, NearRepeatOptions::kPermutations, a->permutations, "Monte Carlo permutations of the times over the locations")->default_val(999);
+    app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
+    return [a, &global] {
+        NearRepeatOptions o;
+        o.input = build(*a);
+        o.timeUnit = a->timeUnit;
+        auto numbers = [](const std::string& text, const char* flag) {
+            std::vector<double> out;
+            std::vector<std::string> parts;
+            for (size_t start = 0; start <= text.size();) {
+                const size_t comma = std::min(text.find(',', start), text.size());
+                parts.emplace_back(trim(std::string_view(text).substr(start, comma - start)));
+                start = comma + 1;
+            }
+            for (const auto& part : parts) {
+                char* end = nullptr;
+                const double v = std::strtod(part.c_str(), &end);
+                if (part.empty() || end != part.c_str() + part.size()) throwUsage("'" + part + "' is not a number", {"", 0, flag});
+                out.push_back(v);
+            }
+            return out;
+        };
+        o.bands.distanceEdges = numbers(a->distanceBands, "--distance-bands");
+        o.bands.sameLocation = !a->noSameLocation;
+        const std::string timeText = !a->timeBands.empty() ? a->timeBands : a->timeUnit == "month" ? "0,1,2,3" : "14,28,42,56";
+        for (double v : numbers(timeText, "--time-bands")) {
+            if (v != std::floor(v)) throwUsage("time band edges are whole " + a->timeUnit + "s", {"", 0, "--time-bands"});
+            o.bands.timeEdges.push_back(static_cast<int>(v));
+        }
+        o.permutations = a->permutations;
+        o.seed = a->seed;
+        o.outDir = a->out;
+        o.validate(OptionNaming::cli());
+        Progress progress(!global.quiet);
+        return finish(runNearRepeat(o, progress), global);
     };
 }
 

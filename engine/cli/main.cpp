@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
     commands[moran] = hotspot::cli::registerLocalMoran(*moran, global);
     auto* concentrate = app.add_subcommand("concentrate", "Crime concentration at place: Lorenz curve, Gini, top places, repeat locations, stability");
     commands[concentrate] = hotspot::cli::registerConcentrate(*concentrate, global);
+    auto* nearRepeat = app.add_subcommand("near-repeat", "Near-repeat analysis: the Knox test by distance and time bands, with permutations");
+    commands[nearRepeat] = hotspot::cli::registerNearRepeat(*nearRepeat, global);
     auto* change = app.add_subcommand("change", "Change between two periods per cell and per area");
     commands[change] = hotspot::cli::registerChange(*change, global);
     auto* emerging = app.add_subcommand("emerging", "Emerging hot spot classes over monthly or quarterly steps");

@@ -207,3 +207,31 @@ TEST(ConcentrateCli, SegmentsReportIncidentsBeyondTheSnapDistance) {
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("--network"), std::string::npos) << r.err;
 }
+
+// `hotspot near-repeat` on the sample's burglaries (police.uk: month resolution).
+TEST(NearRepeatCli, MonthBandsOnPoliceDataAndClearErrorsForBandsFinerThanTheData) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"near-repeat", s + "/data/police", "--group", "burglary", "--time-unit", "month", "--permutations", "199", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("balanced"), std::string::npos) << r.err;
+    const auto table = test::readCsvRows(dir.file("near_repeat.csv"));
+    ASSERT_EQ(table.size(), 5u * 4u);  // same location + 4 distance bands, 4 month bands
+    EXPECT_EQ(table[0].at("distance_band"), "same location");
+    EXPECT_EQ(table[0].at("time_band"), "0 months");
+    for (const auto& c : table) {
+        const double p = std::stod(c.at("p"));
+        EXPECT_GE(p, 1.0 / 200);
+        EXPECT_EQ(c.at("significant") == "yes", p < 0.05 && std::stod(c.at("knox_ratio")) > 1);
+        // The permutation mean and the exact expectation agree.
+        EXPECT_NEAR(std::stod(c.at("expected_pairs")), std::stod(c.at("expected_exact")), 0.05 * std::stod(c.at("expected_exact")) + 2);
+    }
+    EXPECT_NE(test::readFile(dir.file("near_repeat.md")).find("| same location |"), std::string::npos);
+    // police.uk has months only: day bands are refused, saying why.
+    r = test::runCli({"near-repeat", "-q", s + "/data/police", "--group", "burglary", "-o", dir.file("x")});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("--time-unit month"), std::string::npos) << r.err;
+    r = test::runCli({"near-repeat", "-q", s + "/data/police", "--distance-bands", "200,100", "-o", dir.file("y")});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("distance"), std::string::npos) << r.err;
+}

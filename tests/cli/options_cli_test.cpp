@@ -21,6 +21,7 @@
 #include "hotspot/interventions_run.hpp"
 #include "hotspot/report.hpp"
 #include "hotspot/concentration.hpp"
+#include "hotspot/near_repeat.hpp"
 #include "hotspot/roads_run.hpp"
 #include "test_support.hpp"
 
@@ -58,6 +59,7 @@ std::vector<Declared> numberOptions() {
     add({"gistar", "moran"}, GiStarRunOptions::kPermutations);
     add({"moran"}, LocalMoranRunOptions::kAlpha);
     add({"concentrate"}, ConcentrateOptions::kTop);
+    add({"near-repeat"}, NearRepeatOptions::kPermutations);
     add({"concentrate"}, ConcentrateOptions::kSnap);
     add({"concentrate"}, ConcentrateOptions::kStableShare);
     add({"gistar"}, GiStarRunOptions::kZoneLevel);
@@ -164,7 +166,7 @@ TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
         {"coverage", "--period", "decade"},  {"sites", "--demand", "people"},     {"roads", "--kernel", "gaussian"},
         {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"roads", "--rank-by", "beauty"},
         {"moran", "--style", "rowish"},      {"moran", "--variance", "partial"},     {"moran", "--weights", "knn:0"},
-        {"moran", "--weights", "bishop"},    {"concentrate", "--unit", "street"},
+        {"moran", "--weights", "bishop"},    {"concentrate", "--unit", "street"}, {"near-repeat", "--time-unit", "week"},
         {"geocode", "--period", "week"},
         {"geocode", "--format", "xlsx"}};
     for (const auto& c : cases) {

@@ -45,6 +45,7 @@ struct AnalysisInput {
 struct SelectedIncidents {
     std::vector<double> x, y, weight;
     std::vector<int32_t> month;
+    std::vector<int8_t> day;      // day of month, 0 when only the month is known
     std::vector<uint16_t> group;  // index into the category map's groups
     // read = rejected + notLocated + otherGroups + otherMonths + strays + outsideStudyArea + x.size()
     int64_t read = 0, rejected = 0, notLocated = 0, otherGroups = 0, otherMonths = 0, strays = 0, outsideStudyArea = 0;

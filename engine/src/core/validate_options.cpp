@@ -10,6 +10,7 @@
 
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/concentration.hpp"
+#include "hotspot/near_repeat.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/geocode_run.hpp"
 #include "hotspot/interventions_run.hpp"
@@ -104,6 +105,20 @@ void ConcentrateOptions::validate(const OptionNaming& naming) const {
     kStableShare.check(stableShare * 100, naming);
     if (unit == "area" && areas.empty()) throwUsage("--unit area needs the areas (-a LABEL=PATH)", {"", 0, naming("areas")});
     if (unit == "segment" && network.path.empty()) throwUsage("--unit segment needs the street network (--network)", {"", 0, naming("network")});
+}
+
+void NearRepeatOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    kPermutations.check(permutations, naming);
+    kTimeUnit.check(timeUnit, naming);
+    if (bands.distanceEdges.empty()) throwUsage("give at least one distance band edge (e.g. 100,200,300)", {"", 0, naming("distance_bands")});
+    for (size_t k = 0; k < bands.distanceEdges.size(); ++k)
+        if (!(bands.distanceEdges[k] > (k ? bands.distanceEdges[k - 1] : 0)) || !std::isfinite(bands.distanceEdges[k]) || bands.distanceEdges[k] > 1e5)
+            throwUsage("distance band edges must rise from above 0 m to at most 100 km", {"", 0, naming("distance_bands")});
+    if (bands.timeEdges.empty()) throwUsage("give at least one time band edge (e.g. 14,28,42)", {"", 0, naming("time_bands")});
+    for (size_t k = 0; k < bands.timeEdges.size(); ++k)
+        if (bands.timeEdges[k] < (k ? bands.timeEdges[k - 1] + 1 : 0) || bands.timeEdges[k] > 3660)
+            throwUsage("time band edges must rise from 0 and stay within 3660", {"", 0, naming("time_bands")});
 }
 
 void ChangeOptions::validate(const OptionNaming& naming) const {

@@ -248,6 +248,7 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
         s.y.push_back(t.y[i]);
         s.weight.push_back(t.weight[i]);
         s.month.push_back(t.month[i]);
+        s.day.push_back(t.day.empty() ? 0 : t.day[i]);
         s.group.push_back(t.group[i]);
         if (first) s.extent = {t.x[i], t.y[i], t.x[i], t.y[i]}, first = false;
         s.extent.minX = std::min(s.extent.minX, t.x[i]);
