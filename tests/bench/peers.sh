@@ -5,7 +5,7 @@
 # the ratio to hotspot, and the load average before and after.
 #
 #   bash tests/bench/peers.sh [--install] [WORKLOAD...]   (default: density gistar sites roads geocode;
-#   also moran: local Moran's I against spdep, and roads-tables: roads with STATS19 casualty and
+#   also moran: local Moran's I against spdep, near-repeat: the Knox test against NumPy, and roads-tables: roads with STATS19 casualty and
 #   vehicle tables, no peer)
 #
 # --install first installs the peers from Debian's archive (root; the packages listed below).
@@ -110,6 +110,20 @@ moran() {
   fi
 }
 
+near_repeat() {
+  local events="$WORK/near-repeat-100000.csv"
+  [ -s "$events" ] || python3 tests/bench/make_near_repeat_input.py "$events" 100000
+  echo "== near-repeat: 100,000 dated burglaries, distance bands to 400 m, 14-day bands to 56 days, 999 permutations"
+  for _ in $(seq "$PAIRS"); do
+    run near-repeat hotspot "$WORK/out-near-repeat" -- "$HOTSPOT" near-repeat -q "$events" --columns id=id,x=x,y=y,date=date,category=category \
+      --srs EPSG:27700 -o "$WORK/out-near-repeat"
+    if /usr/bin/python3 -c 'import scipy, pandas' 2>/dev/null; then
+      run near-repeat "SciPy cKDTree + NumPy Knox (Python)" "$WORK/out-knox-numpy" -- /usr/bin/python3 tests/bench/peer_knox_numpy.py "$events" \
+        "$WORK/out-knox-numpy/knox.csv" 999
+    fi
+  done
+}
+
 sites() {
   local dir="$WORK/sites-$ROWS"
   [ -s "$dir/candidates.csv" ] || python3 tests/bench/make_sites_bench_input.py "$dir" "$ROWS" 100000
@@ -187,7 +201,8 @@ for w in "${workloads[@]}"; do
   case "$w" in
     density | gistar | moran | sites | roads | geocode) "$w" ;;
     roads-tables) roads_tables ;;
-    *) echo "unknown workload '$w' (density gistar moran sites roads roads-tables geocode)"; exit 2 ;;
+    near-repeat) near_repeat ;;
+    *) echo "unknown workload '$w' (density gistar moran sites roads roads-tables near-repeat geocode)"; exit 2 ;;
   esac
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
