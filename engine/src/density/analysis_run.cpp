@@ -301,6 +301,16 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
     return g;
 }
 
+AnalysisSelection loadSelection(const AnalysisInput& input, Progress& progress, RunReport& report) {
+    AnalysisSelection s;
+    s.studyArea = loadStudyArea(input);
+    const LoadedIncidents all = loadAll(input, progress);
+    s.incidents = select(all, input, input.months, s.studyArea.get(), true);
+    report.lines.push_back(s.incidents.describe());
+    s.incidents.requireSome();
+    return s;
+}
+
 void applyMask(std::vector<double>& values, const std::vector<uint8_t>& mask) {
     if (mask.empty()) return;
     for (size_t k = 0; k < values.size(); ++k)

@@ -43,6 +43,14 @@ struct GridSetup {
 // `maskAlways`: cells outside the study area leave the analysis even without --clip.
 GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const GridChoice& choice, double margin, bool maskAlways = false);
 
+// The incidents a job works on: read, then selected by months, groups and study area, the
+// selection line added to `report`; throws (requireSome) when nothing is left.
+struct AnalysisSelection {
+    std::unique_ptr<AreaLayer> studyArea;
+    SelectedIncidents incidents;
+};
+AnalysisSelection loadSelection(const AnalysisInput& input, Progress& progress, RunReport& report);
+
 void applyMask(std::vector<double>& values, const std::vector<uint8_t>& mask);  // NaN outside the mask
 std::vector<std::pair<std::string, std::string>> baseMetadata(const AnalysisInput& input, const Grid& grid, const MonthRange& months);
 std::string formatNumber(double v, int precision = 3);

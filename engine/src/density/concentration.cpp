@@ -135,11 +135,9 @@ std::string lorenzSvg(const std::vector<std::pair<double, double>>& curve, const
 RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());
     RunReport report;
-    auto studyArea = loadStudyArea(o.input);
-    LoadedIncidents all = loadAll(o.input, progress);
-    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
-    report.lines.push_back(sel.describe());
-    sel.requireSome();
+    AnalysisSelection selection = loadSelection(o.input, progress, report);
+    const auto& studyArea = selection.studyArea;
+    SelectedIncidents& sel = selection.incidents;
     const std::string crs = o.input.ingest.analysisCrs;
     const size_t n = sel.x.size();
     Places places;

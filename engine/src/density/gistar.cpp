@@ -6,6 +6,7 @@
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
+#include "core/random.hpp"
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/stats.hpp"
@@ -50,25 +51,19 @@ inline double zScore(double localSum, double w, const Moments& m) {
     return (localSum - m.mean * w) / denom;
 }
 
-uint64_t splitmix(uint64_t& state) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 // Conditional permutation: keep x_i, draw W_i - 1 of the other n - 1 values without replacement.
 double permutationP(size_t i, double observedZ, size_t w, const std::vector<double>& values, const std::vector<uint32_t>& pool,
                     const Moments& m, const GiStarOptions& options, std::vector<uint32_t>& scratch) {
     if (!std::isfinite(observedZ)) return NAN;
-    uint64_t state = options.seed ^ (0xD1B54A32D192ED03ull * (i + 1));
+    uint64_t state = taskSeed(options.seed, i);
     const size_t others = pool.size() - 1;
     int extreme = 0;
     for (int k = 0; k < options.permutations; ++k) {
         double sum = values[i];
         scratch.clear();
         while (scratch.size() + 1 < w) {
-            uint32_t pick = pool[splitmix(state) % pool.size()];
+            uint32_t pick = pool[splitmix64(state) % pool.size()];
             if (pick == i || std::find(scratch.begin(), scratch.end(), pick) != scratch.end()) continue;
             scratch.push_back(pick);
             sum += values[pick];

@@ -7,6 +7,7 @@
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
+#include "core/random.hpp"
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/stats.hpp"
@@ -76,12 +77,6 @@ bgi::rtree<Entry, bgi::quadratic<16>> pointTree(const std::vector<double>& x, co
     return bgi::rtree<Entry, bgi::quadratic<16>>(entries.begin(), entries.end());
 }
 
-uint64_t splitmix(uint64_t& state) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 }  // namespace
 
@@ -187,13 +182,13 @@ LocalMoranResult localMoran(const std::vector<double>& x, const SpatialWeights& 
                 const size_t count = w.count(i);
                 if (count == 0 || !std::isfinite(r.ii[i])) continue;
                 const double wij = w.weight(i), observed = std::abs(r.ii[i] - r.expected[i]);
-                uint64_t state = o.seed ^ (0xD1B54A32D192ED03ull * (i + 1));
+                uint64_t state = taskSeed(o.seed, i);
                 int extreme = 0;
                 for (int k = 0; k < o.permutations; ++k) {
                     picked.clear();
                     double lag = 0;
                     while (picked.size() < count) {
-                        const auto j = static_cast<uint32_t>(splitmix(state) % n);
+                        const auto j = static_cast<uint32_t>(splitmix64(state) % n);
                         if (j == i || std::find(picked.begin(), picked.end(), j) != picked.end()) continue;
                         picked.push_back(j);
                         lag += z[j];

@@ -82,11 +82,9 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());
     RunReport report;
     StepTimer timer("moran");
-    auto studyArea = loadStudyArea(o.input);
-    LoadedIncidents all = loadAll(o.input, progress);
-    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
-    report.lines.push_back(sel.describe());
-    sel.requireSome();
+    AnalysisSelection selection = loadSelection(o.input, progress, report);
+    const auto& studyArea = selection.studyArea;
+    SelectedIncidents& sel = selection.incidents;
     timer.step("read");
     OutputStaging staging(o.outDir);
     const std::string crs = o.input.ingest.analysisCrs;

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/random.hpp"
 #include "core/thread_pool.hpp"
 #include "density/analysis_support.hpp"
 #include "hotspot/error.hpp"
@@ -40,12 +41,6 @@ std::string KnoxBands::timeLabel(size_t band, const std::string& unit) const {
 
 namespace {
 
-uint64_t splitmix(uint64_t& state) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 struct ClosePair {
     uint32_t a, b;
@@ -171,8 +166,8 @@ KnoxResult knoxTest(const std::vector<double>& xIn, const std::vector<double>& y
         std::vector<int32_t> interleaved(n * kBatch, 0), shuffled;
         for (size_t k = 0; k < count; ++k) {
             shuffled = times;
-            uint64_t state = seed ^ (0xD1B54A32D192ED03ull * (first + k + 1));
-            for (size_t i = n; i > 1; --i) std::swap(shuffled[i - 1], shuffled[splitmix(state) % i]);
+            uint64_t state = taskSeed(seed, first + k);
+            for (size_t i = n; i > 1; --i) std::swap(shuffled[i - 1], shuffled[splitmix64(state) % i]);
             for (size_t i = 0; i < n; ++i) interleaved[i * kBatch + k] = shuffled[i];
         }
         // Branch-free counting: every time difference has a column, the ones past the last band a
@@ -264,11 +259,8 @@ std::string heatSvg(const KnoxResult& r, const KnoxBands& bands, const std::stri
 RunReport runNearRepeat(const NearRepeatOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());
     RunReport report;
-    auto studyArea = loadStudyArea(o.input);
-    LoadedIncidents all = loadAll(o.input, progress);
-    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
-    report.lines.push_back(sel.describe());
-    sel.requireSome();
+    AnalysisSelection selection = loadSelection(o.input, progress, report);
+    SelectedIncidents& sel = selection.incidents;
     if (sel.x.size() < 3) throwUsage("near-repeat needs at least 3 incidents");
     report.account(sel.ledger("event pairs (near_repeat.csv)", static_cast<int64_t>(sel.x.size())));
     const std::vector<int32_t> times = timesOf(sel, o.timeUnit);

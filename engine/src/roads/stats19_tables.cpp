@@ -125,26 +125,13 @@ void requireColumn(int column, const std::string& path, const char* name, const 
     if (column < 0) throwInput(fmt::format("not a STATS19 {} table: no {} column", what, name), {path, 1, name});
 }
 
-}  // namespace
-
-LinkedTableAccount readCasualtyTable(const std::string& path, const CollisionKeys& keys, std::vector<LinkedCasualty>& into, RejectRows& rejects) {
-    Stats19File file(path, "casualty");
-    LinkedTableAccount account;
-    account.what = "casualties";
-    account.path = path;
-    const int index = file.column({"collision_index", "Accident_Index", "Acc_Index"});
-    const int severity = file.column({"casualty_severity"});
-    const int type = file.column({"casualty_type"});
-    const int cls = file.column({"casualty_class"});
-    const int age = file.column({"age_of_casualty"});
-    const int band = file.column({"age_band_of_casualty"});
-    const int adjusted = file.column({"casualty_adjusted_severity_serious"});
-    requireColumn(index, path, "collision_index (or Accident_Index / Acc_Index)", "casualty");
-    requireColumn(severity, path, "casualty_severity", "casualty");
-    requireColumn(type, path, "casualty_type", "casualty");
-    account.schema = file.column({"collision_index"}) >= 0 ? "2024 schema" : "legacy schema";
+// Every record of the file: counted; one with the wrong field count, or whose collision cannot be
+// joined, is rejected (or counted as of a collision read but not used); the others go to
+// use(record, incident, reject), which returns whether it took the row (it may reject it).
+template <class Use>
+void forEachJoinedRow(Stats19File& file, const std::string& path, int index, const CollisionKeys& keys, LinkedTableAccount& account,
+                      RejectRows& rejects, Use use) {
     CsvRecord r;
-    auto field = [&](int c) { return c >= 0 && c < static_cast<int>(r.fields.size()) ? trim(r.fields[static_cast<size_t>(c)]) : std::string_view{}; };
     while (file.next(r)) {
         ++account.rows;
         auto reject = [&](const char* column, const std::string& reason) {
@@ -163,13 +150,37 @@ LinkedTableAccount readCasualtyTable(const std::string& path, const CollisionKey
             else reject(file.header()[static_cast<size_t>(index)].c_str(), reason);
             continue;
         }
+        if (use(r, incident, reject)) ++account.joined;
+    }
+}
+
+}  // namespace
+
+LinkedTableAccount readCasualtyTable(const std::string& path, const CollisionKeys& keys, std::vector<LinkedCasualty>& into, RejectRows& rejects) {
+    Stats19File file(path, "casualty");
+    LinkedTableAccount account;
+    account.what = "casualties";
+    account.path = path;
+    const int index = file.column({"collision_index", "Accident_Index", "Acc_Index"});
+    const int severity = file.column({"casualty_severity"});
+    const int type = file.column({"casualty_type"});
+    const int cls = file.column({"casualty_class"});
+    const int age = file.column({"age_of_casualty"});
+    const int band = file.column({"age_band_of_casualty"});
+    const int adjusted = file.column({"casualty_adjusted_severity_serious"});
+    requireColumn(index, path, "collision_index (or Accident_Index / Acc_Index)", "casualty");
+    requireColumn(severity, path, "casualty_severity", "casualty");
+    requireColumn(type, path, "casualty_type", "casualty");
+    account.schema = file.column({"collision_index"}) >= 0 ? "2024 schema" : "legacy schema";
+    forEachJoinedRow(file, path, index, keys, account, rejects, [&](const CsvRecord& r, uint32_t incident, auto& reject) {
+        auto field = [&](int c) { return c >= 0 && c < static_cast<int>(r.fields.size()) ? trim(r.fields[static_cast<size_t>(c)]) : std::string_view{}; };
         LinkedCasualty c;
         c.incident = incident;
         c.line = r.line;
         int value = 0;
         if (!parseInt(field(severity), value) || value < 1 || value > 3) {
             reject("casualty_severity", fmt::format("'{}' is not 1 (fatal), 2 (serious) or 3 (slight)", field(severity)));
-            continue;
+            return false;
         }
         c.severity = static_cast<uint8_t>(value);
         int typeCode = -1, classCode = -1;
@@ -192,8 +203,8 @@ LinkedTableAccount readCasualtyTable(const std::string& path, const CollisionKey
             }
         }
         into.push_back(c);
-        ++account.joined;
-    }
+        return true;
+    });
     return account;
 }
 
@@ -208,32 +219,14 @@ LinkedTableAccount readVehicleTable(const std::string& path, const CollisionKeys
     requireColumn(index, path, "collision_index (or Accident_Index / Acc_Index)", "vehicle");
     requireColumn(type, path, "vehicle_type", "vehicle");
     account.schema = file.column({"collision_index"}) >= 0 ? "2024 schema" : "legacy schema";
-    CsvRecord r;
-    while (file.next(r)) {
-        ++account.rows;
-        auto reject = [&](const char* column, const std::string& reason) {
-            ++account.rejected;
-            rejects.push_back({path, std::to_string(r.line), column, reason, std::string(r.raw)});
-        };
-        if (r.strayQuote || r.fields.size() != file.header().size()) {
-            reject("", fmt::format("{} fields where the header has {}", r.fields.size(), file.header().size()));
-            continue;
-        }
-        uint32_t incident = 0;
-        bool unused = false;
-        std::string reason;
-        if (!joinRow(r, index, keys, incident, unused, reason)) {
-            if (unused) ++account.forUnusedCollisions;
-            else reject(file.header()[static_cast<size_t>(index)].c_str(), reason);
-            continue;
-        }
+    forEachJoinedRow(file, path, index, keys, account, rejects, [&](const CsvRecord& r, uint32_t incident, auto&) {
         int code = -1;
         parseInt(r.fields[static_cast<size_t>(type)], code);
         CollisionVehicles& v = byIncident.at(incident);
         ++v.count;
         ++v.byGroup[static_cast<size_t>(vehicleGroupOf(code))];
-        ++account.joined;
-    }
+        return true;
+    });
     return account;
 }
 
