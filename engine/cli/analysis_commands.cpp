@@ -11,12 +11,33 @@
 #include "hotspot/category_map.hpp"
 #include "hotspot/concentration.hpp"
 #include "hotspot/near_repeat.hpp"
+#include "hotspot/forecast.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/report.hpp"
 #include "hotspot/strings.hpp"
 
 namespace hotspot::cli {
+
+namespace {
+
+// "100,200,300": the numbers of a comma-separated list; an entry that is not a number is refused
+// naming the flag.
+std::vector<double> numberList(const std::string& text, const char* flag) {
+    std::vector<double> out;
+    for (size_t start = 0; start <= text.size();) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        const std::string part(trim(std::string_view(text).substr(start, comma - start)));
+        start = comma + 1;
+        char* end = nullptr;
+        const double v = std::strtod(part.c_str(), &end);
+        if (part.empty() || end != part.c_str() + part.size()) throwUsage("'" + part + "' is not a number", {"", 0, flag});
+        out.push_back(v);
+    }
+    return out;
+}
+
+}  // namespace
 
 RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
     struct Args : InputArgs {
@@ -216,26 +237,10 @@ RunFunction registerNearRepeat(CLI::App& app, const GlobalOptions& global) {
         NearRepeatOptions o;
         o.input = build(*a);
         o.timeUnit = a->timeUnit;
-        auto numbers = [](const std::string& text, const char* flag) {
-            std::vector<double> out;
-            std::vector<std::string> parts;
-            for (size_t start = 0; start <= text.size();) {
-                const size_t comma = std::min(text.find(',', start), text.size());
-                parts.emplace_back(trim(std::string_view(text).substr(start, comma - start)));
-                start = comma + 1;
-            }
-            for (const auto& part : parts) {
-                char* end = nullptr;
-                const double v = std::strtod(part.c_str(), &end);
-                if (part.empty() || end != part.c_str() + part.size()) throwUsage("'" + part + "' is not a number", {"", 0, flag});
-                out.push_back(v);
-            }
-            return out;
-        };
-        o.bands.distanceEdges = numbers(a->distanceBands, "--distance-bands");
+        o.bands.distanceEdges = numberList(a->distanceBands, "--distance-bands");
         o.bands.sameLocation = !a->noSameLocation;
         const std::string timeText = !a->timeBands.empty() ? a->timeBands : a->timeUnit == "month" ? "0,1,2,3" : "14,28,42,56";
-        for (double v : numbers(timeText, "--time-bands")) {
+        for (double v : numberList(timeText, "--time-bands")) {
             if (v != std::floor(v)) throwUsage("time band edges are whole " + a->timeUnit + "s", {"", 0, "--time-bands"});
             o.bands.timeEdges.push_back(static_cast<int>(v));
         }
@@ -245,6 +250,48 @@ RunFunction registerNearRepeat(CLI::App& app, const GlobalOptions& global) {
         o.validate(OptionNaming::cli());
         Progress progress(!global.quiet);
         return finish(runNearRepeat(o, progress), global);
+    };
+}
+
+RunFunction registerForecastEvaluate(CLI::App& app, const GlobalOptions& global) {
+    struct Args : InputArgs {
+        double bandwidth = 250, prospectiveRadius = 400, studyBuffer = 250;
+        std::string coverage = "1,5,10";
+        int history = 12, prospectiveWeeks = 8, giStarMonths = 12;
+    };
+    auto a = std::make_shared<Args>();
+    addInputOptions(app, *a);
+    removeOptions(app, {"--shape"});  // KDE and prospective surfaces are on square cells
+    addNumber(app, ForecastEvaluateOptions::kBandwidth, a->bandwidth, "Quartic KDE radius in metres")->default_val(250.0);
+    app.add_option("--coverage", a->coverage, "Shares of the study area (%) at which the maps are compared, e.g. 1,5,10")->default_val("1,5,10");
+    addNumber(app, ForecastEvaluateOptions::kHistory, a->history, "Months of data before the first target month")->default_val(12);
+    addNumber(app, ForecastEvaluateOptions::kProspectiveRadius, a->prospectiveRadius, "Prospective mapping: spatial bandwidth in metres")
+        ->default_val(400.0);
+    addNumber(app, ForecastEvaluateOptions::kProspectiveWeeks, a->prospectiveWeeks, "Prospective mapping: temporal bandwidth in whole weeks")
+        ->default_val(8);
+    addNumber(app, ForecastEvaluateOptions::kGiStarMonths, a->giStarMonths, "Gi* map: months of counts before the target month")->default_val(12);
+    addNumber(app, ForecastEvaluateOptions::kStudyBuffer, a->studyBuffer,
+              "Without --study-area: the study area is the cells within this many metres of an incident (0: the whole grid)")
+        ->default_val(250.0);
+    return [a, &global] {
+        ForecastEvaluateOptions o;
+        o.input = build(*a);
+        o.grid = gridChoice(*a);
+        o.bandwidth = a->bandwidth;
+        o.coverage.clear();
+        for (const double percent : numberList(a->coverage, "--coverage")) {
+            ForecastEvaluateOptions::kCoverage.checkGiven(percent, OptionNaming::cli());
+            o.coverage.push_back(percent / 100);
+        }
+        o.history = a->history;
+        o.prospective.radius = a->prospectiveRadius;
+        o.prospective.maxWeeks = a->prospectiveWeeks;
+        o.giStarMonths = a->giStarMonths;
+        o.studyBuffer = a->studyBuffer;
+        o.outDir = a->out;
+        o.validate(OptionNaming::cli());
+        Progress progress(!global.quiet);
+        return finish(runForecastEvaluate(o, progress), global);
     };
 }
 

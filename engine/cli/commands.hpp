@@ -22,6 +22,7 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global);
 RunFunction registerLocalMoran(CLI::App& app, const GlobalOptions& global);
 RunFunction registerConcentrate(CLI::App& app, const GlobalOptions& global);
 RunFunction registerNearRepeat(CLI::App& app, const GlobalOptions& global);
+RunFunction registerForecastEvaluate(CLI::App& app, const GlobalOptions& global);
 RunFunction registerChange(CLI::App& app, const GlobalOptions& global);
 RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global);
 RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global);

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     commands[concentrate] = hotspot::cli::registerConcentrate(*concentrate, global);
     auto* nearRepeat = app.add_subcommand("near-repeat", "Near-repeat analysis: the Knox test by distance and time bands, with permutations");
     commands[nearRepeat] = hotspot::cli::registerNearRepeat(*nearRepeat, global);
+    auto* forecast = app.add_subcommand("forecast-evaluate", "Which hot spot map predicts next month best: rolling-origin hit rate, PAI, PEI, RRI");
+    commands[forecast] = hotspot::cli::registerForecastEvaluate(*forecast, global);
     auto* change = app.add_subcommand("change", "Change between two periods per cell and per area");
     commands[change] = hotspot::cli::registerChange(*change, global);
     auto* emerging = app.add_subcommand("emerging", "Emerging hot spot classes over monthly or quarterly steps");

@@ -11,6 +11,7 @@
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/concentration.hpp"
 #include "hotspot/near_repeat.hpp"
+#include "hotspot/forecast.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/geocode_run.hpp"
 #include "hotspot/interventions_run.hpp"
@@ -119,6 +120,20 @@ void NearRepeatOptions::validate(const OptionNaming& naming) const {
     for (size_t k = 0; k < bands.timeEdges.size(); ++k)
         if (bands.timeEdges[k] < (k ? bands.timeEdges[k - 1] + 1 : 0) || bands.timeEdges[k] > 3660)
             throwUsage("time band edges must rise from 0 and stay within 3660", {"", 0, naming("time_bands")});
+}
+
+void ForecastEvaluateOptions::validate(const OptionNaming& naming) const {
+    input.validate(naming);
+    grid.validate(naming);
+    if (grid.shape != GridShape::Square) throwUsage("forecast maps use square cells (the KDE and prospective surfaces)", {"", 0, naming(GridChoice::kShape.key)});
+    kBandwidth.check(bandwidth, naming);
+    kHistory.check(history, naming);
+    kProspectiveRadius.check(prospective.radius, naming);
+    kProspectiveWeeks.check(prospective.maxWeeks, naming);
+    kGiStarMonths.check(giStarMonths, naming);
+    kStudyBuffer.check(studyBuffer, naming);
+    if (coverage.empty()) throwUsage("give at least one coverage, e.g. 1,5,10 (% of the study area)", {"", 0, naming(kCoverage.key)});
+    for (double c : coverage) kCoverage.check(100 * c, naming);
 }
 
 void ChangeOptions::validate(const OptionNaming& naming) const {
