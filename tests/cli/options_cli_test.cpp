@@ -22,6 +22,7 @@
 #include "hotspot/report.hpp"
 #include "hotspot/concentration.hpp"
 #include "hotspot/near_repeat.hpp"
+#include "hotspot/forecast.hpp"
 #include "hotspot/roads_run.hpp"
 #include "test_support.hpp"
 
@@ -48,7 +49,7 @@ std::vector<Declared> numberOptions() {
     auto add = [&](std::initializer_list<const char*> commands, const NumberOption& spec) {
         for (const char* c : commands) out.push_back({c, spec});
     };
-    const auto analysis = {"density", "gistar", "moran", "concentrate", "change", "emerging", "evaluate", "report", "coverage", "evaluate-interventions", "sites"};
+    const auto analysis = {"density", "gistar", "moran", "concentrate", "forecast-evaluate", "change", "emerging", "evaluate", "report", "coverage", "evaluate-interventions", "sites"};
     add(analysis, GridChoice::kCell);
     add(analysis, GridChoice::kMaxCells);
     add({"density", "evaluate", "coverage", "sites"}, KdeOptions::kBandwidth);
@@ -60,6 +61,12 @@ std::vector<Declared> numberOptions() {
     add({"moran"}, LocalMoranRunOptions::kAlpha);
     add({"concentrate"}, ConcentrateOptions::kTop);
     add({"near-repeat"}, NearRepeatOptions::kPermutations);
+    add({"forecast-evaluate"}, ForecastEvaluateOptions::kBandwidth);
+    add({"forecast-evaluate"}, ForecastEvaluateOptions::kHistory);
+    add({"forecast-evaluate"}, ForecastEvaluateOptions::kProspectiveRadius);
+    add({"forecast-evaluate"}, ForecastEvaluateOptions::kProspectiveWeeks);
+    add({"forecast-evaluate"}, ForecastEvaluateOptions::kGiStarMonths);
+    add({"forecast-evaluate"}, ForecastEvaluateOptions::kStudyBuffer);
     add({"concentrate"}, ConcentrateOptions::kSnap);
     add({"concentrate"}, ConcentrateOptions::kStableShare);
     add({"gistar"}, GiStarRunOptions::kZoneLevel);

@@ -82,22 +82,33 @@ std::string chartSvg(const std::vector<double>& coverage, const std::vector<std:
                      const std::vector<std::vector<double>>& monthlyPai, const std::vector<int>& methods, size_t focus, const std::string& title) {
     const double width = 900, barTop = 70, barH = 260, lineTop = barTop + barH + 110, lineH = 220, left = 70, right = 250;
     const double height = lineTop + lineH + 70, plotW = width - left - right;
-    double maxPai = 1;
+    // A scale per panel: a round step, the top a whole number of steps above the largest value.
+    struct Scale {
+        double step = 1, top = 1;
+    };
+    auto scaleFor = [](double maxValue) {
+        Scale sc;
+        maxValue = std::max(maxValue, 1.0);
+        sc.step = maxValue > 20 ? 5 : maxValue > 8 ? 2 : 1;
+        sc.top = std::ceil(maxValue / sc.step) * sc.step;
+        return sc;
+    };
+    double maxBar = 0, maxLine = 0;
     for (const auto& row : pai)
         for (const Spread& s : row)
-            if (std::isfinite(s.max)) maxPai = std::max(maxPai, s.max);
+            if (std::isfinite(s.max)) maxBar = std::max(maxBar, s.max);
     for (const auto& row : monthlyPai)
         for (double v : row)
-            if (std::isfinite(v)) maxPai = std::max(maxPai, v);
-    const double step = maxPai > 20 ? 5 : maxPai > 8 ? 2 : 1;
-    const double top = std::ceil(maxPai / step) * step;
+            if (std::isfinite(v)) maxLine = std::max(maxLine, v);
+    const Scale barScale = scaleFor(maxBar), lineScale = scaleFor(maxLine);
     std::string svg = fmt::format(R"svg(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" font-family="sans-serif" font-size="12">)svg",
                                   width, height);
     svg += fmt::format(R"svg(<rect width="{}" height="{}" fill="white"/><text x="{}" y="28" font-size="16" font-weight="bold">{}</text>)svg", width, height,
                        left, title);
-    auto axis = [&](double y0, double h, const std::string& label) {
+    auto axis = [&](double y0, double h, const Scale& sc, const std::string& label) {
+        const double top = sc.top;
         std::string out;
-        for (double v = 0; v <= top + 1e-9; v += step) {
+        for (double v = 0; v <= top + 1e-9; v += sc.step) {
             const double y = y0 + h - h * v / top;
             out += fmt::format(R"svg(<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#ddd"/><text x="{}" y="{:.1f}" text-anchor="end">{:g}</text>)svg",
                                left, left + plotW, y, y, left - 6, y + 4, v);
@@ -110,7 +121,8 @@ std::string chartSvg(const std::vector<double>& coverage, const std::vector<std:
     // Panel 1.
     svg += fmt::format(R"svg(<text x="{}" y="{}" font-size="13">Mean PAI over the months, min-max whiskers (dashed: PAI 1, a random choice)</text>)svg", left,
                        barTop - 12);
-    svg += axis(barTop, barH, "PAI");
+    svg += axis(barTop, barH, barScale, "PAI");
+    double top = barScale.top;
     const double groupW = plotW / static_cast<double>(coverage.size()), barW = groupW * 0.8 / static_cast<double>(methods.size());
     for (size_t c = 0; c < coverage.size(); ++c) {
         const double gx = left + groupW * static_cast<double>(c) + groupW * 0.1;
@@ -129,7 +141,8 @@ std::string chartSvg(const std::vector<double>& coverage, const std::vector<std:
     // Panel 2.
     svg += fmt::format(R"svg(<text x="{}" y="{}" font-size="13">PAI per target month at {} of the area</text>)svg", left, lineTop - 12,
                        coverageLabel(coverage[focus]));
-    svg += axis(lineTop, lineH, "PAI");
+    svg += axis(lineTop, lineH, lineScale, "PAI");
+    top = lineScale.top;
     const double dx = months.size() > 1 ? plotW / static_cast<double>(months.size() - 1) : 0;
     for (size_t t = 0; t < months.size(); ++t) {
         const bool label = months.size() <= 13 || t % ((months.size() + 11) / 12) == 0 || t + 1 == months.size();
@@ -333,11 +346,11 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
         if (best == second) {
             recommendation += "It was the only method evaluated.";
         } else if (signP < 0.05) {
-            recommendation += fmt::format("It beat the runner-up, {} (mean PAI {:.2f}), in {} of {} months (sign test p = {:.3g}): the difference is "
+            recommendation += fmt::format("It beat the runner-up, {} (mean PAI {:.2f}), in {} of the {} months where they differed (sign test p = {:.3g}): the difference is "
                                           "unlikely to be chance.",
                                           kMethodInfo[methods[second]].label, paiSpread[focus][second].mean, wins, wins + losses, signP);
         } else {
-            recommendation += fmt::format("It beat the runner-up, {} (mean PAI {:.2f}), in {} of {} months (sign test p = {:.3g}): the difference could "
+            recommendation += fmt::format("It beat the runner-up, {} (mean PAI {:.2f}), in {} of the {} months where they differed (sign test p = {:.3g}): the difference could "
                                           "be chance, so either serves; prefer the simpler or the one already in use.",
                                           kMethodInfo[methods[second]].label, paiSpread[focus][second].mean, wins, wins + losses, signP);
         }
@@ -357,8 +370,8 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
         for (int t = 0; t < targets; ++t)
             for (const MonthScore& s : perTarget[static_cast<size_t>(t)]) {
                 const CoverageScore& c = s.score;
-                csv.row({formatMonth(s.month), kMethodInfo[s.method].id, formatNumber(100 * o.coverage[s.coverage], 4), std::to_string(c.cellsChosen),
-                         std::to_string(c.cellsTotal), formatNumber(c.crimes, 3), formatNumber(c.hits, 3), formatNumber(c.bestHits, 3),
+                csv.row({formatMonth(s.month), kMethodInfo[s.method].id, fmt::format("{:g}", 100 * o.coverage[s.coverage]), std::to_string(c.cellsChosen),
+                         std::to_string(c.cellsTotal), formatNumber(c.crimes, 3), formatNumber(c.hits, 6), formatNumber(c.bestHits, 3),
                          formatNumber(c.hitRate, 6), formatNumber(c.pai, 4), formatNumber(c.pei, 4), formatNumber(c.previousCrimes, 3), formatNumber(c.rri, 4)});
             }
         csv.close();
@@ -377,7 +390,7 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
             for (size_t m = 0; m < methods.size(); ++m) {
                 const Spread h = spreadOf(hitRates[c][m]), p = paiSpread[c][m], e = spreadOf(peis[c][m]), r = spreadOf(rris[c][m]);
                 const size_t rank = static_cast<size_t>(std::find(rankOrder.begin(), rankOrder.end(), m) - rankOrder.begin()) + 1;
-                csv.row({kMethodInfo[methods[m]].id, kMethodInfo[methods[m]].label, formatNumber(100 * o.coverage[c], 4), std::to_string(p.n),
+                csv.row({kMethodInfo[methods[m]].id, kMethodInfo[methods[m]].label, fmt::format("{:g}", 100 * o.coverage[c]), std::to_string(p.n),
                          formatNumber(h.mean, 6), formatNumber(h.sd, 6), formatNumber(h.min, 6), formatNumber(h.max, 6), formatNumber(p.mean, 4),
                          formatNumber(p.sd, 4), formatNumber(p.min, 4), formatNumber(p.max, 4), formatNumber(e.mean, 4), formatNumber(e.sd, 4),
                          formatNumber(r.mean, 4), std::to_string(r.n), std::to_string(rank)});
