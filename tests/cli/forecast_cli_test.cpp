@@ -198,3 +198,30 @@ TEST(ForecastEvaluateCli, SamplePoliceDataGivesARecommendationWithItsEvidence) {
     EXPECT_NE(md.find("sign test p = "), std::string::npos);
     EXPECT_EQ(test::readCsvRows(dir.file("forecast_scores.csv")).size(), 24u * 6u * 3u);
 }
+
+// The whole evaluation written independently in NumPy/SciPy (the benchmark's peer) gives the same
+// mean PAI for every method and coverage. Skips when Debian's Python lacks NumPy, SciPy or pandas.
+TEST(ForecastEvaluateCli, SameAnswersAsTheNumPyPeer) {
+    if (test::runProgram("/usr/bin/python3", {"-c", "import numpy, scipy, pandas"}).exitCode != 0)
+        GTEST_SKIP() << "/usr/bin/python3 has no numpy, scipy or pandas (python3-scipy python3-pandas)";
+    test::TempDir dir;
+    const std::string bench = test::sourceDir() + "/tests/bench/";
+    auto r = test::runProgram("/usr/bin/python3", {bench + "make_forecast_input.py", dir.file("crimes.csv"), "16", "1500"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    r = test::runProgram("/usr/bin/python3", {bench + "peer_forecast_numpy.py", dir.file("crimes.csv"), dir.file("peer.csv")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    r = test::runCli({"forecast-evaluate", "-q", dir.file("crimes.csv"), "--columns", "id=id,x=x,y=y,date=date,category=category", "--srs", "EPSG:27700",
+                      "-o", dir.file("f")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::map<std::pair<std::string, std::string>, double> ours;
+    for (const auto& row : test::readCsvRows(dir.file("f/forecast_summary.csv"))) ours[{row.at("method"), row.at("coverage_pct")}] = std::stod(row.at("pai_mean"));
+    const auto peer = test::readCsvRows(dir.file("peer.csv"));
+    ASSERT_EQ(peer.size(), 18u);
+    for (const auto& row : peer) {
+        const auto key = std::make_pair(row.at("method"), row.at("coverage_pct"));
+        ASSERT_TRUE(ours.count(key)) << key.first << " " << key.second;
+        // To 1e-4 relative: the peer adds in another order, so cells exactly tied in one sum can
+        // differ in the last bit in the other and share places differently.
+        EXPECT_NEAR(ours.at(key), std::stod(row.at("pai_mean")), 1e-4 * ours.at(key) + 1e-4) << key.first << " at " << key.second << " %";
+    }
+}
