@@ -5,7 +5,8 @@
 # the ratio to hotspot, and the load average before and after.
 #
 #   bash tests/bench/peers.sh [--install] [WORKLOAD...]   (default: density gistar sites roads geocode;
-#   also moran: local Moran's I against spdep, near-repeat: the Knox test against NumPy, and roads-tables: roads with STATS19 casualty and
+#   also moran: local Moran's I against spdep, near-repeat: the Knox test against NumPy, forecast: forecast-evaluate against NumPy/SciPy,
+#   and roads-tables: roads with STATS19 casualty and
 #   vehicle tables, no peer)
 #
 # --install first installs the peers from Debian's archive (root; the packages listed below).
@@ -124,6 +125,29 @@ near_repeat() {
   done
 }
 
+forecast() {
+  local crimes="$WORK/forecast-36x20000.csv"
+  [ -s "$crimes" ] || python3 tests/bench/make_forecast_input.py "$crimes" 36 20000
+  echo "== forecast: 36 months x 20,000 dated crimes, 100 m cells, 24 target months x 6 maps x 3 coverages, outputs written"
+  for _ in $(seq "$PAIRS"); do
+    run forecast hotspot "$WORK/out-forecast" -- "$HOTSPOT" forecast-evaluate -q "$crimes" --columns id=id,x=x,y=y,date=date,category=category \
+      --srs EPSG:27700 -o "$WORK/out-forecast"
+    if /usr/bin/python3 -c 'import scipy, pandas' 2>/dev/null; then
+      run forecast "NumPy/SciPy, same definitions (Python)" "$WORK/out-forecast-numpy" -- /usr/bin/python3 tests/bench/peer_forecast_numpy.py \
+        "$crimes" "$WORK/out-forecast-numpy/summary.csv"
+    fi
+  done
+  if [ -s "$WORK/out-forecast-numpy/summary.csv" ]; then
+    python3 - "$WORK/out-forecast/forecast_summary.csv" "$WORK/out-forecast-numpy/summary.csv" <<'PY'
+import csv, sys
+ours = {(r["method"], r["coverage_pct"]): float(r["pai_mean"]) for r in csv.DictReader(open(sys.argv[1]))}
+peer = {(r["method"], r["coverage_pct"]): float(r["pai_mean"]) for r in csv.DictReader(open(sys.argv[2]))}
+worst = max(abs(ours[k] - v) for k, v in peer.items())
+print(f"  same answer: {len(peer)} mean PAIs, largest difference {worst:.1e}")
+PY
+  fi
+}
+
 sites() {
   local dir="$WORK/sites-$ROWS"
   [ -s "$dir/candidates.csv" ] || python3 tests/bench/make_sites_bench_input.py "$dir" "$ROWS" 100000
@@ -202,7 +226,8 @@ for w in "${workloads[@]}"; do
     density | gistar | moran | sites | roads | geocode) "$w" ;;
     roads-tables) roads_tables ;;
     near-repeat) near_repeat ;;
-    *) echo "unknown workload '$w' (density gistar moran sites roads roads-tables near-repeat geocode)"; exit 2 ;;
+    forecast) forecast ;;
+    *) echo "unknown workload '$w' (density gistar moran sites roads roads-tables near-repeat forecast geocode)"; exit 2 ;;
   esac
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
