@@ -119,6 +119,47 @@ TEST(ReferencePoliceUk, CityOfLondonTwoDownloadsOfTheSameMonthsRejectEachCrimeOn
     EXPECT_EQ(rejected, 1803);
 }
 
+// The City's 25 monthly police.uk files (2023-05 to 2025-05): with 12 months of history, 13
+// target months, each scored on exactly its own crimes; every located crime is accounted for.
+TEST(ReferencePoliceUk, CityOfLondonForecastEvaluationScoresEachTargetMonthOnItsOwnCrimes) {
+    auto shared = test::sharedDir();
+    if (!shared) GTEST_SKIP() << "../shared/reference not present";
+    test::TempDir dir;
+    const std::string folder = *shared + "/reference/police-uk-city-of-london-2023-05_2025-05";
+    auto r = test::runCli({"forecast-evaluate", folder, "--cell", "50", "-o", dir.path()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("13 target months (2024-05 to 2025-05)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("balanced"), std::string::npos) << r.err;
+    // Located crimes per month, counted from the files themselves (rows with a longitude).
+    std::map<std::string, double> perMonth;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+        if (entry.path().extension() != ".csv") continue;
+        for (const auto& row : test::readCsvRows(entry.path().string()))
+            if (!row.at("Longitude").empty()) perMonth[row.at("Month")] += 1;
+    }
+    const auto rows = test::readCsvRows(dir.file("forecast_scores.csv"));
+    ASSERT_EQ(rows.size(), 13u * 6u * 3u);
+    // The ledger's parts: "N counted", "S stray", "H in the history months".
+    auto part = [&](const std::string& label) {
+        const size_t at = r.err.find(label);
+        EXPECT_NE(at, std::string::npos) << label;
+        const size_t start = r.err.rfind(' ', at - 2) + 1;
+        return std::stod(r.err.substr(start, at - start));
+    };
+    const double counted = part(" counted"), strays = part(" stray"), history = part(" in the history months");
+    double located = 0, scored = 0;
+    for (const auto& [month, n] : perMonth) located += n;
+    EXPECT_EQ(counted + strays + history, located);  // every located row of the files, once
+    for (const auto& row : rows) {
+        const double crimes = std::stod(row.at("crimes"));
+        EXPECT_LE(crimes, perMonth.at(row.at("target_month")));  // a month is scored on its own crimes only
+        if (row.at("method") == "prospective" && row.at("coverage_pct") == "5") scored += crimes;
+        EXPECT_LE(std::stod(row.at("pei")), 1.0 + 1e-9);
+        EXPECT_GT(std::stod(row.at("pai")), 1.0) << row.at("method") << " " << row.at("target_month");  // every map beats chance here
+    }
+    EXPECT_EQ(scored, counted);
+}
+
 // Outcomes of February 2026 joined to the City's 2023-05..2025-05 street files: SOURCE.md counts 34
 // of the 145 Crime IDs in those files; 2 of them are crimes without a location (rejected there).
 TEST(ReferencePoliceUk, CityOfLondonOutcomesJoinToCrimesOfEarlierMonths) {
