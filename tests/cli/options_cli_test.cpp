@@ -279,7 +279,8 @@ TEST(OptionsValidate, NoDeclarationAcceptsNanOrInfinity) {
     for (const auto& d : numberOptions())
         for (double v : {std::nan(""), double(INFINITY), -double(INFINITY)}) {
             EXPECT_FALSE(d.spec.problemGiven(v).empty()) << d.command << " " << d.spec.key << " accepts " << v;
-            if (!(d.spec.unset && std::isinf(*d.spec.unset) && v == *d.spec.unset))
+            if (!(d.spec.unset && std::isinf(*d.spec.unset) && v == *d.spec.unset)) {
                 EXPECT_FALSE(d.spec.problem(v).empty()) << d.command << " " << d.spec.key << " accepts " << v;
+            }
         }
 }

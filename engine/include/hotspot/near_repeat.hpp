@@ -41,6 +41,18 @@ struct KnoxResult {
 KnoxResult knoxTest(const std::vector<double>& x, const std::vector<double>& y, const std::vector<int32_t>& times, const KnoxBands& bands,
                     int permutations, uint64_t seed, double alpha = 0.05);
 
+// The near-repeat zone: the significant cells joined (by edges of the table) to the cell closest in
+// space and time (the first time band of "same location" or of the first distance band), and how
+// far it reaches. A map of raised risk around a new incident: up to `distance` metres and `time`
+// units after it.
+struct NearRepeatZone {
+    std::vector<uint8_t> cells;  // per table cell, distance band major: 1 in the zone
+    double distance = -1;        // metres reached (0: the same location only); -1: no zone
+    int time = -1;               // time units reached
+    bool empty() const { return distance < 0; }
+};
+NearRepeatZone nearRepeatZone(const KnoxResult& result, const KnoxBands& bands);
+
 struct NearRepeatOptions {
     static constexpr NumberOption kPermutations{.key = "permutations", .min = 19, .max = 99'999, .integer = true};
     static constexpr ChoiceOption kTimeUnit{"time_unit", "day|month"};

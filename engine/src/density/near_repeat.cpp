@@ -256,6 +256,35 @@ std::string heatSvg(const KnoxResult& r, const KnoxBands& bands, const std::stri
 
 }  // namespace
 
+NearRepeatZone nearRepeatZone(const KnoxResult& r, const KnoxBands& bands) {
+    NearRepeatZone z;
+    const size_t dB = bands.distanceBands(), tB = r.timeBands;
+    z.cells.assign(dB * tB, 0);
+    std::vector<size_t> stack;
+    for (size_t d0 : {size_t{0}, bands.sameLocation ? size_t{1} : size_t{0}})
+        if (d0 < dB && r.at(d0, 0).significant && !z.cells[d0 * tB]) z.cells[d0 * tB] = 1, stack.push_back(d0 * tB);
+    while (!stack.empty()) {
+        const size_t c = stack.back();
+        stack.pop_back();
+        const size_t d = c / tB, t = c % tB;
+        const std::pair<long, long> steps[] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+        for (const auto& [sd, st] : steps) {
+            const long nd = static_cast<long>(d) + sd, nt = static_cast<long>(t) + st;
+            if (nd < 0 || nt < 0 || nd >= static_cast<long>(dB) || nt >= static_cast<long>(tB)) continue;
+            const size_t k = static_cast<size_t>(nd) * tB + static_cast<size_t>(nt);
+            if (!z.cells[k] && r.cells[k].significant) z.cells[k] = 1, stack.push_back(k);
+        }
+    }
+    for (size_t c = 0; c < z.cells.size(); ++c)
+        if (z.cells[c]) {
+            const size_t d = c / tB;
+            const double reach = bands.sameLocation && d == 0 ? 0 : bands.distanceEdges[d - (bands.sameLocation ? 1 : 0)];
+            z.distance = std::max(z.distance, reach);
+            z.time = std::max(z.time, bands.timeEdges[c % tB]);
+        }
+    return z;
+}
+
 RunReport runNearRepeat(const NearRepeatOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());
     RunReport report;
@@ -267,34 +296,11 @@ RunReport runNearRepeat(const NearRepeatOptions& o, Progress& progress) {
     progress.begin("Knox test");
     const KnoxResult r = knoxTest(sel.x, sel.y, times, o.bands, o.permutations, o.seed);
     progress.end();
-    // The near-repeat zone: significant cells joined (by edges of the table) to the closest cell in
-    // space and time (the first distance band outside "same location", and the first time band).
+    const NearRepeatZone nearZone = nearRepeatZone(r, o.bands);
+    const std::vector<uint8_t>& zone = nearZone.cells;
     const size_t dB = o.bands.distanceBands(), tB = r.timeBands;
-    std::vector<uint8_t> zone(dB * tB, 0);
-    std::vector<size_t> stack;
-    for (size_t d0 : {size_t{0}, o.bands.sameLocation ? size_t{1} : size_t{0}})
-        if (d0 < dB && r.at(d0, 0).significant && !zone[d0 * tB]) zone[d0 * tB] = 1, stack.push_back(d0 * tB);
-    while (!stack.empty()) {
-        const size_t c = stack.back();
-        stack.pop_back();
-        const size_t d = c / tB, t = c % tB;
-        const std::pair<long, long> steps[] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
-        for (const auto& [sd, st] : steps) {
-            const long nd = static_cast<long>(d) + sd, nt = static_cast<long>(t) + st;
-            if (nd < 0 || nt < 0 || nd >= static_cast<long>(dB) || nt >= static_cast<long>(tB)) continue;
-            const size_t k = static_cast<size_t>(nd) * tB + static_cast<size_t>(nt);
-            if (!zone[k] && r.cells[k].significant) zone[k] = 1, stack.push_back(k);
-        }
-    }
-    double zoneDistance = -1;
-    int zoneTime = -1;
-    for (size_t c = 0; c < zone.size(); ++c)
-        if (zone[c]) {
-            const size_t d = c / tB;
-            const double reach = o.bands.sameLocation && d == 0 ? 0 : o.bands.distanceEdges[d - (o.bands.sameLocation ? 1 : 0)];
-            zoneDistance = std::max(zoneDistance, reach);
-            zoneTime = std::max(zoneTime, o.bands.timeEdges[c % tB]);
-        }
+    const double zoneDistance = nearZone.distance;
+    const int zoneTime = nearZone.time;
     const std::string zoneText = zoneDistance < 0 ? "no near-repeat zone: no significant excess of close pairs next to the origin"
                                                   : fmt::format("near-repeat zone: up to {:g} m and {} {}s after an incident (significant Knox ratios "
                                                                 "above 1 joined to the nearest band)",
@@ -317,7 +323,7 @@ RunReport runNearRepeat(const NearRepeatOptions& o, Progress& progress) {
                                      "(seed {}). Knox ratio = observed pairs / mean of the permutations; * p < 0.05 and above 1.\n\n{}\n\n",
                                      sel.x.size(), r.closePairs, o.bands.distanceEdges.back(), o.permutations, o.seed, zoneText);
         md += "| Distance |";
-        for (size_t t = 0; t < tB; ++t) md += " " + o.bands.timeLabel(t, o.timeUnit) + " |";
+        for (size_t t = 0; t < tB; ++t) md += fmt::format(" {} |", o.bands.timeLabel(t, o.timeUnit));
         md += "\n|---|";
         for (size_t t = 0; t < tB; ++t) md += "---:|";
         md += "\n";
