@@ -10,6 +10,8 @@
 #include <set>
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QStatusBar>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -20,6 +22,7 @@
 
 #include "hotspot/area_layer.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/near_repeat.hpp"
 #include "main_window.hpp"
 #include "map_canvas.hpp"
 #include "session.hpp"
@@ -388,4 +391,119 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
+}
+
+namespace {
+
+// The later incidents of the selection within `distance` and `months` of incident `i`, by brute force.
+size_t followersByHand(const Session& s, size_t i, double distance, int months) {
+    const AnalysisRequest& r = s.surface->request;
+    size_t n = 0;
+    for (size_t j = 0; j < s.incidents.x.size(); ++j) {
+        if (j == i || (r.group >= 0 && s.incidents.group[j] != r.group) || s.incidents.month[j] < r.from || s.incidents.month[j] > r.to) continue;
+        if (s.incidents.month[j] < s.incidents.month[i] || s.incidents.month[j] > s.incidents.month[i] + months) continue;
+        n += std::hypot(s.incidents.x[j] - s.incidents.x[i], s.incidents.y[j] - s.incidents.y[i]) <= distance;
+    }
+    return n;
+}
+
+size_t firstSelected(const Session& s) {
+    const AnalysisRequest& r = s.surface->request;
+    for (size_t i = 0; i < s.incidents.x.size(); ++i)
+        if (s.incidents.group[i] == r.group && s.incidents.month[i] >= r.from && s.incidents.month[i] <= r.to) return i;
+    return s.incidents.x.size();
+}
+
+}  // namespace
+
+// The zone of the project's near_repeat.csv (written by `hotspot near-repeat`) drawn around a
+// clicked incident: a circle of the zone's reach and the later incidents inside it; then the Knox
+// test of the selection itself when the project names no table.
+TEST(Viewer, TheNearRepeatZoneIsDrawnAroundAChosenIncident) {
+    test::TempDir dir;
+    test::writeFile(dir.file("near_repeat.csv"),
+                    "distance_band,time_band,observed_pairs,expected_pairs,expected_exact,knox_ratio,p,significant,in_zone\n"
+                    "same location,0 months,10,5,5,2,0.01,yes,yes\n1-100 m,0 months,10,5,5,2,0.01,yes,yes\n101-200 m,1 month,8,5,5,1.6,0.02,yes,yes\n"
+                    "201-300 m,2 months,5,5,5,1,0.5,no,no\n");
+    ProjectFile pf = ProjectFile::load(sampleProject());
+    pf.nearRepeat = dir.file("near_repeat.csv");
+    auto session = Session::open(pf);
+    const size_t i = firstSelected(*session);
+    ASSERT_LT(i, session->incidents.x.size());
+    EXPECT_FALSE(session->showNearRepeatZone(-1e7, -1e7, 10).has_value());  // no incident there: nothing chosen, nothing drawn
+    EXPECT_EQ(session->layerByRole("near_repeat"), nullptr);
+    const auto view = session->showNearRepeatZone(session->incidents.x[i] + 1, session->incidents.y[i], 3);
+    ASSERT_TRUE(view.has_value());
+    EXPECT_EQ(view->distance, 200);
+    EXPECT_EQ(view->months, 1);
+    EXPECT_NE(view->source.find("near_repeat.csv"), std::string::npos);
+    EXPECT_EQ(view->followers.size(), followersByHand(*session, i, 200, 1));
+    const auto zone = session->layerByName("Near-repeat zone");
+    ASSERT_NE(zone, nullptr);
+    EXPECT_NEAR(zone->extent().width(), 400, 1);
+    EXPECT_NEAR((zone->extent().minX + zone->extent().maxX) / 2, session->incidents.x[i], 1e-6);
+    // The zone is drawn: orange at the circle's edge, on a render of that layer alone.
+    {
+        OnlyVisible only(*session, {"near_repeat"});
+        MapView v;
+        v.width = 200;
+        v.height = 200;
+        v.zoomTo(zone->extent(), 0.1);
+        const QImage image = render(*session, v);
+        int orange = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) orange += near(image.pixelColor(x, y), QColor(230, 85, 13), 30);
+        EXPECT_GT(orange, 100);
+    }
+    EXPECT_NE(view->describe().find("within 200 m, in the same month or up to 1 month(s) after"), std::string::npos) << view->describe();
+
+    // Without the table: the Knox test of the selection, as the engine computes it.
+    session->project.nearRepeat.clear();
+    const auto knox = session->showNearRepeatZone(session->incidents.x[i], session->incidents.y[i], 3);
+    ASSERT_TRUE(knox.has_value());
+    std::vector<double> x, y;
+    std::vector<int32_t> t;
+    const AnalysisRequest& r = session->surface->request;
+    for (size_t j = 0; j < session->incidents.x.size(); ++j)
+        if (session->incidents.group[j] == r.group && session->incidents.month[j] >= r.from && session->incidents.month[j] <= r.to)
+            x.push_back(session->incidents.x[j]), y.push_back(session->incidents.y[j]), t.push_back(session->incidents.month[j]);
+    KnoxBands bands;
+    bands.distanceEdges = {100, 200, 300, 400};
+    bands.timeEdges = {0, 1, 2, 3};
+    const NearRepeatZone expected = nearRepeatZone(knoxTest(x, y, t, bands, 99, 12345), bands);
+    EXPECT_EQ(knox->distance, expected.distance);
+    EXPECT_EQ(knox->months, expected.time);
+    EXPECT_NE(knox->source.find(std::to_string(x.size()) + " selected incidents"), std::string::npos) << knox->source;
+    if (expected.empty()) {
+        EXPECT_EQ(session->layerByName("Near-repeat zone"), nullptr);  // no zone: nothing drawn, and said so
+        EXPECT_NE(knox->describe().find("no near-repeat zone"), std::string::npos);
+    } else {
+        EXPECT_EQ(knox->followers.size(), followersByHand(*session, i, std::max(expected.distance, 0.0), expected.time));
+    }
+}
+
+TEST(ViewerWindow, WithTheNearRepeatBoxTickedAClickDrawsTheZone) {
+    test::TempDir dir;
+    test::writeFile(dir.file("near_repeat.csv"),
+                    "distance_band,time_band,observed_pairs,expected_pairs,expected_exact,knox_ratio,p,significant,in_zone\n"
+                    "1-100 m,0 months,10,5,5,2,0.01,yes,yes\n");
+    ProjectFile pf = ProjectFile::load(sampleProject());
+    pf.nearRepeat = dir.file("near_repeat.csv");
+    auto session = Session::open(pf);
+    const size_t i = firstSelected(*session);
+    const double ix = session->incidents.x[i], iy = session->incidents.y[i];
+    MainWindow window(std::move(session));
+    window.resize(1400, 900);
+    window.show();
+    QApplication::processEvents();
+    auto* box = window.findChild<QCheckBox*>("nearRepeat");
+    auto* canvas = window.findChild<MapCanvas*>("map");
+    ASSERT_TRUE(box && canvas);
+    box->setChecked(true);
+    canvas->view().zoomTo({ix - 300, iy - 300, ix + 300, iy + 300}, 0);
+    canvas->refresh();
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->view().toScreen(ix, iy).toPoint());
+    const QString message = window.statusBar()->currentMessage();
+    EXPECT_TRUE(message.contains("near-repeat zone of the incident")) << message.toStdString();
+    EXPECT_TRUE(message.contains("within 100 m")) << message.toStdString();
 }

@@ -1,6 +1,7 @@
 #include "main_window.hpp"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
@@ -181,6 +182,18 @@ void MainWindow::buildDocks() {
     form->addRow("Period", m_period);
     form->addRow("Bandwidth", m_bandwidth);
     form->addRow("Cell", m_cell);
+    // A click on an incident draws its near-repeat zone instead of identifying.
+    m_nearRepeat = new QCheckBox("Click an incident for its near-repeat zone", analysisBox);
+    m_nearRepeat->setObjectName("nearRepeat");
+    form->addRow(m_nearRepeat);
+    connect(m_nearRepeat, &QCheckBox::toggled, this, [this](bool on) {
+        if (on) return;
+        auto& layers = m_session->layers;
+        for (auto it = layers.begin(); it != layers.end();) it = (*it)->role == "near_repeat" ? layers.erase(it) : it + 1;
+        fillLayerTree();
+        updateLegend();
+        m_canvas->refresh();
+    });
     analysisDock->setWidget(analysisBox);
     addDockWidget(Qt::RightDockWidgetArea, analysisDock);
     auto* debounce = new QTimer(this);
@@ -298,6 +311,21 @@ void MainWindow::recommendSites() {
 }
 
 void MainWindow::showIdentify(double x, double y, double tolerance) {
+    if (m_nearRepeat->isChecked()) {
+        try {
+            if (const auto zone = m_session->showNearRepeatZone(x, y, tolerance)) {
+                statusBar()->showMessage(QString::fromStdString(zone->describe()));
+                fillLayerTree();
+                updateLegend();
+                m_canvas->refresh();
+            } else {
+                statusBar()->showMessage("No incident of the current selection here: click on one for its near-repeat zone");
+            }
+        } catch (const Error& e) {
+            QMessageBox::warning(this, "Near-repeat zone", QString::fromStdString(e.message()));
+        }
+        return;
+    }
     m_identify->setRowCount(0);
     const auto hit = m_session->identify(x, y, tolerance);
     if (!hit) return;

@@ -9,6 +9,7 @@
 
 #include "session.hpp"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -51,6 +52,7 @@ private:
     QLabel* m_period = nullptr;
     QDoubleSpinBox *m_bandwidth = nullptr, *m_cell = nullptr, *m_radius = nullptr;
     QSpinBox* m_sites = nullptr;
+    QCheckBox* m_nearRepeat = nullptr;
     QTableWidget* m_identify = nullptr;
     QLabel *m_coordinates = nullptr, *m_timing = nullptr;
     QProgressBar* m_busy = nullptr;

@@ -114,6 +114,7 @@ ProjectFile ProjectFile::load(const std::string& path) {
             e.opacity = l.value("opacity", 1.0);
             pf.layers.push_back(e);
         }
+        if (j.contains("near_repeat")) pf.nearRepeat = resolve(j.at("near_repeat").get<std::string>());
         if (j.contains("roads")) {
             const auto& r = j.at("roads");
             pf.roads.network = resolve(r.at("network").get<std::string>());

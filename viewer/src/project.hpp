@@ -29,6 +29,9 @@ struct ProjectFile {
     double cell = 50, bandwidth = 300;
     std::vector<LayerEntry> layers;
     RoadsEntry roads;
+    // A near_repeat.csv written by `hotspot near-repeat`: the zone the viewer draws around a chosen
+    // incident. Without it, the viewer runs the Knox test on the current selection itself.
+    std::string nearRepeat;
     // Throws Error(Input) naming the file and the key.
     static ProjectFile load(const std::string& path);
     // A project of loose files (results GeoPackages, any OGR/GDAL layer) given on the command line.

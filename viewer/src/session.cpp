@@ -1,12 +1,15 @@
 #include "session.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
 
 #include "hotspot/error.hpp"
+#include "hotspot/near_repeat.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/roads_run.hpp"
 
@@ -127,7 +130,28 @@ VectorStyle styleFor(const std::string& role, const std::string& layerName, cons
     return s;
 }
 
+// The last whole number in a band label: "101-200 m" -> 200, "0 months" -> 0; -1 when none.
+int lastNumber(const std::string& label) {
+    int value = -1;
+    for (size_t k = 0; k < label.size();) {
+        if (!std::isdigit(static_cast<unsigned char>(label[k]))) {
+            ++k;
+            continue;
+        }
+        value = 0;
+        for (; k < label.size() && std::isdigit(static_cast<unsigned char>(label[k])) && value < 1'000'000; ++k) value = value * 10 + (label[k] - '0');
+    }
+    return value;
+}
+
 }  // namespace
+
+std::string NearRepeatView::describe() const {
+    if (distance < 0) return "no near-repeat zone for this selection (" + source + "): no significant excess of close pairs";
+    const std::string where = distance == 0 ? std::string("at the same location") : "within " + std::to_string(static_cast<int>(distance)) + " m";
+    return "near-repeat zone of the incident of " + formatMonth(month) + ": " + where + ", in the same month or up to " + std::to_string(months) +
+           " month(s) after (" + source + "); " + std::to_string(followers.size()) + " incident(s) of the selection fell inside it";
+}
 
 Session::~Session() {
     if (m_cacheDir.empty()) return;
@@ -344,6 +368,134 @@ MapView Session::initialView(int width, int height) const {
     for (const auto& l : layers)
         if (l->role == "priority") e = e.united(l->extent());
     v.zoomTo(e.empty() ? fullExtent() : e, 0.04);
+    return v;
+}
+
+bool Session::selected(size_t i) const {
+    if (!surface) return false;
+    const AnalysisRequest& r = surface->request;
+    return (r.group < 0 || incidents.group[i] == r.group) && incidents.month[i] >= r.from && incidents.month[i] <= r.to;
+}
+
+Session::Zone Session::nearRepeatZoneOfSelection() {
+    Zone zone;
+    if (!project.nearRepeat.empty()) {
+        // The zone `hotspot near-repeat` found: the rows marked in_zone.
+        std::ifstream in(project.nearRepeat);
+        if (!in) throwInput("cannot read the near-repeat table", {project.nearRepeat, 0, "near_repeat"});
+        std::string line;
+        std::getline(in, line);
+        auto split = [](const std::string& text) {
+            std::vector<std::string> parts;
+            std::stringstream ss(text);
+            for (std::string part; std::getline(ss, part, ',');) parts.push_back(part);
+            return parts;
+        };
+        const auto header = split(line);
+        const auto column = [&](const char* name) {
+            const auto it = std::find(header.begin(), header.end(), name);
+            if (it == header.end()) throwInput(std::string("no column '") + name + "': not a near_repeat.csv of `hotspot near-repeat`", {project.nearRepeat, 1, name});
+            return static_cast<size_t>(it - header.begin());
+        };
+        const size_t distanceColumn = column("distance_band"), timeColumn = column("time_band"), zoneColumn = column("in_zone");
+        bool days = false;
+        int lineNo = 1;
+        while (std::getline(in, line)) {
+            ++lineNo;
+            const auto f = split(line);
+            if (f.size() != header.size()) throwInput("wrong number of fields", {project.nearRepeat, lineNo, "in_zone"});
+            if (f[zoneColumn] != "yes") continue;
+            const double d = f[distanceColumn] == "same location" ? 0 : lastNumber(f[distanceColumn]);
+            const int t = lastNumber(f[timeColumn]);
+            if (d < 0 || t < 0) throwInput("cannot read the band '" + f[distanceColumn] + "' / '" + f[timeColumn] + "'", {project.nearRepeat, lineNo, "distance_band"});
+            days = f[timeColumn].find("day") != std::string::npos;
+            zone.distance = std::max(zone.distance, d);
+            zone.months = std::max(zone.months, t);
+        }
+        zone.source = "from " + fs::path(project.nearRepeat).filename().string();
+        // The viewer's incidents carry months: a zone in days covers the months it reaches into.
+        if (days && zone.months >= 0) {
+            zone.source += " (" + std::to_string(zone.months) + " days, as whole months)";
+            zone.months = (zone.months + 29) / 30;
+        }
+        return zone;
+    }
+    // The Knox test of the current selection: same location, 100 m bands to 400 m, month bands 0-3,
+    // 99 permutations; computed once per selection.
+    const AnalysisRequest& r = surface->request;
+    const std::string key = std::to_string(r.group) + ":" + std::to_string(r.from) + ":" + std::to_string(r.to);
+    if (m_selectionZone && m_selectionZoneKey == key) return *m_selectionZone;
+    std::vector<double> x, y;
+    std::vector<int32_t> t;
+    for (size_t i = 0; i < incidents.x.size(); ++i)
+        if (selected(i)) x.push_back(incidents.x[i]), y.push_back(incidents.y[i]), t.push_back(incidents.month[i]);
+    KnoxBands bands;
+    bands.distanceEdges = {100, 200, 300, 400};
+    bands.timeEdges = {0, 1, 2, 3};
+    if (x.size() >= 3) {
+        const NearRepeatZone z = nearRepeatZone(knoxTest(x, y, t, bands, 99, 12345), bands);
+        zone.distance = z.distance;
+        zone.months = z.time;
+    }
+    zone.source = "Knox test of the " + std::to_string(x.size()) + " selected incidents, 99 permutations";
+    m_selectionZone = zone;
+    m_selectionZoneKey = key;
+    return zone;
+}
+
+std::optional<NearRepeatView> Session::showNearRepeatZone(double px, double py, double tolerance) {
+    if (!surface) return std::nullopt;
+    size_t nearest = incidents.x.size();
+    double best = tolerance * tolerance;
+    for (size_t i = 0; i < incidents.x.size(); ++i) {
+        if (!selected(i)) continue;
+        const double d2 = (incidents.x[i] - px) * (incidents.x[i] - px) + (incidents.y[i] - py) * (incidents.y[i] - py);
+        if (d2 <= best) best = d2, nearest = i;
+    }
+    if (nearest == incidents.x.size()) return std::nullopt;
+    const Zone zone = nearRepeatZoneOfSelection();
+    NearRepeatView v;
+    v.x = incidents.x[nearest];
+    v.y = incidents.y[nearest];
+    v.month = incidents.month[nearest];
+    v.distance = zone.distance;
+    v.months = zone.months;
+    v.source = zone.source;
+    for (auto it = layers.begin(); it != layers.end();) it = (*it)->role == "near_repeat" ? layers.erase(it) : it + 1;
+    if (zone.distance < 0) return v;
+    for (size_t i = 0; i < incidents.x.size(); ++i) {
+        if (i == nearest || !selected(i) || incidents.month[i] < v.month || incidents.month[i] > v.month + zone.months) continue;
+        const double dx = incidents.x[i] - v.x, dy = incidents.y[i] - v.y;
+        if (zone.distance == 0 ? (dx == 0 && dy == 0) : dx * dx + dy * dy <= zone.distance * zone.distance) v.followers.push_back(i);
+    }
+    // The zone (a same-location zone is drawn as a 10 m circle so it can be seen), then the incidents in it.
+    const double radius = std::max(zone.distance, 10.0);
+    VectorData data;
+    data.layer = "near_repeat_zone";
+    data.fields = {"distance_m", "months", "incident_month", "later_incidents", "source"};
+    data.kind = ShapeKind::Polygon;
+    VectorFeature f;
+    f.fid = 1;
+    f.kind = ShapeKind::Polygon;
+    f.parts.push_back(CoverageShape{v.x, v.y, radius}.ring(5));
+    f.values = {std::to_string(static_cast<int>(zone.distance)), std::to_string(zone.months), formatMonth(v.month), std::to_string(v.followers.size()),
+                zone.source};
+    data.features.push_back(std::move(f));
+    data.extent = {v.x - radius, v.y - radius, v.x + radius, v.y + radius};
+    VectorStyle style;
+    style.fill = QColor(230, 85, 13, 50);
+    style.stroke = QColor(230, 85, 13);
+    style.strokeWidth = 2;
+    auto zoneLayer = std::make_shared<VectorLayer>(std::move(data), style);
+    zoneLayer->name = "Near-repeat zone";
+    zoneLayer->role = "near_repeat";
+    layers.push_back(zoneLayer);
+    std::vector<double> fx{v.x}, fy{v.y};
+    for (size_t i : v.followers) fx.push_back(incidents.x[i]), fy.push_back(incidents.y[i]);
+    auto points = std::make_shared<PointLayer>(std::move(fx), std::move(fy), QColor(166, 54, 3));
+    points->name = "The incident and the later ones in its zone";
+    points->role = "near_repeat";
+    layers.push_back(points);
     return v;
 }
 

@@ -19,6 +19,18 @@ struct Identified {
     Attributes attributes;
 };
 
+// The near-repeat zone drawn around one incident: the incident, the zone's reach, where the zone
+// came from, and the later incidents of the selection that fell inside it.
+struct NearRepeatView {
+    double x = 0, y = 0;
+    int32_t month = 0;
+    double distance = -1;  // metres; -1: the selection has no near-repeat zone
+    int months = -1;       // months after the incident
+    std::string source;    // "near_repeat.csv" or "Knox test of the current selection ..."
+    std::vector<size_t> followers;  // indexes into the incident set
+    std::string describe() const;
+};
+
 class Session {
 public:
     // Loads every layer, reads the incidents, computes the project's surface and (when the project
@@ -48,9 +60,23 @@ public:
     // The topmost visible layer with a feature at (x, y); area polygons also get the counts of the
     // current selection, the change from a year before and the interventions inside.
     std::optional<Identified> identify(double x, double y, double tolerance) const;
+    // The near-repeat zone around the incident of the current selection nearest (x, y) within
+    // `tolerance`, added as two layers (the zone, and the later incidents inside it); nullopt when
+    // no selected incident is that close. The zone comes from the project's near_repeat.csv, or
+    // from the Knox test of the current selection (month bands, computed once per selection).
+    std::optional<NearRepeatView> showNearRepeatZone(double x, double y, double tolerance);
 
 private:
     void insertAtSurfacePosition(std::shared_ptr<MapLayer> layer);
+    bool selected(size_t incident) const;  // in the current surface's group and months
+    struct Zone {
+        double distance = -1;
+        int months = -1;
+        std::string source;
+    };
+    Zone nearRepeatZoneOfSelection();
+    std::optional<Zone> m_selectionZone;  // the Knox test's zone for the current selection
+    std::string m_selectionZoneKey;
     std::string m_cacheDir;
 };
 
