@@ -7,7 +7,10 @@ std::string formatWhat(ErrorKind kind, const std::string& message, const ErrorCo
     std::string out;
     if (!c.file.empty()) {
         out += c.file;
-        if (c.line > 0) out += ":" + std::to_string(c.line);
+        if (c.line > 0) {
+            out += ':';
+            out += std::to_string(c.line);
+        }
         out += ": ";
     }
     // A usage error without a file is about an option: name it as the caller wrote it.
