@@ -2,6 +2,7 @@
 // The hotspot analysis jobs behind `hotspot density`, `gistar`, `change`, `emerging` and
 // `evaluate`: load and filter incidents, build an aligned grid, compute, write rasters and layers.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -215,6 +216,33 @@ struct EvaluateOptions {
 
 RunReport runDensity(const DensityOptions& options, Progress& progress);
 RunReport runGiStar(const GiStarRunOptions& options, Progress& progress);
+
+// A surface in memory: one value per cell of a square grid, row-major, row 0 north; NaN in cells
+// left out of the analysis (outside the study area with --clip).
+struct GridSurface {
+    Grid grid;
+    std::vector<double> values;
+    // GDAL's geotransform: west edge, cell width, 0, north edge, 0, -cell height.
+    std::array<double, 6> geotransform() const;
+};
+
+// What `hotspot density` computes, in memory and without writing a file: the same grid, counts
+// and kernel density values as its counts.tif and density.tif.
+struct DensityResult {
+    GridSurface density, counts;
+    double bandwidth = 0;  // the radius used (the ArcGIS rule when options.kde.bandwidth is 0)
+    IncidentLedger ledger;  // where every incident read went
+};
+DensityResult computeDensity(const DensityOptions& options, Progress& progress);
+
+// What `hotspot gistar` computes on a square grid with ring neighbourhoods, in memory: the same
+// values as gistar_counts.tif, gistar_z.tif and gistar_bin.tif. (Areas and --auto: runGiStar.)
+struct GiStarGridResult {
+    GridSurface counts, z, p;
+    std::vector<int8_t> bin;  // FDR bins as ArcGIS Gi_Bin
+    IncidentLedger ledger;
+};
+GiStarGridResult computeGiStar(const GiStarRunOptions& options, Progress& progress);
 RunReport runLocalMoran(const LocalMoranRunOptions& options, Progress& progress);
 RunReport runChange(const ChangeOptions& options, Progress& progress);
 RunReport runEmerging(const EmergingRunOptions& options, Progress& progress);

@@ -13,6 +13,11 @@ public:
     // A silent progress: used by tests and by --quiet.
     Progress() = default;
     explicit Progress(bool enabled) : m_enabled(enabled) {}
+    // Progress reported to a function instead of stderr (the Python bindings, a GUI): called with
+    // the stage's label and the fraction done, at the start, at each whole percent, and at the end;
+    // from whichever thread made the progress, one call at a time.
+    using Callback = std::function<void(const std::string& stage, double fraction)>;
+    explicit Progress(Callback callback) : m_callback(std::move(callback)) {}
 
     // Start a named stage; prints the label.
     void begin(const std::string& label);
@@ -25,7 +30,9 @@ public:
 
 private:
     bool m_enabled = false;
-    int m_lastTick = -1;
+    Callback m_callback;
+    std::string m_stage;
+    int m_lastTick = -1, m_lastPercent = -1;
     std::mutex m_mutex;
 };
 

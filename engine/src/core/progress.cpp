@@ -1,5 +1,6 @@
 #include "hotspot/progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace hotspot {
@@ -7,12 +8,27 @@ namespace hotspot {
 void Progress::begin(const std::string& label) {
     std::lock_guard lock(m_mutex);
     m_lastTick = -1;
+    if (m_callback) {
+        m_stage = label;
+        m_lastPercent = 0;
+        m_callback(m_stage, 0.0);
+        return;
+    }
     if (!m_enabled) return;
     std::fprintf(stderr, "%s: ", label.c_str());
     std::fflush(stderr);
 }
 
 void Progress::update(double fraction) {
+    if (m_callback) {
+        std::lock_guard lock(m_mutex);
+        const int percent = std::clamp(static_cast<int>(fraction * 100.0 + 1e-9), 0, 100);
+        if (percent > m_lastPercent) {
+            m_lastPercent = percent;
+            m_callback(m_stage, percent / 100.0);
+        }
+        return;
+    }
     if (!m_enabled) return;
     std::lock_guard lock(m_mutex);
     int tick = static_cast<int>(fraction * 40.0 + 1e-9);  // 40 ticks of 2.5 %
@@ -35,6 +51,12 @@ void Progress::end() {
 }
 
 void Progress::note(const std::string& line) {
+    if (m_callback) {
+        std::lock_guard lock(m_mutex);
+        m_stage = line;
+        m_callback(m_stage, 0.0);
+        return;
+    }
     if (!m_enabled) return;
     std::lock_guard lock(m_mutex);
     std::fprintf(stderr, "%s\n", line.c_str());

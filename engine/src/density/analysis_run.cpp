@@ -667,6 +667,57 @@ void writeCellsLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<dou
 
 }  // namespace
 
+std::array<double, 6> GridSurface::geotransform() const {
+    return {grid.originX, grid.cellSize, 0.0, grid.originY + static_cast<double>(grid.rows) * grid.cellSize, 0.0, -grid.cellSize};
+}
+
+DensityResult computeDensity(const DensityOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());
+    if (o.grid.shape != GridShape::Square) throwUsage("density surfaces are on square cells", {"", 0, "shape"});
+    AnalysisSelection selection;
+    RunReport unused;
+    selection = loadSelection(o.input, progress, unused);
+    const SelectedIncidents& sel = selection.incidents;
+    DensityResult result;
+    KdeOptions kde = o.kde;
+    if (kde.bandwidth == 0) kde.bandwidth = arcgisDefaultBandwidth(sel.x, sel.y, sel.weight);
+    // The same grid as runDensity: the extent grown by the kernel's reach.
+    const GridSetup setup = makeGrid(sel.extent, selection.studyArea.get(), o.grid, kernelSupport(kde.kernel, kde.bandwidth));
+    if (kde.bandwidth < setup.grid.cellSize)
+        throwUsage(fmt::format("bandwidth {:.1f} m is smaller than one cell ({:.1f} m)", kde.bandwidth, setup.grid.cellSize), {"", 0, "bandwidth"});
+    progress.begin("Kernel density");
+    CellCounts counts = countInCells(setup.grid, sel.x, sel.y, sel.weight, setup.mask);
+    result.density = {setup.grid, kernelDensity(setup.grid, sel.x, sel.y, sel.weight, kde)};
+    progress.end();
+    applyMask(result.density.values, setup.mask);
+    result.ledger = sel.ledger("grid cells", counts.counted, counts.exclusions());
+    result.counts = {setup.grid, std::move(counts.values)};
+    result.bandwidth = kde.bandwidth;
+    return result;
+}
+
+GiStarGridResult computeGiStar(const GiStarRunOptions& o, Progress& progress) {
+    o.validate(OptionNaming::keys());
+    if (!o.areas.empty() || o.autoScale || o.grid.shape != GridShape::Square)
+        throwUsage("computeGiStar is for square grids with ring neighbourhoods; areas, --auto and hexagons: runGiStar", {"", 0, "areas"});
+    RunReport unused;
+    AnalysisSelection selection = loadSelection(o.input, progress, unused);
+    const SelectedIncidents& sel = selection.incidents;
+    // The same grid, counts and neighbourhood as runGiStar.
+    const GridSetup setup = makeGrid(sel.extent, selection.studyArea.get(), o.grid, 0);
+    CellCounts counts = countInCells(setup.grid, sel.x, sel.y, sel.weight, setup.mask);
+    progress.begin("Gi*");
+    GiStarResult r = giStarGrid(setup.grid, counts.values, o.rings, setup.mask, o.gi);
+    progress.end();
+    GiStarGridResult result;
+    result.ledger = sel.ledger("grid cells", counts.counted, counts.exclusions());
+    result.counts = {setup.grid, std::move(counts.values)};
+    result.z = {setup.grid, std::move(r.z)};
+    result.p = {setup.grid, std::move(r.p)};
+    result.bin = std::move(r.bin);
+    return result;
+}
+
 RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;

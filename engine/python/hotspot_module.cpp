@@ -1,0 +1,320 @@
+// `import hotspot`: the engine for Python (pybind11). Surfaces come back as NumPy arrays with their
+// GDAL geotransform; the jobs that write files take their options as keyword arguments; errors are
+// hotspot.Error with the file, line and field; progress goes to a callable.
+
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hotspot/analysis_run.hpp"
+#include "hotspot/category_map.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/forecast.hpp"
+#include "hotspot/progress.hpp"
+#include "hotspot/version.hpp"
+
+namespace py = pybind11;
+using namespace hotspot;
+
+namespace {
+
+const char* kindName(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::Usage: return "usage";
+        case ErrorKind::Input: return "input";
+        case ErrorKind::Output: return "output";
+        case ErrorKind::NoData: return "no data";
+        case ErrorKind::Internal: return "internal";
+    }
+    return "internal";
+}
+
+// The options every job shares, as keyword arguments. Holds the category map the input points to.
+struct Inputs {
+    CategoryMap categories = CategoryMap::builtinDefault();
+    AnalysisInput input;
+
+    Inputs(const std::vector<std::string>& paths, const std::optional<std::vector<std::string>>& group, const std::optional<std::string>& months,
+           const std::optional<std::string>& studyArea, const std::optional<std::string>& columns, const std::optional<std::string>& srs,
+           const std::string& crs) {
+        input.inputs = paths;
+        input.ingest.categories = &categories;
+        input.ingest.analysisCrs = crs;
+        if (columns) input.ingest.mapping = ColumnMapping::parse(*columns);
+        if (srs) input.ingest.mapping.srs = *srs;
+        if (group) input.groups = *group;
+        if (months) input.months = MonthRange::parse(*months, "months");
+        if (studyArea) {
+            AreaLayerSpec spec = AreaLayerSpec::parse(*studyArea);
+            if (srs && spec.srs.empty()) spec.srs = *srs;
+            input.studyArea = {spec};
+        }
+    }
+    Inputs(const Inputs&) = delete;
+};
+
+// "burglary" or ["burglary", "robbery"] -> a list.
+std::optional<std::vector<std::string>> groupList(const py::object& group) {
+    if (group.is_none()) return std::nullopt;
+    if (py::isinstance<py::str>(group)) return std::vector<std::string>{group.cast<std::string>()};
+    return group.cast<std::vector<std::string>>();
+}
+std::vector<std::string> pathList(const py::object& inputs) {
+    if (py::isinstance<py::str>(inputs)) return {inputs.cast<std::string>()};
+    std::vector<std::string> out;
+    for (const auto& item : inputs) out.push_back(py::str(item).cast<std::string>());  // str or pathlib.Path
+    return out;
+}
+
+// Progress to a Python callable progress(stage, fraction), called with the GIL held from any thread.
+Progress progressFor(const py::object& callback) {
+    if (callback.is_none()) return Progress();
+    return Progress(Progress::Callback([callback](const std::string& stage, double fraction) {
+        py::gil_scoped_acquire gil;
+        try {
+            callback(stage, fraction);
+        } catch (py::error_already_set& e) {
+            e.discard_as_unraisable("hotspot progress callback");
+        }
+    }));
+}
+
+py::array_t<double> grid2d(const GridSurface& s) {
+    py::array_t<double> a({static_cast<py::ssize_t>(s.grid.rows), static_cast<py::ssize_t>(s.grid.cols)});
+    std::copy(s.values.begin(), s.values.end(), a.mutable_data());
+    return a;
+}
+
+py::dict reportDict(const RunReport& r) {
+    py::dict d;
+    d["lines"] = r.lines;
+    d["outputs"] = r.outputs;
+    std::vector<std::string> ledgers;
+    for (const auto& l : r.ledgers) ledgers.push_back(l.format());
+    d["ledgers"] = ledgers;
+    d["summary"] = r.format();
+    return d;
+}
+
+GridChoice gridOf(double cell, bool clip) {
+    GridChoice g;
+    g.cellSize = cell;
+    g.clip = clip;
+    return g;
+}
+
+DensityOptions densityOptions(Inputs& in, double cell, double bandwidth, const std::string& kernel, const std::string& output, bool clip) {
+    DensityOptions o;
+    o.input = in.input;
+    o.grid = gridOf(cell, clip);
+    o.kde.kernel = parseKernel(kernel);
+    o.kde.bandwidth = bandwidth;
+    KdeOptions::kOutput.check(output, OptionNaming::keys());
+    o.kde.output = output == "raw" ? KdeOutput::Raw : KdeOutput::Scaled;
+    return o;
+}
+
+GiStarRunOptions giStarOptions(Inputs& in, double cell, int rings, int permutations, uint64_t seed, bool fdr, bool clip) {
+    GiStarRunOptions o;
+    o.input = in.input;
+    o.grid = gridOf(cell, clip);
+    o.rings = rings;
+    o.gi.permutations = permutations;
+    o.gi.seed = seed;
+    o.gi.fdr = fdr;
+    return o;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(hotspot, m) {
+    m.doc() = "hotspot: crime, anti-social behaviour and road problem hot spot mapping (the engine of the hotspot command)";
+    m.attr("__version__") = versionString();
+
+    static py::exception<Error> error(m, "Error", PyExc_RuntimeError);
+    error.doc() = "A hotspot error: .kind (usage, input, output, no data, internal), .file, .line, .field, .message";
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const Error& e) {
+            py::object instance = py::handle(error.ptr())(e.what());
+            instance.attr("kind") = kindName(e.kind());
+            instance.attr("file") = e.context().file;
+            instance.attr("line") = e.context().line;
+            instance.attr("field") = e.context().field;
+            instance.attr("message") = e.message();
+            PyErr_SetObject(error.ptr(), instance.ptr());
+        }
+    });
+
+    m.def(
+        "load_incidents",
+        [](const py::object& inputs, const py::object& group, std::optional<std::string> months, std::optional<std::string> studyArea,
+           std::optional<std::string> columns, std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
+            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            Progress p = progressFor(progress);
+            SelectedIncidents sel;
+            {
+                py::gil_scoped_release release;
+                sel = loadIncidents(in.input, p);
+            }
+            py::dict d;
+            d["x"] = py::array_t<double>(static_cast<py::ssize_t>(sel.x.size()), sel.x.data());
+            d["y"] = py::array_t<double>(static_cast<py::ssize_t>(sel.y.size()), sel.y.data());
+            d["weight"] = py::array_t<double>(static_cast<py::ssize_t>(sel.weight.size()), sel.weight.data());
+            std::vector<std::string> months2;
+            for (int32_t mo : sel.month) months2.push_back(formatMonth(mo));
+            d["month"] = months2;
+            std::vector<std::string> groups;
+            for (uint16_t g : sel.group) groups.push_back(in.categories.groups().at(g));
+            d["group"] = groups;
+            d["crs"] = crs;
+            d["summary"] = sel.describe();
+            return d;
+        },
+        py::arg("inputs"), py::kw_only(), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("study_area") = py::none(),
+        py::arg("columns") = py::none(), py::arg("srs") = py::none(), py::arg("crs") = "EPSG:27700", py::arg("progress") = py::none(),
+        "Reads incidents (police.uk files or folders, STATS19, mapped CSVs, OGR layers, an incidents.gpkg) and selects them by group, "
+        "months and study area. Returns a dict of NumPy arrays x, y, weight (analysis CRS) and lists month, group.");
+
+    m.def(
+        "density",
+        [](const py::object& inputs, const py::object& group, std::optional<std::string> months, double cell, double bandwidth,
+           const std::string& kernel, const std::string& output, std::optional<std::string> studyArea, bool clip, std::optional<std::string> columns,
+           std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
+            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            const DensityOptions o = densityOptions(in, cell, bandwidth, kernel, output, clip);
+            Progress p = progressFor(progress);
+            DensityResult r;
+            {
+                py::gil_scoped_release release;
+                r = computeDensity(o, p);
+            }
+            py::dict d;
+            d["density"] = grid2d(r.density);
+            d["counts"] = grid2d(r.counts);
+            d["geotransform"] = py::make_tuple(r.density.geotransform()[0], r.density.geotransform()[1], r.density.geotransform()[2],
+                                               r.density.geotransform()[3], r.density.geotransform()[4], r.density.geotransform()[5]);
+            d["crs"] = crs;
+            d["cell"] = r.density.grid.cellSize;
+            d["bandwidth"] = r.bandwidth;
+            d["units"] = output == "raw" ? "raw kernel sum" : "incidents per km2";
+            d["ledger"] = r.ledger.format();
+            return d;
+        },
+        py::arg("inputs"), py::kw_only(), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0,
+        py::arg("bandwidth") = 0.0, py::arg("kernel") = "quartic", py::arg("output") = "scaled", py::arg("study_area") = py::none(),
+        py::arg("clip") = false, py::arg("columns") = py::none(), py::arg("srs") = py::none(), py::arg("crs") = "EPSG:27700",
+        py::arg("progress") = py::none(),
+        "Kernel density as `hotspot density` computes it, in memory: a dict with 'density' and 'counts' (2-D arrays, row 0 north), "
+        "'geotransform' (GDAL order), 'crs', 'cell', 'bandwidth' and the accounting 'ledger'.");
+
+    m.def(
+        "gistar",
+        [](const py::object& inputs, const py::object& group, std::optional<std::string> months, double cell, int rings, int permutations,
+           uint64_t seed, bool fdr, std::optional<std::string> studyArea, bool clip, std::optional<std::string> columns, std::optional<std::string> srs,
+           const std::string& crs, const py::object& progress) {
+            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            const GiStarRunOptions o = giStarOptions(in, cell, rings, permutations, seed, fdr, clip);
+            Progress p = progressFor(progress);
+            GiStarGridResult r;
+            {
+                py::gil_scoped_release release;
+                r = computeGiStar(o, p);
+            }
+            py::dict d;
+            d["counts"] = grid2d(r.counts);
+            d["z"] = grid2d(r.z);
+            d["p"] = grid2d(r.p);
+            py::array_t<int8_t> bins({static_cast<py::ssize_t>(r.z.grid.rows), static_cast<py::ssize_t>(r.z.grid.cols)});
+            std::copy(r.bin.begin(), r.bin.end(), bins.mutable_data());
+            d["bin"] = bins;
+            const auto gt = r.z.geotransform();
+            d["geotransform"] = py::make_tuple(gt[0], gt[1], gt[2], gt[3], gt[4], gt[5]);
+            d["crs"] = crs;
+            d["cell"] = r.z.grid.cellSize;
+            d["ledger"] = r.ledger.format();
+            return d;
+        },
+        py::arg("inputs"), py::kw_only(), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0, py::arg("rings") = 1,
+        py::arg("permutations") = 0, py::arg("seed") = 12345, py::arg("fdr") = true, py::arg("study_area") = py::none(), py::arg("clip") = false,
+        py::arg("columns") = py::none(), py::arg("srs") = py::none(), py::arg("crs") = "EPSG:27700", py::arg("progress") = py::none(),
+        "Getis-Ord Gi* on grid cells as `hotspot gistar` computes it, in memory: 'counts', 'z', 'p' (2-D arrays, NaN where undefined), "
+        "'bin' (FDR bins -3..3), 'geotransform', 'crs', 'cell' and the 'ledger'.");
+
+    m.def(
+        "run_density",
+        [](const py::object& inputs, const std::string& out, const py::object& group, std::optional<std::string> months, double cell,
+           double bandwidth, const std::string& kernel, const std::string& output, std::optional<std::string> studyArea, bool clip,
+           std::optional<std::string> columns, std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
+            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            DensityOptions o = densityOptions(in, cell, bandwidth, kernel, output, clip);
+            o.outDir = out;
+            Progress p = progressFor(progress);
+            RunReport r;
+            {
+                py::gil_scoped_release release;
+                r = runDensity(o, p);
+            }
+            return reportDict(r);
+        },
+        py::arg("inputs"), py::kw_only(), py::arg("out"), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0,
+        py::arg("bandwidth") = 0.0, py::arg("kernel") = "quartic", py::arg("output") = "scaled", py::arg("study_area") = py::none(),
+        py::arg("clip") = false, py::arg("columns") = py::none(), py::arg("srs") = py::none(), py::arg("crs") = "EPSG:27700",
+        py::arg("progress") = py::none(), "`hotspot density` writing its outputs into `out`; returns the run's summary, outputs and ledgers.");
+
+    m.def(
+        "run_gistar",
+        [](const py::object& inputs, const std::string& out, const py::object& group, std::optional<std::string> months, double cell, int rings,
+           int permutations, uint64_t seed, bool fdr, bool allCells, std::optional<std::string> studyArea, bool clip, std::optional<std::string> columns,
+           std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
+            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            GiStarRunOptions o = giStarOptions(in, cell, rings, permutations, seed, fdr, clip);
+            o.allCells = allCells;
+            o.outDir = out;
+            Progress p = progressFor(progress);
+            RunReport r;
+            {
+                py::gil_scoped_release release;
+                r = runGiStar(o, p);
+            }
+            return reportDict(r);
+        },
+        py::arg("inputs"), py::kw_only(), py::arg("out"), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0,
+        py::arg("rings") = 1, py::arg("permutations") = 0, py::arg("seed") = 12345, py::arg("fdr") = true, py::arg("all_cells") = false,
+        py::arg("study_area") = py::none(), py::arg("clip") = false, py::arg("columns") = py::none(), py::arg("srs") = py::none(),
+        py::arg("crs") = "EPSG:27700", py::arg("progress") = py::none(),
+        "`hotspot gistar` writing its outputs (rasters, hotspots.gpkg with zones) into `out`; returns the run's summary.");
+
+    m.def(
+        "run_forecast_evaluate",
+        [](const py::object& inputs, const std::string& out, const py::object& group, std::optional<std::string> months, double cell,
+           double bandwidth, const std::vector<double>& coverage, int history, std::optional<std::string> studyArea, std::optional<std::string> columns,
+           std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
+            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            ForecastEvaluateOptions o;
+            o.input = in.input;
+            o.grid.cellSize = cell;
+            o.bandwidth = bandwidth;
+            o.coverage.clear();
+            for (double c : coverage) o.coverage.push_back(c / 100);
+            o.history = history;
+            o.outDir = out;
+            Progress p = progressFor(progress);
+            RunReport r;
+            {
+                py::gil_scoped_release release;
+                r = runForecastEvaluate(o, p);
+            }
+            return reportDict(r);
+        },
+        py::arg("inputs"), py::kw_only(), py::arg("out"), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0,
+        py::arg("bandwidth") = 250.0, py::arg("coverage") = std::vector<double>{1, 5, 10}, py::arg("history") = 12, py::arg("study_area") = py::none(),
+        py::arg("columns") = py::none(), py::arg("srs") = py::none(), py::arg("crs") = "EPSG:27700", py::arg("progress") = py::none(),
+        "`hotspot forecast-evaluate` writing its outputs into `out` (coverage in % of the study area); returns the run's summary.");
+}

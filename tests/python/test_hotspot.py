@@ -1,0 +1,144 @@
+"""`import hotspot` under Debian's Python: results equal the CLI's outputs and independent NumPy
+computations; errors carry the file, line and field; progress reaches a callable.
+Run by ctest with PYTHONPATH=build/python, HOTSPOT_CLI and HOTSPOT_SOURCE set."""
+import math
+import os
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+
+import hotspot
+
+CLI = os.environ["HOTSPOT_CLI"]
+SOURCE = os.environ["HOTSPOT_SOURCE"]
+POLICE = os.path.join(SOURCE, "data", "police")
+
+try:
+    from osgeo import gdal
+except ImportError:  # python3-gdal
+    gdal = None
+
+
+def read_raster(path):
+    ds = gdal.Open(path)
+    band = ds.GetRasterBand(1)
+    values = band.ReadAsArray().astype(float)
+    nodata = band.GetNoDataValue()
+    if nodata is not None:
+        values[values == nodata] = np.nan
+    return values, ds.GetGeoTransform()
+
+
+class Density(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.result = hotspot.density(POLICE, group="burglary", months="2021", cell=100, bandwidth=300)
+
+    @unittest.skipIf(gdal is None, "python3-gdal not installed")
+    def test_equals_the_cli_rasters(self):
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run([CLI, "density", "-q", POLICE, "--group", "burglary", "--months", "2021", "--cell", "100", "--bandwidth", "300",
+                            "-o", out], check=True)
+            density, gt = read_raster(os.path.join(out, "density.tif"))
+            counts, _ = read_raster(os.path.join(out, "counts.tif"))
+        self.assertEqual(tuple(gt), tuple(self.result["geotransform"]))
+        self.assertEqual(density.shape, self.result["density"].shape)
+        # The GeoTIFF holds float32.
+        np.testing.assert_allclose(self.result["density"], density, rtol=1e-6, atol=1e-9)
+        np.testing.assert_array_equal(self.result["counts"], counts)
+
+    def test_equals_a_direct_sum_of_the_quartic_kernel(self):
+        points = hotspot.load_incidents(POLICE, group="burglary", months="2021")
+        x, y = points["x"], points["y"]
+        x0, cell, _, ytop, _, _ = self.result["geotransform"]
+        grid = self.result["density"]
+        r = self.result["bandwidth"]
+        rng = np.random.default_rng(3)
+        rows, cols = grid.shape
+        hottest = np.unravel_index(np.nanargmax(grid), grid.shape)
+        picks = [hottest] + [(int(rng.integers(rows)), int(rng.integers(cols))) for _ in range(300)]
+        for row, col in picks:
+            cx, cy = x0 + (col + 0.5) * cell, ytop - (row + 0.5) * cell
+            d2 = (x - cx) ** 2 + (y - cy) ** 2
+            u2 = d2[d2 < r * r] / (r * r)
+            expected = (3 / (math.pi * r * r) * (1 - u2) ** 2).sum() * 1e6  # per km2
+            self.assertAlmostEqual(grid[row, col], expected, delta=1e-9 * max(1.0, expected))
+        self.assertGreater(grid[hottest], 0)
+
+    def test_counts_hold_every_selected_incident(self):
+        points = hotspot.load_incidents(POLICE, group="burglary", months="2021")
+        self.assertEqual(self.result["counts"].sum(), len(points["x"]))
+        self.assertIn("balanced", self.result["ledger"])
+
+
+class GiStar(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.result = hotspot.gistar(POLICE, group="burglary", months="2021", cell=250)
+
+    @unittest.skipIf(gdal is None, "python3-gdal not installed")
+    def test_equals_the_cli_rasters(self):
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run([CLI, "gistar", "-q", POLICE, "--group", "burglary", "--months", "2021", "--cell", "250", "-o", out], check=True)
+            z, gt = read_raster(os.path.join(out, "gistar_z.tif"))
+            bins, _ = read_raster(os.path.join(out, "gistar_bin.tif"))
+        self.assertEqual(tuple(gt), tuple(self.result["geotransform"]))
+        np.testing.assert_allclose(self.result["z"], z, rtol=1e-5, atol=1e-6, equal_nan=True)
+        np.testing.assert_array_equal(self.result["bin"], np.nan_to_num(bins).astype(np.int8))
+
+    def test_z_equals_the_published_formula_over_queen_neighbours(self):
+        x = self.result["counts"]
+        n = x.size
+        mean = x.sum() / n
+        s = math.sqrt((x ** 2).sum() / n - mean ** 2)
+        padded = np.pad(x, 1)
+        ones = np.pad(np.ones_like(x), 1)
+        rows, cols = x.shape
+        block = lambda a: sum(a[1 + dr:1 + dr + rows, 1 + dc:1 + dc + cols] for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+        sums, w = block(padded), block(ones)
+        z = (sums - mean * w) / (s * np.sqrt((n * w - w * w) / (n - 1)))
+        np.testing.assert_allclose(self.result["z"], z, rtol=1e-10, atol=1e-12)
+
+
+class Behaviour(unittest.TestCase):
+    def test_errors_carry_kind_file_line_and_field(self):
+        with self.assertRaises(hotspot.Error) as raised:
+            hotspot.density(POLICE, group="burglarly")
+        self.assertEqual(raised.exception.kind, "usage")
+        self.assertIn("burglary", raised.exception.message)  # lists the groups it knows
+        with tempfile.TemporaryDirectory() as tmp:
+            bad = os.path.join(tmp, "bad.csv")
+            with open(bad, "w") as f:
+                f.write("id,x,y,date\na,1,2,2021-01-01\n")
+            with self.assertRaises(hotspot.Error) as raised:
+                hotspot.density(bad, columns="id=id,x=x,y=y,date=date,category=nosuchcolumn", srs="EPSG:27700")
+            self.assertEqual(raised.exception.kind, "input")
+            self.assertEqual(raised.exception.file, bad)
+            self.assertTrue(raised.exception.field)
+
+    def test_progress_reaches_a_callable_and_ends_each_stage_at_one(self):
+        seen = []
+        hotspot.gistar(POLICE, group="burglary", months="2021", cell=250, progress=lambda stage, fraction: seen.append((stage, fraction)))
+        stages = {}
+        for stage, fraction in seen:
+            self.assertGreaterEqual(fraction, stages.get(stage, 0.0) if fraction > 0 else 0.0)
+            stages[stage] = fraction
+        self.assertIn("Gi*", stages)
+        self.assertEqual(stages["Gi*"], 1.0)
+
+    def test_jobs_write_their_outputs_with_keyword_options(self):
+        with tempfile.TemporaryDirectory() as out:
+            report = hotspot.run_gistar(POLICE, out=out, group="burglary", months="2021", cell=250)
+            self.assertTrue(os.path.exists(os.path.join(out, "hotspots.gpkg")))
+            self.assertTrue(any("balanced" in ledger for ledger in report["ledgers"]))
+            self.assertIn(os.path.join(out, "gistar_z.tif"), report["outputs"])
+            with self.assertRaises(hotspot.Error) as raised:
+                hotspot.run_gistar(POLICE, out=out, cell=-5)
+            self.assertEqual(raised.exception.kind, "usage")
+            self.assertEqual(raised.exception.field, "cell")
+
+
+if __name__ == "__main__":
+    unittest.main()
