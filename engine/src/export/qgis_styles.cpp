@@ -3,6 +3,8 @@
 // layer is opened) and written as .qml beside shapefiles and GeoTIFFs.
 
 #include <ctime>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "hotspot/error.hpp"
@@ -79,6 +81,16 @@ std::string graduated(const std::string& field, const std::string& geometry, con
            labels + "\n</qgis>\n";
 }
 
+std::string single(const std::string& geometry, const std::string& color, const std::string& labelField = {}) {
+    std::string labels;
+    if (!labelField.empty())
+        labels = fmt::format(R"(<labeling type="simple"><settings><text-style fieldName="{}" fontSize="9" textColor="20,20,20,255"><text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/></text-style><placement placement="1"/></settings></labeling>)",
+                             labelField);
+    return header() + fmt::format(R"(<renderer-v2 type="singleSymbol" forceraster="0" symbollevels="0" enableorderby="0"><symbols>{}</symbols></renderer-v2>)",
+                                  symbol(0, geometry, color)) +
+           labels + "\n</qgis>\n";
+}
+
 // Gi* confidence bins with the ArcGIS colours (FDR-corrected, see docs/methods.md).
 std::vector<Class> binClasses() {
     return {{"-3", "Cold spot, 99% confidence", "69,117,181,255"}, {"-2", "Cold spot, 95% confidence", "145,191,219,255"},
@@ -141,6 +153,20 @@ std::string qmlForLayer(const std::string& layer, const std::string& geometry) {
         return categorized("source", "polygon",
                            {{"cluster", "Cluster site", "215,48,39,90"}, {"cluster+peak", "Cluster site and density peak", "165,0,38,110"},
                             {"peak", "Density peak", "253,174,97,90"}});
+    // Interventions: coverage, lit areas, recommended sites, treated areas and buffers.
+    if (layer == "coverage_hotspots")  // coverage's hotspot_cells (a `dark` field, no gi_bin): dark hot spots stand out
+        return categorized("dark", "polygon", {{"1", "Dark hot spot (no light near)", "70,20,110,220"}, {"0", "Lit hot spot", "240,120,40,190"}});
+    if (layer == "coverage_priority")
+        return graduated("share_pct", "polygon",
+                         {{"0:25", "0 - 25 % of incidents in CCTV view", "254,240,217,180"}, {"25:50", "25 - 50 %", "253,204,138,180"},
+                          {"50:75", "50 - 75 %", "252,141,89,180"}, {"75:100.0001", "75 - 100 %", "215,48,31,180"}},
+                         "name");
+    if (layer == "camera_coverage") return single("polygon", "60,110,230,70");
+    if (layer == "light_coverage") return single("polygon", "255,220,60,90");
+    if (layer == "recommended_coverage") return single("polygon", "0,170,90,70");
+    if (layer == "recommended_sites") return single("point", "0,120,60,255", "rank");
+    if (layer == "treated_areas") return single("polygon", "60,110,230,80", "name");
+    if (layer == "buffer_rings") return single("polygon", "240,150,40,60");
     (void)geometry;
     return {};
 }
@@ -184,12 +210,16 @@ int writeGeoPackageStyles(const std::string& gpkgPath) { return writeGeoPackageS
 int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::string, std::string>& qmlByLayer) {
     // Layer names and geometry types, through GDAL; the table itself through SQLite.
     std::vector<std::pair<std::string, std::string>> layers;  // name, geometry column
+    std::set<std::string> coverageHotspots;  // hotspot_cells of `coverage` (dark / lit), not of `gistar`
     {
         DatasetPtr ds = openVector(gpkgPath);
         for (int i = 0; i < ds->GetLayerCount(); ++i) {
             OGRLayer* l = ds->GetLayer(i);
             if (l->GetGeomType() == wkbNone) continue;
             layers.emplace_back(l->GetName(), l->GetGeometryColumn());
+            const OGRFeatureDefn* defn = l->GetLayerDefn();
+            if (std::string(l->GetName()) == "hotspot_cells" && defn->GetFieldIndex("dark") >= 0 && defn->GetFieldIndex("gi_bin") < 0)
+                coverageHotspots.insert(l->GetName());
         }
     }
     SqliteDatabase db(gpkgPath);
@@ -208,7 +238,7 @@ int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::strin
     int styled = 0;
     for (const auto& [name, geomColumn] : layers) {
         const auto own = qmlByLayer.find(name);
-        const std::string qml = own != qmlByLayer.end() ? own->second : qmlForLayer(name, "");
+        const std::string qml = own != qmlByLayer.end() ? own->second : qmlForLayer(coverageHotspots.count(name) ? "coverage_hotspots" : name, "");
         if (qml.empty()) continue;
         remove.bind(1, name).run();
         const std::string styleName = name + " (hotspot)";

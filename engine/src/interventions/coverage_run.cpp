@@ -11,6 +11,7 @@
 #include "hotspot/area_layer.hpp"
 #include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/export.hpp"
 #include "hotspot/interventions_run.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/road_network.hpp"
@@ -250,6 +251,7 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
                             {"MONTHS", o.input.months.label()},
                             {"CRS", crs}});
         gpkg.close();
+        writeGeoPackageStyles(staging.stagedPath("coverage.gpkg"));  // QGIS opens each layer styled
     }
     report.outputs = staging.commit();
     return report;

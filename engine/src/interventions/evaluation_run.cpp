@@ -11,6 +11,7 @@
 #include "hotspot/area_layer.hpp"
 #include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/export.hpp"
 #include "hotspot/interventions_run.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/road_network.hpp"
@@ -190,6 +191,7 @@ RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Prog
                             {"PERIOD_MONTHS", std::to_string(o.periodMonths)},
                             {"CRS", crs}});
         gpkg.close();
+        writeGeoPackageStyles(staging.stagedPath("interventions.gpkg"));  // QGIS opens each layer styled
     }
     report.outputs = staging.commit();
     return report;

@@ -12,6 +12,7 @@
 #include "hotspot/area_layer.hpp"
 #include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/export.hpp"
 #include "hotspot/interventions_run.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/road_network.hpp"
@@ -182,6 +183,7 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
                             {"EXISTING_CAMERAS", o.existingCameras},
                             {"CRS", crs}});
         gpkg.close();
+        writeGeoPackageStyles(staging.stagedPath("sites.gpkg"));  // QGIS opens each layer styled
     }
     countsRaster.finish();  // rethrows a raster write failure
     report.outputs = staging.commit();
