@@ -19,7 +19,15 @@ class SqliteDatabase {
 public:
     // One connection per thread that uses it: no SQLite mutexes.
     explicit SqliteDatabase(const std::string& path) : m_path(path) {
-        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) fail("cannot open the GeoPackage");
+        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+            // SQLite allocates a handle even when the open fails; the destructor will not run, so
+            // the message is taken and the handle closed here.
+            const std::string message = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+            const int code = m_db ? sqlite3_errcode(m_db) : SQLITE_NOMEM;
+            sqlite3_close(m_db);
+            m_db = nullptr;
+            throwWriteFailure(m_path, "cannot open the GeoPackage: " + message, (code & 0xff) == SQLITE_FULL ? ENOSPC : 0);
+        }
     }
     ~SqliteDatabase() { sqlite3_close(m_db); }
     SqliteDatabase(const SqliteDatabase&) = delete;

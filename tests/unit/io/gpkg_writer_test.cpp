@@ -11,7 +11,9 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include "hotspot/error.hpp"
 #include "io/output_files.hpp"
+#include "io/sqlite_db.hpp"
 #include "io/wkb.hpp"
 #include "test_support.hpp"
 
@@ -133,4 +135,18 @@ TEST(GeoPackageWriter, RowsReadBackThroughGdalAsWritten) {
     added.SetField(0, "added");
     ASSERT_EQ(layer->CreateFeature(&added), OGRERR_NONE);
     EXPECT_EQ(sqlValue(*ds, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'points'"), std::to_string(points + 1));
+}
+
+// A GeoPackage that cannot be opened is an output error naming the file, and the handle SQLite
+// allocates anyway is closed (the ASan/UBSan run of this test reports the leak it used to be).
+TEST(SqliteDatabaseOpen, AFailedOpenThrowsNamingTheFileAndLeaksNothing) {
+    const std::string path = "/nonexistent-folder-for-this-test/out.gpkg";
+    try {
+        hotspot::SqliteDatabase db(path);
+        FAIL() << "opened " << path;
+    } catch (const hotspot::Error& e) {
+        EXPECT_EQ(e.kind(), hotspot::ErrorKind::Output);
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("cannot open the GeoPackage"), std::string::npos) << e.what();
+    }
 }
