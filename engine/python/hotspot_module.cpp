@@ -30,6 +30,7 @@ const char* kindName(ErrorKind kind) {
         case ErrorKind::Output: return "output";
         case ErrorKind::NoData: return "no data";
         case ErrorKind::Internal: return "internal";
+        case ErrorKind::Cancelled: return "cancelled";
     }
     return "internal";
 }
@@ -74,12 +75,15 @@ std::vector<std::string> pathList(const py::object& inputs) {
 // Progress to a Python callable progress(stage, fraction), called with the GIL held from any thread.
 Progress progressFor(const py::object& callback) {
     if (callback.is_none()) return Progress();
+    // Returning False asks the engine to stop: hotspot.Error(kind="cancelled"), nothing written.
     return Progress(Progress::Callback([callback](const std::string& stage, double fraction) {
         py::gil_scoped_acquire gil;
         try {
-            callback(stage, fraction);
+            const py::object answer = callback(stage, fraction);
+            return !(py::isinstance<py::bool_>(answer) && !answer.cast<bool>());
         } catch (py::error_already_set& e) {
             e.discard_as_unraisable("hotspot progress callback");
+            return true;
         }
     }));
 }
@@ -137,7 +141,7 @@ PYBIND11_MODULE(hotspot, m) {
     m.attr("__version__") = versionString();
 
     static py::exception<Error> error(m, "Error", PyExc_RuntimeError);
-    error.doc() = "A hotspot error: .kind (usage, input, output, no data, internal), .file, .line, .field, .message";
+    error.doc() = "A hotspot error: .kind (usage, input, output, no data, internal, cancelled), .file, .line, .field, .message";
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);

@@ -128,6 +128,23 @@ class Behaviour(unittest.TestCase):
         self.assertIn("Gi*", stages)
         self.assertEqual(stages["Gi*"], 1.0)
 
+    def test_a_progress_callable_returning_false_cancels_and_the_previous_outputs_stay(self):
+        with tempfile.TemporaryDirectory() as out:
+            hotspot.run_gistar(POLICE, out=out, group="burglary", months="2021", cell=250)
+            before = {name: os.path.getmtime(os.path.join(out, name)) for name in os.listdir(out) if name != ".hotspot.lock"}
+            seen = []
+
+            def stop_at_gi(stage, fraction):
+                seen.append(stage)
+                return stage != "Gi*"
+
+            with self.assertRaises(hotspot.Error) as raised:
+                hotspot.run_gistar(POLICE, out=out, group="asb", months="2021", cell=250, progress=stop_at_gi)
+            self.assertEqual(raised.exception.kind, "cancelled")
+            self.assertIn("Gi*", seen)
+            after = {name: os.path.getmtime(os.path.join(out, name)) for name in os.listdir(out) if name != ".hotspot.lock"}
+            self.assertEqual(before, after)  # nothing replaced, nothing half-written, no staging left behind
+
     def test_jobs_write_their_outputs_with_keyword_options(self):
         with tempfile.TemporaryDirectory() as out:
             report = hotspot.run_gistar(POLICE, out=out, group="burglary", months="2021", cell=250)

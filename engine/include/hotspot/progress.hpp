@@ -15,8 +15,9 @@ public:
     explicit Progress(bool enabled) : m_enabled(enabled) {}
     // Progress reported to a function instead of stderr (the Python bindings, a GUI): called with
     // the stage's label and the fraction done, at the start, at each whole percent, and at the end;
-    // from whichever thread made the progress, one call at a time.
-    using Callback = std::function<void(const std::string& stage, double fraction)>;
+    // from whichever thread made the progress, one call at a time. Returning false cancels the job:
+    // the call that asked throws Error(Cancelled), and the job's staged outputs are discarded.
+    using Callback = std::function<bool(const std::string& stage, double fraction)>;
     explicit Progress(Callback callback) : m_callback(std::move(callback)) {}
 
     // Start a named stage; prints the label.
@@ -31,6 +32,7 @@ public:
 private:
     bool m_enabled = false;
     Callback m_callback;
+    void report(double fraction);  // to the callback; throws Error(Cancelled) when it says stop
     std::string m_stage;
     int m_lastTick = -1, m_lastPercent = -1;
     std::mutex m_mutex;

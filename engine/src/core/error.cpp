@@ -48,6 +48,7 @@ int exitCodeFor(ErrorKind kind) {
         case ErrorKind::Output: return 4;
         case ErrorKind::NoData: return 5;
         case ErrorKind::Internal: return 1;
+        case ErrorKind::Cancelled: return 130;
     }
     return 1;
 }

@@ -1,9 +1,15 @@
 #include "hotspot/progress.hpp"
 
+#include "hotspot/error.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace hotspot {
+
+void Progress::report(double fraction) {
+    if (!m_callback(m_stage, fraction)) throw Error(ErrorKind::Cancelled, "cancelled during '" + m_stage + "'; no output was written");
+}
 
 void Progress::begin(const std::string& label) {
     std::lock_guard lock(m_mutex);
@@ -11,7 +17,7 @@ void Progress::begin(const std::string& label) {
     if (m_callback) {
         m_stage = label;
         m_lastPercent = 0;
-        m_callback(m_stage, 0.0);
+        report(0.0);
         return;
     }
     if (!m_enabled) return;
@@ -25,7 +31,7 @@ void Progress::update(double fraction) {
         const int percent = std::clamp(static_cast<int>(fraction * 100.0 + 1e-9), 0, 100);
         if (percent > m_lastPercent) {
             m_lastPercent = percent;
-            m_callback(m_stage, percent / 100.0);
+            report(percent / 100.0);
         }
         return;
     }
@@ -54,7 +60,7 @@ void Progress::note(const std::string& line) {
     if (m_callback) {
         std::lock_guard lock(m_mutex);
         m_stage = line;
-        m_callback(m_stage, 0.0);
+        report(0.0);
         return;
     }
     if (!m_enabled) return;
