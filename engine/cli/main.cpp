@@ -8,7 +8,21 @@
 
 #include "commands.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/options.hpp"
 #include "hotspot/version.hpp"
+
+namespace {
+
+// The engine names options by their keys ("max_cells"); the command line says "--max-cells".
+std::string cliMessage(const hotspot::Error& e) {
+    const auto& c = e.context();
+    const bool key = !c.field.empty() && c.field.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    if (e.kind() == hotspot::ErrorKind::Usage && c.file.empty() && key)
+        return "option " + hotspot::OptionNaming::cli()(c.field) + ": " + e.message();
+    return e.what();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"hotspot: crime, anti-social behaviour and road problem hotspot mapping for community safety partnerships"};
@@ -72,7 +86,7 @@ int main(int argc, char** argv) {
         for (auto& [sub, run] : commands)
             if (sub->parsed()) return run();
     } catch (const hotspot::Error& e) {
-        std::fprintf(stderr, "hotspot: error: %s\n", e.what());
+        std::fprintf(stderr, "hotspot: error: %s\n", cliMessage(e).c_str());
         return hotspot::exitCodeFor(e.kind());
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "hotspot: error: out of memory (the run needs more memory than this process may use; see docs/scaling.md). "

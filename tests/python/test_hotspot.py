@@ -107,6 +107,7 @@ class Behaviour(unittest.TestCase):
         with self.assertRaises(hotspot.Error) as raised:
             hotspot.density(POLICE, group="burglarly")
         self.assertEqual(raised.exception.kind, "usage")
+        self.assertEqual(raised.exception.field, "group")  # the option's key, not a CLI flag
         self.assertIn("burglary", raised.exception.message)  # lists the groups it knows
         with tempfile.TemporaryDirectory() as tmp:
             bad = os.path.join(tmp, "bad.csv")

@@ -72,7 +72,7 @@ void SelectedIncidents::requireSome() const {
         throwNoData(fmt::format("none of the {} incidents read has a usable location ({} rejected, {} not located, {} stray): nothing to "
                                 "analyse, nothing written",
                                 read, rejected, notLocated, strays));
-    throwUsage("no incidents left to analyse after filtering: " + describe(), {"", 0, "--group"});
+    throwUsage("no incidents left to analyse after filtering: " + describe(), {"", 0, "group"});
 }
 
 std::string SelectedIncidents::describe() const {
@@ -173,7 +173,7 @@ std::vector<uint16_t> groupIndexes(const AnalysisInput& input) {
     const CategoryMap& map = *input.ingest.categories;
     for (const auto& g : input.groups) {
         auto index = map.groupIndex(g);
-        if (!index) throwUsage("unknown group '" + g + "'; the category mapping has: " + joined(map.groups()), {"", 0, "--group"});
+        if (!index) throwUsage("unknown group '" + g + "'; the category mapping has: " + joined(map.groups()), {"", 0, "group"});
         out.push_back(*index);
     }
     return out;
@@ -202,7 +202,7 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
                 for (const auto& p : present) known += (known.empty() ? "" : ", ") + p;
                 throwUsage("no incident has the outcome group '" + wanted + "'" +
                                (known.empty() ? std::string(" (the inputs have no police.uk outcomes)") : "; the inputs have: " + known),
-                           {"", 0, "--outcome"});
+                           {"", 0, "outcome"});
             }
         s.otherOutcomes = 0;
     }
@@ -271,13 +271,13 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
     GridSetup g;
     Extent extent = dataExtent;
     if (studyArea) studyArea->bounds(extent.minX, extent.minY, extent.maxX, extent.maxY);
-    if (extent.width() < 0) throwUsage("no incidents left to analyse after filtering", {"", 0, "--group"});
+    if (extent.width() < 0) throwUsage("no incidents left to analyse after filtering", {"", 0, "group"});
     extent = extent.expanded(margin);
     double cell = choice.cellSize;
     if (cell == 0) {
         cell = arcgisDefaultCellSize(extent);
         g.autoCell = true;
-        if (!(cell > 0)) throwUsage("the incidents cover no area (all at one point): give --cell", {"", 0, "--cell"});
+        if (!(cell > 0)) throwUsage("the incidents cover no area (all at one point): give --cell", {"", 0, "cell"});
     }
     g.grid = Grid::covering(extent, cell, choice.shape, choice.maxCells);
     if (studyArea && (choice.clip || maskAlways)) {
@@ -470,7 +470,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
         throwUsage(fmt::format("bandwidth {:.1f} m is smaller than one cell ({:.1f} m): the surface would be a point pattern; "
                                "use a larger bandwidth or a smaller cell",
                                kde.bandwidth, grid.cellSize),
-                   {"", 0, "--bandwidth"});
+                   {"", 0, "bandwidth"});
     report.lines.push_back(fmt::format("grid: {} x {} cells of {:.1f} m{} from ({:.0f}, {:.0f}); kernel {} with bandwidth {:.1f} m{}; output {}",
                                        grid.cols, grid.rows, grid.cellSize, setup.autoCell ? " (ArcGIS default: shorter side / 250)" : "",
                                        grid.originX, grid.originY, toString(kde.kernel), kde.bandwidth,
@@ -735,7 +735,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
 
     if (!o.areas.empty()) {
         // Gi* on incident counts per polygon.
-        if (groupByLabel(o.areas).size() > 1) throwUsage("Gi* on areas reads one area layer: run once per layer", {"", 0, "--areas"});
+        if (groupByLabel(o.areas).size() > 1) throwUsage("Gi* on areas reads one area layer: run once per layer", {"", 0, "areas"});
         AreaLayer layer = AreaLayer::load(o.areas, crs);
         const AreaCounts areaCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
         report.account(sel.ledger("areas of '" + layer.label() + "' (gistar_areas)", areaCounts.counted, areaCounts.exclusions(layer)));
@@ -760,7 +760,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
             }
             weightsLabel = o.weights + " contiguity";
         } else {
-            throwUsage("weights must be queen, rook or distance:METRES", {"", 0, "--weights"});
+            throwUsage("weights must be queen, rook or distance:METRES", {"", 0, "weights"});
         }
         size_t isolated = 0;
         for (size_t a = 0; a < nb.size(); ++a) isolated += nb.offsets[a + 1] - nb.offsets[a] == 1;
@@ -1009,9 +1009,9 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     int32_t first = INT32_MAX, last = INT32_MIN;
     for (int32_t m : sel.month)
         if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
-    if (first == INT32_MAX) throwUsage("the incidents have no months: emerging hot spots need dates", {"", 0, "month"});
+    if (first == INT32_MAX) throwUsage("the incidents have no months: emerging hot spots need dates", {"", 0, "months"});
     const int steps = (last - first) / o.stepMonths + 1;
-    if (steps < 3) throwUsage(fmt::format("{} time step(s) of {} month(s): a trend needs at least 3 (10 or more recommended)", steps, o.stepMonths), {"", 0, "--step"});
+    if (steps < 3) throwUsage(fmt::format("{} time step(s) of {} month(s): a trend needs at least 3 (10 or more recommended)", steps, o.stepMonths), {"", 0, "step"});
     GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);
     const Grid& grid = setup.grid;
     const size_t cells = static_cast<size_t>(grid.cellCount());
@@ -1119,7 +1119,7 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
     LoadedIncidents all = loadAll(o.input, progress);
     SelectedIncidents fit = select(all, o.input, o.fit, studyArea.get(), true);
     SelectedIncidents test = select(all, o.input, o.test, studyArea.get(), true);
-    if (fit.x.empty() || test.x.empty()) throwUsage("both the fit and the test period need incidents", {"", 0, "--fit"});
+    if (fit.x.empty() || test.x.empty()) throwUsage("both the fit and the test period need incidents", {"", 0, "fit"});
     GridSetup setup = makeGrid(fit.extent.united(test.extent), studyArea.get(), o.grid, 0, true);
     const Grid& grid = setup.grid;
     const CellCounts fitCells = countInCells(grid, fit.x, fit.y, fit.weight, setup.mask);
@@ -1139,7 +1139,7 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
         if (kde.bandwidth == 0) kde.bandwidth = arcgisDefaultBandwidth(fit.x, fit.y, fit.weight);
         surface = kernelDensity(grid, fit.x, fit.y, fit.weight, kde);
     } else if (o.method != "counts") {
-        throwUsage("method must be kde or counts", {"", 0, "--method"});
+        throwUsage("method must be kde or counts", {"", 0, "method"});
     }
     OutputStaging staging(o.outDir);
     CsvWriter csv(staging.stagedPath("evaluation.csv"));

@@ -43,7 +43,7 @@ double autoCellSize(const std::vector<double>& x, const std::vector<double>& y, 
     using Point = bg::model::point<double, 2, bg::cs::cartesian>;
     std::set<std::pair<double, double>> distinct;
     for (size_t i = 0; i < x.size(); ++i) distinct.emplace(x[i], y[i]);
-    if (distinct.size() < 2) throwUsage("--auto needs incidents at two or more places to size the cells", {"", 0, "--auto"});
+    if (distinct.size() < 2) throwUsage("--auto needs incidents at two or more places to size the cells", {"", 0, "auto"});
     std::vector<Point> points;
     for (const auto& [px, py] : distinct) points.emplace_back(px, py);
     const bgi::rtree<Point, bgi::quadratic<16>> tree(points.begin(), points.end());
@@ -96,7 +96,7 @@ Neighbours bandNeighboursWithSelf(const Grid& grid, const std::vector<uint8_t>& 
 
 IncrementalMoran incrementalMoran(const Grid& grid, const std::vector<uint8_t>& mask, const std::vector<double>& counts, int maxBands,
                                   size_t maxEntries) {
-    if (grid.shape != GridShape::Square) throwUsage("--auto works on square cells", {"", 0, "--shape"});
+    if (grid.shape != GridShape::Square) throwUsage("--auto works on square cells", {"", 0, "shape"});
     IncrementalMoran out;
     std::vector<int64_t> cellOf;
     cellCentres(grid, mask, cellOf);
@@ -109,7 +109,7 @@ IncrementalMoran incrementalMoran(const Grid& grid, const std::vector<uint8_t>& 
         if (static_cast<double>(cellOf.size()) * perCell > static_cast<double>(maxEntries))
             throwUsage(fmt::format("--auto: {} cells with neighbours within {} m is too large a search; give a larger --cell", cellOf.size(),
                                    distance),
-                       {"", 0, "--cell"});
+                       {"", 0, "cell"});
         std::vector<int64_t> unused;
         const Neighbours withSelf = bandNeighboursWithSelf(grid, mask, distance, unused);
         SpatialWeights w;

@@ -222,7 +222,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
             return lineStringWkb(line);
         };
     }
-    if (places.count == 0) throwUsage("there are no places to measure concentration over", {"", 0, "--unit"});
+    if (places.count == 0) throwUsage("there are no places to measure concentration over", {"", 0, "unit"});
 
     // Counts per place, per year, and the accounting.
     std::vector<double> counts(places.count, 0.0);

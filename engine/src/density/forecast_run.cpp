@@ -180,13 +180,13 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
     int32_t first = INT32_MAX, last = INT32_MIN;
     for (int32_t m : sel.month)
         if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
-    if (first == INT32_MAX) throwUsage("the incidents have no months: forecast evaluation needs monthly data", {"", 0, "month"});
+    if (first == INT32_MAX) throwUsage("the incidents have no months: forecast evaluation needs monthly data", {"", 0, "months"});
     const int months = last - first + 1;
     if (months <= o.history)
         throwUsage(fmt::format("the data cover {} month(s) ({} to {}): the first target month needs {} months before it; give more months or a "
                                "shorter history",
                                months, formatMonth(first), formatMonth(last), o.history),
-                   {"", 0, "--history"});
+                   {"", 0, "history"});
     const int32_t firstTarget = first + o.history;
 
     GridChoice gridChoice = o.grid;

@@ -114,7 +114,7 @@ GiStarResult giStarGrid(const Grid& grid, const std::vector<double>& x, int ring
                         const GiStarOptions& options) {
     const size_t cells = static_cast<size_t>(grid.cellCount());
     if (x.size() != cells) throw Error(ErrorKind::Internal, "grid values do not match the grid");
-    if (rings < 1) throwUsage("the neighbourhood needs at least one ring", {"", 0, "--rings"});
+    if (rings < 1) throwUsage("the neighbourhood needs at least one ring", {"", 0, "rings"});
     const std::vector<uint8_t>* maskPtr = mask.empty() ? nullptr : &mask;
     GiStarResult r;
     Moments m = moments(x, maskPtr);

@@ -112,8 +112,8 @@ void Grid::neighbours(int64_t row, int64_t col, int rings, std::vector<int64_t>&
 
 Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int64_t maxCells) {
     if (!(cellSize > 0) || !std::isfinite(cellSize))
-        throwUsage(fmt::format("cell size must be a positive number of metres, not {}", cellSize), {"", 0, "--cell"});
-    if (!(extent.width() >= 0) || !(extent.height() >= 0)) throwUsage("empty extent: no incidents to grid", {"", 0, "extent"});
+        throwUsage(fmt::format("cell size must be a positive number of metres, not {}", cellSize), {"", 0, "cell"});
+    if (!(extent.width() >= 0) || !(extent.height() >= 0)) throwUsage("empty extent: no incidents to grid");
     Grid g;
     g.shape = shape;
     g.cellSize = cellSize;
@@ -138,7 +138,7 @@ Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int6
         throwUsage(fmt::format("a {} m grid over {:.1f} x {:.1f} km has about {:.3g} cells, more than the limit of {}; "
                                "use a larger cell, a study area, or raise the cell limit",
                                cellSize, extent.width() / 1000, extent.height() / 1000, estimate, maxCells),
-                   {"", 0, "--cell"});
+                   {"", 0, "cell"});
     g.cols = std::max<int64_t>(1, static_cast<int64_t>(cols));
     g.rows = std::max<int64_t>(1, static_cast<int64_t>(rows));
     if (shape == GridShape::Square) {
@@ -154,7 +154,7 @@ Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int6
         throwUsage(fmt::format("a {:.0f} m grid over {:.1f} x {:.1f} km has {:.0f} cells, more than the limit of {} (--max-cells); "
                                "use a larger cell, a study area, or raise the limit",
                                cellSize, extent.width() / 1000, extent.height() / 1000, cells, maxCells),
-                   {"", 0, "--cell"});
+                   {"", 0, "cell"});
     return g;
 }
 

@@ -27,7 +27,7 @@ Kernel parseKernel(const std::string& name) {
     if (n == "epanechnikov") return Kernel::Epanechnikov;
     if (n == "triangular") return Kernel::Triangular;
     if (n == "gaussian") return Kernel::Gaussian;
-    throwUsage("unknown kernel '" + name + "' (uniform, quartic, triweight, epanechnikov, triangular, gaussian)", {"", 0, "--kernel"});
+    throwUsage("unknown kernel '" + name + "' (uniform, quartic, triweight, epanechnikov, triangular, gaussian)", {"", 0, "kernel"});
 }
 
 const char* toString(Kernel kernel) {
@@ -268,10 +268,10 @@ void accumulateBandVectorised(const Band&, Kernel, double) {}
 
 std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y,
                                   const std::vector<double>& weight, const KdeOptions& options) {
-    if (grid.shape != GridShape::Square) throwUsage("kernel density is computed on square grids", {"", 0, "--shape"});
-    if (!(options.bandwidth > 0)) throwUsage("bandwidth must be positive", {"", 0, "--bandwidth"});
+    if (grid.shape != GridShape::Square) throwUsage("kernel density is computed on square grids", {"", 0, "shape"});
+    if (!(options.bandwidth > 0)) throwUsage("bandwidth must be positive", {"", 0, "bandwidth"});
     if (options.kernel == Kernel::Triangular && (options.decay < -1 || options.decay > 1))
-        throwUsage("triangular decay must be between -1 and 1", {"", 0, "--decay"});
+        throwUsage("triangular decay must be between -1 and 1", {"", 0, "decay"});
     const double support = kernelSupport(options.kernel, options.bandwidth);
     const double invR = 1.0 / options.bandwidth, invR2 = invR * invR;
     const double scale = options.output == KdeOutput::Scaled ? kernelScale(options.kernel, options.bandwidth, options.decay) * options.areaUnit : 1.0;
@@ -321,7 +321,7 @@ double arcgisDefaultBandwidth(const std::vector<double>& x, const std::vector<do
         const double w = weight.empty() ? 1.0 : weight[i];
         sw += w, mx += w * x[i], my += w * y[i];
     }
-    if (sw <= 0) throwUsage("no incidents to derive a bandwidth from", {"", 0, "--bandwidth"});
+    if (sw <= 0) throwUsage("no incidents to derive a bandwidth from", {"", 0, "bandwidth"});
     mx /= sw, my /= sw;
     double ss = 0;
     std::vector<std::pair<double, double>> dist;  // (distance to mean centre, weight)
@@ -352,7 +352,7 @@ DualMode parseDualMode(const std::string& name) {
     if (n == "ratio") return DualMode::Ratio;
     if (n == "log-ratio" || n == "logratio" || n == "log_ratio") return DualMode::LogRatio;
     if (n == "difference") return DualMode::Difference;
-    throwUsage("dual mode must be ratio, log-ratio or difference", {"", 0, "--dual"});
+    throwUsage("dual mode must be ratio, log-ratio or difference", {"", 0, "dual"});
 }
 
 std::vector<double> dualSurface(const std::vector<double>& a, const std::vector<double>& b, DualMode mode, const DualScale& scale) {

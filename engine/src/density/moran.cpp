@@ -30,8 +30,8 @@ const char* toString(MoranClass c) {
 
 SpatialWeights gridWeights(const Grid& grid, const std::vector<uint8_t>& mask, int rings, bool rook, bool rowStandardised,
                            std::vector<int64_t>& cellOf) {
-    if (rings < 1) throwUsage("the neighbourhood needs at least one ring", {"", 0, "--rings"});
-    if (rook && rings != 1) throwUsage("rook contiguity has one ring (the 4 cells sharing an edge)", {"", 0, "--rings"});
+    if (rings < 1) throwUsage("the neighbourhood needs at least one ring", {"", 0, "rings"});
+    if (rook && rings != 1) throwUsage("rook contiguity has one ring (the 4 cells sharing an edge)", {"", 0, "rings"});
     const size_t cells = static_cast<size_t>(grid.cellCount());
     auto valid = [&](size_t k) { return mask.empty() || mask[k]; };
     std::vector<uint32_t> compact(cells, UINT32_MAX);
@@ -100,7 +100,7 @@ SpatialWeights distanceBandWeights(const std::vector<double>& x, const std::vect
 }
 
 SpatialWeights nearestWeights(const std::vector<double>& x, const std::vector<double>& y, int k, bool rowStandardised) {
-    if (k < 1) throwUsage("k nearest neighbours needs k >= 1", {"", 0, "--weights"});
+    if (k < 1) throwUsage("k nearest neighbours needs k >= 1", {"", 0, "weights"});
     const auto tree = pointTree(x, y);
     SpatialWeights w;
     w.rowStandardised = rowStandardised;

@@ -99,7 +99,7 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
     };
 
     if (!o.areas.empty()) {
-        if (groupByLabel(o.areas).size() > 1) throwUsage("Moran's I on areas reads one area layer: run once per layer", {"", 0, "--areas"});
+        if (groupByLabel(o.areas).size() > 1) throwUsage("Moran's I on areas reads one area layer: run once per layer", {"", 0, "areas"});
         AreaLayer layer = AreaLayer::load(o.areas, crs);
         const AreaCounts areaCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
         report.account(sel.ledger("areas of '" + layer.label() + "' (moran_areas)", areaCounts.counted, areaCounts.exclusions(layer)));

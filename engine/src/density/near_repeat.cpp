@@ -107,8 +107,8 @@ KnoxResult knoxTest(const std::vector<double>& xIn, const std::vector<double>& y
     std::vector<double> x(xIn.size()), y(xIn.size());
     std::vector<int32_t> times(xIn.size());
     for (size_t i = 0; i < order.size(); ++i) x[i] = xIn[order[i]], y[i] = yIn[order[i]], times[i] = timesIn[order[i]];
-    if (bands.distanceBands() > 255) throwUsage("at most 254 distance bands", {"", 0, "--distance-bands"});
-    if (bands.timeEdges.size() > 254) throwUsage("at most 254 time bands", {"", 0, "--time-bands"});
+    if (bands.distanceBands() > 255) throwUsage("at most 254 distance bands", {"", 0, "distance_bands"});
+    if (bands.timeEdges.size() > 254) throwUsage("at most 254 time bands", {"", 0, "time_bands"});
     const size_t n = x.size(), dBands = bands.distanceBands(), tBands = bands.timeEdges.size();
     KnoxResult r;
     r.timeBands = tBands;
@@ -216,7 +216,7 @@ std::vector<int32_t> timesOf(const SelectedIncidents& sel, const std::string& un
         if (day <= 0 || sel.month[i] == kNoMonth)
             throwUsage("--time-unit day needs incidents with a date: these have only a month (police.uk publishes months); use --time-unit "
                        "month and month bands",
-                       {"", 0, "--time-unit"});
+                       {"", 0, "time_unit"});
         const std::chrono::year_month_day ymd{std::chrono::year{monthYear(sel.month[i])},
                                               std::chrono::month{static_cast<unsigned>(sel.month[i] % 12 + 1)},
                                               std::chrono::day{static_cast<unsigned>(day)}};

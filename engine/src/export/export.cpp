@@ -41,7 +41,7 @@ ExportFormat parseExportFormat(const std::string& name) {
     if (n == "gtiff" || n == "geotiff" || n == "tif") return ExportFormat::GeoTiff;
     if (n == "postgis" || n == "pg") return ExportFormat::PostGis;
     if (n == "all") return ExportFormat::All;
-    throwUsage("unknown format '" + name + "' (shp, gpkg, geojson, fgb, csv, kml, gtiff, postgis, all)", {"", 0, "--format"});
+    throwUsage("unknown format '" + name + "' (shp, gpkg, geojson, fgb, csv, kml, gtiff, postgis, all)", {"", 0, "format"});
 }
 
 const char* toString(ExportFormat f) {
@@ -199,13 +199,13 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress);  // post
 RunReport runExport(const ExportOptions& o, Progress& progress) {
     const std::string sourceExt = toLowerAscii(fs::path(o.source).extension().string());
     if (sourceExt == ".tif" || sourceExt == ".tiff") {
-        if (o.format != ExportFormat::GeoTiff) throwUsage("a raster exports to gtiff only", {"", 0, "--format"});
+        if (o.format != ExportFormat::GeoTiff) throwUsage("a raster exports to gtiff only", {"", 0, "format"});
         return exportRaster(o);
     }
-    if (o.format == ExportFormat::GeoTiff) throwUsage("gtiff is for raster sources (.tif)", {"", 0, "--format"});
+    if (o.format == ExportFormat::GeoTiff) throwUsage("gtiff is for raster sources (.tif)", {"", 0, "format"});
     if (o.format == ExportFormat::All) {
         // One command, every format: <to>/<stem>.gpkg (styled), shp/, geojson/, fgb/, csv/, <stem>.kml, and PostGIS.
-        if (o.destination.empty()) throwUsage("give the destination folder with --to", {"", 0, "--to"});
+        if (o.destination.empty()) throwUsage("give the destination folder with --to", {"", 0, "to"});
         RunReport all;
         const std::string stem = fs::path(o.source).stem().string();
         const std::pair<ExportFormat, std::string> targets[] = {
@@ -236,7 +236,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
         return all;
     }
     if (o.format == ExportFormat::PostGis) return runPostGisExport(o, progress);
-    if (o.destination.empty()) throwUsage("give the destination with --to", {"", 0, "--to"});
+    if (o.destination.empty()) throwUsage("give the destination with --to", {"", 0, "to"});
 
     RunReport report;
     DatasetPtr src = openVector(o.source);
@@ -255,7 +255,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
     std::string crs = o.crs;
     if ((o.format == ExportFormat::GeoJson || o.format == ExportFormat::Kml) && crs.empty()) crs = "EPSG:4326";  // RFC 7946 / KML
     if (o.format == ExportFormat::GeoJson && !crs.empty() && crs != "EPSG:4326")
-        throwUsage("GeoJSON (RFC 7946) is always WGS84 longitude/latitude", {"", 0, "--crs"});
+        throwUsage("GeoJSON (RFC 7946) is always WGS84 longitude/latitude", {"", 0, "crs"});
 
     if (perLayerFiles) {
         std::error_code ec;
@@ -324,7 +324,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
     // Single-file formats: GeoPackage and KML hold every layer; one translation writes them all.
     std::error_code same;
     if (fs::exists(o.destination, same) && fs::equivalent(o.destination, o.source, same))
-        throwUsage("the destination " + o.destination + " is the source file; export to another file", {"", 0, "--to"});
+        throwUsage("the destination " + o.destination + " is the source file; export to another file", {"", 0, "to"});
     refuseOverwrite(o.destination, o.overwrite);
     const std::string tmp = tempBeside(o.destination);
     std::vector<std::string> args = {"-f", toString(o.format)};

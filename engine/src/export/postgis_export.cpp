@@ -29,10 +29,10 @@ std::string connectionString(const std::string& destination) {
     if (destination.empty()) return "PG:";  // libpq reads PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD / .pgpass
     // A password on the command line ends up in shell history and process lists: refuse it.
     if (std::regex_search(destination, std::regex("password\\s*=", std::regex::icase)))
-        throwUsage("do not put a password in the connection string; use PGPASSWORD, ~/.pgpass or a service file", {"", 0, "--to"});
+        throwUsage("do not put a password in the connection string; use PGPASSWORD, ~/.pgpass or a service file", {"", 0, "to"});
     if (destination.rfind("PG:", 0) == 0) return destination;
     if (destination.rfind("service=", 0) == 0) return "PG:" + destination;
-    throwUsage("PostGIS destination must be a PG: connection string or service=NAME (or empty for the PG* variables)", {"", 0, "--to"});
+    throwUsage("PostGIS destination must be a PG: connection string or service=NAME (or empty for the PG* variables)", {"", 0, "to"});
 }
 
 std::string defaultRunId() {

@@ -26,7 +26,7 @@ Period parsePeriod(const std::string& text) {
     if (t == "month") return Period::Month;
     if (t == "quarter") return Period::Quarter;
     if (t == "year") return Period::Year;
-    throwUsage("period must be month, quarter or year, not '" + text + "'", {"", 0, "--period"});
+    throwUsage("period must be month, quarter or year, not '" + text + "'", {"", 0, "period"});
 }
 
 std::string periodKey(int32_t month, Period period) {

@@ -27,8 +27,8 @@ using namespace intervention_support;
 RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     if (o.cameras.empty() && o.lights.empty()) throwUsage("give --cameras and/or --lights");
-    if (!(o.hotspotShare > 0 && o.hotspotShare <= 1)) throwUsage("--hotspot-share must be in (0, 1]", {"", 0, "--hotspot-share"});
-    if (o.period != "year" && o.period != "month" && o.period != "all") throwUsage("--period must be year, month or all", {"", 0, "--period"});
+    if (!(o.hotspotShare > 0 && o.hotspotShare <= 1)) throwUsage("--hotspot-share must be in (0, 1]", {"", 0, "hotspot_share"});
+    if (o.period != "year" && o.period != "month" && o.period != "all") throwUsage("--period must be year, month or all", {"", 0, "period"});
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;

@@ -28,7 +28,7 @@ RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Prog
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     if (o.projects.empty()) throwUsage("give the interventions layer (--interventions)");
     if (!(o.treatedRadius > 0) || !(o.bufferWidth > 0)) throwUsage("--treated-radius and --buffer must be positive");
-    if (o.periodMonths < 1) throwUsage("--period-months must be at least 1", {"", 0, "--period-months"});
+    if (o.periodMonths < 1) throwUsage("--period-months must be at least 1", {"", 0, "period_months"});
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;

@@ -27,8 +27,8 @@ using namespace intervention_support;
 
 RunReport runSites(const SitesOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
-    if (o.demand != "kde" && o.demand != "counts") throwUsage("--demand must be kde or counts", {"", 0, "--demand"});
-    if (!(o.candidateSpacing > 0)) throwUsage("--spacing must be positive", {"", 0, "--spacing"});
+    if (o.demand != "kde" && o.demand != "counts") throwUsage("--demand must be kde or counts", {"", 0, "demand"});
+    if (!(o.candidateSpacing > 0)) throwUsage("--spacing must be positive", {"", 0, "spacing"});
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;

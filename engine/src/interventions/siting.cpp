@@ -111,8 +111,8 @@ std::vector<SitePick> lazyGreedy(const Grid& grid, const std::vector<double>& de
 
 std::vector<SitePick> greedySites(const Grid& grid, const std::vector<double>& demand, const std::vector<SiteCandidate>& candidates,
                                   const SitingOptions& o) {
-    if (!(o.radius > 0)) throwUsage("the coverage radius must be positive", {"", 0, "--radius"});
-    if (o.maxSites < 1) throwUsage("the number of sites must be at least 1", {"", 0, "--sites"});
+    if (!(o.radius > 0)) throwUsage("the coverage radius must be positive", {"", 0, "radius"});
+    if (o.maxSites < 1) throwUsage("the number of sites must be at least 1", {"", 0, "sites"});
     for (const auto& c : candidates)
         if (!(c.cost >= 0)) throwInput("candidate '" + c.id + "' has a negative or missing cost", {"", 0, "cost"});
     bool equalCosts = true;
@@ -147,7 +147,7 @@ std::vector<size_t> exactSites(const Grid& grid, const std::vector<double>& dema
         term = term * static_cast<double>(n - s + 1) / static_cast<double>(s);
         sets += term;
     }
-    if (sets > 5e6) throwUsage("too many candidate sets for the exact solver (over 5 million)", {"", 0, "--exact"});
+    if (sets > 5e6) throwUsage("too many candidate sets for the exact solver (over 5 million)", {"", 0, "exact"});
     std::vector<std::vector<int64_t>> cellsOf(n);
     for (size_t c = 0; c < n; ++c) cellsWithin(grid, candidates[c].x, candidates[c].y, o.radius, cellsOf[c]);
     std::vector<uint32_t> coverCount(demand.size(), 0);
@@ -185,7 +185,7 @@ double removeCoveredDemand(const Grid& grid, std::vector<double>& demand, const 
 }
 
 std::vector<SiteCandidate> latticeCandidates(const Grid& grid, const std::vector<double>& demand, double spacing, double radius, double cost) {
-    if (!(spacing > 0)) throwUsage("the candidate spacing must be positive", {"", 0, "--spacing"});
+    if (!(spacing > 0)) throwUsage("the candidate spacing must be positive", {"", 0, "spacing"});
     std::vector<SiteCandidate> out;
     const Extent e = grid.extent();
     std::vector<int64_t> cells;

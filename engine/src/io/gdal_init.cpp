@@ -108,7 +108,7 @@ std::unique_ptr<OGRCoordinateTransformation> layerToAnalysisTransform(const OGRL
     } else {
         throwInput(what + " '" + std::string(const_cast<OGRLayer&>(layer).GetName()) + "' has no coordinate reference system", {path, 0, "crs"});
     }
-    if (target.SetFromUserInput(analysisCrs.c_str()) != OGRERR_NONE) throwUsage("unknown analysis CRS '" + analysisCrs + "'", {"", 0, "--crs"});
+    if (target.SetFromUserInput(analysisCrs.c_str()) != OGRERR_NONE) throwUsage("unknown analysis CRS '" + analysisCrs + "'", {"", 0, "crs"});
     source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     std::unique_ptr<OGRCoordinateTransformation> transform;

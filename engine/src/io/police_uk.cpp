@@ -35,7 +35,7 @@ ColumnMapping ColumnMapping::parse(const std::string& spec) {
         if (item.empty()) continue;
         size_t eq = item.find('=');
         if (eq == std::string_view::npos)
-            throwUsage("column mapping item '" + std::string(item) + "' is not role=column", {"", 0, "--columns"});
+            throwUsage("column mapping item '" + std::string(item) + "' is not role=column", {"", 0, "columns"});
         std::string role = toLowerAscii(trim(item.substr(0, eq)));
         std::string column(trim(item.substr(eq + 1)));
         std::string* target = nullptr;
@@ -53,11 +53,11 @@ ColumnMapping ColumnMapping::parse(const std::string& spec) {
         else
             throwUsage("unknown column role '" + role +
                            "' (expected id, x, y, lon, lat, address, locality, date, month, category, weight)",
-                       {"", 0, "--columns"});
+                       {"", 0, "columns"});
         *target = column;
     }
-    if (m.x.empty() != m.y.empty()) throwUsage("map both x and y, or neither", {"", 0, "--columns"});
-    if (m.lon.empty() != m.lat.empty()) throwUsage("map both lon and lat, or neither", {"", 0, "--columns"});
+    if (m.x.empty() != m.y.empty()) throwUsage("map both x and y, or neither", {"", 0, "columns"});
+    if (m.lon.empty() != m.lat.empty()) throwUsage("map both lon and lat, or neither", {"", 0, "columns"});
     // Whether a point or an address is needed depends on the input: CSVs need one, layers have geometry.
     return m;
 }

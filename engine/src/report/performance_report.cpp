@@ -57,7 +57,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     int32_t to = o.toMonth;
     if (to == kNoMonth)
         for (int32_t m : t.month) to = std::max(to, m);
-    if (to == kNoMonth) throwUsage("the incidents have no months", {"", 0, "--to"});
+    if (to == kNoMonth) throwUsage("the incidents have no months", {"", 0, "to"});
     const int32_t from = to - 12 * o.years + 1;
     // The outcome group of each crime (police.uk outcomes, joined at reading), when the data has them.
     int outcomeColumn = -1;
@@ -69,7 +69,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     if (!o.flagField.empty()) {
         for (size_t a = 0; a < t.attributes.size(); ++a)
             if (t.attributes[a].name == o.flagField) flagColumn = static_cast<int>(a);
-        if (flagColumn < 0) throwUsage("no column '" + o.flagField + "' in the incidents", {"", 0, "--flag-field"});
+        if (flagColumn < 0) throwUsage("no column '" + o.flagField + "' in the incidents", {"", 0, "flag_field"});
     }
     std::vector<uint16_t> excluded;
     for (const auto& g : o.excludeFromTotal)
@@ -81,7 +81,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     std::string byLabel;
     std::optional<AreaLayer> byLayer;
     if (!o.by.empty()) {
-        if (groupByLabel(o.by).size() > 1) throwUsage("--by takes one area layer: run the report once per layer", {"", 0, "--by"});
+        if (groupByLabel(o.by).size() > 1) throwUsage("--by takes one area layer: run the report once per layer", {"", 0, "by"});
         byLayer.emplace(AreaLayer::load(o.by, o.input.ingest.analysisCrs));
         byLabel = byLayer->label();
         areaNames.clear();

@@ -16,7 +16,7 @@ ClusterRule clusterRulePreset(const std::string& name) {
     if (name == "wales") return {"wales", 4, 50, 36};
     if (name == "urban") return {"urban", 7, 50, 60};
     if (name == "rural") return {"rural", 7, 100, 60};
-    throwUsage("unknown cluster rule '" + name + "' (wales, urban, rural, urban-rural)", {"", 0, "--cluster-rule"});
+    throwUsage("unknown cluster rule '" + name + "' (wales, urban, rural, urban-rural)", {"", 0, "cluster_rule"});
 }
 
 PointsOnNetwork::PointsOnNetwork(const RoadNetwork& network, const std::vector<Snap>& points, const std::vector<uint8_t>& include)

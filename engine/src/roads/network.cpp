@@ -143,7 +143,7 @@ RoadNetwork networkFromNodeIds(const std::vector<RoadLine>& lines) {
 }  // namespace
 
 RoadNetwork buildRoadNetwork(const std::vector<RoadLine>& lines, double nodeTolerance) {
-    if (!(nodeTolerance >= 0)) throwUsage("the node tolerance must be zero or positive", {"", 0, "--node-tolerance"});
+    if (!(nodeTolerance >= 0)) throwUsage("the node tolerance must be zero or positive", {"", 0, "node_tolerance"});
     const bool allIds = !lines.empty() && std::all_of(lines.begin(), lines.end(), [](const RoadLine& l) { return !l.startNode.empty() && !l.endNode.empty(); });
     if (allIds) return networkFromNodeIds(lines);
     RoadNetwork net;
@@ -223,7 +223,7 @@ uint32_t Lixels::at(uint32_t e, double offset) const {
 }
 
 Lixels makeLixels(const RoadNetwork& network, double targetLength) {
-    if (!(targetLength > 0)) throwUsage("the lixel length must be positive", {"", 0, "--lixel"});
+    if (!(targetLength > 0)) throwUsage("the lixel length must be positive", {"", 0, "lixel"});
     Lixels lx;
     lx.targetLength = targetLength;
     lx.edgeStart.reserve(network.edges.size() + 1);

@@ -25,8 +25,8 @@ NetworkKernel parseNetworkKernel(const std::string& name) {
     if (n == "triweight") return NetworkKernel::Triweight;
     if (n == "gaussian")
         throwUsage("the Gaussian kernel has no finite support on a network; use quartic, triweight, epanechnikov, triangular or uniform",
-                   {"", 0, "--kernel"});
-    throwUsage("unknown network kernel '" + name + "' (quartic, triweight, epanechnikov, triangular, uniform)", {"", 0, "--kernel"});
+                   {"", 0, "kernel"});
+    throwUsage("unknown network kernel '" + name + "' (quartic, triweight, epanechnikov, triangular, uniform)", {"", 0, "kernel"});
 }
 
 const char* toString(NetworkKernel kernel) {
@@ -44,7 +44,7 @@ NkdeMethod parseNkdeMethod(const std::string& name) {
     const std::string n = toLowerAscii(name);
     if (n == "simple") return NkdeMethod::Simple;
     if (n == "discontinuous") return NkdeMethod::Discontinuous;
-    throwUsage("unknown network KDE method '" + name + "' (simple or discontinuous)", {"", 0, "--method"});
+    throwUsage("unknown network KDE method '" + name + "' (simple or discontinuous)", {"", 0, "method"});
 }
 
 const char* toString(NkdeMethod method) { return method == NkdeMethod::Simple ? "simple" : "discontinuous"; }
@@ -200,9 +200,9 @@ private:
 
 std::vector<double> networkKernelDensity(const RoadNetwork& network, const Lixels& lixels, const std::vector<Snap>& events,
                                          const std::vector<double>& weight, const NkdeOptions& options, Progress* progress) {
-    if (!(options.bandwidth > 0)) throwUsage("the network bandwidth must be positive", {"", 0, "--bandwidth"});
+    if (!(options.bandwidth > 0)) throwUsage("the network bandwidth must be positive", {"", 0, "bandwidth"});
     if (options.bandwidth < lixels.targetLength)
-        throwUsage("the bandwidth is shorter than one lixel; the density would be a count per lixel", {"", 0, "--bandwidth"});
+        throwUsage("the bandwidth is shorter than one lixel; the density would be a count per lixel", {"", 0, "bandwidth"});
     const std::vector<Event> merged = mergeEvents(events, weight);
     const unsigned workers = workerCount();
     std::vector<std::vector<double>> partial(workers);

@@ -45,13 +45,13 @@ void RoadLayerOptions::setFields(const std::string& spec) {
         const size_t eq = item.find('=');
         const std::string role = toLowerAscii(trim(item.substr(0, eq)));
         const std::string field = eq == std::string_view::npos ? "" : std::string(trim(item.substr(eq + 1)));
-        if (field.empty()) throwUsage(fmt::format("'{}' is not role=field", item), {"", 0, "--network-fields"});
+        if (field.empty()) throwUsage(fmt::format("'{}' is not role=field", item), {"", 0, "network_fields"});
         if (role == "name") nameField = field;
         else if (role == "class") classField = field;
         else if (role == "number") numberField = field;
         else if (role == "start") startNodeField = field;
         else if (role == "end") endNodeField = field;
-        else throwUsage(fmt::format("unknown role '{}' (name, class, number, start, end)", role), {"", 0, "--network-fields"});
+        else throwUsage(fmt::format("unknown role '{}' (name, class, number, start, end)", role), {"", 0, "network_fields"});
     }
 }
 

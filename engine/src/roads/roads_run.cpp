@@ -49,7 +49,7 @@ SeverityWeights SeverityWeights::parse(const std::string& spec) {
             value = std::stod(item.substr(eq + 1), &used);
             if (used != item.size() - eq - 1 || !kWeight.problem(value).empty()) throw std::invalid_argument("bad");
         } catch (const std::exception&) {
-            throwUsage("weight '" + item + "' is not name=number (" + kWeight.rangeText() + ")", {"", 0, "--weights"});
+            throwUsage("weight '" + item + "' is not name=number (" + kWeight.rangeText() + ")", {"", 0, "weights"});
         }
         const std::string name = toLowerAscii(trim(std::string_view(item).substr(0, eq)));
         if (name == "fatal") w.fatal = value;
@@ -57,7 +57,7 @@ SeverityWeights SeverityWeights::parse(const std::string& spec) {
         else if (name == "slight") w.slight = value;
         else if (name == "unknown") w.unknown = value;
         else if (name == "complaint") w.complaint = value;
-        else throwUsage("unknown weight '" + name + "' (fatal, serious, slight, unknown, complaint)", {"", 0, "--weights"});
+        else throwUsage("unknown weight '" + name + "' (fatal, serious, slight, unknown, complaint)", {"", 0, "weights"});
     }
     return w;
 }
@@ -854,8 +854,8 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     if (!o.categories) throw Error(ErrorKind::Internal, "runRoads() needs a category map");
     if (o.collisions.empty() && o.complaints.empty()) throwUsage("give collisions (--collisions) and/or complaints (--complaints)");
-    if (!(o.snapTolerance > 0)) throwUsage("the snapping tolerance must be positive", {"", 0, "--snap-tolerance"});
-    if (o.trendMonths < 1) throwUsage("--trend-months must be at least 1", {"", 0, "--trend-months"});
+    if (!(o.snapTolerance > 0)) throwUsage("the snapping tolerance must be positive", {"", 0, "snap_tolerance"});
+    if (o.trendMonths < 1) throwUsage("--trend-months must be at least 1", {"", 0, "trend_months"});
     const auto started = std::chrono::steady_clock::now();
     RunReport report;
     auto& lines = report.lines;
