@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "hotspot/crs.hpp"
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/geocode_run.hpp"

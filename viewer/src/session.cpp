@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QStandardPaths>
 
+#include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/near_repeat.hpp"
 #include "hotspot/progress.hpp"

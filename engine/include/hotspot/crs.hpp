@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "hotspot/options.hpp"
+
 namespace hotspot {
 
 struct TransformReport {
@@ -63,5 +65,10 @@ struct LonLatBox {
     bool contains(double lon, double lat) const { return lon >= west && lon <= east && lat >= south && lat <= north; }
 };
 bool crsAreaOfUse(const std::string& crs, LonLatBox& box);
+
+// Throws Error(Usage) unless `crs` is known to PROJ and projected with a metre-like linear unit
+// (metres, or a unit with a fixed conversion to metres, e.g. US survey feet): cell sizes,
+// bandwidths and distances are given in metres. A geographic CRS (degrees) is refused by name.
+void requireMetricCrs(const std::string& crs, std::string_view key, const OptionNaming& naming);
 
 }  // namespace hotspot

@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "hotspot/analysis_run.hpp"
+#include "hotspot/run_report.hpp"
 
 namespace hotspot {
+
+class Progress;
 
 enum class ExportFormat { Shapefile, GeoPackage, GeoJson, FlatGeobuf, Csv, Kml, GeoTiff, PostGis, All };
 ExportFormat parseExportFormat(const std::string& name);  // throws Error(Usage)

@@ -11,6 +11,7 @@
 
 #include "hotspot/grid.hpp"
 #include "hotspot/incidents.hpp"
+#include "hotspot/layer_source.hpp"
 
 namespace hotspot {
 
@@ -52,16 +53,7 @@ struct Project {
     int64_t line = 0;
 };
 
-// Where a layer comes from: a CSV (x/y in `srs` or the analysis CRS, or lon/lat) or any OGR layer.
-struct InterventionSource {
-    std::string path, layer, srs;
-    // "PATH[:LAYER]" as in area layers.
-    static InterventionSource parse(const std::string& spec);
-};
 
-struct LayerRejects {
-    std::vector<std::pair<int64_t, std::string>> rows;  // line / feature, reason (with the field)
-};
 
 // CCTV: id (camera_id, id, ref), optional name/location, point; optional bearing, fov
 // (field_of_view), range (range_m, radius). Without a bearing a camera sees a circle of

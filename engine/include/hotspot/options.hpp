@@ -56,9 +56,5 @@ struct ChoiceOption {
     void check(std::string_view value, const OptionNaming& naming) const;
 };
 
-// Throws Error(Usage) unless `crs` is known to PROJ and projected with a metre-like linear unit
-// (metres, or a unit with a fixed conversion to metres, e.g. US survey feet): cell sizes,
-// bandwidths and distances are given in metres. A geographic CRS (degrees) is refused by name.
-void requireMetricCrs(const std::string& crs, std::string_view key, const OptionNaming& naming);
 
 }  // namespace hotspot

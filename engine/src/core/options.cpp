@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
 
 namespace hotspot {
@@ -91,19 +90,5 @@ void ChoiceOption::check(std::string_view value, const OptionNaming& naming) con
     throwUsage(fmt::format("'{}' is not one of {}", value, list), {"", 0, naming(key)});
 }
 
-void requireMetricCrs(const std::string& crs, std::string_view key, const OptionNaming& naming) {
-    const CrsUnits units = crsUnits(crs);
-    if (!units.known) throwUsage("unknown or unsupported coordinate reference system '" + crs + "'", {"", 0, naming(key)});
-    if (units.geographic)
-        throwUsage(fmt::format("'{}' ({}) is a geographic CRS in {}s; the analysis needs a projected CRS in metres "
-                               "(e.g. EPSG:27700, British National Grid), because cell sizes and distances are metres",
-                               crs, crsName(crs), units.unitName.empty() ? "degree" : units.unitName),
-                   {"", 0, naming(key)});
-    if (std::abs(units.toMetres - 1.0) > 1e-9)
-        throwUsage(fmt::format("'{}' ({}) measures in {} ({} m); the analysis needs a CRS in metres because cell sizes and "
-                               "distances are metres",
-                               crs, crsName(crs), units.unitName, units.toMetres),
-                   {"", 0, naming(key)});
-}
 
 }  // namespace hotspot

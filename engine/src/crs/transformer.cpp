@@ -255,4 +255,19 @@ bool crsAreaOfUse(const std::string& crs, LonLatBox& box) {
     return proj_get_area_of_use(ctx.get(), pj.get(), &box.west, &box.south, &box.east, &box.north, &name) && box.west > -1000;
 }
 
+void requireMetricCrs(const std::string& crs, std::string_view key, const OptionNaming& naming) {
+    const CrsUnits units = crsUnits(crs);
+    if (!units.known) throwUsage("unknown or unsupported coordinate reference system '" + crs + "'", {"", 0, naming(key)});
+    if (units.geographic)
+        throwUsage(fmt::format("'{}' ({}) is a geographic CRS in {}s; the analysis needs a projected CRS in metres "
+                               "(e.g. EPSG:27700, British National Grid), because cell sizes and distances are metres",
+                               crs, crsName(crs), units.unitName.empty() ? "degree" : units.unitName),
+                   {"", 0, naming(key)});
+    if (std::abs(units.toMetres - 1.0) > 1e-9)
+        throwUsage(fmt::format("'{}' ({}) measures in {} ({} m); the analysis needs a CRS in metres because cell sizes and "
+                               "distances are metres",
+                               crs, crsName(crs), units.unitName, units.toMetres),
+                   {"", 0, naming(key)});
+}
+
 }  // namespace hotspot

@@ -16,7 +16,7 @@
 
 #include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
-#include "hotspot/interventions.hpp"
+#include "hotspot/layer_source.hpp"
 #include "hotspot/strings.hpp"
 #include "io/gdal_util.hpp"
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "hotspot/crs.hpp"
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/concentration.hpp"
 #include "hotspot/near_repeat.hpp"
