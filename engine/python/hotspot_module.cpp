@@ -105,6 +105,19 @@ py::dict reportDict(const RunReport& r) {
     return d;
 }
 
+// Runs a job that writes files, without the GIL (progress callables take it back), and returns
+// its summary as a dict.
+template <class Options, class Job>
+py::dict runReported(const Options& options, const py::object& progress, Job job) {
+    Progress p = progressFor(progress);
+    RunReport r;
+    {
+        py::gil_scoped_release release;
+        r = job(options, p);
+    }
+    return reportDict(r);
+}
+
 GridChoice gridOf(double cell, bool clip) {
     GridChoice g;
     g.cellSize = cell;
@@ -259,13 +272,7 @@ PYBIND11_MODULE(hotspot, m) {
             Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
             DensityOptions o = densityOptions(in, cell, bandwidth, kernel, output, clip);
             o.outDir = out;
-            Progress p = progressFor(progress);
-            RunReport r;
-            {
-                py::gil_scoped_release release;
-                r = runDensity(o, p);
-            }
-            return reportDict(r);
+            return runReported(o, progress, runDensity);
         },
         py::arg("inputs"), py::kw_only(), py::arg("out"), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0,
         py::arg("bandwidth") = 0.0, py::arg("kernel") = "quartic", py::arg("output") = "scaled", py::arg("study_area") = py::none(),
@@ -281,13 +288,7 @@ PYBIND11_MODULE(hotspot, m) {
             GiStarRunOptions o = giStarOptions(in, cell, rings, permutations, seed, fdr, clip);
             o.allCells = allCells;
             o.outDir = out;
-            Progress p = progressFor(progress);
-            RunReport r;
-            {
-                py::gil_scoped_release release;
-                r = runGiStar(o, p);
-            }
-            return reportDict(r);
+            return runReported(o, progress, runGiStar);
         },
         py::arg("inputs"), py::kw_only(), py::arg("out"), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0,
         py::arg("rings") = 1, py::arg("permutations") = 0, py::arg("seed") = 12345, py::arg("fdr") = true, py::arg("all_cells") = false,
@@ -309,13 +310,7 @@ PYBIND11_MODULE(hotspot, m) {
             for (double c : coverage) o.coverage.push_back(c / 100);
             o.history = history;
             o.outDir = out;
-            Progress p = progressFor(progress);
-            RunReport r;
-            {
-                py::gil_scoped_release release;
-                r = runForecastEvaluate(o, p);
-            }
-            return reportDict(r);
+            return runReported(o, progress, runForecastEvaluate);
         },
         py::arg("inputs"), py::kw_only(), py::arg("out"), py::arg("group") = py::none(), py::arg("months") = py::none(), py::arg("cell") = 0.0,
         py::arg("bandwidth") = 250.0, py::arg("coverage") = std::vector<double>{1, 5, 10}, py::arg("history") = 12, py::arg("study_area") = py::none(),

@@ -14,6 +14,19 @@ namespace {
 // NaN ranks below every number, so cells a map says nothing about are chosen last.
 double rankKey(double v) { return std::isnan(v) ? -std::numeric_limits<double>::infinity() : v; }
 
+// The rows and columns whose cell centres can lie within `r` of (x, y) on a square grid (col c
+// has its centre at originX + (c + 0.5) cs; row 0 is north), clamped to the grid.
+struct CellRange {
+    int64_t rowLo, rowHi, colLo, colHi;
+};
+CellRange cellsAround(const Grid& grid, double x, double y, double r) {
+    const double cs = grid.cellSize, top = grid.originY + static_cast<double>(grid.rows) * cs;
+    return {std::max<int64_t>(0, static_cast<int64_t>(std::ceil((top - (y + r)) / cs - 0.5))),
+            std::min<int64_t>(grid.rows - 1, static_cast<int64_t>(std::floor((top - (y - r)) / cs - 0.5))),
+            std::max<int64_t>(0, static_cast<int64_t>(std::ceil((x - r - grid.originX) / cs - 0.5))),
+            std::min<int64_t>(grid.cols - 1, static_cast<int64_t>(std::floor((x + r - grid.originX) / cs - 0.5)))};
+}
+
 }  // namespace
 
 CoverageScore scoreCoverage(const std::vector<double>& score, const std::vector<double>& target, const std::vector<double>& previous,
@@ -82,15 +95,11 @@ std::vector<uint8_t> cellsNearPoints(const Grid& grid, const std::vector<double>
         if (std::isfinite(x[i]) && std::isfinite(y[i])) places.emplace_back(x[i], y[i]);
     std::sort(places.begin(), places.end());
     places.erase(std::unique(places.begin(), places.end()), places.end());
-    const double cs = grid.cellSize, top = grid.originY + static_cast<double>(grid.rows) * cs;
     for (const auto& [px, py] : places) {
-        const int64_t colLo = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((px - distance - grid.originX) / cs - 0.5)));
-        const int64_t colHi = std::min<int64_t>(grid.cols - 1, static_cast<int64_t>(std::floor((px + distance - grid.originX) / cs - 0.5)));
-        const int64_t rowLo = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((top - (py + distance)) / cs - 0.5)));
-        const int64_t rowHi = std::min<int64_t>(grid.rows - 1, static_cast<int64_t>(std::floor((top - (py - distance)) / cs - 0.5)));
-        for (int64_t row = rowLo; row <= rowHi; ++row) {
+        const CellRange range = cellsAround(grid, px, py, distance);
+        for (int64_t row = range.rowLo; row <= range.rowHi; ++row) {
             const double dy = grid.centreY(row) - py;
-            for (int64_t col = colLo; col <= colHi; ++col) {
+            for (int64_t col = range.colLo; col <= range.colHi; ++col) {
                 const double dx = grid.centreX(row, col) - px;
                 if (dx * dx + dy * dy <= distance * distance) near[static_cast<size_t>(row * grid.cols + col)] = 1;
             }
@@ -104,21 +113,16 @@ std::vector<uint8_t> cellsNearPoints(const Grid& grid, const std::vector<double>
 std::vector<double> prospectiveSurface(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y,
                                        const std::vector<double>& weight, const std::vector<int32_t>& elapsedDays, const ProspectiveOptions& options) {
     std::vector<double> risk(static_cast<size_t>(grid.cellCount()), 0.0);
-    const double cs = grid.cellSize, halfCell = cs / 2, r = options.radius;
+    const double halfCell = grid.cellSize / 2, r = options.radius;
     for (size_t i = 0; i < x.size(); ++i) {
         if (elapsedDays[i] < 0 || !std::isfinite(x[i]) || !std::isfinite(y[i])) continue;
         const int weeks = elapsedDays[i] / 7;
         if (weeks > options.maxWeeks) continue;
         const double timeWeight = (weight.empty() ? 1.0 : weight[i]) / (1.0 + weeks);
-        // Cell centres within the radius: col c has centre originX + (c + 0.5) cs; row 0 is north.
-        const int64_t colLo = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((x[i] - r - grid.originX) / cs - 0.5)));
-        const int64_t colHi = std::min<int64_t>(grid.cols - 1, static_cast<int64_t>(std::floor((x[i] + r - grid.originX) / cs - 0.5)));
-        const double top = grid.originY + static_cast<double>(grid.rows) * cs;
-        const int64_t rowLo = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((top - (y[i] + r)) / cs - 0.5)));
-        const int64_t rowHi = std::min<int64_t>(grid.rows - 1, static_cast<int64_t>(std::floor((top - (y[i] - r)) / cs - 0.5)));
-        for (int64_t row = rowLo; row <= rowHi; ++row) {
+        const CellRange range = cellsAround(grid, x[i], y[i], r);
+        for (int64_t row = range.rowLo; row <= range.rowHi; ++row) {
             const double dy = grid.centreY(row) - y[i];
-            for (int64_t col = colLo; col <= colHi; ++col) {
+            for (int64_t col = range.colLo; col <= range.colHi; ++col) {
                 const double dx = grid.centreX(row, col) - x[i];
                 const double d = std::sqrt(dx * dx + dy * dy);
                 if (d > r) continue;
