@@ -14,7 +14,9 @@ ls "$work/prefix"/lib*/libhotspot.so.0 >/dev/null || { echo "libhotspot.so.0 (SO
 cmake -S "$source/tests/package/consumer" -B "$work/consumer" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/consumer" >/dev/null
 # The program runs against the installed shared library, not the build tree's.
-ldd "$work/consumer/gistar_hotspots" | grep -q "$work/prefix/.*libhotspot.so.0" || { echo "not linked to the installed libhotspot.so.0"; ldd "$work/consumer/gistar_hotspots"; exit 1; }
+# (ldd into a file first: `ldd | grep -q` under pipefail fails when grep exits early and ldd gets SIGPIPE.)
+ldd "$work/consumer/gistar_hotspots" >"$work/ldd.txt"
+grep -q "$work/prefix/.*libhotspot.so.0" "$work/ldd.txt" || { echo "not linked to the installed libhotspot.so.0"; cat "$work/ldd.txt"; exit 1; }
 "$work/consumer/gistar_hotspots" "$source/data/police" "$work/api" >"$work/api.txt"
 "$work/prefix/bin/hotspot" gistar -q "$source/data/police" --group burglary --months 2021 --cell 250 -o "$work/cli"
 grep -q "^hotspot " "$work/api.txt"
