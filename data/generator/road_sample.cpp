@@ -56,11 +56,6 @@ std::vector<Pt> wiggly(Pt a, Pt b, double step, double amplitude, double phase) 
     return out;
 }
 
-Pt polar(double angleDegrees, double radius) {
-    const double a = angleDegrees * M_PI / 180;
-    return {std::round(kCentre.x + radius * std::cos(a)), std::round(kCentre.y + radius * std::sin(a))};
-}
-
 std::vector<Road> makeRoads() {
     std::vector<Road> roads;
     const double h = 600;  // half side of the (square) inner ring

@@ -55,7 +55,7 @@ Raster readRaster(const std::string& path) {
     out.values.resize(static_cast<size_t>(out.cols) * out.rows);
     GDALRasterBand* b = ds->GetRasterBand(1);
     out.nodata = b->GetNoDataValue();
-    (void)b->RasterIO(GF_Read, 0, 0, out.cols, out.rows, out.values.data(), out.cols, out.rows, GDT_Float64, 0, 0, nullptr);
+    EXPECT_EQ(b->RasterIO(GF_Read, 0, 0, out.cols, out.rows, out.values.data(), out.cols, out.rows, GDT_Float64, 0, 0, nullptr), CE_None) << path;
     if (const OGRSpatialReference* srs = ds->GetSpatialRef()) out.crsName = srs->GetAuthorityCode(nullptr) ? srs->GetAuthorityCode(nullptr) : "";
     if (char** md = ds->GetMetadata())
         for (char** p = md; *p; ++p) {
@@ -209,7 +209,7 @@ TEST(ChangeEmergingEvaluateCli, OutputsAndDefinitions) {
     auto areas = test::readCsvRows(dir.file("change/change_areas.csv"));
     ASSERT_EQ(areas.size(), 2u);
     for (const auto& a : areas)
-        if (a.at("area_name") == "Daventry & South Northants") EXPECT_EQ(a.at("after"), "444");  // the seed's 444 burglaries
+        if (a.at("area_name") == "Daventry & South Northants") { EXPECT_EQ(a.at("after"), "444"); }  // the seed's 444 burglaries
     auto emerging = test::runCli({"emerging", geocodedSample(), "--group", "asb", "--cell", "500", "--step", "quarter", "-o", dir.file("em")});
     ASSERT_EQ(emerging.exitCode, 0) << emerging.err;
     EXPECT_NE(emerging.err.find("12 steps of 3 month(s)"), std::string::npos) << emerging.err;

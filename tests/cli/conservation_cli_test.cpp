@@ -257,7 +257,7 @@ CommandRun run(const std::string& command, std::vector<std::string> options, con
         // Grids cover the data, and clipped grids keep every cell touching the study area: an
         // incident selected but in no analysed cell is a counting defect even when reported.
         for (const char* never : {"in no cell of the grid", "in cells left out of the analysis"})
-            if (l.exclusions.count(never)) EXPECT_EQ(l.exclusions.at(never), 0) << never;
+            if (l.exclusions.count(never)) { EXPECT_EQ(l.exclusions.at(never), 0) << never; }
     }
     return r;
 }
@@ -328,7 +328,7 @@ TEST(Conservation, GiStarGridsAndAreas) {
         const CommandRun r = run("gistar", options, "gistar_" + v.name);
         const double inCells = sumBurglaryCells(v, r.out + "/hotspots.gpkg", "hotspot_cells");
         EXPECT_DOUBLE_EQ(inCells, r.scope("grid cells").counted) << v.name;
-        if (square) EXPECT_DOUBLE_EQ(sumRaster(r.out + "/gistar_counts.tif"), r.scope("grid cells").counted) << v.name;
+        if (square) { EXPECT_DOUBLE_EQ(sumRaster(r.out + "/gistar_counts.tif"), r.scope("grid cells").counted) << v.name; }
     }
     for (const std::string layer : {"halves", "blocks"}) {
         const CommandRun r = run("gistar", {"--group", "burglary", "-a", layer + "=" + (layer == "halves" ? f.halves : f.blocks)}, "gistar_areas_" + layer);
@@ -436,7 +436,7 @@ TEST(Conservation, CoverageAndSites) {
         for (const std::string layer : {"halves", "blocks"})
             EXPECT_DOUBLE_EQ(sumCsv(c.out + "/coverage_by_area.csv", "incidents", [&](const auto& row) { return row.at("layer") == layer; }),
                              c.scope("areas of '" + layer + "'").counted);
-        if (withStudyArea) EXPECT_GT(c.scope("'all groups' rows").excluded, 0);  // outside the study area, and said so
+        if (withStudyArea) { EXPECT_GT(c.scope("'all groups' rows").excluded, 0); }  // outside the study area, and said so
 
         for (const std::string demand : {"counts", "kde"}) {
             options = area;
@@ -466,7 +466,7 @@ TEST(Conservation, Report) {
         EXPECT_GT(r.scope("years and areas").excluded, 0);  // not located, and outside every area
     }
     // Options the report would ignore are refused, not silently dropped.
-    for (const std::vector<std::string> ignored : {std::vector<std::string>{"--cell", "100"}, {"--study-area", "s=" + f.studyArea}, {"--group", "burglary"}}) {
+    for (const auto& ignored : {std::vector<std::string>{"--cell", "100"}, {"--study-area", "s=" + f.studyArea}, {"--group", "burglary"}}) {
         std::vector<std::string> args = {"report", f.incidents, "--columns", kColumns, "--srs", "EPSG:27700", "-o", f.dir.file("report_refused")};
         args.insert(args.end(), ignored.begin(), ignored.end());
         EXPECT_EQ(test::runCli(args).exitCode, 2) << ignored[0];

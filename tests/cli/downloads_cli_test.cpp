@@ -65,7 +65,7 @@ TEST(Downloads, ThamesValleyZipAsDeliveredIsReadInPlace) {
     if (!shared) GTEST_SKIP() << "../shared/reference not present";
     const std::string folder = *shared + "/reference/police-uk-thames-valley-2022-01-download-zip";
     test::TempDir dir;
-    for (const std::string input : {folder + "/thames-valley-2022-01.zip", folder}) {  // the zip, and the folder holding it
+    for (const std::string& input : {folder + "/thames-valley-2022-01.zip", folder}) {  // the zip, and the folder holding it
         auto r = test::runCli({"geocode", input, "--no-gpkg", "-o", dir.file("out")});
         ASSERT_EQ(r.exitCode, 0) << r.err;
         // SOURCE.md: 15,691 street rows, 750 of them without coordinates.

@@ -262,7 +262,7 @@ TEST(ExportPostGis, AnAnalystWhoOwnsNothingExportsAndConcurrentFirstRunsBothSucc
     {
         GDALDatasetUniquePtr db(GDALDataset::Open(pg, GDAL_OF_VECTOR | GDAL_OF_UPDATE));
         ASSERT_TRUE(db);
-        for (const std::string sql :
+        for (const std::string& sql :
              {std::string("DO $$ BEGIN CREATE ROLE hotspot_analyst2 LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"),
               "GRANT USAGE ON SCHEMA " + schema + " TO hotspot_analyst2",
               "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + schema + " TO hotspot_analyst2",

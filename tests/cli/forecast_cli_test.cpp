@@ -131,7 +131,7 @@ TEST(ForecastEvaluateCli, SeasonalPatternIsFoundAndLastYearScoresMatchAnIndepend
     const auto summary = test::readCsvRows(dir.file("f/forecast_summary.csv"));
     ASSERT_EQ(summary.size(), 6u * 3u);
     for (const auto& row : summary)
-        if (row.at("coverage_pct") == "5") EXPECT_EQ(row.at("rank") == "1", row.at("method") == "last_year") << row.at("method");
+        if (row.at("coverage_pct") == "5") { EXPECT_EQ(row.at("rank") == "1", row.at("method") == "last_year") << row.at("method"); }
     const std::string svg = test::readFile(dir.file("f/forecast_evaluation.svg"));
     EXPECT_NE(svg.find("Same month last year"), std::string::npos);
     EXPECT_EQ(std::count(svg.begin(), svg.end(), '\n'), 1);  // one document, closed

@@ -57,8 +57,8 @@ TEST(HostileInputs, EveryCorpusFileEndsInAClearErrorOrAnAccountedReject) {
         const auto r = test::runCli(args);
         EXPECT_EQ(r.exitCode, c.exitCode) << c.file << ": " << r.err;
         EXPECT_NE(r.err.find(c.says), std::string::npos) << c.file << " should say '" << c.says << "': " << r.err;
-        if (c.rejects >= 0) EXPECT_EQ(test::readCsvRows(out + "/rejects.csv").size(), static_cast<size_t>(c.rejects)) << c.file;
-        if (c.exitCode != 0) EXPECT_FALSE(fs::exists(out + "/incidents.csv")) << c.file << ": a failed run wrote outputs";
+        if (c.rejects >= 0) { EXPECT_EQ(test::readCsvRows(out + "/rejects.csv").size(), static_cast<size_t>(c.rejects)) << c.file; }
+        if (c.exitCode != 0) { EXPECT_FALSE(fs::exists(out + "/incidents.csv")) << c.file << ": a failed run wrote outputs"; }
     }
 }
 

@@ -147,8 +147,8 @@ TEST(GiStarAutoCli, ChoosesTheFirstSignificantPeakAndWritesTheCurve) {
     auto z = [&](size_t k) { return std::stod(curve[k].at("z")); };
     const auto c = static_cast<size_t>(chosen);
     EXPECT_GT(z(c), 1.96);
-    if (c > 0) EXPECT_GT(z(c), z(c - 1));
-    if (c + 1 < curve.size()) EXPECT_GE(z(c), z(c + 1));
+    if (c > 0) { EXPECT_GT(z(c), z(c - 1)); }
+    if (c + 1 < curve.size()) { EXPECT_GE(z(c), z(c + 1)); }
     const std::string distance = curve[c].at("distance_m");
     EXPECT_NE(r.err.find(fmt::format("neighbours within {:g} m", std::stod(distance))), std::string::npos) << r.err;
     EXPECT_NE(test::readFile(dir.file("gistar_scale.svg")).find("<svg"), std::string::npos);

@@ -88,7 +88,7 @@ TEST(Reliability, KillingARunAtAnyPointLeavesThePreviousOutputsIntactAndReadable
         for (const auto& [name, content] : before) {
             ASSERT_TRUE(fs::exists(out + "/" + name)) << name << " after a kill at " << k << "/9";
             const std::string now = test::readFile(out + "/" + name);
-            if (name != "incidents.gpkg") EXPECT_TRUE(now == content || now.size() == content.size()) << name << " at " << k << "/9";
+            if (name != "incidents.gpkg") { EXPECT_TRUE(now == content || now.size() == content.size()) << name << " at " << k << "/9"; }
         }
         EXPECT_EQ(test::featureCount(out + "/incidents.gpkg", "incidents"), features) << "kill at " << k << "/9";
     }

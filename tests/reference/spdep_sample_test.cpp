@@ -22,7 +22,7 @@ std::vector<double> band(const std::string& path, int& cols, int& rows) {
     cols = ds->GetRasterXSize();
     rows = ds->GetRasterYSize();
     std::vector<double> v(static_cast<size_t>(cols) * rows);
-    (void)ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, cols, rows, v.data(), cols, rows, GDT_Float64, 0, 0, nullptr);
+    EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, cols, rows, v.data(), cols, rows, GDT_Float64, 0, 0, nullptr), CE_None);
     GDALClose(ds);
     return v;
 }

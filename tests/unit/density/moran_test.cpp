@@ -97,7 +97,7 @@ TEST(LocalMoran, EqualsSpdepWithKNearestAndDistanceBandWeights) {
     EXPECT_LT(worstDifference(r, band), 1e-9);
     // Points without a neighbour within 12 are classed so, not tested.
     for (size_t i = 0; i < w.size(); ++i)
-        if (w.count(i) == 0) EXPECT_EQ(r.cls[i], MoranClass::NoNeighbours);
+        if (w.count(i) == 0) { EXPECT_EQ(r.cls[i], MoranClass::NoNeighbours); }
 }
 
 TEST(GlobalMoran, EqualsSpdepMoranTestUnderRandomisation) {
@@ -211,8 +211,8 @@ TEST(AutoScale, EachBandsMoranEqualsTheStatisticOnDistanceBandWeightsAndThePeakR
     ASSERT_GE(scale.chosen, 0) << scale.reason;
     const auto k = static_cast<size_t>(scale.chosen);
     EXPECT_GT(scale.steps[k].moran.z, 1.96);
-    if (k > 0) EXPECT_GT(scale.steps[k].moran.z, scale.steps[k - 1].moran.z);
-    if (k + 1 < scale.steps.size()) EXPECT_GE(scale.steps[k].moran.z, scale.steps[k + 1].moran.z);
+    if (k > 0) { EXPECT_GT(scale.steps[k].moran.z, scale.steps[k - 1].moran.z); }
+    if (k + 1 < scale.steps.size()) { EXPECT_GE(scale.steps[k].moran.z, scale.steps[k + 1].moran.z); }
     for (size_t j = 0; j < k; ++j)  // no earlier significant peak
         EXPECT_FALSE(scale.steps[j].moran.z > 1.96 && (j == 0 || scale.steps[j].moran.z > scale.steps[j - 1].moran.z) &&
                      scale.steps[j].moran.z >= scale.steps[j + 1].moran.z);

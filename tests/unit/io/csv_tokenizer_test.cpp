@@ -6,20 +6,6 @@
 
 using namespace hotspot;
 
-namespace {
-std::vector<CsvRecord> parseAll(std::string_view text) {
-    std::vector<CsvRecord> out;
-    CsvCursor c(text, 1);
-    CsvRecord r;
-    while (c.next(r)) {
-        // fields are views into the cursor's scratch for quoted fields: copy raw + fields now
-        CsvRecord copy = r;
-        out.push_back(copy);
-    }
-    return out;
-}
-}  // namespace
-
 TEST(CsvTokenizer, SplitsLfAndCrlfRecordsAndKeepsEmptyFields) {
     CsvCursor c("a,b,,d\r\n1,2,3,\n", 1);
     CsvRecord r;

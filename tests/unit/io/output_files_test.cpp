@@ -30,7 +30,7 @@ TEST(OutputStaging, FilesAppearOnlyOnCommitAndAFailedRunKeepsThePreviousOutput) 
     }
     EXPECT_EQ(test::readFile(dir.file("out/result.csv")), "previous,good\n");
     for (const auto& e : fs::directory_iterator(dir.file("out")))
-        if (e.path().filename() != ".hotspot.lock") EXPECT_EQ(e.path().filename(), "result.csv");  // the lock stays, it is no output
+        if (e.path().filename() != ".hotspot.lock") { EXPECT_EQ(e.path().filename(), "result.csv"); }  // the lock stays, it is no output
     {
         OutputStaging staging(dir.file("out"));
         CsvWriter w(staging.stagedPath("result.csv"));
