@@ -130,8 +130,9 @@ void writeInterventionSample(const fs::path& root, const std::vector<StreetPoint
         feature("PSPO-02", "Alley gates, Dunster Street", "Alley gates", "PSPO", "", "2021-03-15", point({dunster.x, dunster.y}));
         feature("TOW-01", "Two CCTV cameras at Towcester ASB hotspots", "CCTV", "Daventry & South Northants CSP", "", "2021-04-12",
                 "{ \"type\": \"MultiPoint\", \"coordinates\": " + ring({{towcester[0].x, towcester[0].y}, {towcester[1].x, towcester[1].y}}) + " }");
-        std::string s = "{\n\"type\": \"FeatureCollection\",\n\"name\": \"interventions\",\n\"crs\": { \"type\": \"name\", \"properties\": { \"name\": "
-                        "\"urn:ogc:def:crs:EPSG::27700\" } },\n\"features\": [\n";
+        std::string s =
+            "{\n\"type\": \"FeatureCollection\",\n\"name\": \"interventions\",\n\"crs\": { \"type\": \"name\", \"properties\": { \"name\": "
+            "\"urn:ogc:def:crs:EPSG::27700\" } },\n\"features\": [\n";
         for (size_t i = 0; i < f.size(); ++i) s += f[i] + (i + 1 < f.size() ? ",\n" : "\n");
         writeFile(root / "data/interventions/interventions.geojson", s + "]\n}\n");
     }

@@ -81,7 +81,8 @@ Ring blob(Pt c, double r, uint64_t seed) {
 
 // ---------------------------------------------------------------------------------------------
 // Places
-enum District { NTH = 0, DSN = 1 };
+enum District { NTH = 0,
+                DSN = 1 };
 
 struct PriorityArea {
     const char* code;
@@ -105,13 +106,9 @@ const std::vector<PriorityArea> kPriorityAreas = {
     {"PA11", "St James and Castle", {474550, 260550}, 480},
 };
 
-const Ring kNorthampton = {{468500, 259500}, {470000, 263500}, {473000, 266500}, {477500, 267500}, {482000, 266000},
-                           {484500, 263000}, {484000, 259000}, {481000, 256500}, {476000, 255500}, {471000, 256500},
-                           {468500, 259500}};
+const Ring kNorthampton = {{468500, 259500}, {470000, 263500}, {473000, 266500}, {477500, 267500}, {482000, 266000}, {484500, 263000}, {484000, 259000}, {481000, 256500}, {476000, 255500}, {471000, 256500}, {468500, 259500}};
 // West Northamptonshire outline; Daventry & South Northants is this minus Northampton (a hole).
-const Ring kWestNorthants = {{447000, 275000}, {470000, 279000}, {478000, 270000}, {485000, 268000}, {487000, 258000},
-                             {480000, 248000}, {478000, 238000}, {462000, 228500}, {448000, 232000}, {444000, 248000},
-                             {446000, 262000}, {447000, 275000}};
+const Ring kWestNorthants = {{447000, 275000}, {470000, 279000}, {478000, 270000}, {485000, 268000}, {487000, 258000}, {480000, 248000}, {478000, 238000}, {462000, 228500}, {448000, 232000}, {444000, 248000}, {446000, 262000}, {447000, 275000}};
 
 struct Locality {
     std::string name;
@@ -169,13 +166,9 @@ std::vector<Locality> makeLocalities() {
 
 // Street names: a few real Northampton and Towcester streets in their places, then generated names.
 const std::map<std::string, std::vector<std::string>> kKnownStreets = {
-    {"Town Centre", {"Abington Street", "Gold Street", "Bridge Street", "Sheep Street", "The Drapery", "Market Square",
-                     "Mercers Row", "Fish Street", "Dychurch Lane", "Guildhall Road", "St Giles Street", "Dunster Street",
-                     "Jeyes Jetty", "College Street", "Horsemarket", "Derngate", "Wood Hill"}},
-    {"Castle", {"Spring Boroughs", "Lower Harding Street", "Scarletwell Street", "Castle Street", "Black Lion Hill",
-                "St Andrew's Road", "Grafton Street"}},
-    {"Portland Place", {"Portland Place", "Kettering Road", "Clare Street", "Lower Mounts", "Great Russell Street",
-                        "Alcombe Road"}},
+    {"Town Centre", {"Abington Street", "Gold Street", "Bridge Street", "Sheep Street", "The Drapery", "Market Square", "Mercers Row", "Fish Street", "Dychurch Lane", "Guildhall Road", "St Giles Street", "Dunster Street", "Jeyes Jetty", "College Street", "Horsemarket", "Derngate", "Wood Hill"}},
+    {"Castle", {"Spring Boroughs", "Lower Harding Street", "Scarletwell Street", "Castle Street", "Black Lion Hill", "St Andrew's Road", "Grafton Street"}},
+    {"Portland Place", {"Portland Place", "Kettering Road", "Clare Street", "Lower Mounts", "Great Russell Street", "Alcombe Road"}},
     {"Kingsthorpe", {"Harborough Road", "Nursery Lane", "Kingsthorpe Grove", "Welford Road", "Boughton Green Road"}},
     {"Lumbertubs", {"Lumbertubs Way", "Talavera Way", "Billing Brook Road"}},
     {"Blackthorn", {"Blackthorn Road", "Maidencastle", "Goldings Road", "Rectory Farm Road"}},
@@ -208,7 +201,7 @@ struct SnapPoint {
     std::string street;
     size_t locality;
     Pt p;
-    bool placeKind = false;  // "Supermarket" etc.: not in the gazetteer
+    bool placeKind = false;   // "Supermarket" etc.: not in the gazetteer
     bool uniqueName = false;  // street name used once in the whole gazetteer
 };
 
@@ -244,7 +237,7 @@ const std::vector<ForceCategory> kCategories = {
 constexpr size_t kAsb = 18;
 
 struct YearPlan {
-    int total;              // all recorded crime (ASB excluded)
+    int total;               // all recorded crime (ASB excluded)
     int violence, domestic;  // violence and sexual offences; those with a domestic-abuse flag
     int stalking, sexual;
     int burglaryResidential, burglaryBusiness;
@@ -270,8 +263,7 @@ const YearPlan kPlan[2][3] = {
 };
 
 // Remaining categories share what is left of the total in fixed proportions.
-const std::vector<std::pair<size_t, double>> kRemainder = {{10, 0.30}, {11, 0.30}, {12, 0.18}, {13, 0.03},
-                                                           {14, 0.05}, {15, 0.04}, {16, 0.03}, {17, 0.07}};
+const std::vector<std::pair<size_t, double>> kRemainder = {{10, 0.30}, {11, 0.30}, {12, 0.18}, {13, 0.03}, {14, 0.05}, {15, 0.04}, {16, 0.03}, {17, 0.07}};
 
 std::vector<int> countsFor(const YearPlan& p) {
     std::vector<int> c(kCategories.size(), 0);
@@ -358,11 +350,15 @@ int main(int argc, char** argv) {
     }
     writeFile(root / "shapes/priority_areas.geojson", featureCollection("priority_areas", features));
     features.clear();
-    features.push_back("{ \"type\": \"Feature\", \"properties\": { \"code\": \"E07000154\", \"name\": \"Northampton\" }, "
-                       "\"geometry\": { \"type\": \"Polygon\", \"coordinates\": [" + ringJson(kNorthampton) + "] } }");
+    features.push_back(
+        "{ \"type\": \"Feature\", \"properties\": { \"code\": \"E07000154\", \"name\": \"Northampton\" }, "
+        "\"geometry\": { \"type\": \"Polygon\", \"coordinates\": [" +
+        ringJson(kNorthampton) + "] } }");
     Ring hole(kNorthampton.rbegin(), kNorthampton.rend());  // interior rings run clockwise
-    features.push_back("{ \"type\": \"Feature\", \"properties\": { \"code\": \"E07000151+E07000155\", \"name\": \"Daventry & South Northants\" }, "
-                       "\"geometry\": { \"type\": \"Polygon\", \"coordinates\": [" + ringJson(kWestNorthants) + "," + ringJson(hole) + "] } }");
+    features.push_back(
+        "{ \"type\": \"Feature\", \"properties\": { \"code\": \"E07000151+E07000155\", \"name\": \"Daventry & South Northants\" }, "
+        "\"geometry\": { \"type\": \"Polygon\", \"coordinates\": [" +
+        ringJson(kWestNorthants) + "," + ringJson(hole) + "] } }");
     writeFile(root / "shapes/districts.geojson", featureCollection("districts", features));
 
     // ---- streets and snap points
@@ -523,10 +519,12 @@ int main(int argc, char** argv) {
                 lines.push_back(hex64(rng) + "," + month + ",Northamptonshire Police,Northamptonshire Police," + coords +
                                 ",On or near Shopping Area,,,Other theft,Status update unavailable,,All other theft,N");
             }
-            lines.push_back(hex64(rng) + "," + month + ",Northamptonshire Police,Northamptonshire Police,,,No Location,,,Other crime,"
+            lines.push_back(hex64(rng) + "," + month +
+                            ",Northamptonshire Police,Northamptonshire Police,,,No Location,,,Other crime,"
                             "Status update unavailable,,Miscellaneous crimes against society,N");
             if (m % 3 == 0)
-                lines.push_back(std::string(",") + month + ",Northamptonshire Police,Northamptonshire Police,,,On or near High Street,,,"
+                lines.push_back(std::string(",") + month +
+                                ",Northamptonshire Police,Northamptonshire Police,,,On or near High Street,,,"
                                 "Anti-social behaviour,,,Anti-social behaviour,N");
         }
     const std::string header =
@@ -549,8 +547,7 @@ int main(int argc, char** argv) {
         c << "case_ref,date_reported,case_type,address,ward_note\n";
         const char* types[] = {"Noise", "Youth nuisance", "Neighbour dispute", "Drug use or dealing", "Street drinking",
                                "Vehicle nuisance", "Fly tipping"};
-        const char* abbreviate[][2] = {{" Street", " St"}, {" Road", " Rd"}, {" Avenue", " Ave"}, {" Close", " Cl"},
-                                       {" Crescent", " Cres"}, {" Drive", " Dr"}, {" Lane", " Ln"}};
+        const char* abbreviate[][2] = {{" Street", " St"}, {" Road", " Rd"}, {" Avenue", " Ave"}, {" Close", " Cl"}, {" Crescent", " Cres"}, {" Drive", " Dr"}, {" Lane", " Ln"}};
         std::vector<size_t> northampton;
         for (size_t i = 0; i < snaps.size(); ++i)
             if (!snaps[i].placeKind && localities[snaps[i].locality].district == NTH) northampton.push_back(i);

@@ -175,8 +175,9 @@ void writeRoadSample(const fs::path& root) {
     const Wgs84 toWgs84;
     const std::vector<Road> roads = makeRoads();
     {
-        std::string s = "{\n\"type\": \"FeatureCollection\",\n\"name\": \"roads\",\n\"crs\": { \"type\": \"name\", \"properties\": { \"name\": "
-                        "\"urn:ogc:def:crs:EPSG::27700\" } },\n\"features\": [\n";
+        std::string s =
+            "{\n\"type\": \"FeatureCollection\",\n\"name\": \"roads\",\n\"crs\": { \"type\": \"name\", \"properties\": { \"name\": "
+            "\"urn:ogc:def:crs:EPSG::27700\" } },\n\"features\": [\n";
         for (size_t i = 0; i < roads.size(); ++i) s += roadJson(roads[i]) + (i + 1 < roads.size() ? ",\n" : "\n");
         writeFile(root / "shapes/roads.geojson", s + "]\n}\n");
     }
@@ -198,7 +199,8 @@ void writeRoadSample(const fs::path& root) {
         Collision c{p, year, 1 + static_cast<int>(rng.index(12)), 1 + static_cast<int>(rng.index(28)), 7 + static_cast<int>(rng.index(14)),
                     static_cast<int>(rng.index(60)), 3, rural, road, junction};
         const double u = rng.uniform();
-        c.severity = u < fatalShare ? 1 : u < fatalShare + seriousShare ? 2 : 3;
+        c.severity = u < fatalShare ? 1 : u < fatalShare + seriousShare ? 2
+                                                                        : 3;
         collisions.push_back(c);
     };
     struct Hotspot {
@@ -209,11 +211,11 @@ void writeRoadSample(const fs::path& root) {
     };
     // Junctions and stretches with clusters (the localities the register should find).
     const Hotspot hotspots[] = {
-        {"Weedon Road", 15, 25, {3, 2, 3}, false, true},          // the ring-road junction at St Peter's Way
-        {"Kettering Road", 1500, 20, {1, 2, 3}, false, false},    // a stretch by the shops: rising
+        {"Weedon Road", 15, 25, {3, 2, 3}, false, true},        // the ring-road junction at St Peter's Way
+        {"Kettering Road", 1500, 20, {1, 2, 3}, false, false},  // a stretch by the shops: rising
         {"Wellingborough Road", 800, 22, {2, 1, 2}, false, false},
-        {"Abington Street", 600, 15, {2, 1, 1}, false, true},     // The Drapery junction, town centre
-        {"Watling Street", 5200, 30, {2, 2, 1}, true, false},     // a rural bend on the A5
+        {"Abington Street", 600, 15, {2, 1, 1}, false, true},  // The Drapery junction, town centre
+        {"Watling Street", 5200, 30, {2, 2, 1}, true, false},  // a rural bend on the A5
     };
     for (int year = 2019; year <= 2021; ++year) {
         const int background = year == 2020 ? 120 : 150;  // the 2020 lockdown dip
@@ -254,7 +256,16 @@ void writeRoadSample(const fs::path& root) {
         currentVehicles << "collision_index,collision_year,collision_ref_no,vehicle_reference,vehicle_type\n";
         Rng detail(20211130);
         const size_t kettering = roadIndex("Kettering Road"), highStreet = roadIndex("High Street"), watling = roadIndex("Watling Street");
-        auto ageBand = [](int age) { return age <= 5 ? 1 : age <= 10 ? 2 : age <= 15 ? 3 : age <= 20 ? 4 : age <= 25 ? 5 : age <= 35 ? 6 : age <= 45 ? 7 : age <= 55 ? 8 : age <= 65 ? 9 : age <= 75 ? 10 : 11; };
+        auto ageBand = [](int age) { return age <= 5 ? 1 : age <= 10 ? 2
+                                                       : age <= 15   ? 3
+                                                       : age <= 20   ? 4
+                                                       : age <= 25   ? 5
+                                                       : age <= 35   ? 6
+                                                       : age <= 45   ? 7
+                                                       : age <= 55   ? 8
+                                                       : age <= 65   ? 9
+                                                       : age <= 75   ? 10
+                                                                     : 11; };
         int serial[3] = {0, 0, 0};
         for (size_t i = 0; i < collisions.size(); ++i) {
             const Collision& c = collisions[i];
@@ -275,26 +286,34 @@ void writeRoadSample(const fs::path& root) {
             if (c.year == 2019 && serial[0] % 97 == 5) index = "2.01934E+12";
             // Circumstances: dark after 18:00 (and after 16:00 in winter); a wet road a third of the time.
             const Road& road = roads[c.road];
-            const int roadClass = road.ref.empty() ? 6 : road.ref[0] == 'A' ? 3 : road.ref[0] == 'B' ? 4 : 6;
+            const int roadClass = road.ref.empty() ? 6 : road.ref[0] == 'A' ? 3
+                                                     : road.ref[0] == 'B'   ? 4
+                                                                            : 6;
             const int roadNumber = road.ref.empty() ? 0 : std::atoi(road.ref.c_str() + 1);
             const bool winter = c.month <= 2 || c.month >= 11;
             const int light = c.hour >= 18 || (winter && c.hour >= 16) ? (c.rural ? 6 : 4) : 1;
             const int surface = detail.uniform() < 0.33 ? 2 : 1;
-            const int junction = c.junction ? (detail.uniform() < 0.5 ? 3 : 6) : detail.uniform() < 0.3 ? 3 : 0;
+            const int junction = c.junction ? (detail.uniform() < 0.5 ? 3 : 6) : detail.uniform() < 0.3 ? 3
+                                                                                                        : 0;
             // Vehicles: HGVs on the A5 and through Bugbrooke, motorcycles on rural roads.
             const bool hgvRoute = c.road == highStreet || c.road == watling;
             std::vector<int> types;
             for (int v = 0; v < vehicles; ++v) {
                 const double u = detail.uniform();
                 const double hgv = hgvRoute ? 0.3 : 0.03, moto = c.rural ? 0.12 : 0.05, cycle = c.rural ? 0.01 : 0.07;
-                types.push_back(u < hgv ? 21 : u < hgv + moto ? 5 : u < hgv + moto + cycle ? 1 : u < hgv + moto + cycle + 0.1 ? 19 : u < hgv + moto + cycle + 0.12 ? 11 : 9);
+                types.push_back(u < hgv ? 21 : u < hgv + moto              ? 5
+                                           : u < hgv + moto + cycle        ? 1
+                                           : u < hgv + moto + cycle + 0.1  ? 19
+                                           : u < hgv + moto + cycle + 0.12 ? 11
+                                                                           : 9);
             }
             for (int v = 0; v < vehicles; ++v)
                 if (c.year == 2019) legacyVehicles << index << ',' << v + 1 << ',' << types[static_cast<size_t>(v)] << "\r\n";
                 else currentVehicles << index << ',' << c.year << ",34" << ref << ',' << v + 1 << ',' << types[static_cast<size_t>(v)] << '\n';
             // Casualties: the first as severe as the collision, the rest as severe or slight;
             // pedestrians (and children) by the shops on Kettering Road.
-            const double pedestrian = c.road == kettering ? 0.55 : c.rural ? 0.03 : 0.18;
+            const double pedestrian = c.road == kettering ? 0.55 : c.rural ? 0.03
+                                                                           : 0.18;
             for (int k = 0; k < casualties; ++k) {
                 const int severity = k == 0 || detail.uniform() < 0.3 ? c.severity : 3;
                 const bool onFoot = detail.uniform() < pedestrian;
@@ -311,7 +330,8 @@ void writeRoadSample(const fs::path& root) {
                 } else {
                     // Adjusted severity (forces not yet on CRaSH): serious 1, slight a small chance of serious.
                     char adjusted[48];
-                    const double serious = severity == 2 ? 1.0 : severity == 3 ? std::round(1000 * (0.03 + 0.15 * detail.uniform())) / 1000 : 0.0;
+                    const double serious = severity == 2 ? 1.0 : severity == 3 ? std::round(1000 * (0.03 + 0.15 * detail.uniform())) / 1000
+                                                                               : 0.0;
                     std::snprintf(adjusted, sizeof adjusted, "%.3f,%.3f", serious, severity == 3 ? 1 - serious : 0.0);
                     currentCasualties << index << ',' << c.year << ",34" << ref << ',' << vehicle << ',' << k + 1 << ',' << cls << ',' << sex << ','
                                       << age << ',' << ageBand(age) << ',' << severity << ',' << type << ',' << adjusted << '\n';

@@ -79,7 +79,7 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
         o.areaDenominatorField = a->areaDenominatorField;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runDensity(o, progress), global);
     };
 }
@@ -99,7 +99,8 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
                  "Scale from the data (as ArcGIS Optimized Hot Spot Analysis): cell size from the incidents' spacing unless --cell is given, "
                  "neighbourhood from the first significant peak of global Moran's I over distance bands (writes gistar_scale.csv/.svg)");
     addNumber(app, GiStarRunOptions::kPermutations, a->permutations,
-              "Conditional permutation p-values with this many draws (e.g. 499, 999); 0 = normal")->default_val(0);
+              "Conditional permutation p-values with this many draws (e.g. 499, 999); 0 = normal")
+        ->default_val(0);
     app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
     app.add_flag("--no-fdr", a->noFdr, "Bins from uncorrected p-values (default: Benjamini-Hochberg FDR)");
     addNumber(app, GiStarRunOptions::kZoneLevel, a->zoneLevel, "Dissolve contiguous cells with |bin| >= this into zones")->default_val(2);
@@ -120,10 +121,10 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
         o.allCells = a->allCells;
         o.autoScale = a->autoScale;
         o.areas = areaSpecs(a->areas, a->srs);
-        o.weights = a->weights;
+        o.weights = parseNeighbourRule(a->weights, OptionNaming::cli());
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runGiStar(o, progress), global);
     };
 }
@@ -139,27 +140,31 @@ RunFunction registerLocalMoran(CLI::App& app, const GlobalOptions& global) {
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
-    app.add_option("--weights", a->weights, "Neighbours: queen, rook, distance:METRES or knn:K (cells: centre to centre; areas: contiguity "
-                                            "or centroids)")->default_val("queen");
+    app.add_option("--weights", a->weights,
+                   "Neighbours: queen, rook, distance:METRES or knn:K (cells: centre to centre; areas: contiguity "
+                   "or centroids)")
+        ->default_val("queen");
     addNumber(app, kRingsOption, a->rings, "Grid queen neighbourhood: cells within this many rings (1 = the 8 around)")->default_val(1);
     addChoice(app, LocalMoranRunOptions::kStyle, a->style, "Weights: row (row-standardised, as ArcGIS and spdep's default) or binary");
     addChoice(app, LocalMoranRunOptions::kVariance, a->variance,
               "Moments of I_i: conditional (spdep's default: given x_i) or total (randomisation over all values)");
     addNumber(app, GiStarRunOptions::kPermutations, a->permutations,
-              "Conditional permutation pseudo p-values with this many draws (e.g. 499, 999); 0 = normal")->default_val(0);
+              "Conditional permutation pseudo p-values with this many draws (e.g. 499, 999); 0 = normal")
+        ->default_val(0);
     app.add_option("--seed", a->seed, "Permutation seed")->default_val(12345);
     addNumber(app, LocalMoranRunOptions::kAlpha, a->alpha, "Significance level for the classes")->default_val(0.05);
     app.add_flag("--no-fdr", a->noFdr, "Classes from uncorrected p-values (default: Benjamini-Hochberg FDR)");
-    app.add_flag("--all-cells", a->allCells, "Write every non-empty or significant cell to moran_cells (default on square grids: significant "
-                                             "cells only; the rasters hold every cell)");
+    app.add_flag("--all-cells", a->allCells,
+                 "Write every non-empty or significant cell to moran_cells (default on square grids: significant "
+                 "cells only; the rasters hold every cell)");
     app.add_option("-a,--areas", a->areas, "Local Moran's I on counts per polygon of this layer (LABEL=PATH[:LAYER]) instead of grid cells");
     return [a, &global] {
         LocalMoranRunOptions o;
         o.input = build(*a);
         o.grid = gridChoice(*a);
         o.rings = a->rings;
-        o.weights = a->weights;
-        o.style = a->style;
+        o.weights = parseNeighbourRule(a->weights, OptionNaming::cli());
+        o.style = parseWeightStyle(a->style, OptionNaming::cli());
         o.moran.conditional = a->variance == "conditional";
         o.moran.permutations = a->permutations;
         o.moran.seed = a->seed;
@@ -169,7 +174,7 @@ RunFunction registerLocalMoran(CLI::App& app, const GlobalOptions& global) {
         o.areas = areaSpecs(a->areas, a->srs);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runLocalMoran(o, progress), global);
     };
 }
@@ -198,7 +203,7 @@ RunFunction registerConcentrate(CLI::App& app, const GlobalOptions& global) {
         ConcentrateOptions o;
         o.input = build(*a);
         o.grid = gridChoice(*a);
-        o.unit = a->unit;
+        o.unit = parsePlaceUnit(a->unit, OptionNaming::cli());
         if (!a->network.empty()) {
             const AreaLayerSpec spec = AreaLayerSpec::parse(a->network);
             o.network.path = spec.path;
@@ -211,7 +216,7 @@ RunFunction registerConcentrate(CLI::App& app, const GlobalOptions& global) {
         o.stableShare = a->stableShare / 100;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runConcentrate(o, progress), global);
     };
 }
@@ -239,7 +244,8 @@ RunFunction registerNearRepeat(CLI::App& app, const GlobalOptions& global) {
         o.timeUnit = a->timeUnit;
         o.bands.distanceEdges = numberList(a->distanceBands, "--distance-bands");
         o.bands.sameLocation = !a->noSameLocation;
-        const std::string timeText = !a->timeBands.empty() ? a->timeBands : a->timeUnit == "month" ? "0,1,2,3" : "14,28,42,56";
+        const std::string timeText = !a->timeBands.empty() ? a->timeBands : a->timeUnit == "month" ? "0,1,2,3"
+                                                                                                   : "14,28,42,56";
         for (double v : numberList(timeText, "--time-bands")) {
             if (v != std::floor(v)) throwUsage("time band edges are whole " + a->timeUnit + "s", {"", 0, "--time-bands"});
             o.bands.timeEdges.push_back(static_cast<int>(v));
@@ -248,7 +254,7 @@ RunFunction registerNearRepeat(CLI::App& app, const GlobalOptions& global) {
         o.seed = a->seed;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runNearRepeat(o, progress), global);
     };
 }
@@ -290,7 +296,7 @@ RunFunction registerForecastEvaluate(CLI::App& app, const GlobalOptions& global)
         o.studyBuffer = a->studyBuffer;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runForecastEvaluate(o, progress), global);
     };
 }
@@ -314,7 +320,7 @@ RunFunction registerChange(CLI::App& app, const GlobalOptions& global) {
         o.areas = areaSpecs(a->areas, a->srs);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runChange(o, progress), global);
     };
 }
@@ -339,7 +345,7 @@ RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global) {
         o.alpha = a->alpha;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runEmerging(o, progress), global);
     };
 }
@@ -364,14 +370,14 @@ RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global) {
         o.fit = MonthRange::parse(a->fit, "--fit");
         o.test = MonthRange::parse(a->test, "--test");
         o.grid = gridChoice(*a);
-        o.method = a->method;
+        o.method = parseRankBy(a->method, OptionNaming::cli());
         o.kde.kernel = parseKernel(a->kernel);
         o.kde.bandwidth = a->bandwidth;
         o.shares.clear();
         for (double t : a->top) o.shares.push_back(t / 100.0);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runEvaluate(o, progress), global);
     };
 }
@@ -398,8 +404,10 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--by", a->by, "One table per polygon of this layer, e.g. district=shapes/districts.geojson");
     app.add_option("--census", a->census, "Census table, [residents=|households=]PATH: rates per 1,000 residents or households per area")
         ->type_name("SPEC");
-    app.add_option("--census-areas", a->censusAreas, "LABEL=PATH: the polygons of the census table's geography when it is not --by "
-                                                     "(counts apportioned by land area)")->type_name("SPEC");
+    app.add_option("--census-areas", a->censusAreas,
+                   "LABEL=PATH: the polygons of the census table's geography when it is not --by "
+                   "(counts apportioned by land area)")
+        ->type_name("SPEC");
     app.add_option("--lookup", a->lookups, "ONS lookup carrying the census codes to the --by layer's (e.g. LSOA -> ward best fit)")
         ->type_name("FILE");
     app.add_option("--flag-field", a->flagField, "Column of a flag whose share is reported, e.g. 'Domestic abuse flag'");
@@ -421,7 +429,7 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
         o.title = a->title;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runPerformanceReport(o, progress), global);
     };
 }

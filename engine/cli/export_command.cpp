@@ -20,8 +20,9 @@ RunFunction registerExport(CLI::App& app, const GlobalOptions& global) {
     auto a = std::make_shared<Args>();
     app.add_option("source", a->source, "A results GeoPackage (e.g. out/incidents.gpkg, out/.../hotspots.gpkg) or a GeoTIFF")->required();
     app.add_option("-f,--format", a->format, "shp, gpkg, geojson, fgb, csv, kml, gtiff, postgis, or all (every file format into the --to folder)")->default_val("gpkg");
-    app.add_option("--to", a->to, "Destination: a folder (shp, geojson, fgb, csv), a file (gpkg, kml, tif), or for postgis "
-                                  "'PG:...' / 'service=NAME' (default: the PG* environment variables)");
+    app.add_option("--to", a->to,
+                   "Destination: a folder (shp, geojson, fgb, csv), a file (gpkg, kml, tif), or for postgis "
+                   "'PG:...' / 'service=NAME' (default: the PG* environment variables)");
     app.add_option("--layer", a->layers, "Layer(s) to export (default: all)");
     app.add_option("--crs", a->crs, "Output CRS, e.g. EPSG:4326 (GeoJSON and KML are always WGS84)");
     app.add_flag("--overwrite", a->overwrite, "Replace existing files (default: refuse)");
@@ -42,9 +43,9 @@ RunFunction registerExport(CLI::App& app, const GlobalOptions& global) {
         o.schema = a->schema;
         o.postgis = a->pg;
         o.runParameters = {{"format", a->format}, {"crs", a->crs.empty() ? "source" : a->crs}, {"source", a->source}};
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         RunReport r = runExport(o, progress);
-        if (!global.quiet) std::fputs(r.format().c_str(), stderr);
+        if (!global.quiet) std::fputs(nameOptions(r.format(), OptionNaming::cli()).c_str(), stderr);
         return 0;
     };
 }

@@ -81,7 +81,7 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     o.allowEmpty = a.allowEmpty;
     o.ingest.delimiter = delimiterFromName(a.delimiter);
     o.ingest.forces = a.download.forces;
-    o.ingest.series = a.download.series;
+    o.ingest.series = parsePoliceUkSeries(a.download.series, OptionNaming::cli());
     const OutcomeMap outcomeMap = a.download.outcomeMapPath.empty() ? OutcomeMap::builtinDefault() : OutcomeMap::fromFile(a.download.outcomeMapPath);
     o.ingest.outcomeMap = &outcomeMap;
     o.lookups = a.lookups;
@@ -92,9 +92,9 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     if (!a.censusWeightsColumns.empty()) o.censusWeightsMapping = ColumnMapping::parse(a.censusWeightsColumns);
     o.validate(OptionNaming::cli());
 
-    Progress progress(!global.quiet);
+    Progress progress(!global.quiet, OptionNaming::cli());
     GeocodeSummary summary = runGeocode(o, progress);
-    if (!global.quiet) std::fputs(summary.format().c_str(), stderr);
+    if (!global.quiet) std::fputs(nameOptions(summary.format(), OptionNaming::cli()).c_str(), stderr);
     if (a.timing)
         std::fprintf(stderr, "timing: read %.3f s, address geocoding %.3f s, point-in-polygon %.3f s, write %.3f s\n", summary.secondsRead,
                      summary.secondsGeocode, summary.secondsAssign, summary.secondsWrite);
@@ -118,24 +118,32 @@ RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global) {
     addNumber(app, GeocodeOptions::kMinScore, args->minScore, "Lowest fuzzy match score accepted")->default_val(0.85);
     app.add_option("--categories", args->categories, "Category mapping CSV (category,group); default data/categories/police_uk.csv");
     app.add_option("--category-field", args->categoryField, "police.uk: the column holding the category (default 'Crime type')");
-    app.add_option("--columns", args->columns, "Column mapping for generic CSV / OGR inputs: role=column,... "
-                                               "(roles: id x y lon lat address locality date month category weight)");
+    app.add_option("--columns", args->columns,
+                   "Column mapping for generic CSV / OGR inputs: role=column,... "
+                   "(roles: id x y lon lat address locality date month category weight)");
     app.add_option("--srs", args->srs, "CRS of mapped x/y columns, or of a layer without one (e.g. EPSG:27700)");
     app.add_option("--layer", args->layer, "Layer name for OGR inputs (first layer if not given)");
     addDownloadOptions(app, args->download);
     addChoice(app, GeocodeOptions::kFormat, args->format, "Input format: auto, police, csv or ogr");
     addChoice(app, kDelimiterOption, args->delimiter, "CSV field delimiter (auto: from each file's header)");
     app.add_option("--crs", args->crs, "Analysis CRS: projected, in metres")->default_val("EPSG:27700");
-    app.add_option("--lookup", args->lookups, "ONS lookup CSV (LSOA11CD/LSOA21CD/CHGIND, LSOA21CD/WD22CD ...) carrying the rows' "
-                                              "area codes to the layers' geography; repeatable")->type_name("FILE");
-    addChoice(app, GeocodeOptions::kAssignBy, args->assignBy, "Areas from the point (point-in-polygon) or from the row's own area code "
-                                                              "(police.uk LSOA code, attribute join)");
+    app.add_option("--lookup", args->lookups,
+                   "ONS lookup CSV (LSOA11CD/LSOA21CD/CHGIND, LSOA21CD/WD22CD ...) carrying the rows' "
+                   "area codes to the layers' geography; repeatable")
+        ->type_name("FILE");
+    addChoice(app, GeocodeOptions::kAssignBy, args->assignBy,
+              "Areas from the point (point-in-polygon) or from the row's own area code "
+              "(police.uk LSOA code, attribute join)");
     addNumber(app, GeocodeOptions::kEdgeDistance, args->edgeDistance, "A code disagreement this close to the code's polygon is an edge case")
         ->default_val(100);
-    app.add_option("--census", args->census, "Census table, [residents=|households=]PATH (Nomis bulk CSV, long format or code,value); "
-                                             "adds rates per 1,000 to the area tables")->type_name("SPEC");
-    app.add_option("--census-weights", args->censusWeights, "Population points (e.g. postcode centroids with residents) that split census "
-                                                            "areas between areas they overlap (default: by land area)")->type_name("FILE");
+    app.add_option("--census", args->census,
+                   "Census table, [residents=|households=]PATH (Nomis bulk CSV, long format or code,value); "
+                   "adds rates per 1,000 to the area tables")
+        ->type_name("SPEC");
+    app.add_option("--census-weights", args->censusWeights,
+                   "Population points (e.g. postcode centroids with residents) that split census "
+                   "areas between areas they overlap (default: by land area)")
+        ->type_name("FILE");
     app.add_option("--census-weights-columns", args->censusWeightsColumns, "Column mapping of the population points (e.g. weight=Population)");
     addChoice(app, GeocodeOptions::kPeriod, args->period, "Period of the area summary: month, quarter or year");
     app.add_option("-o,--out", args->out, "Output folder")->default_val("out");

@@ -64,8 +64,9 @@ void addInputOptions(CLI::App& app, InputArgs& a, bool withMonths) {
     app.add_option("--columns", a.columns, "Column mapping for generic CSV / OGR inputs (see `hotspot geocode --help`)");
     app.add_option("--srs", a.srs, "CRS of mapped x/y columns, and of area layers that have none (or per layer: PATH|srs=CRS)");
     app.add_option("--layer", a.layer, "Layer of OGR inputs");
-    app.add_option("--outcome", a.outcomes, "police.uk: keep crimes whose latest outcome is in these outcome groups, e.g. 'no suspect identified' "
-                                           "(data/categories/police_uk_outcomes.csv)")
+    app.add_option("--outcome", a.outcomes,
+                   "police.uk: keep crimes whose latest outcome is in these outcome groups, e.g. 'no suspect identified' "
+                   "(data/categories/police_uk_outcomes.csv)")
         ->delimiter(',');
     addDownloadOptions(app, a.download);
     addChoice(app, kDelimiterOption, a.delimiter, "CSV field delimiter (auto: from each file's header)");
@@ -89,7 +90,7 @@ AnalysisInput build(InputArgs& a) {
     in.ingest.mapping.srs = a.srs;
     in.ingest.delimiter = delimiterFromName(a.delimiter);
     in.ingest.forces = a.download.forces;
-    in.ingest.series = a.download.series;
+    in.ingest.series = parsePoliceUkSeries(a.download.series, OptionNaming::cli());
     in.groups = a.groups;
     in.outcomes = a.outcomes;
     if (!a.download.outcomeMapPath.empty()) {
@@ -111,7 +112,7 @@ GridChoice gridChoice(const InputArgs& a) {
 }
 
 int finish(const RunReport& report, const GlobalOptions& global) {
-    if (!global.quiet) std::fputs(report.format().c_str(), stderr);
+    if (!global.quiet) std::fputs(nameOptions(report.format(), OptionNaming::cli()).c_str(), stderr);
     return 0;
 }
 

@@ -53,10 +53,10 @@ RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global) {
         o.kde.bandwidth = a->bandwidth;
         o.hotspotShare = a->hotspotShare;
         o.darkDistance = a->darkDistance;
-        o.period = a->period;
+        o.period = parseSharePeriod(a->period, OptionNaming::cli());
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runCoverage(o, progress), global);
     };
 }
@@ -90,7 +90,7 @@ RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& gl
         o.periodMonths = a->periodMonths;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runInterventionEvaluation(o, progress), global);
     };
 }
@@ -139,7 +139,7 @@ RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
         o.exact = a->exact;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         return finish(runSites(o, progress), global);
     };
 }

@@ -17,9 +17,10 @@ namespace {
 std::string cliMessage(const hotspot::Error& e) {
     const auto& c = e.context();
     const bool key = !c.field.empty() && c.field.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    const auto flags = hotspot::OptionNaming::cli();
     if (e.kind() == hotspot::ErrorKind::Usage && c.file.empty() && key)
-        return "option " + hotspot::OptionNaming::cli()(c.field) + ": " + e.message();
-    return e.what();
+        return "option " + flags(c.field) + ": " + hotspot::nameOptions(e.message(), flags);
+    return hotspot::nameOptions(e.what(), flags);
 }
 
 }  // namespace
@@ -30,9 +31,10 @@ int main(int argc, char** argv) {
     hotspot::cli::GlobalOptions global;
     app.add_flag("-q,--quiet", global.quiet, "No progress or summary on stderr (errors are still printed)");
     app.set_version_flag("--version", std::string("hotspot ") + hotspot::versionString() + " (" + hotspot::libraryVersions() + ")");
-    app.footer("Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error, 4 output error (disk full, folder in use),\n"
-               "5 no usable input row (nothing written, previous outputs kept).\n"
-               "Run 'hotspot COMMAND --help' for a command's options; docs/cli/ has a page per command.");
+    app.footer(
+        "Exit codes: 0 success, 1 internal error, 2 usage error, 3 input error, 4 output error (disk full, folder in use),\n"
+        "5 no usable input row (nothing written, previous outputs kept).\n"
+        "Run 'hotspot COMMAND --help' for a command's options; docs/cli/ has a page per command.");
 
     std::map<CLI::App*, hotspot::cli::RunFunction> commands;
     auto* geocode = app.add_subcommand("geocode", "Geocode incidents into area polygons (priority areas, wards, LSOAs, districts)");
@@ -89,8 +91,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "hotspot: error: %s\n", cliMessage(e).c_str());
         return hotspot::exitCodeFor(e.kind());
     } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "hotspot: error: out of memory (the run needs more memory than this process may use; see docs/scaling.md). "
-                             "Nothing was written.\n");
+        std::fprintf(stderr,
+                     "hotspot: error: out of memory (the run needs more memory than this process may use; see docs/scaling.md). "
+                     "Nothing was written.\n");
         return 1;
     } catch (const std::system_error& e) {
         // A worker thread that cannot get its stack under an address-space limit is out of memory too.

@@ -41,8 +41,9 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--collision-columns", a->collisionColumns, "Column mapping for collision files that are not STATS19 (roles as in geocode)");
     app.add_option("--collision-srs", a->collisionSrs, "CRS of mapped collision x/y");
     app.add_option("--collision-layer", a->collisionLayer, "Layer of OGR collision inputs");
-    app.add_option("--casualties", a->casualties, "STATS19 casualty tables (either schema), joined on the collision index "
-                                                  "(default: DfT's casualty file beside each collision file)");
+    app.add_option("--casualties", a->casualties,
+                   "STATS19 casualty tables (either schema), joined on the collision index "
+                   "(default: DfT's casualty file beside each collision file)");
     app.add_option("--vehicles", a->vehicles, "STATS19 vehicle tables (default: DfT's vehicle file beside each collision file)");
     app.add_flag("--no-linked-tables", a->noLinkedTables, "Do not look for casualty and vehicle files beside the collision files");
     app.add_option("--costs", a->costs, "Value of prevention per collision by severity, CSV (default: DfT RAS60001, 2014 prices)");
@@ -116,9 +117,9 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
         o.matchDistance = a->matchDistance;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet);
+        Progress progress(!global.quiet, OptionNaming::cli());
         const RunReport report = runRoads(o, progress);
-        if (!global.quiet) std::fputs(report.format().c_str(), stderr);
+        if (!global.quiet) std::fputs(nameOptions(report.format(), OptionNaming::cli()).c_str(), stderr);
         return 0;
     };
 }

@@ -182,7 +182,8 @@ TEST(GiStarCli, GridHotspotsZonesAndBins) {
         auto areaOf = [](const OGRGeometry* g) {
             if (!g || g->IsEmpty()) return 0.0;
             const auto type = wkbFlatten(g->getGeometryType());
-            return type == wkbPolygon ? g->toPolygon()->get_Area() : type == wkbMultiPolygon ? g->toMultiPolygon()->get_Area() : 0.0;
+            return type == wkbPolygon ? g->toPolygon()->get_Area() : type == wkbMultiPolygon ? g->toMultiPolygon()->get_Area()
+                                                                                             : 0.0;
         };
         std::unique_ptr<OGRGeometry> cellUnion(cells.UnionCascaded()), zoneUnion(zones.UnionCascaded());
         EXPECT_NEAR(zoneArea, areaOf(cellUnion.get()), 1e-3);
@@ -242,7 +243,8 @@ TEST(ChangeEmergingEvaluateCli, OutputsAndDefinitions) {
         const double n = 12;
         double var = n * (n - 1) * (2 * n + 5) / 18;
         for (const auto& [value, t] : ties) var -= t * (t - 1.0) * (2.0 * t + 5) / 18;
-        const double zz = S > 0 ? (S - 1) / std::sqrt(var) : S < 0 ? (S + 1) / std::sqrt(var) : 0;
+        const double zz = S > 0 ? (S - 1) / std::sqrt(var) : S < 0 ? (S + 1) / std::sqrt(var)
+                                                                   : 0;
         EXPECT_EQ(std::stod(c.at("trend_s")), S) << c.at("cell_id");
         EXPECT_NEAR(std::stod(c.at("trend_variance")), var, 1e-3 * var);
         EXPECT_NEAR(std::stod(c.at("trend_z")), zz, 2e-3);
@@ -388,8 +390,9 @@ TEST(GiStarCli, ClippedGridsCountEveryIncidentInsideTheStudyArea) {
 // edges were dropped or counted in a hexagon that does not hold them (change said 4 after, its cells 2).
 TEST(ChangeCli, HexagonCellsHoldEveryIncident) {
     test::TempDir dir;
-    test::writeFile(dir.file("p.csv"), "id,date,x,y,type\na,2021-05-01,1005,1144,Burglary\nb,2021-05-01,1300,1010,Burglary\n"
-                                       "c,2021-05-01,1500,1500,Burglary\nd,2021-05-01,1450,1450,Burglary\n");
+    test::writeFile(dir.file("p.csv"),
+                    "id,date,x,y,type\na,2021-05-01,1005,1144,Burglary\nb,2021-05-01,1300,1010,Burglary\n"
+                    "c,2021-05-01,1500,1500,Burglary\nd,2021-05-01,1450,1450,Burglary\n");
     const std::vector<std::string> input = {dir.file("p.csv"), "--columns", "id=id,date=date,x=x,y=y,category=type", "--srs", "EPSG:27700",
                                             "--cell", "100", "--shape", "hexagon"};
     auto args = std::vector<std::string>{"change"};

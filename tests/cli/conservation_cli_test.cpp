@@ -47,9 +47,9 @@ std::string featureCollection(const std::vector<std::string>& features) {
 // The study area (a pentagon), two area layers (halves sharing an edge; blocks with gaps between).
 const std::vector<std::pair<double, double>> kStudyArea = {{450050, 250030}, {451930, 250210}, {452070, 251490}, {451010, 252040}, {449940, 251320}};
 const std::vector<std::vector<std::pair<double, double>>> kHalves = {{{449800, 249800}, {451000, 249800}, {451000, 252200}, {449800, 252200}},
-                                                                      {{451000, 249800}, {452200, 249800}, {452200, 252200}, {451000, 252200}}};
+                                                                     {{451000, 249800}, {452200, 249800}, {452200, 252200}, {451000, 252200}}};
 const std::vector<std::vector<std::pair<double, double>>> kBlocks = {{{450200, 250200}, {450800, 250200}, {450800, 250900}, {450200, 250900}},
-                                                                      {{451200, 250500}, {451900, 250500}, {451700, 251600}, {451200, 251400}}};
+                                                                     {{451200, 250500}, {451900, 250500}, {451700, 251600}, {451200, 251400}}};
 
 struct Point {
     double x, y;
@@ -229,7 +229,8 @@ struct CommandRun {
     const Ledger& scope(const std::string& text) const {
         for (const auto& l : ledgers)
             if (l.scope.find(text) != std::string::npos) return l;
-        ADD_FAILURE() << "no ledger for '" << text << "' in:\n" << result.err;
+        ADD_FAILURE() << "no ledger for '" << text << "' in:\n"
+                      << result.err;
         static Ledger none;
         return none;
     }
@@ -245,9 +246,11 @@ CommandRun run(const std::string& command, std::vector<std::string> options, con
     r.result = test::runCli(r.args);
     std::string line;
     for (const auto& a : r.args) line += a + " ";
-    EXPECT_EQ(r.result.exitCode, 0) << line << "\n" << r.result.err;
+    EXPECT_EQ(r.result.exitCode, 0) << line << "\n"
+                                    << r.result.err;
     r.ledgers = ledgers(r.result.err);
-    EXPECT_FALSE(r.ledgers.empty()) << line << "\n" << r.result.err;
+    EXPECT_FALSE(r.ledgers.empty()) << line << "\n"
+                                    << r.result.err;
     for (const auto& l : r.ledgers) {
         SCOPED_TRACE(line + "| " + l.scope);
         EXPECT_EQ(l.read, f.dataRows);  // every row of the input is in the ledger

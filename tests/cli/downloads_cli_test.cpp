@@ -54,7 +54,9 @@ int64_t total(const std::string& summary, const char* what) {
     std::smatch m;
     if (!std::regex_search(summary, m, std::regex(R"(total: (\d+) rows = (\d+) accepted \+ (\d+) rejected \+ (\d+) superseded)"))) return -1;
     const std::string w = what;
-    return std::stoll(m[w == "rows" ? 1 : w == "accepted" ? 2 : w == "rejected" ? 3 : 4]);
+    return std::stoll(m[w == "rows" ? 1 : w == "accepted" ? 2
+                                      : w == "rejected"   ? 3
+                                                          : 4]);
 }
 
 }  // namespace
@@ -95,7 +97,7 @@ TEST(Downloads, CustomAndArchiveLayoutsForcesAndAMonthInTwoDownloads) {
     writeZip(dir.file("custom.zip"),
              {{hex + "/2021-01/2021-01-northamptonshire-street.csv", streetFile("2021-01", "northamptonshire", "a", 10, 2)},
               {hex + "/2021-01/2021-01-northamptonshire-outcomes.csv", std::string(kOutcomesHeader) +
-                                                                             "a1,2021-01,x,x,-0.9,52.24,On or near A,E01027132,N,Suspect charged\r\n"},
+                                                                           "a1,2021-01,x,x,-0.9,52.24,On or near A,E01027132,N,Suspect charged\r\n"},
               {hex + "/2021-01/2021-01-northamptonshire-stop-and-search.csv", std::string(kSearchHeader)},
               {hex + "/2021-02/2021-02-northamptonshire-street.csv", streetFile("2021-02", "northamptonshire", "b", 5, 1)}});
     auto r = test::runCli({"geocode", dir.file("custom.zip"), "--no-gpkg", "-o", dir.file("c")});
@@ -152,8 +154,9 @@ TEST(Downloads, UnzippedDownloadFolderWithAllThreeSeries) {
     test::writeFile(dir.file("dl/2021-01/2021-01-northamptonshire-outcomes.csv"),
                     std::string(kOutcomesHeader) + "a1,2021-01,x,x,-0.9,52.24,On or near A,E01027132,N,Suspect charged\r\n");
     test::writeFile(dir.file("dl/2021-01/2021-01-northamptonshire-stop-and-search.csv"),
-                    std::string(kSearchHeader) + "Person search,2021-01-05T10:00:00+00:00,False,,52.24,-0.9,Male,18-24,,,Misuse of Drugs Act 1971 (section 23),"
-                                                 "Controlled drugs,A no further action disposal,False,False\r\n");
+                    std::string(kSearchHeader) +
+                        "Person search,2021-01-05T10:00:00+00:00,False,,52.24,-0.9,Male,18-24,,,Misuse of Drugs Act 1971 (section 23),"
+                        "Controlled drugs,A no further action disposal,False,False\r\n");
     auto r = test::runCli({"geocode", dir.file("dl"), "--no-gpkg", "-o", dir.file("o")});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(total(r.err, "rows"), 5);
@@ -240,8 +243,7 @@ void writeCaseSheet(const std::string& path, const char* driverName, bool withLo
     OGRLayer* layer = ds->CreateLayer("cases", nullptr, wkbNone, nullptr);
     ASSERT_NE(layer, nullptr);
     for (const auto& [name, type] : std::vector<std::pair<const char*, OGRFieldType>>{
-             {"case_ref", OFTString}, {"reported", OFTDate}, {"reported_text", OFTString}, {"reported_serial", OFTReal},
-             {"case_type", OFTString}, {"address", OFTString}, {"lon", OFTReal}, {"lat", OFTReal}}) {
+             {"case_ref", OFTString}, {"reported", OFTDate}, {"reported_text", OFTString}, {"reported_serial", OFTReal}, {"case_type", OFTString}, {"address", OFTString}, {"lon", OFTReal}, {"lat", OFTReal}}) {
         OGRFieldDefn field(name, type);
         ASSERT_EQ(layer->CreateField(&field), OGRERR_NONE);
     }
@@ -283,7 +285,8 @@ TEST(Spreadsheets, XlsxAndOdsCaseListsAreReadWithTheirHeaderAndDates) {
             const std::string out = dir.file(ext + "_" + dateColumn);
             auto r = test::runCli({"geocode", sheet, "--columns", "id=case_ref,date=" + dateColumn + ",category=case_type,address=address", "-g",
                                    s + "/shapes/street_gazetteer.csv", "--no-gpkg", "-o", out});
-            ASSERT_EQ(r.exitCode, 0) << ext << " " << dateColumn << "\n" << r.err;
+            ASSERT_EQ(r.exitCode, 0) << ext << " " << dateColumn << "\n"
+                                     << r.err;
             const auto rows = test::readCsvRows(out + "/incidents.csv");
             ASSERT_EQ(rows.size(), 3u) << r.err;
             std::map<std::string, std::string> months;

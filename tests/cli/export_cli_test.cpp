@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -12,7 +13,9 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include "hotspot/error.hpp"
 #include "hotspot/export.hpp"
+#include "hotspot/progress.hpp"
 #include "io/output_files.hpp"
 #include "test_support.hpp"
 
@@ -26,8 +29,7 @@ std::string makeSource(const test::TempDir& dir) {
     const std::string path = dir.file("source.gpkg");
     VectorWriter w(path);
     w.createLayer("incidents", GeometryKind::Point, "EPSG:27700",
-                  {{"place_name"}, {"category_group_name_long"}, {"category_group_name_longer"}, {"count", FieldType::Integer64},
-                   {"score", FieldType::Real}});
+                  {{"place_name"}, {"category_group_name_long"}, {"category_group_name_longer"}, {"count", FieldType::Integer64}, {"score", FieldType::Real}});
     const char* places[] = {"Crèche Lane, Northampton", "Saint-Étienne Way", "Ölmühle Straße", "Plain Street"};
     for (int i = 0; i < 4; ++i) {
         w.setString(0, places[i]);
@@ -42,8 +44,8 @@ std::string makeSource(const test::TempDir& dir) {
     w.setInteger(0, 3);
     w.setReal(1, 4.2);
     w.setWkb({1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0,
-              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0, 0,
-              0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0x59, 0x40,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x59, 0x40,
+              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0, 0,
+              0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x59, 0x40,
               0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
     w.writeFeature();
     w.close();
@@ -221,11 +223,24 @@ TEST(ExportPostGis, RunsAreTransactionalReplaceableAndReadable) {
         EXPECT_NE(defs.find("USING gist (geom)"), std::string::npos) << defs;
         EXPECT_NE(defs.find("(run_id)"), std::string::npos) << defs;
     }
-    // A run that fails midway leaves every earlier row in place.
-    ::setenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES", "2", 1);
-    auto failed = exportRun("r2");
-    ::unsetenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES");
-    EXPECT_EQ(failed.exitCode, 4);
+    // A run that fails midway (here after its second row, through the engine's test seam) leaves
+    // every earlier row in place.
+    ExportOptions failing;
+    failing.source = src;
+    failing.format = ExportFormat::PostGis;
+    failing.destination = pg;
+    failing.schema = schema;
+    failing.runId = "r2";
+    failing.afterFeatureWritten = [](int64_t rows) {
+        if (rows == 2) throwOutput("simulated failure after 2 rows", {"PostGIS"});
+    };
+    Progress quiet;
+    try {
+        runExport(failing, quiet);
+        ADD_FAILURE() << "the run with a failing insert succeeded";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Output) << e.what();
+    }
     EXPECT_EQ(readLayer(table, schema + ".incidents").count, 8);
     Layer runs = readLayer(std::string(pg) + " tables=" + schema + ".runs", schema + ".runs");
     EXPECT_EQ(runs.count, 2);
@@ -328,15 +343,32 @@ TEST(ExportPostGis, AServerThatGoesAwayMidRunLeavesNothingBehind) {
     };
     test::TempDir tmp;
     const std::string src = makeSource(tmp);
-    ::setenv("HOTSPOT_TEST_PAUSE_AFTER_FEATURES", "2", 1);
-    test::CommandResult result;
-    std::thread run([&] { result = test::runCli({"export", "-q", src, "-f", "postgis", "--to", pg, "--schema", "gone", "--run-id", "r1"}); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // inside the 4 s pause after 2 rows
+    // The run pauses 4 s after its second row (the engine's test seam), and the server is stopped
+    // inside that pause.
+    ExportOptions o;
+    o.source = src;
+    o.format = ExportFormat::PostGis;
+    o.destination = pg;
+    o.schema = "gone";
+    o.runId = "r1";
+    o.afterFeatureWritten = [](int64_t rows) {
+        if (rows == 2) std::this_thread::sleep_for(std::chrono::seconds(4));
+    };
+    std::optional<Error> failure;
+    std::thread run([&] {
+        try {
+            Progress quiet;
+            runExport(o, quiet);
+        } catch (const Error& e) {
+            failure = e;
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // inside the pause
     EXPECT_EQ(pgctl("stop"), 0);
     run.join();
-    ::unsetenv("HOTSPOT_TEST_PAUSE_AFTER_FEATURES");
-    EXPECT_EQ(result.exitCode, 4) << result.err;
-    EXPECT_NE(result.err.find("PostGIS"), std::string::npos) << result.err;
+    ASSERT_TRUE(failure.has_value()) << "the run survived the server stopping";
+    EXPECT_EQ(failure->kind(), ErrorKind::Output) << failure->what();
+    EXPECT_NE(std::string(failure->what()).find("PostGIS"), std::string::npos) << failure->what();
     ASSERT_EQ(pgctl("start"), 0);
     EXPECT_EQ(readLayer(pg + " tables=gone.incidents", "gone.incidents").count, -1);  // no table: nothing was committed
     // The same run again, with the server up, completes.

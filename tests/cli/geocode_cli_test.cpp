@@ -110,7 +110,13 @@ TEST(GeocodeCli, BadInputsGiveClearMessagesAndExitCodes) {
         {"wrong_header.csv", wrongHeader, {}, 2, "not a police.uk street CSV"},
         {"missing_column.csv", missingColumn, {"--format", "police"}, 3, "column 'Last outcome category'"},
         {"empty.csv", "", {}, 3, "empty.csv:1: file is empty"},
-        {"junk.csv", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00", 10) + std::string(3000, '\x01'), {}, 3, "binary content"},
+        {"junk.csv", std::string("\x7f"
+                                 "ELF\x02\x01\x01\x00\x00\x00",
+                                 10) +
+                         std::string(3000, '\x01'),
+         {},
+         3,
+         "binary content"},
         {"mapped.csv", "ref,E,N\n1,475000,260000\n", {"--columns", "id=ref,x=E,y=N", "--srs", "EPSG:999999"}, 2, "EPSG:999999"},
     };
     for (const auto& c : cases) {

@@ -21,8 +21,8 @@ struct Case {
     std::string file;
     std::vector<std::string> extra;  // more arguments
     int exitCode;
-    std::string says;                // in stderr
-    int rejects = -1;                // rows in rejects.csv (-1: not checked)
+    std::string says;  // in stderr
+    int rejects = -1;  // rows in rejects.csv (-1: not checked)
 };
 
 }  // namespace
@@ -153,8 +153,9 @@ TEST(HostileInputs, MissingFilesLinkLoopsAndFifosAreNamed) {
 TEST(HostileInputs, GazetteerEntriesOutsideTheCrsAreaAreLeftOutAndCounted) {
     test::TempDir dir;
     // Two streets in Northampton and one "street" at 0,0 lon/lat (Null Island): left out, counted.
-    test::writeFile(dir.file("gaz.csv"), "name,locality,lon,lat\nAbington Street,Northampton,-0.8926,52.2405\n"
-                                         "Gold Street,Northampton,-0.8990,52.2370\nNowhere Road,Nowhere,0,0\n");
+    test::writeFile(dir.file("gaz.csv"),
+                    "name,locality,lon,lat\nAbington Street,Northampton,-0.8926,52.2405\n"
+                    "Gold Street,Northampton,-0.8990,52.2370\nNowhere Road,Nowhere,0,0\n");
     test::writeFile(dir.file("cases.csv"), "ref,date,address,type\nc1,2021-05-03,Abington Street,asb\nc2,2021-05-04,Gold Street,asb\n");
     const auto r = test::runCli({"geocode", dir.file("cases.csv"), "--columns", "id=ref,date=date,address=address,category=type", "-g",
                                  dir.file("gaz.csv"), "-o", dir.file("out")});

@@ -32,11 +32,11 @@ TEST(CoverageCli, SharesInsideCircleAndWedgeCamerasCountFromTheInstallMonth) {
     std::string incidents = "id,date,category,x,y\n";
     int id = 0;
     for (double dx : {-20.0, 0.0, 20.0, 40.0}) incidents += incidentRow(++id, "2021-02-01", "Burglary", 470000 + dx, 260000);  // in C1's circle
-    incidents += incidentRow(++id, "2021-02-01", "Burglary", 470100, 260000);       // 100 m from C1: outside
-    incidents += incidentRow(++id, "2021-03-10", "Burglary", 471050, 260000);       // in C2's wedge, before it was installed
-    incidents += incidentRow(++id, "2021-08-10", "Burglary", 471050, 260000);       // in C2's wedge, after
-    incidents += incidentRow(++id, "2021-08-10", "Burglary", 471000, 260050);       // north of C2: outside its wedge
-    incidents += incidentRow(++id, "2021-05-01", "Anti-social behaviour", 470010, 260010);  // in C1's circle
+    incidents += incidentRow(++id, "2021-02-01", "Burglary", 470100, 260000);                                                  // 100 m from C1: outside
+    incidents += incidentRow(++id, "2021-03-10", "Burglary", 471050, 260000);                                                  // in C2's wedge, before it was installed
+    incidents += incidentRow(++id, "2021-08-10", "Burglary", 471050, 260000);                                                  // in C2's wedge, after
+    incidents += incidentRow(++id, "2021-08-10", "Burglary", 471000, 260050);                                                  // north of C2: outside its wedge
+    incidents += incidentRow(++id, "2021-05-01", "Anti-social behaviour", 470010, 260010);                                     // in C1's circle
     test::writeFile(dir.file("incidents.csv"), incidents);
     test::writeFile(dir.file("cams.csv"), "camera_id,x,y,bearing,fov,range,installed\nC1,470000,260000,,,50,\nC2,471000,260000,90,60,100,2021-06-01\n");
     test::writeFile(dir.file("lights.csv"), "light_id,lamp_type,x,y\nL1,LED,470000,260000\n");
@@ -64,15 +64,15 @@ TEST(EvaluateInterventionsCli, HandCountedTreatedBufferAndControlGiveTheWdq) {
     auto add = [&](int n, const char* date, double x, double y) {
         for (int k = 0; k < n; ++k) incidents += incidentRow(++id, date, "Burglary", x + k * 0.1, y);
     };
-    add(10, "2021-05-10", 480000, 250000);  // treated, before (Apr-Jun)
-    add(4, "2021-09-10", 480000, 250000);   // treated, after (Aug-Oct)
-    add(5, "2021-04-10", 480200, 250000);   // buffer (100-300 m), before
-    add(6, "2021-10-10", 480200, 250000);   // buffer, after
-    add(100, "2021-06-10", 482000, 250000); // control, before
-    add(100, "2021-08-10", 482000, 250000); // control, after
-    add(7, "2021-07-20", 480000, 250000);   // the start month: left out
-    add(3, "2021-01-10", 480000, 250000);   // outside both periods
-    add(1, "2021-12-10", 482000, 250000);   // the data run to December
+    add(10, "2021-05-10", 480000, 250000);   // treated, before (Apr-Jun)
+    add(4, "2021-09-10", 480000, 250000);    // treated, after (Aug-Oct)
+    add(5, "2021-04-10", 480200, 250000);    // buffer (100-300 m), before
+    add(6, "2021-10-10", 480200, 250000);    // buffer, after
+    add(100, "2021-06-10", 482000, 250000);  // control, before
+    add(100, "2021-08-10", 482000, 250000);  // control, after
+    add(7, "2021-07-20", 480000, 250000);    // the start month: left out
+    add(3, "2021-01-10", 480000, 250000);    // outside both periods
+    add(1, "2021-12-10", 482000, 250000);    // the data run to December
     test::writeFile(dir.file("incidents.csv"), incidents);
     test::writeFile(dir.file("projects.csv"), "id,name,category,round,budget,start,x,y\nP1,Alley gates,Alley gates,PSPO,3000,2021-07-15,480000,250000\n");
     auto r = test::runCli({"evaluate-interventions", "-q", dir.file("incidents.csv"), "--columns", kColumns, "--srs", "EPSG:27700", "--interventions",

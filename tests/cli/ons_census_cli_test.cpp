@@ -442,14 +442,15 @@ TEST(OnsGeography, OnsFieldNamesAreRecognisedWithoutColumns) {
 {{"type":"Feature","properties":{{"FID":1,"WD22CD":"E05000819","LSOA21CD":"E01006109","LSOA21NM":"Trafford 001A","LSOA21NMW":"Trafford 001A (cy)"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
 {{"type":"Feature","properties":{{"FID":2,"WD22CD":"E05000819","LSOA21CD":"E01006110","LSOA21NM":"Trafford 001B","LSOA21NMW":"Trafford 001B (cy)"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}]}})JSON",
                                 square(380000, 390000), square(381000, 390000)));
-    test::writeFile(dir.file("incidents.csv"), "id,x,y,month,category,LSOA code\n1,380500,390500,2021-06,Burglary,E01006109\n"
-                                               "2,381500,390500,2021-06,Burglary,E01006109\n");
+    test::writeFile(dir.file("incidents.csv"),
+                    "id,x,y,month,category,LSOA code\n1,380500,390500,2021-06,Burglary,E01006109\n"
+                    "2,381500,390500,2021-06,Burglary,E01006109\n");
     auto r = test::runCli({"geocode", dir.file("incidents.csv"), "--columns", "id=id,x=x,y=y,month=month,category=category", "--srs", "EPSG:27700",
                            "-a", "lsoa=" + dir.file("lsoa.geojson"), "--no-gpkg", "-o", dir.file("out")});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const auto rows = test::readCsvRows(dir.file("out/incidents.csv"));
     ASSERT_EQ(rows.size(), 2u);
-    EXPECT_EQ(rows[0].at("lsoa_code"), "E01006109");  // LSOA21CD, not FID or the ward's WD22CD
+    EXPECT_EQ(rows[0].at("lsoa_code"), "E01006109");      // LSOA21CD, not FID or the ward's WD22CD
     EXPECT_EQ(rows[0].at("lsoa_name"), "Trafford 001A");  // LSOA21NM, not the Welsh LSOA21NMW
     EXPECT_EQ(rows[1].at("lsoa_code"), "E01006110");
     auto lsoa = agreementByClass(dir.file("out/area_agreement.csv"), "lsoa");

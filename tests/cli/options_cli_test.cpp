@@ -169,14 +169,7 @@ TEST(OptionsCli, EveryNumberOptionInHelpIsDeclaredAndShowsItsRange) {
 TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
     test::TempDir dir;
     const std::vector<std::vector<std::string>> cases = {
-        {"density", "--kernel", "gausian"},   {"density", "--output", "scaledd"},  {"density", "--dual", "ratios"},
-        {"gistar", "--shape", "hexagonal"}, {"emerging", "--step", "week"},      {"evaluate", "--method", "gistar"},
-        {"coverage", "--period", "decade"},  {"sites", "--demand", "people"},     {"roads", "--kernel", "gaussian"},
-        {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"roads", "--rank-by", "beauty"},
-        {"moran", "--style", "rowish"},      {"moran", "--variance", "partial"},     {"moran", "--weights", "knn:0"},
-        {"moran", "--weights", "bishop"},    {"concentrate", "--unit", "street"}, {"near-repeat", "--time-unit", "week"},
-        {"geocode", "--period", "week"},
-        {"geocode", "--format", "xlsx"}};
+        {"density", "--kernel", "gausian"}, {"density", "--output", "scaledd"}, {"density", "--dual", "ratios"}, {"gistar", "--shape", "hexagonal"}, {"emerging", "--step", "week"}, {"evaluate", "--method", "gistar"}, {"coverage", "--period", "decade"}, {"sites", "--demand", "people"}, {"roads", "--kernel", "gaussian"}, {"roads", "--method", "continuous"}, {"roads", "--cluster-rule", "scotland"}, {"roads", "--rank-by", "beauty"}, {"moran", "--style", "rowish"}, {"moran", "--variance", "partial"}, {"moran", "--weights", "knn:0"}, {"moran", "--weights", "bishop"}, {"concentrate", "--unit", "street"}, {"near-repeat", "--time-unit", "week"}, {"geocode", "--period", "week"}, {"geocode", "--format", "xlsx"}};
     for (const auto& c : cases) {
         auto args = requiredArgs(c[0]);
         args.insert(args.end(), {c[1], c[2], "-o", dir.file("out")});
@@ -210,12 +203,44 @@ TEST(OptionsValidate, TheSameDeclarationsNameTheOptionAsEachCallerKnowsIt) {
     }
     GiStarRunOptions gi;
     gi.input.ingest.categories = &test::defaultCategories();
-    for (const char* bad : {"distance:-5", "distance:nan", "distance:", "distance:5km", "king"}) {
-        gi.weights = bad;
-        EXPECT_THROW(gi.validate(OptionNaming::cli()), Error) << bad;
+    // Spellings that are no rule at all are refused when read; rules out of range by validate().
+    for (const char* bad : {"distance:", "distance:5km", "king", "knn:", "knn:2.5"}) {
+        try {
+            parseNeighbourRule(bad, OptionNaming::cli());
+            ADD_FAILURE() << bad << " read as a neighbour rule";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.context().field, "--weights") << bad;
+        }
     }
-    gi.weights = "distance:500";
+    for (const char* bad : {"distance:-5", "distance:nan", "distance:0", "knn:3"}) {
+        gi.weights = parseNeighbourRule(bad, OptionNaming::cli());
+        EXPECT_THROW(gi.validate(OptionNaming::cli()), Error) << bad;  // knn: Gi* on areas takes contiguity or a band
+    }
+    gi.weights = parseNeighbourRule("distance:500", OptionNaming::cli());
+    EXPECT_EQ(gi.weights.kind, NeighbourRule::Kind::DistanceBand);
+    EXPECT_EQ(gi.weights.bandMetres, 500);
+    EXPECT_EQ(gi.weights.text(), "distance:500");
     EXPECT_NO_THROW(gi.validate(OptionNaming::cli()));
+    LocalMoranRunOptions moran;
+    moran.input.ingest.categories = &test::defaultCategories();
+    moran.weights = parseNeighbourRule("knn:8", OptionNaming::cli());
+    EXPECT_EQ(moran.weights.nearest, 8);
+    EXPECT_NO_THROW(moran.validate(OptionNaming::cli()));
+    moran.weights = NeighbourRule::nearestK(0);
+    EXPECT_THROW(moran.validate(OptionNaming::cli()), Error);
+    // Every typed choice reads its own spelling back, and refuses others naming the option.
+    EXPECT_EQ(parseWeightStyle(toString(WeightStyle::Binary), OptionNaming::cli()), WeightStyle::Binary);
+    EXPECT_EQ(parseRankBy(toString(RankBy::Counts), OptionNaming::cli()), RankBy::Counts);
+    EXPECT_EQ(parsePlaceUnit(toString(PlaceUnit::Segment), OptionNaming::cli()), PlaceUnit::Segment);
+    EXPECT_EQ(parseSharePeriod(toString(SharePeriod::All), OptionNaming::cli()), SharePeriod::All);
+    EXPECT_EQ(parsePoliceUkSeries(toString(PoliceUkSeries::StopAndSearch), OptionNaming::cli()), PoliceUkSeries::StopAndSearch);
+    try {
+        parsePlaceUnit("street", OptionNaming::cli());
+        ADD_FAILURE();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.context().field, "--unit");
+        EXPECT_NE(std::string(e.what()).find("cell, segment, location, area"), std::string::npos) << e.what();
+    }
 }
 
 TEST(OptionsValidate, AnalysisCrsMustBeProjectedInMetres) {

@@ -188,7 +188,7 @@ TEST(RoadsCli, SampleRegisterProfilesEachLocalityFromItsCasualtiesVehiclesAndCir
     // The 2019 archive's two mangled indexes: their casualties and vehicles cannot be joined.
     for (const auto& j : linkedRejects) EXPECT_NE(j.at("reason").find("scientific notation"), std::string::npos);
     EXPECT_EQ(test::featureCount(out + "/roads.gpkg", "road_casualties") + static_cast<int64_t>(std::count_if(
-                  linkedRejects.begin(), linkedRejects.end(), [](const auto& j) { return j.at("file").find("casualties") != std::string::npos; })),
+                                                                               linkedRejects.begin(), linkedRejects.end(), [](const auto& j) { return j.at("file").find("casualties") != std::string::npos; })),
               casualtyRows);
     const auto reg = test::readCsvRows(out + "/road_register.csv");
     bool pedestrianPattern = false, junctionSite = false, hgvOnA5 = false;

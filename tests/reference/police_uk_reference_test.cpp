@@ -172,8 +172,8 @@ TEST(ReferencePoliceUk, CityOfLondonOutcomesJoinToCrimesOfEarlierMonths) {
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.err, m, std::regex(R"(outcomes: (\d+) rows in 1 file\(s\) = (\d+) latest outcome of a loaded crime \+ (\d+) earlier or repeated outcomes of the same crime \+ (\d+) for crimes rejected from the street files \(no location\) \+ (\d+) for crimes not in the loaded street files \(other months or forces\) \+ (\d+) rejected)")))
         << r.err;
-    EXPECT_EQ(m[1], "147");                                  // the rows of the file (SOURCE.md)
-    EXPECT_EQ(std::stoll(m[2]) + std::stoll(m[4]), 34);      // SOURCE.md: 34 Crime IDs occur in the street files
+    EXPECT_EQ(m[1], "147");                              // the rows of the file (SOURCE.md)
+    EXPECT_EQ(std::stoll(m[2]) + std::stoll(m[4]), 34);  // SOURCE.md: 34 Crime IDs occur in the street files
     EXPECT_EQ(m[4], "2");
     EXPECT_EQ(std::stoll(m[2]) + std::stoll(m[3]) + std::stoll(m[4]) + std::stoll(m[5]) + std::stoll(m[6]), 147);
     EXPECT_NE(r.err.find("police.uk stop and search"), std::string::npos);  // set aside, and said so

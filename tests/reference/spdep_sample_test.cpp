@@ -52,7 +52,8 @@ TEST(SpdepSample, GiStarOnSampleBurglaryCountsEqualsLocalG) {
     const std::string script = "suppressMessages(library(spdep)); x <- read.csv('" + dir.file("counts.csv") +
                                "')$x; nb <- include.self(cell2nb(" + std::to_string(rows) + ", " + std::to_string(cols) +
                                ", type = 'queen')); g <- as.numeric(localG(x, nb2listw(nb, style = 'B'))); "
-                               "write.csv(data.frame(g = g), '" + dir.file("g.csv") + "', row.names = FALSE)";
+                               "write.csv(data.frame(g = g), '" +
+                               dir.file("g.csv") + "', row.names = FALSE)";
     auto rr = test::runProgram(rscript, {"-e", script});
     ASSERT_EQ(rr.exitCode, 0) << rr.err;
     auto g = test::readCsvRows(dir.file("g.csv"));

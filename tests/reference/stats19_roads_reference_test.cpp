@@ -60,7 +60,7 @@ TEST(ReferenceStats19Roads, WestYorkshire2024CasualtiesVehiclesAndCircumstancesE
     auto r = test::runCli({"roads", "--network", network(*shared), "--collisions", dir + "/accidents.csv", "-o", out.path()});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.err.find("casualties: " + dir + "/casualties.csv (2024 schema, found beside the collisions): 5240 rows = 5240 joined + 0 of "
-                         "collisions not used + 0 rejected"),
+                                                "collisions not used + 0 rejected"),
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("7355 rows = 7355 joined"), std::string::npos) << r.err;
@@ -75,7 +75,8 @@ TEST(ReferenceStats19Roads, WestYorkshire2024CasualtiesVehiclesAndCircumstancesE
     double ksiAdjusted = 0;
     for (const auto& c : casualties) {
         const std::string& sev = c.at("casualty_severity");
-        ++bySeverity[sev == "1" ? "fatal" : sev == "2" ? "serious" : "slight"];
+        ++bySeverity[sev == "1" ? "fatal" : sev == "2" ? "serious"
+                                                       : "slight"];
         const int type = std::stoi(c.at("casualty_type"));
         pedestrians += c.at("casualty_class") == "3" || type == 0;
         cyclists += type == 1;

@@ -12,7 +12,7 @@
 namespace hotspot::test {
 
 std::string sourceDir();
-std::string cliPath();      // the built `hotspot` program
+std::string cliPath();         // the built `hotspot` program
 std::string makeSamplePath();  // the built sample generator
 // ../shared, or HOTSPOT_SHARED_DIR; nullopt when absent (a user's clone): tests then skip.
 std::optional<std::string> sharedDir();

@@ -15,6 +15,8 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QTableWidget>
 #include <QTest>
 #include <QImage>
@@ -506,4 +508,46 @@ TEST(ViewerWindow, WithTheNearRepeatBoxTickedAClickDrawsTheZone) {
     const QString message = window.statusBar()->currentMessage();
     EXPECT_TRUE(message.contains("near-repeat zone of the incident")) << message.toStdString();
     EXPECT_TRUE(message.contains("within 100 m")) << message.toStdString();
+}
+
+TEST(ViewerWindow, OpeningAProjectFollowsTheEngineProgressAndCancelKeepsThePreviousProject) {
+    MainWindow window(Session::open(ProjectFile::load(sampleProject())));
+    window.resize(1200, 800);
+    window.show();
+    QApplication::processEvents();
+    auto* bar = window.findChild<QProgressBar*>("openProgress");
+    auto* cancel = window.findChild<QPushButton*>("cancelOpen");
+    ASSERT_TRUE(bar && cancel);
+    EXPECT_FALSE(bar->isVisible());
+    const Session* first = &window.session();
+
+    // Cancelled at once: the engine stops at its next progress report, the first project stays.
+    window.openProject(ProjectFile::load(sampleProject()));
+    EXPECT_TRUE(bar->isVisible());
+    EXPECT_TRUE(cancel->isVisible());
+    cancel->click();
+    QElapsedTimer clock;
+    clock.start();
+    while (window.opening() && clock.elapsed() < 60000) QTest::qWait(10);
+    QApplication::processEvents();
+    EXPECT_EQ(&window.session(), first);
+    EXPECT_TRUE(window.statusBar()->currentMessage().contains("cancelled")) << window.statusBar()->currentMessage().toStdString();
+    EXPECT_FALSE(bar->isVisible());
+
+    // Left to run: the bar moves with the engine's stages, and the new project replaces the first.
+    window.openProject(ProjectFile::load(sampleProject()));
+    int highest = 0;
+    QString stage;
+    clock.restart();
+    while (window.opening() && clock.elapsed() < 60000) {
+        QTest::qWait(5);
+        if (bar->value() > highest) highest = bar->value(), stage = bar->format();
+    }
+    QApplication::processEvents();
+    EXPECT_GT(highest, 0) << "the bar never moved";
+    EXPECT_FALSE(stage.startsWith("Opening")) << "the bar never named an engine stage";
+    EXPECT_NE(&window.session(), first);
+    EXPECT_FALSE(window.session().incidents.x.empty());
+    EXPECT_FALSE(bar->isVisible());
+    EXPECT_FALSE(cancel->isVisible());
 }

@@ -18,14 +18,13 @@
 namespace hotspot::viewer {
 
 IncidentSet loadIncidentSet(const std::vector<std::string>& inputs, const std::string& columns, const std::string& analysisCrs,
-                            const CategoryMap& categories) {
+                            const CategoryMap& categories, Progress& progress) {
     AnalysisInput input;
     input.inputs = inputs;
     input.ingest.categories = &categories;
     input.ingest.analysisCrs = analysisCrs;
     if (!columns.empty()) input.ingest.mapping = ColumnMapping::parse(columns);
-    Progress quiet;
-    SelectedIncidents sel = loadIncidents(input, quiet);
+    SelectedIncidents sel = loadIncidents(input, progress);
     IncidentSet out;
     out.x = std::move(sel.x);
     out.y = std::move(sel.y);
@@ -114,10 +113,11 @@ std::shared_ptr<RasterLayer> surfaceLayer(const Surface& s) {
         }
     }
     auto layer = std::make_shared<RasterLayer>(std::move(image), s.grid.extent(), std::move(legend), s.values, s.grid.cols, s.grid.rows,
-                                               s.request.method == SurfaceMethod::Kde ? "density per km2"
+                                               s.request.method == SurfaceMethod::Kde      ? "density per km2"
                                                : s.request.method == SurfaceMethod::GiStar ? "Gi* z"
                                                                                            : "incidents");
-    layer->name = s.request.method == SurfaceMethod::Kde ? "Kernel density" : s.request.method == SurfaceMethod::GiStar ? "Gi* hot spots" : "Counts";
+    layer->name = s.request.method == SurfaceMethod::Kde ? "Kernel density" : s.request.method == SurfaceMethod::GiStar ? "Gi* hot spots"
+                                                                                                                        : "Counts";
     layer->role = "surface";
     layer->opacity = 0.8;
     return layer;

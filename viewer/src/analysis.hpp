@@ -11,6 +11,7 @@
 #include "hotspot/grid.hpp"
 #include "hotspot/interventions.hpp"
 #include "hotspot/options.hpp"
+#include "hotspot/progress.hpp"
 
 namespace hotspot::viewer {
 
@@ -28,9 +29,11 @@ struct IncidentSet {
 
 // Reads incidents (police.uk CSVs, mapped CSVs, OGR layers, or an incidents.gpkg from geocode).
 IncidentSet loadIncidentSet(const std::vector<std::string>& inputs, const std::string& columns, const std::string& analysisCrs,
-                            const CategoryMap& categories);
+                            const CategoryMap& categories, Progress& progress);
 
-enum class SurfaceMethod { Kde, GiStar, Counts };
+enum class SurfaceMethod { Kde,
+                           GiStar,
+                           Counts };
 SurfaceMethod parseSurfaceMethod(const std::string& name);
 const char* toString(SurfaceMethod method);
 

@@ -17,7 +17,8 @@ SurfaceMethod parseSurfaceMethod(const std::string& name) {
     throwUsage("unknown method '" + name + "' (kde, gistar, counts)");
 }
 
-const char* toString(SurfaceMethod m) { return m == SurfaceMethod::Kde ? "kde" : m == SurfaceMethod::GiStar ? "gistar" : "counts"; }
+const char* toString(SurfaceMethod m) { return m == SurfaceMethod::Kde ? "kde" : m == SurfaceMethod::GiStar ? "gistar"
+                                                                                                            : "counts"; }
 
 void AnalysisRequest::validate(const OptionNaming& naming) const {
     // The viewer has no "automatic" cell or bandwidth: every value is one the user chose.

@@ -1,5 +1,8 @@
 #include "main_window.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -55,6 +58,22 @@ MainWindow::MainWindow(std::unique_ptr<Session> session) {
     statusBar()->addWidget(m_coordinates, 1);
     statusBar()->addPermanentWidget(m_timing);
     statusBar()->addPermanentWidget(m_busy);
+    m_openProgress = new QProgressBar(this);
+    m_openProgress->setObjectName("openProgress");
+    m_openProgress->setRange(0, 100);
+    m_openProgress->setMinimumWidth(260);
+    m_openProgress->hide();
+    m_cancelOpenButton = new QPushButton("Cancel", this);
+    m_cancelOpenButton->setObjectName("cancelOpen");
+    m_cancelOpenButton->hide();
+    statusBar()->addPermanentWidget(m_openProgress);
+    statusBar()->addPermanentWidget(m_cancelOpenButton);
+    connect(m_cancelOpenButton, &QPushButton::clicked, this, [this] {
+        if (m_cancelOpen) m_cancelOpen->store(true);
+        m_cancelOpenButton->setEnabled(false);
+        m_cancelOpenButton->setText("Cancelling...");
+    });
+    connect(&m_openWatcher, &QFutureWatcher<OpenResult>::finished, this, &MainWindow::finishOpening);
     auto toLonLat = std::make_shared<CoordinateTransformer>("EPSG:27700", "EPSG:4326");
     connect(m_canvas, &MapCanvas::cursorMoved, this, [this, toLonLat](double x, double y) {
         double lon = x, lat = y;
@@ -366,14 +385,79 @@ void MainWindow::exportMapDialog() {
     if (!exportMap(path, m_session->layers, m_canvas->view(), o, error)) QMessageBox::warning(this, "Export", error);
 }
 
+MainWindow::~MainWindow() {
+    // A project still opening is cancelled and waited for: its worker reports to this window.
+    if (m_cancelOpen) m_cancelOpen->store(true);
+    m_openWatcher.waitForFinished();
+    if (m_openPending && m_openWatcher.future().resultCount() > 0) delete m_openWatcher.result().session;  // never handed over
+    m_watcher.waitForFinished();
+}
+
 void MainWindow::openProjectDialog() {
     const QString path = QFileDialog::getOpenFileName(this, "Open project", {}, "hotspot project (*.json)");
     if (path.isEmpty()) return;
     try {
-        setSession(Session::open(ProjectFile::load(path.toStdString())));
+        openProject(ProjectFile::load(path.toStdString()));
     } catch (const Error& e) {
         QMessageBox::warning(this, "Open project", QString::fromStdString(e.what()));
     }
+}
+
+void MainWindow::openProject(const ProjectFile& project) {
+    if (opening()) return;  // one at a time; Cancel first
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancelOpen = cancel;
+    m_openPending = true;
+    m_openProgress->setValue(0);
+    m_openProgress->setFormat("Opening %p%");
+    m_openProgress->show();
+    m_cancelOpenButton->setText("Cancel");
+    m_cancelOpenButton->setEnabled(true);
+    m_cancelOpenButton->show();
+    m_openWatcher.setFuture(QtConcurrent::run([this, project, cancel] {
+        // The engine calls this from its threads; the bar is updated on the UI thread. Returning
+        // false makes the engine stop with Error(Cancelled) and discard what it staged.
+        Progress progress([this, cancel](const std::string& stage, double fraction) {
+            const int percent = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 100));
+            QMetaObject::invokeMethod(
+                this, [this, stage = QString::fromStdString(stage), percent] { showOpenProgress(stage, percent); }, Qt::QueuedConnection);
+            return !cancel->load();
+        });
+        OpenResult out;
+        try {
+            out.session = Session::open(project, progress).release();
+        } catch (const Error& e) {
+            out.cancelled = e.kind() == ErrorKind::Cancelled;
+            out.error = e.what();
+        } catch (const std::exception& e) {
+            out.error = e.what();
+        }
+        return out;
+    }));
+}
+
+void MainWindow::showOpenProgress(const QString& stage, int percent) {
+    if (!opening()) return;  // a late report from a finished worker
+    m_openProgress->setValue(percent);
+    m_openProgress->setFormat(stage + " %p%");
+}
+
+void MainWindow::finishOpening() {
+    const OpenResult r = m_openWatcher.result();
+    m_openPending = false;
+    std::unique_ptr<Session> session(r.session);
+    m_openProgress->hide();
+    m_cancelOpenButton->hide();
+    if (r.cancelled) {
+        statusBar()->showMessage("Opening the project was cancelled: the map still shows the previous project");
+        return;
+    }
+    if (!session) {
+        statusBar()->showMessage(QString::fromStdString("The project could not be opened: " + r.error));
+        if (isVisible()) QMessageBox::warning(this, "Open project", QString::fromStdString(r.error));
+        return;
+    }
+    setSession(std::move(session));
 }
 
 void MainWindow::addLayerDialog() {

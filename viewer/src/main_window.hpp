@@ -2,7 +2,9 @@
 // The viewer window: the map, and docks for layers (visibility, order, opacity), the legend,
 // analysis (group, period, method), site recommendation and identify results.
 
+#include <atomic>
 #include <memory>
+#include <string>
 
 #include <QFutureWatcher>
 #include <QMainWindow>
@@ -18,6 +20,7 @@ class QSpinBox;
 class QTableWidget;
 class QTreeWidget;
 class QProgressBar;
+class QPushButton;
 
 namespace hotspot::viewer {
 
@@ -27,6 +30,14 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(std::unique_ptr<Session> session);
+    ~MainWindow() override;
+
+    // Opens a project off the UI thread: a progress bar in the status bar follows the engine's
+    // progress (reading incidents, road localities) and Cancel stops it; the current project
+    // stays on the map until the new one is complete, and stays for good if it is cancelled or fails.
+    void openProject(const ProjectFile& project);
+    bool opening() const { return m_openWatcher.isRunning(); }
+    const Session& session() const { return *m_session; }
 
 private:
     void buildDocks();
@@ -57,6 +68,20 @@ private:
     QLabel *m_coordinates = nullptr, *m_timing = nullptr;
     QProgressBar* m_busy = nullptr;
     QFutureWatcher<Surface> m_watcher;
+    // Opening a project: the worker's result (the session is handed over as a raw pointer because
+    // QFuture results are copied; the finished handler owns it at once).
+    struct OpenResult {
+        Session* session = nullptr;
+        std::string error;
+        bool cancelled = false;
+    };
+    void showOpenProgress(const QString& stage, int percent);
+    void finishOpening();
+    QFutureWatcher<OpenResult> m_openWatcher;
+    std::shared_ptr<std::atomic<bool>> m_cancelOpen;
+    QProgressBar* m_openProgress = nullptr;
+    QPushButton* m_cancelOpenButton = nullptr;
+    bool m_openPending = false;  // a result not yet taken by finishOpening
     int m_generation = 0, m_pendingGeneration = 0;
     bool m_updatingControls = false;
 };

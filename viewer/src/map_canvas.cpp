@@ -97,15 +97,15 @@ void MapCanvas::mouseReleaseEvent(QMouseEvent* e) {
 
 void MapCanvas::keyPressEvent(QKeyEvent* e) {
     switch (e->key()) {
-    case Qt::Key_Left: m_view.panPixels(60, 0); break;
-    case Qt::Key_Right: m_view.panPixels(-60, 0); break;
-    case Qt::Key_Up: m_view.panPixels(0, 60); break;
-    case Qt::Key_Down: m_view.panPixels(0, -60); break;
-    case Qt::Key_Plus:
-    case Qt::Key_Equal: m_view.zoomAt(QPointF(width() / 2.0, height() / 2.0), 1.5); break;
-    case Qt::Key_Minus: m_view.zoomAt(QPointF(width() / 2.0, height() / 2.0), 1 / 1.5); break;
-    case Qt::Key_Home: zoomToFull(); return;
-    default: QWidget::keyPressEvent(e); return;
+        case Qt::Key_Left: m_view.panPixels(60, 0); break;
+        case Qt::Key_Right: m_view.panPixels(-60, 0); break;
+        case Qt::Key_Up: m_view.panPixels(0, 60); break;
+        case Qt::Key_Down: m_view.panPixels(0, -60); break;
+        case Qt::Key_Plus:
+        case Qt::Key_Equal: m_view.zoomAt(QPointF(width() / 2.0, height() / 2.0), 1.5); break;
+        case Qt::Key_Minus: m_view.zoomAt(QPointF(width() / 2.0, height() / 2.0), 1 / 1.5); break;
+        case Qt::Key_Home: zoomToFull(); return;
+        default: QWidget::keyPressEvent(e); return;
     }
     refresh();
 }

@@ -12,13 +12,13 @@ std::vector<QColor> densityRamp() { return {QColor(255, 255, 178), QColor(254, 2
 
 QColor giStarBinColour(int bin) {
     switch (bin) {
-    case -3: return QColor(69, 117, 181);
-    case -2: return QColor(132, 158, 186);
-    case -1: return QColor(192, 204, 190);
-    case 1: return QColor(250, 185, 132);
-    case 2: return QColor(237, 117, 81);
-    case 3: return QColor(214, 47, 39);
-    default: return QColor(0, 0, 0, 0);
+        case -3: return QColor(69, 117, 181);
+        case -2: return QColor(132, 158, 186);
+        case -1: return QColor(192, 204, 190);
+        case 1: return QColor(250, 185, 132);
+        case 2: return QColor(237, 117, 81);
+        case 3: return QColor(214, 47, 39);
+        default: return QColor(0, 0, 0, 0);
     }
 }
 
@@ -172,7 +172,9 @@ void VectorLayer::paint(QPainter& p, const MapView& view) const {
         double width = m_style.strokeWidth;
         if (widthField >= 0) {
             const std::string& cls = f.values[static_cast<size_t>(widthField)];
-            width = cls == "trunk" || cls == "motorway" ? 3.0 : cls == "primary" ? 2.2 : cls == "secondary" || cls == "tertiary" ? 1.5 : 0.9;
+            width = cls == "trunk" || cls == "motorway" ? 3.0 : cls == "primary"                      ? 2.2
+                                                            : cls == "secondary" || cls == "tertiary" ? 1.5
+                                                                                                      : 0.9;
         }
         if (f.kind == ShapeKind::Point) {
             p.setPen(QPen(m_style.stroke, 1));
@@ -238,7 +240,8 @@ std::optional<Attributes> VectorLayer::identify(double x, double y, double toler
 
 std::vector<LegendEntry> VectorLayer::legend() const {
     std::vector<LegendEntry> out;
-    const LegendEntry::Shape shape = m_data.kind == ShapeKind::Point ? LegendEntry::Dot : m_data.kind == ShapeKind::Line ? LegendEntry::Line : LegendEntry::Box;
+    const LegendEntry::Shape shape = m_data.kind == ShapeKind::Point ? LegendEntry::Dot : m_data.kind == ShapeKind::Line ? LegendEntry::Line
+                                                                                                                         : LegendEntry::Box;
     if (!m_style.categories.empty()) {
         for (const auto& [value, colour] : m_style.categories) {
             auto label = m_style.categoryLabels.find(value);
@@ -259,7 +262,9 @@ std::vector<LegendEntry> VectorLayer::legend() const {
 // ---------------------------------------------------------------------------------------------
 CameraLayer::CameraLayer(std::vector<Camera> cameras) : m_cameras(std::move(cameras)) {}
 
-Extent CameraLayer::extent() const { return extentOfPositions(m_cameras, [](const Camera& c) { return c.view; }); }
+Extent CameraLayer::extent() const {
+    return extentOfPositions(m_cameras, [](const Camera& c) { return c.view; });
+}
 
 void CameraLayer::paint(QPainter& p, const MapView& view) const {
     const Extent visible = view.visible().expanded(200);
@@ -299,7 +304,9 @@ std::vector<LegendEntry> CameraLayer::legend() const {
 // ---------------------------------------------------------------------------------------------
 LightLayer::LightLayer(std::vector<Light> lights) : m_lights(std::move(lights)) {}
 
-Extent LightLayer::extent() const { return extentOfPositions(m_lights, [](const Light& l) { return l.lit; }); }
+Extent LightLayer::extent() const {
+    return extentOfPositions(m_lights, [](const Light& l) { return l.lit; });
+}
 
 void LightLayer::paint(QPainter& p, const MapView& view) const {
     const Extent visible = view.visible().expanded(50);
@@ -340,9 +347,7 @@ ProjectLayer::ProjectLayer(std::vector<Project> projects) : m_projects(std::move
 
 QColor ProjectLayer::categoryColour(const std::string& category) {
     static const std::map<std::string, QColor> colours = {
-        {"CCTV", QColor(30, 90, 220)},          {"ANPR", QColor(0, 150, 170)},  {"Lighting", QColor(250, 190, 0)},
-        {"Environmental", QColor(40, 160, 60)}, {"Capable guardianship", QColor(140, 80, 190)},
-        {"Education", QColor(230, 120, 170)},   {"Alley gates", QColor(120, 70, 30)}};
+        {"CCTV", QColor(30, 90, 220)}, {"ANPR", QColor(0, 150, 170)}, {"Lighting", QColor(250, 190, 0)}, {"Environmental", QColor(40, 160, 60)}, {"Capable guardianship", QColor(140, 80, 190)}, {"Education", QColor(230, 120, 170)}, {"Alley gates", QColor(120, 70, 30)}};
     auto it = colours.find(category);
     return it != colours.end() ? it->second : QColor(90, 90, 90);
 }
@@ -453,8 +458,7 @@ std::vector<LegendEntry> PointLayer::legend() const { return {{"incident", m_col
 // ---------------------------------------------------------------------------------------------
 RasterLayer::RasterLayer(QImage image, Extent extent, std::vector<LegendEntry> legend, std::vector<double> values, int64_t cols, int64_t rows,
                          QString valueName)
-    : m_image(std::move(image)), m_extent(extent), m_legend(std::move(legend)), m_values(std::move(values)), m_cols(cols), m_rows(rows),
-      m_valueName(std::move(valueName)) {}
+    : m_image(std::move(image)), m_extent(extent), m_legend(std::move(legend)), m_values(std::move(values)), m_cols(cols), m_rows(rows), m_valueName(std::move(valueName)) {}
 
 void RasterLayer::paint(QPainter& p, const MapView& view) const {
     const QRectF target = view.screenRect(m_extent);

@@ -22,7 +22,10 @@ namespace hotspot::viewer {
 using Attributes = std::vector<std::pair<QString, QString>>;
 
 struct LegendEntry {
-    enum Shape { Box, Line, Dot, Wedge };
+    enum Shape { Box,
+                 Line,
+                 Dot,
+                 Wedge };
     QString label;
     QColor fill, stroke;
     Shape shape = Box;
@@ -44,15 +47,15 @@ public:
 
 struct VectorStyle {
     QColor fill = QColor(0, 0, 0, 0), stroke = QColor(60, 60, 60);
-    double strokeWidth = 1;      // pixels
-    double pointRadius = 3;      // pixels
-    QString labelField;          // drawn at each feature (polygons: at the centre of the box)
-    QString categoryField;       // fill by category
+    double strokeWidth = 1;  // pixels
+    double pointRadius = 3;  // pixels
+    QString labelField;      // drawn at each feature (polygons: at the centre of the box)
+    QString categoryField;   // fill by category
     std::map<QString, QColor> categories;
     std::map<QString, QString> categoryLabels;  // legend text of a category value (default: the value)
-    QString rampField;           // stroke/fill by a numeric field, 5 quantile classes
+    QString rampField;                          // stroke/fill by a numeric field, 5 quantile classes
     std::vector<QColor> ramp;
-    QString widthField;          // roads: line width by class
+    QString widthField;  // roads: line width by class
 };
 
 class VectorLayer : public MapLayer {
@@ -72,7 +75,7 @@ private:
     QColor colourOf(size_t feature) const;
     VectorData m_data;
     VectorStyle m_style;
-    std::vector<double> m_breaks;  // ramp class breaks (upper bounds)
+    std::vector<double> m_breaks;    // ramp class breaks (upper bounds)
     std::vector<int> m_labelFields;  // from style.labelField ("ref+name"), the fields this layer has
 };
 
@@ -158,8 +161,8 @@ private:
 };
 
 // Colour ramps shared by the surfaces and the styles.
-std::vector<QColor> densityRamp();                 // YlOrRd, 5 classes
-QColor giStarBinColour(int bin);                   // ArcGIS hot spot colours, transparent for 0
+std::vector<QColor> densityRamp();  // YlOrRd, 5 classes
+QColor giStarBinColour(int bin);    // ArcGIS hot spot colours, transparent for 0
 // Upper bounds of 5 classes of the positive values (quantiles 50, 75, 90, 97.5 %, max).
 std::vector<double> quantileBreaks(std::vector<double> positive);
 // A grid of values (row 0 north) as an image, one pixel a cell: positive values in the density ramp

@@ -84,10 +84,10 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
             p.setPen(QPen(e.stroke, e.shape == LegendEntry::Line ? 3 : 1));
             p.setBrush(e.shape == LegendEntry::Line ? QBrush(Qt::NoBrush) : QBrush(e.fill));
             switch (e.shape) {
-            case LegendEntry::Box: p.drawRect(swatch); break;
-            case LegendEntry::Line: p.drawLine(swatch.left(), swatch.center().y(), swatch.right(), swatch.center().y()); break;
-            case LegendEntry::Dot: p.drawEllipse(swatch.center(), 4, 4); break;
-            case LegendEntry::Wedge: p.drawPie(swatch.adjusted(0, -4, 0, 8), 45 * 16, 90 * 16); break;
+                case LegendEntry::Box: p.drawRect(swatch); break;
+                case LegendEntry::Line: p.drawLine(swatch.left(), swatch.center().y(), swatch.right(), swatch.center().y()); break;
+                case LegendEntry::Dot: p.drawEllipse(swatch.center(), 4, 4); break;
+                case LegendEntry::Wedge: p.drawPie(swatch.adjusted(0, -4, 0, 8), 45 * 16, 90 * 16); break;
             }
             p.setPen(Qt::black);
             p.drawText(QPointF(area.left() + 26, y + 11), p.fontMetrics().elidedText(e.label, Qt::ElideRight, static_cast<int>(area.width()) - 26));

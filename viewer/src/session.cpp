@@ -35,15 +35,13 @@ VectorStyle styleFor(const std::string& role, const std::string& layerName, cons
             s.categoryField = "gi_bin";
             const char* labels[] = {"-3", "-2", "-1", "1", "2", "3"};
             for (const char* b : labels) s.categories[b] = giStarBinColour(std::atoi(b));
-            s.categoryLabels = {{"-3", "cold spot 99 %"}, {"-2", "cold spot 95 %"}, {"-1", "cold spot 90 %"},
-                                {"1", "hot spot 90 %"},   {"2", "hot spot 95 %"},   {"3", "hot spot 99 %"}};
+            s.categoryLabels = {{"-3", "cold spot 99 %"}, {"-2", "cold spot 95 %"}, {"-1", "cold spot 90 %"}, {"1", "hot spot 90 %"}, {"2", "hot spot 95 %"}, {"3", "hot spot 99 %"}};
             s.stroke = QColor(0, 0, 0, 0);
             return s;
         }
         if (has("class_code") && (layerName == "moran_cells" || layerName == "moran_areas")) {  // local Moran's I, ArcGIS colours
             s.categoryField = "class";
-            s.categories = {{"HH", QColor(215, 48, 39, 220)}, {"HL", QColor(252, 141, 89, 220)}, {"LH", QColor(145, 191, 219, 220)},
-                            {"LL", QColor(69, 117, 181, 220)}};
+            s.categories = {{"HH", QColor(215, 48, 39, 220)}, {"HL", QColor(252, 141, 89, 220)}, {"LH", QColor(145, 191, 219, 220)}, {"LL", QColor(69, 117, 181, 220)}};
             s.categoryLabels = {{"HH", "high-high cluster"}, {"HL", "high-low outlier"}, {"LH", "low-high outlier"}, {"LL", "low-low cluster"}};
             s.stroke = QColor(0, 0, 0, 0);
             if (layerName == "moran_areas") s.stroke = QColor(90, 90, 90), s.labelField = "name";
@@ -108,20 +106,14 @@ VectorStyle styleFor(const std::string& role, const std::string& layerName, cons
         if (s.labelField.isEmpty()) s.labelField = "locality_id";
     } else if (layerName == "road_incidents") {  // collisions by severity, as the QGIS style
         s.categoryField = "severity";
-        s.categories = {{"fatal", QColor(0, 0, 0)}, {"serious", QColor(215, 25, 28)}, {"slight", QColor(253, 174, 97)},
-                        {"unknown", QColor(171, 171, 171)}};
-        s.categoryLabels = {{"fatal", "fatal collision"}, {"serious", "serious collision"}, {"slight", "slight collision"},
-                            {"unknown", "collision, severity unknown"}};
+        s.categories = {{"fatal", QColor(0, 0, 0)}, {"serious", QColor(215, 25, 28)}, {"slight", QColor(253, 174, 97)}, {"unknown", QColor(171, 171, 171)}};
+        s.categoryLabels = {{"fatal", "fatal collision"}, {"serious", "serious collision"}, {"slight", "slight collision"}, {"unknown", "collision, severity unknown"}};
         s.stroke = QColor(0, 0, 0, 0);
         s.pointRadius = 3;
     } else if (layerName == "road_casualties") {  // casualties by road-user group
         s.categoryField = "road_user_group";
-        s.categories = {{"pedestrian", QColor(228, 26, 28)},   {"pedal_cycle", QColor(77, 175, 74)}, {"motorcycle", QColor(152, 78, 163)},
-                        {"car_occupant", QColor(55, 126, 184)}, {"goods_vehicle", QColor(255, 127, 0)}, {"bus", QColor(166, 86, 40)},
-                        {"other", QColor(153, 153, 153)}};
-        s.categoryLabels = {{"pedestrian", "pedestrian"}, {"pedal_cycle", "cyclist"}, {"motorcycle", "motorcyclist"},
-                            {"car_occupant", "car occupant"}, {"goods_vehicle", "goods vehicle occupant"}, {"bus", "bus occupant"},
-                            {"other", "other road user"}};
+        s.categories = {{"pedestrian", QColor(228, 26, 28)}, {"pedal_cycle", QColor(77, 175, 74)}, {"motorcycle", QColor(152, 78, 163)}, {"car_occupant", QColor(55, 126, 184)}, {"goods_vehicle", QColor(255, 127, 0)}, {"bus", QColor(166, 86, 40)}, {"other", QColor(153, 153, 153)}};
+        s.categoryLabels = {{"pedestrian", "pedestrian"}, {"pedal_cycle", "cyclist"}, {"motorcycle", "motorcyclist"}, {"car_occupant", "car occupant"}, {"goods_vehicle", "goods vehicle occupant"}, {"bus", "bus occupant"}, {"other", "other road user"}};
         s.stroke = QColor(0, 0, 0, 0);
         s.pointRadius = 3;
     } else if (layerName == "road_locality_extents") {
@@ -161,6 +153,11 @@ Session::~Session() {
 }
 
 std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
+    Progress quiet;
+    return open(pf, quiet);
+}
+
+std::unique_ptr<Session> Session::open(const ProjectFile& pf, Progress& progress) {
     auto s = std::make_unique<Session>();
     s->project = pf;
     const std::string& crs = pf.crs;
@@ -222,8 +219,7 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
                             .filePath(QString("hotspot-viewer-roads-%1-%2").arg(QCoreApplication::applicationPid()).arg(reinterpret_cast<quintptr>(s.get()), 0, 16))
                             .toStdString();
         ro.outDir = s->m_cacheDir;
-        Progress quiet;
-        runRoads(ro, quiet);
+        runRoads(ro, progress);
         const std::string gpkg = s->m_cacheDir + "/roads.gpkg";
         struct RoadLayer {
             const char *layer, *title, *role;
@@ -250,7 +246,7 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf) {
         s->notes.push_back("road problem localities computed with `hotspot roads` into " + s->m_cacheDir);
     }
     if (!pf.incidents.empty()) {
-        s->incidents = loadIncidentSet(pf.incidents, pf.incidentColumns, crs, s->categories);
+        s->incidents = loadIncidentSet(pf.incidents, pf.incidentColumns, crs, s->categories, progress);
         s->setSurface(computeSurface(s->incidents, s->initialRequest()));
         if (const std::string why = s->surface ? s->surface->emptyReason() : ""; !why.empty()) s->notes.push_back("warning: " + why);
         if (s->surface) s->notes.push_back(s->surface->ledger.format());
@@ -511,8 +507,7 @@ std::optional<Identified> Session::identify(double x, double y, double tolerance
             const auto* vector = dynamic_cast<const VectorLayer*>(&layer);
             const int feature = vector ? vector->featureAt(x, y, tolerance) : -1;
             if (feature >= 0) {
-                VectorLayer single(VectorData{vector->data().path, vector->data().layer, {}, ShapeKind::Polygon,
-                                              {vector->data().features[static_cast<size_t>(feature)]}, {}},
+                VectorLayer single(VectorData{vector->data().path, vector->data().layer, {}, ShapeKind::Polygon, {vector->data().features[static_cast<size_t>(feature)]}, {}},
                                    {});
                 const AnalysisRequest& r = surface->request;
                 int64_t now = 0, before = 0;

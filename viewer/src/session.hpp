@@ -24,9 +24,9 @@ struct Identified {
 struct NearRepeatView {
     double x = 0, y = 0;
     int32_t month = 0;
-    double distance = -1;  // metres; -1: the selection has no near-repeat zone
-    int months = -1;       // months after the incident
-    std::string source;    // "near_repeat.csv" or "Knox test of the current selection ..."
+    double distance = -1;           // metres; -1: the selection has no near-repeat zone
+    int months = -1;                // months after the incident
+    std::string source;             // "near_repeat.csv" or "Knox test of the current selection ..."
     std::vector<size_t> followers;  // indexes into the incident set
     std::string describe() const;
 };
@@ -36,6 +36,9 @@ public:
     // Loads every layer, reads the incidents, computes the project's surface and (when the project
     // has a roads section) the road problem localities. Throws hotspot::Error.
     static std::unique_ptr<Session> open(const ProjectFile& project);
+    // The same, reporting to `progress` (reading incidents, computing road localities); a callback
+    // that returns false cancels it with Error(Cancelled) and nothing is kept.
+    static std::unique_ptr<Session> open(const ProjectFile& project, Progress& progress);
     Session() = default;
     ~Session();  // removes the session's cache folder
     Session(const Session&) = delete;

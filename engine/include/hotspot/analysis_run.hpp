@@ -33,11 +33,11 @@ struct MonthRange {
 struct AnalysisInput {
     static constexpr std::string_view kCrsKey = "crs";  // the analysis CRS: projected, in metres
 
-    std::vector<std::string> inputs;    // incident files (raw, or the incidents.gpkg from `geocode`)
+    std::vector<std::string> inputs;  // incident files (raw, or the incidents.gpkg from `geocode`)
     IngestOptions ingest;
-    std::vector<std::string> groups;    // analysis groups to keep (empty = all)
-    std::vector<std::string> outcomes;  // police.uk outcome groups to keep (empty = all; see outcomes.hpp)
-    MonthRange months;                  // months to keep
+    std::vector<std::string> groups;       // analysis groups to keep (empty = all)
+    std::vector<std::string> outcomes;     // police.uk outcome groups to keep (empty = all; see outcomes.hpp)
+    MonthRange months;                     // months to keep
     std::vector<AreaLayerSpec> studyArea;  // optional: grid extent and mask
 
     void validate(const OptionNaming& naming) const;
@@ -51,7 +51,7 @@ struct SelectedIncidents {
     // read = rejected + notLocated + otherGroups + otherMonths + strays + outsideStudyArea + x.size()
     int64_t read = 0, rejected = 0, notLocated = 0, otherGroups = 0, otherMonths = 0, strays = 0, outsideStudyArea = 0;
     int64_t otherOutcomes = -1;  // rows of other outcome groups; -1 when no --outcome filter was given
-    Extent extent;  // of the kept incidents
+    Extent extent;               // of the kept incidents
     std::vector<std::string> notes;
     std::string describe() const;  // the accounting line for the run summary
     // The ledger of one count over these incidents: the reasons above, the number placed by the
@@ -75,7 +75,7 @@ struct GridChoice {
     double cellSize = 0;  // 0: the job's default (ArcGIS: shorter extent side / 250)
     GridShape shape = GridShape::Square;
     int64_t maxCells = 25'000'000;
-    bool clip = false;    // mask cells whose centre is outside the study area
+    bool clip = false;  // mask cells whose centre is outside the study area
 
     void validate(const OptionNaming& naming) const;
 };
@@ -124,6 +124,35 @@ struct DensityOptions {
 
 inline constexpr NumberOption kRingsOption{.key = "rings", .min = 1, .max = 20, .integer = true};
 
+// Which cells or areas are neighbours: contiguity (queen: sharing an edge or a corner; rook: an
+// edge), every centre within a distance band, or the k nearest centres. The CLI spells these
+// "queen", "rook", "distance:METRES" and "knn:K".
+struct NeighbourRule {
+    enum class Kind { Queen,
+                      Rook,
+                      DistanceBand,
+                      Nearest };
+    Kind kind = Kind::Queen;
+    double bandMetres = 0;  // DistanceBand
+    int nearest = 0;        // Nearest: k
+
+    static NeighbourRule queen() { return {}; }
+    static NeighbourRule rook() { return {Kind::Rook}; }
+    static NeighbourRule distanceBand(double metres) { return {Kind::DistanceBand, metres}; }
+    static NeighbourRule nearestK(int k) { return {Kind::Nearest, 0, k}; }
+    bool contiguity() const { return kind == Kind::Queen || kind == Kind::Rook; }
+    std::string text() const;  // the CLI spelling, e.g. "distance:500"
+};
+// Reads the CLI spelling; throws Error(Usage) naming the "weights" option. The band and k are
+// checked by the job's validate().
+NeighbourRule parseNeighbourRule(const std::string& text, const OptionNaming& naming);
+
+// How spatial weights are scaled: row-standardised (spdep "W", ArcGIS's default) or binary ("B").
+enum class WeightStyle { RowStandardised,
+                         Binary };
+WeightStyle parseWeightStyle(const std::string& text, const OptionNaming& naming);  // "row" | "binary"
+const char* toString(WeightStyle style);
+
 struct GiStarRunOptions {
     static constexpr NumberOption kPermutations{.key = "permutations", .min = 0, .max = 99'999, .integer = true};
     static constexpr NumberOption kZoneLevel{.key = "zone_level", .min = 1, .max = 3, .integer = true};
@@ -136,8 +165,8 @@ struct GiStarRunOptions {
     GiStarOptions gi;
     // Polygon mode: Gi* on incident counts per area instead of grid cells.
     std::vector<AreaLayerSpec> areas;
-    std::string weights = "queen";  // queen | rook | distance:METRES
-    int zoneLevel = 2;              // dissolve cells with |bin| >= this into zones
+    NeighbourRule weights;  // polygon mode: queen, rook or a distance band (not k nearest)
+    int zoneLevel = 2;      // dissolve cells with |bin| >= this into zones
     // Square grids write only the significant cells to hotspot_cells by default (every cell's
     // count is in gistar_counts.tif); true writes every non-empty or significant cell. Hexagon
     // grids have no raster and always write every non-empty or significant cell.
@@ -163,9 +192,9 @@ struct LocalMoranRunOptions {
     int rings = 1;
     // Polygon mode: counts per area of this layer instead of grid cells.
     std::vector<AreaLayerSpec> areas;
-    std::string weights = "queen";  // queen | rook | distance:METRES | knn:K (grids and areas)
-    std::string style = "row";      // row (row-standardised, spdep "W") | binary ("B")
-    LocalMoranOptions moran;        // variance moments, permutations, seed, FDR, alpha
+    NeighbourRule weights;  // any rule, on grids and areas
+    WeightStyle style = WeightStyle::RowStandardised;
+    LocalMoranOptions moran;  // variance moments, permutations, seed, FDR, alpha
     // Square grids write the significant cells to moran_cells by default (every value is in the
     // rasters); true writes every non-empty or significant cell.
     bool allCells = false;
@@ -198,6 +227,12 @@ struct EmergingRunOptions {
     void validate(const OptionNaming& naming) const;
 };
 
+// How the fit period ranks cells in `evaluate`: by kernel density or by raw counts.
+enum class RankBy { Kde,
+                    Counts };
+RankBy parseRankBy(const std::string& text, const OptionNaming& naming);  // "kde" | "counts"
+const char* toString(RankBy rank);
+
 struct EvaluateOptions {
     static constexpr ChoiceOption kMethod{"method", "kde|counts"};
     // Given in percent on the command line; held here as shares (0.05 = 5 %).
@@ -206,7 +241,7 @@ struct EvaluateOptions {
     AnalysisInput input;
     MonthRange fit, test;
     GridChoice grid;
-    std::string method = "kde";  // kde | counts: how the fit period ranks cells
+    RankBy method = RankBy::Kde;
     KdeOptions kde;
     std::vector<double> shares = {0.01, 0.05, 0.10, 0.20};
     std::string outDir = "out";
@@ -230,7 +265,7 @@ struct GridSurface {
 // and kernel density values as its counts.tif and density.tif.
 struct DensityResult {
     GridSurface density, counts;
-    double bandwidth = 0;  // the radius used (the ArcGIS rule when options.kde.bandwidth is 0)
+    double bandwidth = 0;   // the radius used (the ArcGIS rule when options.kde.bandwidth is 0)
     IncidentLedger ledger;  // where every incident read went
 };
 DensityResult computeDensity(const DensityOptions& options, Progress& progress);

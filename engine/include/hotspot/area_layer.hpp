@@ -16,13 +16,13 @@
 namespace hotspot {
 
 struct AreaLayerSpec {
-    std::string label;      // short name used in output columns, e.g. "priority"
+    std::string label;  // short name used in output columns, e.g. "priority"
     std::string path;
-    std::string layer;      // OGR layer, first if empty
-    std::string codeField;  // auto-detected when empty (code, *CD, *_code, id)
-    std::string nameField;  // auto-detected when empty (name, *NM, *_name)
-    std::string srs;        // only for layers without a CRS
-    std::string valueField; // optional numeric attribute kept per polygon (e.g. households)
+    std::string layer;       // OGR layer, first if empty
+    std::string codeField;   // auto-detected when empty (code, *CD, *_code, id)
+    std::string nameField;   // auto-detected when empty (name, *NM, *_name)
+    std::string srs;         // only for layers without a CRS
+    std::string valueField;  // optional numeric attribute kept per polygon (e.g. households)
 
     // "label=path[:layer]"; label defaults to the layer or file name.
     static AreaLayerSpec parse(const std::string& spec);

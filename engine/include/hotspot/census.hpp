@@ -12,7 +12,8 @@
 
 namespace hotspot {
 
-enum class CensusMeasure { Residents, Households };
+enum class CensusMeasure { Residents,
+                           Households };
 const char* toString(CensusMeasure measure);  // "residents" | "households"
 
 struct CensusTable {
@@ -44,8 +45,8 @@ struct WeightPoints {
 WeightPoints censusAsPoints(const CensusTable& table, const std::vector<const AreaLayer*>& layers);
 
 struct AreaDenominator {
-    std::vector<double> values;  // per polygon of the target layer (NaN: no figure)
-    std::string method;          // one line: how the values were obtained
+    std::vector<double> values;   // per polygon of the target layer (NaN: no figure)
+    std::string method;           // one line: how the values were obtained
     int64_t polygonsWithout = 0;  // polygons left without a figure
 };
 

@@ -15,14 +15,14 @@
 namespace hotspot {
 
 enum class CodeMatch : uint8_t {
-    Same,               // the point lies in the polygon of the row's own code
-    SameViaLookup,      // the code is of another vintage or geography; the lookup carries it to the point's polygon
-    DiffersViaLookup,   // ... to another polygon
-    Edge,               // the code's polygon is another one, within the edge distance of the point
-    Elsewhere,          // ... farther away
-    OutsideLayer,       // the point is in no polygon of the layer (whatever its code)
-    CodeNotInLayer,     // the point is in the layer, but its code is not and no lookup carries it there
-    NoCode,             // the row has no code
+    Same,              // the point lies in the polygon of the row's own code
+    SameViaLookup,     // the code is of another vintage or geography; the lookup carries it to the point's polygon
+    DiffersViaLookup,  // ... to another polygon
+    Edge,              // the code's polygon is another one, within the edge distance of the point
+    Elsewhere,         // ... farther away
+    OutsideLayer,      // the point is in no polygon of the layer (whatever its code)
+    CodeNotInLayer,    // the point is in the layer, but its code is not and no lookup carries it there
+    NoCode,            // the row has no code
 };
 inline constexpr size_t kCodeMatchClasses = 8;
 const char* codeMatchName(CodeMatch match);     // "same", "same via lookup", ...

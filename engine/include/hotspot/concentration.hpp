@@ -32,6 +32,15 @@ ConcentrationSummary summariseConcentration(const std::vector<double>& counts, c
 // share of crime), from (0, 0) to (1, 1), at most `points` + 1 points (every place when fewer).
 std::vector<std::pair<double, double>> lorenzCurve(const std::vector<double>& counts, size_t points = 1000);
 
+// The places crime is concentrated in: grid cells, street segments of a network, distinct
+// locations (points), or areas.
+enum class PlaceUnit { Cell,
+                       Segment,
+                       Location,
+                       Area };
+PlaceUnit parsePlaceUnit(const std::string& text, const OptionNaming& naming);  // "cell" | "segment" | "location" | "area"
+const char* toString(PlaceUnit unit);
+
 struct ConcentrateOptions {
     static constexpr ChoiceOption kUnit{"unit", "cell|segment|location|area"};
     static constexpr NumberOption kTop{.key = "top", .min = 1, .max = 100'000, .integer = true};
@@ -39,13 +48,13 @@ struct ConcentrateOptions {
     static constexpr NumberOption kStableShare{.key = "stable_share", .unit = "%", .min = 0, .max = 100, .minIncluded = false};
 
     AnalysisInput input;
-    std::string unit = "cell";       // cell | segment (road network) | location (distinct points) | area
-    GridChoice grid;                 // unit cell
-    RoadLayerOptions network;        // unit segment
-    double snapTolerance = 50;       // unit segment: metres to the nearest street segment
+    PlaceUnit unit = PlaceUnit::Cell;
+    GridChoice grid;                   // unit cell
+    RoadLayerOptions network;          // unit segment
+    double snapTolerance = 50;         // unit segment: metres to the nearest street segment
     std::vector<AreaLayerSpec> areas;  // unit area
-    int top = 20;                    // repeat locations listed
-    double stableShare = 0.05;       // the top share of places followed from year to year
+    int top = 20;                      // repeat locations listed
+    double stableShare = 0.05;         // the top share of places followed from year to year
     std::string outDir = "out";
 
     void validate(const OptionNaming& naming) const;

@@ -10,11 +10,11 @@
 namespace hotspot {
 
 struct TransformReport {
-    std::string source;     // as given, e.g. "EPSG:4326"
-    std::string target;     // e.g. "EPSG:27700"
-    std::string operation;  // name of the operation PROJ used for a representative point
-    bool usesGrid = false;  // true when a grid (e.g. OSTN15) was used, false for Helmert-only
-    double accuracyMetres = -1;  // PROJ's stated accuracy, -1 if unknown
+    std::string source;           // as given, e.g. "EPSG:4326"
+    std::string target;           // e.g. "EPSG:27700"
+    std::string operation;        // name of the operation PROJ used for a representative point
+    bool usesGrid = false;        // true when a grid (e.g. OSTN15) was used, false for Helmert-only
+    double accuracyMetres = -1;   // PROJ's stated accuracy, -1 if unknown
     std::string summary() const;  // one line for logs and run metadata
 };
 

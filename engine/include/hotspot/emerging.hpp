@@ -8,11 +8,23 @@
 
 namespace hotspot {
 
-enum class EmergingClass : int8_t {
-    NoPattern = 0,
-    NewHot, ConsecutiveHot, IntensifyingHot, PersistentHot, DiminishingHot, SporadicHot, OscillatingHot, HistoricalHot,
-    NewCold, ConsecutiveCold, IntensifyingCold, PersistentCold, DiminishingCold, SporadicCold, OscillatingCold, HistoricalCold,
-};
+enum class EmergingClass : int8_t { NoPattern = 0,
+                                    NewHot,
+                                    ConsecutiveHot,
+                                    IntensifyingHot,
+                                    PersistentHot,
+                                    DiminishingHot,
+                                    SporadicHot,
+                                    OscillatingHot,
+                                    HistoricalHot,
+                                    NewCold,
+                                    ConsecutiveCold,
+                                    IntensifyingCold,
+                                    PersistentCold,
+                                    DiminishingCold,
+                                    SporadicCold,
+                                    OscillatingCold,
+                                    HistoricalCold };
 const char* toString(EmergingClass c);
 
 struct EmergingOptions {
@@ -30,15 +42,15 @@ double percentChange(double before, double after);
 
 // Forecast accuracy of hotspots chosen in one period (Chainey, Tompson & Uhlig 2008; Levine 2008).
 struct HotspotAccuracy {
-    double share = 0;        // x: the top share of cells chosen (e.g. 0.05)
+    double share = 0;  // x: the top share of cells chosen (e.g. 0.05)
     int64_t cellsChosen = 0, cellsTotal = 0;
-    double areaShare = 0;    // a / A
+    double areaShare = 0;                           // a / A
     double incidentsTest = 0, incidentsTestIn = 0;  // N and n in the test period
     double incidentsFit = 0;                        // incidents of the fit period in the ranked cells
-    double hitRate = 0;      // n / N
-    double pai = 0;          // (n / N) / (a / A)
-    double paiFit = 0;       // PAI of the chosen cells for the period they were chosen from
-    double rri = 0;          // recapture rate index = PAI(test) / PAI(fit)
+    double hitRate = 0;                             // n / N
+    double pai = 0;                                 // (n / N) / (a / A)
+    double paiFit = 0;                              // PAI of the chosen cells for the period they were chosen from
+    double rri = 0;                                 // recapture rate index = PAI(test) / PAI(fit)
 };
 // surface: the values that rank cells (density or counts of the fit period); fitCounts and
 // testCounts: incidents per cell in the two periods; valid: cells inside the study area (empty = all).

@@ -9,12 +9,12 @@
 namespace hotspot {
 
 enum class ErrorKind {
-    Usage,     // bad arguments or options: exit 2
-    Input,     // an input file or layer cannot be used: exit 3
-    Output,    // an output cannot be written: exit 4
-    NoData,    // the inputs were read but no row is usable: exit 5 (nothing written)
-    Internal,  // a bug or an unexpected library failure: exit 1
-    Cancelled, // the caller's progress callback asked to stop: nothing was written (exit 130)
+    Usage,      // bad arguments or options: exit 2
+    Input,      // an input file or layer cannot be used: exit 3
+    Output,     // an output cannot be written: exit 4
+    NoData,     // the inputs were read but no row is usable: exit 5 (nothing written)
+    Internal,   // a bug or an unexpected library failure: exit 1
+    Cancelled,  // the caller's progress callback asked to stop: nothing was written (exit 130)
 };
 
 struct ErrorContext {

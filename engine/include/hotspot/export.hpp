@@ -2,6 +2,8 @@
 // `hotspot export`: result layers and rasters to the formats other GIS read, with QGIS styles, and
 // to a shared PostGIS database (see docs/cli/export.md and docs/postgis.md).
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,7 +14,15 @@ namespace hotspot {
 
 class Progress;
 
-enum class ExportFormat { Shapefile, GeoPackage, GeoJson, FlatGeobuf, Csv, Kml, GeoTiff, PostGis, All };
+enum class ExportFormat { Shapefile,
+                          GeoPackage,
+                          GeoJson,
+                          FlatGeobuf,
+                          Csv,
+                          Kml,
+                          GeoTiff,
+                          PostGis,
+                          All };
 ExportFormat parseExportFormat(const std::string& name);  // throws Error(Usage)
 const char* toString(ExportFormat format);
 
@@ -23,15 +33,19 @@ struct ExportOptions {
     // Folder (shp, geojson, fgb, csv: one file per layer), file (gpkg, kml, tif), or for PostGIS a
     // "PG:" string or "service=NAME"; empty for PostGIS means the standard PG* environment variables.
     std::string destination;
-    std::string crs;                  // output CRS; default the source's (GeoJSON and KML: EPSG:4326)
+    std::string crs;  // output CRS; default the source's (GeoJSON and KML: EPSG:4326)
     bool overwrite = false;
     bool styles = true;
-    std::string runId;                // PostGIS: rows of this run replace the same run's rows only
-    std::string schema = "hotspot";   // PostGIS schema
+    std::string runId;                                 // PostGIS: rows of this run replace the same run's rows only
+    std::string schema = "hotspot";                    // PostGIS schema
     std::map<std::string, std::string> runParameters;  // recorded in <schema>.runs
     // Format All: every file format into the destination folder, and PostGIS too when this is set
     // ("PG:...", "service=NAME", or "env" for the PG* environment variables).
     std::string postgis;
+    // A test seam, never set by the CLI: called after each row written to PostGIS with the number
+    // written so far. An exception from it aborts the run like a failed insert (the tests of
+    // interrupted runs use it to fail, or to pause while they stop the server).
+    std::function<void(int64_t rowsWritten)> afterFeatureWritten;
 };
 
 RunReport runExport(const ExportOptions& options, Progress& progress);

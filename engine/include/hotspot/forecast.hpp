@@ -19,14 +19,14 @@ namespace hotspot {
 // tell cells apart scores what a random pick would, and the result does not depend on cell order.
 struct CoverageScore {
     int64_t cellsChosen = 0, cellsTotal = 0;
-    double crimes = 0;         // N: crimes of the target month in the study area
-    double hits = 0;           // n: of them in the chosen cells (tie shares included)
-    double bestHits = 0;       // n*: the most any choice of that many cells could hold
+    double crimes = 0;                            // N: crimes of the target month in the study area
+    double hits = 0;                              // n: of them in the chosen cells (tie shares included)
+    double bestHits = 0;                          // n*: the most any choice of that many cells could hold
     double previousCrimes = 0, previousHits = 0;  // the same for the month before the target
-    double hitRate = 0;        // n / N
-    double pai = 0;            // (n / N) / (a / A)
-    double pei = 0;            // PAI / PAI* = n / n* (Hunt 2016)
-    double rri = 0;            // PAI(target month) / PAI(month before), same cells (Levine 2008)
+    double hitRate = 0;                           // n / N
+    double pai = 0;                               // (n / N) / (a / A)
+    double pei = 0;                               // PAI / PAI* = n / n* (Hunt 2016)
+    double rri = 0;                               // PAI(target month) / PAI(month before), same cells (Levine 2008)
 };
 // `score`: the ranking (higher = riskier; NaN ranks below every number); `valid`: cells in the
 // study area (empty = all); `target`, `previous`: crimes per cell. NaN for undefined measures.
@@ -58,10 +58,10 @@ struct ForecastEvaluateOptions {
     static constexpr NumberOption kGiStarMonths{.key = "gistar_months", .unit = "months", .min = 1, .max = 120, .integer = true};
 
     AnalysisInput input;
-    GridChoice grid;                       // default cell 100 m
-    double bandwidth = 250;                // quartic KDE radius (m)
+    GridChoice grid;                                 // default cell 100 m
+    double bandwidth = 250;                          // quartic KDE radius (m)
     std::vector<double> coverage{0.01, 0.05, 0.10};  // shares of the study area
-    int history = 12;                      // months before the first target month
+    int history = 12;                                // months before the first target month
     ProspectiveOptions prospective;
     int giStarMonths = 12;
     // Without a study area layer, the study area A is the cells whose centre is within this distance

@@ -18,8 +18,13 @@ struct GazetteerEntry {
     bool isPostcode = false;
 };
 
-enum class MatchStatus { Matched, Unmatched, Ambiguous };
-enum class MatchMethod { None, Exact, Fuzzy, Postcode };
+enum class MatchStatus { Matched,
+                         Unmatched,
+                         Ambiguous };
+enum class MatchMethod { None,
+                         Exact,
+                         Fuzzy,
+                         Postcode };
 const char* toString(MatchStatus status);
 const char* toString(MatchMethod method);
 
@@ -36,15 +41,15 @@ struct MatchResult {
     double score = 0;
     double x = 0, y = 0;
     std::string matchedName;
-    std::string reason;                     // why unmatched or ambiguous; how ties were broken
+    std::string reason;                      // why unmatched or ambiguous; how ties were broken
     std::vector<MatchCandidate> candidates;  // best candidates (up to 3), for the report
 };
 
 struct GazetteerOptions {
     std::string analysisCrs = "EPSG:27700";
-    std::string srs;                 // CRS of x/y columns in a CSV gazetteer (default EPSG:27700)
+    std::string srs;                                      // CRS of x/y columns in a CSV gazetteer (default EPSG:27700)
     std::string nameField, localityField, postcodeField;  // auto-detected when empty
-    std::string layer;               // OGR layer
+    std::string layer;                                    // OGR layer
 };
 
 class Gazetteer {
@@ -67,9 +72,9 @@ private:
     MatchResult resolve(std::vector<uint32_t> ids, const std::vector<std::string>& localities, const std::string& district,
                         MatchMethod method, double score, double sameStreetMetres) const;
     std::vector<GazetteerEntry> m_entries;
-    std::unordered_map<std::string, std::vector<uint32_t>> m_byKey;       // street key -> entries
-    std::unordered_map<std::string, uint32_t> m_postcodes;                // postcode -> entry
-    std::vector<std::string> m_keys;                                      // distinct street keys, for fuzzy search
+    std::unordered_map<std::string, std::vector<uint32_t>> m_byKey;  // street key -> entries
+    std::unordered_map<std::string, uint32_t> m_postcodes;           // postcode -> entry
+    std::vector<std::string> m_keys;                                 // distinct street keys, for fuzzy search
     std::vector<std::string> m_notes;
 };
 

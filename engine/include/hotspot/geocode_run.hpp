@@ -15,8 +15,10 @@
 
 namespace hotspot {
 
-enum class Period { Month, Quarter, Year };
-Period parsePeriod(const std::string& text);  // "month" | "quarter" | "year"; throws Error(Usage)
+enum class Period { Month,
+                    Quarter,
+                    Year };
+Period parsePeriod(const std::string& text);          // "month" | "quarter" | "year"; throws Error(Usage)
 std::string periodKey(int32_t month, Period period);  // "2021-03" | "2021-Q1" | "2021"
 
 struct GeocodeOptions {
@@ -36,8 +38,8 @@ struct GeocodeOptions {
     // The area code each row carries (police.uk "LSOA code") against its point: ONS lookups carry
     // codes across vintages (LSOA 2011 -> 2021) and geographies (LSOA -> ward best fit).
     std::vector<std::string> lookups;
-    bool assignByCode = false;   // areas from the row's code (attribute join) instead of the point
-    double edgeMetres = 100;     // a disagreement this close to the code's polygon is an "edge" case
+    bool assignByCode = false;  // areas from the row's code (attribute join) instead of the point
+    double edgeMetres = 100;    // a disagreement this close to the code's polygon is an "edge" case
     // Census denominators: "[residents=|households=]PATH" tables, and optional population points
     // that split census areas between the areas they overlap (else split by land area).
     std::vector<std::string> census;

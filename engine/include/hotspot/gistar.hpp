@@ -18,17 +18,17 @@ struct Neighbours {
 };
 
 struct GiStarResult {
-    std::vector<double> z;  // NaN where undefined (masked cells, or all values equal)
-    std::vector<double> p;  // two-sided, from the normal distribution or from permutations
+    std::vector<double> z;    // NaN where undefined (masked cells, or all values equal)
+    std::vector<double> p;    // two-sided, from the normal distribution or from permutations
     std::vector<int8_t> bin;  // FDR bins +-1/+-2/+-3 (see stats.hpp)
     double mean = 0, sd = 0;  // of the values over the n locations
     size_t n = 0;
 };
 
 struct GiStarOptions {
-    bool fdr = true;          // Benjamini-Hochberg on the p-values before binning
-    int permutations = 0;     // 0: normal p-values; 99, 499, 999 ...: conditional permutation p-values
-    uint64_t seed = 12345;    // permutation seed (results do not depend on the thread count)
+    bool fdr = true;        // Benjamini-Hochberg on the p-values before binning
+    int permutations = 0;   // 0: normal p-values; 99, 499, 999 ...: conditional permutation p-values
+    uint64_t seed = 12345;  // permutation seed (results do not depend on the thread count)
 };
 
 // General neighbour lists (polygons: contiguity or distance band).

@@ -25,7 +25,8 @@ struct Extent {
     }
 };
 
-enum class GridShape { Square, Hexagon };
+enum class GridShape { Square,
+                       Hexagon };
 
 // Square grid: row 0 is the northern row (north-up rasters), column 0 the western column.
 // Hexagon grid: pointy-top hexagons in offset rows; cellSize is the distance between the centres

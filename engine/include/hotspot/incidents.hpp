@@ -63,8 +63,8 @@ struct IncidentTable {
     InternedColumn locality;         // locality or postcode used to break gazetteer ties
     std::vector<uint32_t> fileIndex;
     std::vector<int64_t> line;
-    std::vector<uint8_t> locationSource;  // LocationSource
-    std::vector<float> matchScore;        // 1 for coordinates and exact matches
+    std::vector<uint8_t> locationSource;      // LocationSource
+    std::vector<float> matchScore;            // 1 for coordinates and exact matches
     std::vector<AttributeColumn> attributes;  // every other input column, kept
 
     size_t size() const { return x.size(); }

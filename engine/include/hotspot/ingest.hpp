@@ -32,11 +32,23 @@ struct ColumnMapping {
 // 2024 schema (collision_index, location_easting_osgr, ...), recognised from the header.
 // PoliceUkOutcomes and PoliceUkStopAndSearch are the other two series of a police.uk download:
 // they are recognised by their header and set aside by ingest() (they are not incident files).
-enum class InputFormat { Auto, PoliceUk, GenericCsv, Ogr, Stats19, PoliceUkOutcomes, PoliceUkStopAndSearch };
+enum class InputFormat { Auto,
+                         PoliceUk,
+                         GenericCsv,
+                         Ogr,
+                         Stats19,
+                         PoliceUkOutcomes,
+                         PoliceUkStopAndSearch };
 
 // --delimiter: "auto" (from each file's header) or a name; 0 for auto.
 inline constexpr ChoiceOption kDelimiterOption{"delimiter", "auto|comma|semicolon|tab|pipe"};
 char delimiterFromName(std::string_view name);
+
+// Which police.uk series are the incidents: street (crimes and ASB) or stop and search.
+enum class PoliceUkSeries { Street,
+                            StopAndSearch };
+PoliceUkSeries parsePoliceUkSeries(const std::string& text, const OptionNaming& naming);  // "street" | "stop-and-search"
+const char* toString(PoliceUkSeries series);
 
 struct IngestOptions {
     const CategoryMap* categories = nullptr;  // required
@@ -51,10 +63,10 @@ struct IngestOptions {
     // police.uk files of these forces only (e.g. "thames-valley", as in YYYY-MM-<force>-street.csv);
     // empty: every force. Files of other forces are set aside and counted in the summary.
     std::vector<std::string> forces;
-    // Which police.uk series are the incidents: "street" (crimes and ASB) or "stop-and-search"
-    // (searches: Type as the category, Date in UTC read as Europe/London, every published field kept).
-    // The other series of a download are set aside (outcomes are joined to street crimes).
-    std::string series = "street";
+    // Which police.uk series are the incidents (stop and search: Type as the category, Date in UTC
+    // read as Europe/London, every published field kept). The other series of a download are set
+    // aside (outcomes are joined to street crimes).
+    PoliceUkSeries series = PoliceUkSeries::Street;
     // Outcome groups of police.uk outcomes; nullptr: the built-in data/categories/police_uk_outcomes.csv.
     const OutcomeMap* outcomeMap = nullptr;
     Progress* progress = nullptr;
@@ -100,9 +112,9 @@ struct IngestResult {
     IncidentTable table;
     std::vector<Reject> rejects;
     std::vector<FileStats> files;
-    std::vector<std::string> transformSummaries;  // which PROJ operation ran, per source CRS
+    std::vector<std::string> transformSummaries;                      // which PROJ operation ran, per source CRS
     std::vector<std::pair<std::string, int64_t>> unmappedCategories;  // category, rows
-    std::vector<SetAsideFile> setAside;  // files given (or found in a folder or zip) that are not incidents
+    std::vector<SetAsideFile> setAside;                               // files given (or found in a folder or zip) that are not incidents
     // police.uk outcomes files joined to the crimes (outcome, outcome_group, outcome_month and
     // outcome_source attributes), with their own row accounting and rejects.
     OutcomeStats outcomes;

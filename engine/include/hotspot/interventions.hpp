@@ -34,7 +34,7 @@ struct Camera {
     std::string id, name;
     CoverageShape view;
     int32_t installedMonth = kNoMonth;  // kNoMonth: before the data
-    int64_t line = 0;                    // source row (CSV line or feature id)
+    int64_t line = 0;                   // source row (CSV line or feature id)
 };
 
 struct Light {
@@ -52,8 +52,6 @@ struct Project {
     std::string geometryType;        // Point, LineString, Polygon, ...
     int64_t line = 0;
 };
-
-
 
 // CCTV: id (camera_id, id, ref), optional name/location, point; optional bearing, fov
 // (field_of_view), range (range_m, radius). Without a bearing a camera sees a circle of

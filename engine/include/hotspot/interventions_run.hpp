@@ -12,6 +12,13 @@
 
 namespace hotspot {
 
+// The periods coverage shares are given for: each year, each month, or the whole period.
+enum class SharePeriod { Year,
+                         Month,
+                         All };
+SharePeriod parseSharePeriod(const std::string& text, const OptionNaming& naming);  // "year" | "month" | "all"
+const char* toString(SharePeriod period);
+
 struct CoverageOptions {
     static constexpr NumberOption kCameraRange{.key = "camera_range", .unit = "m", .min = 0, .max = 10'000, .minIncluded = false};
     static constexpr NumberOption kLightRadius{.key = "light_radius", .unit = "m", .min = 0, .max = 1'000, .minIncluded = false};
@@ -20,15 +27,15 @@ struct CoverageOptions {
     static constexpr ChoiceOption kPeriod{"period", "year|month|all"};
 
     AnalysisInput input;
-    std::string cameras, lights;        // layers (at least one)
-    double cameraRange = 100;           // metres, for cameras without a range
-    double lightRadius = 25;            // metres, for lights without a radius or a known lamp type
-    std::vector<AreaLayerSpec> areas;   // per-area tables (priority areas)
-    GridChoice grid;                    // cell 0: 50 m
-    KdeOptions kde;                     // bandwidth 0: 300 m
-    double hotspotShare = 0.05;         // hotspot cells: the top share of cells with any density
-    double darkDistance = 50;           // a hotspot cell farther than this from every light is dark
-    std::string period = "year";        // year | month | all
+    std::string cameras, lights;       // layers (at least one)
+    double cameraRange = 100;          // metres, for cameras without a range
+    double lightRadius = 25;           // metres, for lights without a radius or a known lamp type
+    std::vector<AreaLayerSpec> areas;  // per-area tables (priority areas)
+    GridChoice grid;                   // cell 0: 50 m
+    KdeOptions kde;                    // bandwidth 0: 300 m
+    double hotspotShare = 0.05;        // hotspot cells: the top share of cells with any density
+    double darkDistance = 50;          // a hotspot cell farther than this from every light is dark
+    SharePeriod period = SharePeriod::Year;
     std::string outDir = "out/coverage";
 
     void validate(const OptionNaming& naming) const;
@@ -40,11 +47,11 @@ struct InterventionEvaluationOptions {
     static constexpr NumberOption kPeriodMonths{.key = "period_months", .unit = "months", .min = 1, .max = 120, .integer = true};
 
     AnalysisInput input;
-    std::string projects;               // intervention layer (points, lines, polygons)
-    double treatedRadius = 100;         // treated area around point and line interventions
-    double bufferWidth = 200;           // the displacement ring around the treated area
-    std::vector<AreaLayerSpec> control; // the control area: the polygon holding the intervention (default: all else)
-    int periodMonths = 12;              // before and after, shortened to what the data holds (equal)
+    std::string projects;                // intervention layer (points, lines, polygons)
+    double treatedRadius = 100;          // treated area around point and line interventions
+    double bufferWidth = 200;            // the displacement ring around the treated area
+    std::vector<AreaLayerSpec> control;  // the control area: the polygon holding the intervention (default: all else)
+    int periodMonths = 12;               // before and after, shortened to what the data holds (equal)
     std::string outDir = "out/interventions";
 
     void validate(const OptionNaming& naming) const;
@@ -61,18 +68,18 @@ struct SitesOptions {
     static constexpr NumberOption kExistingRange{.key = "existing_range", .unit = "m", .min = 0, .max = 10'000, .minIncluded = false};
 
     AnalysisInput input;
-    GridChoice grid;                    // demand grid; cell 0: 25 m
-    KdeOptions kde;                     // bandwidth 0: 200 m
-    std::string demand = "kde";         // kde (expected incidents per cell) | counts
-    std::string candidates;             // a point layer; else generated (grid or roads)
-    std::string candidateRoads;         // generate candidates along these road lines
-    double candidateSpacing = 50;       // metres between generated candidates
-    std::string costField = "cost";     // candidate layer field; missing: costPerSite
+    GridChoice grid;                 // demand grid; cell 0: 25 m
+    KdeOptions kde;                  // bandwidth 0: 200 m
+    std::string demand = "kde";      // kde (expected incidents per cell) | counts
+    std::string candidates;          // a point layer; else generated (grid or roads)
+    std::string candidateRoads;      // generate candidates along these road lines
+    double candidateSpacing = 50;    // metres between generated candidates
+    std::string costField = "cost";  // candidate layer field; missing: costPerSite
     double costPerSite = 1;
-    std::string existingCameras;        // their coverage is removed from the demand
+    std::string existingCameras;  // their coverage is removed from the demand
     double existingRange = 100;
     SitingOptions siting;
-    bool exact = false;                 // also solve exactly (small cases) and report the ratio
+    bool exact = false;  // also solve exactly (small cases) and report the ratio
     std::string outDir = "out/sites";
 
     void validate(const OptionNaming& naming) const;

@@ -11,7 +11,12 @@
 
 namespace hotspot {
 
-enum class Kernel { Uniform, Quartic, Triweight, Epanechnikov, Triangular, Gaussian };
+enum class Kernel { Uniform,
+                    Quartic,
+                    Triweight,
+                    Epanechnikov,
+                    Triangular,
+                    Gaussian };
 Kernel parseKernel(const std::string& name);  // throws Error(Usage)
 const char* toString(Kernel kernel);
 
@@ -27,10 +32,13 @@ struct KdeOptions {
     static constexpr ChoiceOption kOutput{"output", "scaled|raw"};
 
     Kernel kernel = Kernel::Quartic;
-    double bandwidth = 0;      // metres (the radius r; for Gaussian the standard deviation); 0: the job's default rule
-    double decay = 0;          // triangular kernel decay ratio, in [-1, 1] (QGIS)
+    double bandwidth = 0;  // metres (the radius r; for Gaussian the standard deviation); 0: the job's default rule
+    double decay = 0;      // triangular kernel decay ratio, in [-1, 1] (QGIS)
     KdeOutput output = KdeOutput::Scaled;
-    double areaUnit = 1e6;     // scaled output per this many square metres (1 km^2)
+    double areaUnit = 1e6;  // scaled output per this many square metres (1 km^2)
+    // false: the portable loop even where the AVX2 one would serve (same sums to 1e-12; the tests
+    // and benchmarks compare the two).
+    bool allowSimd = true;
 
     void validate(const OptionNaming& naming) const;  // throws Error(Usage) naming the option
 };
@@ -54,7 +62,9 @@ double arcgisDefaultBandwidth(const std::vector<double>& x, const std::vector<do
 // ArcGIS's default cell size: the shorter side of the extent / 250.
 double arcgisDefaultCellSize(const Extent& extent);
 
-enum class DualMode { Ratio, LogRatio, Difference };
+enum class DualMode { Ratio,
+                      LogRatio,
+                      Difference };
 inline constexpr ChoiceOption kDualModeOption{"dual", "ratio|log-ratio|difference"};
 DualMode parseDualMode(const std::string& name);
 // What makes the dual surfaces comparable and stable.

@@ -33,16 +33,21 @@ SpatialWeights distanceBandWeights(const std::vector<double>& x, const std::vect
 SpatialWeights nearestWeights(const std::vector<double>& x, const std::vector<double>& y, int k, bool rowStandardised);
 
 // The local statistic's quadrant (ArcGIS COType): HH cluster, LL cluster, HL and LH outliers.
-enum class MoranClass : int8_t { NotSignificant = 0, HighHigh = 1, LowLow = 2, HighLow = 3, LowHigh = 4, NoNeighbours = -1 };
+enum class MoranClass : int8_t { NotSignificant = 0,
+                                 HighHigh = 1,
+                                 LowLow = 2,
+                                 HighLow = 3,
+                                 LowHigh = 4,
+                                 NoNeighbours = -1 };
 const char* toString(MoranClass c);  // "HH", "LL", "HL", "LH", "not significant", "no neighbours"
 
 struct LocalMoranOptions {
     // spdep's default (conditional = TRUE): moments of I_i given x_i, under the permutation of the
     // other values. false: the total randomisation moments (spdep conditional = FALSE; ArcGIS).
     bool conditional = true;
-    int permutations = 0;     // 0: normal p-values; 99, 499, 999 ...: conditional permutation pseudo p-values
+    int permutations = 0;  // 0: normal p-values; 99, 499, 999 ...: conditional permutation pseudo p-values
     uint64_t seed = 12345;
-    bool fdr = true;          // Benjamini-Hochberg before classifying
+    bool fdr = true;  // Benjamini-Hochberg before classifying
     double alpha = 0.05;
 };
 
@@ -50,8 +55,8 @@ struct LocalMoranResult {
     std::vector<double> ii, expected, variance, z, p;  // spdep's Ii, E.Ii, Var.Ii, Z.Ii and the p used
     std::vector<double> lag;                           // sum_j w_ij (x_j - mean)
     std::vector<MoranClass> cls;
-    double mean = 0, m2 = 0;  // of x; m2 = sum (x - mean)^2 / n
-    double pThreshold = 0;    // the p at or below which a location is significant (FDR-adjusted or alpha)
+    double mean = 0, m2 = 0;              // of x; m2 = sum (x - mean)^2 / n
+    double pThreshold = 0;                // the p at or below which a location is significant (FDR-adjusted or alpha)
     int64_t counts[5] = {0, 0, 0, 0, 0};  // by MoranClass 0..4
 };
 

@@ -12,9 +12,9 @@
 namespace hotspot {
 
 struct KnoxBands {
-    bool sameLocation = true;            // a first distance band of pairs at exactly the same place
-    std::vector<double> distanceEdges;   // upper edges (m), ascending: (0, e1], (e1, e2], ...
-    std::vector<int> timeEdges;          // upper edges in time units, ascending: [0, t1], (t1, t2], ...
+    bool sameLocation = true;           // a first distance band of pairs at exactly the same place
+    std::vector<double> distanceEdges;  // upper edges (m), ascending: (0, e1], (e1, e2], ...
+    std::vector<int> timeEdges;         // upper edges in time units, ascending: [0, t1], (t1, t2], ...
     size_t distanceBands() const { return distanceEdges.size() + (sameLocation ? 1 : 0); }
     std::string distanceLabel(size_t band) const;
     std::string timeLabel(size_t band, const std::string& unit) const;
@@ -22,17 +22,17 @@ struct KnoxBands {
 
 struct KnoxCell {
     int64_t observed = 0;
-    double expectedExact = 0;   // spatial pairs x share of event pairs with that time difference
+    double expectedExact = 0;      // spatial pairs x share of event pairs with that time difference
     double expectedSimulated = 0;  // mean over the permutations
-    double ratio = 0;           // observed / expectedSimulated (the Near Repeat Calculator's Knox ratio)
-    double p = 1;               // (permutations with at least the observed count + 1) / (R + 1)
-    bool significant = false;   // p < alpha and ratio > 1
+    double ratio = 0;              // observed / expectedSimulated (the Near Repeat Calculator's Knox ratio)
+    double p = 1;                  // (permutations with at least the observed count + 1) / (R + 1)
+    bool significant = false;      // p < alpha and ratio > 1
 };
 
 struct KnoxResult {
     std::vector<KnoxCell> cells;  // distance band major: cells[d * timeBands + t]
     size_t timeBands = 0;
-    int64_t closePairs = 0;       // pairs within the largest distance band (any time)
+    int64_t closePairs = 0;  // pairs within the largest distance band (any time)
     int permutations = 0;
     const KnoxCell& at(size_t d, size_t t) const { return cells[d * timeBands + t]; }
 };
@@ -58,8 +58,8 @@ struct NearRepeatOptions {
     static constexpr ChoiceOption kTimeUnit{"time_unit", "day|month"};
 
     AnalysisInput input;
-    KnoxBands bands;                 // default: same location, 100 m steps to 400 m; 14-day steps to 56 days
-    std::string timeUnit = "day";    // day (needs dated incidents) | month
+    KnoxBands bands;               // default: same location, 100 m steps to 400 m; 14-day steps to 56 days
+    std::string timeUnit = "day";  // day (needs dated incidents) | month
     int permutations = 999;
     uint64_t seed = 12345;
     std::string outDir = "out";

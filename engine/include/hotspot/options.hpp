@@ -23,6 +23,11 @@ struct OptionNaming {
     std::string operator()(std::string_view key) const { return name(key); }
 };
 
+// Engine messages (errors, summaries, notes) name an option by its key in backquotes, "`max_cells`",
+// never by a CLI flag. This rewrites each such reference as the caller knows it: the CLI gets
+// "--max-cells", the viewer its project key. Backquoted text that is not a key is left alone.
+std::string nameOptions(std::string_view message, const OptionNaming& naming);
+
 // A number option. Values are checked as doubles: NaN and infinities are never in range, and an
 // integer option refuses fractions and values beyond its range before any conversion can wrap.
 struct NumberOption {
@@ -55,6 +60,5 @@ struct ChoiceOption {
     // Throws Error(Usage) naming the option and listing the allowed values.
     void check(std::string_view value, const OptionNaming& naming) const;
 };
-
 
 }  // namespace hotspot

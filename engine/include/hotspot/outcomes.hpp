@@ -40,13 +40,13 @@ struct OutcomeReject {
 // Where the rows of the outcomes files went: rows = applied + earlier + ofRejectedCrimes + notLoaded + rejected.
 struct OutcomeStats {
     int64_t files = 0, rows = 0;
-    int64_t applied = 0;    // the latest outcome of a loaded crime: joined
-    int64_t earlier = 0;    // an earlier outcome of a crime that has a later one
-    int64_t ofRejectedCrimes = 0;  // outcomes of crimes whose street row was rejected (no location)
-    int64_t notLoaded = 0;  // outcomes of crimes not in the loaded street files (other months, other forces)
-    int64_t rejected = 0;   // no Crime ID, a bad month, no outcome type
-    int64_t crimesWithOutcome = 0;       // loaded crimes whose outcome comes from an outcomes file
-    int64_t crimesWithStreetOutcome = 0; // loaded crimes with only the street file's "Last outcome category"
+    int64_t applied = 0;                              // the latest outcome of a loaded crime: joined
+    int64_t earlier = 0;                              // an earlier outcome of a crime that has a later one
+    int64_t ofRejectedCrimes = 0;                     // outcomes of crimes whose street row was rejected (no location)
+    int64_t notLoaded = 0;                            // outcomes of crimes not in the loaded street files (other months, other forces)
+    int64_t rejected = 0;                             // no Crime ID, a bad month, no outcome type
+    int64_t crimesWithOutcome = 0;                    // loaded crimes whose outcome comes from an outcomes file
+    int64_t crimesWithStreetOutcome = 0;              // loaded crimes with only the street file's "Last outcome category"
     std::map<std::string, int64_t> unmappedOutcomes;  // outcome -> crimes (not in the outcome map)
     bool balances() const { return rows == applied + earlier + ofRejectedCrimes + notLoaded + rejected; }
     std::string describe() const;  // the summary line

@@ -5,6 +5,9 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
+
+#include "hotspot/options.hpp"
 
 namespace hotspot {
 
@@ -12,7 +15,8 @@ class Progress {
 public:
     // A silent progress: used by tests and by --quiet.
     Progress() = default;
-    explicit Progress(bool enabled) : m_enabled(enabled) {}
+    // Printing to stderr; notes name options through `naming` (the CLI passes its flags; see nameOptions).
+    explicit Progress(bool enabled, OptionNaming naming = {}) : m_enabled(enabled), m_naming(std::move(naming)) {}
     // Progress reported to a function instead of stderr (the Python bindings, a GUI): called with
     // the stage's label and the fraction done, at the start, at each whole percent, and at the end;
     // from whichever thread made the progress, one call at a time. Returning false cancels the job:
@@ -32,6 +36,7 @@ public:
 private:
     bool m_enabled = false;
     Callback m_callback;
+    OptionNaming m_naming;         // empty: notes printed as the engine wrote them
     void report(double fraction);  // to the callback; throws Error(Cancelled) when it says stop
     std::string m_stage;
     int m_lastTick = -1, m_lastPercent = -1;

@@ -13,14 +13,14 @@ namespace hotspot {
 struct PerformanceReportOptions {
     static constexpr NumberOption kYears{.key = "years", .min = 2, .max = 30, .integer = true};  // a report compares years
 
-    AnalysisInput input;          // groups/months ignored: the report covers every category
-    int32_t toMonth = kNoMonth;   // last month of the latest year (default: the latest month in the data)
+    AnalysisInput input;         // groups/months ignored: the report covers every category
+    int32_t toMonth = kNoMonth;  // last month of the latest year (default: the latest month in the data)
     int years = 3;
-    std::string rows = "category";       // category (as in the data, e.g. "Force category") or group
+    std::string rows = "category";                        // category (as in the data, e.g. "Force category") or group
     std::vector<std::string> excludeFromTotal = {"asb"};  // groups left out of "All crime"
-    std::string flagField;               // attribute holding the flag, e.g. "Domestic abuse flag"
+    std::string flagField;                                // attribute holding the flag, e.g. "Domestic abuse flag"
     std::string flagValue = "Y";
-    std::vector<AreaLayerSpec> by;       // one table per polygon of this layer (e.g. districts)
+    std::vector<AreaLayerSpec> by;  // one table per polygon of this layer (e.g. districts)
     // Census denominators ("[residents=|households=]PATH"): rates per 1,000 per area. Their codes
     // are the --by layer's, or carried to it by a lookup, or those of censusAreas (apportioned).
     std::vector<std::string> census;

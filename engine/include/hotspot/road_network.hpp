@@ -15,20 +15,20 @@ struct RoadLine {
     std::vector<double> x, y;
     std::string name, roadClass, number;  // number: the road number ("A45"), when the layer has one
     std::string startNode, endNode;       // node ids of the line's ends (OS Open Roads), when the layer has them
-    int64_t feature = -1;  // OGR feature id, for tracing an edge back to its source
+    int64_t feature = -1;                 // OGR feature id, for tracing an edge back to its source
 };
 
 // Reading the road lines of any OGR line layer (OSM export, OS Open Roads, a council's network).
 struct RoadLayerOptions {
-    std::string path, layer;     // layer: first if empty
-    std::string nameField;       // auto: name, road_name, roadname, name1, street (with OSM `ref` prefixed)
-    std::string classField;      // auto: highway, road_class, class, roadclassification, road_classification, fclass
-    std::string numberField;     // auto: ref (OSM), road_number, roadnumber; its value also prefixes an auto name
+    std::string path, layer;  // layer: first if empty
+    std::string nameField;    // auto: name, road_name, roadname, name1, street (with OSM `ref` prefixed)
+    std::string classField;   // auto: highway, road_class, class, roadclassification, road_classification, fclass
+    std::string numberField;  // auto: ref (OSM), road_number, roadnumber; its value also prefixes an auto name
     // Topology from node ids at the line ends (auto: start_node/end_node, startnode/endnode,
     // from_node/to_node). When every line has both, lines meet only where their ids say (a bridge
     // over a road does not join it); otherwise the topology comes from shared coordinates.
     std::string startNodeField, endNodeField;
-    std::string srs;             // only for layers without a CRS
+    std::string srs;  // only for layers without a CRS
     // Classes that are not roads for vehicles. Default (when the class field is OSM `highway`):
     // footway, cycleway, steps, path, pedestrian, bridleway, corridor, track, proposed, construction,
     // platform; and OSM lines without a highway tag (waterways, barriers) are not roads either.
@@ -50,10 +50,10 @@ struct RoadLayerRead {
 RoadLayerRead readRoadLayer(const RoadLayerOptions& options, const std::string& analysisCrs);
 
 struct RoadEdge {
-    uint32_t from = 0, to = 0;    // node indexes
-    double length = 0;            // metres along the polyline
-    uint32_t firstVertex = 0;     // into RoadNetwork::vx/vy/along
-    uint32_t vertexCount = 0;     // >= 2
+    uint32_t from = 0, to = 0;                     // node indexes
+    double length = 0;                             // metres along the polyline
+    uint32_t firstVertex = 0;                      // into RoadNetwork::vx/vy/along
+    uint32_t vertexCount = 0;                      // >= 2
     uint32_t name = 0, roadClass = 0, number = 0;  // into RoadNetwork::strings ("" is 0)
     int64_t feature = -1;
 };
@@ -92,10 +92,10 @@ RoadNetwork buildRoadNetwork(const std::vector<RoadLine>& lines, double nodeTole
 
 // Where an incident lies on the network.
 struct Snap {
-    int64_t edge = -1;      // -1: no segment within the tolerance
-    double offset = 0;      // metres from the edge start
-    double distance = 0;    // planar distance from the incident to the snapped point
-    double x = 0, y = 0;    // the snapped point
+    int64_t edge = -1;    // -1: no segment within the tolerance
+    double offset = 0;    // metres from the edge start
+    double distance = 0;  // planar distance from the incident to the snapped point
+    double x = 0, y = 0;  // the snapped point
 };
 
 // A segment index for nearest-segment queries (Boost.Geometry R-tree, built once, read-only after).
@@ -131,7 +131,11 @@ struct Lixels {
 };
 Lixels makeLixels(const RoadNetwork& network, double targetLength);
 
-enum class NetworkKernel { Uniform, Triangular, Epanechnikov, Quartic, Triweight };
+enum class NetworkKernel { Uniform,
+                           Triangular,
+                           Epanechnikov,
+                           Quartic,
+                           Triweight };
 NetworkKernel parseNetworkKernel(const std::string& name);  // throws Error(Usage)
 const char* toString(NetworkKernel kernel);
 // The one-dimensional kernel, normalised so it integrates to 1 over [-h, h] (per metre).

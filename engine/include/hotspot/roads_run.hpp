@@ -38,34 +38,34 @@ struct RoadsOptions {
     static constexpr NumberOption kMatchDistance{.key = "match_distance", .unit = "m", .min = 0, .max = 100'000, .minIncluded = false};
 
     RoadLayerOptions network;
-    double nodeTolerance = 1.0;  // metres: vertices closer than this are one node
+    double nodeTolerance = 1.0;           // metres: vertices closer than this are one node
     std::vector<std::string> collisions;  // STATS19 CSVs (either schema), or mapped CSV / OGR points
     ColumnMapping collisionMapping;       // for collision files that are not STATS19
     // STATS19 casualty and vehicle tables, joined on the collision index. Empty: the files DfT
     // publishes beside each collision file, when they are there (findLinkedTables).
     std::vector<std::string> casualties, vehicles;
     bool findLinkedTables = true;
-    std::string costsFile;       // value of prevention per collision (default: DfT RAS60001, 2014 prices)
-    std::string issueRulesFile;  // the issue-pattern rule table (default: data/roads/issue_patterns.csv, built in)
-    std::string rankBy = "score";  // score | cost | ksi
+    std::string costsFile;                // value of prevention per collision (default: DfT RAS60001, 2014 prices)
+    std::string issueRulesFile;           // the issue-pattern rule table (default: data/roads/issue_patterns.csv, built in)
+    std::string rankBy = "score";         // score | cost | ksi
     std::vector<std::string> complaints;  // road complaints / police road incidents with an issue type
     ColumnMapping complaintMapping;
     std::string complaintLayer, collisionLayer;
     std::string analysisCrs = "EPSG:27700";
     const CategoryMap* categories = nullptr;  // required
-    MonthRange months;            // analysis window (default: all months of the input)
-    double snapTolerance = 30;    // metres
-    double lixelLength = 20;      // metres
+    MonthRange months;                        // analysis window (default: all months of the input)
+    double snapTolerance = 30;                // metres
+    double lixelLength = 20;                  // metres
     NkdeOptions nkde;
     std::string clusterRule = "wales";  // wales | urban | rural | urban-rural
     int clusterMin = 0;                 // overrides of the rule (0 / negative: the preset's)
     double clusterRadius = 0;
     int clusterMonths = 0;
-    double peakThreshold = -1;          // density per km; negative: mean + 3 SD of non-zero lixels
+    double peakThreshold = -1;  // density per km; negative: mean + 3 SD of non-zero lixels
     SeverityWeights weights;
-    int trendMonths = 12;               // trend: the last N months against the N before
-    std::string previousRegister;       // an earlier register (our CSV or any OGR point layer)
-    double matchDistance = 100;         // metres: a locality this close to a previous one is not new
+    int trendMonths = 12;          // trend: the last N months against the N before
+    std::string previousRegister;  // an earlier register (our CSV or any OGR point layer)
+    double matchDistance = 100;    // metres: a locality this close to a previous one is not new
     std::string outDir = "out";
 
     void validate(const OptionNaming& naming) const;

@@ -19,7 +19,7 @@ struct IncidentLedger {
     int64_t read = 0;
     std::vector<std::pair<std::string, int64_t>> notSelected;  // e.g. {"in other months", 120}
     int64_t selected = 0;
-    std::vector<std::pair<std::string, int64_t>> excluded;     // e.g. {"outside the study area", 3}
+    std::vector<std::pair<std::string, int64_t>> excluded;  // e.g. {"outside the study area", 3}
     int64_t counted = 0;
 
     bool balances() const;
@@ -31,9 +31,9 @@ struct IncidentLedger {
 };
 
 struct RunReport {
-    std::vector<std::string> lines;      // summary for stderr
-    std::vector<std::string> outputs;    // files written
-    std::vector<IncidentLedger> ledgers; // printed after the lines
+    std::vector<std::string> lines;       // summary for stderr
+    std::vector<std::string> outputs;     // files written
+    std::vector<IncidentLedger> ledgers;  // printed after the lines
     std::string format() const;
     // Adds a ledger; a ledger that does not balance is a counting fault of the engine
     // (Error(Internal), nothing is committed because callers add ledgers before committing).

@@ -48,7 +48,7 @@ struct InternedColumn {
 class StringArena {
 public:
     void push(std::string_view value);
-    void append(const StringArena& other);  // all of other's values, in bulk
+    void append(const StringArena& other);           // all of other's values, in bulk
     void compact(const std::vector<uint8_t>& keep);  // keeps values whose flag is set, in place
     std::string_view at(size_t row) const {
         return std::string_view(m_chars).substr(m_offsets[row], m_offsets[row + 1] - m_offsets[row]);

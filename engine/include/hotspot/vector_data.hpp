@@ -10,7 +10,10 @@
 
 namespace hotspot {
 
-enum class ShapeKind : uint8_t { None, Point, Line, Polygon };
+enum class ShapeKind : uint8_t { None,
+                                 Point,
+                                 Line,
+                                 Polygon };
 
 // One feature: its attribute values (as text, in the layer's field order) and its geometry as parts:
 // points (one vertex a part), line strings, or polygon rings (outer and holes; draw even-odd).

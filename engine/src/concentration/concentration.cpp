@@ -22,6 +22,7 @@
 #include "hotspot/version.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
+#include "core/choice_table.hpp"
 
 namespace hotspot {
 
@@ -94,7 +95,7 @@ namespace {
 // The places of the run and each selected incident's place.
 struct Places {
     size_t count = 0;
-    std::vector<int64_t> of;                 // per selected incident; -1: in no place
+    std::vector<int64_t> of;  // per selected incident; -1: in no place
     std::vector<std::pair<std::string, int64_t>> exclusions;
     std::string scope;
     GeometryKind geometry = GeometryKind::Point;
@@ -148,7 +149,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
     RoadNetwork net;
     std::vector<std::pair<double, double>> locations;
 
-    if (o.unit == "cell") {
+    if (o.unit == PlaceUnit::Cell) {
         setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);
         const Grid& grid = setup.grid;
         std::vector<int64_t> compact(static_cast<size_t>(grid.cellCount()), -1);
@@ -171,7 +172,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
             return std::pair{grid.centreX(cellOf[p] / grid.cols, cellOf[p] % grid.cols), grid.centreY(cellOf[p] / grid.cols)};
         };
         places.wkb = [&grid = setup.grid, cellOf](size_t p) { return polygonWkb(grid.cellRing(cellOf[p] / grid.cols, cellOf[p] % grid.cols)); };
-    } else if (o.unit == "area") {
+    } else if (o.unit == PlaceUnit::Area) {
         layer = std::make_unique<AreaLayer>(AreaLayer::load(o.areas, crs));
         std::vector<int32_t> where(n, -1);
         layer->assign(sel.x.data(), sel.y.data(), n, where.data());
@@ -184,7 +185,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
         places.label = [&l = *layer](size_t p) { return l.code(p) + (l.name(p).empty() ? "" : " " + l.name(p)); };
         places.point = [&l = *layer](size_t p) { return l.centroid(p); };
         places.wkb = [&l = *layer](size_t p) { return l.wkb(p); };
-    } else if (o.unit == "location") {
+    } else if (o.unit == PlaceUnit::Location) {
         // police.uk places each crime at a snap point ("On or near ..."): every distinct position is a place.
         std::map<std::pair<double, double>, int64_t> index;
         for (size_t i = 0; i < n; ++i) {
@@ -268,7 +269,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
     {
         CsvWriter csv(staging.stagedPath("concentration_summary.csv"));
         csv.row({"measure", "value"});
-        csv.row({"unit", o.unit});
+        csv.row({"unit", toString(o.unit)});
         csv.row({"places", std::to_string(summary.places)});
         csv.row({"places_with_crime", std::to_string(summary.placesWithCrime)});
         csv.row({"crimes", formatNumber(summary.crimes, 0)});
@@ -287,7 +288,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
         for (const auto& [a, b] : curve) csv.row({formatNumber(a, 6), formatNumber(b, 6)});
         csv.close();
         writeTextFile(staging.stagedPath("concentration_lorenz.svg"),
-                      lorenzSvg(curve, summary, fmt::format("Crime concentration over {} {} places", summary.places, o.unit)));
+                      lorenzSvg(curve, summary, fmt::format("Crime concentration over {} {} places", summary.places, toString(o.unit))));
     }
     {
         CsvWriter csv(staging.stagedPath("concentration_places.csv"));
@@ -359,8 +360,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
     {
         VectorWriter gpkg(staging.stagedPath("concentration.gpkg"));
         gpkg.createLayer("places", places.geometry, crs,
-                         {{"rank", FieldType::Integer}, {"place"}, {"incidents", FieldType::Real}, {"cumulative_share", FieldType::Real},
-                          {"top_place", FieldType::Integer}},
+                         {{"rank", FieldType::Integer}, {"place"}, {"incidents", FieldType::Real}, {"cumulative_share", FieldType::Real}, {"top_place", FieldType::Integer}},
                          "Places with crime, ranked (busiest first), with the share of all crime up to each");
         double running = 0;
         for (size_t r = 0; r < order.size() && counts[order[r]] > 0; ++r) {
@@ -379,20 +379,27 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
             }
             gpkg.writeFeature();
         }
-        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", o.input.months.label()},
-                            {"HOTSPOT_UNIT", o.unit}, {"HOTSPOT_PLACES", std::to_string(summary.places)}});
+        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_UNIT", toString(o.unit)}, {"HOTSPOT_PLACES", std::to_string(summary.places)}});
         gpkg.close();
     }
-    report.lines.push_back(fmt::format("concentration over {} {} places ({} with crime) of {:g} incidents: Gini {:.3f}, generalised Gini {:.3f}; "
-                                       "the top 1/5/10/25 % of places hold {:.1f}/{:.1f}/{:.1f}/{:.1f} % of the crime; {} places ({:.2f} %) hold half",
-                                       summary.places, o.unit, summary.placesWithCrime, summary.crimes, summary.gini, summary.generalisedGini,
-                                       100 * summary.topShares[0].second, 100 * summary.topShares[1].second, 100 * summary.topShares[2].second,
-                                       100 * summary.topShares[3].second, summary.placesForHalf,
-                                       100.0 * static_cast<double>(summary.placesForHalf) / static_cast<double>(summary.places)));
+    report.lines.push_back(fmt::format(
+        "concentration over {} {} places ({} with crime) of {:g} incidents: Gini {:.3f}, generalised Gini {:.3f}; "
+        "the top 1/5/10/25 % of places hold {:.1f}/{:.1f}/{:.1f}/{:.1f} % of the crime; {} places ({:.2f} %) hold half",
+        summary.places, toString(o.unit), summary.placesWithCrime, summary.crimes, summary.gini, summary.generalisedGini,
+        100 * summary.topShares[0].second, 100 * summary.topShares[1].second, 100 * summary.topShares[2].second,
+        100 * summary.topShares[3].second, summary.placesForHalf,
+        100.0 * static_cast<double>(summary.placesForHalf) / static_cast<double>(summary.places)));
     if (!stabilityText.empty())
         report.lines.push_back(fmt::format("stability of the top {:g} % of places with crime, year to year: {}", o.stableShare * 100, stabilityText));
     report.outputs = staging.commit();
     return report;
 }
+
+namespace {
+constexpr ChoiceTable<PlaceUnit, 4> kPlaceUnits{{{PlaceUnit::Cell, "cell"}, {PlaceUnit::Segment, "segment"}, {PlaceUnit::Location, "location"}, {PlaceUnit::Area, "area"}}};
+}  // namespace
+
+PlaceUnit parsePlaceUnit(const std::string& text, const OptionNaming& naming) { return choiceFromText(kPlaceUnits, text, "unit", naming); }
+const char* toString(PlaceUnit unit) { return choiceText(kPlaceUnits, unit); }
 
 }  // namespace hotspot

@@ -1,27 +1,25 @@
 #pragma once
-// GEOS (C API, one context per kit) for the few polygon operations the jobs need: buffers,
-// differences, hulls, areas, prepared point-in-polygon. Geometries made through the kit live as
-// long as the kit. Not thread-safe: one kit per thread.
+// GEOS (its own GeosContext) for the few polygon operations the jobs need: buffers, differences,
+// hulls, areas, prepared point-in-polygon. Geometries made through the kit live as long as the
+// kit. Not thread-safe: one kit per thread.
 
 #include <geos_c.h>
 
 #include <utility>
 #include <vector>
 
-#include "core/geos_wkb.hpp"
-#include "hotspot/error.hpp"
+#include "core/geos_context.hpp"
 #include "hotspot/grid.hpp"
 
 namespace hotspot {
 
 class GeosKit {
 public:
-    GeosKit() : m_ctx(GEOS_init_r()) { m_reader = GEOSWKBReader_create_r(m_ctx); }
+    GeosKit() : m_ctx(m_context.handle()), m_reader(m_context.check(GEOSWKBReader_create_r(m_ctx), "WKB reader")) {}
     ~GeosKit() {
         for (auto* p : m_prepared) GEOSPreparedGeom_destroy_r(m_ctx, p);
         for (auto* g : m_owned) GEOSGeom_destroy_r(m_ctx, g);
         GEOSWKBReader_destroy_r(m_ctx, m_reader);
-        GEOS_finish_r(m_ctx);
     }
     GeosKit(const GeosKit&) = delete;
     GeosKit& operator=(const GeosKit&) = delete;
@@ -38,16 +36,14 @@ public:
         GEOSArea_r(m_ctx, g, &a);
         return a;
     }
-    std::vector<unsigned char> wkb(const GEOSGeometry* g) const { return geosToWkb(m_ctx, g); }
+    std::vector<unsigned char> wkb(const GEOSGeometry* g) const { return m_context.toWkb(g); }
     const GEOSPreparedGeometry* prepare(const GEOSGeometry* g) {
-        m_prepared.push_back(GEOSPrepare_r(m_ctx, g));
+        m_prepared.push_back(m_context.check(GEOSPrepare_r(m_ctx, g), "prepare"));
         return m_prepared.back();
     }
     bool covers(const GEOSPreparedGeometry* p, double x, double y) const {
-        GEOSGeometry* pt = GEOSGeom_createPointFromXY_r(m_ctx, x, y);
-        const bool inside = GEOSPreparedCovers_r(m_ctx, p, pt) == 1;
-        GEOSGeom_destroy_r(m_ctx, pt);
-        return inside;
+        const GeosGeometryPtr pt = m_context.own(GEOSGeom_createPointFromXY_r(m_ctx, x, y), "point");
+        return GEOSPreparedCovers_r(m_ctx, p, pt.get()) == 1;
     }
     void bounds(const GEOSGeometry* g, Extent& e) const {
         GEOSGeom_getXMin_r(m_ctx, g, &e.minX);
@@ -58,15 +54,12 @@ public:
     // The convex hull of the points, grown by `buffer`, as WKB; nothing is kept.
     std::vector<unsigned char> convexHullBufferWkb(const std::vector<std::pair<double, double>>& points, double buffer) {
         std::vector<GEOSGeometry*> parts;
-        for (auto [x, y] : points) parts.push_back(GEOSGeom_createPointFromXY_r(m_ctx, x, y));
-        GEOSGeometry* multi = GEOSGeom_createCollection_r(m_ctx, GEOS_MULTIPOINT, parts.data(), static_cast<unsigned>(parts.size()));
-        GEOSGeometry* hull = GEOSConvexHull_r(m_ctx, multi);
-        GEOSGeometry* area = GEOSBuffer_r(m_ctx, hull, buffer, 8);
-        std::vector<unsigned char> out = geosToWkb(m_ctx, area);
-        GEOSGeom_destroy_r(m_ctx, area);
-        GEOSGeom_destroy_r(m_ctx, hull);
-        GEOSGeom_destroy_r(m_ctx, multi);
-        return out;
+        for (auto [x, y] : points) parts.push_back(m_context.check(GEOSGeom_createPointFromXY_r(m_ctx, x, y), "point"));
+        // The collection takes the points (it frees them, also when it is freed after a failure).
+        const GeosGeometryPtr multi = m_context.own(GEOSGeom_createCollection_r(m_ctx, GEOS_MULTIPOINT, parts.data(), static_cast<unsigned>(parts.size())), "multipoint");
+        const GeosGeometryPtr hull = m_context.own(GEOSConvexHull_r(m_ctx, multi.get()), "convex hull");
+        const GeosGeometryPtr area = m_context.own(GEOSBuffer_r(m_ctx, hull.get(), buffer, 8), "buffer");
+        return m_context.toWkb(area.get());
     }
     std::pair<double, double> pointOnSurface(const GEOSGeometry* g) {
         const GEOSGeometry* p = own(GEOSPointOnSurface_r(m_ctx, g));
@@ -78,11 +71,11 @@ public:
 
 private:
     const GEOSGeometry* own(GEOSGeometry* g) {
-        if (!g) throw Error(ErrorKind::Internal, "a GEOS operation failed");
-        m_owned.push_back(g);
+        m_owned.push_back(m_context.check(g, "operation"));
         return g;
     }
-    GEOSContextHandle_t m_ctx;
+    GeosContext m_context;
+    GEOSContextHandle_t m_ctx;  // m_context's, for the many calls
     GEOSWKBReader* m_reader;
     std::vector<GEOSGeometry*> m_owned;
     std::vector<const GEOSPreparedGeometry*> m_prepared;

@@ -151,7 +151,7 @@ Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int6
     }
     const double cells = static_cast<double>(g.cols) * static_cast<double>(g.rows);
     if (cells > static_cast<double>(maxCells))
-        throwUsage(fmt::format("a {:.0f} m grid over {:.1f} x {:.1f} km has {:.0f} cells, more than the limit of {} (--max-cells); "
+        throwUsage(fmt::format("a {:.0f} m grid over {:.1f} x {:.1f} km has {:.0f} cells, more than the limit of {} (`max_cells`); "
                                "use a larger cell, a study area, or raise the limit",
                                cellSize, extent.width() / 1000, extent.height() / 1000, cells, maxCells),
                    {"", 0, "cell"});

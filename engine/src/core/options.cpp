@@ -90,5 +90,27 @@ void ChoiceOption::check(std::string_view value, const OptionNaming& naming) con
     throwUsage(fmt::format("'{}' is not one of {}", value, list), {"", 0, naming(key)});
 }
 
+std::string nameOptions(std::string_view message, const OptionNaming& naming) {
+    std::string out;
+    out.reserve(message.size());
+    size_t at = 0;
+    while (at < message.size()) {
+        const size_t open = message.find('`', at);
+        const size_t close = open == std::string_view::npos ? open : message.find('`', open + 1);
+        if (close == std::string_view::npos) break;
+        const std::string_view inside = message.substr(open + 1, close - open - 1);
+        const bool key = !inside.empty() && inside[0] >= 'a' && inside[0] <= 'z' && inside.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string_view::npos;
+        out.append(message.substr(at, open - at));
+        if (key) {
+            out += naming(inside);
+            at = close + 1;
+        } else {
+            out += '`';  // not a key: keep it, and look for a reference from the next backquote on
+            at = open + 1;
+        }
+    }
+    out.append(message.substr(at));
+    return out;
+}
 
 }  // namespace hotspot

@@ -65,7 +65,7 @@ void Progress::note(const std::string& line) {
     }
     if (!m_enabled) return;
     std::lock_guard lock(m_mutex);
-    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fprintf(stderr, "%s\n", m_naming.name ? nameOptions(line, m_naming).c_str() : line.c_str());
 }
 
 StepTimer::StepTimer(const char* scope) : m_scope(scope), m_enabled(std::getenv("HOTSPOT_PROFILE") != nullptr), m_last(std::chrono::steady_clock::now()) {}

@@ -119,8 +119,8 @@ std::string formatDecimal(double value, int decimals) {
     // strtod, not stod: stod throws on subnormal results (a z-score of 1e-320 is a valid value).
     const double scaled = std::strtod(fmt::format("{}", value * scale).c_str(), nullptr);
     if (!std::isfinite(scaled) || std::fabs(scaled) >= 0x1p52) return fmt::format("{:.{}f}", value, decimals);  // no fraction left to round
-    double rounded = std::round(scaled);  // half away from zero
-    if (rounded == 0) rounded = 0;         // no "-0.0"
+    double rounded = std::round(scaled);                                                                        // half away from zero
+    if (rounded == 0) rounded = 0;                                                                              // no "-0.0"
     return fmt::format("{:.{}f}", rounded / scale, decimals);
 }
 

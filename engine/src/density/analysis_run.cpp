@@ -18,7 +18,7 @@
 #include "hotspot/stats.hpp"
 #include "hotspot/strings.hpp"
 #include "hotspot/version.hpp"
-#include "core/geos_wkb.hpp"
+#include "core/geos_context.hpp"
 #include "core/thread_pool.hpp"
 #include "density/analysis_support.hpp"
 #include "density/auto_scale.hpp"
@@ -69,17 +69,19 @@ void SelectedIncidents::requireSome() const {
     // Nothing usable in the input is a data problem (exit 5); filters that leave nothing are the
     // caller's choice (exit 2), told with where every incident went.
     if (read == rejected + notLocated + strays)
-        throwNoData(fmt::format("none of the {} incidents read has a usable location ({} rejected, {} not located, {} stray): nothing to "
-                                "analyse, nothing written",
-                                read, rejected, notLocated, strays));
+        throwNoData(fmt::format(
+            "none of the {} incidents read has a usable location ({} rejected, {} not located, {} stray): nothing to "
+            "analyse, nothing written",
+            read, rejected, notLocated, strays));
     throwUsage("no incidents left to analyse after filtering: " + describe(), {"", 0, "group"});
 }
 
 std::string SelectedIncidents::describe() const {
-    return fmt::format("{} incidents read: {} analysed, {} rejected or superseded while reading, {} not located (run geocode with a "
-                       "gazetteer), {} in other groups, {} in other months, {}{} stray points far outside the data, {} outside the study area",
-                       read, x.size(), rejected, notLocated, otherGroups, otherMonths,
-                       otherOutcomes >= 0 ? fmt::format("{} in other outcome groups, ", otherOutcomes) : std::string(), strays, outsideStudyArea);
+    return fmt::format(
+        "{} incidents read: {} analysed, {} rejected or superseded while reading, {} not located (run geocode with a "
+        "gazetteer), {} in other groups, {} in other months, {}{} stray points far outside the data, {} outside the study area",
+        read, x.size(), rejected, notLocated, otherGroups, otherMonths,
+        otherOutcomes >= 0 ? fmt::format("{} in other outcome groups, ", otherOutcomes) : std::string(), strays, outsideStudyArea);
 }
 
 IncidentLedger SelectedIncidents::ledger(std::string scope, int64_t counted, std::vector<std::pair<std::string, int64_t>> countExclusions) const {
@@ -277,7 +279,7 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
     if (cell == 0) {
         cell = arcgisDefaultCellSize(extent);
         g.autoCell = true;
-        if (!(cell > 0)) throwUsage("the incidents cover no area (all at one point): give --cell", {"", 0, "cell"});
+        if (!(cell > 0)) throwUsage("the incidents cover no area (all at one point): give `cell`", {"", 0, "cell"});
     }
     g.grid = Grid::covering(extent, cell, choice.shape, choice.maxCells);
     if (studyArea && (choice.clip || maskAlways)) {
@@ -296,7 +298,7 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
         // would be counted nowhere.
         for (size_t k = 0; k < n; ++k)
             g.mask[k] = where[k] >= 0 || studyArea->intersectsRing(g.grid.cellRing(static_cast<int64_t>(k) / g.grid.cols,
-                                                                                    static_cast<int64_t>(k) % g.grid.cols));
+                                                                                   static_cast<int64_t>(k) % g.grid.cols));
     }
     return g;
 }
@@ -411,20 +413,18 @@ std::vector<std::vector<std::pair<double, double>>> cellRectangles(const Grid& g
 std::vector<unsigned char> dissolveCells(const Grid& grid, const std::vector<int64_t>& cells) {
     if (grid.shape == GridShape::Square)
         if (auto traced = squareCellsOutline(grid, cells)) return std::move(*traced);
-    GEOSContextHandle_t h = GEOS_init_r();
-    std::vector<GEOSGeometry*> polys;
+    GeosContext geos;
+    const GEOSContextHandle_t h = geos.handle();
+    std::vector<GEOSGeometry*> polys;  // owned by the collection once it is made
     for (const auto& ring : cellRectangles(grid, cells)) {
-        GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2);
+        GEOSCoordSequence* seq = geos.check(GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2), "coordinate sequence");
         for (unsigned k = 0; k < ring.size(); ++k) GEOSCoordSeq_setXY_r(h, seq, k, ring[k].first, ring[k].second);
-        polys.push_back(GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, seq), nullptr, 0));
+        GEOSGeometry* shell = geos.check(GEOSGeom_createLinearRing_r(h, seq), "linear ring");
+        polys.push_back(geos.check(GEOSGeom_createPolygon_r(h, shell, nullptr, 0), "polygon"));
     }
-    GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size()));
-    GEOSGeometry* merged = GEOSUnaryUnion_r(h, collection);
-    std::vector<unsigned char> out = geosToWkb(h, merged);
-    GEOSGeom_destroy_r(h, merged);
-    GEOSGeom_destroy_r(h, collection);
-    GEOS_finish_r(h);
-    return out;
+    const GeosGeometryPtr collection = geos.own(GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys.data(), static_cast<unsigned>(polys.size())), "multipolygon");
+    const GeosGeometryPtr merged = geos.own(GEOSUnaryUnion_r(h, collection.get()), "union of cells");
+    return geos.toWkb(merged.get());
 }
 
 // Parameters of the run as a key/value table in a GeoPackage (rasters carry them as metadata).
@@ -523,7 +523,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
         const bool census = std::all_of(o.denominator.begin(), o.denominator.end(), isCensusTableSpec);
         if (census) {
             if (o.denominator.size() > 1)
-                throwUsage("--denominator takes one census table (residents or households), not " + std::to_string(o.denominator.size()));
+                throwUsage("`denominator` takes one census table (residents or households), not " + std::to_string(o.denominator.size()));
             for (const auto& spec : o.denominator) {
                 censusTables.push_back(CensusTable::load(spec));
                 const WeightPoints points = censusAsPoints(censusTables.back(), areaLayerPointers);
@@ -565,11 +565,13 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
             zeroDenominator += !(denomDensity[k] > 0);
             belowFloor += denomDensity[k] > 0 && denomDensity[k] < scale.minDenominator;
         }
-        const char* modeName = o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log-ratio" : "difference";
+        const char* modeName = o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log-ratio"
+                                                                                                  : "difference";
         const std::string units = o.dual == DualMode::Ratio      ? fmt::format("incidents per {} denominator units", o.ratePer)
                                   : o.dual == DualMode::LogRatio ? std::string("ln(incident density / denominator density), no unit")
-                                                                 : std::string("difference of shares per km2: incident density / incidents - "
-                                                                               "denominator density / denominator total");
+                                                                 : std::string(
+                                                                       "difference of shares per km2: incident density / incidents - "
+                                                                       "denominator density / denominator total");
         auto riskMeta = meta;
         for (auto& [key, value] : riskMeta)
             if (key == "HOTSPOT_UNITS") value = units;
@@ -586,10 +588,11 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
             report.lines.push_back(fmt::format("dual KDE (difference of shares): denominator {} points, weight {:.0f}; units: {}", denomX.size(),
                                                scale.denominatorTotal, units));
         else
-            report.lines.push_back(fmt::format("dual KDE ({}): denominator {} points, weight {:.0f}; nodata: {} cells without population at "
-                                               "risk and {} cells below the minimum denominator density of {:.4g} per km2 ({}); units: {}",
-                                               modeName, denomX.size(), scale.denominatorTotal, zeroDenominator, belowFloor,
-                                               scale.minDenominator, autoFloor ? "1 % of its mean" : "--min-denominator", units));
+            report.lines.push_back(fmt::format(
+                "dual KDE ({}): denominator {} points, weight {:.0f}; nodata: {} cells without population at "
+                "risk and {} cells below the minimum denominator density of {:.4g} per km2 ({}); units: {}",
+                modeName, denomX.size(), scale.denominatorTotal, zeroDenominator, belowFloor,
+                scale.minDenominator, autoFloor ? "1 % of its mean" : "`min_denominator`", units));
     }
 
     // Counts, rates and location quotients per area: the selected groups against all groups.
@@ -646,8 +649,7 @@ namespace {
 void writeCellsLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<double>& counts, const GiStarResult& r, const std::string& crs,
                      bool onlySignificant) {
     gpkg.createLayer("hotspot_cells", GeometryKind::Polygon, crs,
-                     {{"cell_id", FieldType::Integer64}, {"row", FieldType::Integer64}, {"col", FieldType::Integer64},
-                      {"incidents", FieldType::Real}, {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
+                     {{"cell_id", FieldType::Integer64}, {"row", FieldType::Integer64}, {"col", FieldType::Integer64}, {"incidents", FieldType::Real}, {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
                      "Grid cells with Getis-Ord Gi* z, p and FDR confidence bin");
     for (size_t k = 0; k < counts.size(); ++k) {
         if (onlySignificant && r.bin[k] == 0) continue;
@@ -657,8 +659,10 @@ void writeCellsLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<dou
         gpkg.setInteger(1, row);
         gpkg.setInteger(2, col);
         gpkg.setReal(3, counts[k]);
-        if (std::isfinite(r.z[k])) gpkg.setReal(4, r.z[k]); else gpkg.setNull(4);
-        if (std::isfinite(r.p[k])) gpkg.setReal(5, r.p[k]); else gpkg.setNull(5);
+        if (std::isfinite(r.z[k])) gpkg.setReal(4, r.z[k]);
+        else gpkg.setNull(4);
+        if (std::isfinite(r.p[k])) gpkg.setReal(5, r.p[k]);
+        else gpkg.setNull(5);
         gpkg.setInteger(6, r.bin[k]);
         gpkg.setWkb(polygonWkb(grid.cellRing(row, col)));
         gpkg.writeFeature();
@@ -699,7 +703,7 @@ DensityResult computeDensity(const DensityOptions& o, Progress& progress) {
 GiStarGridResult computeGiStar(const GiStarRunOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());
     if (!o.areas.empty() || o.autoScale || o.grid.shape != GridShape::Square)
-        throwUsage("computeGiStar is for square grids with ring neighbourhoods; areas, --auto and hexagons: runGiStar", {"", 0, "areas"});
+        throwUsage("computeGiStar is for square grids with ring neighbourhoods; areas, `auto` and hexagons: runGiStar", {"", 0, "areas"});
     RunReport unused;
     AnalysisSelection selection = loadSelection(o.input, progress, unused);
     const SelectedIncidents& sel = selection.incidents;
@@ -741,9 +745,9 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         report.account(sel.ledger("areas of '" + layer.label() + "' (gistar_areas)", areaCounts.counted, areaCounts.exclusions(layer)));
         const std::vector<double>& counts = areaCounts.values;
         Neighbours nb;
-        std::string weightsLabel = o.weights;
-        if (o.weights.rfind("distance:", 0) == 0) {
-            const double band = std::stod(o.weights.substr(9));
+        std::string weightsLabel;
+        if (o.weights.kind == NeighbourRule::Kind::DistanceBand) {
+            const double band = o.weights.bandMetres;
             std::vector<double> cx, cy;
             for (size_t a = 0; a < layer.size(); ++a) {
                 auto [x, y] = layer.centroid(a);
@@ -751,24 +755,23 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
             }
             nb = distanceBandNeighbours(cx, cy, band);
             weightsLabel = fmt::format("distance band {} m between centroids", band);
-        } else if (o.weights == "queen" || o.weights == "rook") {
-            auto lists = layer.contiguity(o.weights == "rook");
+        } else if (o.weights.contiguity()) {
+            auto lists = layer.contiguity(o.weights.kind == NeighbourRule::Kind::Rook);
             for (uint32_t a = 0; a < lists.size(); ++a) {
                 std::vector<uint32_t> l = {a};
                 l.insert(l.end(), lists[a].begin(), lists[a].end());
                 nb.add(l);
             }
-            weightsLabel = o.weights + " contiguity";
+            weightsLabel = o.weights.text() + " contiguity";
         } else {
-            throwUsage("weights must be queen, rook or distance:METRES", {"", 0, "weights"});
+            throwUsage("Gi* on areas takes queen, rook or distance:METRES weights", {"", 0, "weights"});
         }
         size_t isolated = 0;
         for (size_t a = 0; a < nb.size(); ++a) isolated += nb.offsets[a + 1] - nb.offsets[a] == 1;
         GiStarResult r = giStar(counts, nb, o.gi);
         VectorWriter gpkg(staging.stagedPath("gistar_areas.gpkg"));
         gpkg.createLayer("gistar_areas", GeometryKind::Polygon, crs,
-                         {{"code"}, {"name"}, {"incidents", FieldType::Real}, {"neighbours", FieldType::Integer}, {"gi_z", FieldType::Real},
-                          {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
+                         {{"code"}, {"name"}, {"incidents", FieldType::Real}, {"neighbours", FieldType::Integer}, {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
                          "Getis-Ord Gi* on incident counts per area, binary weights with self, " + weightsLabel);
         CsvWriter csv(staging.stagedPath("gistar_areas.csv"));
         csv.row({"code", "name", "incidents", "neighbours", "gi_z", "gi_p", "gi_bin"});
@@ -778,18 +781,17 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
             gpkg.setString(1, layer.name(a));
             gpkg.setReal(2, counts[a]);
             gpkg.setInteger(3, w - 1);
-            if (std::isfinite(r.z[a])) gpkg.setReal(4, r.z[a]); else gpkg.setNull(4);
-            if (std::isfinite(r.p[a])) gpkg.setReal(5, r.p[a]); else gpkg.setNull(5);
+            if (std::isfinite(r.z[a])) gpkg.setReal(4, r.z[a]);
+            else gpkg.setNull(4);
+            if (std::isfinite(r.p[a])) gpkg.setReal(5, r.p[a]);
+            else gpkg.setNull(5);
             gpkg.setInteger(6, r.bin[a]);
             gpkg.setWkb(layer.wkb(a));
             gpkg.writeFeature();
             csv.row({layer.code(a), layer.name(a), formatNumber(counts[a], 0), std::to_string(w - 1), formatNumber(r.z[a], 6),
                      formatNumber(r.p[a], 6), std::to_string(r.bin[a])});
         }
-        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)},
-                            {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_GISTAR_WEIGHTS", weightsLabel + ", binary, self included"},
-                            {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"},
-                            {"HOTSPOT_AREAS", o.areas[0].path}});
+        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_GISTAR_WEIGHTS", weightsLabel + ", binary, self included"}, {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"}, {"HOTSPOT_AREAS", o.areas[0].path}});
         gpkg.close();
         writeGeoPackageStyles(staging.stagedPath("gistar_areas.gpkg"));
         csv.close();
@@ -824,10 +826,10 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         progress.begin("Incremental spatial autocorrelation");
         scale = incrementalMoran(grid, setup.mask, counts);
         progress.end();
-        if (!cellRule.empty()) report.lines.push_back("--auto cell size: " + cellRule);
+        if (!cellRule.empty()) report.lines.push_back("`auto` cell size: " + cellRule);
         std::string curve;
         for (const auto& s : scale.steps) curve += fmt::format("{}{:g} m: z {:.2f}", curve.empty() ? "" : ", ", s.distance, s.moran.z);
-        report.lines.push_back(fmt::format("--auto neighbourhood: global Moran's I over distance bands ({}); chosen: {}", curve,
+        report.lines.push_back(fmt::format("`auto` neighbourhood: global Moran's I over distance bands ({}); chosen: {}", curve,
                                            scale.chosen >= 0 ? scale.reason : scale.reason + ", so the default queen ring is kept"));
         timer.step("incremental moran");
     }
@@ -847,8 +849,8 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
             r.z[k] = inner.z[i], r.p[k] = inner.p[i], r.bin[k] = inner.bin[i];
         }
         r.mean = inner.mean, r.sd = inner.sd, r.n = inner.n;
-        neighbourhood = fmt::format("neighbours within {:g} m (cell centres, chosen by --auto)", band);
-        neighbourhoodMeta = fmt::format("distance band {:g} m between cell centres (--auto), binary weights, self included", band);
+        neighbourhood = fmt::format("neighbours within {:g} m (cell centres, chosen by `auto`)", band);
+        neighbourhoodMeta = fmt::format("distance band {:g} m between cell centres (`auto`), binary weights, self included", band);
     } else {
         r = giStarGrid(grid, counts, o.rings, setup.mask, o.gi);
     }
@@ -856,10 +858,11 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     timer.step("gi*");
     int hot = 0, cold = 0;
     for (auto b : r.bin) hot += b > 0, cold += b < 0;
-    report.lines.push_back(fmt::format("Gi* on a {} x {} grid of {:.1f} m {} cells ({} in the analysis), {} with "
-                                       "the cell itself, p by {}, {}: {} hot and {} cold cells",
-                                       grid.cols, grid.rows, grid.cellSize, grid.shape == GridShape::Square ? "square" : "hexagon", r.n, neighbourhood,
-                                       pMethod, o.gi.fdr ? "Benjamini-Hochberg FDR bins" : "uncorrected bins", hot, cold));
+    report.lines.push_back(fmt::format(
+        "Gi* on a {} x {} grid of {:.1f} m {} cells ({} in the analysis), {} with "
+        "the cell itself, p by {}, {}: {} hot and {} cold cells",
+        grid.cols, grid.rows, grid.cellSize, grid.shape == GridShape::Square ? "square" : "hexagon", r.n, neighbourhood,
+        pMethod, o.gi.fdr ? "Benjamini-Hochberg FDR bins" : "uncorrected bins", hot, cold));
     if (o.autoScale) {
         CsvWriter csv(staging.stagedPath("gistar_scale.csv"));
         csv.row({"distance_m", "moran_i", "expected", "variance", "z", "p", "mean_neighbours", "chosen"});
@@ -895,8 +898,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     timer.step("cells layer");
     auto zones = findZones(grid, r.bin, o.zoneLevel);
     gpkg.createLayer("hotspot_zones", GeometryKind::Polygon, crs,
-                     {{"zone_id", FieldType::Integer}, {"kind"}, {"cells", FieldType::Integer}, {"incidents", FieldType::Real},
-                      {"max_abs_z", FieldType::Real}, {"area_km2", FieldType::Real}},
+                     {{"zone_id", FieldType::Integer}, {"kind"}, {"cells", FieldType::Integer}, {"incidents", FieldType::Real}, {"max_abs_z", FieldType::Real}, {"area_km2", FieldType::Real}},
                      fmt::format("Contiguous cells with |Gi* bin| >= {} dissolved into zones", o.zoneLevel));
     int id = 0;
     for (const auto& z : zones) {
@@ -1054,9 +1056,7 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     OutputStaging staging(o.outDir);
     VectorWriter gpkg(staging.stagedPath("emerging.gpkg"));
     gpkg.createLayer("emerging_hotspots", GeometryKind::Polygon, o.input.ingest.analysisCrs,
-                     {{"cell_id", FieldType::Integer64}, {"pattern"}, {"pattern_code", FieldType::Integer}, {"incidents", FieldType::Real},
-                      {"trend_z", FieldType::Real}, {"final_z", FieldType::Real}, {"trend_s", FieldType::Real}, {"trend_variance", FieldType::Real},
-                      {"trend_p", FieldType::Real}},
+                     {{"cell_id", FieldType::Integer64}, {"pattern"}, {"pattern_code", FieldType::Integer}, {"incidents", FieldType::Real}, {"trend_z", FieldType::Real}, {"final_z", FieldType::Real}, {"trend_s", FieldType::Real}, {"trend_variance", FieldType::Real}, {"trend_p", FieldType::Real}},
                      fmt::format("Emerging hot spot classes over {} steps of {} month(s) from {}", steps, o.stepMonths, formatMonth(first)));
     CsvWriter csv(staging.stagedPath("emerging.csv"));
     csv.row({"cell_id", "x", "y", "pattern", "incidents", "trend_z", "final_z", "trend_s", "trend_variance", "trend_p"});
@@ -1098,9 +1098,10 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     }
     series.close();
     if (steps < 10)
-        report.lines.push_back(fmt::format("warning: {} time steps; ArcGIS's Emerging Hot Spot Analysis needs at least 10 for a trend to mean much "
-                                           "(the Mann-Kendall test has little power below that): use a longer period or --step month",
-                                           steps));
+        report.lines.push_back(fmt::format(
+            "warning: {} time steps; ArcGIS's Emerging Hot Spot Analysis needs at least 10 for a trend to mean much "
+            "(the Mann-Kendall test has little power below that): use a longer period or `step` month",
+            steps));
     report.lines.push_back(fmt::format("{} steps of {} month(s) from {} to {}; Gi* per step ({} ring(s)), significance at {}, Mann-Kendall trend on the z series",
                                        steps, o.stepMonths, formatMonth(first), formatMonth(first + (steps - 1) * o.stepMonths), o.rings, o.alpha));
     for (const auto& [c, n] : tally)
@@ -1135,24 +1136,23 @@ RunReport runEvaluate(const EvaluateOptions& o, Progress& progress) {
     const std::vector<double> fitCounts = zeroOutside(fitCells.values), testCounts = zeroOutside(testCells.values);
     std::vector<double> surface = fitCounts;
     KdeOptions kde = o.kde;
-    if (o.method == "kde") {
+    if (o.method == RankBy::Kde) {
         if (kde.bandwidth == 0) kde.bandwidth = arcgisDefaultBandwidth(fit.x, fit.y, fit.weight);
         surface = kernelDensity(grid, fit.x, fit.y, fit.weight, kde);
-    } else if (o.method != "counts") {
-        throwUsage("method must be kde or counts", {"", 0, "method"});
     }
     OutputStaging staging(o.outDir);
     CsvWriter csv(staging.stagedPath("evaluation.csv"));
     csv.row({"method", "fit_period", "test_period", "top_share", "cells_chosen", "cells_total", "area_share", "test_incidents",
              "test_incidents_in_hotspots", "hit_rate", "pai", "pai_fit", "rri", "fit_incidents"});
-    report.lines.push_back("definitions: hit rate = n/N (test-period incidents in the chosen cells / all test-period incidents); "
-                           "PAI = (n/N)/(a/A) (a = area of the chosen cells, A = study area); RRI = PAI(test)/PAI(fit) for the same cells");
-    report.lines.push_back(fmt::format("cells ranked by {} of {}{}; grid {} x {} of {:.0f} m", o.method == "kde" ? "kernel density" : "counts",
-                                       o.fit.label(), o.method == "kde" ? fmt::format(" ({} kernel, {:.0f} m)", toString(kde.kernel), kde.bandwidth) : "",
+    report.lines.push_back(
+        "definitions: hit rate = n/N (test-period incidents in the chosen cells / all test-period incidents); "
+        "PAI = (n/N)/(a/A) (a = area of the chosen cells, A = study area); RRI = PAI(test)/PAI(fit) for the same cells");
+    report.lines.push_back(fmt::format("cells ranked by {} of {}{}; grid {} x {} of {:.0f} m", o.method == RankBy::Kde ? "kernel density" : "counts",
+                                       o.fit.label(), o.method == RankBy::Kde ? fmt::format(" ({} kernel, {:.0f} m)", toString(kde.kernel), kde.bandwidth) : "",
                                        grid.cols, grid.rows, grid.cellSize));
     for (double share : o.shares) {
         HotspotAccuracy a = hotspotAccuracy(surface, fitCounts, testCounts, share, setup.mask);
-        csv.row({o.method, o.fit.label(), o.test.label(), formatNumber(share, 4), std::to_string(a.cellsChosen), std::to_string(a.cellsTotal),
+        csv.row({toString(o.method), o.fit.label(), o.test.label(), formatNumber(share, 4), std::to_string(a.cellsChosen), std::to_string(a.cellsTotal),
                  formatNumber(a.areaShare, 6), formatNumber(a.incidentsTest, 0), formatNumber(a.incidentsTestIn, 0), formatNumber(a.hitRate, 6),
                  formatNumber(a.pai, 3), formatNumber(a.paiFit, 3), formatNumber(a.rri, 3), formatNumber(a.incidentsFit, 0)});
         report.lines.push_back(fmt::format("top {:.1f} % of cells: hit rate {:.1f} %, PAI {:.2f}, RRI {:.2f}", 100 * share, 100 * a.hitRate, a.pai, a.rri));

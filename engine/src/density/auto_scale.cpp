@@ -43,7 +43,7 @@ double autoCellSize(const std::vector<double>& x, const std::vector<double>& y, 
     using Point = bg::model::point<double, 2, bg::cs::cartesian>;
     std::set<std::pair<double, double>> distinct;
     for (size_t i = 0; i < x.size(); ++i) distinct.emplace(x[i], y[i]);
-    if (distinct.size() < 2) throwUsage("--auto needs incidents at two or more places to size the cells", {"", 0, "auto"});
+    if (distinct.size() < 2) throwUsage("`auto` needs incidents at two or more places to size the cells", {"", 0, "auto"});
     std::vector<Point> points;
     for (const auto& [px, py] : distinct) points.emplace_back(px, py);
     const bgi::rtree<Point, bgi::quadratic<16>> tree(points.begin(), points.end());
@@ -61,9 +61,10 @@ double autoCellSize(const std::vector<double>& x, const std::vector<double>& y, 
     const double longer = std::max(extent.width(), extent.height());
     const double lower = longer / 1000, upper = longer / 30;
     const double cell = std::clamp(niceRound(meanNearest), lower, upper);
-    rule = fmt::format("mean distance to the nearest other incident location {:.1f} m over {} locations, rounded to 1, 2 or 5 x 10^k and "
-                       "kept within [{:.1f}, {:.1f}] m (the longer side / 1000 and / 30): {:g} m",
-                       meanNearest, points.size(), lower, upper, cell);
+    rule = fmt::format(
+        "mean distance to the nearest other incident location {:.1f} m over {} locations, rounded to 1, 2 or 5 x 10^k and "
+        "kept within [{:.1f}, {:.1f}] m (the longer side / 1000 and / 30): {:g} m",
+        meanNearest, points.size(), lower, upper, cell);
     return cell;
 }
 
@@ -96,7 +97,7 @@ Neighbours bandNeighboursWithSelf(const Grid& grid, const std::vector<uint8_t>& 
 
 IncrementalMoran incrementalMoran(const Grid& grid, const std::vector<uint8_t>& mask, const std::vector<double>& counts, int maxBands,
                                   size_t maxEntries) {
-    if (grid.shape != GridShape::Square) throwUsage("--auto works on square cells", {"", 0, "shape"});
+    if (grid.shape != GridShape::Square) throwUsage("`auto` works on square cells", {"", 0, "shape"});
     IncrementalMoran out;
     std::vector<int64_t> cellOf;
     cellCentres(grid, mask, cellOf);
@@ -107,7 +108,7 @@ IncrementalMoran incrementalMoran(const Grid& grid, const std::vector<uint8_t>& 
         const double distance = b * grid.cellSize;
         const double perCell = M_PI * b * b;  // about this many neighbours a cell
         if (static_cast<double>(cellOf.size()) * perCell > static_cast<double>(maxEntries))
-            throwUsage(fmt::format("--auto: {} cells with neighbours within {} m is too large a search; give a larger --cell", cellOf.size(),
+            throwUsage(fmt::format("`auto`: {} cells with neighbours within {} m is too large a search; give a larger `cell`", cellOf.size(),
                                    distance),
                        {"", 0, "cell"});
         std::vector<int64_t> unused;
@@ -162,7 +163,9 @@ std::string incrementalMoranSvg(const IncrementalMoran& scale, const std::string
     auto py = [&](double z) { return top + (height - top - bottom) * (1 - (z - zMin) / (zMax - zMin)); };
     auto escape = [](std::string s) {
         std::string out;
-        for (char c : s) out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
+        for (char c : s) out += c == '&' ? "&amp;" : c == '<' ? "&lt;"
+                                                 : c == '>'   ? "&gt;"
+                                                              : std::string(1, c);
         return out;
     };
     std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-family="sans-serif" font-size="12">)", width, height);

@@ -18,15 +18,15 @@ namespace hotspot {
 double autoCellSize(const std::vector<double>& x, const std::vector<double>& y, const Extent& extent, std::string& rule);
 
 struct ScaleStep {
-    double distance = 0;        // metres between cell centres, inclusive
-    GlobalMoran moran;          // row-standardised band weights
+    double distance = 0;  // metres between cell centres, inclusive
+    GlobalMoran moran;    // row-standardised band weights
     double meanNeighbours = 0;
 };
 
 struct IncrementalMoran {
     std::vector<ScaleStep> steps;
-    int chosen = -1;            // index into steps; -1: no significant clustering at any distance
-    std::string reason;         // why this distance (first significant peak, largest z, none)
+    int chosen = -1;     // index into steps; -1: no significant clustering at any distance
+    std::string reason;  // why this distance (first significant peak, largest z, none)
 };
 
 // Distances of 1, 2, ... `maxBands` cells (stopping where the band would pass half the grid's shorter

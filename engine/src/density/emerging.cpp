@@ -43,7 +43,7 @@ int classifySide(const std::vector<uint8_t>& hot, const std::vector<uint8_t>& ot
     const bool finalHot = hot.back() != 0;
     const bool persistent = static_cast<double>(hotCount) >= persistence * static_cast<double>(n);
     if (!finalHot) return persistent ? 8 : 0;  // historical
-    if (hotCount == 1) return 1;             // new: hot only in the final step
+    if (hotCount == 1) return 1;               // new: hot only in the final step
     if (persistent) {
         if (trendSign > 0) return 3;  // intensifying
         if (trendSign < 0) return 5;  // diminishing

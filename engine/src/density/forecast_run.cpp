@@ -24,7 +24,13 @@ using namespace analysis;
 
 namespace {
 
-enum Method { Kde1, Kde3, Kde12, Prospective, GiStar, LastYear, kMethods };
+enum Method { Kde1,
+              Kde3,
+              Kde12,
+              Prospective,
+              GiStar,
+              LastYear,
+              kMethods };
 
 struct MethodInfo {
     const char* id;
@@ -89,7 +95,8 @@ std::string chartSvg(const std::vector<double>& coverage, const std::vector<std:
     auto scaleFor = [](double maxValue) {
         Scale sc;
         maxValue = std::max(maxValue, 1.0);
-        sc.step = maxValue > 20 ? 5 : maxValue > 8 ? 2 : 1;
+        sc.step = maxValue > 20 ? 5 : maxValue > 8 ? 2
+                                                   : 1;
         sc.top = std::ceil(maxValue / sc.step) * sc.step;
         return sc;
     };
@@ -346,13 +353,15 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
         if (best == second) {
             recommendation += "It was the only method evaluated.";
         } else if (signP < 0.05) {
-            recommendation += fmt::format("It beat the runner-up, {} (mean PAI {:.2f}), in {} of the {} months where they differed (sign test p = {:.3g}): the difference is "
-                                          "unlikely to be chance.",
-                                          kMethodInfo[methods[second]].label, paiSpread[focus][second].mean, wins, wins + losses, signP);
+            recommendation += fmt::format(
+                "It beat the runner-up, {} (mean PAI {:.2f}), in {} of the {} months where they differed (sign test p = {:.3g}): the difference is "
+                "unlikely to be chance.",
+                kMethodInfo[methods[second]].label, paiSpread[focus][second].mean, wins, wins + losses, signP);
         } else {
-            recommendation += fmt::format("It beat the runner-up, {} (mean PAI {:.2f}), in {} of the {} months where they differed (sign test p = {:.3g}): the difference could "
-                                          "be chance, so either serves; prefer the simpler or the one already in use.",
-                                          kMethodInfo[methods[second]].label, paiSpread[focus][second].mean, wins, wins + losses, signP);
+            recommendation += fmt::format(
+                "It beat the runner-up, {} (mean PAI {:.2f}), in {} of the {} months where they differed (sign test p = {:.3g}): the difference could "
+                "be chance, so either serves; prefer the simpler or the one already in use.",
+                kMethodInfo[methods[second]].label, paiSpread[focus][second].mean, wins, wins + losses, signP);
         }
     }
 
@@ -402,10 +411,11 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
                                           o.input.groups.empty() ? std::string() : ", " + joined(o.input.groups));
     {
         std::string md = fmt::format("# {}\n\n{}\n\n", title, recommendation);
-        md += fmt::format("Rolling origin: each of the {} target months ({} to {}) is forecast from the months before it only ({} months of "
-                          "history before the first). Grid of {:g} m cells; the study area is {}, {} cells. Crimes per target month: {:.0f} on average.\n\n",
-                          targets, formatMonth(firstTarget), formatMonth(last), o.history, grid.cellSize, studyAreaText, validCells,
-                          targets ? static_cast<double>(counted) / targets : 0.0);
+        md += fmt::format(
+            "Rolling origin: each of the {} target months ({} to {}) is forecast from the months before it only ({} months of "
+            "history before the first). Grid of {:g} m cells; the study area is {}, {} cells. Crimes per target month: {:.0f} on average.\n\n",
+            targets, formatMonth(firstTarget), formatMonth(last), o.history, grid.cellSize, studyAreaText, validCells,
+            targets ? static_cast<double>(counted) / targets : 0.0);
         for (size_t c = 0; c < o.coverage.size(); ++c) {
             md += fmt::format("## Top {} of the area\n\n| Method | Hit rate (mean, min-max) | PAI (mean ± sd, min-max) | PEI | RRI |\n|---|---:|---:|---:|---:|\n",
                               coverageLabel(o.coverage[c]));
@@ -431,13 +441,14 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
         for (size_t m = 0; m < methods.size(); ++m) monthly[m] = pais[focus][m];
         writeTextFile(staging.stagedPath("forecast_evaluation.svg"), chartSvg(o.coverage, paiSpread, targetMonths, monthly, methods, focus, title));
     }
-    report.lines.push_back(fmt::format("{} target months ({} to {}), {} methods, coverage {}; grid {} x {} of {:g} m", targets, formatMonth(firstTarget),
-                                       formatMonth(last), methods.size(), [&] {
-                                           std::string s;
-                                           for (double c : o.coverage) s += (s.empty() ? "" : ", ") + coverageLabel(c);
-                                           return s;
-                                       }(),
-                                       grid.cols, grid.rows, grid.cellSize));
+    report.lines.push_back(fmt::format(
+        "{} target months ({} to {}), {} methods, coverage {}; grid {} x {} of {:g} m", targets, formatMonth(firstTarget),
+        formatMonth(last), methods.size(), [&] {
+            std::string s;
+            for (double c : o.coverage) s += (s.empty() ? "" : ", ") + coverageLabel(c);
+            return s;
+        }(),
+        grid.cols, grid.rows, grid.cellSize));
     report.lines.push_back(fmt::format("study area: {}, {} cells", studyAreaText, validCells));
     report.lines.push_back("definitions: " + definitions);
     report.lines.push_back(recommendation);

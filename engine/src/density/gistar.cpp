@@ -51,7 +51,6 @@ inline double zScore(double localSum, double w, const Moments& m) {
     return (localSum - m.mean * w) / denom;
 }
 
-
 // Conditional permutation: keep x_i, draw W_i - 1 of the other n - 1 values without replacement.
 double permutationP(size_t i, double observedZ, size_t w, const std::vector<double>& values, const std::vector<uint32_t>& pool,
                     const Moments& m, const GiStarOptions& options, std::vector<uint32_t>& scratch) {

@@ -104,7 +104,8 @@ PointsByRow sortByRow(const Grid& grid, const std::vector<double>& x, const std:
             }
             const double fr = (top - y[i]) / grid.cellSize;
             // Points beyond the grid still reach into it: clamp them to the first/last row for ordering.
-            const int64_t r = fr < 0 ? 0 : fr >= static_cast<double>(rows) ? grid.rows - 1 : static_cast<int64_t>(fr);
+            const int64_t r = fr < 0 ? 0 : fr >= static_cast<double>(rows) ? grid.rows - 1
+                                                                           : static_cast<int64_t>(fr);
             rowOf[i] = r;
             ++count[static_cast<size_t>(r)];
         }
@@ -216,7 +217,8 @@ __attribute__((target("avx2,fma"))) void accumulateBandAvx2(const Band& band, do
                 for (int64_t c = std::max<int64_t>(0, firstCol); c < std::min<int64_t>(cols, firstCol + windowCells); ++c) {
                     const double dx = x0 + static_cast<double>(c) * cs;
                     const double m = std::max(0.0, rowBase - dx * dx);
-                    row[c] += wi * (Power == 1 ? m : Power == 2 ? m * m : m * m * m);
+                    row[c] += wi * (Power == 1 ? m : Power == 2 ? m * m
+                                                                : m * m * m);
                 }
             }
             continue;
@@ -246,12 +248,10 @@ __attribute__((target("avx2,fma"))) void accumulateBandAvx2(const Band& band, do
 }
 
 // The AVX2 path serves the kernels that vanish at the radius on CPUs with AVX2 + FMA, unless
-// HOTSPOT_KDE_SCALAR=1 asks for the portable one (the tests compare the two).
+// the caller asks for the portable one (KdeOptions::allowSimd; the tests compare the two).
 bool vectorisable(Kernel kernel) {
     static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    const char* scalar = std::getenv("HOTSPOT_KDE_SCALAR");
-    return available && !(scalar && *scalar && std::string(scalar) != "0") &&
-           (kernel == Kernel::Quartic || kernel == Kernel::Triweight || kernel == Kernel::Epanechnikov);
+    return available && (kernel == Kernel::Quartic || kernel == Kernel::Triweight || kernel == Kernel::Epanechnikov);
 }
 
 void accumulateBandVectorised(const Band& band, Kernel kernel, double radius) {
@@ -289,7 +289,7 @@ std::vector<double> kernelDensity(const Grid& grid, const std::vector<double>& x
     auto run = [&](auto kernelOfSquaredDistance) {
         parallelFor(bands, [&, kernelOfSquaredDistance](size_t b, unsigned) { accumulateBand(bandOf(b), support, kernelOfSquaredDistance); });
     };
-    const bool vectorised = vectorisable(options.kernel);
+    const bool vectorised = options.allowSimd && vectorisable(options.kernel);
     if (vectorised) {
         parallelFor(bands, [&](size_t b, unsigned) { accumulateBandVectorised(bandOf(b), options.kernel, options.bandwidth); });
     } else {

@@ -19,12 +19,12 @@ namespace bgi = boost::geometry::index;
 
 const char* toString(MoranClass c) {
     switch (c) {
-    case MoranClass::HighHigh: return "HH";
-    case MoranClass::LowLow: return "LL";
-    case MoranClass::HighLow: return "HL";
-    case MoranClass::LowHigh: return "LH";
-    case MoranClass::NoNeighbours: return "no neighbours";
-    default: return "not significant";
+        case MoranClass::HighHigh: return "HH";
+        case MoranClass::LowLow: return "LL";
+        case MoranClass::HighLow: return "HL";
+        case MoranClass::LowHigh: return "LH";
+        case MoranClass::NoNeighbours: return "no neighbours";
+        default: return "not significant";
     }
 }
 
@@ -76,7 +76,6 @@ bgi::rtree<Entry, bgi::quadratic<16>> pointTree(const std::vector<double>& x, co
     for (uint32_t i = 0; i < x.size(); ++i) entries.emplace_back(Point(x[i], y[i]), i);
     return bgi::rtree<Entry, bgi::quadratic<16>>(entries.begin(), entries.end());
 }
-
 
 }  // namespace
 

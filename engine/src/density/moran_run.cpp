@@ -23,14 +23,14 @@ using namespace analysis;
 namespace {
 
 // The weights of the run, over points (area centroids or cell centres) or from contiguity lists.
-SpatialWeights weightsOverPoints(const std::string& spec, const std::vector<double>& x, const std::vector<double>& y, bool row,
+SpatialWeights weightsOverPoints(const NeighbourRule& rule, const std::vector<double>& x, const std::vector<double>& y, bool row,
                                  std::string& label) {
-    if (spec.rfind("distance:", 0) == 0) {
-        const double band = std::stod(spec.substr(9));
+    if (rule.kind == NeighbourRule::Kind::DistanceBand) {
+        const double band = rule.bandMetres;
         label = fmt::format("distance band {} m", band);
         return distanceBandWeights(x, y, band, row);
     }
-    const int k = std::stoi(spec.substr(4));
+    const int k = rule.nearest;
     label = fmt::format("{} nearest neighbours", k);
     return nearestWeights(x, y, k, row);
 }
@@ -59,9 +59,7 @@ std::string classSummary(const LocalMoranResult& r) {
 }
 
 const std::vector<FieldSpec>& statisticFields() {
-    static const std::vector<FieldSpec> fields = {{"local_i", FieldType::Real}, {"expected_i", FieldType::Real}, {"variance_i", FieldType::Real},
-                                                  {"z", FieldType::Real},       {"p", FieldType::Real},          {"class"},
-                                                  {"class_code", FieldType::Integer}};
+    static const std::vector<FieldSpec> fields = {{"local_i", FieldType::Real}, {"expected_i", FieldType::Real}, {"variance_i", FieldType::Real}, {"z", FieldType::Real}, {"p", FieldType::Real}, {"class"}, {"class_code", FieldType::Integer}};
     return fields;
 }
 
@@ -88,7 +86,7 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
     timer.step("read");
     OutputStaging staging(o.outDir);
     const std::string crs = o.input.ingest.analysisCrs;
-    const bool row = o.style == "row";
+    const bool row = o.style == WeightStyle::RowStandardised;
     const std::string styleLabel = row ? "row-standardised" : "binary";
     auto metadata = [&](std::vector<std::pair<std::string, std::string>> meta, const std::string& weights) {
         meta.push_back({"HOTSPOT_MORAN_WEIGHTS", weights + ", " + styleLabel + ", self not included"});
@@ -105,14 +103,14 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
         report.account(sel.ledger("areas of '" + layer.label() + "' (moran_areas)", areaCounts.counted, areaCounts.exclusions(layer)));
         std::string label;
         SpatialWeights w;
-        if (o.weights == "queen" || o.weights == "rook") {
-            const auto lists = layer.contiguity(o.weights == "rook");
+        if (o.weights.contiguity()) {
+            const auto lists = layer.contiguity(o.weights.kind == NeighbourRule::Kind::Rook);
             w.rowStandardised = row;
             for (auto list : lists) {
                 std::sort(list.begin(), list.end());
                 w.nb.add(list);
             }
-            label = o.weights + " contiguity";
+            label = o.weights.text() + " contiguity";
         } else {
             std::vector<double> cx, cy;
             for (size_t a = 0; a < layer.size(); ++a) {
@@ -125,8 +123,7 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
         const LocalMoranResult r = localMoran(areaCounts.values, w, o.moran);
         const GlobalMoran g = globalMoran(areaCounts.values, w);
         VectorWriter gpkg(staging.stagedPath("moran_areas.gpkg"));
-        std::vector<FieldSpec> fields = {{"code"}, {"name"}, {"incidents", FieldType::Real}, {"neighbours", FieldType::Integer},
-                                         {"lag", FieldType::Real}};
+        std::vector<FieldSpec> fields = {{"code"}, {"name"}, {"incidents", FieldType::Real}, {"neighbours", FieldType::Integer}, {"lag", FieldType::Real}};
         fields.insert(fields.end(), statisticFields().begin(), statisticFields().end());
         gpkg.createLayer("moran_areas", GeometryKind::Polygon, crs, fields, "Local Moran's I on incident counts per area, " + label);
         CsvWriter csv(staging.stagedPath("moran_areas.csv"));
@@ -180,9 +177,10 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
     std::vector<int64_t> cellOf;
     std::string label;
     SpatialWeights w;
-    if (o.weights == "queen" || o.weights == "rook") {
-        w = gridWeights(grid, setup.mask, o.rings, o.weights == "rook", row, cellOf);
-        label = o.weights == "rook" ? "rook contiguity (4 cells)" : fmt::format("queen contiguity, {} ring(s)", o.rings);
+    if (o.weights.contiguity()) {
+        const bool rook = o.weights.kind == NeighbourRule::Kind::Rook;
+        w = gridWeights(grid, setup.mask, o.rings, rook, row, cellOf);
+        label = rook ? "rook contiguity (4 cells)" : fmt::format("queen contiguity, {} ring(s)", o.rings);
     } else {
         for (int64_t k = 0; k < grid.cellCount(); ++k)
             if (setup.mask.empty() || setup.mask[static_cast<size_t>(k)]) cellOf.push_back(k);
@@ -199,11 +197,12 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
     const GlobalMoran g = globalMoran(values, w);
     progress.end();
     timer.step("moran");
-    report.lines.push_back(fmt::format("local Moran's I on a {} x {} grid of {:.1f} m {} cells ({} in the analysis; {}, {}; {}), p by {}, "
-                                       "significant at p <= {}{}: {}",
-                                       grid.cols, grid.rows, grid.cellSize, grid.shape == GridShape::Square ? "square" : "hexagon", cellOf.size(),
-                                       label, styleLabel, variance(o.moran), pMethod(o.moran), o.moran.alpha, o.moran.fdr ? " after FDR" : "",
-                                       classSummary(r)));
+    report.lines.push_back(fmt::format(
+        "local Moran's I on a {} x {} grid of {:.1f} m {} cells ({} in the analysis; {}, {}; {}), p by {}, "
+        "significant at p <= {}{}: {}",
+        grid.cols, grid.rows, grid.cellSize, grid.shape == GridShape::Square ? "square" : "hexagon", cellOf.size(),
+        label, styleLabel, variance(o.moran), pMethod(o.moran), o.moran.alpha, o.moran.fdr ? " after FDR" : "",
+        classSummary(r)));
     report.lines.push_back(
         fmt::format("global Moran's I = {:.6f} (E = {:.6f}, z = {:.3f}, p = {:.3g}; randomisation, n = {})", g.i, g.expected, g.z, g.p, g.n));
     const auto meta = metadata(baseMetadata(o.input, grid, o.input.months), label);

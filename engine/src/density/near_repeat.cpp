@@ -41,7 +41,6 @@ std::string KnoxBands::timeLabel(size_t band, const std::string& unit) const {
 
 namespace {
 
-
 struct ClosePair {
     uint32_t a, b;
     uint8_t band;
@@ -214,9 +213,10 @@ std::vector<int32_t> timesOf(const SelectedIncidents& sel, const std::string& un
         }
         const int day = i < sel.day.size() ? sel.day[i] : 0;
         if (day <= 0 || sel.month[i] == kNoMonth)
-            throwUsage("--time-unit day needs incidents with a date: these have only a month (police.uk publishes months); use --time-unit "
-                       "month and month bands",
-                       {"", 0, "time_unit"});
+            throwUsage(
+                "`time_unit` day needs incidents with a date: these have only a month (police.uk publishes months); use `time_unit` "
+                "month and month bands",
+                {"", 0, "time_unit"});
         const std::chrono::year_month_day ymd{std::chrono::year{monthYear(sel.month[i])},
                                               std::chrono::month{static_cast<unsigned>(sel.month[i] % 12 + 1)},
                                               std::chrono::day{static_cast<unsigned>(day)}};
@@ -302,9 +302,10 @@ RunReport runNearRepeat(const NearRepeatOptions& o, Progress& progress) {
     const double zoneDistance = nearZone.distance;
     const int zoneTime = nearZone.time;
     const std::string zoneText = zoneDistance < 0 ? "no near-repeat zone: no significant excess of close pairs next to the origin"
-                                                  : fmt::format("near-repeat zone: up to {:g} m and {} {}s after an incident (significant Knox ratios "
-                                                                "above 1 joined to the nearest band)",
-                                                                zoneDistance, zoneTime, o.timeUnit);
+                                                  : fmt::format(
+                                                        "near-repeat zone: up to {:g} m and {} {}s after an incident (significant Knox ratios "
+                                                        "above 1 joined to the nearest band)",
+                                                        zoneDistance, zoneTime, o.timeUnit);
     OutputStaging staging(o.outDir);
     {
         CsvWriter csv(staging.stagedPath("near_repeat.csv"));
@@ -319,9 +320,10 @@ RunReport runNearRepeat(const NearRepeatOptions& o, Progress& progress) {
         csv.close();
     }
     {
-        std::string md = fmt::format("# Near-repeat analysis (Knox test)\n\n{} incidents, {} pairs within {:g} m, {} permutations of the times "
-                                     "(seed {}). Knox ratio = observed pairs / mean of the permutations; * p < 0.05 and above 1.\n\n{}\n\n",
-                                     sel.x.size(), r.closePairs, o.bands.distanceEdges.back(), o.permutations, o.seed, zoneText);
+        std::string md = fmt::format(
+            "# Near-repeat analysis (Knox test)\n\n{} incidents, {} pairs within {:g} m, {} permutations of the times "
+            "(seed {}). Knox ratio = observed pairs / mean of the permutations; * p < 0.05 and above 1.\n\n{}\n\n",
+            sel.x.size(), r.closePairs, o.bands.distanceEdges.back(), o.permutations, o.seed, zoneText);
         md += "| Distance |";
         for (size_t t = 0; t < tB; ++t) md += fmt::format(" {} |", o.bands.timeLabel(t, o.timeUnit));
         md += "\n|---|";

@@ -79,7 +79,7 @@ namespace {
 
 void refuseOverwrite(const std::string& path, bool overwrite) {
     std::error_code ec;
-    if (fs::exists(path, ec) && !overwrite) throwOutput("already exists; add --overwrite to replace it", {path});
+    if (fs::exists(path, ec) && !overwrite) throwOutput("already exists; add `overwrite` to replace it", {path});
 }
 
 // Temporary files of exports killed before their rename (".tmp-PID-N-name" whose process is gone)
@@ -205,7 +205,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
     if (o.format == ExportFormat::GeoTiff) throwUsage("gtiff is for raster sources (.tif)", {"", 0, "format"});
     if (o.format == ExportFormat::All) {
         // One command, every format: <to>/<stem>.gpkg (styled), shp/, geojson/, fgb/, csv/, <stem>.kml, and PostGIS.
-        if (o.destination.empty()) throwUsage("give the destination folder with --to", {"", 0, "to"});
+        if (o.destination.empty()) throwUsage("give the destination folder with `to`", {"", 0, "to"});
         RunReport all;
         const std::string stem = fs::path(o.source).stem().string();
         const std::pair<ExportFormat, std::string> targets[] = {
@@ -236,7 +236,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
         return all;
     }
     if (o.format == ExportFormat::PostGis) return runPostGisExport(o, progress);
-    if (o.destination.empty()) throwUsage("give the destination with --to", {"", 0, "to"});
+    if (o.destination.empty()) throwUsage("give the destination with `to`", {"", 0, "to"});
 
     RunReport report;
     DatasetPtr src = openVector(o.source);

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <thread>
 #include <utility>
 #include <cstdlib>
 #include <ctime>
@@ -111,12 +110,7 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
     } else {
         for (const auto& name : o.layers) layers.push_back(pickLayer(*src, o.source, name));
     }
-    // Failure injection for the tests of interrupted runs (never set in normal use).
-    const char* failAfterEnv = std::getenv("HOTSPOT_TEST_FAIL_AFTER_FEATURES");
-    const long failAfter = failAfterEnv ? std::atol(failAfterEnv) : -1;
-    const char* pauseAfterEnv = std::getenv("HOTSPOT_TEST_PAUSE_AFTER_FEATURES");  // a window to stop the server in
-    const long pauseAfter = pauseAfterEnv ? std::atol(pauseAfterEnv) : -1;
-    long written = 0;
+    int64_t written = 0;
     const auto started = std::chrono::steady_clock::now();
 
     if (db->StartTransaction(TRUE) != OGRERR_NONE) throwOutput("cannot start a transaction: " + lastGdalError(), {"PostGIS"});
@@ -162,7 +156,7 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
                 OGRFeatureDefn* edefn = existing->GetLayerDefn();
                 for (int i = 0; i < sdefn->GetFieldCount(); ++i)
                     if (edefn->GetFieldIndex(sdefn->GetFieldDefn(i)->GetNameRef()) < 0)
-                        throwOutput(fmt::format("table {} lacks field {}: the layer's schema changed; use another --schema", table,
+                        throwOutput(fmt::format("table {} lacks field {}: the layer's schema changed; use another `schema`", table,
                                                 sdefn->GetFieldDefn(i)->GetNameRef()),
                                     {"PostGIS"});
                 if (edefn->GetFieldIndex("run_id") < 0) throwOutput("table " + table + " has no run_id column (not made by hotspot?)", {"PostGIS"});
@@ -193,8 +187,8 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
                 out->SetFID(OGRNullFID);  // the driver sets it on insert; the table's serial numbers the rows
                 if (dst->CreateFeature(out.get()) != OGRERR_NONE) throwOutput("cannot insert into " + table + ": " + lastGdalError(), {"PostGIS"});
                 ++layerRows;
-                if (++written == failAfter) throwOutput("simulated failure (HOTSPOT_TEST_FAIL_AFTER_FEATURES)", {"PostGIS"});
-                if (written == pauseAfter) std::this_thread::sleep_for(std::chrono::seconds(4));
+                ++written;
+                if (o.afterFeatureWritten) o.afterFeatureWritten(written);
             }
             dst->SyncToDisk();  // ends the COPY
             if (!existing && l->GetGeomType() != wkbNone)
@@ -230,9 +224,10 @@ RunReport runPostGisExport(const ExportOptions& o, Progress& progress) {
         throw;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report.lines.push_back(fmt::format("PostGIS: {} features of {} layer(s) written to schema '{}' as run '{}' in {:.2f} s ({:.0f} features/s); "
-                                       "recorded in {}.runs",
-                                       written, layers.size(), schema, runId, seconds, seconds > 0 ? written / seconds : 0.0, schema));
+    report.lines.push_back(fmt::format(
+        "PostGIS: {} features of {} layer(s) written to schema '{}' as run '{}' in {:.2f} s ({:.0f} features/s); "
+        "recorded in {}.runs",
+        written, layers.size(), schema, runId, seconds, seconds > 0 ? written / seconds : 0.0, schema));
     return report;
 }
 

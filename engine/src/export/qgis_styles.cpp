@@ -59,8 +59,7 @@ std::string categorized(const std::string& field, const std::string& geometry, c
     if (!labelField.empty())
         labels = fmt::format(R"(<labeling type="simple"><settings><text-style fieldName="{}" fontSize="9" textColor="20,20,20,255"><text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/></text-style><placement placement="1"/></settings></labeling>)",
                              labelField);
-    return header() + fmt::format(R"(<renderer-v2 type="categorizedSymbol" attr="{}" forceraster="0" symbollevels="0" enableorderby="0"><categories>{}</categories><symbols>{}</symbols></renderer-v2>)",
-                                  field, cats, syms) +
+    return header() + fmt::format(R"(<renderer-v2 type="categorizedSymbol" attr="{}" forceraster="0" symbollevels="0" enableorderby="0"><categories>{}</categories><symbols>{}</symbols></renderer-v2>)", field, cats, syms) +
            labels + "\n</qgis>\n";
 }
 
@@ -76,8 +75,7 @@ std::string graduated(const std::string& field, const std::string& geometry, con
     if (!labelField.empty())
         labels = fmt::format(R"(<labeling type="simple"><settings><text-style fieldName="{}" fontSize="9" textColor="20,20,20,255"><text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/></text-style><placement placement="1"/></settings></labeling>)",
                              labelField);
-    return header() + fmt::format(R"(<renderer-v2 type="graduatedSymbol" attr="{}" graduatedMethod="GraduatedColor" forceraster="0" symbollevels="0" enableorderby="0"><ranges>{}</ranges><symbols>{}</symbols></renderer-v2>)",
-                                  field, ranges, syms) +
+    return header() + fmt::format(R"(<renderer-v2 type="graduatedSymbol" attr="{}" graduatedMethod="GraduatedColor" forceraster="0" symbollevels="0" enableorderby="0"><ranges>{}</ranges><symbols>{}</symbols></renderer-v2>)", field, ranges, syms) +
            labels + "\n</qgis>\n";
 }
 
@@ -86,17 +84,13 @@ std::string single(const std::string& geometry, const std::string& color, const 
     if (!labelField.empty())
         labels = fmt::format(R"(<labeling type="simple"><settings><text-style fieldName="{}" fontSize="9" textColor="20,20,20,255"><text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/></text-style><placement placement="1"/></settings></labeling>)",
                              labelField);
-    return header() + fmt::format(R"(<renderer-v2 type="singleSymbol" forceraster="0" symbollevels="0" enableorderby="0"><symbols>{}</symbols></renderer-v2>)",
-                                  symbol(0, geometry, color)) +
+    return header() + fmt::format(R"(<renderer-v2 type="singleSymbol" forceraster="0" symbollevels="0" enableorderby="0"><symbols>{}</symbols></renderer-v2>)", symbol(0, geometry, color)) +
            labels + "\n</qgis>\n";
 }
 
 // Gi* confidence bins with the ArcGIS colours (FDR-corrected, see docs/methods.md).
 std::vector<Class> binClasses() {
-    return {{"-3", "Cold spot, 99% confidence", "69,117,181,255"}, {"-2", "Cold spot, 95% confidence", "145,191,219,255"},
-            {"-1", "Cold spot, 90% confidence", "224,243,248,255"}, {"0", "Not significant", "247,247,247,255"},
-            {"1", "Hot spot, 90% confidence", "254,224,144,255"},   {"2", "Hot spot, 95% confidence", "252,141,89,255"},
-            {"3", "Hot spot, 99% confidence", "215,48,39,255"}};
+    return {{"-3", "Cold spot, 99% confidence", "69,117,181,255"}, {"-2", "Cold spot, 95% confidence", "145,191,219,255"}, {"-1", "Cold spot, 90% confidence", "224,243,248,255"}, {"0", "Not significant", "247,247,247,255"}, {"1", "Hot spot, 90% confidence", "254,224,144,255"}, {"2", "Hot spot, 95% confidence", "252,141,89,255"}, {"3", "Hot spot, 99% confidence", "215,48,39,255"}};
 }
 
 }  // namespace
@@ -117,49 +111,35 @@ std::string qmlForLayer(const std::string& layer, const std::string& geometry) {
     }
     if (layer.rfind("areas_", 0) == 0)
         return graduated("incidents", "polygon",
-                         {{"0:100", "0 - 100", "255,255,204,200"}, {"100:500", "100 - 500", "161,218,180,200"}, {"500:1000", "500 - 1,000", "65,182,196,200"},
-                          {"1000:5000", "1,000 - 5,000", "44,127,184,200"}, {"5000:1000000000", "5,000 or more", "37,52,148,200"}},
+                         {{"0:100", "0 - 100", "255,255,204,200"}, {"100:500", "100 - 500", "161,218,180,200"}, {"500:1000", "500 - 1,000", "65,182,196,200"}, {"1000:5000", "1,000 - 5,000", "44,127,184,200"}, {"5000:1000000000", "5,000 or more", "37,52,148,200"}},
                          "name");
     if (layer == "incidents")
         return categorized("group_name", "point",
-                           {{"burglary", "Burglary", "228,26,28,255"}, {"asb", "Anti-social behaviour", "55,126,184,255"},
-                            {"violence", "Violence", "152,78,163,255"}, {"vehicle", "Vehicle crime", "255,127,0,255"},
-                            {"shoplifting", "Shoplifting", "166,86,40,255"}, {"theft", "Theft", "247,129,191,255"},
-                            {"criminal_damage", "Criminal damage", "77,175,74,255"}, {"", "Other", "153,153,153,255"}});
+                           {{"burglary", "Burglary", "228,26,28,255"}, {"asb", "Anti-social behaviour", "55,126,184,255"}, {"violence", "Violence", "152,78,163,255"}, {"vehicle", "Vehicle crime", "255,127,0,255"}, {"shoplifting", "Shoplifting", "166,86,40,255"}, {"theft", "Theft", "247,129,191,255"}, {"criminal_damage", "Criminal damage", "77,175,74,255"}, {"", "Other", "153,153,153,255"}});
     if (layer == "moran_cells" || layer == "moran_areas")  // ArcGIS Cluster and Outlier Analysis colours
         return categorized("class", "polygon",
-                           {{"HH", "High-high cluster", "215,48,39,220"}, {"HL", "High-low outlier", "252,141,89,220"},
-                            {"LH", "Low-high outlier", "145,191,219,220"}, {"LL", "Low-low cluster", "69,117,181,220"},
-                            {"not significant", "Not significant", "247,247,247,120"}, {"no neighbours", "No neighbours", "200,200,200,120"}},
+                           {{"HH", "High-high cluster", "215,48,39,220"}, {"HL", "High-low outlier", "252,141,89,220"}, {"LH", "Low-high outlier", "145,191,219,220"}, {"LL", "Low-low cluster", "69,117,181,220"}, {"not significant", "Not significant", "247,247,247,120"}, {"no neighbours", "No neighbours", "200,200,200,120"}},
                            layer == "moran_areas" ? "name" : "");
     // Road outputs: collisions by severity, casualties by road-user group, localities by rank.
     if (layer == "road_incidents")
         return categorized("severity", "point",
-                           {{"fatal", "Fatal collision", "0,0,0,255"}, {"serious", "Serious collision", "215,25,28,255"},
-                            {"slight", "Slight collision", "253,174,97,255"}, {"unknown", "Collision, severity unknown", "171,171,171,255"},
-                            {"", "Complaint / road issue", "44,123,182,255"}});
+                           {{"fatal", "Fatal collision", "0,0,0,255"}, {"serious", "Serious collision", "215,25,28,255"}, {"slight", "Slight collision", "253,174,97,255"}, {"unknown", "Collision, severity unknown", "171,171,171,255"}, {"", "Complaint / road issue", "44,123,182,255"}});
     if (layer == "road_casualties")
         return categorized("road_user_group", "point",
-                           {{"pedestrian", "Pedestrian", "228,26,28,255"}, {"pedal_cycle", "Cyclist", "77,175,74,255"},
-                            {"motorcycle", "Motorcyclist", "152,78,163,255"}, {"car_occupant", "Car occupant", "55,126,184,255"},
-                            {"goods_vehicle", "Goods vehicle occupant", "255,127,0,255"}, {"bus", "Bus occupant", "166,86,40,255"},
-                            {"other", "Other road user", "153,153,153,255"}});
+                           {{"pedestrian", "Pedestrian", "228,26,28,255"}, {"pedal_cycle", "Cyclist", "77,175,74,255"}, {"motorcycle", "Motorcyclist", "152,78,163,255"}, {"car_occupant", "Car occupant", "55,126,184,255"}, {"goods_vehicle", "Goods vehicle occupant", "255,127,0,255"}, {"bus", "Bus occupant", "166,86,40,255"}, {"other", "Other road user", "153,153,153,255"}});
     if (layer == "road_localities")
         return graduated("rank", "point",
-                         {{"1:10", "Rank 1 - 10", "165,0,38,255"}, {"10:25", "Rank 11 - 25", "215,48,39,255"}, {"25:50", "Rank 26 - 50", "244,109,67,255"},
-                          {"50:100", "Rank 51 - 100", "253,174,97,255"}, {"100:1000000000", "Rank 101 and below", "254,224,144,255"}},
+                         {{"1:10", "Rank 1 - 10", "165,0,38,255"}, {"10:25", "Rank 11 - 25", "215,48,39,255"}, {"25:50", "Rank 26 - 50", "244,109,67,255"}, {"50:100", "Rank 51 - 100", "253,174,97,255"}, {"100:1000000000", "Rank 101 and below", "254,224,144,255"}},
                          "locality_id");
     if (layer == "road_locality_extents")
         return categorized("source", "polygon",
-                           {{"cluster", "Cluster site", "215,48,39,90"}, {"cluster+peak", "Cluster site and density peak", "165,0,38,110"},
-                            {"peak", "Density peak", "253,174,97,90"}});
+                           {{"cluster", "Cluster site", "215,48,39,90"}, {"cluster+peak", "Cluster site and density peak", "165,0,38,110"}, {"peak", "Density peak", "253,174,97,90"}});
     // Interventions: coverage, lit areas, recommended sites, treated areas and buffers.
     if (layer == "coverage_hotspots")  // coverage's hotspot_cells (a `dark` field, no gi_bin): dark hot spots stand out
         return categorized("dark", "polygon", {{"1", "Dark hot spot (no light near)", "70,20,110,220"}, {"0", "Lit hot spot", "240,120,40,190"}});
     if (layer == "coverage_priority")
         return graduated("share_pct", "polygon",
-                         {{"0:25", "0 - 25 % of incidents in CCTV view", "254,240,217,180"}, {"25:50", "25 - 50 %", "253,204,138,180"},
-                          {"50:75", "50 - 75 %", "252,141,89,180"}, {"75:100.0001", "75 - 100 %", "215,48,31,180"}},
+                         {{"0:25", "0 - 25 % of incidents in CCTV view", "254,240,217,180"}, {"25:50", "25 - 50 %", "253,204,138,180"}, {"50:75", "50 - 75 %", "252,141,89,180"}, {"75:100.0001", "75 - 100 %", "215,48,31,180"}},
                          "name");
     if (layer == "camera_coverage") return single("polygon", "60,110,230,70");
     if (layer == "light_coverage") return single("polygon", "255,220,60,90");
@@ -200,8 +180,7 @@ std::string qmlForRaster(const std::string& fileName) {
     const std::string items =
         diverging ? R"(<item value="-3" color="#4575b4" label="-3" alpha="255"/><item value="0" color="#f7f7f7" label="0" alpha="255"/><item value="3" color="#d73027" label="3" alpha="255"/>)"
                   : R"(<item value="0" color="#ffffcc" label="low" alpha="0"/><item value="0.25" color="#fecc5c" label="" alpha="255"/><item value="0.5" color="#fd8d3c" label="" alpha="255"/><item value="0.75" color="#f03b20" label="" alpha="255"/><item value="1" color="#bd0026" label="high" alpha="255"/>)";
-    return header() + fmt::format(R"(<pipe><rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="{}" classificationMax="{}"><rastershader><colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0">{}</colorrampshader></rastershader></rasterrenderer></pipe>)",
-                                  diverging ? -3 : 0, diverging ? 3 : 1, items) +
+    return header() + fmt::format(R"(<pipe><rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="{}" classificationMax="{}"><rastershader><colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0">{}</colorrampshader></rastershader></rasterrenderer></pipe>)", diverging ? -3 : 0, diverging ? 3 : 1, items) +
            "\n</qgis>\n";
 }
 
@@ -210,7 +189,7 @@ int writeGeoPackageStyles(const std::string& gpkgPath) { return writeGeoPackageS
 int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::string, std::string>& qmlByLayer) {
     // Layer names and geometry types, through GDAL; the table itself through SQLite.
     std::vector<std::pair<std::string, std::string>> layers;  // name, geometry column
-    std::set<std::string> coverageHotspots;  // hotspot_cells of `coverage` (dark / lit), not of `gistar`
+    std::set<std::string> coverageHotspots;                   // hotspot_cells of `coverage` (dark / lit), not of `gistar`
     {
         DatasetPtr ds = openVector(gpkgPath);
         for (int i = 0; i < ds->GetLayerCount(); ++i) {
@@ -225,11 +204,12 @@ int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::strin
     SqliteDatabase db(gpkgPath);
     const std::string what = "cannot write layer_styles";
     // The table QGIS reads (same columns as QGIS creates), registered as a GeoPackage attribute table.
-    db.exec("CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
-            "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, "
-            "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT "
-            "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-            what);
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
+        "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, "
+        "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT "
+        "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+        what);
     db.exec("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('layer_styles', 'attributes', 'layer_styles')", what);
     SqliteStatement remove(db, "DELETE FROM layer_styles WHERE f_table_name = ?");
     SqliteStatement insert(db,

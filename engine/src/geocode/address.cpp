@@ -29,12 +29,7 @@ std::vector<std::string> tokens(std::string_view text) {
 
 const std::unordered_map<std::string, std::string>& abbreviations() {
     static const std::unordered_map<std::string, std::string> map = {
-        {"RD", "ROAD"},      {"AVE", "AVENUE"},   {"AV", "AVENUE"},     {"LN", "LANE"},     {"CL", "CLOSE"},
-        {"CRES", "CRESCENT"}, {"CRESC", "CRESCENT"}, {"DR", "DRIVE"},   {"PL", "PLACE"},    {"SQ", "SQUARE"},
-        {"TER", "TERRACE"},  {"TERR", "TERRACE"}, {"GDNS", "GARDENS"},  {"GRN", "GREEN"},   {"GRO", "GROVE"},
-        {"GR", "GROVE"},     {"CT", "COURT"},     {"PK", "PARK"},       {"HWY", "HIGHWAY"}, {"MT", "MOUNT"},
-        {"UPR", "UPPER"},    {"LWR", "LOWER"},    {"WK", "WALK"},       {"BLVD", "BOULEVARD"}, {"PDE", "PARADE"},
-        {"STS", "STREETS"},  {"CIR", "CIRCLE"},   {"EST", "ESTATE"},    {"RDBT", "ROUNDABOUT"}};
+        {"RD", "ROAD"}, {"AVE", "AVENUE"}, {"AV", "AVENUE"}, {"LN", "LANE"}, {"CL", "CLOSE"}, {"CRES", "CRESCENT"}, {"CRESC", "CRESCENT"}, {"DR", "DRIVE"}, {"PL", "PLACE"}, {"SQ", "SQUARE"}, {"TER", "TERRACE"}, {"TERR", "TERRACE"}, {"GDNS", "GARDENS"}, {"GRN", "GREEN"}, {"GRO", "GROVE"}, {"GR", "GROVE"}, {"CT", "COURT"}, {"PK", "PARK"}, {"HWY", "HIGHWAY"}, {"MT", "MOUNT"}, {"UPR", "UPPER"}, {"LWR", "LOWER"}, {"WK", "WALK"}, {"BLVD", "BOULEVARD"}, {"PDE", "PARADE"}, {"STS", "STREETS"}, {"CIR", "CIRCLE"}, {"EST", "ESTATE"}, {"RDBT", "ROUNDABOUT"}};
     return map;
 }
 

@@ -15,6 +15,7 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <fmt/format.h>
 
+#include "core/geos_context.hpp"
 #include "core/point_hash.hpp"
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
@@ -71,28 +72,9 @@ std::vector<std::vector<AreaLayerSpec>> groupByLabel(const std::vector<AreaLayer
 
 namespace {
 
-void geosNotice(const char*, void*) {}
-void geosError(const char* message, void* userdata) {
-    auto* last = static_cast<std::string*>(userdata);
-    if (last && message) *last = message;
-}
-
 using Box = bg::model::box<bg::model::point<double, 2, bg::cs::cartesian>>;
 using BoxPoint = bg::model::point<double, 2, bg::cs::cartesian>;
 using TreeValue = std::pair<Box, uint32_t>;
-
-struct GeosContext {
-    GEOSContextHandle_t handle = nullptr;
-    std::string lastError;
-    GeosContext() {
-        handle = GEOS_init_r();
-        GEOSContext_setNoticeMessageHandler_r(handle, geosNotice, nullptr);
-        GEOSContext_setErrorMessageHandler_r(handle, geosError, &lastError);
-    }
-    ~GeosContext() { GEOS_finish_r(handle); }
-    GeosContext(const GeosContext&) = delete;
-    GeosContext& operator=(const GeosContext&) = delete;
-};
 
 // Prepared geometries belong to one thread: GEOS builds their indexes lazily, which is not thread-safe.
 struct WorkerState {
@@ -118,8 +100,8 @@ struct AreaLayer::Impl {
     ~Impl() {
         for (auto& w : workers)
             if (w)
-                for (auto* p : w->prepared) GEOSPreparedGeom_destroy_r(w->ctx->handle, p);
-        for (auto* g : geoms) GEOSGeom_destroy_r(ctx.handle, g);
+                for (auto* p : w->prepared) GEOSPreparedGeom_destroy_r(w->ctx->handle(), p);
+        for (auto* g : geoms) GEOSGeom_destroy_r(ctx.handle(), g);
     }
 
     WorkerState& worker(unsigned index) const {
@@ -130,7 +112,7 @@ struct AreaLayer::Impl {
             w = std::make_unique<WorkerState>();
             w->ctx = std::make_unique<GeosContext>();
             w->prepared.reserve(geoms.size());
-            for (auto* g : geoms) w->prepared.push_back(GEOSPrepare_r(w->ctx->handle, g));
+            for (auto* g : geoms) w->prepared.push_back(w->ctx->check(GEOSPrepare_r(w->ctx->handle(), g), "prepare"));
         }
         return *w;
     }
@@ -138,10 +120,10 @@ struct AreaLayer::Impl {
     // Polygons of `layer` (this one or another) whose boxes meet the box of polygon i of this one.
     std::vector<TreeValue> candidates(uint32_t i, const Impl& layer) const {
         double xmin, ymin, xmax, ymax;
-        GEOSGeom_getXMin_r(ctx.handle, geoms[i], &xmin);
-        GEOSGeom_getYMin_r(ctx.handle, geoms[i], &ymin);
-        GEOSGeom_getXMax_r(ctx.handle, geoms[i], &xmax);
-        GEOSGeom_getYMax_r(ctx.handle, geoms[i], &ymax);
+        GEOSGeom_getXMin_r(ctx.handle(), geoms[i], &xmin);
+        GEOSGeom_getYMin_r(ctx.handle(), geoms[i], &ymin);
+        GEOSGeom_getXMax_r(ctx.handle(), geoms[i], &xmax);
+        GEOSGeom_getYMax_r(ctx.handle(), geoms[i], &ymax);
         std::vector<TreeValue> hits;
         layer.tree.query(bgi::intersects(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax))), std::back_inserter(hits));
         return hits;
@@ -153,16 +135,10 @@ struct AreaLayer::Impl {
         tree.query(bgi::intersects(BoxPoint(x, y)), std::back_inserter(hits));
         if (hits.empty()) return -1;
         std::sort(hits.begin(), hits.end(), [](const TreeValue& a, const TreeValue& b) { return a.second < b.second; });
-        GEOSGeometry* point = GEOSGeom_createPointFromXY_r(w.ctx->handle, x, y);
-        int32_t found = -1;
-        for (const auto& hit : hits) {
-            if (GEOSPreparedCovers_r(w.ctx->handle, w.prepared[hit.second], point) == 1) {
-                found = static_cast<int32_t>(hit.second);
-                break;
-            }
-        }
-        GEOSGeom_destroy_r(w.ctx->handle, point);
-        return found;
+        const GeosGeometryPtr point = w.ctx->own(GEOSGeom_createPointFromXY_r(w.ctx->handle(), x, y), "point");
+        for (const auto& hit : hits)
+            if (GEOSPreparedCovers_r(w.ctx->handle(), w.prepared[hit.second], point.get()) == 1) return static_cast<int32_t>(hit.second);
+        return -1;
     }
 };
 
@@ -190,13 +166,7 @@ void AreaLayer::bounds(double& minX, double& minY, double& maxX, double& maxY) c
 const std::vector<std::string>& AreaLayer::notes() const { return m_impl->notes; }
 
 std::vector<unsigned char> AreaLayer::wkb(size_t i) const {
-    GEOSWKBWriter* writer = GEOSWKBWriter_create_r(m_impl->ctx.handle);
-    size_t size = 0;
-    unsigned char* bytes = GEOSWKBWriter_write_r(m_impl->ctx.handle, writer, m_impl->geoms[i], &size);
-    std::vector<unsigned char> out(bytes, bytes + size);
-    GEOSFree_r(m_impl->ctx.handle, bytes);
-    GEOSWKBWriter_destroy_r(m_impl->ctx.handle, writer);
-    return out;
+    return m_impl->ctx.toWkb(m_impl->geoms[i]);
 }
 
 namespace {
@@ -277,7 +247,7 @@ void AreaLayer::reportDuplicatesAndOverlaps(Impl& impl, const std::string& path)
         impl.notes.push_back(fmt::format("{}: overlap check skipped ({} polygons, more than {})", path, impl.geoms.size(), kMaxForOverlapCheck));
         return;
     }
-    GEOSContextHandle_t h = impl.ctx.handle;
+    GEOSContextHandle_t h = impl.ctx.handle();
     std::vector<std::string> overlapping;
     for (uint32_t i = 0; i < impl.geoms.size(); ++i) {
         double xmin, ymin, xmax, ymax;
@@ -291,7 +261,7 @@ void AreaLayer::reportDuplicatesAndOverlaps(Impl& impl, const std::string& path)
         for (const auto& hit : hits) {
             const uint32_t j = hit.second;
             if (j <= i) continue;
-            if (!prepared) prepared = GEOSPrepare_r(h, impl.geoms[i]);
+            if (!prepared) prepared = impl.ctx.check(GEOSPrepare_r(h, impl.geoms[i]), "prepare");
             // Neighbours touch along their boundary; only a shared interior (an area) is an overlap.
             if (GEOSPreparedIntersects_r(h, prepared, impl.geoms[j]) == 1 && GEOSRelatePattern_r(h, impl.geoms[i], impl.geoms[j], "2********") == 1)
                 overlapping.push_back(impl.codes[i] + " / " + impl.codes[j]);
@@ -326,99 +296,99 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     AreaLayer out;
     Impl& impl = *out.m_impl;
     impl.label = parts.at(0).label;
-    GEOSContextHandle_t h = impl.ctx.handle;
+    GEOSContextHandle_t h = impl.ctx.handle();
     // Owned by a unique_ptr: the loop below throws for unusable layers.
     auto readerDeleter = [h](GEOSWKBReader* r) { GEOSWKBReader_destroy_r(h, r); };
-    std::unique_ptr<GEOSWKBReader, decltype(readerDeleter)> readerOwner(GEOSWKBReader_create_r(h), readerDeleter);
+    std::unique_ptr<GEOSWKBReader, decltype(readerDeleter)> readerOwner(impl.ctx.check(GEOSWKBReader_create_r(h), "WKB reader"), readerDeleter);
     GEOSWKBReader* reader = readerOwner.get();
     std::vector<TreeValue> boxes;
     for (const AreaLayerSpec& spec : parts) {
-    DatasetPtr ds = openVector(spec.path);
-    OGRLayer* layer = pickAreaLayer(*ds, spec);
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    const int codeIdx = pickField(defn, spec.codeField, true, spec.path);
-    int valueIdx = -1;
-    if (!spec.valueField.empty()) {
-        valueIdx = defn->GetFieldIndex(spec.valueField.c_str());
-        if (valueIdx < 0) throwInput("field '" + spec.valueField + "' is not in the area layer", {spec.path, 0, spec.valueField});
-    }
-    int nameIdx = -1;
-    // The name that goes with an ONS code field: LSOA21CD -> LSOA21NM (not the Welsh LSOA21NMW).
-    if (spec.nameField.empty() && codeIdx >= 0 && onsGeographyOfField(defn->GetFieldDefn(codeIdx)->GetNameRef()).known()) {
-        std::string code = defn->GetFieldDefn(codeIdx)->GetNameRef();
-        nameIdx = defn->GetFieldIndex((code.substr(0, code.size() - 2) + (code.back() == 'd' ? "nm" : "NM")).c_str());
-    }
-    if (nameIdx < 0) nameIdx = pickField(defn, spec.nameField, false, spec.path);
-    impl.codeField = codeIdx >= 0 ? defn->GetFieldDefn(codeIdx)->GetNameRef() : "fid";
-    impl.nameField = nameIdx >= 0 ? defn->GetFieldDefn(nameIdx)->GetNameRef() : impl.codeField;
-
-    const auto transform = layerToAnalysisTransform(*layer, spec.srs, analysisCrs, spec.path, "area layer");
-
-    for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
-        const GIntBig fid = f->GetFID();
-        std::string code = codeIdx >= 0 ? f->GetFieldAsString(codeIdx) : std::to_string(fid);
-        std::string name = nameIdx >= 0 ? f->GetFieldAsString(nameIdx) : code;
-        OGRGeometry* g = f->GetGeometryRef();
-        if (!g || g->IsEmpty()) {
-            impl.notes.push_back(fmt::format("{}: feature {} ({}) has no geometry or an empty one: skipped", spec.path, fid, code));
-            continue;
+        DatasetPtr ds = openVector(spec.path);
+        OGRLayer* layer = pickAreaLayer(*ds, spec);
+        OGRFeatureDefn* defn = layer->GetLayerDefn();
+        const int codeIdx = pickField(defn, spec.codeField, true, spec.path);
+        int valueIdx = -1;
+        if (!spec.valueField.empty()) {
+            valueIdx = defn->GetFieldIndex(spec.valueField.c_str());
+            if (valueIdx < 0) throwInput("field '" + spec.valueField + "' is not in the area layer", {spec.path, 0, spec.valueField});
         }
-        auto type = wkbFlatten(g->getGeometryType());
-        if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbCurvePolygon && type != wkbMultiSurface)
-            throwInput(fmt::format("layer '{}' is not a polygon layer: feature {} is a {}", layer->GetName(), fid, OGRGeometryTypeToName(type)),
-                       {spec.path, fid, "geometry"});
-        std::unique_ptr<OGRGeometry> copy(g->clone());
-        if (type == wkbCurvePolygon || type == wkbMultiSurface) copy.reset(copy->getLinearGeometry());
-        if (transform && copy->transform(transform.get()) != OGRERR_NONE)
-            throwInput(fmt::format("feature {} cannot be transformed to {}", fid, analysisCrs), {spec.path, fid, "geometry"});
-        std::vector<unsigned char> bytes(copy->WkbSize());
-        copy->exportToWkb(wkbNDR, bytes.data(), wkbVariantIso);
-        GEOSGeometry* geom = GEOSWKBReader_read_r(h, reader, bytes.data(), bytes.size());
-        if (!geom) throwInput(fmt::format("feature {} geometry cannot be read by GEOS: {}", fid, impl.ctx.lastError), {spec.path, fid, "geometry"});
-        if (GEOSisValid_r(h, geom) != 1) {
-            char* reason = GEOSisValidReason_r(h, geom);
-            GEOSGeometry* fixed = GEOSMakeValid_r(h, geom);
-            // MakeValid may return a collection with lines or points: keep the polygonal part.
-            GEOSGeometry* polygonal = nullptr;
-            if (fixed && GEOSGeomTypeId_r(h, fixed) == GEOS_GEOMETRYCOLLECTION) {
-                std::vector<GEOSGeometry*> parts;
-                for (int k = 0; k < GEOSGetNumGeometries_r(h, fixed); ++k) {
-                    const GEOSGeometry* part = GEOSGetGeometryN_r(h, fixed, k);
-                    int t = GEOSGeomTypeId_r(h, part);
-                    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) parts.push_back(GEOSGeom_clone_r(h, part));
-                }
-                GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
-                polygonal = GEOSUnaryUnion_r(h, collection);
-                GEOSGeom_destroy_r(h, collection);
-                GEOSGeom_destroy_r(h, fixed);
-            } else {
-                polygonal = fixed;
-            }
-            impl.notes.push_back(fmt::format("{}: feature {} ({}) was invalid ({}): repaired with GEOS MakeValid", spec.path, fid, code,
-                                             reason ? reason : "unknown reason"));
-            if (reason) GEOSFree_r(h, reason);
-            GEOSGeom_destroy_r(h, geom);
-            geom = polygonal;
-            if (!geom || GEOSisEmpty_r(h, geom) == 1) {
-                impl.notes.push_back(fmt::format("{}: feature {} ({}) is empty after repair: skipped", spec.path, fid, code));
-                if (geom) GEOSGeom_destroy_r(h, geom);
+        int nameIdx = -1;
+        // The name that goes with an ONS code field: LSOA21CD -> LSOA21NM (not the Welsh LSOA21NMW).
+        if (spec.nameField.empty() && codeIdx >= 0 && onsGeographyOfField(defn->GetFieldDefn(codeIdx)->GetNameRef()).known()) {
+            std::string code = defn->GetFieldDefn(codeIdx)->GetNameRef();
+            nameIdx = defn->GetFieldIndex((code.substr(0, code.size() - 2) + (code.back() == 'd' ? "nm" : "NM")).c_str());
+        }
+        if (nameIdx < 0) nameIdx = pickField(defn, spec.nameField, false, spec.path);
+        impl.codeField = codeIdx >= 0 ? defn->GetFieldDefn(codeIdx)->GetNameRef() : "fid";
+        impl.nameField = nameIdx >= 0 ? defn->GetFieldDefn(nameIdx)->GetNameRef() : impl.codeField;
+
+        const auto transform = layerToAnalysisTransform(*layer, spec.srs, analysisCrs, spec.path, "area layer");
+
+        for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+            const GIntBig fid = f->GetFID();
+            std::string code = codeIdx >= 0 ? f->GetFieldAsString(codeIdx) : std::to_string(fid);
+            std::string name = nameIdx >= 0 ? f->GetFieldAsString(nameIdx) : code;
+            OGRGeometry* g = f->GetGeometryRef();
+            if (!g || g->IsEmpty()) {
+                impl.notes.push_back(fmt::format("{}: feature {} ({}) has no geometry or an empty one: skipped", spec.path, fid, code));
                 continue;
             }
+            auto type = wkbFlatten(g->getGeometryType());
+            if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbCurvePolygon && type != wkbMultiSurface)
+                throwInput(fmt::format("layer '{}' is not a polygon layer: feature {} is a {}", layer->GetName(), fid, OGRGeometryTypeToName(type)),
+                           {spec.path, fid, "geometry"});
+            std::unique_ptr<OGRGeometry> copy(g->clone());
+            if (type == wkbCurvePolygon || type == wkbMultiSurface) copy.reset(copy->getLinearGeometry());
+            if (transform && copy->transform(transform.get()) != OGRERR_NONE)
+                throwInput(fmt::format("feature {} cannot be transformed to {}", fid, analysisCrs), {spec.path, fid, "geometry"});
+            std::vector<unsigned char> bytes(copy->WkbSize());
+            copy->exportToWkb(wkbNDR, bytes.data(), wkbVariantIso);
+            GEOSGeometry* geom = GEOSWKBReader_read_r(h, reader, bytes.data(), bytes.size());
+            if (!geom) throwInput(fmt::format("feature {} geometry cannot be read by GEOS: {}", fid, impl.ctx.lastError()), {spec.path, fid, "geometry"});
+            if (GEOSisValid_r(h, geom) != 1) {
+                char* reason = GEOSisValidReason_r(h, geom);
+                GEOSGeometry* fixed = GEOSMakeValid_r(h, geom);
+                // MakeValid may return a collection with lines or points: keep the polygonal part.
+                GEOSGeometry* polygonal = nullptr;
+                if (fixed && GEOSGeomTypeId_r(h, fixed) == GEOS_GEOMETRYCOLLECTION) {
+                    std::vector<GEOSGeometry*> parts;
+                    for (int k = 0; k < GEOSGetNumGeometries_r(h, fixed); ++k) {
+                        const GEOSGeometry* part = GEOSGetGeometryN_r(h, fixed, k);
+                        int t = GEOSGeomTypeId_r(h, part);
+                        if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) parts.push_back(GEOSGeom_clone_r(h, part));
+                    }
+                    GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
+                    polygonal = GEOSUnaryUnion_r(h, collection);
+                    GEOSGeom_destroy_r(h, collection);
+                    GEOSGeom_destroy_r(h, fixed);
+                } else {
+                    polygonal = fixed;
+                }
+                impl.notes.push_back(fmt::format("{}: feature {} ({}) was invalid ({}): repaired with GEOS MakeValid", spec.path, fid, code,
+                                                 reason ? reason : "unknown reason"));
+                if (reason) GEOSFree_r(h, reason);
+                GEOSGeom_destroy_r(h, geom);
+                geom = polygonal;
+                if (!geom || GEOSisEmpty_r(h, geom) == 1) {
+                    impl.notes.push_back(fmt::format("{}: feature {} ({}) is empty after repair: skipped", spec.path, fid, code));
+                    if (geom) GEOSGeom_destroy_r(h, geom);
+                    continue;
+                }
+            }
+            double xmin, ymin, xmax, ymax, area = 0;
+            GEOSGeom_getXMin_r(h, geom, &xmin);
+            GEOSGeom_getYMin_r(h, geom, &ymin);
+            GEOSGeom_getXMax_r(h, geom, &xmax);
+            GEOSGeom_getYMax_r(h, geom, &ymax);
+            GEOSArea_r(h, geom, &area);
+            auto index = static_cast<uint32_t>(impl.geoms.size());
+            boxes.emplace_back(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax)), index);
+            impl.geoms.push_back(geom);
+            impl.codes.push_back(std::move(code));
+            impl.names.push_back(std::move(name));
+            impl.areas.push_back(area);
+            impl.values.push_back(valueIdx >= 0 && f->IsFieldSetAndNotNull(valueIdx) ? f->GetFieldAsDouble(valueIdx) : NAN);
         }
-        double xmin, ymin, xmax, ymax, area = 0;
-        GEOSGeom_getXMin_r(h, geom, &xmin);
-        GEOSGeom_getYMin_r(h, geom, &ymin);
-        GEOSGeom_getXMax_r(h, geom, &xmax);
-        GEOSGeom_getYMax_r(h, geom, &ymax);
-        GEOSArea_r(h, geom, &area);
-        auto index = static_cast<uint32_t>(impl.geoms.size());
-        boxes.emplace_back(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax)), index);
-        impl.geoms.push_back(geom);
-        impl.codes.push_back(std::move(code));
-        impl.names.push_back(std::move(name));
-        impl.areas.push_back(area);
-        impl.values.push_back(valueIdx >= 0 && f->IsFieldSetAndNotNull(valueIdx) ? f->GetFieldAsDouble(valueIdx) : NAN);
-    }
     }
     if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {parts[0].path});
     impl.geography = onsGeographyOfField(impl.codeField);
@@ -429,11 +399,11 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
 }
 
 std::vector<std::vector<uint32_t>> AreaLayer::contiguity(bool rook) const {
-    GEOSContextHandle_t h = m_impl->ctx.handle;
+    GEOSContextHandle_t h = m_impl->ctx.handle();
     std::vector<std::vector<uint32_t>> out(size());
     for (uint32_t i = 0; i < size(); ++i) {
         const std::vector<TreeValue> hits = m_impl->candidates(i, *m_impl);
-        const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, m_impl->geoms[i]);
+        const GEOSPreparedGeometry* prepared = m_impl->ctx.check(GEOSPrepare_r(h, m_impl->geoms[i]), "prepare");
         for (const auto& hit : hits) {
             const uint32_t j = hit.second;
             if (j == i || GEOSPreparedIntersects_r(h, prepared, m_impl->geoms[j]) != 1) continue;
@@ -453,39 +423,35 @@ const OnsGeography& AreaLayer::geography() const { return m_impl->geography; }
 
 double AreaLayer::distanceTo(size_t i, double x, double y) const {
     WorkerState& w = m_impl->worker(0);
-    GEOSContextHandle_t h = w.ctx->handle;
-    GEOSGeometry* point = GEOSGeom_createPointFromXY_r(h, x, y);
+    GEOSContextHandle_t h = w.ctx->handle();
+    const GeosGeometryPtr point = w.ctx->own(GEOSGeom_createPointFromXY_r(h, x, y), "point");
     double d = NAN;
-    if (point && GEOSPreparedDistance_r(h, w.prepared[i], point, &d) != 1) d = NAN;
-    if (point) GEOSGeom_destroy_r(h, point);
+    if (GEOSPreparedDistance_r(h, w.prepared[i], point.get(), &d) != 1) d = NAN;
     return d;
 }
 
 std::vector<AreaLayer::Overlap> AreaLayer::overlaps(const AreaLayer& other) const {
-    GEOSContextHandle_t h = m_impl->ctx.handle;
+    GEOSContextHandle_t h = m_impl->ctx.handle();
     std::vector<Overlap> out;
     for (uint32_t i = 0; i < size(); ++i) {
         std::vector<TreeValue> hits = m_impl->candidates(i, *other.m_impl);
         std::sort(hits.begin(), hits.end(), [](const TreeValue& a, const TreeValue& b) { return a.second < b.second; });
         for (const auto& hit : hits) {
-            GEOSGeometry* piece = GEOSIntersection_r(h, m_impl->geoms[i], other.m_impl->geoms[hit.second]);
+            // A failed intersection is an error, not an overlap of 0: it would lose area silently.
+            const GeosGeometryPtr piece = m_impl->ctx.own(GEOSIntersection_r(h, m_impl->geoms[i], other.m_impl->geoms[hit.second]), "intersection");
             double area = 0;
-            if (piece && GEOSArea_r(h, piece, &area) == 1 && area > 0) out.push_back({i, hit.second, area});
-            if (piece) GEOSGeom_destroy_r(h, piece);
+            if (GEOSArea_r(h, piece.get(), &area) == 1 && area > 0) out.push_back({i, hit.second, area});
         }
     }
     return out;
 }
 
 std::pair<double, double> AreaLayer::centroid(size_t i) const {
-    GEOSContextHandle_t h = m_impl->ctx.handle;
-    GEOSGeometry* c = GEOSGetCentroid_r(h, m_impl->geoms[i]);
+    GEOSContextHandle_t h = m_impl->ctx.handle();
+    const GeosGeometryPtr c = m_impl->ctx.own(GEOSGetCentroid_r(h, m_impl->geoms[i]), "centroid");
     double x = NAN, y = NAN;
-    if (c) {
-        GEOSGeomGetX_r(h, c, &x);
-        GEOSGeomGetY_r(h, c, &y);
-        GEOSGeom_destroy_r(h, c);
-    }
+    GEOSGeomGetX_r(h, c.get(), &x);
+    GEOSGeomGetY_r(h, c.get(), &y);
     return {x, y};
 }
 
@@ -502,7 +468,7 @@ bool AreaLayer::intersectsRing(const std::vector<std::pair<double, double>>& rin
     m_impl->tree.query(bgi::intersects(Box(BoxPoint(x0, y0), BoxPoint(x1, y1))), std::back_inserter(hits));
     if (hits.empty()) return false;
     WorkerState& w = m_impl->worker(0);
-    GEOSContextHandle_t h = w.ctx->handle;
+    GEOSContextHandle_t h = w.ctx->handle();
     GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(ring.size()), 2);
     for (size_t k = 0; k < ring.size(); ++k) GEOSCoordSeq_setXY_r(h, seq, static_cast<unsigned>(k), ring[k].first, ring[k].second);
     GEOSGeometry* shell = GEOSGeom_createLinearRing_r(h, seq);

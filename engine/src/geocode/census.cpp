@@ -69,16 +69,17 @@ CensusTable CensusTable::load(const std::string& spec) {
     const int code = columnNamed(header, {"geography code", "GEOGRAPHY_CODE", "area_code", "code", "LSOA21CD", "LSOA11CD", "WD22CD",
                                           "WD23CD", "OA21CD", "MSOA21CD", "LAD22CD", "mnemonic"});
     if (code < 0)
-        throwInput("no area code column: a census table needs 'geography code' (Nomis bulk CSV), 'area_code' (long format) or an ONS "
-                   "code column such as LSOA21CD",
-                   {t.path, 1});
+        throwInput(
+            "no area code column: a census table needs 'geography code' (Nomis bulk CSV), 'area_code' (long format) or an ONS "
+            "code column such as LSOA21CD",
+            {t.path, 1});
     const int value = columnNamed(header, {"value", "OBS_VALUE", "count"});
     const int indicator = columnNamed(header, {"indicator", "CELL_NAME", "category"});
     const int unit = columnNamed(header, {"unit"});
     const int measures = columnNamed(header, {"measure", "MEASURES_NAME"});
     auto lineOf = [&](size_t r) { return lines.empty() ? static_cast<int64_t>(r + 1) : lines[r]; };
 
-    std::string guessed;  // the measure the file itself suggests
+    std::string guessed;                          // the measure the file itself suggests
     std::vector<std::pair<size_t, double>> rows;  // (record, value) to add up
     int valueColumn = value;
     if (value >= 0) {
@@ -88,7 +89,8 @@ CensusTable CensusTable::load(const std::string& spec) {
         if (indicator >= 0)
             for (size_t r = 1; r < records.size(); ++r) anyTotal |= isTotalIndicator(records[r].at(indicator));
         t.layout = "long format";
-        t.read = indicator < 0 ? "every row" : anyTotal ? "the total rows of '" + header[indicator] + "'" : "the sum of every '" + header[indicator] + "' row";
+        t.read = indicator < 0 ? "every row" : anyTotal ? "the total rows of '" + header[indicator] + "'"
+                                                        : "the sum of every '" + header[indicator] + "' row";
         for (size_t r = 1; r < records.size(); ++r) {
             const auto& rec = records[r];
             if (rec.size() != header.size())
@@ -96,7 +98,8 @@ CensusTable CensusTable::load(const std::string& spec) {
             if (measures >= 0 && !iequals(trim(rec[measures]), "value") && !iequals(trim(rec[measures]), "count")) continue;
             if (anyTotal && !isTotalIndicator(rec[indicator])) continue;
             if (unit >= 0 && guessed.empty())
-                guessed = containsNoCase(rec[unit], "household") ? "households" : containsNoCase(rec[unit], "person") ? "residents" : "";
+                guessed = containsNoCase(rec[unit], "household") ? "households" : containsNoCase(rec[unit], "person") ? "residents"
+                                                                                                                      : "";
             rows.emplace_back(r, 0);
         }
     } else {
@@ -109,8 +112,8 @@ CensusTable CensusTable::load(const std::string& spec) {
         t.layout = header[static_cast<size_t>(code)] == "geography code" ? "Nomis bulk CSV" : "code,value";
         t.read = "column '" + header[valueColumn] + "'";
         guessed = containsNoCase(header[valueColumn], "household") && !containsNoCase(header[valueColumn], "lives in") ? "households"
-                  : containsNoCase(header[valueColumn], "resid") || containsNoCase(header[valueColumn], "person") ? "residents"
-                                                                                                                  : "";
+                  : containsNoCase(header[valueColumn], "resid") || containsNoCase(header[valueColumn], "person")      ? "residents"
+                                                                                                                       : "";
         for (size_t r = 1; r < records.size(); ++r) {
             if (records[r].size() != header.size())
                 throwInput(fmt::format("{} fields where the header has {}", records[r].size(), header.size()), {t.path, lineOf(r)});
@@ -265,10 +268,11 @@ AreaDenominator denominatorFor(const CensusTable& table, const AreaLayer& target
         }
     }
     for (double v : out.values) out.polygonsWithout += std::isnan(v);
-    out.method = fmt::format("{} from {} apportioned from layer '{}' ({} of its areas in the table): {} lie within one area (99 % or more), "
-                             "{} are split between areas by the share of their {} in each, {} lie outside every area",
-                             toString(table.measure), table.path, source->label(), best, whole, split,
-                             weights.x.empty() ? "land area" : fmt::format("population points ({} by land area, having none)", byArea), outside);
+    out.method = fmt::format(
+        "{} from {} apportioned from layer '{}' ({} of its areas in the table): {} lie within one area (99 % or more), "
+        "{} are split between areas by the share of their {} in each, {} lie outside every area",
+        toString(table.measure), table.path, source->label(), best, whole, split,
+        weights.x.empty() ? "land area" : fmt::format("population points ({} by land area, having none)", byArea), outside);
     return out;
 }
 

@@ -23,7 +23,7 @@ const char* codeMatchMeaning(CodeMatch match) {
         "map points, which can cross a boundary)",
         "the code names a polygon farther than the edge distance from the point",
         "the point is in no polygon of the layer (a crime located outside the force or the boundaries loaded)",
-        "the code is not in the layer and no lookup carries it there (another vintage without --lookup, or another area)",
+        "the code is not in the layer and no lookup carries it there (another vintage without `lookup`, or another area)",
         "the row has no code (police.uk rows without a location)"};
     return meanings[static_cast<size_t>(match)];
 }
@@ -142,7 +142,8 @@ CodeComparison compareAreaCodes(const AreaLayer& layer, const std::vector<int32_
                 double d = INFINITY;
                 for (int32_t q : t.polygons) d = std::min(d, layer.distanceTo(static_cast<size_t>(q), x[i], y[i]));
                 out.distance[i] = static_cast<float>(d);
-                m = !t.direct ? CodeMatch::DiffersViaLookup : d <= edgeMetres ? CodeMatch::Edge : CodeMatch::Elsewhere;
+                m = !t.direct ? CodeMatch::DiffersViaLookup : d <= edgeMetres ? CodeMatch::Edge
+                                                                              : CodeMatch::Elsewhere;
             }
         }
         out.match[i] = static_cast<uint8_t>(m);

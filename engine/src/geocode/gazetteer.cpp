@@ -140,7 +140,7 @@ void Gazetteer::load(const std::string& path, const GazetteerOptions& options) {
             m_notes.push_back(fmt::format("{}: {} gazetteer entries lie outside the area of use of {} and were left out (the first on line {})",
                                           path, outside, options.analysisCrs, firstOutside));
         if (outside == static_cast<int64_t>(rows.size()) - 1)
-            throwInput(fmt::format("every entry of the gazetteer lies outside the area of use of {} (x/y in another CRS? give --srs)",
+            throwInput(fmt::format("every entry of the gazetteer lies outside the area of use of {} (x/y in another CRS? give `srs`)",
                                    options.analysisCrs),
                        {path, firstOutside});
         return;

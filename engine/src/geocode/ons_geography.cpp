@@ -15,8 +15,7 @@ namespace hotspot {
 namespace {
 
 const char* entityName(const std::string& entity) {
-    static const std::map<std::string, const char*> names = {{"WD", "ward"}, {"LAD", "local authority district"}, {"CTY", "county"},
-                                                             {"PFA", "police force area"}, {"CSP", "community safety partnership"}};
+    static const std::map<std::string, const char*> names = {{"WD", "ward"}, {"LAD", "local authority district"}, {"CTY", "county"}, {"PFA", "police force area"}, {"CSP", "community safety partnership"}};
     auto it = names.find(entity);
     return it == names.end() ? entity.c_str() : it->second;
 }
@@ -59,8 +58,11 @@ OnsGeography onsGeographyOfCodes(const std::vector<std::string>& codes) {
     for (const auto& code : codes) {
         if (!isOnsCode(code)) continue;
         const std::string type = code.substr(1, 2);
-        const char* entity = type == "00" ? "OA" : type == "01" ? "LSOA" : type == "02" ? "MSOA" : type == "05" ? "WD"
-                             : (type == "06" || type == "07" || type == "08" || type == "09") ? "LAD" : nullptr;
+        const char* entity = type == "00" ? "OA" : type == "01"                                                 ? "LSOA"
+                                               : type == "02"                                                   ? "MSOA"
+                                               : type == "05"                                                   ? "WD"
+                                               : (type == "06" || type == "07" || type == "08" || type == "09") ? "LAD"
+                                                                                                                : nullptr;
         if (entity) ++votes[entity];
     }
     for (const auto& [entity, n] : votes)

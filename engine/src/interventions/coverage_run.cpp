@@ -19,6 +19,7 @@
 #include "interventions/run_support.hpp"
 #include "io/output_files.hpp"
 #include "io/wkb.hpp"
+#include "core/choice_table.hpp"
 
 namespace hotspot {
 
@@ -26,9 +27,8 @@ using namespace intervention_support;
 
 RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
-    if (o.cameras.empty() && o.lights.empty()) throwUsage("give --cameras and/or --lights");
-    if (!(o.hotspotShare > 0 && o.hotspotShare <= 1)) throwUsage("--hotspot-share must be in (0, 1]", {"", 0, "hotspot_share"});
-    if (o.period != "year" && o.period != "month" && o.period != "all") throwUsage("--period must be year, month or all", {"", 0, "period"});
+    if (o.cameras.empty() && o.lights.empty()) throwUsage("give `cameras` and/or `lights`");
+    if (!(o.hotspotShare > 0 && o.hotspotShare <= 1)) throwUsage("`hotspot_share` must be in (0, 1]", {"", 0, "hotspot_share"});
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;
@@ -163,15 +163,17 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
     writeLayerRejects(staging, "coverage_rejects.csv", {{o.cameras, &cameraRejects}, {o.lights, &lightRejects}});
     {
         std::string md = "# CCTV and lighting coverage\n\n";
-        md += fmt::format("Incidents: {}. Cameras: {} (coverage: view wedge when bearing and field of view are given, else a circle; "
-                          "a camera counts from its install month). Lights: {} (lit radius from the layer, the lamp type, or {} m).\n\n",
-                          sel.describe(), cameras.size(), lights.size(), o.lightRadius);
+        md += fmt::format(
+            "Incidents: {}. Cameras: {} (coverage: view wedge when bearing and field of view are given, else a circle; "
+            "a camera counts from its install month). Lights: {} (lit radius from the layer, the lamp type, or {} m).\n\n",
+            sel.describe(), cameras.size(), lights.size(), o.lightRadius);
         md += fmt::format("- Share of the {} kernel density mass (bandwidth {} m) inside CCTV coverage: {:.1f} %\n", toString(kde.kernel),
                           kde.bandwidth, mass > 0 ? 100 * coveredMass / mass : 0.0);
-        md += fmt::format("- Hotspot cells (top {:.1f} % of the {} m cells with any density): {}, of which {} inside CCTV coverage and {} dark "
-                          "(no street light within {} m)\n\n",
-                          100 * o.hotspotShare, grid.cellSize, positive.size(), hotCovered, lit.empty() ? std::string("n/a") : std::to_string(dark),
-                          o.darkDistance);
+        md += fmt::format(
+            "- Hotspot cells (top {:.1f} % of the {} m cells with any density): {}, of which {} inside CCTV coverage and {} dark "
+            "(no street light within {} m)\n\n",
+            100 * o.hotspotShare, grid.cellSize, positive.size(), hotCovered, lit.empty() ? std::string("n/a") : std::to_string(dark),
+            o.darkDistance);
         md += "| Group | Period | Incidents | In CCTV coverage | Share % |\n|---|---|---:|---:|---:|\n";
         for (const auto& [key, v] : byGroup)
             md += fmt::format("| {} | {} | {} | {} | {} |\n", key.first, key.second, v.first, v.second, percent(double(v.second), double(v.first)));
@@ -188,8 +190,7 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
     {
         VectorWriter gpkg(staging.stagedPath("coverage.gpkg"));
         gpkg.createLayer("camera_coverage", GeometryKind::Polygon, crs,
-                         {{"camera_id"}, {"name"}, {"range_m", FieldType::Real}, {"bearing", FieldType::Real}, {"fov", FieldType::Real},
-                          {"area_m2", FieldType::Real}, {"installed"}},
+                         {{"camera_id"}, {"name"}, {"range_m", FieldType::Real}, {"bearing", FieldType::Real}, {"fov", FieldType::Real}, {"area_m2", FieldType::Real}, {"installed"}},
                          "What each CCTV camera sees: a view wedge or a circle");
         for (const auto& c : cameras) {
             gpkg.setString(0, c.id);
@@ -212,8 +213,7 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
             gpkg.writeFeature();
         }
         gpkg.createLayer("hotspot_cells", GeometryKind::Polygon, crs,
-                         {{"rank", FieldType::Integer}, {"density", FieldType::Real}, {"in_cctv_coverage", FieldType::Integer},
-                          {"nearest_light_m", FieldType::Real}, {"dark", FieldType::Integer}},
+                         {{"rank", FieldType::Integer}, {"density", FieldType::Real}, {"in_cctv_coverage", FieldType::Integer}, {"nearest_light_m", FieldType::Real}, {"dark", FieldType::Integer}},
                          "Hotspot cells (top share of the kernel density), with CCTV coverage and darkness");
         for (size_t h = 0; h < positive.size(); ++h) {
             const int64_t row = positive[h] / grid.cols, col = positive[h] % grid.cols;
@@ -230,7 +230,8 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
         for (size_t l = 0; l < areaLayers.size(); ++l) {
             std::vector<FieldSpec> fields;
             for (size_t c = 1; c < areaHeader.size(); ++c)
-                fields.push_back({areaHeader[c], c >= 3 && areaHeader[c] != "share_pct" ? FieldType::Integer : c == 5 ? FieldType::Real : FieldType::String});
+                fields.push_back({areaHeader[c], c >= 3 && areaHeader[c] != "share_pct" ? FieldType::Integer : c == 5 ? FieldType::Real
+                                                                                                                      : FieldType::String});
             gpkg.createLayer("coverage_" + areaLayers[l]->label(), GeometryKind::Polygon, crs, fields, "Coverage per area");
             for (size_t a = 0; a < areaLayers[l]->size(); ++a) {
                 const auto r = areaRow(l, a);
@@ -257,5 +258,11 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
     return report;
 }
 
+namespace {
+constexpr ChoiceTable<SharePeriod, 3> kSharePeriods{{{SharePeriod::Year, "year"}, {SharePeriod::Month, "month"}, {SharePeriod::All, "all"}}};
+}  // namespace
+
+SharePeriod parseSharePeriod(const std::string& text, const OptionNaming& naming) { return choiceFromText(kSharePeriods, text, "period", naming); }
+const char* toString(SharePeriod period) { return choiceText(kSharePeriods, period); }
 
 }  // namespace hotspot

@@ -26,9 +26,9 @@ using namespace intervention_support;
 
 RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
-    if (o.projects.empty()) throwUsage("give the interventions layer (--interventions)");
-    if (!(o.treatedRadius > 0) || !(o.bufferWidth > 0)) throwUsage("--treated-radius and --buffer must be positive");
-    if (o.periodMonths < 1) throwUsage("--period-months must be at least 1", {"", 0, "period_months"});
+    if (o.projects.empty()) throwUsage("give the interventions layer (`interventions`)");
+    if (!(o.treatedRadius > 0) || !(o.bufferWidth > 0)) throwUsage("`treated_radius` and `buffer` must be positive");
+    if (o.periodMonths < 1) throwUsage("the periods must be at least 1 month long", {"", 0, "period_months"});
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;
@@ -145,24 +145,29 @@ RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Prog
     writeLayerRejects(staging, "intervention_rejects.csv", {{o.projects, &rejects}});
     {
         std::string md = "# Intervention evaluation\n\n";
-        md += fmt::format("Incidents: {}. Treated area: the intervention's polygon, or {} m around a point or line; buffer ring: the next {} m; "
-                          "control: {}. Periods: up to {} months before the start month and as many after it (the start month itself is "
-                          "left out), shortened to what the data holds.\n\n",
-                          sel.describe(), o.treatedRadius, o.bufferWidth,
-                          control ? "the polygon of the control layer holding the intervention, minus the treated area and buffer"
-                                  : "all incidents outside the treated area and buffer",
-                          o.periodMonths);
-        md += "- Expected after = treated before x control after / control before (the treated area following the control's trend); "
-              "prevented = expected - treated after; per GBP 1,000 of budget.\n";
-        md += "- Weighted Displacement Quotient (Bowers & Johnson 2003): WDQ = (Ba/Ca - Bb/Cb) / (Ra/Ca - Rb/Cb), R treated, B buffer, C "
-              "control, b before, a after. Interpreted only when the treated area fell relative to the control (denominator < 0): "
-              "WDQ > 0 diffusion of benefits, < 0 displacement, < -1 displacement greater than the direct effect.\n\n";
-        md += "**Limits.** Before/after counts in small areas are noisy: a few incidents change the figures a lot. Places are chosen "
-              "for schemes because they had a bad period, so some fall is expected anyway (regression to the mean). Periods are short, "
-              "schemes overlap in place and time, the control may differ from the treated area, and the WDQ says nothing about "
-              "significance. Read these as indications for the partnership, not as proof.\n\n";
-        md += "| Intervention | Round | Budget GBP | Start | Months | Treated b -> a | Buffer b -> a | Control b -> a | Prevented | Per GBP 1k | WDQ | Reading |\n"
-              "|---|---|---:|---|---:|---|---|---|---:|---:|---:|---|\n";
+        md += fmt::format(
+            "Incidents: {}. Treated area: the intervention's polygon, or {} m around a point or line; buffer ring: the next {} m; "
+            "control: {}. Periods: up to {} months before the start month and as many after it (the start month itself is "
+            "left out), shortened to what the data holds.\n\n",
+            sel.describe(), o.treatedRadius, o.bufferWidth,
+            control ? "the polygon of the control layer holding the intervention, minus the treated area and buffer"
+                    : "all incidents outside the treated area and buffer",
+            o.periodMonths);
+        md +=
+            "- Expected after = treated before x control after / control before (the treated area following the control's trend); "
+            "prevented = expected - treated after; per GBP 1,000 of budget.\n";
+        md +=
+            "- Weighted Displacement Quotient (Bowers & Johnson 2003): WDQ = (Ba/Ca - Bb/Cb) / (Ra/Ca - Rb/Cb), R treated, B buffer, C "
+            "control, b before, a after. Interpreted only when the treated area fell relative to the control (denominator < 0): "
+            "WDQ > 0 diffusion of benefits, < 0 displacement, < -1 displacement greater than the direct effect.\n\n";
+        md +=
+            "**Limits.** Before/after counts in small areas are noisy: a few incidents change the figures a lot. Places are chosen "
+            "for schemes because they had a bad period, so some fall is expected anyway (regression to the mean). Periods are short, "
+            "schemes overlap in place and time, the control may differ from the treated area, and the WDQ says nothing about "
+            "significance. Read these as indications for the partnership, not as proof.\n\n";
+        md +=
+            "| Intervention | Round | Budget GBP | Start | Months | Treated b -> a | Buffer b -> a | Control b -> a | Prevented | Per GBP 1k | WDQ | Reading |\n"
+            "|---|---|---:|---|---:|---|---|---|---:|---:|---:|---|\n";
         for (size_t p = 0; p < projects.size(); ++p) {
             const auto r = row(p);
             md += fmt::format("| {} | {} | {} | {} | {} | {} -> {} | {} -> {} | {} -> {} | {} | {} | {} | {}{} |\n", r[1], r[3], r[4], r[5], r[6], r[9],
@@ -196,6 +201,5 @@ RunReport runInterventionEvaluation(const InterventionEvaluationOptions& o, Prog
     report.outputs = staging.commit();
     return report;
 }
-
 
 }  // namespace hotspot

@@ -23,7 +23,6 @@ InterventionSource InterventionSource::parse(const std::string& spec) {
     return {s.path, s.layer, ""};
 }
 
-
 std::vector<Camera> readCameras(const InterventionSource& source, const std::string& analysisCrs, double defaultRange, LayerRejects& rejects) {
     FeatureSource layer(source, analysisCrs, "CCTV");
     const int id = layer.requiredField({"camera_id", "id", "ref", "asset_id"});

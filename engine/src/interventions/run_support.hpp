@@ -80,9 +80,9 @@ inline void writeLayerRejects(OutputStaging& staging, const std::string& name, c
     csv.close();
 }
 
-inline std::string periodLabel(int32_t month, const std::string& period) {
-    if (period == "all") return "all";
-    if (period == "month") return formatMonth(month);
+inline std::string periodLabel(int32_t month, SharePeriod period) {
+    if (period == SharePeriod::All) return "all";
+    if (period == SharePeriod::Month) return formatMonth(month);
     return month == kNoMonth ? std::string() : std::to_string(monthYear(month));
 }
 
@@ -91,6 +91,5 @@ inline Grid demandGrid(const SelectedIncidents& sel, const GridChoice& choice, d
     sel.requireSome();
     return Grid::covering(sel.extent.expanded(margin), choice.cellSize > 0 ? choice.cellSize : defaultCell, GridShape::Square, choice.maxCells);
 }
-
 
 }  // namespace hotspot::intervention_support

@@ -27,8 +27,8 @@ using namespace intervention_support;
 
 RunReport runSites(const SitesOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
-    if (o.demand != "kde" && o.demand != "counts") throwUsage("--demand must be kde or counts", {"", 0, "demand"});
-    if (!(o.candidateSpacing > 0)) throwUsage("--spacing must be positive", {"", 0, "spacing"});
+    if (o.demand != "kde" && o.demand != "counts") throwUsage("`demand` must be kde or counts", {"", 0, "demand"});
+    if (!(o.candidateSpacing > 0)) throwUsage("`spacing` must be positive", {"", 0, "spacing"});
     RunReport report;
     auto& lines = report.lines;
     const std::string& crs = o.input.ingest.analysisCrs;
@@ -140,12 +140,13 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     writeLayerRejects(staging, "sites_rejects.csv", {{o.existingCameras, &existingRejects}, {o.candidates, &candidateRejects}});
     {
         std::string md = "# Recommended sites\n\n";
-        md += fmt::format("Demand: {} of the incidents ({}), {} m cells; {} of it already covered by existing cameras is left out. "
-                          "Candidates: {} ({}). A site covers the cells whose centre is within {} m. Picks by greedy with lazy gains "
-                          "(guaranteed at least 1 - 1/e = 63.2 % of the best possible coverage).\n\n",
-                          o.demand == "kde" ? fmt::format("kernel density (bandwidth {} m) as expected incidents per cell", kde.bandwidth)
-                                            : std::string("counts per cell"),
-                          sel.describe(), grid.cellSize, formatValue(removed, 1), candidates.size(), candidateSource, o.siting.radius);
+        md += fmt::format(
+            "Demand: {} of the incidents ({}), {} m cells; {} of it already covered by existing cameras is left out. "
+            "Candidates: {} ({}). A site covers the cells whose centre is within {} m. Picks by greedy with lazy gains "
+            "(guaranteed at least 1 - 1/e = 63.2 % of the best possible coverage).\n\n",
+            o.demand == "kde" ? fmt::format("kernel density (bandwidth {} m) as expected incidents per cell", kde.bandwidth)
+                              : std::string("counts per cell"),
+            sel.describe(), grid.cellSize, formatValue(removed, 1), candidates.size(), candidateSource, o.siting.radius);
         if (std::isfinite(exactValue)) md += fmt::format("Exact optimum for this case: {:.3f} covered.\n\n", exactValue);
         md += "| Rank | Candidate | Easting | Northing | Gain | Cumulative | Share % | Cost | Cumulative cost |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
         for (size_t r = 0; r < picks.size(); ++r) {
@@ -190,6 +191,5 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     timer.step("outputs");
     return report;
 }
-
 
 }  // namespace hotspot

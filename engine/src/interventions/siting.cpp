@@ -45,7 +45,8 @@ void cellsWithin(const Grid& grid, double x, double y, double radius, std::vecto
 
 namespace {
 
-enum class GreedyKey { Gain, GainPerCost };
+enum class GreedyKey { Gain,
+                       GainPerCost };
 
 std::vector<SitePick> lazyGreedy(const Grid& grid, const std::vector<double>& demand, const std::vector<SiteCandidate>& candidates,
                                  const SitingOptions& o, GreedyKey keyKind) {

@@ -176,7 +176,7 @@ std::string OutputStaging::stagedPath(const std::string& fileName) {
         for (const auto& input : g_inputs)
             if (fs::exists(target, ec) && fs::equivalent(target, input, ec))
                 throwUsage("the output " + target.string() + " would replace the input " + input +
-                               " of this run; write the outputs to another folder");
+                           " of this run; write the outputs to another folder");
     }
     if (std::find(m_files.begin(), m_files.end(), fileName) == m_files.end()) m_files.push_back(fileName);
     return (fs::path(m_staging) / fileName).string();

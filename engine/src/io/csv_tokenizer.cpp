@@ -186,7 +186,7 @@ FileHandle openForReading(const std::string& path, uint64_t* size) {
     }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) checkInputPath(path);  // says why: no such file, a link loop ...
-    if (!S_ISREG(st.st_mode)) checkInputPath(path);  // a folder, FIFO or device: named, never opened
+    if (!S_ISREG(st.st_mode)) checkInputPath(path);            // a folder, FIFO or device: named, never opened
     FileHandle h;
     h.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (h.fd < 0) throwInput(std::string("cannot open: ") + std::strerror(errno), {path});
@@ -364,8 +364,9 @@ CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes, char d
         head.assign(std::min<uint64_t>(layout.fileSize, want), '\0');
         preadAll(h, head.data(), 0, head.size(), path);
         if (const char* kind = utf16Kind(head))
-            throwInput(std::string("the file is ") + kind + " text; hotspot reads UTF-8 (or Windows-1252): convert it first, e.g. "
-                                                              "iconv -f UTF-16 -t UTF-8 IN.csv > OUT.csv",
+            throwInput(std::string("the file is ") + kind +
+                           " text; hotspot reads UTF-8 (or Windows-1252): convert it first, e.g. "
+                           "iconv -f UTF-16 -t UTF-8 IN.csv > OUT.csv",
                        {path, 1});
         if (looksBinary(head)) throwInput("not a text CSV file (binary content)", {path, 1});
         layout.hadBom = head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF && static_cast<unsigned char>(head[1]) == 0xBB &&

@@ -13,8 +13,8 @@ namespace hotspot {
 
 struct CsvRecord {
     std::vector<std::string_view> fields;
-    int64_t line = 0;       // physical line where the record starts
-    std::string_view raw;   // the record's bytes without the line ending
+    int64_t line = 0;      // physical line where the record starts
+    std::string_view raw;  // the record's bytes without the line ending
     bool unterminatedQuote = false;
     // A quote opened on this line ran over line breaks into what are not parts of one record (the
     // field count came out wrong, or the quote never closed): only this physical line is the
@@ -58,11 +58,11 @@ struct CsvFileLayout {
     std::vector<std::string> header;  // header fields (BOM stripped, trimmed)
     int64_t headerLines = 1;
     bool hadBom = false;
-    char delimiter = ',';             // detected from the header (',' ';' tab '|'), or as forced
-    bool crOnly = false;              // old Mac line endings: every '\r' is a line break (chunks: replace before parsing)
-    std::vector<CsvChunk> chunks;     // the data after the header, split for parallel parsing
+    char delimiter = ',';          // detected from the header (',' ';' tab '|'), or as forced
+    bool crOnly = false;           // old Mac line endings: every '\r' is a line break (chunks: replace before parsing)
+    std::vector<CsvChunk> chunks;  // the data after the header, split for parallel parsing
     uint64_t fileSize = 0;
-    int64_t physicalLines = 0;        // lines of the whole file, header included (chunked layouts only)
+    int64_t physicalLines = 0;  // lines of the whole file, header included (chunked layouts only)
 };
 
 // Reads the header and splits the rest into chunks of about chunkBytes that end on record

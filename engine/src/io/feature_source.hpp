@@ -166,5 +166,4 @@ inline bool fieldNumber(OGRFeature& f, int field, double& value) {
     return *end == 0 && std::isfinite(value);
 }
 
-
 }  // namespace hotspot

@@ -95,7 +95,7 @@ std::unique_ptr<OGRCoordinateTransformation> layerToAnalysisTransform(const OGRL
         (std::abs(extent.MinX) > 180 || std::abs(extent.MaxX) > 180 || std::abs(extent.MinY) > 90 || std::abs(extent.MaxY) > 90)) {
         if (fallbackSrs.empty())
             throwInput(fmt::format("{} '{}' says longitude/latitude but its coordinates reach ({:.0f}, {:.0f}), which are not degrees; "
-                                   "give its CRS (e.g. --srs EPSG:27700, or PATH|srs=EPSG:27700)",
+                                   "give its CRS (e.g. `srs` EPSG:27700, or PATH|srs=EPSG:27700)",
                                    what, mutableLayer.GetName(), extent.MaxX, extent.MaxY),
                        {path, 0, "crs"});
         layerSrs = nullptr;

@@ -58,7 +58,7 @@ struct FileColumns {
     std::string xName = "x", yName = "y";  // field names used in rejects
     std::string constantCategory;          // when no category column is mapped
     char delimiter = ',';
-    bool crOnly = false;                   // chunks need CR -> LF before parsing
+    bool crOnly = false;  // chunks need CR -> LF before parsing
 };
 
 int findColumn(const std::vector<std::string>& header, const std::string& name, const std::string& path,
@@ -112,10 +112,10 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
             if (!layout.header[i].empty() && iequals(layout.header[i], layout.header[j]))
                 throwInput(fmt::format("duplicate column name '{}' (columns {} and {})", layout.header[i], i + 1, j + 1),
                            {path, 1, layout.header[i]});
-    ColumnMapping m = police          ? ColumnMapping::policeUk()
-                      : c.stats19     ? stats19Mapping(layout.header)
-                      : c.stopSearch  ? ColumnMapping::policeUkStopAndSearch()
-                                      : options.mapping;
+    ColumnMapping m = police         ? ColumnMapping::policeUk()
+                      : c.stats19    ? stats19Mapping(layout.header)
+                      : c.stopSearch ? ColumnMapping::policeUkStopAndSearch()
+                                     : options.mapping;
     if (c.stats19) {
         // Easting/northing are the surveyed position; lon/lat (derived from them) only fill gaps.
         c.sourceCrs = m.srs;
@@ -133,7 +133,7 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     } else {
         c.sourceCrs = !m.x.empty() ? m.srs : "EPSG:4326";
         if (!m.x.empty() && m.srs.empty())
-            throwUsage("x/y columns are mapped but no --srs was given for them", {path, 0, "--srs"});
+            throwUsage("x/y columns are mapped but no `srs` was given for them", {path, 0, "srs"});
     }
     c.id = findColumn(layout.header, m.id, path, "id", true);
     c.x = findColumn(layout.header, m.x, path, "x", true);
@@ -163,7 +163,9 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
     return c;
 }
 
-enum class NumberStatus { Empty, Ok, Bad };
+enum class NumberStatus { Empty,
+                          Ok,
+                          Bad };
 
 NumberStatus parseNumber(std::string_view text, double& value) {
     text = trim(text);
@@ -214,7 +216,9 @@ bool isValidUtf8(std::string_view s) {
             ++i;
             continue;
         }
-        const size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+        const size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0            ? 3
+                                                  : c >= 0xC2 && c <= 0xDF ? 2
+                                                                           : 0;
         if (n == 0 || (c >= 0xE0 && c < 0xF0 && n != 3) || i + n > s.size()) return false;
         for (size_t k = 1; k < n; ++k)
             if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
@@ -232,7 +236,8 @@ std::string windows1252ToUtf8(std::string_view s) {
     out.reserve(s.size() + 8);
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
-        const char32_t u = c < 0x80 ? c : c < 0xA0 ? k80[c - 0x80] : c;
+        const char32_t u = c < 0x80 ? c : c < 0xA0 ? k80[c - 0x80]
+                                                   : c;
         if (u < 0x80) {
             out.push_back(static_cast<char>(u));
         } else if (u < 0x800) {
@@ -270,8 +275,9 @@ void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& 
         ++out.rows;
         out.rowHashes.push_back(std::hash<std::string_view>{}(rec.raw));
         if (rec.strayQuote) {
-            reject("", "a quote opened on this line is not closed on it, and the lines after it do not make one record (a stray \" "
-                       "in a field?): this line is rejected, the next lines are read as records");
+            reject("",
+                   "a quote opened on this line is not closed on it, and the lines after it do not make one record (a stray \" "
+                   "in a field?): this line is rejected, the next lines are read as records");
             continue;
         }
         if (rec.raw.find('\0') != std::string_view::npos) {

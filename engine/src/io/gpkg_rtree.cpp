@@ -285,18 +285,25 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
     auto trigger = [&](const std::string& suffix) { return "CREATE TRIGGER " + sqlIdentifier(rtree + "_" + suffix) + " AFTER "; };
     db.exec(trigger("insert") + "INSERT ON " + t + " WHEN (new." + g + " NOT NULL AND NOT ST_IsEmpty(NEW." + g + ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
     db.exec(trigger("update1") + "UPDATE OF " + g + " ON " + t + " WHEN OLD." + f + " = NEW." + f + " AND (NEW." + g + " NOTNULL AND NOT ST_IsEmpty(NEW." + g +
-            ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
+                ")) BEGIN INSERT OR REPLACE INTO " + r + " " + values + "; END",
+            "spatial index");
     db.exec(trigger("update2") + "UPDATE OF " + g + " ON " + t + " WHEN OLD." + f + " = NEW." + f + " AND (NEW." + g + " ISNULL OR ST_IsEmpty(NEW." + g +
-            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END", "spatial index");
+                ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END",
+            "spatial index");
     db.exec(trigger("update3") + "UPDATE ON " + t + " WHEN OLD." + f + " != NEW." + f + " AND (NEW." + g + " NOTNULL AND NOT ST_IsEmpty(NEW." + g +
-            ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; INSERT OR REPLACE INTO " + r + " " + values + "; END", "spatial index");
+                ")) BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; INSERT OR REPLACE INTO " + r + " " + values + "; END",
+            "spatial index");
     db.exec(trigger("update4") + "UPDATE ON " + t + " WHEN OLD." + f + " != NEW." + f + " AND (NEW." + g + " ISNULL OR ST_IsEmpty(NEW." + g +
-            ")) BEGIN DELETE FROM " + r + " WHERE id IN (OLD." + f + ", NEW." + f + "); END", "spatial index");
+                ")) BEGIN DELETE FROM " + r + " WHERE id IN (OLD." + f + ", NEW." + f + "); END",
+            "spatial index");
     db.exec(trigger("delete") + "DELETE ON " + t + " WHEN old." + g + " NOT NULL BEGIN DELETE FROM " + r + " WHERE id = OLD." + f + "; END", "spatial index");
-    db.exec("CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT,column_name TEXT,extension_name TEXT NOT NULL,definition TEXT NOT NULL,"
-            "scope TEXT NOT NULL,CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))", "spatial index");
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT,column_name TEXT,extension_name TEXT NOT NULL,definition TEXT NOT NULL,"
+        "scope TEXT NOT NULL,CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))",
+        "spatial index");
     db.exec("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) VALUES (" + sqlLiteral(table) + ", " + sqlLiteral(column) +
-            ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", "spatial index");
+                ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+            "spatial index");
     db.exec("COMMIT", "spatial index");
 }
 

@@ -18,7 +18,10 @@ namespace hotspot {
 
 struct VectorWriter::GeoPackageRows {
     struct Cell {
-        enum Kind : uint8_t { Null, Integer, Real, Text } kind = Null;
+        enum Kind : uint8_t { Null,
+                              Integer,
+                              Real,
+                              Text } kind = Null;
         int64_t integer = 0;
         double real = 0;
         std::string text;
@@ -174,11 +177,11 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
     CSLDestroy(options);
     if (!m_layer) throwOutput("cannot create layer '" + name + "': " + lastGdalError(), {m_path});
     for (const auto& f : fields) {
-        OGRFieldType t = f.type == FieldType::Integer ? OFTInteger
+        OGRFieldType t = f.type == FieldType::Integer     ? OFTInteger
                          : f.type == FieldType::Integer64 ? OFTInteger64
-                         : f.type == FieldType::Real ? OFTReal
-                         : f.type == FieldType::Date ? OFTDate
-                                                     : OFTString;
+                         : f.type == FieldType::Real      ? OFTReal
+                         : f.type == FieldType::Date      ? OFTDate
+                                                          : OFTString;
         OGRFieldDefn defn(f.name.c_str(), t);
         if (m_layer->CreateField(&defn) != OGRERR_NONE) throwOutput("cannot create field '" + f.name + "': " + lastGdalError(), {m_path});
     }

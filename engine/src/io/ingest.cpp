@@ -21,6 +21,7 @@
 #include "io/csv_tokenizer.hpp"
 #include "core/thread_pool.hpp"
 #include "io/readers.hpp"
+#include "core/choice_table.hpp"
 
 namespace hotspot {
 
@@ -218,11 +219,13 @@ std::string describeFileChecks(const FileStats& f, const std::string& indent) {
         out += fmt::format("{}{} rows repeat an earlier row byte for byte (kept: identical police.uk rows are separate reports)\n", indent,
                            f.repeatedRows);
     if (f.lonLatSwapped)
-        out += fmt::format("{}warning: {} rows have longitude and latitude the wrong way round (outside the analysis CRS's area, "
-                           "inside it when swapped); swap the columns, e.g. --columns lon=<latitude column>,lat=<longitude column>\n",
-                           indent, f.lonLatSwapped);
+        out += fmt::format(
+            "{}warning: {} rows have longitude and latitude the wrong way round (outside the analysis CRS's area, "
+            "inside it when swapped); swap the columns, e.g. `columns` lon=<latitude column>,lat=<longitude column>\n",
+            indent, f.lonLatSwapped);
     if (f.physicalLines > 0 && f.delimiter != ',')
-        out += fmt::format("{}fields separated by {}\n", indent, f.delimiter == ';' ? "semicolons" : f.delimiter == '\t' ? "tabs" : "'|'");
+        out += fmt::format("{}fields separated by {}\n", indent, f.delimiter == ';' ? "semicolons" : f.delimiter == '\t' ? "tabs"
+                                                                                                                         : "'|'");
     if (f.physicalLines > 0 && (f.continuationLines || f.blankLines || !f.linesBalanced()))
         out += fmt::format("{}{} lines = {} header + {} rows + {} more lines of quoted fields + {} blank{}\n", indent, f.physicalLines,
                            f.headerLines, f.rows, f.continuationLines, f.blankLines, f.linesBalanced() ? "" : "  (LINES UNBALANCED)");
@@ -341,29 +344,30 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     for (const auto& p : paths) {
         const std::string force = policeUkForce(p);
         if (!options.forces.empty() && !force.empty() && std::find(options.forces.begin(), options.forces.end(), force) == options.forces.end()) {
-            setAside.push_back({p, "of other forces than --force"});
+            setAside.push_back({p, "of other forces than `force`"});
             continue;
         }
         InputFormat f = options.format;
         if (f == InputFormat::Auto) f = detectFormat(p);
-        const bool searches = options.series == "stop-and-search";
+        const bool searches = options.series == PoliceUkSeries::StopAndSearch;
         if (f == InputFormat::PoliceUkOutcomes) {
             if (searches) setAside.push_back({p, "police.uk outcomes (of crimes; the incidents are stop and search)"});
             else outcomeFiles.push_back(p);  // joined to the crimes by Crime ID after reading
             continue;
         }
         if (f == InputFormat::PoliceUkStopAndSearch && !searches) {
-            setAside.push_back({p, "police.uk stop and search (searches, not crimes; --series stop-and-search reads them)"});
+            setAside.push_back({p, "police.uk stop and search (searches, not crimes; `series` stop-and-search reads them)"});
             continue;
         }
         if (f == InputFormat::PoliceUk && searches) {
-            setAside.push_back({p, "police.uk street (crimes; the incidents are stop and search, --series street reads them)"});
+            setAside.push_back({p, "police.uk street (crimes; the incidents are stop and search, `series` street reads them)"});
             continue;
         }
         if (f == InputFormat::GenericCsv && !options.mapping.hasPoint() && options.mapping.address.empty())
-            throwUsage("not a police.uk street CSV (its header lacks Crime ID, Month, Longitude, Latitude, Location, "
-                       "Crime type); give a column mapping with --columns",
-                       {p, 1});
+            throwUsage(
+                "not a police.uk street CSV (its header lacks Crime ID, Month, Longitude, Latitude, Location, "
+                "Crime type); give a column mapping with `columns`",
+                {p, 1});
         formats.push_back(f);
         incidentPaths.push_back(p);
     }
@@ -373,7 +377,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         throwInput("no incident file among the inputs: " + setAside.front().path + " is " + setAside.front().reason +
                        (setAside.size() > 1 ? fmt::format(", and {} more file(s) likewise", setAside.size() - 1) : std::string()) +
                        "; give the police.uk street files (or the whole download folder or zip)" +
-                       (options.forces.empty() ? std::string() : " of a force named by --force"),
+                       (options.forces.empty() ? std::string() : " of a force named by `force`"),
                    {setAside.front().path});
     }
 
@@ -612,5 +616,12 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     for (auto& [name, count] : unmapped) result.unmappedCategories.emplace_back(name, count);
     return result;
 }
+
+namespace {
+constexpr ChoiceTable<PoliceUkSeries, 2> kSeries{{{PoliceUkSeries::Street, "street"}, {PoliceUkSeries::StopAndSearch, "stop-and-search"}}};
+}  // namespace
+
+PoliceUkSeries parsePoliceUkSeries(const std::string& text, const OptionNaming& naming) { return choiceFromText(kSeries, text, "series", naming); }
+const char* toString(PoliceUkSeries series) { return choiceText(kSeries, series); }
 
 }  // namespace hotspot

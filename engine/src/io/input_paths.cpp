@@ -38,7 +38,7 @@ std::vector<std::string> expandInputPaths(const std::vector<std::string>& specs)
         if (!seen.insert(p).second) return;
         out.push_back(p);
         const std::string file = archiveOf(p);  // a zip member: its archive is the file on disk
-        registerInputFile(file);  // outputs of this run may not replace it
+        registerInputFile(file);                // outputs of this run may not replace it
         // A results folder a killed run left mid-commit is completed before anything is read.
         const std::string folder = fs::path(file).parent_path().empty() ? "." : fs::path(file).parent_path().string();
         if (p.rfind("PG:", 0) != 0 && foldersChecked.insert(folder).second) finishInterruptedCommits(folder);

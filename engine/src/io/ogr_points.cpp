@@ -33,10 +33,10 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
     if (sourceCrs.empty()) {
         if (!given.srs.empty()) sourceCrs = given.srs;
         else if (!given.x.empty())
-            throwUsage("x/y columns are mapped but no --srs was given for them", {path, 0, "--srs"});
+            throwUsage("x/y columns are mapped but no `srs` was given for them", {path, 0, "srs"});
         else if (!given.lon.empty()) sourceCrs = "EPSG:4326";
         else if (layer->GetGeomType() == wkbNone && !given.address.empty()) sourceCrs = options.analysisCrs;  // addresses only: no coordinates to transform
-        else throwInput("layer '" + std::string(layer->GetName()) + "' has no coordinate reference system; give one with --srs", {path, 0, "crs"});
+        else throwInput("layer '" + std::string(layer->GetName()) + "' has no coordinate reference system; give one with `srs`", {path, 0, "crs"});
     }
     const uint32_t fileIndex = into.addFile(spec, InputFormat::Ogr, sourceCrs);
     struct {
@@ -56,7 +56,7 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
     }
     if (!options.categoryField.empty()) {
         if (defn->GetFieldIndex(options.categoryField.c_str()) < 0)
-            throwInput("field '" + options.categoryField + "' (--category-field) is not in layer '" + layer->GetName() + "'", {path, 0, options.categoryField});
+            throwInput("field '" + options.categoryField + "' (`category_field`) is not in layer '" + layer->GetName() + "'", {path, 0, options.categoryField});
         m.category = options.categoryField;
     }
     auto fieldIndex = [&](const std::string& name, const char* role) {

@@ -65,19 +65,20 @@ std::string OutcomeMap::groupOf(std::string_view outcome) const {
 bool OutcomeMap::knows(std::string_view outcome) const { return m_byOutcome.count(toLowerAscii(trim(outcome))) > 0; }
 
 std::string OutcomeStats::describe() const {
-    return fmt::format("outcomes: {} rows in {} file(s) = {} latest outcome of a loaded crime + {} earlier or repeated outcomes of the same "
-                       "crime + {} for crimes rejected from the street files (no location) + {} for crimes not in the loaded street files (other "
-                       "months or forces) + {} rejected{}; crimes: {} with an outcome from the outcomes files, {} with the street file's "
-                       "last outcome only",
-                       rows, files, applied, earlier, ofRejectedCrimes, notLoaded, rejected, balances() ? "" : "  (UNBALANCED)", crimesWithOutcome,
-                       crimesWithStreetOutcome);
+    return fmt::format(
+        "outcomes: {} rows in {} file(s) = {} latest outcome of a loaded crime + {} earlier or repeated outcomes of the same "
+        "crime + {} for crimes rejected from the street files (no location) + {} for crimes not in the loaded street files (other "
+        "months or forces) + {} rejected{}; crimes: {} with an outcome from the outcomes files, {} with the street file's "
+        "last outcome only",
+        rows, files, applied, earlier, ofRejectedCrimes, notLoaded, rejected, balances() ? "" : "  (UNBALANCED)", crimesWithOutcome,
+        crimesWithStreetOutcome);
 }
 
 std::vector<std::string> describeOutcomes(const OutcomeStats& stats) {
     std::vector<std::string> out;
     if (stats.files > 0) out.push_back(stats.describe());
     for (const auto& [outcome, crimes] : stats.unmappedOutcomes)
-        out.push_back(fmt::format("outcome '{}' ({} crimes) is not in the outcome map: it is its own outcome group (--outcome-map)", outcome, crimes));
+        out.push_back(fmt::format("outcome '{}' ({} crimes) is not in the outcome map: it is its own outcome group (`outcome_map`)", outcome, crimes));
     return out;
 }
 

@@ -88,12 +88,19 @@ private:
     void flushIfBig();
 };
 
-enum class FieldType { String, Integer, Integer64, Real, Date };
+enum class FieldType { String,
+                       Integer,
+                       Integer64,
+                       Real,
+                       Date };
 struct FieldSpec {
     std::string name;
     FieldType type = FieldType::String;
 };
-enum class GeometryKind { None, Point, LineString, Polygon };
+enum class GeometryKind { None,
+                          Point,
+                          LineString,
+                          Polygon };
 
 // A vector dataset (GeoPackage by default) written feature by feature inside transactions.
 class VectorWriter {
@@ -141,7 +148,9 @@ void writeTextFile(const std::string& path, const std::string& content);
 
 // A north-up GeoTIFF of a square grid: tiled, DEFLATE-compressed, with overviews, the CRS, a
 // nodata value (NaN cells are written as nodata) and metadata items (parameters of the run).
-enum class RasterType { Float32, Float64, Int16 };
+enum class RasterType { Float32,
+                        Float64,
+                        Int16 };
 void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<double>& values, const std::string& crs,
                   RasterType type, double nodata, const std::vector<std::pair<std::string, std::string>>& metadata,
                   const std::string& description);

@@ -16,7 +16,8 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
                   const std::string& description) {
     const GdalFailureWatch watch;  // tiles are written at close; only the error handler sees a failure there
     if (grid.shape != GridShape::Square) throw Error(ErrorKind::Internal, "GeoTIFF output needs a square grid");
-    const GDALDataType gdalType = type == RasterType::Float32 ? GDT_Float32 : type == RasterType::Float64 ? GDT_Float64 : GDT_Int16;
+    const GDALDataType gdalType = type == RasterType::Float32 ? GDT_Float32 : type == RasterType::Float64 ? GDT_Float64
+                                                                                                          : GDT_Int16;
     // The raster and its overviews are made in memory and copied to the GeoTIFF once: overviews
     // built on the GeoTIFF itself would read back and inflate every tile just written.
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");

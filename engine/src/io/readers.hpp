@@ -15,12 +15,12 @@ namespace hotspot {
 
 // What the readers append to, in input order. Rows of one file are contiguous in the table.
 struct ReadBatch {
-    IncidentTable table;             // table.files: one entry per input file read so far
-    std::vector<Reject> rejects;     // Reject::file indexes table.files
-    std::vector<FileStats> files;    // parallel to table.files
-    std::vector<std::string> crs;    // CRS of srcX/srcY, per file
-    std::vector<size_t> firstRow;    // first row of each file in table
-    std::vector<size_t> rowCount;    // rows of each file in table
+    IncidentTable table;               // table.files: one entry per input file read so far
+    std::vector<Reject> rejects;       // Reject::file indexes table.files
+    std::vector<FileStats> files;      // parallel to table.files
+    std::vector<std::string> crs;      // CRS of srcX/srcY, per file
+    std::vector<size_t> firstRow;      // first row of each file in table
+    std::vector<size_t> rowCount;      // rows of each file in table
     std::vector<uint8_t> transformed;  // x/y already in the analysis CRS (done by the CSV workers)
     std::string analysisCrs;
     std::map<std::string, std::unique_ptr<CoordinateTransformer>> transformers;  // by source CRS

@@ -30,29 +30,29 @@ void addGeometry(const OGRGeometry& g, VectorFeature& f) {
         f.parts.push_back(std::move(pts));
     };
     switch (type) {
-    case wkbPoint:
-        f.kind = ShapeKind::Point;
-        f.parts.push_back({{g.toPoint()->getX(), g.toPoint()->getY()}});
-        break;
-    case wkbLineString:
-        f.kind = ShapeKind::Line;
-        ring(*g.toLineString());
-        break;
-    case wkbPolygon:
-        f.kind = ShapeKind::Polygon;
-        for (const OGRLinearRing* r : *g.toPolygon()) ring(*r);
-        break;
-    case wkbMultiPoint:
-    case wkbMultiLineString:
-    case wkbMultiPolygon:
-    case wkbGeometryCollection:
-        for (const OGRGeometry* part : *g.toGeometryCollection()) addGeometry(*part, f);
-        break;
-    default:
-        if (g.hasCurveGeometry()) {
-            std::unique_ptr<OGRGeometry> linear(g.getLinearGeometry());
-            addGeometry(*linear, f);
-        }
+        case wkbPoint:
+            f.kind = ShapeKind::Point;
+            f.parts.push_back({{g.toPoint()->getX(), g.toPoint()->getY()}});
+            break;
+        case wkbLineString:
+            f.kind = ShapeKind::Line;
+            ring(*g.toLineString());
+            break;
+        case wkbPolygon:
+            f.kind = ShapeKind::Polygon;
+            for (const OGRLinearRing* r : *g.toPolygon()) ring(*r);
+            break;
+        case wkbMultiPoint:
+        case wkbMultiLineString:
+        case wkbMultiPolygon:
+        case wkbGeometryCollection:
+            for (const OGRGeometry* part : *g.toGeometryCollection()) addGeometry(*part, f);
+            break;
+        default:
+            if (g.hasCurveGeometry()) {
+                std::unique_ptr<OGRGeometry> linear(g.getLinearGeometry());
+                addGeometry(*linear, f);
+            }
     }
 }
 

@@ -28,7 +28,9 @@ public:
                 }
                 return true;
             }
-            case 4: case 5: case 6: {
+            case 4:
+            case 5:
+            case 6: {
                 if (!has(4)) return false;
                 const uint32_t parts = u32(little);
                 for (uint32_t k = 0; k < parts; ++k)

@@ -81,7 +81,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     std::string byLabel;
     std::optional<AreaLayer> byLayer;
     if (!o.by.empty()) {
-        if (groupByLabel(o.by).size() > 1) throwUsage("--by takes one area layer: run the report once per layer", {"", 0, "by"});
+        if (groupByLabel(o.by).size() > 1) throwUsage("`by` takes one area layer: run the report once per layer", {"", 0, "by"});
         byLayer.emplace(AreaLayer::load(o.by, o.input.ingest.analysisCrs));
         byLabel = byLayer->label();
         areaNames.clear();
@@ -166,10 +166,11 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     std::vector<std::string> yearLabels;
     for (int y = 0; y < o.years; ++y)
         yearLabels.push_back(fmt::format("year to {}", formatMonth(from + 12 * y + 11)));
-    report.lines.push_back(fmt::format("{} incidents from {} to {} reported; {} outside every area, {} without a location; "
-                                       "\"All crime\" excludes {}",
-                                       used, formatMonth(from), formatMonth(to), outside, notLocated,
-                                       o.excludeFromTotal.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(o.excludeFromTotal, ", "))));
+    report.lines.push_back(fmt::format(
+        "{} incidents from {} to {} reported; {} outside every area, {} without a location; "
+        "\"All crime\" excludes {}",
+        used, formatMonth(from), formatMonth(to), outside, notLocated,
+        o.excludeFromTotal.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(o.excludeFromTotal, ", "))));
 
     OutputStaging staging(o.outDir);
     {
@@ -187,10 +188,11 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
                                  "flagged_change_vs_previous_pct", "per_1000_residents", "per_1000_households"});
     csv.row(header);
     std::string md = "# " + o.title + "\n\n";
-    md += fmt::format("Counts for the {} years to {}; change of the latest year against the previous one and against the first; "
-                      "share of all crime (all groups except {}) in the latest year{}. Change with a zero baseline is n/a.\n",
-                      o.years, formatMonth(to), fmt::format("{}", fmt::join(o.excludeFromTotal, ", ")),
-                      flagColumn >= 0 ? fmt::format("; flagged = rows whose '{}' is '{}'", o.flagField, o.flagValue) : "");
+    md += fmt::format(
+        "Counts for the {} years to {}; change of the latest year against the previous one and against the first; "
+        "share of all crime (all groups except {}) in the latest year{}. Change with a zero baseline is n/a.\n",
+        o.years, formatMonth(to), fmt::format("{}", fmt::join(o.excludeFromTotal, ", ")),
+        flagColumn >= 0 ? fmt::format("; flagged = rows whose '{}' is '{}'", o.flagField, o.flagValue) : "");
     const int last = o.years - 1;
     for (size_t a = 0; a < areaNames.size(); ++a) {
         md += "\n## " + areaNames[a] + "\n\n";
@@ -220,10 +222,13 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
             row.push_back(flagColumn >= 0 ? formatDecimal(flagChange, 1) : "");
             for (double d : denominators[a]) row.push_back(d > 0 ? formatDecimal(1000.0 * c.year[last] / d, 2) : "");
             csv.row(row);
-            std::string name = isTotal ? "**All crime**" : level == "group" ? "**" + group + "**" : "&nbsp;&nbsp;" + category;
+            std::string name = isTotal ? "**All crime**" : level == "group" ? "**" + group + "**"
+                                                                            : "&nbsp;&nbsp;" + category;
             md += "| " + name + " |";
             for (double v : c.year) md += fmt::format(" {:.0f} |", v);
-            md += " " + pct(chPrev) + " | " + pct(chFirst) + " | " + (isTotal ? std::string("100%") : inTotal ? share(c.year[last], totals[a].year[last]) : std::string("not in total")) + " |";
+            md += " " + pct(chPrev) + " | " + pct(chFirst) + " | " + (isTotal ? std::string("100%") : inTotal ? share(c.year[last], totals[a].year[last])
+                                                                                                              : std::string("not in total")) +
+                  " |";
             if (flagColumn >= 0) md += " " + share(c.flagged[last], c.year[last]) + " | " + pct(flagChange) + " |";
             md += "\n";
         };
@@ -259,9 +264,10 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
     if (!outcomeCounts.empty()) {
         CsvWriter out(staging.stagedPath("outcomes_by_area.csv"));
         out.row({"area", "group", "outcome_group", "crimes", "share_pct", "year"});
-        md += fmt::format("\n## Outcomes of the {}\n\nLatest outcome of each crime (police.uk outcomes files, else the street file's last "
-                          "outcome), grouped by data/categories/police_uk_outcomes.csv; share of the group's crimes in the area.\n",
-                          yearLabels[o.years - 1]);
+        md += fmt::format(
+            "\n## Outcomes of the {}\n\nLatest outcome of each crime (police.uk outcomes files, else the street file's last "
+            "outcome), grouped by data/categories/police_uk_outcomes.csv; share of the group's crimes in the area.\n",
+            yearLabels[o.years - 1]);
         for (size_t a = 0; a < areaNames.size(); ++a) {
             md += "\n### " + areaNames[a] + "\n\n| group | outcome group | crimes | share |\n|---|---|---:|---:|\n";
             for (const auto& [group, byOutcome] : outcomeCounts[a]) {

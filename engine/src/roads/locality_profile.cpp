@@ -43,13 +43,13 @@ std::string tally(const std::map<Key, int64_t>& counts, const std::function<std:
 
 const char* roadClassLetter(uint8_t roadClass) {
     switch (roadClass) {
-    case 1: return "M";
-    case 2: return "A(M)";
-    case 3: return "A";
-    case 4: return "B";
-    case 5: return "C";
-    case 6: return "U";
-    default: return "";
+        case 1: return "M";
+        case 2: return "A(M)";
+        case 3: return "A";
+        case 4: return "B";
+        case 5: return "C";
+        case 6: return "U";
+        default: return "";
     }
 }
 
@@ -144,8 +144,7 @@ IssuePatternRules IssuePatternRules::fromText(const std::string& text, const std
             const size_t amp = rest.find('&');
             std::string_view term = trim(rest.substr(0, amp));
             rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-            static constexpr std::pair<const char*, Condition::Op> kOps[] = {{">=", Condition::Ge}, {"<=", Condition::Le}, {"!=", Condition::Ne},
-                                                                              {">", Condition::Gt},  {"<", Condition::Lt},  {"=", Condition::Eq}};
+            static constexpr std::pair<const char*, Condition::Op> kOps[] = {{">=", Condition::Ge}, {"<=", Condition::Le}, {"!=", Condition::Ne}, {">", Condition::Gt}, {"<", Condition::Lt}, {"=", Condition::Eq}};
             Condition c;
             bool parsed = false;
             for (const auto& [op, kind] : kOps) {
@@ -180,12 +179,12 @@ std::string IssuePatternRules::match(const std::map<std::string, double>& variab
             }
             const double v = it->second;
             switch (c.op) {
-            case Condition::Ge: all = v >= c.value; break;
-            case Condition::Le: all = v <= c.value; break;
-            case Condition::Gt: all = v > c.value; break;
-            case Condition::Lt: all = v < c.value; break;
-            case Condition::Eq: all = v == c.value; break;
-            case Condition::Ne: all = v != c.value; break;
+                case Condition::Ge: all = v >= c.value; break;
+                case Condition::Le: all = v <= c.value; break;
+                case Condition::Gt: all = v > c.value; break;
+                case Condition::Lt: all = v < c.value; break;
+                case Condition::Eq: all = v == c.value; break;
+                case Condition::Ne: all = v != c.value; break;
             }
             if (!all) break;
         }
@@ -255,7 +254,9 @@ LocalityProfile profileLocality(const std::vector<uint32_t>& members, const std:
     p.speedLimits = tally<int>(speeds, [](const int& s) { return std::to_string(s); });
     p.roadClasses = tally<uint8_t>(classes, [](const uint8_t& k) { return std::string(roadClassLetter(k)); });
     p.roadNumbers = tally<std::string>(numbers, [](const std::string& s) { return s; });
-    p.urbanRural = urban + rural == 0 ? "" : rural == 0 ? "urban" : urban == 0 ? "rural" : fmt::format("mixed (urban {}, rural {})", urban, rural);
+    p.urbanRural = urban + rural == 0 ? "" : rural == 0 ? "urban"
+                                         : urban == 0   ? "rural"
+                                                        : fmt::format("mixed (urban {}, rural {})", urban, rural);
     if (collisions == 0) p.siteType = "unknown";
     else if (p.junction[1] > 0) p.siteType = 2 * p.junction[0] >= p.junction[1] ? "junction" : "link";
     else if (p.snappedCollisions > 0) p.siteType = 2 * p.networkJunction >= p.snappedCollisions ? "junction" : "link";

@@ -31,7 +31,12 @@ struct CollisionCosts {
 struct IssuePatternRules {
     struct Condition {
         std::string variable;
-        enum Op : uint8_t { Ge, Le, Gt, Lt, Eq, Ne } op = Ge;
+        enum Op : uint8_t { Ge,
+                            Le,
+                            Gt,
+                            Lt,
+                            Eq,
+                            Ne } op = Ge;
         double value = 0;
     };
     struct Rule {
@@ -53,17 +58,17 @@ struct IssuePatternRules {
 struct LocalityProfile {
     std::array<int64_t, 4> casualties{};  // by Severity (Unknown unused)
     int64_t casualtyTotal = 0, ksi = 0;
-    double ksiAdjusted = 0;               // fatal + sum of adjusted serious probabilities (2024 schema)
-    bool adjustedComplete = false;        // every casualty had the adjusted value
+    double ksiAdjusted = 0;         // fatal + sum of adjusted serious probabilities (2024 schema)
+    bool adjustedComplete = false;  // every casualty had the adjusted value
     std::array<int64_t, kRoadUserGroups> byGroup{};
     int64_t children = 0, hgvCollisions = 0, vehiclesKnown = 0;
     // (yes, known) pairs over the locality's collisions
     std::array<int64_t, 2> dark{}, wet{}, weekend{}, peak{}, junction{};
     int64_t networkJunction = 0, snappedCollisions = 0;
-    std::string siteType;                 // junction | link | unknown
+    std::string siteType;  // junction | link | unknown
     std::string speedLimits, roadClasses, roadNumbers, urbanRural;
     double cost = 0;
-    int64_t uncosted = 0;                 // collisions of unknown severity
+    int64_t uncosted = 0;  // collisions of unknown severity
     std::string pattern;
     std::map<std::string, double> variables;  // what the issue rules see
 };
@@ -72,8 +77,8 @@ struct ProfileInputs {
     const RoadIncidents& incidents;
     const std::vector<std::vector<uint32_t>>& casualtiesByIncident;  // indexes into `casualties`
     const std::vector<LinkedCasualty>& casualties;
-    const std::vector<CollisionVehicles>& vehicles;  // by incident (empty: no vehicle table)
-    const std::vector<uint8_t>& nearNetworkJunction; // by incident: snapped within 20 m of a node of degree >= 3
+    const std::vector<CollisionVehicles>& vehicles;   // by incident (empty: no vehicle table)
+    const std::vector<uint8_t>& nearNetworkJunction;  // by incident: snapped within 20 m of a node of degree >= 3
     const CollisionCosts& costs;
     const IssuePatternRules& rules;
     bool haveCasualties = false, haveVehicles = false;

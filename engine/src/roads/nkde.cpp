@@ -31,11 +31,11 @@ NetworkKernel parseNetworkKernel(const std::string& name) {
 
 const char* toString(NetworkKernel kernel) {
     switch (kernel) {
-    case NetworkKernel::Uniform: return "uniform";
-    case NetworkKernel::Triangular: return "triangular";
-    case NetworkKernel::Epanechnikov: return "epanechnikov";
-    case NetworkKernel::Quartic: return "quartic";
-    case NetworkKernel::Triweight: return "triweight";
+        case NetworkKernel::Uniform: return "uniform";
+        case NetworkKernel::Triangular: return "triangular";
+        case NetworkKernel::Epanechnikov: return "epanechnikov";
+        case NetworkKernel::Quartic: return "quartic";
+        case NetworkKernel::Triweight: return "triweight";
     }
     return "?";
 }
@@ -54,11 +54,11 @@ double networkKernel(NetworkKernel kernel, double distance, double h) {
     if (u >= 1) return kernel == NetworkKernel::Uniform && u == 1 ? 0.5 / h : 0.0;
     const double v = 1 - u * u;
     switch (kernel) {
-    case NetworkKernel::Uniform: return 0.5 / h;
-    case NetworkKernel::Triangular: return (1 - u) / h;
-    case NetworkKernel::Epanechnikov: return 0.75 * v / h;
-    case NetworkKernel::Quartic: return 15.0 / 16.0 * v * v / h;
-    case NetworkKernel::Triweight: return 35.0 / 32.0 * v * v * v / h;
+        case NetworkKernel::Uniform: return 0.5 / h;
+        case NetworkKernel::Triangular: return (1 - u) / h;
+        case NetworkKernel::Epanechnikov: return 0.75 * v / h;
+        case NetworkKernel::Quartic: return 15.0 / 16.0 * v * v / h;
+        case NetworkKernel::Triweight: return 35.0 / 32.0 * v * v * v / h;
     }
     return 0;
 }

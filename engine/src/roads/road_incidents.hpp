@@ -8,13 +8,24 @@
 
 namespace hotspot {
 
-enum class Issue : uint8_t { Collision, Speeding, Hgv, Parking, Layout, Other, Count };
+enum class Issue : uint8_t { Collision,
+                             Speeding,
+                             Hgv,
+                             Parking,
+                             Layout,
+                             Other,
+                             Count };
 constexpr const char* kIssueNames[] = {"collision", "speeding", "hgv", "parking", "road_layout", "other"};
-enum Severity : uint8_t { Unknown = 0, Fatal = 1, Serious = 2, Slight = 3 };
+enum Severity : uint8_t { Unknown = 0,
+                          Fatal = 1,
+                          Serious = 2,
+                          Slight = 3 };
 constexpr const char* kSeverityNames[] = {"unknown", "fatal", "serious", "slight"};
 
 // A yes/no fact a collision file may or may not record.
-enum class Known : uint8_t { Unknown = 0, Yes = 1, No = 2 };
+enum class Known : uint8_t { Unknown = 0,
+                             Yes = 1,
+                             No = 2 };
 
 // From the STATS19 collision fields (docs/methods.md has the codes).
 struct CollisionCircumstances {

@@ -63,13 +63,13 @@ RoadLayerRead readRoadLayer(const RoadLayerOptions& o, const std::string& analys
     // OSM exports (name, ref, highway), OS Open Roads road_link (name_1, road_number,
     // road_classification, start_node, end_node) and common council layers, unless named.
     const int nameIdx =
-        findField(defn, o.nameField, {"name", "name_1", "road_name", "roadname", "name1", "street", "street_name"}, o.path, "--network-fields name");
-    const int numberIdx = findField(defn, o.numberField, {"ref", "road_number", "roadnumber"}, o.path, "--network-fields number");
+        findField(defn, o.nameField, {"name", "name_1", "road_name", "roadname", "name1", "street", "street_name"}, o.path, "`network_fields` name");
+    const int numberIdx = findField(defn, o.numberField, {"ref", "road_number", "roadnumber"}, o.path, "`network_fields` number");
     const int classIdx = findField(defn, o.classField, {"highway", "road_class", "roadclass", "class", "roadclassification", "road_classification", "fclass"},
-                                   o.path, "--network-fields class");
-    const int startIdx = findField(defn, o.startNodeField, {"start_node", "startnode", "from_node"}, o.path, "--network-fields start");
-    const int endIdx = findField(defn, o.endNodeField, {"end_node", "endnode", "to_node"}, o.path, "--network-fields end");
-    if ((startIdx >= 0) != (endIdx >= 0)) throwInput("the road layer has a start node field but no end node field (or the reverse)", {o.path, 0, "--network-fields"});
+                                   o.path, "`network_fields` class");
+    const int startIdx = findField(defn, o.startNodeField, {"start_node", "startnode", "from_node"}, o.path, "`network_fields` start");
+    const int endIdx = findField(defn, o.endNodeField, {"end_node", "endnode", "to_node"}, o.path, "`network_fields` end");
+    if ((startIdx >= 0) != (endIdx >= 0)) throwInput("the road layer has a start node field but no end node field (or the reverse)", {o.path, 0, "network_fields"});
     auto nameOf = [&](int i) { return i >= 0 ? std::string(defn->GetFieldDefn(i)->GetNameRef()) : std::string(); };
     out.nameField = nameOf(nameIdx);
     out.classField = nameOf(classIdx);
@@ -136,7 +136,7 @@ RoadLayerRead readRoadLayer(const RoadLayerOptions& o, const std::string& analys
                                layer->GetName(), out.features, out.excluded, out.notLines),
                    {o.path, 0, "geometry"});
     if (out.excluded)
-        out.notes.push_back(fmt::format("{} features excluded by road class ({} without a highway tag); see --exclude-classes", out.excluded,
+        out.notes.push_back(fmt::format("{} features excluded by road class ({} without a highway tag); see `exclude_classes`", out.excluded,
                                         excludedNoClass));
     if (out.notLines) out.notes.push_back(fmt::format("{} features are not lines: skipped", out.notLines));
     if (out.empty) out.notes.push_back(fmt::format("{} features have no geometry: skipped", out.empty));

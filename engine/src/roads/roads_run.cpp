@@ -215,7 +215,8 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
         into.issue.push_back(static_cast<uint8_t>(issue));
         into.severity.push_back(collisions ? parseSeverity(severityOf.at(i)) : static_cast<uint8_t>(Unknown));
         const std::string_view urban = urbanRuralOf.at(i);
-        into.urbanRural.push_back(urban == "1" || iequals(urban, "urban") ? 1 : urban == "2" || iequals(urban, "rural") ? 2 : 0);
+        into.urbanRural.push_back(urban == "1" || iequals(urban, "urban") ? 1 : urban == "2" || iequals(urban, "rural") ? 2
+                                                                                                                        : 0);
         into.file.push_back(t.files[t.fileIndex[i]]);
         into.line.push_back(t.line[i]);
         std::string id(t.sourceId.at(i));
@@ -257,11 +258,11 @@ LinkedTables readLinkedTables(const RoadsOptions& o, const CollisionKeys& keys, 
     t.casualtiesByIncident.resize(incidents);
     auto accountLine = [](const LinkedTableAccount& a, bool given) {
         return fmt::format("{}: {} ({}{}): {} rows = {} joined + {} of collisions not used + {} rejected (linked_rejects.csv){}", a.what,
-                                    a.path, a.schema, given ? "" : ", found beside the collisions", a.rows, a.joined, a.forUnusedCollisions,
-                                    a.rejected,
-                                    a.what == "casualties" && a.adjustedSeverity
-                                        ? fmt::format("; {} with the adjusted severity (used for ksi_adjusted)", a.adjustedSeverity)
-                                        : "");
+                           a.path, a.schema, given ? "" : ", found beside the collisions", a.rows, a.joined, a.forUnusedCollisions,
+                           a.rejected,
+                           a.what == "casualties" && a.adjustedSeverity
+                               ? fmt::format("; {} with the adjusted severity (used for ksi_adjusted)", a.adjustedSeverity)
+                               : "");
     };
     // The vehicle tables on a second thread while the casualty tables are read.
     std::vector<std::string> vehicleLines;
@@ -278,9 +279,9 @@ LinkedTables readLinkedTables(const RoadsOptions& o, const CollisionKeys& keys, 
     lines.insert(lines.end(), vehicleLines.begin(), vehicleLines.end());
     t.rejects.insert(t.rejects.end(), std::make_move_iterator(vehicleRejects.begin()), std::make_move_iterator(vehicleRejects.end()));
     if (!t.haveCasualties && !o.collisions.empty())
-        lines.push_back("casualties: no casualty table (--casualties): the casualty columns of the register are empty");
+        lines.push_back("casualties: no casualty table (`casualties`): the casualty columns of the register are empty");
     if (!t.haveVehicles && !o.collisions.empty())
-        lines.push_back("vehicles: no vehicle table (--vehicles): hgv_collisions is empty");
+        lines.push_back("vehicles: no vehicle table (`vehicles`): hgv_collisions is empty");
     return t;
 }
 
@@ -293,7 +294,7 @@ struct Locality {
     std::vector<uint32_t> lixels;   // for peaks
     size_t ruleCollisions = 0;      // collisions that made the cluster site
     double peakDensity = std::numeric_limits<double>::quiet_NaN();
-    std::array<int64_t, 4> severity{};                           // by Severity
+    std::array<int64_t, 4> severity{};  // by Severity
     std::array<int64_t, static_cast<size_t>(Issue::Count)> issues{};
     double score = 0;
     int64_t before = 0, after = 0;
@@ -402,7 +403,7 @@ std::vector<Locality> makeLocalities(const RoadNetwork& net, const Lixels& lixel
 void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, const std::vector<double>& scoreWeight, const RoadNetwork& net,
                  const std::vector<Snap>& snaps, const Lixels& lixels, int32_t coverageFirst, int32_t lastMonth, int trendMonths) {
     const int32_t trendSplit = lastMonth - trendMonths + 1;  // first month of the "after" period
-    GeosKit extents;  // footprints: convex hull of the evidence, buffered
+    GeosKit extents;                                         // footprints: convex hull of the evidence, buffered
     for (Locality& l : localities) {
         std::map<std::string, int> roadCount;
         std::vector<std::pair<double, double>> hull{{l.x, l.y}};
@@ -519,18 +520,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
     using F = FieldType;
     // The register's columns (CSV header, GeoPackage fields): counts, then the profile.
     const std::vector<FieldSpec> registerFields = {
-        {"rank", F::Integer}, {"locality_id"}, {"source"}, {"road_names"}, {"road_numbers"}, {"x", F::Real}, {"y", F::Real}, {"lon", F::Real},
-        {"lat", F::Real}, {"collisions", F::Integer}, {"fatal", F::Integer}, {"serious", F::Integer}, {"slight", F::Integer},
-        {"severity_unknown", F::Integer}, {"casualties", F::Integer}, {"fatal_casualties", F::Integer}, {"serious_casualties", F::Integer},
-        {"slight_casualties", F::Integer}, {"ksi", F::Integer}, {"ksi_adjusted", F::Real}, {"pedestrians", F::Integer}, {"cyclists", F::Integer},
-        {"motorcyclists", F::Integer}, {"car_occupants", F::Integer}, {"goods_vehicle_occupants", F::Integer}, {"bus_occupants", F::Integer},
-        {"other_casualties", F::Integer}, {"children", F::Integer}, {"hgv_collisions", F::Integer}, {"dark_share", F::Real},
-        {"wet_share", F::Real}, {"weekend_share", F::Real}, {"peak_share", F::Real}, {"junction_collisions", F::Integer},
-        {"network_junction_collisions", F::Integer}, {"site_type"}, {"speed_limits"}, {"road_classes"}, {"urban_rural"},
-        {"complaints", F::Integer}, {"speeding", F::Integer}, {"hgv", F::Integer}, {"parking", F::Integer}, {"road_layout", F::Integer},
-        {"other", F::Integer}, {"score", F::Real}, {"cost_gbp", F::Real}, {"cost_price_year"}, {"rule_collisions", F::Integer},
-        {"peak_density_per_km", F::Real}, {"before", F::Integer}, {"after", F::Integer}, {"trend"}, {"trend_p", F::Real},
-        {"dominant_issue"}, {"issue_pattern"}, {"on_previous_register"}, {"previous_id"}, {"previous_distance_m", F::Real}};
+        {"rank", F::Integer}, {"locality_id"}, {"source"}, {"road_names"}, {"road_numbers"}, {"x", F::Real}, {"y", F::Real}, {"lon", F::Real}, {"lat", F::Real}, {"collisions", F::Integer}, {"fatal", F::Integer}, {"serious", F::Integer}, {"slight", F::Integer}, {"severity_unknown", F::Integer}, {"casualties", F::Integer}, {"fatal_casualties", F::Integer}, {"serious_casualties", F::Integer}, {"slight_casualties", F::Integer}, {"ksi", F::Integer}, {"ksi_adjusted", F::Real}, {"pedestrians", F::Integer}, {"cyclists", F::Integer}, {"motorcyclists", F::Integer}, {"car_occupants", F::Integer}, {"goods_vehicle_occupants", F::Integer}, {"bus_occupants", F::Integer}, {"other_casualties", F::Integer}, {"children", F::Integer}, {"hgv_collisions", F::Integer}, {"dark_share", F::Real}, {"wet_share", F::Real}, {"weekend_share", F::Real}, {"peak_share", F::Real}, {"junction_collisions", F::Integer}, {"network_junction_collisions", F::Integer}, {"site_type"}, {"speed_limits"}, {"road_classes"}, {"urban_rural"}, {"complaints", F::Integer}, {"speeding", F::Integer}, {"hgv", F::Integer}, {"parking", F::Integer}, {"road_layout", F::Integer}, {"other", F::Integer}, {"score", F::Real}, {"cost_gbp", F::Real}, {"cost_price_year"}, {"rule_collisions", F::Integer}, {"peak_density_per_km", F::Real}, {"before", F::Integer}, {"after", F::Integer}, {"trend"}, {"trend_p", F::Real}, {"dominant_issue"}, {"issue_pattern"}, {"on_previous_register"}, {"previous_id"}, {"previous_distance_m", F::Real}};
     std::vector<std::string> registerHeader;
     for (const auto& f : registerFields) registerHeader.push_back(f.name);
     auto registerRow = [&](size_t r) {
@@ -572,90 +562,92 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                       rejectsPath = staging.stagedPath("road_rejects.csv"), linkedRejectsPath = staging.stagedPath("linked_rejects.csv"),
                       unsnappedPath = staging.stagedPath("unsnapped.csv"), gpkgPath = staging.stagedPath("roads.gpkg");
     BackgroundTask textOutputs([&] {
-    {
-        CsvWriter csv(registerCsvPath);
-        csv.row(registerHeader);
-        for (const auto& row : registerRows) csv.row(row);
-        csv.close();
-    }
-    {
-        std::string md = "# Road problem localities\n\n";
-        md += fmt::format("Incidents from {} to {}. Ranked by score = {} x fatal + {} x serious + {} x slight + {} x severity unknown "
-                          "collisions + {} x road complaints within the locality.\n\n",
-                          formatMonth(firstMonth), formatMonth(lastMonth), o.weights.fatal, o.weights.serious, o.weights.slight, o.weights.unknown,
-                          o.weights.complaint);
-        md += "- Cluster sites: " + ruleText + ". A cluster locality holds every incident within that network distance of its centre.\n";
-        md += fmt::format("- Density peaks: lixels (~{} m) whose severity-weighted network density ({} kernel, bandwidth {} m, {} method) is at "
-                          "least {:.3f} per km, joined along the network; a peak that holds a cluster site is reported with the site.\n",
-                          o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold);
-        md += fmt::format("- Trend: incidents in the last {} months (to {}) against the {} months before; rising or falling only when an exact "
-                          "Poisson test gives p < 0.05, and 'insufficient history' when the data does not cover the earlier window.\n",
-                          o.trendMonths, formatMonth(lastMonth), o.trendMonths);
-        md += fmt::format("- Cost: value of prevention of the locality's collisions by severity, {} prices, {}; source: {}.\n", costs.priceYear,
-                          costs.basis, costs.source);
-        md += fmt::format("- Ranked by {}. KSI: killed or seriously injured casualties{}. Vulnerable road users: pedestrians / cyclists / "
-                          "motorcyclists; children are casualties under 16.\n",
-                          o.rankBy, linked.haveCasualties ? "" : " (no casualty table was given: shown as -)");
-        if (!o.previousRegister.empty())
-            md += fmt::format("- Previous register: `{}`; a locality within {} m of a previous one is not new.\n", o.previousRegister, o.matchDistance);
-        md += "\n| Rank | Id | Road(s) | Site | Collisions (F/S/Sl) | Casualties (KSI) | Ped / cyc / m-cycle (children) | HGV collisions | "
-              "Complaints | Dominant issue | Issue pattern | Score | Cost (GBP) | Trend (before -> after, p) | On previous register | "
-              "Easting, northing |\n|---:|---|---|---|---|---|---|---:|---:|---|---|---:|---:|---|---|---|\n";
-        for (size_t r = 0; r < localities.size(); ++r) {
-            const Locality& l = localities[r];
-            const LocalityProfile& p = l.profile;
-            std::string roads = l.roads;
-            if (!p.roadNumbers.empty()) roads += (roads.empty() ? "" : " ") + ("[" + p.roadNumbers + "]");
-            std::replace(roads.begin(), roads.end(), '|', '/');
-            std::string pattern = p.pattern;
-            std::replace(pattern.begin(), pattern.end(), '|', '/');
-            auto group = [&](RoadUserGroup g) { return p.byGroup[static_cast<size_t>(g)]; };
-            const std::string casualties =
-                linked.haveCasualties ? fmt::format("{} ({})", p.casualtyTotal, p.ksi) : std::string("-");
-            const std::string vulnerable = linked.haveCasualties ? fmt::format("{} / {} / {} ({})", group(RoadUserGroup::Pedestrian),
-                                                                               group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle),
-                                                                               p.children)
-                                                                 : std::string("-");
-            const std::string trend = std::isnan(l.trendP) ? fmt::format("{} ({} -> {})", l.trend, l.before, l.after)
-                                                           : fmt::format("{} ({} -> {}, p = {:.3f})", l.trend, l.before, l.after, l.trendP);
-            md += fmt::format("| {} | {} | {} | {}, {} | {} ({}/{}/{}{}) | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} | {} | {:.0f}, {:.0f} |\n",
-                              r + 1, l.id, roads.empty() ? "(unnamed)" : roads, p.siteType, l.source, l.issues[0], l.severity[Fatal],
-                              l.severity[Serious], l.severity[Slight], l.severity[Unknown] ? fmt::format(", {} unknown", l.severity[Unknown]) : "",
-                              casualties, vulnerable, linked.haveVehicles ? std::to_string(p.hgvCollisions) : "-",
-                              static_cast<int64_t>(l.members.size()) - l.issues[0], l.dominant.empty() ? "-" : l.dominant,
-                              pattern.empty() ? "-" : pattern, l.score, p.cost, trend,
-                              o.previousRegister.empty() ? "-" : (l.previousId.empty() ? "new" : "yes (" + l.previousId + ")"), l.x, l.y);
+        {
+            CsvWriter csv(registerCsvPath);
+            csv.row(registerHeader);
+            for (const auto& row : registerRows) csv.row(row);
+            csv.close();
         }
-        if (localities.empty()) md += "\nNo locality meets the rules.\n";
-        writeTextFile(registerMdPath, md);
-    }
-    {
-        CsvWriter rej(rejectsPath);
-        rej.row({"file", "line", "field", "reason", "record"});
-        for (const auto& r : rejects) rej.row(r);
-        rej.close();
-        CsvWriter linkedRejects(linkedRejectsPath);
-        linkedRejects.row({"file", "line", "field", "reason", "record"});
-        for (const auto& r : linked.rejects) linkedRejects.row(r);
-        linkedRejects.close();
-        CsvWriter un(unsnappedPath);
-        un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
-        for (size_t i = 0; i < inc.size(); ++i)
-            if (snaps[i].edge < 0)
-                un.row({inc.file[i], std::to_string(inc.line[i]), inc.id[i], inc.isCollision[i] ? "collision" : "complaint", kIssueNames[inc.issue[i]],
-                        formatDouble(inc.x[i], 1), formatDouble(inc.y[i], 1), formatDouble(snaps[i].distance, 1),
-                        fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
-        un.close();
-    }
+        {
+            std::string md = "# Road problem localities\n\n";
+            md += fmt::format(
+                "Incidents from {} to {}. Ranked by score = {} x fatal + {} x serious + {} x slight + {} x severity unknown "
+                "collisions + {} x road complaints within the locality.\n\n",
+                formatMonth(firstMonth), formatMonth(lastMonth), o.weights.fatal, o.weights.serious, o.weights.slight, o.weights.unknown,
+                o.weights.complaint);
+            md += "- Cluster sites: " + ruleText + ". A cluster locality holds every incident within that network distance of its centre.\n";
+            md += fmt::format(
+                "- Density peaks: lixels (~{} m) whose severity-weighted network density ({} kernel, bandwidth {} m, {} method) is at "
+                "least {:.3f} per km, joined along the network; a peak that holds a cluster site is reported with the site.\n",
+                o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold);
+            md += fmt::format(
+                "- Trend: incidents in the last {} months (to {}) against the {} months before; rising or falling only when an exact "
+                "Poisson test gives p < 0.05, and 'insufficient history' when the data does not cover the earlier window.\n",
+                o.trendMonths, formatMonth(lastMonth), o.trendMonths);
+            md += fmt::format("- Cost: value of prevention of the locality's collisions by severity, {} prices, {}; source: {}.\n", costs.priceYear,
+                              costs.basis, costs.source);
+            md += fmt::format(
+                "- Ranked by {}. KSI: killed or seriously injured casualties{}. Vulnerable road users: pedestrians / cyclists / "
+                "motorcyclists; children are casualties under 16.\n",
+                o.rankBy, linked.haveCasualties ? "" : " (no casualty table was given: shown as -)");
+            if (!o.previousRegister.empty())
+                md += fmt::format("- Previous register: `{}`; a locality within {} m of a previous one is not new.\n", o.previousRegister, o.matchDistance);
+            md +=
+                "\n| Rank | Id | Road(s) | Site | Collisions (F/S/Sl) | Casualties (KSI) | Ped / cyc / m-cycle (children) | HGV collisions | "
+                "Complaints | Dominant issue | Issue pattern | Score | Cost (GBP) | Trend (before -> after, p) | On previous register | "
+                "Easting, northing |\n|---:|---|---|---|---|---|---|---:|---:|---|---|---:|---:|---|---|---|\n";
+            for (size_t r = 0; r < localities.size(); ++r) {
+                const Locality& l = localities[r];
+                const LocalityProfile& p = l.profile;
+                std::string roads = l.roads;
+                if (!p.roadNumbers.empty()) roads += (roads.empty() ? "" : " ") + ("[" + p.roadNumbers + "]");
+                std::replace(roads.begin(), roads.end(), '|', '/');
+                std::string pattern = p.pattern;
+                std::replace(pattern.begin(), pattern.end(), '|', '/');
+                auto group = [&](RoadUserGroup g) { return p.byGroup[static_cast<size_t>(g)]; };
+                const std::string casualties =
+                    linked.haveCasualties ? fmt::format("{} ({})", p.casualtyTotal, p.ksi) : std::string("-");
+                const std::string vulnerable = linked.haveCasualties ? fmt::format("{} / {} / {} ({})", group(RoadUserGroup::Pedestrian),
+                                                                                   group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle),
+                                                                                   p.children)
+                                                                     : std::string("-");
+                const std::string trend = std::isnan(l.trendP) ? fmt::format("{} ({} -> {})", l.trend, l.before, l.after)
+                                                               : fmt::format("{} ({} -> {}, p = {:.3f})", l.trend, l.before, l.after, l.trendP);
+                md += fmt::format("| {} | {} | {} | {}, {} | {} ({}/{}/{}{}) | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} | {} | {:.0f}, {:.0f} |\n",
+                                  r + 1, l.id, roads.empty() ? "(unnamed)" : roads, p.siteType, l.source, l.issues[0], l.severity[Fatal],
+                                  l.severity[Serious], l.severity[Slight], l.severity[Unknown] ? fmt::format(", {} unknown", l.severity[Unknown]) : "",
+                                  casualties, vulnerable, linked.haveVehicles ? std::to_string(p.hgvCollisions) : "-",
+                                  static_cast<int64_t>(l.members.size()) - l.issues[0], l.dominant.empty() ? "-" : l.dominant,
+                                  pattern.empty() ? "-" : pattern, l.score, p.cost, trend,
+                                  o.previousRegister.empty() ? "-" : (l.previousId.empty() ? "new" : "yes (" + l.previousId + ")"), l.x, l.y);
+            }
+            if (localities.empty()) md += "\nNo locality meets the rules.\n";
+            writeTextFile(registerMdPath, md);
+        }
+        {
+            CsvWriter rej(rejectsPath);
+            rej.row({"file", "line", "field", "reason", "record"});
+            for (const auto& r : rejects) rej.row(r);
+            rej.close();
+            CsvWriter linkedRejects(linkedRejectsPath);
+            linkedRejects.row({"file", "line", "field", "reason", "record"});
+            for (const auto& r : linked.rejects) linkedRejects.row(r);
+            linkedRejects.close();
+            CsvWriter un(unsnappedPath);
+            un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
+            for (size_t i = 0; i < inc.size(); ++i)
+                if (snaps[i].edge < 0)
+                    un.row({inc.file[i], std::to_string(inc.line[i]), inc.id[i], inc.isCollision[i] ? "collision" : "complaint", kIssueNames[inc.issue[i]],
+                            formatDouble(inc.x[i], 1), formatDouble(inc.y[i], 1), formatDouble(snaps[i].distance, 1),
+                            fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
+            un.close();
+        }
     });
     timer.step("register rows");
     {
         VectorWriter gpkg(gpkgPath);
         gpkg.createLayer("road_lixels", GeometryKind::LineString, o.analysisCrs,
-                         {{"lixel_id", FieldType::Integer64}, {"edge_id", FieldType::Integer64}, {"road_name"}, {"road_class"},
-                          {"length_m", FieldType::Real}, {"collisions", FieldType::Integer}, {"complaints", FieldType::Integer},
-                          {"collision_density_per_km", FieldType::Real}, {"weighted_density_per_km", FieldType::Real},
-                          {"locality_id"}, {"road_number"}},
+                         {{"lixel_id", FieldType::Integer64}, {"edge_id", FieldType::Integer64}, {"road_name"}, {"road_class"}, {"length_m", FieldType::Real}, {"collisions", FieldType::Integer}, {"complaints", FieldType::Integer}, {"collision_density_per_km", FieldType::Real}, {"weighted_density_per_km", FieldType::Real}, {"locality_id"}, {"road_number"}},
                          "Lixels with network kernel density (per km of road)");
         std::vector<int32_t> lixelCollisions(lixels.size(), 0), lixelComplaints(lixels.size(), 0);
         for (size_t i = 0; i < inc.size(); ++i)
@@ -713,14 +705,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
         }
         timer.step("locality layers");
         gpkg.createLayer("road_incidents", GeometryKind::Point, o.analysisCrs,
-                         {{"file"}, {"line", FieldType::Integer64}, {"source_id"}, {"kind"}, {"issue"}, {"severity"}, {"month"}, {"time"},
-                          {"status"}, {"snap_distance_m", FieldType::Real}, {"edge_id", FieldType::Integer64}, {"offset_m", FieldType::Real},
-                          {"road_name"}, {"locality_id"}, {"casualties", FieldType::Integer}, {"ksi", FieldType::Integer},
-                          {"ksi_adjusted", FieldType::Real}, {"pedestrians", FieldType::Integer}, {"cyclists", FieldType::Integer},
-                          {"motorcyclists", FieldType::Integer}, {"children", FieldType::Integer}, {"vehicles", FieldType::Integer},
-                          {"vehicle_types"}, {"hgv", FieldType::Integer}, {"dark", FieldType::Integer}, {"wet", FieldType::Integer},
-                          {"weekend", FieldType::Integer}, {"peak_hour", FieldType::Integer}, {"junction", FieldType::Integer},
-                          {"network_junction", FieldType::Integer}, {"speed_limit", FieldType::Integer}, {"road_number"}},
+                         {{"file"}, {"line", FieldType::Integer64}, {"source_id"}, {"kind"}, {"issue"}, {"severity"}, {"month"}, {"time"}, {"status"}, {"snap_distance_m", FieldType::Real}, {"edge_id", FieldType::Integer64}, {"offset_m", FieldType::Real}, {"road_name"}, {"locality_id"}, {"casualties", FieldType::Integer}, {"ksi", FieldType::Integer}, {"ksi_adjusted", FieldType::Real}, {"pedestrians", FieldType::Integer}, {"cyclists", FieldType::Integer}, {"motorcyclists", FieldType::Integer}, {"children", FieldType::Integer}, {"vehicles", FieldType::Integer}, {"vehicle_types"}, {"hgv", FieldType::Integer}, {"dark", FieldType::Integer}, {"wet", FieldType::Integer}, {"weekend", FieldType::Integer}, {"peak_hour", FieldType::Integer}, {"junction", FieldType::Integer}, {"network_junction", FieldType::Integer}, {"speed_limit", FieldType::Integer}, {"road_number"}},
                          "Collisions and complaints as read, with where they snapped to the network, their casualties and circumstances");
         for (size_t i = 0; i < inc.size(); ++i) {
             const bool snapped = snaps[i].edge >= 0;
@@ -752,7 +737,9 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
                     for (uint32_t k : linked.casualtiesByIncident[i]) {
                         const LinkedCasualty& c = linked.casualties[k];
                         ksi += c.severity == Fatal || c.severity == Serious;
-                        adjusted += c.severity == Fatal ? 1.0 : !std::isnan(c.adjustedSerious) ? c.adjustedSerious : c.severity == Serious ? 1.0 : 0.0;
+                        adjusted += c.severity == Fatal ? 1.0 : !std::isnan(c.adjustedSerious) ? c.adjustedSerious
+                                                            : c.severity == Serious            ? 1.0
+                                                                                               : 0.0;
                         ++groups[static_cast<size_t>(c.group)];
                         children += c.child == 1;
                     }
@@ -789,8 +776,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
         if (linked.haveCasualties) {
             // One point per casualty, at its collision: for maps by road-user group and severity.
             gpkg.createLayer("road_casualties", GeometryKind::Point, o.analysisCrs,
-                             {{"collision_id"}, {"casualty_line", FieldType::Integer64}, {"severity"}, {"road_user_group"}, {"age", FieldType::Integer},
-                              {"child", FieldType::Integer}, {"adjusted_serious", FieldType::Real}, {"month"}, {"locality_id"}},
+                             {{"collision_id"}, {"casualty_line", FieldType::Integer64}, {"severity"}, {"road_user_group"}, {"age", FieldType::Integer}, {"child", FieldType::Integer}, {"adjusted_serious", FieldType::Real}, {"month"}, {"locality_id"}},
                              "STATS19 casualties joined to their collisions (at the collision's location)");
             for (const LinkedCasualty& c : linked.casualties) {
                 const uint32_t i = c.incident;
@@ -853,9 +839,9 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
 RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     if (!o.categories) throw Error(ErrorKind::Internal, "runRoads() needs a category map");
-    if (o.collisions.empty() && o.complaints.empty()) throwUsage("give collisions (--collisions) and/or complaints (--complaints)");
+    if (o.collisions.empty() && o.complaints.empty()) throwUsage("give collisions (`collisions`) and/or complaints (`complaints`)");
     if (!(o.snapTolerance > 0)) throwUsage("the snapping tolerance must be positive", {"", 0, "snap_tolerance"});
-    if (o.trendMonths < 1) throwUsage("--trend-months must be at least 1", {"", 0, "trend_months"});
+    if (o.trendMonths < 1) throwUsage("`trend_months` must be at least 1", {"", 0, "trend_months"});
     const auto started = std::chrono::steady_clock::now();
     RunReport report;
     auto& lines = report.lines;
@@ -902,14 +888,16 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, collisionKeys, progress);
     for (const InputAccount* a : {&collisions, &complaints}) {
         if (a->rows == 0 && a->accepted == 0) continue;
-        lines.push_back(fmt::format("{}: {} rows = {} accepted + {} rejected + {} superseded; accepted = {} used + {} not road {} + {} outside "
-                                    "the months + {} without a location",
-                                    a->what, a->rows, a->accepted, a->rejected, a->superseded, a->used, a->notRoad,
-                                    a == &collisions ? "collisions" : "issues", a->outsideMonths, a->notLocated));
+        lines.push_back(fmt::format(
+            "{}: {} rows = {} accepted + {} rejected + {} superseded; accepted = {} used + {} not road {} + {} outside "
+            "the months + {} without a location",
+            a->what, a->rows, a->accepted, a->rejected, a->superseded, a->used, a->notRoad,
+            a == &collisions ? "collisions" : "issues", a->outsideMonths, a->notLocated));
         if (a->untrustedIds)
-            lines.push_back(fmt::format("{}: {} collision indexes are in scientific notation (a spreadsheet mangled them, e.g. 2.00512E+12): "
-                                        "kept as written, not trusted as ids, so these rows are not de-duplicated",
-                                        a->what, a->untrustedIds));
+            lines.push_back(fmt::format(
+                "{}: {} collision indexes are in scientific notation (a spreadsheet mangled them, e.g. 2.00512E+12): "
+                "kept as written, not trusted as ids, so these rows are not de-duplicated",
+                a->what, a->untrustedIds));
         if (a->lonLatFallback)
             lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
     }
@@ -919,11 +907,11 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     const std::string topology = net.nodesFromIds ? fmt::format("nodes from the ids in '{}' and '{}'", layer.startNodeField, layer.endNodeField)
                                                   : fmt::format("nodes at shared vertices within {} m", o.nodeTolerance);
     networkLines.push_back(fmt::format("network: {} features -> {} edges, {} nodes, {:.1f} km ({}; name field '{}', class field '{}', number field '{}')",
-                                layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, topology, layer.nameField,
-                                layer.classField, layer.numberField));
+                                       layer.features, net.edges.size(), net.nodeX.size(), net.totalLength() / 1000, topology, layer.nameField,
+                                       layer.classField, layer.numberField));
     if (!layer.startNodeField.empty() && !net.nodesFromIds)
         networkLines.push_back(fmt::format("network: some lines have no '{}'/'{}' id (or are multi-part): topology from shared vertices instead",
-                                    layer.startNodeField, layer.endNodeField));
+                                           layer.startNodeField, layer.endNodeField));
     for (const auto& n : layer.notes) networkLines.push_back("network: " + n);
     lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(networkLinesAt), networkLines.begin(), networkLines.end());
     if (net.edges.empty()) throwInput("the road layer builds no edges (all lines shorter than the node tolerance?)", {o.network.path});
@@ -957,10 +945,11 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         nearNetworkJunction[i] = near ? 1 : 2;
     }
     stage("snap");
-    lines.push_back(fmt::format("snapping (nearest road within {} m): collisions {} snapped, {} beyond; complaints {} snapped, {} beyond "
-                                "(beyond: listed in unsnapped.csv and kept in road_incidents)",
-                                o.snapTolerance, snappedCollisions, static_cast<int64_t>(collisionCount) - snappedCollisions, snappedComplaints,
-                                static_cast<int64_t>(inc.size() - collisionCount) - snappedComplaints));
+    lines.push_back(fmt::format(
+        "snapping (nearest road within {} m): collisions {} snapped, {} beyond; complaints {} snapped, {} beyond "
+        "(beyond: listed in unsnapped.csv and kept in road_incidents)",
+        o.snapTolerance, snappedCollisions, static_cast<int64_t>(collisionCount) - snappedCollisions, snappedComplaints,
+        static_cast<int64_t>(inc.size() - collisionCount) - snappedComplaints));
 
     // 4. Lixels and network density.
     const Lixels lixels = makeLixels(net, o.lixelLength);
@@ -968,10 +957,10 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     auto weightOf = [&](size_t i) {
         if (!inc.isCollision[i]) return o.weights.complaint;
         switch (inc.severity[i]) {
-        case Fatal: return o.weights.fatal;
-        case Serious: return o.weights.serious;
-        case Slight: return o.weights.slight;
-        default: return o.weights.unknown;
+            case Fatal: return o.weights.fatal;
+            case Serious: return o.weights.serious;
+            case Slight: return o.weights.slight;
+            default: return o.weights.unknown;
         }
     };
     for (size_t i = 0; i < inc.size(); ++i) {
@@ -984,10 +973,11 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     for (double& d : weightedDensity) d *= 1000;
     const double threshold = o.peakThreshold >= 0 ? o.peakThreshold : autoPeakThreshold(weightedDensity);
     stage("lixels + network KDE");
-    lines.push_back(fmt::format("network density: {} lixels of ~{} m, {} kernel, bandwidth {} m of network distance, {} method; "
-                                "peak threshold {:.3f} weighted incidents per km{}",
-                                lixels.size(), o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold,
-                                o.peakThreshold >= 0 ? "" : " (auto: mean + 3 SD of lixels with any density)"));
+    lines.push_back(fmt::format(
+        "network density: {} lixels of ~{} m, {} kernel, bandwidth {} m of network distance, {} method; "
+        "peak threshold {:.3f} weighted incidents per km{}",
+        lixels.size(), o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold,
+        o.peakThreshold >= 0 ? "" : " (auto: mean + 3 SD of lixels with any density)"));
 
     // 5. Cluster sites.
     std::vector<uint8_t> eligible(inc.size(), 0), ruleOf(inc.size(), 0);
@@ -1027,8 +1017,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
                                 localities.size() - sites.size()));
 
     OutputStaging staging(o.outDir);
-    writeRoadOutputs(o, {net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, nearNetworkJunction, linked, costs, threshold, ruleText, firstMonth,
-                         lastMonth},
+    writeRoadOutputs(o, {net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, nearNetworkJunction, linked, costs, threshold, ruleText, firstMonth, lastMonth},
                      staging);
     report.outputs = staging.commit();
     stage("write");

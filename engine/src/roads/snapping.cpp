@@ -67,25 +67,25 @@ Snap SnapIndex::snap(double x, double y, double tolerance) const {
     const BoostBox window(BoostPoint(x - tolerance, y - tolerance), BoostPoint(x + tolerance, y + tolerance));
     const RoadNetwork& net = m_network;
     m_impl->tree.query(bgi::intersects(window), boost::make_function_output_iterator([&](const SegmentEntry& entry) {
-        const uint32_t v = entry.second;
-        const Projection p = project(net, v, x, y);
-        const uint32_t edge = m_impl->vertexEdge[v];
-        if (p.distance > tolerance) return;
-        if (p.distance < bestDistance || (p.distance == bestDistance && static_cast<int64_t>(edge) < best.edge)) {
-            bestDistance = p.distance;
-            best.edge = edge;
-            best.distance = p.distance;
-            best.x = p.x;
-            best.y = p.y;
-            best.offset = net.along[v] + p.t * p.segmentLength;
-        }
-    }));
+                           const uint32_t v = entry.second;
+                           const Projection p = project(net, v, x, y);
+                           const uint32_t edge = m_impl->vertexEdge[v];
+                           if (p.distance > tolerance) return;
+                           if (p.distance < bestDistance || (p.distance == bestDistance && static_cast<int64_t>(edge) < best.edge)) {
+                               bestDistance = p.distance;
+                               best.edge = edge;
+                               best.distance = p.distance;
+                               best.x = p.x;
+                               best.y = p.y;
+                               best.offset = net.along[v] + p.t * p.segmentLength;
+                           }
+                       }));
     if (best.edge < 0) {
         // Beyond the tolerance: report how far the nearest road is (the nearest boxes bound it).
         double nearest = std::numeric_limits<double>::infinity();
         m_impl->tree.query(bgi::nearest(BoostPoint(x, y), 8), boost::make_function_output_iterator([&](const SegmentEntry& entry) {
-            nearest = std::min(nearest, project(net, entry.second, x, y).distance);
-        }));
+                               nearest = std::min(nearest, project(net, entry.second, x, y).distance);
+                           }));
         best.distance = nearest;
     }
     return best;

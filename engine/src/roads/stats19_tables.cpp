@@ -21,12 +21,22 @@ const char* roadUserGroupName(RoadUserGroup group) {
 RoadUserGroup roadUserGroupOf(int casualtyType, int casualtyClass) {
     if (casualtyClass == 3 || casualtyType == 0) return RoadUserGroup::Pedestrian;
     switch (casualtyType) {
-    case 1: return RoadUserGroup::PedalCycle;
-    case 2: case 3: case 4: case 5: case 23: case 97: return RoadUserGroup::Motorcycle;
-    case 8: case 9: return RoadUserGroup::CarOccupant;
-    case 19: case 20: case 21: case 98: return RoadUserGroup::GoodsVehicle;
-    case 10: case 11: return RoadUserGroup::Bus;
-    default: return RoadUserGroup::Other;  // horse rider, agricultural, tram, mobility scooter, other, missing
+        case 1: return RoadUserGroup::PedalCycle;
+        case 2:
+        case 3:
+        case 4:
+        case 5:
+        case 23:
+        case 97: return RoadUserGroup::Motorcycle;
+        case 8:
+        case 9: return RoadUserGroup::CarOccupant;
+        case 19:
+        case 20:
+        case 21:
+        case 98: return RoadUserGroup::GoodsVehicle;
+        case 10:
+        case 11: return RoadUserGroup::Bus;
+        default: return RoadUserGroup::Other;  // horse rider, agricultural, tram, mobility scooter, other, missing
     }
 }
 
@@ -37,13 +47,21 @@ const char* vehicleGroupName(VehicleGroup group) {
 
 VehicleGroup vehicleGroupOf(int vehicleType) {
     switch (vehicleType) {
-    case 1: return VehicleGroup::PedalCycle;
-    case 2: case 3: case 4: case 5: case 23: case 97: return VehicleGroup::Motorcycle;
-    case 8: case 9: return VehicleGroup::Car;
-    case 19: return VehicleGroup::Van;
-    case 20: case 21: return VehicleGroup::Hgv;
-    case 10: case 11: return VehicleGroup::Bus;
-    default: return VehicleGroup::Other;  // includes 98, goods of unknown weight
+        case 1: return VehicleGroup::PedalCycle;
+        case 2:
+        case 3:
+        case 4:
+        case 5:
+        case 23:
+        case 97: return VehicleGroup::Motorcycle;
+        case 8:
+        case 9: return VehicleGroup::Car;
+        case 19: return VehicleGroup::Van;
+        case 20:
+        case 21: return VehicleGroup::Hgv;
+        case 10:
+        case 11: return VehicleGroup::Bus;
+        default: return VehicleGroup::Other;  // includes 98, goods of unknown weight
     }
 }
 
@@ -237,8 +255,7 @@ std::string tableBesideCollisions(const std::string& collisionsPath, bool casual
     const std::string lower = toLowerAscii(name);
     // Longest words first, so "collisions" is not read as "collision" + "s".
     const std::pair<const char*, const char*> words[] = {
-        {"collisions", casualties ? "casualties" : "vehicles"}, {"accidents", casualties ? "casualties" : "vehicles"},
-        {"collision", casualties ? "casualty" : "vehicle"},     {"accident", casualties ? "casualty" : "vehicle"}};
+        {"collisions", casualties ? "casualties" : "vehicles"}, {"accidents", casualties ? "casualties" : "vehicles"}, {"collision", casualties ? "casualty" : "vehicle"}, {"accident", casualties ? "casualty" : "vehicle"}};
     for (const auto& [word, replacement] : words) {
         const size_t at = lower.rfind(word);
         if (at == std::string::npos) continue;

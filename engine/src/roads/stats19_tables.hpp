@@ -14,24 +14,38 @@
 namespace hotspot {
 
 // Who was hurt, grouped as road safety reports group them.
-enum class RoadUserGroup : uint8_t { Pedestrian, PedalCycle, Motorcycle, CarOccupant, GoodsVehicle, Bus, Other, Count };
+enum class RoadUserGroup : uint8_t { Pedestrian,
+                                     PedalCycle,
+                                     Motorcycle,
+                                     CarOccupant,
+                                     GoodsVehicle,
+                                     Bus,
+                                     Other,
+                                     Count };
 constexpr size_t kRoadUserGroups = static_cast<size_t>(RoadUserGroup::Count);
 const char* roadUserGroupName(RoadUserGroup group);  // "pedestrian", "pedal_cycle", ...
 // casualty_type (and casualty_class 3 = pedestrian) to the group.
 RoadUserGroup roadUserGroupOf(int casualtyType, int casualtyClass);
 
 // Vehicles in a collision, grouped; Hgv is goods over 3.5 t (codes 20, 21), not "unknown weight" (98).
-enum class VehicleGroup : uint8_t { PedalCycle, Motorcycle, Car, Van, Hgv, Bus, Other, Count };
+enum class VehicleGroup : uint8_t { PedalCycle,
+                                    Motorcycle,
+                                    Car,
+                                    Van,
+                                    Hgv,
+                                    Bus,
+                                    Other,
+                                    Count };
 constexpr size_t kVehicleGroups = static_cast<size_t>(VehicleGroup::Count);
 const char* vehicleGroupName(VehicleGroup group);
 VehicleGroup vehicleGroupOf(int vehicleType);
 
 struct LinkedCasualty {
-    uint32_t incident = 0;   // the collision, as an index into the run's incidents
-    uint8_t severity = 0;    // 1 fatal, 2 serious, 3 slight, 0 unknown
+    uint32_t incident = 0;  // the collision, as an index into the run's incidents
+    uint8_t severity = 0;   // 1 fatal, 2 serious, 3 slight, 0 unknown
     RoadUserGroup group = RoadUserGroup::Other;
-    int16_t age = -1;        // years; -1 unknown
-    int8_t child = -1;       // 1 under 16, 0 not, -1 unknown (from age, else the age band)
+    int16_t age = -1;   // years; -1 unknown
+    int8_t child = -1;  // 1 under 16, 0 not, -1 unknown (from age, else the age band)
     // 2024 schema: casualty_adjusted_severity_serious, the probability that the casualty would be
     // recorded as serious by an injury-based system (CRaSH); NaN when the file has no such column.
     double adjustedSerious = std::nan("");

@@ -21,20 +21,6 @@
 
 namespace hotspot {
 
-namespace {
-
-double parseDistanceBand(const std::string& weights, const OptionNaming& naming) {
-    const std::string text = weights.substr(9);
-    char* end = nullptr;
-    const double band = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size())
-        throwUsage(fmt::format("'{}' is not distance:METRES (e.g. distance:500)", weights), {"", 0, naming(GiStarRunOptions::kDistanceBand.key)});
-    GiStarRunOptions::kDistanceBand.check(band, naming);
-    return band;
-}
-
-}  // namespace
-
 void KdeOptions::validate(const OptionNaming& naming) const {
     kBandwidth.check(bandwidth, naming);
     kDecay.check(decay, naming);
@@ -67,11 +53,11 @@ void GiStarRunOptions::validate(const OptionNaming& naming) const {
     kRingsOption.check(rings, naming);
     kPermutations.check(gi.permutations, naming);
     kZoneLevel.check(zoneLevel, naming);
-    if (autoScale && !areas.empty()) throwUsage("--auto chooses a grid's cell size and neighbourhood; it does not apply to areas", {"", 0, naming("auto")});
-    if (autoScale && grid.shape != GridShape::Square) throwUsage("--auto works on square cells", {"", 0, naming("auto")});
-    if (weights.rfind("distance:", 0) == 0) parseDistanceBand(weights, naming);
-    else if (weights != "queen" && weights != "rook")
-        throwUsage(fmt::format("'{}' is not queen, rook or distance:METRES", weights), {"", 0, naming(kDistanceBand.key)});
+    if (autoScale && !areas.empty()) throwUsage("`auto` chooses a grid's cell size and neighbourhood; it does not apply to areas", {"", 0, naming("auto")});
+    if (autoScale && grid.shape != GridShape::Square) throwUsage("`auto` works on square cells", {"", 0, naming("auto")});
+    if (weights.kind == NeighbourRule::Kind::Nearest)
+        throwUsage(fmt::format("'{}': Gi* on areas takes queen, rook or distance:METRES", weights.text()), {"", 0, naming(kDistanceBand.key)});
+    if (weights.kind == NeighbourRule::Kind::DistanceBand) kDistanceBand.check(weights.bandMetres, naming);
 }
 
 void LocalMoranRunOptions::validate(const OptionNaming& naming) const {
@@ -80,33 +66,22 @@ void LocalMoranRunOptions::validate(const OptionNaming& naming) const {
     kRingsOption.check(rings, naming);
     GiStarRunOptions::kPermutations.check(moran.permutations, naming);
     kAlpha.check(moran.alpha, naming);
-    kStyle.check(style, naming);
-    if (weights.rfind("distance:", 0) == 0) {
-        parseDistanceBand(weights, naming);
-    } else if (weights.rfind("knn:", 0) == 0) {
-        const std::string text = weights.substr(4);
-        char* end = nullptr;
-        const double k = std::strtod(text.c_str(), &end);
-        if (text.empty() || end != text.c_str() + text.size())
-            throwUsage(fmt::format("'{}' is not knn:K (e.g. knn:8)", weights), {"", 0, naming(kNearest.key)});
-        if (const std::string why = kNearest.problem(k); !why.empty())
-            throwUsage(fmt::format("'{}': k {}", weights, why), {"", 0, naming(kNearest.key)});
-    } else if (weights != "queen" && weights != "rook") {
-        throwUsage(fmt::format("'{}' is not queen, rook, distance:METRES or knn:K", weights), {"", 0, naming(kNearest.key)});
-    }
-    if (weights == "rook" && rings != 1 && areas.empty())
+    if (weights.kind == NeighbourRule::Kind::DistanceBand) GiStarRunOptions::kDistanceBand.check(weights.bandMetres, naming);
+    if (weights.kind == NeighbourRule::Kind::Nearest)
+        if (const std::string why = kNearest.problem(weights.nearest); !why.empty())
+            throwUsage(fmt::format("'{}': k {}", weights.text(), why), {"", 0, naming(kNearest.key)});
+    if (weights.kind == NeighbourRule::Kind::Rook && rings != 1 && areas.empty())
         throwUsage("rook contiguity on a grid has one ring (the 4 cells sharing an edge)", {"", 0, naming(kRingsOption.key)});
 }
 
 void ConcentrateOptions::validate(const OptionNaming& naming) const {
     input.validate(naming);
     grid.validate(naming);
-    kUnit.check(unit, naming);
     kTop.check(top, naming);
     kSnap.check(snapTolerance, naming);
     kStableShare.check(stableShare * 100, naming);
-    if (unit == "area" && areas.empty()) throwUsage("--unit area needs the areas (-a LABEL=PATH)", {"", 0, naming("areas")});
-    if (unit == "segment" && network.path.empty()) throwUsage("--unit segment needs the street network (--network)", {"", 0, naming("network")});
+    if (unit == PlaceUnit::Area && areas.empty()) throwUsage("`unit` area needs the areas (-a LABEL=PATH)", {"", 0, naming("areas")});
+    if (unit == PlaceUnit::Segment && network.path.empty()) throwUsage("`unit` segment needs the street network (`network`)", {"", 0, naming("network")});
 }
 
 void NearRepeatOptions::validate(const OptionNaming& naming) const {
@@ -153,8 +128,7 @@ void EmergingRunOptions::validate(const OptionNaming& naming) const {
 void EvaluateOptions::validate(const OptionNaming& naming) const {
     input.validate(naming);
     grid.validate(naming);
-    kMethod.check(method, naming);
-    if (method == "kde") kde.validate(naming);
+    if (method == RankBy::Kde) kde.validate(naming);
     if (shares.empty()) throwUsage("give at least one share of cells", {"", 0, naming(kTop.key)});
     for (double share : shares) kTop.check(share * 100, naming);
 }
@@ -174,7 +148,6 @@ void CoverageOptions::validate(const OptionNaming& naming) const {
     kLightRadius.check(lightRadius, naming);
     kHotspotShare.check(hotspotShare, naming);
     kDarkDistance.check(darkDistance, naming);
-    kPeriod.check(period, naming);
 }
 
 void InterventionEvaluationOptions::validate(const OptionNaming& naming) const {

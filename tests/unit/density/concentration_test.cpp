@@ -13,7 +13,7 @@ using namespace hotspot;
 TEST(Concentration, GiniAndGeneralisedGiniEqualTheLorenzginiExamples) {
     const std::vector<double> a = {10, 8, 2, 0, 0, 0, 0, 0, 0, 0};  // 20 crimes, 10 places
     EXPECT_NEAR(giniCoefficient(a), 0.78, 1e-12);
-    EXPECT_NEAR(generalisedGini(a), 0.78, 1e-12);  // not sparse: the same
+    EXPECT_NEAR(generalisedGini(a), 0.78, 1e-12);                  // not sparse: the same
     const std::vector<double> b = {5, 2, 1, 0, 0, 0, 0, 0, 0, 0};  // 8 crimes, 10 places: sparse
     EXPECT_NEAR(giniCoefficient(b), 0.8, 1e-12);
     EXPECT_NEAR(generalisedGini(b), 0.75, 1e-12);  // 10/8 (0.8 - 1) + 1

@@ -17,7 +17,8 @@ struct Series {
 Series series(const std::string& pattern, double slope = 0.0) {
     Series s;
     for (size_t t = 0; t < pattern.size(); ++t) {
-        double z = pattern[t] == 'H' ? 3.0 : pattern[t] == 'C' ? -3.0 : 0.5;
+        double z = pattern[t] == 'H' ? 3.0 : pattern[t] == 'C' ? -3.0
+                                                               : 0.5;
         z += slope * static_cast<double>(t);
         s.z.push_back(z);
         s.p.push_back(twoSidedP(z));

@@ -139,12 +139,12 @@ TEST(Fdr, BenjaminiHochbergOnAHandWorkedList) {
     std::vector<double> z(10, 2.0);
     z[2] = -1.0;
     auto bins = fdrBins(z, p, true);
-    EXPECT_EQ(bins[1], 3);   // p 0.001: 99 %
-    EXPECT_EQ(bins[5], 2);   // 0.008: 95 %
-    EXPECT_EQ(bins[3], 2);   // 0.012: 95 %
-    EXPECT_EQ(bins[7], 1);   // 0.03: 90 % only
-    EXPECT_EQ(bins[9], 1);   // 0.06: 90 %
-    EXPECT_EQ(bins[6], 0);   // 0.2
+    EXPECT_EQ(bins[1], 3);            // p 0.001: 99 %
+    EXPECT_EQ(bins[5], 2);            // 0.008: 95 %
+    EXPECT_EQ(bins[3], 2);            // 0.012: 95 %
+    EXPECT_EQ(bins[7], 1);            // 0.03: 90 % only
+    EXPECT_EQ(bins[9], 1);            // 0.06: 90 %
+    EXPECT_EQ(bins[6], 0);            // 0.2
     auto raw = fdrBins(z, p, false);  // without correction: plain alpha cuts
     EXPECT_EQ(raw[7], 2);
     EXPECT_EQ(raw[9], 1);

@@ -34,9 +34,9 @@ TEST(Grid, CellOfPointsOnEdgesIsUnique) {
     ASSERT_EQ(g.rows, 2);
     EXPECT_EQ(*g.cellOf(5, 15), 0);
     EXPECT_EQ(*g.cellOf(25, 5), 5);
-    EXPECT_EQ(*g.cellOf(10, 5), 4);   // on the edge between 3 and 4: the east cell
-    EXPECT_EQ(*g.cellOf(5, 10), 3);   // on the edge between 0 and 3: the south cell
-    EXPECT_EQ(*g.cellOf(30, 0), 5);   // outer corner
+    EXPECT_EQ(*g.cellOf(10, 5), 4);  // on the edge between 3 and 4: the east cell
+    EXPECT_EQ(*g.cellOf(5, 10), 3);  // on the edge between 0 and 3: the south cell
+    EXPECT_EQ(*g.cellOf(30, 0), 5);  // outer corner
     EXPECT_FALSE(g.cellOf(31, 5));
     EXPECT_FALSE(g.cellOf(NAN, 5));
 }
@@ -92,8 +92,7 @@ TEST(Grid, HexagonsCoverTheWholeExtentAndEachPointIsInTheHexagonThatHoldsIt) {
             state = state * 6364136223846793005ULL + 1442695040888963407ULL;
             return static_cast<double>(state >> 11) / static_cast<double>(1ULL << 53);
         };
-        std::vector<std::pair<double, double>> points = {{e.minX, e.minY}, {e.maxX, e.minY}, {e.minX, e.maxY}, {e.maxX, e.maxY},
-                                                         {1005, 1144},     {1300, 1010},     {1500, 1500},     {1450, 1450}};
+        std::vector<std::pair<double, double>> points = {{e.minX, e.minY}, {e.maxX, e.minY}, {e.minX, e.maxY}, {e.maxX, e.maxY}, {1005, 1144}, {1300, 1010}, {1500, 1500}, {1450, 1450}};
         for (int i = 0; i < 400; ++i) points.emplace_back(e.minX + next() * e.width(), e.minY + next() * e.height());
         for (int i = 0; i <= 100; ++i) {
             const double t = i / 100.0;

@@ -31,11 +31,11 @@ Grid squareGrid(int64_t cols, int64_t rows, double cell) {
 TEST(CoverageShape, AWedgeSeesWithinHalfTheFieldOfViewOfItsBearingAndRange) {
     CoverageShape east{0, 0, 100, 90, 90};  // looking east, 90 degrees wide
     EXPECT_TRUE(east.contains(70, 0));
-    EXPECT_FALSE(east.contains(0, 70));    // north: outside the wedge
-    EXPECT_TRUE(east.contains(70, 69));    // 45.4 degrees from north: 44.6 from the bearing
-    EXPECT_FALSE(east.contains(69, 70));   // 44.6 degrees from north: 45.4 from the bearing
-    EXPECT_FALSE(east.contains(101, 0));   // beyond the range
-    EXPECT_TRUE(east.contains(0, 0));      // the camera's own position
+    EXPECT_FALSE(east.contains(0, 70));   // north: outside the wedge
+    EXPECT_TRUE(east.contains(70, 69));   // 45.4 degrees from north: 44.6 from the bearing
+    EXPECT_FALSE(east.contains(69, 70));  // 44.6 degrees from north: 45.4 from the bearing
+    EXPECT_FALSE(east.contains(101, 0));  // beyond the range
+    EXPECT_TRUE(east.contains(0, 0));     // the camera's own position
     // Bearings wrap around north.
     CoverageShape north{0, 0, 100, 350, 40};
     EXPECT_TRUE(north.contains(std::sin(5 * M_PI / 180) * 50, std::cos(5 * M_PI / 180) * 50));

@@ -46,12 +46,14 @@ TEST(GeoPackageWriter, RowsReadBackThroughGdalAsWritten) {
                       {{"name"}, {"n", FieldType::Integer64}, {"small", FieldType::Integer}, {"value", FieldType::Real}, {"day", FieldType::Date}},
                       "test points");
         for (int i = 0; i < points; ++i) {
-            if (i % 7 == 0) w.setNull(0); else w.setString(0, "row " + std::to_string(i) + " 'quoted' \"x\"");
+            if (i % 7 == 0) w.setNull(0);
+            else w.setString(0, "row " + std::to_string(i) + " 'quoted' \"x\"");
             w.setInteger(1, int64_t{1} << 40 | i);
             w.setInteger(2, i);
             w.setReal(3, i % 5 == 0 ? NAN : i * 0.5);
             w.setString(4, "2024-01-15");
-            if (i == 3) w.setPoint(NAN, NAN); else w.setPoint(400000 + i, 300000 - i);
+            if (i == 3) w.setPoint(NAN, NAN);
+            else w.setPoint(400000 + i, 300000 - i);
             w.writeFeature();
         }
         w.createLayer("areas", GeometryKind::Polygon, "EPSG:27700", {{"code"}});

@@ -89,14 +89,14 @@ TEST(IngestPoliceUk, LfAndCrlfFilesAsbRowsAndRowsWithoutCoordinates) {
 TEST(IngestPoliceUk, BadRowsAreRejectedWithFieldAndLineAndEveryRowIsAccountedFor) {
     test::TempDir dir;
     std::string text = std::string(kHeader) + "\n" +
-                       row("r1", "2021-01", "abc", "52.2", "On or near X", "Burglary") + "\n" +       // line 2: not a number
-                       row("r2", "2021-1x", "-0.9", "52.2", "On or near X", "Burglary") + "\n" +      // line 3: bad month
-                       row("r3", "2021-01", "-0.9", "95.0", "On or near X", "Burglary") + "\n" +      // line 4: latitude range
-                       row("r4", "2021-01", "-0.9", "", "On or near X", "Burglary") + "\n" +          // line 5: one coordinate
-                       "r5,2021-01,too,few,fields\n" +                                                 // line 6
-                       row("r6", "2021-01", "", "", "No Location", "Burglary") + "\n" +               // line 7: nothing to locate
-                       row("r7", "2021-01", "0", "0", "On or near X", "Burglary") + "\n" +            // line 8: Null Island
-                       row("r8", "2021-01", "-0.9", "52.2", "On or near X", "") + "\n" +              // line 9: empty type
+                       row("r1", "2021-01", "abc", "52.2", "On or near X", "Burglary") + "\n" +   // line 2: not a number
+                       row("r2", "2021-1x", "-0.9", "52.2", "On or near X", "Burglary") + "\n" +  // line 3: bad month
+                       row("r3", "2021-01", "-0.9", "95.0", "On or near X", "Burglary") + "\n" +  // line 4: latitude range
+                       row("r4", "2021-01", "-0.9", "", "On or near X", "Burglary") + "\n" +      // line 5: one coordinate
+                       "r5,2021-01,too,few,fields\n" +                                            // line 6
+                       row("r6", "2021-01", "", "", "No Location", "Burglary") + "\n" +           // line 7: nothing to locate
+                       row("r7", "2021-01", "0", "0", "On or near X", "Burglary") + "\n" +        // line 8: Null Island
+                       row("r8", "2021-01", "-0.9", "52.2", "On or near X", "") + "\n" +          // line 9: empty type
                        row("ok", "2021-01", "-0.9", "52.2", "On or near X", "Burglary") + "\n";
     test::writeFile(dir.file("bad.csv"), text);
     IngestResult r = ingest({dir.file("bad.csv")}, options());
@@ -288,7 +288,7 @@ TEST(IngestGenericCsv, MappingErrorsNameTheColumn) {
         EXPECT_EQ(e.context().field, "longitude");
         EXPECT_NE(std::string(e.what()).find("the header has: ref, lon, lat"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(ColumnMapping::parse("x=E"), Error);            // y missing
+    EXPECT_THROW(ColumnMapping::parse("x=E"), Error);                 // y missing
     EXPECT_THROW(ColumnMapping::parse("colour=red,x=a,y=b"), Error);  // unknown role
     // Without a mapping a non-police CSV is a usage error, not a silent empty read.
     EXPECT_THROW(ingest({dir.file("r.csv")}, options()), Error);

@@ -14,7 +14,7 @@ using namespace hotspot;
 
 TEST(PoissonChange, EqualsTheExactBinomialTailsComputedByHand) {
     // after | n ~ Binomial(n, 1/2); p = 2 * the smaller tail.
-    EXPECT_DOUBLE_EQ(poissonChangePValue(0, 5), 2.0 / 32);                  // P(X >= 5) = 1/32
+    EXPECT_DOUBLE_EQ(poissonChangePValue(0, 5), 2.0 / 32);  // P(X >= 5) = 1/32
     EXPECT_DOUBLE_EQ(poissonChangePValue(5, 0), 2.0 / 32);
     EXPECT_NEAR(poissonChangePValue(2, 9), 2.0 * (55 + 11 + 1) / 2048, 1e-12);  // C(11,9)+C(11,10)+C(11,11)
     EXPECT_NEAR(poissonChangePValue(1, 12), 2.0 * (13 + 1) / 8192, 1e-12);
@@ -46,7 +46,7 @@ TEST(CollisionCosts, RefusesMixedPriceYearsMissingSeveritiesAndUnsourcedTables) 
         EXPECT_EQ(e.context().line, 3);
         EXPECT_EQ(e.context().field, "price_year");
     }
-    EXPECT_THROW(CollisionCosts::fromText(header + "2014,b,Fatal,1,s\n2014,b,Slight,1,s\n", "costs.csv"), Error);   // no Serious
+    EXPECT_THROW(CollisionCosts::fromText(header + "2014,b,Fatal,1,s\n2014,b,Slight,1,s\n", "costs.csv"), Error);  // no Serious
     EXPECT_THROW(CollisionCosts::fromText(header + "2014,b,Fatal,-1,s\n2014,b,Serious,1,s\n2014,b,Slight,1,s\n", "c"), Error);
     EXPECT_THROW(CollisionCosts::fromText("price_year,basis,severity,value_gbp\n2014,b,Fatal,1\n", "c"), Error);  // no source column
     const CollisionCosts ok = CollisionCosts::fromText(header + "2023,per collision,Fatal,10,x\n2023,per collision,Serious,5,x\n2023,per collision,Slight,1,x\n", "c");

@@ -63,7 +63,7 @@ TEST(RoadNetworkTopology, NodeIdsDecideWhereLinesMeetSoABridgeOverARoadIsNotAJun
     EXPECT_DOUBLE_EQ(byIds.edges[0].length, 200);
     EXPECT_EQ(byIds.edges[0].to, byIds.edges[2].from);  // joined at n2
     EXPECT_EQ(byIds.degree(byIds.edges[0].to), 2u);
-    EXPECT_EQ(byIds.degree(byIds.edges[1].from), 1u);   // the bridge's ends touch nothing else
+    EXPECT_EQ(byIds.degree(byIds.edges[1].from), 1u);  // the bridge's ends touch nothing else
     // One line without ids: the whole layer falls back to coordinates.
     c.endNode.clear();
     EXPECT_FALSE(buildRoadNetwork({a, b, c}, 1.0).nodesFromIds);
@@ -87,7 +87,7 @@ TEST(Snapping, TheToleranceIsInclusiveAndFartherPointsReportTheirDistance) {
     EXPECT_NEAR(in.y, 0, 1e-12);
     const Snap out = index.snap(400, 30.1, 30);
     EXPECT_EQ(out.edge, -1);
-    EXPECT_NEAR(out.distance, 30.1, 1e-9);  // the nearest road, for the unsnapped report
+    EXPECT_NEAR(out.distance, 30.1, 1e-9);       // the nearest road, for the unsnapped report
     EXPECT_EQ(index.snap(1030, 0, 30).edge, 0);  // beyond the end, within tolerance of the end point
 }
 
