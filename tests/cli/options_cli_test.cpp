@@ -180,6 +180,22 @@ TEST(OptionsCli, ChoiceOptionsRefuseUnknownValuesListingTheChoices) {
     }
 }
 
+TEST(OptionsValidate, EngineMessagesNameOptionsByKeyAndEachFrontEndShowsItsOwnName) {
+    const auto cli = OptionNaming::cli();
+    EXPECT_EQ(nameOptions("more than the limit (`max_cells`); give a larger `cell`", cli), "more than the limit (--max-cells); give a larger --cell");
+    EXPECT_EQ(nameOptions("set `analysis_crs`", OptionNaming::prefixed("analysis.")), "set analysis.analysis_crs");
+    // Backquoted text that is no key stays as it is, and so does a lone backquote.
+    EXPECT_EQ(nameOptions("see `hotspot geocode` and `Crime ID`", cli), "see `hotspot geocode` and `Crime ID`");
+    EXPECT_EQ(nameOptions("a ` b `cell`", cli), "a ` b --cell");
+    EXPECT_EQ(nameOptions("", cli), "");
+    // End to end: the engine's message reaches the CLI user with the flag.
+    test::TempDir dir;
+    auto r = test::runCli({"coverage", test::sourceDir() + "/data/police", "-o", dir.file("c")});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("give --cameras and/or --lights"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('`'), std::string::npos) << r.err;
+}
+
 TEST(OptionsValidate, TheSameDeclarationsNameTheOptionAsEachCallerKnowsIt) {
     GridChoice grid;
     grid.cellSize = 1e-320;
