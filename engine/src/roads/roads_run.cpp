@@ -494,343 +494,379 @@ struct RoadsResults {
 };
 
 // road_register.csv/.md, road_rejects.csv, unsnapped.csv and roads.gpkg, into the staging folder.
-void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, OutputStaging& staging) {
-    // Plain references, not a structured binding: lambdas below capture them (clang 14 cannot
-    // capture structured bindings).
+// The register's columns (CSV header, GeoPackage fields): counts, then the profile.
+const std::vector<FieldSpec>& registerFields() {
+    using F = FieldType;
+    static const std::vector<FieldSpec> fields = {
+        {"rank", F::Integer}, {"locality_id"}, {"source"}, {"road_names"}, {"road_numbers"}, {"x", F::Real}, {"y", F::Real}, {"lon", F::Real}, {"lat", F::Real}, {"collisions", F::Integer}, {"fatal", F::Integer}, {"serious", F::Integer}, {"slight", F::Integer}, {"severity_unknown", F::Integer}, {"casualties", F::Integer}, {"fatal_casualties", F::Integer}, {"serious_casualties", F::Integer}, {"slight_casualties", F::Integer}, {"ksi", F::Integer}, {"ksi_adjusted", F::Real}, {"pedestrians", F::Integer}, {"cyclists", F::Integer}, {"motorcyclists", F::Integer}, {"car_occupants", F::Integer}, {"goods_vehicle_occupants", F::Integer}, {"bus_occupants", F::Integer}, {"other_casualties", F::Integer}, {"children", F::Integer}, {"hgv_collisions", F::Integer}, {"dark_share", F::Real}, {"wet_share", F::Real}, {"weekend_share", F::Real}, {"peak_share", F::Real}, {"junction_collisions", F::Integer}, {"network_junction_collisions", F::Integer}, {"site_type"}, {"speed_limits"}, {"road_classes"}, {"urban_rural"}, {"complaints", F::Integer}, {"speeding", F::Integer}, {"hgv", F::Integer}, {"parking", F::Integer}, {"road_layout", F::Integer}, {"other", F::Integer}, {"score", F::Real}, {"cost_gbp", F::Real}, {"cost_price_year"}, {"rule_collisions", F::Integer}, {"peak_density_per_km", F::Real}, {"before", F::Integer}, {"after", F::Integer}, {"trend"}, {"trend_p", F::Real}, {"dominant_issue"}, {"issue_pattern"}, {"on_previous_register"}, {"previous_id"}, {"previous_distance_m", F::Real}};
+    return fields;
+}
+
+// One register row as text, in registerFields() order: the CSV, the point layer and the extent
+// layer write the same values.
+std::vector<std::string> registerRow(const RoadsOptions& o, const RoadsResults& results, const CoordinateTransformer& toLonLat, size_t r) {
+    const Locality& l = results.localities[r];
+    const LocalityProfile& p = l.profile;
+    const LinkedTables& linked = results.linked;
+    const CollisionCosts& costs = results.costs;
+    double lon = l.x, lat = l.y;
+    toLonLat.transformPoint(lon, lat);
+    const int64_t collisionsHere = l.issues[0];
+    const int64_t complaintsHere = static_cast<int64_t>(l.members.size()) - collisionsHere;
+    auto count = [](int64_t v) { return std::to_string(v); };
+    // Casualty and vehicle columns are empty (unknown), not 0, without their tables.
+    auto casualty = [&](int64_t v) { return linked.haveCasualties ? std::to_string(v) : std::string(); };
+    auto share = [](const std::array<int64_t, 2>& pair) {
+        return pair[1] > 0 ? formatDouble(static_cast<double>(pair[0]) / static_cast<double>(pair[1]), 3) : std::string();
+    };
+    auto group = [&](RoadUserGroup g) { return casualty(p.byGroup[static_cast<size_t>(g)]); };
+    return std::vector<std::string>{
+        std::to_string(r + 1), l.id, l.source, l.roads, p.roadNumbers, formatDouble(l.x, 1), formatDouble(l.y, 1), formatDouble(lon, 6),
+        formatDouble(lat, 6), count(collisionsHere), count(l.severity[Fatal]), count(l.severity[Serious]), count(l.severity[Slight]),
+        count(l.severity[Unknown]), casualty(p.casualtyTotal), casualty(p.casualties[Fatal]), casualty(p.casualties[Serious]),
+        casualty(p.casualties[Slight]), casualty(p.ksi), linked.haveCasualties ? formatDouble(p.ksiAdjusted, 2) : "",
+        group(RoadUserGroup::Pedestrian), group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle), group(RoadUserGroup::CarOccupant),
+        group(RoadUserGroup::GoodsVehicle), group(RoadUserGroup::Bus), group(RoadUserGroup::Other), casualty(p.children),
+        linked.haveVehicles ? count(p.hgvCollisions) : "", share(p.dark), share(p.wet), share(p.weekend), share(p.peak),
+        p.junction[1] > 0 ? count(p.junction[0]) : "", count(p.networkJunction), p.siteType, p.speedLimits, p.roadClasses, p.urbanRural,
+        count(complaintsHere), count(l.issues[1]), count(l.issues[2]), count(l.issues[3]), count(l.issues[4]), count(l.issues[5]),
+        formatDouble(l.score, 1), formatDouble(p.cost, 0), costs.priceYear, l.cluster >= 0 ? std::to_string(l.ruleCollisions) : "",
+        formatDouble(l.peakDensity, 3), count(l.before), count(l.after), l.trend, std::isnan(l.trendP) ? "" : formatDouble(l.trendP, 4),
+        l.dominant, p.pattern, o.previousRegister.empty() ? "" : (l.previousId.empty() ? "no" : "yes"), l.previousId,
+        formatDouble(l.previousDistance, 1)};
+}
+
+// road_register.md: the rules the localities were found with, then one table row per locality.
+std::string registerMarkdown(const RoadsOptions& o, const RoadsResults& results) {
+    const std::vector<Locality>& localities = results.localities;
+    const LinkedTables& linked = results.linked;
+    const CollisionCosts& costs = results.costs;
+    const double threshold = results.threshold;
+    const std::string& ruleText = results.ruleText;
+    const int32_t firstMonth = results.firstMonth, lastMonth = results.lastMonth;
+    std::string md = "# Road problem localities\n\n";
+    md += fmt::format(
+        "Incidents from {} to {}. Ranked by score = {} x fatal + {} x serious + {} x slight + {} x severity unknown "
+        "collisions + {} x road complaints within the locality.\n\n",
+        formatMonth(firstMonth), formatMonth(lastMonth), o.weights.fatal, o.weights.serious, o.weights.slight, o.weights.unknown,
+        o.weights.complaint);
+    md += "- Cluster sites: " + ruleText + ". A cluster locality holds every incident within that network distance of its centre.\n";
+    md += fmt::format(
+        "- Density peaks: lixels (~{} m) whose severity-weighted network density ({} kernel, bandwidth {} m, {} method) is at "
+        "least {:.3f} per km, joined along the network; a peak that holds a cluster site is reported with the site.\n",
+        o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold);
+    md += fmt::format(
+        "- Trend: incidents in the last {} months (to {}) against the {} months before; rising or falling only when an exact "
+        "Poisson test gives p < 0.05, and 'insufficient history' when the data does not cover the earlier window.\n",
+        o.trendMonths, formatMonth(lastMonth), o.trendMonths);
+    md += fmt::format("- Cost: value of prevention of the locality's collisions by severity, {} prices, {}; source: {}.\n", costs.priceYear,
+                      costs.basis, costs.source);
+    md += fmt::format(
+        "- Ranked by {}. KSI: killed or seriously injured casualties{}. Vulnerable road users: pedestrians / cyclists / "
+        "motorcyclists; children are casualties under 16.\n",
+        o.rankBy, linked.haveCasualties ? "" : " (no casualty table was given: shown as -)");
+    if (!o.previousRegister.empty())
+        md += fmt::format("- Previous register: `{}`; a locality within {} m of a previous one is not new.\n", o.previousRegister, o.matchDistance);
+    md +=
+        "\n| Rank | Id | Road(s) | Site | Collisions (F/S/Sl) | Casualties (KSI) | Ped / cyc / m-cycle (children) | HGV collisions | "
+        "Complaints | Dominant issue | Issue pattern | Score | Cost (GBP) | Trend (before -> after, p) | On previous register | "
+        "Easting, northing |\n|---:|---|---|---|---|---|---|---:|---:|---|---|---:|---:|---|---|---|\n";
+    for (size_t r = 0; r < localities.size(); ++r) {
+        const Locality& l = localities[r];
+        const LocalityProfile& p = l.profile;
+        std::string roads = l.roads;
+        if (!p.roadNumbers.empty()) roads += (roads.empty() ? "" : " ") + ("[" + p.roadNumbers + "]");
+        std::replace(roads.begin(), roads.end(), '|', '/');
+        std::string pattern = p.pattern;
+        std::replace(pattern.begin(), pattern.end(), '|', '/');
+        auto group = [&](RoadUserGroup g) { return p.byGroup[static_cast<size_t>(g)]; };
+        const std::string casualties =
+            linked.haveCasualties ? fmt::format("{} ({})", p.casualtyTotal, p.ksi) : std::string("-");
+        const std::string vulnerable = linked.haveCasualties ? fmt::format("{} / {} / {} ({})", group(RoadUserGroup::Pedestrian),
+                                                                           group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle),
+                                                                           p.children)
+                                                             : std::string("-");
+        const std::string trend = std::isnan(l.trendP) ? fmt::format("{} ({} -> {})", l.trend, l.before, l.after)
+                                                       : fmt::format("{} ({} -> {}, p = {:.3f})", l.trend, l.before, l.after, l.trendP);
+        md += fmt::format("| {} | {} | {} | {}, {} | {} ({}/{}/{}{}) | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} | {} | {:.0f}, {:.0f} |\n",
+                          r + 1, l.id, roads.empty() ? "(unnamed)" : roads, p.siteType, l.source, l.issues[0], l.severity[Fatal],
+                          l.severity[Serious], l.severity[Slight], l.severity[Unknown] ? fmt::format(", {} unknown", l.severity[Unknown]) : "",
+                          casualties, vulnerable, linked.haveVehicles ? std::to_string(p.hgvCollisions) : "-",
+                          static_cast<int64_t>(l.members.size()) - l.issues[0], l.dominant.empty() ? "-" : l.dominant,
+                          pattern.empty() ? "-" : pattern, l.score, p.cost, trend,
+                          o.previousRegister.empty() ? "-" : (l.previousId.empty() ? "new" : "yes (" + l.previousId + ")"), l.x, l.y);
+    }
+    if (localities.empty()) md += "\nNo locality meets the rules.\n";
+    return md;
+}
+
+// Lixels with their network densities and incident counts: the map of where along the roads.
+void writeLixelLayer(VectorWriter& gpkg, const RoadsOptions& o, const RoadsResults& results) {
+    const std::vector<double>& collisionDensity = results.collisionDensity;
+    const std::vector<double>& weightedDensity = results.weightedDensity;
     const RoadNetwork& net = results.net;
     const Lixels& lixels = results.lixels;
     const RoadIncidents& inc = results.inc;
     const std::vector<Snap>& snaps = results.snaps;
-    const std::vector<double>& collisionDensity = results.collisionDensity;
-    const std::vector<double>& weightedDensity = results.weightedDensity;
     const std::vector<Locality>& localities = results.localities;
-    const std::vector<std::vector<std::string>>& rejects = results.rejects;
+    gpkg.createLayer("road_lixels", GeometryKind::LineString, o.analysisCrs,
+                     {{"lixel_id", FieldType::Integer64}, {"edge_id", FieldType::Integer64}, {"road_name"}, {"road_class"}, {"length_m", FieldType::Real}, {"collisions", FieldType::Integer}, {"complaints", FieldType::Integer}, {"collision_density_per_km", FieldType::Real}, {"weighted_density_per_km", FieldType::Real}, {"locality_id"}, {"road_number"}},
+                     "Lixels with network kernel density (per km of road)");
+    std::vector<int32_t> lixelCollisions(lixels.size(), 0), lixelComplaints(lixels.size(), 0);
+    for (size_t i = 0; i < inc.size(); ++i)
+        if (snaps[i].edge >= 0) ++(inc.isCollision[i] ? lixelCollisions : lixelComplaints)[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)];
+    std::vector<int> lixelLocality(lixels.size(), -1);
+    for (size_t r = 0; r < localities.size(); ++r) {
+        for (uint32_t k : localities[r].lixels) lixelLocality[k] = static_cast<int>(r);
+        for (uint32_t i : localities[r].members)
+            if (lixelLocality[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)] < 0)
+                lixelLocality[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)] = static_cast<int>(r);
+    }
+    std::vector<std::pair<double, double>> points;
+    for (uint32_t k = 0; k < lixels.size(); ++k) {
+        const uint32_t e = lixels.edge[k];
+        const RoadEdge& edge = net.edges[e];
+        points.clear();
+        double x = 0, y = 0;
+        net.pointAt(e, lixels.start[k], x, y);
+        points.emplace_back(x, y);
+        for (uint32_t v = edge.firstVertex + 1; v + 1 < edge.firstVertex + edge.vertexCount; ++v)
+            if (net.along[v] > lixels.start[k] && net.along[v] < lixels.end[k]) points.emplace_back(net.vx[v], net.vy[v]);
+        net.pointAt(e, lixels.end[k], x, y);
+        points.emplace_back(x, y);
+        gpkg.setInteger(0, k);
+        gpkg.setInteger(1, e);
+        gpkg.setString(2, net.name(e));
+        gpkg.setString(3, net.roadClass(e));
+        gpkg.setReal(4, lixels.end[k] - lixels.start[k]);
+        gpkg.setInteger(5, lixelCollisions[k]);
+        gpkg.setInteger(6, lixelComplaints[k]);
+        gpkg.setReal(7, collisionDensity[k]);
+        gpkg.setReal(8, weightedDensity[k]);
+        if (lixelLocality[k] >= 0) gpkg.setString(9, localities[static_cast<size_t>(lixelLocality[k])].id);
+        else gpkg.setNull(9);
+        if (!net.number(e).empty()) gpkg.setString(10, net.number(e));
+        else gpkg.setNull(10);
+        gpkg.setWkb(lineStringWkb(points));
+        gpkg.writeFeature();
+    }
+}
+
+// Every collision and complaint as read, where it snapped, and its casualties and circumstances.
+void writeIncidentLayer(VectorWriter& gpkg, const RoadsOptions& o, const RoadsResults& results, const std::vector<int>& localityOfIncident) {
+    const RoadNetwork& net = results.net;
+    const RoadIncidents& inc = results.inc;
+    const std::vector<Snap>& snaps = results.snaps;
+    const std::vector<Locality>& localities = results.localities;
+    const LinkedTables& linked = results.linked;
+    const std::vector<uint8_t>& nearNetworkJunction = results.nearNetworkJunction;
+    gpkg.createLayer("road_incidents", GeometryKind::Point, o.analysisCrs,
+                     {{"file"}, {"line", FieldType::Integer64}, {"source_id"}, {"kind"}, {"issue"}, {"severity"}, {"month"}, {"time"}, {"status"}, {"snap_distance_m", FieldType::Real}, {"edge_id", FieldType::Integer64}, {"offset_m", FieldType::Real}, {"road_name"}, {"locality_id"}, {"casualties", FieldType::Integer}, {"ksi", FieldType::Integer}, {"ksi_adjusted", FieldType::Real}, {"pedestrians", FieldType::Integer}, {"cyclists", FieldType::Integer}, {"motorcyclists", FieldType::Integer}, {"children", FieldType::Integer}, {"vehicles", FieldType::Integer}, {"vehicle_types"}, {"hgv", FieldType::Integer}, {"dark", FieldType::Integer}, {"wet", FieldType::Integer}, {"weekend", FieldType::Integer}, {"peak_hour", FieldType::Integer}, {"junction", FieldType::Integer}, {"network_junction", FieldType::Integer}, {"speed_limit", FieldType::Integer}, {"road_number"}},
+                     "Collisions and complaints as read, with where they snapped to the network, their casualties and circumstances");
+    for (size_t i = 0; i < inc.size(); ++i) {
+        const bool snapped = snaps[i].edge >= 0;
+        gpkg.setString(0, inc.file[i]);
+        gpkg.setInteger(1, inc.line[i]);
+        gpkg.setString(2, inc.id[i]);
+        gpkg.setString(3, inc.isCollision[i] ? "collision" : "complaint");
+        gpkg.setString(4, kIssueNames[inc.issue[i]]);
+        if (inc.isCollision[i]) gpkg.setString(5, kSeverityNames[inc.severity[i]]);
+        else gpkg.setNull(5);
+        gpkg.setString(6, formatMonth(inc.month[i]));
+        gpkg.setString(7, inc.time[i]);
+        gpkg.setString(8, snapped ? "snapped" : "beyond_tolerance");
+        gpkg.setReal(9, snaps[i].distance);
+        if (snapped) {
+            gpkg.setInteger(10, snaps[i].edge);
+            gpkg.setReal(11, snaps[i].offset);
+            gpkg.setString(12, net.name(static_cast<uint32_t>(snaps[i].edge)));
+        } else {
+            gpkg.setNull(10), gpkg.setNull(11), gpkg.setNull(12);
+        }
+        if (localityOfIncident[i] >= 0) gpkg.setString(13, localities[static_cast<size_t>(localityOfIncident[i])].id);
+        else gpkg.setNull(13);
+        for (int f = 14; f <= 31; ++f) gpkg.setNull(f);
+        if (inc.isCollision[i]) {
+            if (linked.haveCasualties) {
+                int64_t ksi = 0, groups[kRoadUserGroups] = {}, children = 0;
+                double adjusted = 0;
+                for (uint32_t k : linked.casualtiesByIncident[i]) {
+                    const LinkedCasualty& c = linked.casualties[k];
+                    ksi += c.severity == Fatal || c.severity == Serious;
+                    adjusted += c.severity == Fatal ? 1.0 : !std::isnan(c.adjustedSerious) ? c.adjustedSerious
+                                                        : c.severity == Serious            ? 1.0
+                                                                                           : 0.0;
+                    ++groups[static_cast<size_t>(c.group)];
+                    children += c.child == 1;
+                }
+                gpkg.setInteger(14, static_cast<int64_t>(linked.casualtiesByIncident[i].size()));
+                gpkg.setInteger(15, ksi);
+                gpkg.setReal(16, adjusted);
+                gpkg.setInteger(17, groups[static_cast<size_t>(RoadUserGroup::Pedestrian)]);
+                gpkg.setInteger(18, groups[static_cast<size_t>(RoadUserGroup::PedalCycle)]);
+                gpkg.setInteger(19, groups[static_cast<size_t>(RoadUserGroup::Motorcycle)]);
+                gpkg.setInteger(20, children);
+            }
+            if (linked.haveVehicles) {
+                const CollisionVehicles& v = linked.vehicles[i];
+                std::string types;
+                for (size_t g = 0; g < kVehicleGroups; ++g)
+                    if (v.byGroup[g]) types += fmt::format("{}{} {}", types.empty() ? "" : "; ", vehicleGroupName(static_cast<VehicleGroup>(g)), v.byGroup[g]);
+                gpkg.setInteger(21, v.count);
+                gpkg.setString(22, types);
+                gpkg.setInteger(23, v.byGroup[static_cast<size_t>(VehicleGroup::Hgv)] > 0 ? 1 : 0);
+            }
+            const CollisionCircumstances& c = inc.circumstances[i];
+            int field = 24;
+            for (Known k : {c.dark, c.wet, c.weekend, c.peak, c.junction}) {
+                if (k != Known::Unknown) gpkg.setInteger(field, k == Known::Yes ? 1 : 0);
+                ++field;
+            }
+            if (snapped) gpkg.setInteger(29, nearNetworkJunction[i] == 1 ? 1 : 0);
+            if (c.speedLimit > 0) gpkg.setInteger(30, c.speedLimit);
+            if (const std::string number = roadNumberText(c.roadClass, c.roadNumber); !number.empty()) gpkg.setString(31, number);
+        }
+        gpkg.setPoint(inc.x[i], inc.y[i]);
+        gpkg.writeFeature();
+    }
+}
+
+// One point per casualty, at its collision: for maps by road-user group and severity.
+void writeCasualtyLayer(VectorWriter& gpkg, const RoadsOptions& o, const RoadsResults& results, const std::vector<int>& localityOfIncident) {
+    const RoadIncidents& inc = results.inc;
+    const std::vector<Locality>& localities = results.localities;
+    const LinkedTables& linked = results.linked;
+    if (linked.haveCasualties) {
+        // One point per casualty, at its collision: for maps by road-user group and severity.
+        gpkg.createLayer("road_casualties", GeometryKind::Point, o.analysisCrs,
+                         {{"collision_id"}, {"casualty_line", FieldType::Integer64}, {"severity"}, {"road_user_group"}, {"age", FieldType::Integer}, {"child", FieldType::Integer}, {"adjusted_serious", FieldType::Real}, {"month"}, {"locality_id"}},
+                         "STATS19 casualties joined to their collisions (at the collision's location)");
+        for (const LinkedCasualty& c : linked.casualties) {
+            const uint32_t i = c.incident;
+            gpkg.setString(0, inc.id[i]);
+            gpkg.setInteger(1, c.line);
+            gpkg.setString(2, kSeverityNames[c.severity]);
+            gpkg.setString(3, roadUserGroupName(c.group));
+            if (c.age >= 0) gpkg.setInteger(4, c.age);
+            else gpkg.setNull(4);
+            if (c.child >= 0) gpkg.setInteger(5, c.child);
+            else gpkg.setNull(5);
+            gpkg.setReal(6, c.adjustedSerious);
+            gpkg.setString(7, formatMonth(inc.month[i]));
+            if (localityOfIncident[i] >= 0) gpkg.setString(8, localities[static_cast<size_t>(localityOfIncident[i])].id);
+            else gpkg.setNull(8);
+            gpkg.setPoint(inc.x[i], inc.y[i]);
+            gpkg.writeFeature();
+        }
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> roadsRunInfo(const RoadsOptions& o, const RoadsResults& results) {
+    const CollisionCosts& costs = results.costs;
     const double threshold = results.threshold;
     const std::string& ruleText = results.ruleText;
     const int32_t firstMonth = results.firstMonth, lastMonth = results.lastMonth;
+    return {{"HOTSPOT_VERSION", versionString()},
+            {"COMMAND", "roads"},
+            {"NETWORK", o.network.path},
+            {"NODE_TOLERANCE_M", fmt::format("{}", o.nodeTolerance)},
+            {"SNAP_TOLERANCE_M", fmt::format("{}", o.snapTolerance)},
+            {"LIXEL_LENGTH_M", fmt::format("{}", o.lixelLength)},
+            {"KERNEL", toString(o.nkde.kernel)},
+            {"BANDWIDTH_M", fmt::format("{}", o.nkde.bandwidth)},
+            {"NKDE_METHOD", toString(o.nkde.method)},
+            {"DENSITY_UNIT", "incidents per km of road (weighted: score weights)"},
+            {"PEAK_THRESHOLD_PER_KM", formatDouble(threshold, 6)},
+            {"CLUSTER_RULE", ruleText},
+            {"WEIGHTS", fmt::format("fatal={},serious={},slight={},unknown={},complaint={}", o.weights.fatal, o.weights.serious,
+                                    o.weights.slight, o.weights.unknown, o.weights.complaint)},
+            {"MONTHS", fmt::format("{}:{}", formatMonth(firstMonth), formatMonth(lastMonth))},
+            {"TREND_MONTHS", std::to_string(o.trendMonths)},
+            {"PREVIOUS_REGISTER", o.previousRegister},
+            {"RANK_BY", o.rankBy},
+            {"COST_TABLE", fmt::format("{} prices, {}: {}", costs.priceYear, costs.basis, costs.source)},
+            {"ISSUE_RULES", o.issueRulesFile.empty() ? "built-in data/roads/issue_patterns.csv" : o.issueRulesFile},
+            {"CRS", o.analysisCrs}};
+}
+
+void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, OutputStaging& staging) {
+    const RoadIncidents& inc = results.inc;
+    const std::vector<Snap>& snaps = results.snaps;
+    const std::vector<Locality>& localities = results.localities;
+    const LinkedTables& linked = results.linked;
     StepTimer timer("roads write");
     const CoordinateTransformer toLonLat(o.analysisCrs, "EPSG:4326");
     std::vector<int> localityOfIncident(inc.size(), -1);
     for (size_t r = 0; r < localities.size(); ++r)
         for (uint32_t i : localities[r].members)
             if (localityOfIncident[i] < 0) localityOfIncident[i] = static_cast<int>(r);
-    const LinkedTables& linked = results.linked;
-    const CollisionCosts& costs = results.costs;
-    const std::vector<uint8_t>& nearNetworkJunction = results.nearNetworkJunction;
-    using F = FieldType;
-    // The register's columns (CSV header, GeoPackage fields): counts, then the profile.
-    const std::vector<FieldSpec> registerFields = {
-        {"rank", F::Integer}, {"locality_id"}, {"source"}, {"road_names"}, {"road_numbers"}, {"x", F::Real}, {"y", F::Real}, {"lon", F::Real}, {"lat", F::Real}, {"collisions", F::Integer}, {"fatal", F::Integer}, {"serious", F::Integer}, {"slight", F::Integer}, {"severity_unknown", F::Integer}, {"casualties", F::Integer}, {"fatal_casualties", F::Integer}, {"serious_casualties", F::Integer}, {"slight_casualties", F::Integer}, {"ksi", F::Integer}, {"ksi_adjusted", F::Real}, {"pedestrians", F::Integer}, {"cyclists", F::Integer}, {"motorcyclists", F::Integer}, {"car_occupants", F::Integer}, {"goods_vehicle_occupants", F::Integer}, {"bus_occupants", F::Integer}, {"other_casualties", F::Integer}, {"children", F::Integer}, {"hgv_collisions", F::Integer}, {"dark_share", F::Real}, {"wet_share", F::Real}, {"weekend_share", F::Real}, {"peak_share", F::Real}, {"junction_collisions", F::Integer}, {"network_junction_collisions", F::Integer}, {"site_type"}, {"speed_limits"}, {"road_classes"}, {"urban_rural"}, {"complaints", F::Integer}, {"speeding", F::Integer}, {"hgv", F::Integer}, {"parking", F::Integer}, {"road_layout", F::Integer}, {"other", F::Integer}, {"score", F::Real}, {"cost_gbp", F::Real}, {"cost_price_year"}, {"rule_collisions", F::Integer}, {"peak_density_per_km", F::Real}, {"before", F::Integer}, {"after", F::Integer}, {"trend"}, {"trend_p", F::Real}, {"dominant_issue"}, {"issue_pattern"}, {"on_previous_register"}, {"previous_id"}, {"previous_distance_m", F::Real}};
     std::vector<std::string> registerHeader;
-    for (const auto& f : registerFields) registerHeader.push_back(f.name);
-    auto registerRow = [&](size_t r) {
-        const Locality& l = localities[r];
-        const LocalityProfile& p = l.profile;
-        double lon = l.x, lat = l.y;
-        toLonLat.transformPoint(lon, lat);
-        const int64_t collisionsHere = l.issues[0];
-        const int64_t complaintsHere = static_cast<int64_t>(l.members.size()) - collisionsHere;
-        auto count = [](int64_t v) { return std::to_string(v); };
-        // Casualty and vehicle columns are empty (unknown), not 0, without their tables.
-        auto casualty = [&](int64_t v) { return linked.haveCasualties ? std::to_string(v) : std::string(); };
-        auto share = [](const std::array<int64_t, 2>& pair) {
-            return pair[1] > 0 ? formatDouble(static_cast<double>(pair[0]) / static_cast<double>(pair[1]), 3) : std::string();
-        };
-        auto group = [&](RoadUserGroup g) { return casualty(p.byGroup[static_cast<size_t>(g)]); };
-        return std::vector<std::string>{
-            std::to_string(r + 1), l.id, l.source, l.roads, p.roadNumbers, formatDouble(l.x, 1), formatDouble(l.y, 1), formatDouble(lon, 6),
-            formatDouble(lat, 6), count(collisionsHere), count(l.severity[Fatal]), count(l.severity[Serious]), count(l.severity[Slight]),
-            count(l.severity[Unknown]), casualty(p.casualtyTotal), casualty(p.casualties[Fatal]), casualty(p.casualties[Serious]),
-            casualty(p.casualties[Slight]), casualty(p.ksi), linked.haveCasualties ? formatDouble(p.ksiAdjusted, 2) : "",
-            group(RoadUserGroup::Pedestrian), group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle), group(RoadUserGroup::CarOccupant),
-            group(RoadUserGroup::GoodsVehicle), group(RoadUserGroup::Bus), group(RoadUserGroup::Other), casualty(p.children),
-            linked.haveVehicles ? count(p.hgvCollisions) : "", share(p.dark), share(p.wet), share(p.weekend), share(p.peak),
-            p.junction[1] > 0 ? count(p.junction[0]) : "", count(p.networkJunction), p.siteType, p.speedLimits, p.roadClasses, p.urbanRural,
-            count(complaintsHere), count(l.issues[1]), count(l.issues[2]), count(l.issues[3]), count(l.issues[4]), count(l.issues[5]),
-            formatDouble(l.score, 1), formatDouble(p.cost, 0), costs.priceYear, l.cluster >= 0 ? std::to_string(l.ruleCollisions) : "",
-            formatDouble(l.peakDensity, 3), count(l.before), count(l.after), l.trend, std::isnan(l.trendP) ? "" : formatDouble(l.trendP, 4),
-            l.dominant, p.pattern, o.previousRegister.empty() ? "" : (l.previousId.empty() ? "no" : "yes"), l.previousId,
-            formatDouble(l.previousDistance, 1)};
-    };
-    // Each register row once: the CSV, the point layer and the extent layer write the same values.
+    for (const auto& f : registerFields()) registerHeader.push_back(f.name);
     std::vector<std::vector<std::string>> registerRows;
     registerRows.reserve(localities.size());
-    for (size_t r = 0; r < localities.size(); ++r) registerRows.push_back(registerRow(r));
+    for (size_t r = 0; r < localities.size(); ++r) registerRows.push_back(registerRow(o, results, toLonLat, r));
     // The text outputs on a second thread while the GeoPackage is written (staged paths taken here:
     // the staging records its files and is not shared across threads).
     const std::string registerCsvPath = staging.stagedPath("road_register.csv"), registerMdPath = staging.stagedPath("road_register.md"),
                       rejectsPath = staging.stagedPath("road_rejects.csv"), linkedRejectsPath = staging.stagedPath("linked_rejects.csv"),
                       unsnappedPath = staging.stagedPath("unsnapped.csv"), gpkgPath = staging.stagedPath("roads.gpkg");
     BackgroundTask textOutputs([&] {
-        {
-            CsvWriter csv(registerCsvPath);
-            csv.row(registerHeader);
-            for (const auto& row : registerRows) csv.row(row);
-            csv.close();
-        }
-        {
-            std::string md = "# Road problem localities\n\n";
-            md += fmt::format(
-                "Incidents from {} to {}. Ranked by score = {} x fatal + {} x serious + {} x slight + {} x severity unknown "
-                "collisions + {} x road complaints within the locality.\n\n",
-                formatMonth(firstMonth), formatMonth(lastMonth), o.weights.fatal, o.weights.serious, o.weights.slight, o.weights.unknown,
-                o.weights.complaint);
-            md += "- Cluster sites: " + ruleText + ". A cluster locality holds every incident within that network distance of its centre.\n";
-            md += fmt::format(
-                "- Density peaks: lixels (~{} m) whose severity-weighted network density ({} kernel, bandwidth {} m, {} method) is at "
-                "least {:.3f} per km, joined along the network; a peak that holds a cluster site is reported with the site.\n",
-                o.lixelLength, toString(o.nkde.kernel), o.nkde.bandwidth, toString(o.nkde.method), threshold);
-            md += fmt::format(
-                "- Trend: incidents in the last {} months (to {}) against the {} months before; rising or falling only when an exact "
-                "Poisson test gives p < 0.05, and 'insufficient history' when the data does not cover the earlier window.\n",
-                o.trendMonths, formatMonth(lastMonth), o.trendMonths);
-            md += fmt::format("- Cost: value of prevention of the locality's collisions by severity, {} prices, {}; source: {}.\n", costs.priceYear,
-                              costs.basis, costs.source);
-            md += fmt::format(
-                "- Ranked by {}. KSI: killed or seriously injured casualties{}. Vulnerable road users: pedestrians / cyclists / "
-                "motorcyclists; children are casualties under 16.\n",
-                o.rankBy, linked.haveCasualties ? "" : " (no casualty table was given: shown as -)");
-            if (!o.previousRegister.empty())
-                md += fmt::format("- Previous register: `{}`; a locality within {} m of a previous one is not new.\n", o.previousRegister, o.matchDistance);
-            md +=
-                "\n| Rank | Id | Road(s) | Site | Collisions (F/S/Sl) | Casualties (KSI) | Ped / cyc / m-cycle (children) | HGV collisions | "
-                "Complaints | Dominant issue | Issue pattern | Score | Cost (GBP) | Trend (before -> after, p) | On previous register | "
-                "Easting, northing |\n|---:|---|---|---|---|---|---|---:|---:|---|---|---:|---:|---|---|---|\n";
-            for (size_t r = 0; r < localities.size(); ++r) {
-                const Locality& l = localities[r];
-                const LocalityProfile& p = l.profile;
-                std::string roads = l.roads;
-                if (!p.roadNumbers.empty()) roads += (roads.empty() ? "" : " ") + ("[" + p.roadNumbers + "]");
-                std::replace(roads.begin(), roads.end(), '|', '/');
-                std::string pattern = p.pattern;
-                std::replace(pattern.begin(), pattern.end(), '|', '/');
-                auto group = [&](RoadUserGroup g) { return p.byGroup[static_cast<size_t>(g)]; };
-                const std::string casualties =
-                    linked.haveCasualties ? fmt::format("{} ({})", p.casualtyTotal, p.ksi) : std::string("-");
-                const std::string vulnerable = linked.haveCasualties ? fmt::format("{} / {} / {} ({})", group(RoadUserGroup::Pedestrian),
-                                                                                   group(RoadUserGroup::PedalCycle), group(RoadUserGroup::Motorcycle),
-                                                                                   p.children)
-                                                                     : std::string("-");
-                const std::string trend = std::isnan(l.trendP) ? fmt::format("{} ({} -> {})", l.trend, l.before, l.after)
-                                                               : fmt::format("{} ({} -> {}, p = {:.3f})", l.trend, l.before, l.after, l.trendP);
-                md += fmt::format("| {} | {} | {} | {}, {} | {} ({}/{}/{}{}) | {} | {} | {} | {} | {} | {} | {:.1f} | {:.0f} | {} | {} | {:.0f}, {:.0f} |\n",
-                                  r + 1, l.id, roads.empty() ? "(unnamed)" : roads, p.siteType, l.source, l.issues[0], l.severity[Fatal],
-                                  l.severity[Serious], l.severity[Slight], l.severity[Unknown] ? fmt::format(", {} unknown", l.severity[Unknown]) : "",
-                                  casualties, vulnerable, linked.haveVehicles ? std::to_string(p.hgvCollisions) : "-",
-                                  static_cast<int64_t>(l.members.size()) - l.issues[0], l.dominant.empty() ? "-" : l.dominant,
-                                  pattern.empty() ? "-" : pattern, l.score, p.cost, trend,
-                                  o.previousRegister.empty() ? "-" : (l.previousId.empty() ? "new" : "yes (" + l.previousId + ")"), l.x, l.y);
-            }
-            if (localities.empty()) md += "\nNo locality meets the rules.\n";
-            writeTextFile(registerMdPath, md);
-        }
-        {
-            CsvWriter rej(rejectsPath);
-            rej.row({"file", "line", "field", "reason", "record"});
-            for (const auto& r : rejects) rej.row(r);
-            rej.close();
-            CsvWriter linkedRejects(linkedRejectsPath);
-            linkedRejects.row({"file", "line", "field", "reason", "record"});
-            for (const auto& r : linked.rejects) linkedRejects.row(r);
-            linkedRejects.close();
-            CsvWriter un(unsnappedPath);
-            un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
-            for (size_t i = 0; i < inc.size(); ++i)
-                if (snaps[i].edge < 0)
-                    un.row({inc.file[i], std::to_string(inc.line[i]), inc.id[i], inc.isCollision[i] ? "collision" : "complaint", kIssueNames[inc.issue[i]],
-                            formatDouble(inc.x[i], 1), formatDouble(inc.y[i], 1), formatDouble(snaps[i].distance, 1),
-                            fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
-            un.close();
-        }
+        CsvWriter csv(registerCsvPath);
+        csv.row(registerHeader);
+        for (const auto& row : registerRows) csv.row(row);
+        csv.close();
+        writeTextFile(registerMdPath, registerMarkdown(o, results));
+        CsvWriter rej(rejectsPath);
+        rej.row({"file", "line", "field", "reason", "record"});
+        for (const auto& r : results.rejects) rej.row(r);
+        rej.close();
+        CsvWriter linkedRejects(linkedRejectsPath);
+        linkedRejects.row({"file", "line", "field", "reason", "record"});
+        for (const auto& r : linked.rejects) linkedRejects.row(r);
+        linkedRejects.close();
+        CsvWriter un(unsnappedPath);
+        un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
+        for (size_t i = 0; i < inc.size(); ++i)
+            if (snaps[i].edge < 0)
+                un.row({inc.file[i], std::to_string(inc.line[i]), inc.id[i], inc.isCollision[i] ? "collision" : "complaint", kIssueNames[inc.issue[i]],
+                        formatDouble(inc.x[i], 1), formatDouble(inc.y[i], 1), formatDouble(snaps[i].distance, 1),
+                        fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
+        un.close();
     });
     timer.step("register rows");
-    {
-        VectorWriter gpkg(gpkgPath);
-        gpkg.createLayer("road_lixels", GeometryKind::LineString, o.analysisCrs,
-                         {{"lixel_id", FieldType::Integer64}, {"edge_id", FieldType::Integer64}, {"road_name"}, {"road_class"}, {"length_m", FieldType::Real}, {"collisions", FieldType::Integer}, {"complaints", FieldType::Integer}, {"collision_density_per_km", FieldType::Real}, {"weighted_density_per_km", FieldType::Real}, {"locality_id"}, {"road_number"}},
-                         "Lixels with network kernel density (per km of road)");
-        std::vector<int32_t> lixelCollisions(lixels.size(), 0), lixelComplaints(lixels.size(), 0);
-        for (size_t i = 0; i < inc.size(); ++i)
-            if (snaps[i].edge >= 0) ++(inc.isCollision[i] ? lixelCollisions : lixelComplaints)[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)];
-        std::vector<int> lixelLocality(lixels.size(), -1);
-        for (size_t r = 0; r < localities.size(); ++r) {
-            for (uint32_t k : localities[r].lixels) lixelLocality[k] = static_cast<int>(r);
-            for (uint32_t i : localities[r].members)
-                if (lixelLocality[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)] < 0)
-                    lixelLocality[lixels.at(static_cast<uint32_t>(snaps[i].edge), snaps[i].offset)] = static_cast<int>(r);
-        }
-        std::vector<std::pair<double, double>> points;
-        for (uint32_t k = 0; k < lixels.size(); ++k) {
-            const uint32_t e = lixels.edge[k];
-            const RoadEdge& edge = net.edges[e];
-            points.clear();
-            double x = 0, y = 0;
-            net.pointAt(e, lixels.start[k], x, y);
-            points.emplace_back(x, y);
-            for (uint32_t v = edge.firstVertex + 1; v + 1 < edge.firstVertex + edge.vertexCount; ++v)
-                if (net.along[v] > lixels.start[k] && net.along[v] < lixels.end[k]) points.emplace_back(net.vx[v], net.vy[v]);
-            net.pointAt(e, lixels.end[k], x, y);
-            points.emplace_back(x, y);
-            gpkg.setInteger(0, k);
-            gpkg.setInteger(1, e);
-            gpkg.setString(2, net.name(e));
-            gpkg.setString(3, net.roadClass(e));
-            gpkg.setReal(4, lixels.end[k] - lixels.start[k]);
-            gpkg.setInteger(5, lixelCollisions[k]);
-            gpkg.setInteger(6, lixelComplaints[k]);
-            gpkg.setReal(7, collisionDensity[k]);
-            gpkg.setReal(8, weightedDensity[k]);
-            if (lixelLocality[k] >= 0) gpkg.setString(9, localities[static_cast<size_t>(lixelLocality[k])].id);
-            else gpkg.setNull(9);
-            if (!net.number(e).empty()) gpkg.setString(10, net.number(e));
-            else gpkg.setNull(10);
-            gpkg.setWkb(lineStringWkb(points));
-            gpkg.writeFeature();
-        }
-        timer.step("lixels layer");
-        const std::vector<FieldSpec>& fields = registerFields;
-        auto writeLocalityFields = [&](size_t r) { gpkg.setFromText(registerRows[r], fields); };
-        gpkg.createLayer("road_localities", GeometryKind::Point, o.analysisCrs, fields, "Road problem localities, ranked (representative points)");
-        for (size_t r = 0; r < localities.size(); ++r) {
-            writeLocalityFields(r);
-            gpkg.setPoint(localities[r].x, localities[r].y);
-            gpkg.writeFeature();
-        }
-        gpkg.createLayer("road_locality_extents", GeometryKind::Polygon, o.analysisCrs, fields,
-                         "Road problem localities: convex hull of the evidence, buffered 15 m");
-        for (size_t r = 0; r < localities.size(); ++r) {
-            writeLocalityFields(r);
-            gpkg.setWkb(localities[r].extent);
-            gpkg.writeFeature();
-        }
-        timer.step("locality layers");
-        gpkg.createLayer("road_incidents", GeometryKind::Point, o.analysisCrs,
-                         {{"file"}, {"line", FieldType::Integer64}, {"source_id"}, {"kind"}, {"issue"}, {"severity"}, {"month"}, {"time"}, {"status"}, {"snap_distance_m", FieldType::Real}, {"edge_id", FieldType::Integer64}, {"offset_m", FieldType::Real}, {"road_name"}, {"locality_id"}, {"casualties", FieldType::Integer}, {"ksi", FieldType::Integer}, {"ksi_adjusted", FieldType::Real}, {"pedestrians", FieldType::Integer}, {"cyclists", FieldType::Integer}, {"motorcyclists", FieldType::Integer}, {"children", FieldType::Integer}, {"vehicles", FieldType::Integer}, {"vehicle_types"}, {"hgv", FieldType::Integer}, {"dark", FieldType::Integer}, {"wet", FieldType::Integer}, {"weekend", FieldType::Integer}, {"peak_hour", FieldType::Integer}, {"junction", FieldType::Integer}, {"network_junction", FieldType::Integer}, {"speed_limit", FieldType::Integer}, {"road_number"}},
-                         "Collisions and complaints as read, with where they snapped to the network, their casualties and circumstances");
-        for (size_t i = 0; i < inc.size(); ++i) {
-            const bool snapped = snaps[i].edge >= 0;
-            gpkg.setString(0, inc.file[i]);
-            gpkg.setInteger(1, inc.line[i]);
-            gpkg.setString(2, inc.id[i]);
-            gpkg.setString(3, inc.isCollision[i] ? "collision" : "complaint");
-            gpkg.setString(4, kIssueNames[inc.issue[i]]);
-            if (inc.isCollision[i]) gpkg.setString(5, kSeverityNames[inc.severity[i]]);
-            else gpkg.setNull(5);
-            gpkg.setString(6, formatMonth(inc.month[i]));
-            gpkg.setString(7, inc.time[i]);
-            gpkg.setString(8, snapped ? "snapped" : "beyond_tolerance");
-            gpkg.setReal(9, snaps[i].distance);
-            if (snapped) {
-                gpkg.setInteger(10, snaps[i].edge);
-                gpkg.setReal(11, snaps[i].offset);
-                gpkg.setString(12, net.name(static_cast<uint32_t>(snaps[i].edge)));
-            } else {
-                gpkg.setNull(10), gpkg.setNull(11), gpkg.setNull(12);
-            }
-            if (localityOfIncident[i] >= 0) gpkg.setString(13, localities[static_cast<size_t>(localityOfIncident[i])].id);
-            else gpkg.setNull(13);
-            for (int f = 14; f <= 31; ++f) gpkg.setNull(f);
-            if (inc.isCollision[i]) {
-                if (linked.haveCasualties) {
-                    int64_t ksi = 0, groups[kRoadUserGroups] = {}, children = 0;
-                    double adjusted = 0;
-                    for (uint32_t k : linked.casualtiesByIncident[i]) {
-                        const LinkedCasualty& c = linked.casualties[k];
-                        ksi += c.severity == Fatal || c.severity == Serious;
-                        adjusted += c.severity == Fatal ? 1.0 : !std::isnan(c.adjustedSerious) ? c.adjustedSerious
-                                                            : c.severity == Serious            ? 1.0
-                                                                                               : 0.0;
-                        ++groups[static_cast<size_t>(c.group)];
-                        children += c.child == 1;
-                    }
-                    gpkg.setInteger(14, static_cast<int64_t>(linked.casualtiesByIncident[i].size()));
-                    gpkg.setInteger(15, ksi);
-                    gpkg.setReal(16, adjusted);
-                    gpkg.setInteger(17, groups[static_cast<size_t>(RoadUserGroup::Pedestrian)]);
-                    gpkg.setInteger(18, groups[static_cast<size_t>(RoadUserGroup::PedalCycle)]);
-                    gpkg.setInteger(19, groups[static_cast<size_t>(RoadUserGroup::Motorcycle)]);
-                    gpkg.setInteger(20, children);
-                }
-                if (linked.haveVehicles) {
-                    const CollisionVehicles& v = linked.vehicles[i];
-                    std::string types;
-                    for (size_t g = 0; g < kVehicleGroups; ++g)
-                        if (v.byGroup[g]) types += fmt::format("{}{} {}", types.empty() ? "" : "; ", vehicleGroupName(static_cast<VehicleGroup>(g)), v.byGroup[g]);
-                    gpkg.setInteger(21, v.count);
-                    gpkg.setString(22, types);
-                    gpkg.setInteger(23, v.byGroup[static_cast<size_t>(VehicleGroup::Hgv)] > 0 ? 1 : 0);
-                }
-                const CollisionCircumstances& c = inc.circumstances[i];
-                int field = 24;
-                for (Known k : {c.dark, c.wet, c.weekend, c.peak, c.junction}) {
-                    if (k != Known::Unknown) gpkg.setInteger(field, k == Known::Yes ? 1 : 0);
-                    ++field;
-                }
-                if (snapped) gpkg.setInteger(29, nearNetworkJunction[i] == 1 ? 1 : 0);
-                if (c.speedLimit > 0) gpkg.setInteger(30, c.speedLimit);
-                if (const std::string number = roadNumberText(c.roadClass, c.roadNumber); !number.empty()) gpkg.setString(31, number);
-            }
-            gpkg.setPoint(inc.x[i], inc.y[i]);
-            gpkg.writeFeature();
-        }
-        if (linked.haveCasualties) {
-            // One point per casualty, at its collision: for maps by road-user group and severity.
-            gpkg.createLayer("road_casualties", GeometryKind::Point, o.analysisCrs,
-                             {{"collision_id"}, {"casualty_line", FieldType::Integer64}, {"severity"}, {"road_user_group"}, {"age", FieldType::Integer}, {"child", FieldType::Integer}, {"adjusted_serious", FieldType::Real}, {"month"}, {"locality_id"}},
-                             "STATS19 casualties joined to their collisions (at the collision's location)");
-            for (const LinkedCasualty& c : linked.casualties) {
-                const uint32_t i = c.incident;
-                gpkg.setString(0, inc.id[i]);
-                gpkg.setInteger(1, c.line);
-                gpkg.setString(2, kSeverityNames[c.severity]);
-                gpkg.setString(3, roadUserGroupName(c.group));
-                if (c.age >= 0) gpkg.setInteger(4, c.age);
-                else gpkg.setNull(4);
-                if (c.child >= 0) gpkg.setInteger(5, c.child);
-                else gpkg.setNull(5);
-                gpkg.setReal(6, c.adjustedSerious);
-                gpkg.setString(7, formatMonth(inc.month[i]));
-                if (localityOfIncident[i] >= 0) gpkg.setString(8, localities[static_cast<size_t>(localityOfIncident[i])].id);
-                else gpkg.setNull(8);
-                gpkg.setPoint(inc.x[i], inc.y[i]);
-                gpkg.writeFeature();
-            }
-        }
-        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()},
-                            {"COMMAND", "roads"},
-                            {"NETWORK", o.network.path},
-                            {"NODE_TOLERANCE_M", fmt::format("{}", o.nodeTolerance)},
-                            {"SNAP_TOLERANCE_M", fmt::format("{}", o.snapTolerance)},
-                            {"LIXEL_LENGTH_M", fmt::format("{}", o.lixelLength)},
-                            {"KERNEL", toString(o.nkde.kernel)},
-                            {"BANDWIDTH_M", fmt::format("{}", o.nkde.bandwidth)},
-                            {"NKDE_METHOD", toString(o.nkde.method)},
-                            {"DENSITY_UNIT", "incidents per km of road (weighted: score weights)"},
-                            {"PEAK_THRESHOLD_PER_KM", formatDouble(threshold, 6)},
-                            {"CLUSTER_RULE", ruleText},
-                            {"WEIGHTS", fmt::format("fatal={},serious={},slight={},unknown={},complaint={}", o.weights.fatal, o.weights.serious,
-                                                    o.weights.slight, o.weights.unknown, o.weights.complaint)},
-                            {"MONTHS", fmt::format("{}:{}", formatMonth(firstMonth), formatMonth(lastMonth))},
-                            {"TREND_MONTHS", std::to_string(o.trendMonths)},
-                            {"PREVIOUS_REGISTER", o.previousRegister},
-                            {"RANK_BY", o.rankBy},
-                            {"COST_TABLE", fmt::format("{} prices, {}: {}", costs.priceYear, costs.basis, costs.source)},
-                            {"ISSUE_RULES", o.issueRulesFile.empty() ? "built-in data/roads/issue_patterns.csv" : o.issueRulesFile},
-                            {"CRS", o.analysisCrs}});
-        timer.step("incidents layer");
-        gpkg.close();
-        timer.step("close");
-        // QGIS opens every layer styled; the lixel classes come from this run's densities
-        // (quantiles 50, 75, 90, 97.5 % and the maximum of the lixels with any density).
-        std::vector<double> positive;
-        for (double d : weightedDensity)
-            if (d > 0) positive.push_back(d);
-        std::sort(positive.begin(), positive.end());
-        std::vector<double> breaks;
-        if (!positive.empty())
-            for (double q : {0.5, 0.75, 0.9, 0.975, 1.0}) breaks.push_back(positive[static_cast<size_t>(std::ceil(q * static_cast<double>(positive.size()))) - 1]);
-        writeGeoPackageStyles(gpkgPath, {{"road_lixels", qmlGraduatedLines("weighted_density_per_km", breaks, "weighted per km")}});
+    VectorWriter gpkg(gpkgPath);
+    writeLixelLayer(gpkg, o, results);
+    timer.step("lixels layer");
+    gpkg.createLayer("road_localities", GeometryKind::Point, o.analysisCrs, registerFields(), "Road problem localities, ranked (representative points)");
+    for (size_t r = 0; r < localities.size(); ++r) {
+        gpkg.setFromText(registerRows[r], registerFields());
+        gpkg.setPoint(localities[r].x, localities[r].y);
+        gpkg.writeFeature();
     }
+    gpkg.createLayer("road_locality_extents", GeometryKind::Polygon, o.analysisCrs, registerFields(),
+                     "Road problem localities: convex hull of the evidence, buffered 15 m");
+    for (size_t r = 0; r < localities.size(); ++r) {
+        gpkg.setFromText(registerRows[r], registerFields());
+        gpkg.setWkb(localities[r].extent);
+        gpkg.writeFeature();
+    }
+    timer.step("locality layers");
+    writeIncidentLayer(gpkg, o, results, localityOfIncident);
+    writeCasualtyLayer(gpkg, o, results, localityOfIncident);
+    writeRunInfo(gpkg, roadsRunInfo(o, results));
+    timer.step("incidents layer");
+    gpkg.close();
+    timer.step("close");
+    // QGIS opens every layer styled; the lixel classes come from this run's densities
+    // (quantiles 50, 75, 90, 97.5 % and the maximum of the lixels with any density).
+    std::vector<double> positive;
+    for (double d : results.weightedDensity)
+        if (d > 0) positive.push_back(d);
+    std::sort(positive.begin(), positive.end());
+    std::vector<double> breaks;
+    if (!positive.empty())
+        for (double q : {0.5, 0.75, 0.9, 0.975, 1.0}) breaks.push_back(positive[static_cast<size_t>(std::ceil(q * static_cast<double>(positive.size()))) - 1]);
+    writeGeoPackageStyles(gpkgPath, {{"road_lixels", qmlGraduatedLines("weighted_density_per_km", breaks, "weighted per km")}});
     textOutputs.finish();
 }
 
