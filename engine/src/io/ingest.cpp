@@ -334,13 +334,23 @@ static size_t supersedeRejectedRows(const IncidentTable& t, std::vector<uint8_t>
     return superseded;
 }
 
-IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
-    if (!options.categories) throw Error(ErrorKind::Internal, "ingest() needs a category map");
-    // The other series of a police.uk download and other forces' files are set aside (and said so).
-    std::vector<InputFormat> formats;
+namespace {
+
+// Which inputs are read as incidents. The other series of a police.uk download (outcomes are
+// joined to the crimes afterwards) and other forces' files are set aside, and said so.
+struct InputPlan {
     std::vector<std::string> incidentPaths;
+    std::vector<InputFormat> formats;  // per incident path
     std::vector<SetAsideFile> setAside;
     std::vector<std::string> outcomeFiles;
+};
+
+InputPlan planInputs(const std::vector<std::string>& paths, const IngestOptions& options) {
+    InputPlan plan;
+    std::vector<InputFormat>& formats = plan.formats;
+    std::vector<std::string>& incidentPaths = plan.incidentPaths;
+    std::vector<SetAsideFile>& setAside = plan.setAside;
+    std::vector<std::string>& outcomeFiles = plan.outcomeFiles;
     for (const auto& p : paths) {
         const std::string force = policeUkForce(p);
         if (!options.forces.empty() && !force.empty() && std::find(options.forces.begin(), options.forces.end(), force) == options.forces.end()) {
@@ -380,17 +390,13 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
                        (options.forces.empty() ? std::string() : " of a force named by `force`"),
                    {setAside.front().path});
     }
+    return plan;
+}
 
-    // HOTSPOT_PROFILE=1 prints the time of each ingest step (for tuning; see docs/benchmarks.md).
-    const bool profile = std::getenv("HOTSPOT_PROFILE") != nullptr;
-    auto stepStart = std::chrono::steady_clock::now();
-    auto step = [&](const char* name) {
-        if (!profile) return;
-        auto now = std::chrono::steady_clock::now();
-        std::fprintf(stderr, "ingest: %-12s %.3f s\n", name, std::chrono::duration<double>(now - stepStart).count());
-        stepStart = now;
-    };
-    // Read every file in input order; runs of consecutive CSV files are parsed together.
+// Every incident file in input order; runs of consecutive CSV files are parsed together.
+ReadBatch readIncidentFiles(const InputPlan& plan, const IngestOptions& options) {
+    const std::vector<std::string>& incidentPaths = plan.incidentPaths;
+    const std::vector<InputFormat>& formats = plan.formats;
     ReadBatch batch;
     batch.analysisCrs = options.analysisCrs;
     for (size_t i = 0; i < incidentPaths.size();) {
@@ -405,11 +411,12 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
                      {formats.begin() + static_cast<long>(i), formats.begin() + static_cast<long>(j)}, options, batch);
         i = j;
     }
+    return batch;
+}
 
-    step("read");
-    // Transform coordinates to the analysis CRS, one PROJ pipeline per source CRS.
-    IngestResult result;
-    result.setAside = std::move(setAside);
+// Coordinates into the analysis CRS, one PROJ pipeline per source CRS. Rows whose coordinates
+// cannot be transformed become rejects. Returns, per row left, whether it came from police.uk.
+std::vector<uint8_t> transformToAnalysisCrs(ReadBatch& batch, const IngestOptions& options, IngestResult& result) {
     IncidentTable& t = batch.table;
     std::vector<uint8_t> keepTransformed(t.size(), 1);
     bool anyFailed = false;
@@ -462,16 +469,16 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
             if (keepTransformed[i]) isPolice[out++] = isPolice[i];
         isPolice.resize(out);
     }
-    result.files = std::move(batch.files);
-    result.rejects = std::move(batch.rejects);
-    step("transform");
+    return isPolice;
+}
 
-    // De-duplicate: a later file's row with the same key replaces the earlier one.
-    // Keys: the id (police.uk Crime ID); for id-less police.uk rows (ASB) month, source
-    // coordinates, location, type and the row's occurrence number among identical rows of its file.
-    // Only rows whose month appears in two or more files can be re-loaded, so only they are keyed.
+// A later file's row with the same key replaces the earlier one (a re-issued police.uk month).
+// Keys: the id (police.uk Crime ID); for id-less police.uk rows (ASB, searches) month, source
+// coordinates, location, type and the row's occurrence number among identical rows of its file.
+// Only rows whose month appears in two or more files can be re-loaded, so only they are keyed.
+// Marks the superseded rows in `keep` and returns how many.
+size_t supersedeReloadedRows(const IncidentTable& t, const std::vector<uint8_t>& isPolice, IngestResult& result, std::vector<uint8_t>& keep, StepTimer& timer) {
     const size_t n = t.size();
-    std::vector<uint8_t> keep(n, 1);
     size_t superseded = 0;
     std::vector<uint8_t> candidate(n, 0);
     if (result.files.size() > 1) {
@@ -503,7 +510,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         h = mix(h, t.location.codes[i]);
         return mix(h, t.category.codes[i]);
     };
-    step("dd-candidates");
+    timer.step("dd-candidates");
     std::vector<uint32_t> occurrence(n, 0);
     {
         std::unordered_map<uint64_t, uint32_t> counts;  // nth identical id-less police.uk row within its file
@@ -517,7 +524,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
             occurrence[i] = counts[placeHash(i)]++;
         }
     }
-    step("dd-occurrence");
+    timer.step("dd-occurrence");
     // Hash keys on all cores.
     std::vector<uint64_t> keyHash(n, 0);
     constexpr size_t kBlock = 65536;
@@ -539,7 +546,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     };
     // Rows sharing a key hash form a group. Radix-partition by the hash's top byte, then sort each
     // cache-sized bucket on its own thread: far fewer cache misses than one big hash table.
-    step("dd-hash");
+    timer.step("dd-hash");
     std::vector<std::vector<uint32_t>> groups;
     {
         constexpr size_t kBuckets = 256;
@@ -569,8 +576,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
         for (auto& bg : bucketGroups)
             for (auto& g : bg) groups.push_back(std::move(g));
     }
-    if (profile) std::fprintf(stderr, "ingest: %zu key groups, first of %zu rows\n", groups.size(), groups.empty() ? 0 : groups[0].size());
-    step("dd-groups");
+    timer.step("dd-groups");
     for (const auto& rows : groups) {
         // Same hash: compare real keys. Rows of the latest file holding a key win; the same key in an
         // earlier file is superseded. Repeats inside one file are distinct rows (police.uk has them) and stay.
@@ -598,16 +604,37 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
             g0 = g1;
         }
     }
+    return superseded;
+}
+
+}  // namespace
+
+// Plan the inputs, read them, transform, supersede re-loaded rows, join outcomes.
+IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& options) {
+    if (!options.categories) throw Error(ErrorKind::Internal, "ingest() needs a category map");
+    StepTimer timer("ingest");  // HOTSPOT_PROFILE=1 prints each step's time (docs/benchmarks.md)
+    InputPlan plan = planInputs(paths, options);
+    ReadBatch batch = readIncidentFiles(plan, options);
+    timer.step("read");
+    IngestResult result;
+    result.setAside = std::move(plan.setAside);
+    const std::vector<uint8_t> isPolice = transformToAnalysisCrs(batch, options, result);
+    result.files = std::move(batch.files);
+    result.rejects = std::move(batch.rejects);
+    timer.step("transform");
+    IncidentTable& t = batch.table;
+    std::vector<uint8_t> keep(t.size(), 1);
+    size_t superseded = supersedeReloadedRows(t, isPolice, result, keep, timer);
     superseded += supersedeRejectedRows(t, keep, result);
     if (superseded) t.compact(keep);
     result.table = std::move(t);
-    step("deduplicate");
+    timer.step("deduplicate");
     {
         const OutcomeMap builtin = options.outcomeMap ? OutcomeMap{} : OutcomeMap::builtinDefault();
-        joinOutcomes(outcomeFiles, options.outcomeMap ? *options.outcomeMap : builtin, result.table, result.rejects, result.outcomes,
+        joinOutcomes(plan.outcomeFiles, options.outcomeMap ? *options.outcomeMap : builtin, result.table, result.rejects, result.outcomes,
                      result.outcomeRejects);
     }
-    step("outcomes");
+    timer.step("outcomes");
 
     // Categories the mapping does not know: kept (group empty) and reported.
     std::map<std::string, int64_t> unmapped;
