@@ -255,207 +255,234 @@ std::string windows1252ToUtf8(std::string_view s) {
 // DfT extracts write a missing value as NULL (older files) or -1 (coded fields).
 std::string_view withoutNullMarker(std::string_view text) { return iequals(trim(text), "NULL") ? std::string_view() : text; }
 
-void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& c, uint32_t fileIndex, const IngestOptions& options,
-                ChunkResult& out) {
-    IncidentTable& t = out.table;  // no files of its own: fileIndex refers to the batch's files
-    std::vector<size_t> attributeSlots;
-    for (const auto& [col, name] : c.attributes) attributeSlots.push_back(t.attributeIndex(name));
-    const size_t estimate = bytes.size() / 200 + 16;
-    t.reserve(estimate);
-    CsvCursor cursor(bytes, firstLine, c.delimiter);
-    cursor.setExpectedFields(c.fieldCount);
-    CsvRecord rec;
-    std::vector<std::string> recodedFields;  // holds recoded text while the record's views point at it
-    constexpr uint32_t kUnknownGroup = 0xFFFFFFFF;
-    std::vector<uint32_t> groupOfCode;
-    auto reject = [&](const std::string& field, std::string reason) {
-        out.rejects.push_back(Reject{fileIndex, rec.line, field, std::move(reason), truncateRecord(rec.raw)});
+// One chunk of a CSV file into table rows. Each field has its own parse function, which either
+// fills its part of the row or rejects the record with its own reason (and returns false): the
+// first field at fault decides the reject, in the order the functions are called.
+class ChunkParser {
+public:
+    ChunkParser(const FileColumns& columns, uint32_t fileIndex, const IngestOptions& options, ChunkResult& out)
+        : c(columns), m_fileIndex(fileIndex), m_options(options), m_out(out) {
+        for (const auto& [col, name] : c.attributes) m_attributeSlots.push_back(m_out.table.attributeIndex(name));
+    }
+
+    void parse(const std::string& bytes, int64_t firstLine) {
+        m_out.table.reserve(bytes.size() / 200 + 16);
+        CsvCursor cursor(bytes, firstLine, c.delimiter);
+        cursor.setExpectedFields(c.fieldCount);
+        while (cursor.next(m_rec)) {
+            ++m_out.rows;
+            m_out.rowHashes.push_back(std::hash<std::string_view>{}(m_rec.raw));
+            Row row;
+            if (recordIsWhole() && parseCategory(row) && parseWhen(row) && parseCoordinates(row) && parseLocation(row) && parseWeight(row)) append(row);
+        }
+        m_out.blankLines = cursor.blankLines();
+        m_out.continuationLines = cursor.continuationLines();
+    }
+
+private:
+    struct Row {
+        std::string_view category, address;
+        int32_t month = kNoMonth;
+        int day = 0;
+        double x = NAN, y = NAN;                        // source coordinates
+        bool hasPoint = false, lonLatFallback = false;  // lonLatFallback: STATS19 row located by lon/lat
+        LocationSource source = LocationSource::Coordinates;
+        float weight = 1.0f;
     };
-    while (cursor.next(rec)) {
-        ++out.rows;
-        out.rowHashes.push_back(std::hash<std::string_view>{}(rec.raw));
-        if (rec.strayQuote) {
+    enum class Pair { Absent,
+                      Read,
+                      Rejected };
+
+    const FileColumns& c;
+    uint32_t m_fileIndex;
+    const IngestOptions& m_options;
+    ChunkResult& m_out;
+    CsvRecord m_rec;
+    std::vector<size_t> m_attributeSlots;
+    std::vector<std::string> m_recodedFields;  // holds recoded text while the record's views point at it
+    static constexpr uint32_t kUnknownGroup = 0xFFFFFFFF;
+    std::vector<uint32_t> m_groupOfCode;  // the category mapping, looked up once per distinct category
+
+    void reject(const std::string& field, std::string reason) {
+        m_out.rejects.push_back(Reject{m_fileIndex, m_rec.line, field, std::move(reason), truncateRecord(m_rec.raw)});
+    }
+    std::string_view value(int col) const { return col >= 0 ? trim(m_rec.fields[static_cast<size_t>(col)]) : std::string_view(); }
+    std::string_view raw(int col) const { return m_rec.fields[static_cast<size_t>(col)]; }
+
+    // The record as a whole: one line of text with the header's number of fields. Text that is not
+    // UTF-8 is read as Windows-1252 (counted), so the outputs stay valid UTF-8.
+    bool recordIsWhole() {
+        if (m_rec.strayQuote) {
             reject("",
                    "a quote opened on this line is not closed on it, and the lines after it do not make one record (a stray \" "
                    "in a field?): this line is rejected, the next lines are read as records");
-            continue;
+            return false;
         }
-        if (rec.raw.find('\0') != std::string_view::npos) {
+        if (m_rec.raw.find('\0') != std::string_view::npos) {
             reject("", "the line holds NUL bytes (0x00), which text never does: rejected");
-            continue;
+            return false;
         }
-        if (rec.unterminatedQuote) {
+        if (m_rec.unterminatedQuote) {
             reject("", "unterminated quoted field (file truncated or a stray quote)");
-            continue;
+            return false;
         }
-        if (rec.fields.size() != c.fieldCount) {
-            reject("", fmt::format("expected {} fields as in the header, found {}", c.fieldCount, rec.fields.size()));
-            continue;
+        if (m_rec.fields.size() != c.fieldCount) {
+            reject("", fmt::format("expected {} fields as in the header, found {}", c.fieldCount, m_rec.fields.size()));
+            return false;
         }
-        // Text that is not UTF-8 is read as Windows-1252 (counted), so the outputs stay valid UTF-8.
         bool recoded = false;
-        for (const auto& field : rec.fields) recoded = recoded || !isValidUtf8(field);
+        for (const auto& field : m_rec.fields) recoded = recoded || !isValidUtf8(field);
         if (recoded) {
-            recodedFields.assign(rec.fields.size(), std::string());  // sized once: the views below stay valid
-            for (size_t k = 0; k < rec.fields.size(); ++k)
-                if (!isValidUtf8(rec.fields[k])) recodedFields[k] = windows1252ToUtf8(rec.fields[k]), rec.fields[k] = recodedFields[k];
-            ++out.latin1Rows;
+            m_recodedFields.assign(m_rec.fields.size(), std::string());  // sized once: the views below stay valid
+            for (size_t k = 0; k < m_rec.fields.size(); ++k)
+                if (!isValidUtf8(m_rec.fields[k])) m_recodedFields[k] = windows1252ToUtf8(m_rec.fields[k]), m_rec.fields[k] = m_recodedFields[k];
+            ++m_out.latin1Rows;
         }
-        const auto& f = rec.fields;
-        auto value = [&](int col) -> std::string_view { return col >= 0 ? trim(f[col]) : std::string_view(); };
-        // Category
-        std::string_view category = c.category >= 0 ? value(c.category) : std::string_view(c.constantCategory);
-        if (c.category >= 0 && category.empty()) {
-            reject(options.categoryField.empty() && c.police ? "Crime type" : "category", "empty category");
-            continue;
+        return true;
+    }
+
+    bool parseCategory(Row& row) {
+        row.category = c.category >= 0 ? value(c.category) : std::string_view(c.constantCategory);
+        if (c.category >= 0 && row.category.empty()) {
+            reject(m_options.categoryField.empty() && c.police ? "Crime type" : "category", "empty category");
+            return false;
         }
-        // Month / date
-        int32_t month = kNoMonth;
-        int day = 0;
+        return true;
+    }
+
+    // The month column (YYYY-MM), and a date column that also gives the day.
+    bool parseWhen(Row& row) {
         if (c.month >= 0) {
-            auto parsed = parseDate(value(c.month));
+            const auto parsed = hotspot::parseDate(value(c.month));
             if (!parsed) {
                 reject(c.police ? "Month" : "month", fmt::format("'{}' is not a month (expected YYYY-MM)", value(c.month)));
-                continue;
+                return false;
             }
-            month = parsed->first;
+            row.month = parsed->first;
         }
         if (c.date >= 0) {
-            auto parsed = c.stopSearch ? parseLondonDate(value(c.date)) : parseDate(value(c.date));
+            const auto parsed = c.stopSearch ? parseLondonDate(value(c.date)) : hotspot::parseDate(value(c.date));
             if (!parsed) {
                 reject("date", fmt::format("'{}' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)", value(c.date)));
-                continue;
+                return false;
             }
-            month = parsed->first;
-            day = parsed->second;
+            row.month = parsed->first;
+            row.day = parsed->second;
         }
-        // Coordinates
-        double px = NAN, py = NAN;
-        bool hasPoint = false;
-        bool bad = false;
-        auto readPair = [&](int cx, int cy, const char* nx, const char* ny, bool geographic) {
-            double vx = 0, vy = 0;
-            std::string_view tx = f[cx], ty = f[cy];
-            if (c.stats19) tx = withoutNullMarker(tx), ty = withoutNullMarker(ty);
-            NumberStatus sx = parseNumber(tx, vx), sy = parseNumber(ty, vy);
-            if (sx == NumberStatus::Empty && sy == NumberStatus::Empty) return;
-            if (sx != NumberStatus::Ok) {
-                reject(nx, sx == NumberStatus::Empty ? "empty coordinate while the other is set"
-                                                     : fmt::format("'{}' is not a number", trim(f[cx])));
-                bad = true;
-                return;
-            }
-            if (sy != NumberStatus::Ok) {
-                reject(ny, sy == NumberStatus::Empty ? "empty coordinate while the other is set"
-                                                     : fmt::format("'{}' is not a number", trim(f[cy])));
-                bad = true;
-                return;
-            }
-            if (!std::isfinite(vx) || !std::isfinite(vy)) {
-                reject(std::isfinite(vx) ? ny : nx, "coordinate is not finite");
-                bad = true;
-                return;
-            }
-            if (geographic && (vx < -180 || vx > 180)) {
-                reject(nx, fmt::format("longitude {} is outside -180..180", vx));
-                bad = true;
-                return;
-            }
-            if (geographic && (vy < -90 || vy > 90)) {
-                reject(ny, fmt::format("latitude {} is outside -90..90", vy));
-                bad = true;
-                return;
-            }
-            if (geographic && vx == 0 && vy == 0) {
-                reject(nx, "coordinates are 0,0 (Null Island): a missing location written as zeros");
-                bad = true;
-                return;
-            }
-            px = vx;
-            py = vy;
-            hasPoint = true;
+        return true;
+    }
+
+    // One coordinate pair: both empty is no point; one empty, not a number, not finite, outside the
+    // globe or (0, 0) for lon/lat is a reject naming the field.
+    Pair readPair(int cx, int cy, const char* nx, const char* ny, bool geographic, Row& row) {
+        double vx = 0, vy = 0;
+        std::string_view tx = raw(cx), ty = raw(cy);
+        if (c.stats19) tx = withoutNullMarker(tx), ty = withoutNullMarker(ty);
+        const NumberStatus sx = parseNumber(tx, vx), sy = parseNumber(ty, vy);
+        if (sx == NumberStatus::Empty && sy == NumberStatus::Empty) return Pair::Absent;
+        auto fail = [&](const char* field, std::string reason) {
+            reject(field, std::move(reason));
+            return Pair::Rejected;
         };
-        bool lonLatFallback = false;
+        if (sx != NumberStatus::Ok) return fail(nx, sx == NumberStatus::Empty ? "empty coordinate while the other is set" : fmt::format("'{}' is not a number", trim(raw(cx))));
+        if (sy != NumberStatus::Ok) return fail(ny, sy == NumberStatus::Empty ? "empty coordinate while the other is set" : fmt::format("'{}' is not a number", trim(raw(cy))));
+        if (!std::isfinite(vx) || !std::isfinite(vy)) return fail(std::isfinite(vx) ? ny : nx, "coordinate is not finite");
+        if (geographic && (vx < -180 || vx > 180)) return fail(nx, fmt::format("longitude {} is outside -180..180", vx));
+        if (geographic && (vy < -90 || vy > 90)) return fail(ny, fmt::format("latitude {} is outside -90..90", vy));
+        if (geographic && vx == 0 && vy == 0) return fail(nx, "coordinates are 0,0 (Null Island): a missing location written as zeros");
+        row.x = vx;
+        row.y = vy;
+        row.hasPoint = true;
+        return Pair::Read;
+    }
+
+    // lon/lat first, x/y where they are empty; STATS19 the other way round (its easting/northing
+    // are the published location, lon/lat a fallback that is counted).
+    bool parseCoordinates(Row& row) {
+        Pair read = Pair::Absent;
         if (c.stats19) {
-            readPair(c.x, c.y, c.xName.c_str(), c.yName.c_str(), false);
-            if (!bad && !hasPoint && c.lon >= 0) {
-                readPair(c.lon, c.lat, "Longitude", "Latitude", true);
-                lonLatFallback = hasPoint;
+            read = readPair(c.x, c.y, c.xName.c_str(), c.yName.c_str(), false, row);
+            if (read == Pair::Absent && c.lon >= 0) {
+                read = readPair(c.lon, c.lat, "Longitude", "Latitude", true, row);
+                row.lonLatFallback = read == Pair::Read;
             }
         } else {
-            if (c.lon >= 0) readPair(c.lon, c.lat, c.police ? "Longitude" : "lon", c.police ? "Latitude" : "lat", true);
-            if (!bad && !hasPoint && c.x >= 0) readPair(c.x, c.y, "x", "y", false);
+            if (c.lon >= 0) read = readPair(c.lon, c.lat, c.police ? "Longitude" : "lon", c.police ? "Latitude" : "lat", true, row);
+            if (read == Pair::Absent && c.x >= 0) read = readPair(c.x, c.y, "x", "y", false, row);
         }
-        if (bad) continue;
-        std::string_view address = value(c.address);
-        LocationSource source = LocationSource::Coordinates;
-        if (!hasPoint) {
-            if (address.empty() || iequals(address, "No Location")) {
-                reject(c.police ? "Longitude" : (c.lon >= 0 ? "lon" : (c.x >= 0 ? "x" : "address")),
-                       c.address >= 0 ? "no coordinates and no usable address" : "no coordinates");
-                if (c.police) {
-                    Reject& r = out.rejects.back();
-                    const std::string_view id = value(c.id);
-                    r.incidentKey = !id.empty() ? "I|" + std::string(id) : fmt::format("N|{}|{}|{}", month, category, address);
-                    r.month = month;
-                }
-                continue;
+        return read != Pair::Rejected;
+    }
+
+    // A row without a point needs an address to geocode; police.uk rows without either are keyed so
+    // a re-issued month can supersede them.
+    bool parseLocation(Row& row) {
+        row.address = value(c.address);
+        if (row.hasPoint) return true;
+        if (row.address.empty() || iequals(row.address, "No Location")) {
+            reject(c.police ? "Longitude" : (c.lon >= 0 ? "lon" : (c.x >= 0 ? "x" : "address")), c.address >= 0 ? "no coordinates and no usable address" : "no coordinates");
+            if (c.police) {
+                Reject& r = m_out.rejects.back();
+                const std::string_view id = value(c.id);
+                r.incidentKey = !id.empty() ? "I|" + std::string(id) : fmt::format("N|{}|{}|{}", row.month, row.category, row.address);
+                r.month = row.month;
             }
-            source = LocationSource::Pending;
+            return false;
         }
-        // Weight
-        float weight = 1.0f;
-        if (c.weight >= 0) {
-            double w = 0;
-            NumberStatus s = parseNumber(f[c.weight], w);
-            if (s != NumberStatus::Ok || !std::isfinite(w) || w < 0) {
-                reject("weight", fmt::format("'{}' is not a non-negative number", value(c.weight)));
-                continue;
-            }
-            weight = static_cast<float>(w);
+        row.source = LocationSource::Pending;
+        return true;
+    }
+
+    bool parseWeight(Row& row) {
+        if (c.weight < 0) return true;
+        double w = 0;
+        const NumberStatus s = parseNumber(raw(c.weight), w);
+        if (s != NumberStatus::Ok || !std::isfinite(w) || w < 0) {
+            reject("weight", fmt::format("'{}' is not a non-negative number", value(c.weight)));
+            return false;
         }
-        // Accept the row.
+        row.weight = static_cast<float>(w);
+        return true;
+    }
+
+    void append(const Row& row) {
+        IncidentTable& t = m_out.table;  // no files of its own: fileIndex refers to the batch's files
         std::string_view id = value(c.id);
         if (c.stats19 && isScientificNotation(id)) {
             id = {};
-            ++out.untrustedIds;
+            ++m_out.untrustedIds;
         }
-        if (lonLatFallback) out.lonLatRows.push_back(static_cast<uint32_t>(t.size()));
+        if (row.lonLatFallback) m_out.lonLatRows.push_back(static_cast<uint32_t>(t.size()));
         t.sourceId.push(id);
         t.x.push_back(NAN);
         t.y.push_back(NAN);
-        t.srcX.push_back(px);
-        t.srcY.push_back(py);
-        t.month.push_back(month);
-        t.day.push_back(static_cast<int8_t>(day));
-        t.weight.push_back(weight);
-        const uint32_t categoryCode = t.category.pool.intern(category);
+        t.srcX.push_back(row.x);
+        t.srcY.push_back(row.y);
+        t.month.push_back(row.month);
+        t.day.push_back(static_cast<int8_t>(row.day));
+        t.weight.push_back(row.weight);
+        const uint32_t categoryCode = t.category.pool.intern(row.category);
         t.category.codes.push_back(categoryCode);
-        // The mapping is looked up once per distinct category of the chunk, not per row.
-        if (categoryCode >= groupOfCode.size()) {
-            groupOfCode.resize(categoryCode + 1, kUnknownGroup);
+        if (categoryCode >= m_groupOfCode.size()) m_groupOfCode.resize(categoryCode + 1, kUnknownGroup);
+        if (m_groupOfCode[categoryCode] == kUnknownGroup) {
+            const auto group = m_options.categories->groupOf(row.category);
+            m_groupOfCode[categoryCode] = group ? *group : kNoGroup;
         }
-        if (groupOfCode[categoryCode] == kUnknownGroup) {
-            auto group = options.categories->groupOf(category);
-            groupOfCode[categoryCode] = group ? *group : kNoGroup;
-        }
-        t.group.push_back(static_cast<uint16_t>(groupOfCode[categoryCode]));
-        t.location.push(address);
-        if (c.locality >= 0)
-            t.locality.push(value(c.locality));
-        else if (c.lsoaName >= 0)
-            t.locality.push(localityFromLsoaName(f[c.lsoaName]));
-        else
-            t.locality.push({});
-        t.fileIndex.push_back(fileIndex);
-        t.line.push_back(rec.line);
-        t.locationSource.push_back(static_cast<uint8_t>(source));
-        t.matchScore.push_back(source == LocationSource::Coordinates ? 1.0f : 0.0f);
-        for (size_t a = 0; a < c.attributes.size(); ++a)
-            t.attributes[attributeSlots[a]].values.push(trim(f[c.attributes[a].first]));
+        t.group.push_back(static_cast<uint16_t>(m_groupOfCode[categoryCode]));
+        t.location.push(row.address);
+        if (c.locality >= 0) t.locality.push(value(c.locality));
+        else if (c.lsoaName >= 0) t.locality.push(localityFromLsoaName(raw(c.lsoaName)));
+        else t.locality.push({});
+        t.fileIndex.push_back(m_fileIndex);
+        t.line.push_back(m_rec.line);
+        t.locationSource.push_back(static_cast<uint8_t>(row.source));
+        t.matchScore.push_back(row.source == LocationSource::Coordinates ? 1.0f : 0.0f);
+        for (size_t a = 0; a < c.attributes.size(); ++a) t.attributes[m_attributeSlots[a]].values.push(trim(raw(c.attributes[a].first)));
     }
-    out.blankLines = cursor.blankLines();
-    out.continuationLines = cursor.continuationLines();
+};
+
+void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& c, uint32_t fileIndex, const IngestOptions& options,
+                ChunkResult& out) {
+    ChunkParser(c, fileIndex, options, out).parse(bytes, firstLine);
 }
 
 }  // namespace
