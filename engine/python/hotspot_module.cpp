@@ -7,11 +7,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hotspot/analysis_run.hpp"
+#include "hotspot/area_layer.hpp"
 #include "hotspot/category_map.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/forecast.hpp"
@@ -35,25 +38,78 @@ const char* kindName(ErrorKind kind) {
     return "internal";
 }
 
+std::vector<std::string> pathList(const py::object& inputs) {
+    if (py::isinstance<py::str>(inputs)) return {inputs.cast<std::string>()};
+    std::vector<std::string> out;
+    for (const auto& item : inputs) out.push_back(py::str(item).cast<std::string>());  // str or pathlib.Path
+    return out;
+}
+
+// A DataFrame or a dict of columns (not a path or a list of paths).
+bool isTable(const py::object& inputs) { return py::isinstance<py::dict>(inputs) || py::hasattr(inputs, "columns"); }
+
+bool hasColumn(const py::object& table, const char* name) {
+    if (py::isinstance<py::dict>(table)) return table.cast<py::dict>().contains(name);
+    return table.attr("columns").attr("__contains__")(name).cast<bool>();
+}
+
+// "YYYY-MM" (or "YYYY-MM-DD"): the month; anything else is an Error(Input) naming the row.
+int32_t monthOf(const std::string& text, size_t row) {
+    int year = 0, month = 0;
+    if (text.size() >= 7 && text[4] == '-' && std::sscanf(text.c_str(), "%4d-%2d", &year, &month) == 2 && month >= 1 && month <= 12) return makeMonth(year, month);
+    throw Error(ErrorKind::Input, "'" + text + "' is not a month (expected YYYY-MM)", {"(in memory)", static_cast<int64_t>(row + 1), "month"});
+}
+
+IncidentArrays arraysOf(const py::object& table) {
+    IncidentArrays a;
+    auto numbers = [&](const char* name) {
+        const auto column = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(table[name]);
+        if (!column) throw Error(ErrorKind::Input, std::string("column '") + name + "' is not numeric", {"(in memory)", 0, name});
+        return std::vector<double>(column.data(), column.data() + column.size());
+    };
+    if (!hasColumn(table, "x") || !hasColumn(table, "y")) throw Error(ErrorKind::Usage, "incidents in memory need columns x and y (in the analysis CRS)", {"(in memory)", 0, "x"});
+    a.x = numbers("x");
+    a.y = numbers("y");
+    if (hasColumn(table, "weight")) a.weight = numbers("weight");
+    if (hasColumn(table, "month"))
+        for (const auto& m : table["month"]) a.month.push_back(monthOf(py::str(m).cast<std::string>(), a.month.size()));
+    if (hasColumn(table, "category"))
+        for (const auto& c : table["category"]) a.category.push_back(py::str(c).cast<std::string>());
+    return a;
+}
+
 // The options every job shares, as keyword arguments. Holds the category map the input points to.
 struct Inputs {
     CategoryMap categories = CategoryMap::builtinDefault();
     AnalysisInput input;
 
-    Inputs(const std::vector<std::string>& paths, const std::optional<std::vector<std::string>>& group, const std::optional<std::string>& months,
-           const std::optional<std::string>& studyArea, const std::optional<std::string>& columns, const std::optional<std::string>& srs,
-           const std::string& crs) {
-        input.inputs = paths;
+    // `inputs`: file paths (str, pathlib.Path or a list of them), or incidents in memory: a pandas
+    // DataFrame or a dict with columns x, y (analysis CRS) and optionally month ("YYYY-MM"),
+    // category and weight. `studyArea`: "LABEL=PATH", or polygons in memory: a list of WKT strings
+    // or of geometries with a .wkt (shapely, a GeoSeries).
+    Inputs(const py::object& inputs, const std::optional<std::vector<std::string>>& group, const std::optional<std::string>& months,
+           const py::object& studyArea, const std::optional<std::string>& columns, const std::optional<std::string>& srs, const std::string& crs) {
+        if (isTable(inputs)) input.points = std::make_shared<const IncidentArrays>(arraysOf(inputs));
+        else input.inputs = pathList(inputs);
         input.ingest.categories = &categories;
         input.ingest.analysisCrs = crs;
         if (columns) input.ingest.mapping = ColumnMapping::parse(*columns);
         if (srs) input.ingest.mapping.srs = *srs;
         if (group) input.groups = *group;
         if (months) input.months = MonthRange::parse(*months, "months");
-        if (studyArea) {
-            AreaLayerSpec spec = AreaLayerSpec::parse(*studyArea);
+        if (py::isinstance<py::str>(studyArea)) {
+            AreaLayerSpec spec = AreaLayerSpec::parse(studyArea.cast<std::string>());
             if (srs && spec.srs.empty()) spec.srs = *srs;
             input.studyArea = {spec};
+        } else if (!studyArea.is_none()) {
+            std::vector<AreaFeature> features;
+            for (const auto& item : studyArea) {
+                AreaFeature f;
+                f.code = std::to_string(features.size() + 1);
+                f.wkt = py::isinstance<py::str>(item) ? item.cast<std::string>() : py::str(item.attr("wkt")).cast<std::string>();
+                features.push_back(std::move(f));
+            }
+            input.studyAreaLayer = std::make_shared<const AreaLayer>(AreaLayer::fromFeatures("study_area", features));
         }
     }
     Inputs(const Inputs&) = delete;
@@ -64,12 +120,6 @@ std::optional<std::vector<std::string>> groupList(const py::object& group) {
     if (group.is_none()) return std::nullopt;
     if (py::isinstance<py::str>(group)) return std::vector<std::string>{group.cast<std::string>()};
     return group.cast<std::vector<std::string>>();
-}
-std::vector<std::string> pathList(const py::object& inputs) {
-    if (py::isinstance<py::str>(inputs)) return {inputs.cast<std::string>()};
-    std::vector<std::string> out;
-    for (const auto& item : inputs) out.push_back(py::str(item).cast<std::string>());  // str or pathlib.Path
-    return out;
 }
 
 // Progress to a Python callable progress(stage, fraction), called with the GIL held from any thread.
@@ -171,9 +221,9 @@ PYBIND11_MODULE(hotspot, m) {
 
     m.def(
         "load_incidents",
-        [](const py::object& inputs, const py::object& group, std::optional<std::string> months, std::optional<std::string> studyArea,
+        [](const py::object& inputs, const py::object& group, std::optional<std::string> months, const py::object& studyArea,
            std::optional<std::string> columns, std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
-            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            Inputs in(inputs, groupList(group), months, studyArea, columns, srs, crs);
             Progress p = progressFor(progress);
             SelectedIncidents sel;
             {
@@ -202,9 +252,9 @@ PYBIND11_MODULE(hotspot, m) {
     m.def(
         "density",
         [](const py::object& inputs, const py::object& group, std::optional<std::string> months, double cell, double bandwidth,
-           const std::string& kernel, const std::string& output, std::optional<std::string> studyArea, bool clip, std::optional<std::string> columns,
+           const std::string& kernel, const std::string& output, const py::object& studyArea, bool clip, std::optional<std::string> columns,
            std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
-            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            Inputs in(inputs, groupList(group), months, studyArea, columns, srs, crs);
             const DensityOptions o = densityOptions(in, cell, bandwidth, kernel, output, clip);
             Progress p = progressFor(progress);
             DensityResult r;
@@ -234,9 +284,9 @@ PYBIND11_MODULE(hotspot, m) {
     m.def(
         "gistar",
         [](const py::object& inputs, const py::object& group, std::optional<std::string> months, double cell, int rings, int permutations,
-           uint64_t seed, bool fdr, std::optional<std::string> studyArea, bool clip, std::optional<std::string> columns, std::optional<std::string> srs,
+           uint64_t seed, bool fdr, const py::object& studyArea, bool clip, std::optional<std::string> columns, std::optional<std::string> srs,
            const std::string& crs, const py::object& progress) {
-            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            Inputs in(inputs, groupList(group), months, studyArea, columns, srs, crs);
             const GiStarRunOptions o = giStarOptions(in, cell, rings, permutations, seed, fdr, clip);
             Progress p = progressFor(progress);
             GiStarGridResult r;
@@ -267,9 +317,9 @@ PYBIND11_MODULE(hotspot, m) {
     m.def(
         "run_density",
         [](const py::object& inputs, const std::string& out, const py::object& group, std::optional<std::string> months, double cell,
-           double bandwidth, const std::string& kernel, const std::string& output, std::optional<std::string> studyArea, bool clip,
+           double bandwidth, const std::string& kernel, const std::string& output, const py::object& studyArea, bool clip,
            std::optional<std::string> columns, std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
-            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            Inputs in(inputs, groupList(group), months, studyArea, columns, srs, crs);
             DensityOptions o = densityOptions(in, cell, bandwidth, kernel, output, clip);
             o.outDir = out;
             return runReported(o, progress, runDensity);
@@ -282,9 +332,9 @@ PYBIND11_MODULE(hotspot, m) {
     m.def(
         "run_gistar",
         [](const py::object& inputs, const std::string& out, const py::object& group, std::optional<std::string> months, double cell, int rings,
-           int permutations, uint64_t seed, bool fdr, bool allCells, std::optional<std::string> studyArea, bool clip, std::optional<std::string> columns,
+           int permutations, uint64_t seed, bool fdr, bool allCells, const py::object& studyArea, bool clip, std::optional<std::string> columns,
            std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
-            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            Inputs in(inputs, groupList(group), months, studyArea, columns, srs, crs);
             GiStarRunOptions o = giStarOptions(in, cell, rings, permutations, seed, fdr, clip);
             o.allCells = allCells;
             o.outDir = out;
@@ -299,9 +349,9 @@ PYBIND11_MODULE(hotspot, m) {
     m.def(
         "run_forecast_evaluate",
         [](const py::object& inputs, const std::string& out, const py::object& group, std::optional<std::string> months, double cell,
-           double bandwidth, const std::vector<double>& coverage, int history, std::optional<std::string> studyArea, std::optional<std::string> columns,
+           double bandwidth, const std::vector<double>& coverage, int history, const py::object& studyArea, std::optional<std::string> columns,
            std::optional<std::string> srs, const std::string& crs, const py::object& progress) {
-            Inputs in(pathList(inputs), groupList(group), months, studyArea, columns, srs, crs);
+            Inputs in(inputs, groupList(group), months, studyArea, columns, srs, crs);
             ForecastEvaluateOptions o;
             o.input = in.input;
             o.grid.cellSize = cell;

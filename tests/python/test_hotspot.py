@@ -73,6 +73,49 @@ class Density(unittest.TestCase):
         self.assertIn("balanced", self.result["ledger"])
 
 
+class InMemory(unittest.TestCase):
+    """Incidents from a DataFrame (or a dict of arrays) and a study area as WKT give what the files give."""
+
+    def test_a_dataframe_gives_the_same_density_and_gistar_as_the_files(self):
+        import pandas as pd
+        points = hotspot.load_incidents(POLICE, group="burglary", months="2021")
+        frame = pd.DataFrame({"x": points["x"], "y": points["y"], "month": points["month"]})
+        from_files = hotspot.density(POLICE, group="burglary", months="2021", cell=100, bandwidth=300)
+        from_frame = hotspot.density(frame, cell=100, bandwidth=300)
+        self.assertEqual(tuple(from_files["geotransform"]), tuple(from_frame["geotransform"]))
+        np.testing.assert_array_equal(from_files["counts"], from_frame["counts"])
+        np.testing.assert_allclose(from_files["density"], from_frame["density"], rtol=1e-12, atol=1e-12)
+        self.assertEqual(from_frame["counts"].sum(), len(frame))
+        gi_files = hotspot.gistar(POLICE, group="burglary", months="2021", cell=250)
+        gi_dict = hotspot.gistar({"x": frame["x"].to_numpy(), "y": frame["y"].to_numpy()}, cell=250)
+        np.testing.assert_array_equal(gi_files["bin"], gi_dict["bin"])
+
+    def test_rows_that_cannot_be_used_are_counted_and_bad_months_named(self):
+        frame = {"x": np.array([451000.0, np.nan, 451100.0, 451200.0]), "y": np.array([261000.0, 261000.0, 261100.0, 261200.0])}
+        result = hotspot.density(frame, cell=100, bandwidth=300)
+        self.assertEqual(result["counts"].sum(), 3)
+        self.assertIn("4 read", result["ledger"])
+        with self.assertRaises(hotspot.Error) as caught:
+            hotspot.density({"x": [451000.0], "y": [261000.0], "month": ["January"]}, cell=100)
+        self.assertEqual(caught.exception.line, 1)
+        self.assertEqual(caught.exception.field, "month")
+
+    def test_a_study_area_as_wkt_clips_like_the_same_area_from_a_file(self):
+        points = hotspot.load_incidents(POLICE, group="burglary")
+        cx, cy = float(np.median(points["x"])), float(np.median(points["y"]))
+        square = "POLYGON(({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))".format(cx - 1500, cy - 1500, cx + 1500, cy + 1500)
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "study.csv")
+            with open(path, "w") as f:
+                f.write('id,WKT\n1,"' + square + '"\n')
+            from_file = hotspot.density(POLICE, group="burglary", cell=100, bandwidth=300, study_area="study=" + path, srs="EPSG:27700", clip=True)
+        in_memory = hotspot.density(POLICE, group="burglary", cell=100, bandwidth=300, study_area=[square], clip=True)
+        np.testing.assert_array_equal(np.isnan(from_file["counts"]), np.isnan(in_memory["counts"]))
+        self.assertEqual(np.nansum(from_file["counts"]), np.nansum(in_memory["counts"]))
+        self.assertGreater(np.nansum(in_memory["counts"]), 0)
+        self.assertLess(np.nansum(in_memory["counts"]), len(points["x"]))
+
+
 class GiStar(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

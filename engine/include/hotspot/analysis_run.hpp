@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,17 @@ struct MonthRange {
     static MonthRange parse(const std::string& text, const char* option);
 };
 
+// Incidents given in memory instead of files (a DataFrame's columns, a database query): x and y in
+// the analysis CRS; month (makeMonth(year, month), kNoMonth when unknown),
+// category and weight are optional (empty: unknown month, no category, weight 1). A row with a
+// non-finite coordinate or weight is rejected with its reason, as a file row would be.
+struct IncidentArrays {
+    std::vector<double> x, y;
+    std::vector<int32_t> month;
+    std::vector<std::string> category;
+    std::vector<double> weight;
+};
+
 struct AnalysisInput {
     static constexpr std::string_view kCrsKey = "crs";  // the analysis CRS: projected, in metres
 
@@ -39,9 +51,16 @@ struct AnalysisInput {
     std::vector<std::string> outcomes;     // police.uk outcome groups to keep (empty = all; see outcomes.hpp)
     MonthRange months;                     // months to keep
     std::vector<AreaLayerSpec> studyArea;  // optional: grid extent and mask
+    // In memory instead of files: the incidents (then `inputs` must be empty) and the study area
+    // (then `studyArea` must be empty). Shared, so option structs stay cheap to copy.
+    std::shared_ptr<const IncidentArrays> points;
+    std::shared_ptr<const AreaLayer> studyAreaLayer;
 
     void validate(const OptionNaming& naming) const;
 };
+
+// The first and last month among `months` (kNoMonth ignored); from = to = kNoMonth when none has one.
+MonthRange monthSpan(const std::vector<int32_t>& months);
 
 struct SelectedIncidents {
     std::vector<double> x, y, weight;

@@ -7,6 +7,7 @@
 // counted exactly once.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,15 @@ struct AreaLayerSpec {
 // their labels first appear.
 std::vector<std::vector<AreaLayerSpec>> groupByLabel(const std::vector<AreaLayerSpec>& specs);
 
+// An area given in memory: its polygon as WKB (ISO or EWKB, either byte order) or WKT, in the
+// analysis CRS (no transformation is made).
+struct AreaFeature {
+    std::string code, name;  // code "": its 1-based position; name "": the code
+    std::vector<unsigned char> wkb;
+    std::string wkt;                                          // when wkb is empty
+    double value = std::numeric_limits<double>::quiet_NaN();  // like AreaLayerSpec::valueField
+};
+
 class AreaLayer {
 public:
     // Loads polygons, transforms them to the analysis CRS, repairs invalid ones (GEOS MakeValid).
@@ -45,6 +55,9 @@ public:
     static std::vector<AreaLayer> loadEach(const std::vector<AreaLayerSpec>& specs, const std::string& analysisCrs);
     // Specs whose labels are all replaced by one: for inputs that are one mask by meaning (the
     // study area, the control areas), whatever the files are called.
+    // Areas given in memory (a GeoDataFrame's geometries, a database query): repaired and indexed as
+    // load() does. Throws Error(Input) naming the area (1-based) that is not a polygon.
+    static AreaLayer fromFeatures(const std::string& label, const std::vector<AreaFeature>& features);
     static std::vector<AreaLayerSpec> asOneLayer(std::vector<AreaLayerSpec> specs, const std::string& label);
     AreaLayer(AreaLayer&&) noexcept;
     AreaLayer& operator=(AreaLayer&&) noexcept;

@@ -145,7 +145,75 @@ std::string joined(const std::vector<std::string>& v) {
     return out.empty() ? "all" : out;
 }
 
+namespace {
+
+// The in-memory incidents as a table, with the same accounting as a file: one "file" named
+// "(in memory)", rows numbered from 1, unusable rows rejected with their reason.
+IngestResult ingestArrays(const IncidentArrays& a, const CategoryMap& categories) {
+    const size_t n = a.x.size();
+    auto sized = [n](size_t size, const char* what) {
+        if (size != 0 && size != n) throwUsage(fmt::format("the in-memory incidents have {} x values but {} {} values", n, size, what), {"(in memory)", 0, what});
+    };
+    if (a.y.size() != n) throwUsage(fmt::format("the in-memory incidents have {} x values but {} y values", n, a.y.size()), {"(in memory)", 0, "y"});
+    sized(a.month.size(), "month");
+    sized(a.category.size(), "category");
+    sized(a.weight.size(), "weight");
+    IngestResult in;
+    FileStats file;
+    file.path = "(in memory)";
+    IncidentTable& t = in.table;
+    t.files.push_back(file.path);
+    t.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        ++file.rows;
+        const auto line = static_cast<int64_t>(i + 1);
+        const double w = a.weight.empty() ? 1.0 : a.weight[i];
+        const char* bad = !std::isfinite(a.x[i]) ? "x" : !std::isfinite(a.y[i])      ? "y"
+                                                     : !(std::isfinite(w) && w >= 0) ? "weight"
+                                                                                     : nullptr;
+        if (bad) {
+            ++file.rejected;
+            in.rejects.push_back(Reject{0, line, bad, std::string(bad) == "weight" ? "weight is not a non-negative number" : "coordinate is not finite", ""});
+            continue;
+        }
+        ++file.accepted;
+        const std::string category = a.category.empty() ? std::string() : a.category[i];
+        const auto group = categories.groupOf(category);
+        t.sourceId.push({});
+        t.x.push_back(a.x[i]);
+        t.y.push_back(a.y[i]);
+        t.srcX.push_back(a.x[i]);
+        t.srcY.push_back(a.y[i]);
+        t.month.push_back(a.month.empty() ? kNoMonth : a.month[i]);
+        t.day.push_back(0);
+        t.weight.push_back(static_cast<float>(w));
+        t.category.push(category);
+        t.group.push_back(group ? static_cast<uint16_t>(*group) : kNoGroup);
+        t.location.push({});
+        t.locality.push({});
+        t.fileIndex.push_back(0);
+        t.line.push_back(line);
+        t.locationSource.push_back(static_cast<uint8_t>(LocationSource::Coordinates));
+        t.matchScore.push_back(1.0f);
+    }
+    in.files.push_back(file);
+    return in;
+}
+
+}  // namespace
+
 LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress) {
+    if (input.points) {
+        if (!input.inputs.empty()) throwUsage("give the incidents either as files or in memory, not both", {"", 0, "inputs"});
+        IngestResult in = ingestArrays(*input.points, *input.ingest.categories);
+        requireUsableRows(in);
+        LoadedIncidents out;
+        out.read = in.files[0].rows;
+        out.rejected = in.files[0].rejected;
+        if (out.rejected) out.notes.push_back(fmt::format("{} in-memory incidents rejected: {}", out.rejected, in.rejects.front().reason));
+        out.table = std::move(in.table);
+        return out;
+    }
     IngestOptions options = input.ingest;
     options.progress = &progress;
     options.keepAttributes = false;  // the analyses use position, group, month and weight only
@@ -262,9 +330,10 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
     return s;
 }
 
-std::unique_ptr<AreaLayer> loadStudyArea(const AnalysisInput& input) {
+std::shared_ptr<const AreaLayer> loadStudyArea(const AnalysisInput& input) {
+    if (input.studyAreaLayer) return input.studyAreaLayer;
     if (input.studyArea.empty()) return nullptr;
-    return std::make_unique<AreaLayer>(AreaLayer::load(AreaLayer::asOneLayer(input.studyArea, "study_area"), input.ingest.analysisCrs));
+    return std::make_shared<const AreaLayer>(AreaLayer::load(AreaLayer::asOneLayer(input.studyArea, "study_area"), input.ingest.analysisCrs));
 }
 
 // `maskAlways`: cells outside the study area leave the analysis even without --clip (evaluate: A,
@@ -433,6 +502,14 @@ std::string formatNumber(double v, int precision) { return formatDecimal(v, prec
 }  // namespace analysis
 
 using namespace analysis;
+
+MonthRange monthSpan(const std::vector<int32_t>& months) {
+    int32_t first = INT32_MAX, last = INT32_MIN;
+    for (int32_t m : months)
+        if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
+    if (first == INT32_MAX) return {};
+    return {first, last};
+}
 
 SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) {
     auto studyArea = loadStudyArea(input);
@@ -1008,10 +1085,9 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     LoadedIncidents all = loadAll(o.input, progress);
     SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
     sel.requireSome();
-    int32_t first = INT32_MAX, last = INT32_MIN;
-    for (int32_t m : sel.month)
-        if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
-    if (first == INT32_MAX) throwUsage("the incidents have no months: emerging hot spots need dates", {"", 0, "months"});
+    const MonthRange span = monthSpan(sel.month);
+    const int32_t first = span.from, last = span.to;
+    if (first == kNoMonth) throwUsage("the incidents have no months: emerging hot spots need dates", {"", 0, "months"});
     const int steps = (last - first) / o.stepMonths + 1;
     if (steps < 3) throwUsage(fmt::format("{} time step(s) of {} month(s): a trend needs at least 3 (10 or more recommended)", steps, o.stepMonths), {"", 0, "step"});
     GridSetup setup = makeGrid(sel.extent, studyArea.get(), o.grid, 0);

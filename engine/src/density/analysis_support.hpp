@@ -31,7 +31,7 @@ LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress);
 SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
                          bool filterGroups);
 
-std::unique_ptr<AreaLayer> loadStudyArea(const AnalysisInput& input);
+std::shared_ptr<const AreaLayer> loadStudyArea(const AnalysisInput& input);
 
 // The analysis grid: the study area's extent, or the incidents' extent grown by `margin` (the
 // kernel's reach, so density tails are not cut off), aligned to multiples of the cell size.
@@ -46,7 +46,7 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
 // The incidents a job works on: read, then selected by months, groups and study area, the
 // selection line added to `report`; throws (requireSome) when nothing is left.
 struct AnalysisSelection {
-    std::unique_ptr<AreaLayer> studyArea;
+    std::shared_ptr<const AreaLayer> studyArea;
     SelectedIncidents incidents;
 };
 AnalysisSelection loadSelection(const AnalysisInput& input, Progress& progress, RunReport& report);

@@ -161,7 +161,7 @@ std::string incrementalMoranSvg(const IncrementalMoran& scale, const std::string
     const double dMax = scale.steps.empty() ? 1 : scale.steps.back().distance;
     auto px = [&](double d) { return left + (width - left - right) * d / dMax; };
     auto py = [&](double z) { return top + (height - top - bottom) * (1 - (z - zMin) / (zMax - zMin)); };
-    auto escape = [](std::string s) {
+    auto escape = [](const std::string& s) {
         std::string out;
         for (char c : s) out += c == '&' ? "&amp;" : c == '<' ? "&lt;"
                                                  : c == '>'   ? "&gt;"

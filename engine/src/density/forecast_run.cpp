@@ -184,10 +184,9 @@ RunReport runForecastEvaluate(const ForecastEvaluateOptions& o, Progress& progre
     AnalysisSelection selection = loadSelection(o.input, progress, report);
     const SelectedIncidents& sel = selection.incidents;
 
-    int32_t first = INT32_MAX, last = INT32_MIN;
-    for (int32_t m : sel.month)
-        if (m != kNoMonth) first = std::min(first, m), last = std::max(last, m);
-    if (first == INT32_MAX) throwUsage("the incidents have no months: forecast evaluation needs monthly data", {"", 0, "months"});
+    const MonthRange span = monthSpan(sel.month);
+    const int32_t first = span.from, last = span.to;
+    if (first == kNoMonth) throwUsage("the incidents have no months: forecast evaluation needs monthly data", {"", 0, "months"});
     const int months = last - first + 1;
     if (months <= o.history)
         throwUsage(fmt::format("the data cover {} month(s) ({} to {}): the first target month needs {} months before it; give more months or a "

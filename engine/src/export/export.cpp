@@ -196,131 +196,117 @@ RunReport exportRaster(const ExportOptions& o) {
 
 RunReport runPostGisExport(const ExportOptions& o, Progress& progress);  // postgis_export.cpp
 
-RunReport runExport(const ExportOptions& o, Progress& progress) {
-    const std::string sourceExt = toLowerAscii(fs::path(o.source).extension().string());
-    if (sourceExt == ".tif" || sourceExt == ".tiff") {
-        if (o.format != ExportFormat::GeoTiff) throwUsage("a raster exports to gtiff only", {"", 0, "format"});
-        return exportRaster(o);
-    }
-    if (o.format == ExportFormat::GeoTiff) throwUsage("gtiff is for raster sources (.tif)", {"", 0, "format"});
-    if (o.format == ExportFormat::All) {
-        // One command, every format: <to>/<stem>.gpkg (styled), shp/, geojson/, fgb/, csv/, <stem>.kml, and PostGIS.
-        if (o.destination.empty()) throwUsage("give the destination folder with `to`", {"", 0, "to"});
-        RunReport all;
-        const std::string stem = fs::path(o.source).stem().string();
-        const std::pair<ExportFormat, std::string> targets[] = {
-            {ExportFormat::GeoPackage, (fs::path(o.destination) / (stem + ".gpkg")).string()},
-            {ExportFormat::Shapefile, (fs::path(o.destination) / "shp").string()},
-            {ExportFormat::GeoJson, (fs::path(o.destination) / "geojson").string()},
-            {ExportFormat::FlatGeobuf, (fs::path(o.destination) / "fgb").string()},
-            {ExportFormat::Csv, (fs::path(o.destination) / "csv").string()},
-            {ExportFormat::Kml, (fs::path(o.destination) / (stem + ".kml")).string()}};
-        std::error_code ec;
-        fs::create_directories(o.destination, ec);
-        for (const auto& [format, to] : targets) {
-            ExportOptions one = o;
-            one.format = format;
-            one.destination = to;
-            one.crs = format == ExportFormat::GeoJson || format == ExportFormat::Kml ? std::string() : o.crs;
-            RunReport r = runExport(one, progress);
-            all.lines.insert(all.lines.end(), r.lines.begin(), r.lines.end());
-            all.outputs.insert(all.outputs.end(), r.outputs.begin(), r.outputs.end());
-        }
-        if (!o.postgis.empty()) {
-            ExportOptions pg = o;
-            pg.format = ExportFormat::PostGis;
-            pg.destination = o.postgis == "env" ? std::string() : o.postgis;
-            RunReport r = runPostGisExport(pg, progress);
-            all.lines.insert(all.lines.end(), r.lines.begin(), r.lines.end());
-        }
-        return all;
-    }
-    if (o.format == ExportFormat::PostGis) return runPostGisExport(o, progress);
-    if (o.destination.empty()) throwUsage("give the destination with `to`", {"", 0, "to"});
+namespace {
 
+// Shapefile: dBase field names have at most 10 characters. A documented, collision-free mapping,
+// also written to <layer>.fieldnames.csv, applied through an SQL projection of the layer.
+void addShapefileArgs(OGRLayer* l, OutputStaging& staging, std::vector<std::string>& args) {
+    const std::string name = l->GetName();
+    const bool spatial = l->GetGeomType() != wkbNone;
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    std::vector<std::string> names;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+    auto mapping = shapefileFieldNames(names);
+    std::string select = "SELECT ";
+    std::string geom = l->GetGeometryColumn();
+    if (spatial) select += sqlIdentifier(geom.empty() ? "geom" : geom);
+    for (const auto& n : names) select += std::string(select.size() > 7 ? ", " : "") + sqlIdentifier(n) + " AS " + sqlIdentifier(mapping[n]);
+    select += " FROM " + sqlIdentifier(name);
+    args.insert(args.end(), {"-sql", select, "-dialect", "SQLITE", "-lco", "ENCODING=UTF-8"});
+    if (spatial && wkbFlatten(l->GetGeomType()) == wkbPoint) args.insert(args.end(), {"-nlt", "POINT"});
+    if (spatial && (wkbFlatten(l->GetGeomType()) == wkbMultiPolygon || wkbFlatten(l->GetGeomType()) == wkbPolygon))
+        args.insert(args.end(), {"-nlt", "MULTIPOLYGON"});
+    CsvWriter map(staging.stagedPath(name + ".fieldnames.csv"));
+    map.row({"shapefile_field", "original_field"});
+    for (const auto& n : names) map.row({mapping[n], n});
+    map.close();
+}
+
+// One command, every format: <to>/<stem>.gpkg (styled), shp/, geojson/, fgb/, csv/, <stem>.kml, and PostGIS.
+RunReport exportEveryFormat(const ExportOptions& o, Progress& progress) {
+    if (o.destination.empty()) throwUsage("give the destination folder with `to`", {"", 0, "to"});
+    RunReport all;
+    const std::string stem = fs::path(o.source).stem().string();
+    const std::pair<ExportFormat, std::string> targets[] = {
+        {ExportFormat::GeoPackage, (fs::path(o.destination) / (stem + ".gpkg")).string()},
+        {ExportFormat::Shapefile, (fs::path(o.destination) / "shp").string()},
+        {ExportFormat::GeoJson, (fs::path(o.destination) / "geojson").string()},
+        {ExportFormat::FlatGeobuf, (fs::path(o.destination) / "fgb").string()},
+        {ExportFormat::Csv, (fs::path(o.destination) / "csv").string()},
+        {ExportFormat::Kml, (fs::path(o.destination) / (stem + ".kml")).string()}};
+    std::error_code ec;
+    fs::create_directories(o.destination, ec);
+    for (const auto& [format, to] : targets) {
+        ExportOptions one = o;
+        one.format = format;
+        one.destination = to;
+        one.crs = format == ExportFormat::GeoJson || format == ExportFormat::Kml ? std::string() : o.crs;
+        RunReport r = runExport(one, progress);
+        all.lines.insert(all.lines.end(), r.lines.begin(), r.lines.end());
+        all.outputs.insert(all.outputs.end(), r.outputs.begin(), r.outputs.end());
+    }
+    if (!o.postgis.empty()) {
+        ExportOptions pg = o;
+        pg.format = ExportFormat::PostGis;
+        pg.destination = o.postgis == "env" ? std::string() : o.postgis;
+        RunReport r = runPostGisExport(pg, progress);
+        all.lines.insert(all.lines.end(), r.lines.begin(), r.lines.end());
+    }
+    return all;
+}
+
+// Shapefile, GeoJSON, FlatGeobuf, CSV: one file (set) per layer in the destination folder.
+RunReport exportPerLayerFiles(const ExportOptions& o, GDALDataset* src, const std::vector<OGRLayer*>& layers, const std::string& crs) {
     RunReport report;
-    DatasetPtr src = openVector(o.source);
-    std::vector<OGRLayer*> layers;
-    if (o.layers.empty()) {
-        for (int i = 0; i < src->GetLayerCount(); ++i) {
-            OGRLayer* l = src->GetLayer(i);
-            if (std::string(l->GetName()) == "layer_styles") continue;  // styles travel separately
-            layers.push_back(l);
+    std::error_code ec;
+    fs::create_directories(o.destination, ec);
+    if (ec) throwOutput("cannot create the folder: " + ec.message(), {o.destination});
+    // Every target must be free (or --overwrite) before anything is written.
+    for (OGRLayer* l : layers) refuseOverwrite((fs::path(o.destination) / (std::string(l->GetName()) + extensionFor(o.format))).string(), o.overwrite);
+    OutputStaging staging(o.destination);
+    for (OGRLayer* l : layers) {
+        const std::string name = l->GetName();
+        const bool spatial = l->GetGeomType() != wkbNone;
+        if (!spatial && (o.format == ExportFormat::FlatGeobuf)) {
+            report.lines.push_back("skipped table '" + name + "': FlatGeobuf holds only layers with geometry (use csv or gpkg)");
+            continue;
         }
-    } else {
-        for (const auto& name : o.layers) layers.push_back(pickLayer(*src, o.source, name));
-    }
-    const bool perLayerFiles = o.format == ExportFormat::Shapefile || o.format == ExportFormat::GeoJson ||
-                               o.format == ExportFormat::FlatGeobuf || o.format == ExportFormat::Csv;
-    std::string crs = o.crs;
-    if ((o.format == ExportFormat::GeoJson || o.format == ExportFormat::Kml) && crs.empty()) crs = "EPSG:4326";  // RFC 7946 / KML
-    if (o.format == ExportFormat::GeoJson && !crs.empty() && crs != "EPSG:4326")
-        throwUsage("GeoJSON (RFC 7946) is always WGS84 longitude/latitude", {"", 0, "crs"});
-
-    if (perLayerFiles) {
-        std::error_code ec;
-        fs::create_directories(o.destination, ec);
-        if (ec) throwOutput("cannot create the folder: " + ec.message(), {o.destination});
-        // Every target must be free (or --overwrite) before anything is written.
-        for (OGRLayer* l : layers) refuseOverwrite((fs::path(o.destination) / (std::string(l->GetName()) + extensionFor(o.format))).string(), o.overwrite);
-        OutputStaging staging(o.destination);
-        for (OGRLayer* l : layers) {
-            const std::string name = l->GetName();
-            const bool spatial = l->GetGeomType() != wkbNone;
-            if (!spatial && (o.format == ExportFormat::FlatGeobuf)) {
-                report.lines.push_back("skipped table '" + name + "': FlatGeobuf holds only layers with geometry (use csv or gpkg)");
-                continue;
-            }
-            std::vector<std::string> args = {"-f", toString(o.format), "-nln", name};
-            if (!crs.empty() && spatial) args.insert(args.end(), {"-t_srs", crs});
-            std::vector<std::string> extraFiles;
-            if (o.format == ExportFormat::Shapefile) {
-                // dBase field names: 10 characters. A documented, collision-free mapping, also written
-                // to <layer>.fieldnames.csv, applied through an SQL projection of the layer.
-                OGRFeatureDefn* defn = l->GetLayerDefn();
-                std::vector<std::string> names;
-                for (int i = 0; i < defn->GetFieldCount(); ++i) names.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
-                auto mapping = shapefileFieldNames(names);
-                std::string select = "SELECT ";
-                std::string geom = l->GetGeometryColumn();
-                if (spatial) select += sqlIdentifier(geom.empty() ? "geom" : geom);
-                for (const auto& n : names) select += std::string(select.size() > 7 ? ", " : "") + sqlIdentifier(n) + " AS " + sqlIdentifier(mapping[n]);
-                select += " FROM " + sqlIdentifier(name);
-                args.insert(args.end(), {"-sql", select, "-dialect", "SQLITE", "-lco", "ENCODING=UTF-8"});
-                if (spatial && wkbFlatten(l->GetGeomType()) == wkbPoint) args.insert(args.end(), {"-nlt", "POINT"});
-                if (spatial && (wkbFlatten(l->GetGeomType()) == wkbMultiPolygon || wkbFlatten(l->GetGeomType()) == wkbPolygon))
-                    args.insert(args.end(), {"-nlt", "MULTIPOLYGON"});
-                CsvWriter map(staging.stagedPath(name + ".fieldnames.csv"));
-                map.row({"shapefile_field", "original_field"});
-                for (const auto& n : names) map.row({mapping[n], n});
-                map.close();
-            } else if (o.format == ExportFormat::GeoJson) {
-                args.insert(args.end(), {"-lco", "RFC7946=YES", "-lco", "WRITE_NAME=NO"});
-                args.push_back(name);
-            } else if (o.format == ExportFormat::FlatGeobuf) {
-                args.insert(args.end(), {"-lco", "SPATIAL_INDEX=YES"});
-                args.push_back(name);
-            } else if (o.format == ExportFormat::Csv) {
-                if (spatial) args.insert(args.end(), {"-lco", wkbFlatten(l->GetGeomType()) == wkbPoint ? "GEOMETRY=AS_XY" : "GEOMETRY=AS_WKT"});
-                args.push_back(name);
-            }
-            // Write into the staging folder, then move every file of the layer into place.
-            const std::string staged = staging.stagedPath(name + extensionFor(o.format));
-            if (o.format == ExportFormat::Shapefile)
-                for (const char* ext : {".shx", ".dbf", ".prj", ".cpg"}) staging.stagedPath(name + ext);
-            vectorTranslate(staged, src.get(), args, false);
-            // A table without geometry becomes a lone .dbf in a Shapefile export.
-            const bool loneDbf = o.format == ExportFormat::Shapefile && !spatial;
-            verifyWrittenLayer(loneDbf ? fs::path(staged).replace_extension(".dbf").string() : staged, "", l->GetFeatureCount(TRUE));
-            if (o.styles && o.format == ExportFormat::Shapefile && spatial) {
-                std::string qml = qmlForLayer(name, "");
-                if (!qml.empty()) writeTextFile(staging.stagedPath(name + ".qml"), qml);
-            }
+        std::vector<std::string> args = {"-f", toString(o.format), "-nln", name};
+        if (!crs.empty() && spatial) args.insert(args.end(), {"-t_srs", crs});
+        std::vector<std::string> extraFiles;
+        if (o.format == ExportFormat::Shapefile) {
+            addShapefileArgs(l, staging, args);
+        } else if (o.format == ExportFormat::GeoJson) {
+            args.insert(args.end(), {"-lco", "RFC7946=YES", "-lco", "WRITE_NAME=NO"});
+            args.push_back(name);
+        } else if (o.format == ExportFormat::FlatGeobuf) {
+            args.insert(args.end(), {"-lco", "SPATIAL_INDEX=YES"});
+            args.push_back(name);
+        } else if (o.format == ExportFormat::Csv) {
+            if (spatial) args.insert(args.end(), {"-lco", wkbFlatten(l->GetGeomType()) == wkbPoint ? "GEOMETRY=AS_XY" : "GEOMETRY=AS_WKT"});
+            args.push_back(name);
         }
-        report.outputs = staging.commit();
-        return report;
+        // Write into the staging folder, then move every file of the layer into place.
+        const std::string staged = staging.stagedPath(name + extensionFor(o.format));
+        if (o.format == ExportFormat::Shapefile)
+            for (const char* ext : {".shx", ".dbf", ".prj", ".cpg"}) staging.stagedPath(name + ext);
+        vectorTranslate(staged, src, args, false);
+        // A table without geometry becomes a lone .dbf in a Shapefile export.
+        const bool loneDbf = o.format == ExportFormat::Shapefile && !spatial;
+        verifyWrittenLayer(loneDbf ? fs::path(staged).replace_extension(".dbf").string() : staged, "", l->GetFeatureCount(TRUE));
+        if (o.styles && o.format == ExportFormat::Shapefile && spatial) {
+            std::string qml = qmlForLayer(name, "");
+            if (!qml.empty()) writeTextFile(staging.stagedPath(name + ".qml"), qml);
+        }
     }
+    report.outputs = staging.commit();
+    return report;
+}
 
+// GeoPackage and KML hold every layer; one translation writes them all into a temporary beside
+// the destination, renamed into place when complete.
+RunReport exportSingleFile(const ExportOptions& o, GDALDataset* src, const std::vector<OGRLayer*>& layers, const std::string& crs, Progress& progress) {
+    RunReport report;
     // Single-file formats: GeoPackage and KML hold every layer; one translation writes them all.
     std::error_code same;
     if (fs::exists(o.destination, same) && fs::equivalent(o.destination, o.source, same))
@@ -350,7 +336,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
             // The file is a temporary until the rename below, and the index build's commit syncs
             // it to disk, so SQLite need not sync after every transaction of the copy.
             ScopedThreadConfig noSync("OGR_SQLITE_SYNCHRONOUS", geopackage ? "OFF" : nullptr);
-            vectorTranslate(tmp, src.get(), args, false);
+            vectorTranslate(tmp, src, args, false);
         }
         if (geopackage) addGeoPackageSpatialIndexes(tmp);
         if (o.format == ExportFormat::Kml)
@@ -368,6 +354,39 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
     if (::rename(tmp.c_str(), o.destination.c_str()) != 0) throwOutput(std::string("cannot move the export into place: ") + std::strerror(errno), {o.destination});
     report.outputs.push_back(o.destination);
     return report;
+}
+
+}  // namespace
+
+RunReport runExport(const ExportOptions& o, Progress& progress) {
+    const std::string sourceExt = toLowerAscii(fs::path(o.source).extension().string());
+    if (sourceExt == ".tif" || sourceExt == ".tiff") {
+        if (o.format != ExportFormat::GeoTiff) throwUsage("a raster exports to gtiff only", {"", 0, "format"});
+        return exportRaster(o);
+    }
+    if (o.format == ExportFormat::GeoTiff) throwUsage("gtiff is for raster sources (.tif)", {"", 0, "format"});
+    if (o.format == ExportFormat::All) return exportEveryFormat(o, progress);
+    if (o.format == ExportFormat::PostGis) return runPostGisExport(o, progress);
+    if (o.destination.empty()) throwUsage("give the destination with `to`", {"", 0, "to"});
+
+    DatasetPtr src = openVector(o.source);
+    std::vector<OGRLayer*> layers;
+    if (o.layers.empty()) {
+        for (int i = 0; i < src->GetLayerCount(); ++i) {
+            OGRLayer* l = src->GetLayer(i);
+            if (std::string(l->GetName()) == "layer_styles") continue;  // styles travel separately
+            layers.push_back(l);
+        }
+    } else {
+        for (const auto& name : o.layers) layers.push_back(pickLayer(*src, o.source, name));
+    }
+    std::string crs = o.crs;
+    if ((o.format == ExportFormat::GeoJson || o.format == ExportFormat::Kml) && crs.empty()) crs = "EPSG:4326";  // RFC 7946 / KML
+    if (o.format == ExportFormat::GeoJson && !crs.empty() && crs != "EPSG:4326")
+        throwUsage("GeoJSON (RFC 7946) is always WGS84 longitude/latitude", {"", 0, "crs"});
+    const bool perLayerFiles = o.format == ExportFormat::Shapefile || o.format == ExportFormat::GeoJson ||
+                               o.format == ExportFormat::FlatGeobuf || o.format == ExportFormat::Csv;
+    return perLayerFiles ? exportPerLayerFiles(o, src.get(), layers, crs) : exportSingleFile(o, src.get(), layers, crs, progress);
 }
 
 }  // namespace hotspot

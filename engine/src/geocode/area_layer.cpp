@@ -94,8 +94,14 @@ struct AreaLayer::Impl {
     GeosContext ctx;  // owns the geometries
     std::vector<GEOSGeometry*> geoms;
     bgi::rtree<TreeValue, bgi::quadratic<16>> tree;
+    std::vector<TreeValue> boxes;  // while loading: each polygon's box, for the tree
     mutable std::mutex mutex;
     mutable std::vector<std::unique_ptr<WorkerState>> workers;
+
+    // One polygon into the layer (takes `geom`); see the definition.
+    void addPolygon(GEOSGeometry* geom, std::string code, std::string name, double value, const std::string& where, int64_t fid);
+    // The R-tree, the ONS geography, and the notes on duplicate codes and overlaps.
+    void finish(const std::string& where);
 
     ~Impl() {
         for (auto& w : workers)
@@ -273,6 +279,64 @@ void AreaLayer::reportDuplicatesAndOverlaps(Impl& impl, const std::string& path)
                                          overlapping.size(), firstFew(overlapping)));
 }
 
+// One polygon into the layer (takes `geom`): repaired with GEOS MakeValid when invalid (its
+// polygonal part kept), skipped with a note when empty after repair, indexed by its box.
+void AreaLayer::Impl::addPolygon(GEOSGeometry* geom, std::string code, std::string name, double value, const std::string& where, int64_t fid) {
+    Impl& impl = *this;
+    GEOSContextHandle_t h = impl.ctx.handle();
+    if (GEOSisValid_r(h, geom) != 1) {
+        char* reason = GEOSisValidReason_r(h, geom);
+        GEOSGeometry* fixed = GEOSMakeValid_r(h, geom);
+        // MakeValid may return a collection with lines or points: keep the polygonal part.
+        GEOSGeometry* polygonal = nullptr;
+        if (fixed && GEOSGeomTypeId_r(h, fixed) == GEOS_GEOMETRYCOLLECTION) {
+            std::vector<GEOSGeometry*> parts;
+            for (int k = 0; k < GEOSGetNumGeometries_r(h, fixed); ++k) {
+                const GEOSGeometry* part = GEOSGetGeometryN_r(h, fixed, k);
+                int t = GEOSGeomTypeId_r(h, part);
+                if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) parts.push_back(GEOSGeom_clone_r(h, part));
+            }
+            GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
+            polygonal = GEOSUnaryUnion_r(h, collection);
+            GEOSGeom_destroy_r(h, collection);
+            GEOSGeom_destroy_r(h, fixed);
+        } else {
+            polygonal = fixed;
+        }
+        impl.notes.push_back(fmt::format("{}: feature {} ({}) was invalid ({}): repaired with GEOS MakeValid", where, fid, code,
+                                         reason ? reason : "unknown reason"));
+        if (reason) GEOSFree_r(h, reason);
+        GEOSGeom_destroy_r(h, geom);
+        geom = polygonal;
+        if (!geom || GEOSisEmpty_r(h, geom) == 1) {
+            impl.notes.push_back(fmt::format("{}: feature {} ({}) is empty after repair: skipped", where, fid, code));
+            if (geom) GEOSGeom_destroy_r(h, geom);
+            return;
+        }
+    }
+    double xmin, ymin, xmax, ymax, area = 0;
+    GEOSGeom_getXMin_r(h, geom, &xmin);
+    GEOSGeom_getYMin_r(h, geom, &ymin);
+    GEOSGeom_getXMax_r(h, geom, &xmax);
+    GEOSGeom_getYMax_r(h, geom, &ymax);
+    GEOSArea_r(h, geom, &area);
+    auto index = static_cast<uint32_t>(impl.geoms.size());
+    boxes.emplace_back(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax)), index);
+    impl.geoms.push_back(geom);
+    impl.codes.push_back(std::move(code));
+    impl.names.push_back(std::move(name));
+    impl.areas.push_back(area);
+    impl.values.push_back(value);
+}
+
+void AreaLayer::Impl::finish(const std::string& where) {
+    geography = onsGeographyOfField(codeField);
+    if (!geography.known()) geography = onsGeographyOfCodes(codes);
+    tree = bgi::rtree<TreeValue, bgi::quadratic<16>>(boxes.begin(), boxes.end());
+    boxes = {};
+    AreaLayer::reportDuplicatesAndOverlaps(*this, where);
+}
+
 AreaLayer AreaLayer::load(const AreaLayerSpec& spec, const std::string& analysisCrs) {
     return load(std::vector<AreaLayerSpec>{spec}, analysisCrs);
 }
@@ -301,7 +365,6 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
     auto readerDeleter = [h](GEOSWKBReader* r) { GEOSWKBReader_destroy_r(h, r); };
     std::unique_ptr<GEOSWKBReader, decltype(readerDeleter)> readerOwner(impl.ctx.check(GEOSWKBReader_create_r(h), "WKB reader"), readerDeleter);
     GEOSWKBReader* reader = readerOwner.get();
-    std::vector<TreeValue> boxes;
     for (const AreaLayerSpec& spec : parts) {
         DatasetPtr ds = openVector(spec.path);
         OGRLayer* layer = pickAreaLayer(*ds, spec);
@@ -345,56 +408,47 @@ AreaLayer AreaLayer::load(const std::vector<AreaLayerSpec>& parts, const std::st
             copy->exportToWkb(wkbNDR, bytes.data(), wkbVariantIso);
             GEOSGeometry* geom = GEOSWKBReader_read_r(h, reader, bytes.data(), bytes.size());
             if (!geom) throwInput(fmt::format("feature {} geometry cannot be read by GEOS: {}", fid, impl.ctx.lastError()), {spec.path, fid, "geometry"});
-            if (GEOSisValid_r(h, geom) != 1) {
-                char* reason = GEOSisValidReason_r(h, geom);
-                GEOSGeometry* fixed = GEOSMakeValid_r(h, geom);
-                // MakeValid may return a collection with lines or points: keep the polygonal part.
-                GEOSGeometry* polygonal = nullptr;
-                if (fixed && GEOSGeomTypeId_r(h, fixed) == GEOS_GEOMETRYCOLLECTION) {
-                    std::vector<GEOSGeometry*> parts;
-                    for (int k = 0; k < GEOSGetNumGeometries_r(h, fixed); ++k) {
-                        const GEOSGeometry* part = GEOSGetGeometryN_r(h, fixed, k);
-                        int t = GEOSGeomTypeId_r(h, part);
-                        if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) parts.push_back(GEOSGeom_clone_r(h, part));
-                    }
-                    GEOSGeometry* collection = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(), static_cast<unsigned>(parts.size()));
-                    polygonal = GEOSUnaryUnion_r(h, collection);
-                    GEOSGeom_destroy_r(h, collection);
-                    GEOSGeom_destroy_r(h, fixed);
-                } else {
-                    polygonal = fixed;
-                }
-                impl.notes.push_back(fmt::format("{}: feature {} ({}) was invalid ({}): repaired with GEOS MakeValid", spec.path, fid, code,
-                                                 reason ? reason : "unknown reason"));
-                if (reason) GEOSFree_r(h, reason);
-                GEOSGeom_destroy_r(h, geom);
-                geom = polygonal;
-                if (!geom || GEOSisEmpty_r(h, geom) == 1) {
-                    impl.notes.push_back(fmt::format("{}: feature {} ({}) is empty after repair: skipped", spec.path, fid, code));
-                    if (geom) GEOSGeom_destroy_r(h, geom);
-                    continue;
-                }
-            }
-            double xmin, ymin, xmax, ymax, area = 0;
-            GEOSGeom_getXMin_r(h, geom, &xmin);
-            GEOSGeom_getYMin_r(h, geom, &ymin);
-            GEOSGeom_getXMax_r(h, geom, &xmax);
-            GEOSGeom_getYMax_r(h, geom, &ymax);
-            GEOSArea_r(h, geom, &area);
-            auto index = static_cast<uint32_t>(impl.geoms.size());
-            boxes.emplace_back(Box(BoxPoint(xmin, ymin), BoxPoint(xmax, ymax)), index);
-            impl.geoms.push_back(geom);
-            impl.codes.push_back(std::move(code));
-            impl.names.push_back(std::move(name));
-            impl.areas.push_back(area);
-            impl.values.push_back(valueIdx >= 0 && f->IsFieldSetAndNotNull(valueIdx) ? f->GetFieldAsDouble(valueIdx) : NAN);
+            impl.addPolygon(geom, std::move(code), std::move(name), valueIdx >= 0 && f->IsFieldSetAndNotNull(valueIdx) ? f->GetFieldAsDouble(valueIdx) : NAN,
+                            spec.path, fid);
         }
     }
     if (impl.geoms.empty()) throwInput("area layer has no usable polygons", {parts[0].path});
-    impl.geography = onsGeographyOfField(impl.codeField);
-    if (!impl.geography.known()) impl.geography = onsGeographyOfCodes(impl.codes);
-    impl.tree = bgi::rtree<TreeValue, bgi::quadratic<16>>(boxes.begin(), boxes.end());
-    reportDuplicatesAndOverlaps(impl, parts[0].path);
+    impl.finish(parts[0].path);
+    return out;
+}
+
+AreaLayer AreaLayer::fromFeatures(const std::string& label, const std::vector<AreaFeature>& features) {
+    AreaLayer out;
+    Impl& impl = *out.m_impl;
+    impl.label = label;
+    impl.codeField = "code";
+    impl.nameField = "name";
+    GEOSContextHandle_t h = impl.ctx.handle();
+    const std::string where = "(in memory) " + label;
+    auto readerDeleter = [h](GEOSWKBReader* r) { GEOSWKBReader_destroy_r(h, r); };
+    std::unique_ptr<GEOSWKBReader, decltype(readerDeleter)> wkb(impl.ctx.check(GEOSWKBReader_create_r(h), "WKB reader"), readerDeleter);
+    auto wktDeleter = [h](GEOSWKTReader* r) { GEOSWKTReader_destroy_r(h, r); };
+    std::unique_ptr<GEOSWKTReader, decltype(wktDeleter)> wkt(impl.ctx.check(GEOSWKTReader_create_r(h), "WKT reader"), wktDeleter);
+    for (size_t i = 0; i < features.size(); ++i) {
+        const AreaFeature& f = features[i];
+        const auto fid = static_cast<int64_t>(i + 1);
+        if (f.wkb.empty() == f.wkt.empty()) throwInput("give each area either WKB or WKT", {where, fid, "geometry"});
+        GEOSGeometry* geom = f.wkb.empty() ? GEOSWKTReader_read_r(h, wkt.get(), f.wkt.c_str()) : GEOSWKBReader_read_r(h, wkb.get(), f.wkb.data(), f.wkb.size());
+        if (!geom) throwInput(fmt::format("area {} ({}) is not a geometry GEOS can read: {}", fid, f.code, impl.ctx.lastError()), {where, fid, "geometry"});
+        const int type = GEOSGeomTypeId_r(h, geom);
+        if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) {
+            GEOSGeom_destroy_r(h, geom);
+            throwInput(fmt::format("area {} ({}) is not a polygon or multipolygon", fid, f.code), {where, fid, "geometry"});
+        }
+        if (GEOSisEmpty_r(h, geom) == 1) {
+            impl.notes.push_back(fmt::format("{}: area {} ({}) is empty: skipped", where, fid, f.code));
+            GEOSGeom_destroy_r(h, geom);
+            continue;
+        }
+        impl.addPolygon(geom, f.code.empty() ? std::to_string(fid) : f.code, f.name.empty() ? f.code : f.name, f.value, where, fid);
+    }
+    if (impl.geoms.empty()) throwInput("no usable polygons among the areas given", {where});
+    impl.finish(where);
     return out;
 }
 

@@ -304,7 +304,8 @@ CsvFileLayout& chunkCsvData(const FileHandle& fd, const std::string& path, CsvFi
         int64_t newlines = 0;
         for (size_t i = 0; i < block.size();) {
             const char* b = block.data() + i;
-            const char* q = static_cast<const char*>(std::memchr(b, '"', block.size() - i));
+            // A byte block, not a C string: no terminator is looked for.
+            const char* q = static_cast<const char*>(std::memchr(b, '"', block.size() - i));  // NOLINT(bugprone-not-null-terminated-result)
             size_t segEnd = q ? static_cast<size_t>(q - block.data()) : block.size();
             // newlines in [i, segEnd)
             for (const char* s = b; s < block.data() + segEnd;) {

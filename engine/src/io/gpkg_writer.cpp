@@ -135,7 +135,8 @@ void VectorWriter::finishLayer() {
                        "cannot record the feature count");
         for (const auto& sql : r.countTriggers) r.db->exec(sql, "cannot restore the feature count trigger");
         r.countTriggers.clear();
-        if (r.hasGeometry) r.indexes.push_back({{r.table, r.geometryColumn}, std::move(r.boxes)});
+        // emplace_back: a braced pair would bind the moved vector to a const reference and copy it.
+        if (r.hasGeometry) r.indexes.emplace_back(std::make_pair(r.table, r.geometryColumn), std::move(r.boxes));
         r.boxes = {};
         r.db->exec("COMMIT", "cannot commit the rows of layer '" + r.table + "'");
         r.inTransaction = false;
