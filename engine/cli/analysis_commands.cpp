@@ -79,7 +79,7 @@ RunFunction registerDensity(CLI::App& app, const GlobalOptions& global) {
         o.areaDenominatorField = a->areaDenominatorField;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runDensity(o, progress), global);
     };
 }
@@ -124,7 +124,7 @@ RunFunction registerGiStar(CLI::App& app, const GlobalOptions& global) {
         o.weights = parseNeighbourRule(a->weights, OptionNaming::cli());
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runGiStar(o, progress), global);
     };
 }
@@ -174,7 +174,7 @@ RunFunction registerLocalMoran(CLI::App& app, const GlobalOptions& global) {
         o.areas = areaSpecs(a->areas, a->srs);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runLocalMoran(o, progress), global);
     };
 }
@@ -216,7 +216,7 @@ RunFunction registerConcentrate(CLI::App& app, const GlobalOptions& global) {
         o.stableShare = a->stableShare / 100;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runConcentrate(o, progress), global);
     };
 }
@@ -254,7 +254,7 @@ RunFunction registerNearRepeat(CLI::App& app, const GlobalOptions& global) {
         o.seed = a->seed;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runNearRepeat(o, progress), global);
     };
 }
@@ -296,7 +296,7 @@ RunFunction registerForecastEvaluate(CLI::App& app, const GlobalOptions& global)
         o.studyBuffer = a->studyBuffer;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runForecastEvaluate(o, progress), global);
     };
 }
@@ -320,7 +320,7 @@ RunFunction registerChange(CLI::App& app, const GlobalOptions& global) {
         o.areas = areaSpecs(a->areas, a->srs);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runChange(o, progress), global);
     };
 }
@@ -345,7 +345,7 @@ RunFunction registerEmerging(CLI::App& app, const GlobalOptions& global) {
         o.alpha = a->alpha;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runEmerging(o, progress), global);
     };
 }
@@ -377,7 +377,7 @@ RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global) {
         for (double t : a->top) o.shares.push_back(t / 100.0);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runEvaluate(o, progress), global);
     };
 }
@@ -429,7 +429,7 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
         o.title = a->title;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runPerformanceReport(o, progress), global);
     };
 }

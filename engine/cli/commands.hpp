@@ -3,6 +3,10 @@
 // Parsing does no I/O; the run function calls the engine and returns an exit code.
 
 #include <functional>
+#include <map>
+
+#include "hotspot/progress.hpp"
+#include "hotspot/run_report.hpp"
 
 namespace CLI {
 class App;
@@ -12,9 +16,18 @@ namespace hotspot::cli {
 
 struct GlobalOptions {
     bool quiet = false;
+    // Front ends that run the commands in process (the Python module's hotspot.run): progress to
+    // this callback instead of stderr, and the run's report kept here as well as printed.
+    Progress::Callback progress;
+    RunReport* report = nullptr;
 };
 
 using RunFunction = std::function<int()>;
+
+// Every command of the `hotspot` program on `app` (as subcommands), with the function that runs each.
+std::map<CLI::App*, RunFunction> registerCommands(CLI::App& app, const GlobalOptions& global);
+// The progress a command reports to: the front end's callback, or stderr (naming options as flags).
+Progress commandProgress(const GlobalOptions& global);
 
 RunFunction registerGeocode(CLI::App& app, const GlobalOptions& global);
 RunFunction registerDensity(CLI::App& app, const GlobalOptions& global);

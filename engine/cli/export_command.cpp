@@ -43,9 +43,10 @@ RunFunction registerExport(CLI::App& app, const GlobalOptions& global) {
         o.schema = a->schema;
         o.postgis = a->pg;
         o.runParameters = {{"format", a->format}, {"crs", a->crs.empty() ? "source" : a->crs}, {"source", a->source}};
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         RunReport r = runExport(o, progress);
         if (!global.quiet) std::fputs(nameOptions(r.format(), OptionNaming::cli()).c_str(), stderr);
+        if (global.report) *global.report = r;
         return 0;
     };
 }

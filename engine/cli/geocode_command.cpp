@@ -92,9 +92,13 @@ int runGeocodeCommand(const GeocodeArgs& a, const GlobalOptions& global) {
     if (!a.censusWeightsColumns.empty()) o.censusWeightsMapping = ColumnMapping::parse(a.censusWeightsColumns);
     o.validate(OptionNaming::cli());
 
-    Progress progress(!global.quiet, OptionNaming::cli());
+    Progress progress = commandProgress(global);
     GeocodeSummary summary = runGeocode(o, progress);
     if (!global.quiet) std::fputs(nameOptions(summary.format(), OptionNaming::cli()).c_str(), stderr);
+    if (global.report) {
+        global.report->lines = {summary.format()};
+        global.report->outputs = summary.outputs;
+    }
     if (a.timing)
         std::fprintf(stderr, "timing: read %.3f s, address geocoding %.3f s, point-in-polygon %.3f s, write %.3f s\n", summary.secondsRead,
                      summary.secondsGeocode, summary.secondsAssign, summary.secondsWrite);

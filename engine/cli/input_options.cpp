@@ -113,6 +113,7 @@ GridChoice gridChoice(const InputArgs& a) {
 
 int finish(const RunReport& report, const GlobalOptions& global) {
     if (!global.quiet) std::fputs(nameOptions(report.format(), OptionNaming::cli()).c_str(), stderr);
+    if (global.report) *global.report = report;
     return 0;
 }
 

@@ -56,7 +56,7 @@ RunFunction registerCoverage(CLI::App& app, const GlobalOptions& global) {
         o.period = parseSharePeriod(a->period, OptionNaming::cli());
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runCoverage(o, progress), global);
     };
 }
@@ -90,7 +90,7 @@ RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& gl
         o.periodMonths = a->periodMonths;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runInterventionEvaluation(o, progress), global);
     };
 }
@@ -139,7 +139,7 @@ RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
         o.exact = a->exact;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         return finish(runSites(o, progress), global);
     };
 }

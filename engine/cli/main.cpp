@@ -36,40 +36,7 @@ int main(int argc, char** argv) {
         "5 no usable input row (nothing written, previous outputs kept).\n"
         "Run 'hotspot COMMAND --help' for a command's options; docs/cli/ has a page per command.");
 
-    std::map<CLI::App*, hotspot::cli::RunFunction> commands;
-    auto* geocode = app.add_subcommand("geocode", "Geocode incidents into area polygons (priority areas, wards, LSOAs, districts)");
-    commands[geocode] = hotspot::cli::registerGeocode(*geocode, global);
-    auto* density = app.add_subcommand("density", "Grid counts and kernel density (plus dual KDE risk surfaces and area rates)");
-    commands[density] = hotspot::cli::registerDensity(*density, global);
-    auto* gistar = app.add_subcommand("gistar", "Getis-Ord Gi* hot spots with FDR bins, on grid cells or area polygons");
-    commands[gistar] = hotspot::cli::registerGiStar(*gistar, global);
-    auto* moran = app.add_subcommand("moran", "Cluster and outlier analysis: local Moran's I (HH, LL, HL, LH) and the global Moran's I");
-    commands[moran] = hotspot::cli::registerLocalMoran(*moran, global);
-    auto* concentrate = app.add_subcommand("concentrate", "Crime concentration at place: Lorenz curve, Gini, top places, repeat locations, stability");
-    commands[concentrate] = hotspot::cli::registerConcentrate(*concentrate, global);
-    auto* nearRepeat = app.add_subcommand("near-repeat", "Near-repeat analysis: the Knox test by distance and time bands, with permutations");
-    commands[nearRepeat] = hotspot::cli::registerNearRepeat(*nearRepeat, global);
-    auto* forecast = app.add_subcommand("forecast-evaluate", "Which hot spot map predicts next month best: rolling-origin hit rate, PAI, PEI, RRI");
-    commands[forecast] = hotspot::cli::registerForecastEvaluate(*forecast, global);
-    auto* change = app.add_subcommand("change", "Change between two periods per cell and per area");
-    commands[change] = hotspot::cli::registerChange(*change, global);
-    auto* emerging = app.add_subcommand("emerging", "Emerging hot spot classes over monthly or quarterly steps");
-    commands[emerging] = hotspot::cli::registerEmerging(*emerging, global);
-    auto* evaluate = app.add_subcommand("evaluate", "Hit rate, PAI and RRI of hotspots chosen in one period for the next");
-    commands[evaluate] = hotspot::cli::registerEvaluate(*evaluate, global);
-    auto* report = app.add_subcommand("report", "Performance report: counts per group over three years, change and shares (CSV, Markdown, PNG)");
-    commands[report] = hotspot::cli::registerReport(*report, global);
-    auto* roads = app.add_subcommand("roads", "Road problem localities: collisions and complaints on the network, cluster sites, register");
-    commands[roads] = hotspot::cli::registerRoads(*roads, global);
-    auto* coverage = app.add_subcommand("coverage", "CCTV and lighting coverage of incidents and hotspots; dark hotspots; per-area tables");
-    commands[coverage] = hotspot::cli::registerCoverage(*coverage, global);
-    auto* evaluateInterventions =
-        app.add_subcommand("evaluate-interventions", "Before/after per intervention with buffer and control areas; WDQ; incidents prevented per GBP");
-    commands[evaluateInterventions] = hotspot::cli::registerEvaluateInterventions(*evaluateInterventions, global);
-    auto* sites = app.add_subcommand("sites", "Choose new CCTV or light sites that cover the most hotspot demand (greedy, lazy gains)");
-    commands[sites] = hotspot::cli::registerSites(*sites, global);
-    auto* exportCommand = app.add_subcommand("export", "Export results to Shapefile, GeoPackage, GeoJSON, FlatGeobuf, CSV, KML, GeoTIFF or PostGIS");
-    commands[exportCommand] = hotspot::cli::registerExport(*exportCommand, global);
+    std::map<CLI::App*, hotspot::cli::RunFunction> commands = hotspot::cli::registerCommands(app, global);
     for (auto& [sub, run] : commands) sub->fallthrough();  // "hotspot geocode -q ..." works too
     // Option errors look like every other error: the program, "error:", the option and why.
     app.failure_message([](const CLI::App* failed, const CLI::Error& e) {

@@ -117,9 +117,10 @@ RunFunction registerRoads(CLI::App& app, const GlobalOptions& global) {
         o.matchDistance = a->matchDistance;
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
-        Progress progress(!global.quiet, OptionNaming::cli());
+        Progress progress = commandProgress(global);
         const RunReport report = runRoads(o, progress);
         if (!global.quiet) std::fputs(nameOptions(report.format(), OptionNaming::cli()).c_str(), stderr);
+        if (global.report) *global.report = report;
         return 0;
     };
 }

@@ -7,12 +7,17 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
 #include "hotspot/analysis_run.hpp"
 #include "hotspot/area_layer.hpp"
 #include "hotspot/category_map.hpp"
@@ -153,6 +158,88 @@ py::dict reportDict(const RunReport& r) {
     d["ledgers"] = ledgers;
     d["summary"] = r.format();
     return d;
+}
+
+// A progress callback for commands run without the GIL: the Python callable is held through a
+// shared_ptr, so copies of the callback made while the engine runs never touch its reference count.
+// The last reference is the caller's, released with the GIL held.
+Progress::Callback callbackFor(const std::shared_ptr<py::object>& callable) {
+    return [callable](const std::string& stage, double fraction) {
+        py::gil_scoped_acquire gil;
+        try {
+            const py::object answer = (*callable)(stage, fraction);
+            return !(py::isinstance<py::bool_>(answer) && !answer.cast<bool>());
+        } catch (py::error_already_set& e) {
+            e.discard_as_unraisable("hotspot progress callback");
+            return true;
+        }
+    };
+}
+
+// hotspot.run(command, *inputs, **options): the command parsed and run as the `hotspot` program
+// does (same flags, same validation, same outputs), in this process. Keywords are flags:
+// cell=100 -> --cell 100, all_cells=True -> --all-cells, False or None -> left out, a list ->
+// the flag once per item.
+py::dict runCommand(const std::string& command, const py::args& inputs, const py::kwargs& options) {
+    std::vector<std::string> argv = {"hotspot", command};
+    for (const auto& input : inputs) argv.push_back(py::str(input).cast<std::string>());
+    std::shared_ptr<py::object> progress;
+    for (const auto& [key, value] : options) {
+        std::string name = py::str(key).cast<std::string>();
+        if (name == "progress") {
+            if (!value.is_none()) progress = std::make_shared<py::object>(py::reinterpret_borrow<py::object>(value));
+            continue;
+        }
+        std::string flag = "--";
+        for (char c : name) flag += c == '_' ? '-' : c;
+        if (value.is_none() || (py::isinstance<py::bool_>(value) && !value.cast<bool>())) continue;
+        if (py::isinstance<py::bool_>(value)) {
+            argv.push_back(flag);
+        } else if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+            for (const auto& item : value) argv.insert(argv.end(), {flag, py::str(item).cast<std::string>()});
+        } else {
+            argv.insert(argv.end(), {flag, py::str(value).cast<std::string>()});
+        }
+    }
+    RunReport report;
+    int code = 0;
+    {
+        cli::GlobalOptions global;
+        global.quiet = true;
+        global.report = &report;
+        if (progress) global.progress = callbackFor(progress);
+        CLI::App app{"hotspot"};
+        app.require_subcommand(1);
+        auto commands = cli::registerCommands(app, global);
+        std::vector<const char*> args;
+        for (const auto& a : argv) args.push_back(a.c_str());
+        try {
+            app.parse(static_cast<int>(args.size()), args.data());
+        } catch (const CLI::ParseError& e) {
+            // The CLI's own words for a bad flag or value; the field is the option it names
+            // ("--cell: must be ..." -> "cell"), else the command.
+            if (app.get_subcommands().empty()) {
+                std::string names;
+                for (const auto& [sub, run] : commands) names += (names.empty() ? "" : ", ") + sub->get_name();
+                throw Error(ErrorKind::Usage, "unknown command '" + command + "'; the commands are " + names, {"", 0, "command"});
+            }
+            const std::string message = e.what();
+            std::string field = command;
+            if (message.rfind("--", 0) == 0 && message.find(':') != std::string::npos) {
+                field = message.substr(2, message.find(':') - 2);
+                std::replace(field.begin(), field.end(), '-', '_');
+            }
+            throw Error(ErrorKind::Usage, message, {"", 0, field});
+        }
+        {
+            py::gil_scoped_release release;
+            for (auto& [sub, run] : commands)
+                if (sub->parsed()) code = run();
+        }
+        global.progress = nullptr;  // the last reference to the callable goes with the GIL held
+    }
+    if (code != 0) throw Error(ErrorKind::Internal, fmt::format("hotspot {} ended with exit code {}", command, code));
+    return reportDict(report);
 }
 
 // Runs a job that writes files, without the GIL (progress callables take it back), and returns
@@ -366,4 +453,18 @@ PYBIND11_MODULE(hotspot, m) {
         py::arg("bandwidth") = 250.0, py::arg("coverage") = std::vector<double>{1, 5, 10}, py::arg("history") = 12, py::arg("study_area") = py::none(),
         py::arg("columns") = py::none(), py::arg("srs") = py::none(), py::arg("crs") = "EPSG:27700", py::arg("progress") = py::none(),
         "`hotspot forecast-evaluate` writing its outputs into `out` (coverage in % of the study area); returns the run's summary.");
+
+    m.def("run", &runCommand, py::arg("command"),
+          "Any `hotspot` command, in this process, with its flags as keyword arguments: "
+          "run('roads', collisions='c.csv', network='roads.pbf', out='out/roads'), run('geocode', 'data/police', areas=['ward=wards.gpkg']). "
+          "Positional arguments are the command's inputs; True is a bare flag, a list repeats the flag, progress= takes a callable. "
+          "Returns the run's summary, outputs and ledgers; errors are hotspot.Error.");
+    m.attr("commands") = [] {
+        CLI::App app;
+        cli::GlobalOptions global;
+        std::vector<std::string> names;
+        for (const auto& [sub, run] : cli::registerCommands(app, global)) names.push_back(sub->get_name());
+        std::sort(names.begin(), names.end());
+        return names;
+    }();
 }

@@ -116,6 +116,57 @@ class InMemory(unittest.TestCase):
         self.assertLess(np.nansum(in_memory["counts"]), len(points["x"]))
 
 
+class RunAnyCommand(unittest.TestCase):
+    """hotspot.run(command, *inputs, **flags): every command of the CLI, in process, with the same outputs."""
+
+    def cli(self, *args):
+        subprocess.run([CLI, "-q", *args], check=True, cwd=SOURCE)
+
+    def same_file(self, a, b):
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            self.assertEqual(fa.read(), fb.read(), "{} differs from {}".format(a, b))
+
+    def test_every_command_is_there(self):
+        for name in ("geocode", "density", "gistar", "moran", "concentrate", "near-repeat", "forecast-evaluate", "change", "emerging",
+                     "evaluate", "report", "roads", "coverage", "evaluate-interventions", "sites", "export"):
+            self.assertIn(name, hotspot.commands)
+
+    def test_roads_and_coverage_write_what_the_cli_writes(self):
+        collisions = [os.path.join(SOURCE, "data", "roads", f) for f in ("stats19_collisions_2019_legacy.csv", "stats19_collisions_2020_2021.csv")]
+        network = os.path.join(SOURCE, "shapes", "roads.geojson")
+        complaints = os.path.join(SOURCE, "data", "roads", "road_complaints_2019_2021.csv")
+        columns = "id=ref,date=date,category=issue,lon=lon,lat=lat"
+        stages = []
+        with tempfile.TemporaryDirectory() as out:
+            report = hotspot.run("roads", network=network, collisions=collisions, complaints=complaints, complaint_columns=columns,
+                                 out=os.path.join(out, "py"), progress=lambda stage, fraction: stages.append(stage))
+            self.cli("roads", "--network", network, "--collisions", *collisions, "--complaints", complaints, "--complaint-columns", columns,
+                     "--out", os.path.join(out, "cli"))
+            for name in ("road_register.csv", "unsnapped.csv", "road_rejects.csv"):
+                self.same_file(os.path.join(out, "py", name), os.path.join(out, "cli", name))
+            self.assertIn(os.path.join(out, "py", "roads.gpkg"), report["outputs"])
+            self.assertTrue(stages, "the progress callable was never called")
+            cameras = os.path.join(SOURCE, "data", "interventions", "cctv_cameras.csv")
+            areas = "priority=" + os.path.join(SOURCE, "shapes", "priority_areas.geojson")
+            hotspot.run("coverage", POLICE, months="2021", cameras=cameras, areas=[areas], out=os.path.join(out, "cov-py"))
+            self.cli("coverage", POLICE, "--months", "2021", "--cameras", cameras, "--areas", areas, "--out", os.path.join(out, "cov-cli"))
+            for name in ("coverage_by_group.csv", "coverage_by_area.csv"):
+                self.same_file(os.path.join(out, "cov-py", name), os.path.join(out, "cov-cli", name))
+            self.assertTrue(any("balanced" in l for l in hotspot.run("gistar", POLICE, group="burglary", cell=250, out=os.path.join(out, "g"))["ledgers"]))
+
+    def test_bad_flags_and_values_raise_usage_errors_and_write_nothing(self):
+        with tempfile.TemporaryDirectory() as out:
+            for command, flags in (("density", {"cell": -5}), ("density", {"no_such_flag": 1}), ("nonsense", {})):
+                with self.assertRaises(hotspot.Error) as caught:
+                    hotspot.run(command, POLICE, out=os.path.join(out, "x"), **flags)
+                self.assertEqual(caught.exception.kind, "usage", str(caught.exception))
+                if flags == {"cell": -5}:
+                    self.assertEqual(caught.exception.field, "cell")
+                if command == "nonsense":
+                    self.assertIn("roads", caught.exception.message)
+            self.assertFalse(os.path.exists(os.path.join(out, "x", "density.tif")))
+
+
 class GiStar(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
