@@ -520,6 +520,153 @@ SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) 
 // ---------------------------------------------------------------------------------------------
 // hotspot density
 
+namespace {
+
+// The population at risk for dual KDE and area rates: points (postcode centroids with households),
+// or one census table whose counts sit at the centroids of their areas (the -a layer holding their codes).
+struct Denominator {
+    std::vector<double> x, y, w;
+    std::vector<CensusTable> censusTables;
+};
+
+Denominator loadDenominator(const DensityOptions& o, const std::vector<const AreaLayer*>& areaLayers, RunReport& report) {
+    Denominator d;
+    if (o.denominator.empty()) return d;
+    const bool census = std::all_of(o.denominator.begin(), o.denominator.end(), isCensusTableSpec);
+    if (census) {
+        if (o.denominator.size() > 1)
+            throwUsage("`denominator` takes one census table (residents or households), not " + std::to_string(o.denominator.size()));
+        d.censusTables.push_back(CensusTable::load(o.denominator.front()));
+        const CensusTable& table = d.censusTables.back();
+        WeightPoints points = censusAsPoints(table, areaLayers);
+        d.x = std::move(points.x), d.y = std::move(points.y), d.w = std::move(points.w);
+        report.lines.push_back(fmt::format("denominator: {} {} from {} ({}, {}), at the centroids of their areas", table.total(),
+                                           toString(table.measure), table.path, table.layout, table.read));
+        return d;
+    }
+    IngestOptions di = o.input.ingest;
+    di.mapping = o.denominatorMapping;
+    di.format = InputFormat::Auto;
+    di.progress = nullptr;
+    IngestResult points = ingest(expandInputPaths(o.denominator), di);
+    for (size_t i = 0; i < points.table.size(); ++i)
+        if (std::isfinite(points.table.x[i])) d.x.push_back(points.table.x[i]), d.y.push_back(points.table.y[i]), d.w.push_back(points.table.weight[i]);
+    return d;
+}
+
+// risk.tif: dual kernel density, incidents over the denominator on the same grid and bandwidth.
+void writeRiskSurface(const DensityOptions& o, const GridSetup& setup, const KdeOptions& kde, const std::vector<double>& density,
+                      const std::vector<double>& incidentWeights, const Denominator& den, std::vector<std::pair<std::string, std::string>> meta,
+                      OutputStaging& staging, RunReport& report) {
+    const Grid& grid = setup.grid;
+    const std::vector<double>& denomX = den.x;
+    const std::vector<double>& denomY = den.y;
+    const std::vector<double>& denomW = den.w;
+    const std::vector<double>& weight = incidentWeights;
+
+    std::vector<double> denomDensity = kernelDensity(grid, denomX, denomY, denomW, kde);
+    // The floor under the denominator: given, or 1 % of its mean over the cells that have any.
+    DualScale scale;
+    double meanDenominator = 0;
+    size_t withDenominator = 0;
+    for (size_t k = 0; k < denomDensity.size(); ++k)
+        if (denomDensity[k] > 0 && (setup.mask.empty() || setup.mask[k])) meanDenominator += denomDensity[k], ++withDenominator;
+    meanDenominator = withDenominator ? meanDenominator / static_cast<double>(withDenominator) : 0;
+    const bool autoFloor = o.minDenominator < 0;
+    scale.minDenominator = autoFloor ? 0.01 * meanDenominator : o.minDenominator;
+    scale.numeratorTotal = std::max(std::accumulate(weight.begin(), weight.end(), 0.0), 1e-300);
+    scale.denominatorTotal = std::max(std::accumulate(denomW.begin(), denomW.end(), 0.0), 1e-300);
+    std::vector<double> risk = dualSurface(density, denomDensity, o.dual, scale);
+    if (o.dual == DualMode::Ratio)
+        for (double& v : risk) v *= o.ratePer;
+    applyMask(risk, setup.mask);
+    size_t zeroDenominator = 0, belowFloor = 0;
+    for (size_t k = 0; k < denomDensity.size(); ++k) {
+        if (!setup.mask.empty() && !setup.mask[k]) continue;
+        zeroDenominator += !(denomDensity[k] > 0);
+        belowFloor += denomDensity[k] > 0 && denomDensity[k] < scale.minDenominator;
+    }
+    const char* modeName = o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log-ratio"
+                                                                                              : "difference";
+    const std::string units = o.dual == DualMode::Ratio      ? fmt::format("incidents per {} denominator units", o.ratePer)
+                              : o.dual == DualMode::LogRatio ? std::string("ln(incident density / denominator density), no unit")
+                                                             : std::string(
+                                                                   "difference of shares per km2: incident density / incidents - "
+                                                                   "denominator density / denominator total");
+    auto riskMeta = std::move(meta);
+    for (auto& [key, value] : riskMeta)
+        if (key == "HOTSPOT_UNITS") value = units;
+    riskMeta.push_back({"HOTSPOT_DUAL", modeName});
+    riskMeta.push_back({"HOTSPOT_DENOMINATOR", joined(o.denominator)});
+    if (o.dual != DualMode::Difference) {
+        riskMeta.push_back({"HOTSPOT_ZERO_DENOMINATOR", "nodata (a rate with no population at risk is undefined)"});
+        riskMeta.push_back({"HOTSPOT_MIN_DENOMINATOR", fmt::format("{} per km2 ({})", scale.minDenominator,
+                                                                   autoFloor ? "1 % of the mean over cells with any" : "given")});
+    }
+    writeGeoTiff(staging.stagedPath("risk.tif"), grid, risk, o.input.ingest.analysisCrs, RasterType::Float32, -9999, riskMeta,
+                 "dual kernel density (" + std::string(modeName) + "): " + units);
+    if (o.dual == DualMode::Difference)
+        report.lines.push_back(fmt::format("dual KDE (difference of shares): denominator {} points, weight {:.0f}; units: {}", denomX.size(),
+                                           scale.denominatorTotal, units));
+    else
+        report.lines.push_back(fmt::format(
+            "dual KDE ({}): denominator {} points, weight {:.0f}; nodata: {} cells without population at "
+            "risk and {} cells below the minimum denominator density of {:.4g} per km2 ({}); units: {}",
+            modeName, denomX.size(), scale.denominatorTotal, zeroDenominator, belowFloor,
+            scale.minDenominator, autoFloor ? "1 % of its mean" : "`min_denominator`", units));
+}
+
+// area_stats.csv: counts, rates and location quotients per area, the selected groups against all groups.
+void writeAreaStats(const DensityOptions& o, const std::vector<AreaLayer>& areaLayers, const std::vector<const AreaLayer*>& areaLayerPointers,
+                    const SelectedIncidents& sel, const SelectedIncidents& everything, const Denominator& den, OutputStaging& staging,
+                    RunReport& report) {
+    const std::vector<CensusTable>& censusTables = den.censusTables;
+    const std::vector<double>& denomX = den.x;
+    const std::vector<double>& denomY = den.y;
+    const std::vector<double>& denomW = den.w;
+
+    CsvWriter csv(staging.stagedPath("area_stats.csv"));
+    csv.row({"layer", "area_code", "area_name", "groups", "period", "incidents", "all_incidents", "denominator", "rate_per_1000",
+             "location_quotient", "area_km2", "incidents_per_km2"});
+    for (const AreaLayer& layer : areaLayers) {
+        const AreaCounts selCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
+        report.account(sel.ledger("areas of '" + layer.label() + "' (area_stats.csv)", selCounts.counted, selCounts.exclusions(layer)));
+        const std::vector<double>& c = selCounts.values;
+        const std::vector<double> call = countInAreas(layer, everything.x, everything.y, everything.weight).values;
+        std::vector<double> denom(layer.size(), NAN);
+        const double totalSel = std::accumulate(c.begin(), c.end(), 0.0), totalAll = std::accumulate(call.begin(), call.end(), 0.0);
+        if (!o.areaDenominatorField.empty())
+            for (size_t a = 0; a < layer.size(); ++a) denom[a] = layer.value(a);
+        else if (!censusTables.empty()) {
+            // Census counts by code, or apportioned from the layer holding the codes.
+            std::fill(denom.begin(), denom.end(), 0.0);
+            for (const auto& table : censusTables) {
+                const AreaDenominator d = denominatorFor(table, layer, areaLayerPointers, {}, {});
+                for (size_t a = 0; a < layer.size(); ++a) denom[a] += std::isnan(d.values[a]) ? 0.0 : d.values[a];
+                report.lines.push_back("layer '" + layer.label() + "': " + d.method);
+            }
+        } else if (!denomX.empty()) {
+            std::vector<int32_t> whereDen(denomX.size());
+            layer.assign(denomX.data(), denomY.data(), denomX.size(), whereDen.data());
+            std::fill(denom.begin(), denom.end(), 0.0);
+            for (size_t i = 0; i < whereDen.size(); ++i)
+                if (whereDen[i] >= 0) denom[whereDen[i]] += denomW[i];
+        }
+        for (size_t a = 0; a < layer.size(); ++a) {
+            const double rate = denom[a] > 0 ? 1000.0 * c[a] / denom[a] : NAN;
+            const double lq = (call[a] > 0 && totalAll > 0 && totalSel > 0) ? (c[a] / call[a]) / (totalSel / totalAll) : NAN;
+            const double km2 = layer.areaSquareMetres(a) / 1e6;
+            csv.row({layer.label(), layer.code(a), layer.name(a), joined(o.input.groups), o.input.months.label(), formatNumber(c[a], 0),
+                     formatNumber(call[a], 0), formatNumber(denom[a], 0), formatNumber(rate), formatNumber(lq), formatNumber(km2),
+                     formatNumber(km2 > 0 ? c[a] / km2 : NAN)});
+        }
+    }
+    csv.close();
+    report.lines.push_back("area stats: rate per 1,000 of the denominator; location quotient = (area share of the selected groups) / (share over all areas); empty when undefined");
+}
+
+}  // namespace
+
 RunReport runDensity(const DensityOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
     RunReport report;
@@ -591,128 +738,9 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     std::vector<const AreaLayer*> areaLayerPointers;
     for (const auto& layer : areaLayers) areaLayerPointers.push_back(&layer);
 
-    // Dual KDE: incidents over a population at risk on the same grid and bandwidth. The
-    // denominator is points (postcode centroids with households), or census tables whose counts
-    // sit at the centroids of their areas (the -a layer holding their codes).
-    std::vector<double> denomX, denomY, denomW;
-    std::vector<CensusTable> censusTables;
-    if (!o.denominator.empty()) {
-        const bool census = std::all_of(o.denominator.begin(), o.denominator.end(), isCensusTableSpec);
-        if (census) {
-            if (o.denominator.size() > 1)
-                throwUsage("`denominator` takes one census table (residents or households), not " + std::to_string(o.denominator.size()));
-            for (const auto& spec : o.denominator) {
-                censusTables.push_back(CensusTable::load(spec));
-                const WeightPoints points = censusAsPoints(censusTables.back(), areaLayerPointers);
-                denomX.insert(denomX.end(), points.x.begin(), points.x.end());
-                denomY.insert(denomY.end(), points.y.begin(), points.y.end());
-                denomW.insert(denomW.end(), points.w.begin(), points.w.end());
-                report.lines.push_back(fmt::format("denominator: {} {} from {} ({}, {}), at the centroids of their areas", censusTables.back().total(),
-                                                   toString(censusTables.back().measure), censusTables.back().path, censusTables.back().layout,
-                                                   censusTables.back().read));
-            }
-        } else {
-            IngestOptions di = o.input.ingest;
-            di.mapping = o.denominatorMapping;
-            di.format = InputFormat::Auto;
-            di.progress = nullptr;
-            IngestResult d = ingest(expandInputPaths(o.denominator), di);
-            for (size_t i = 0; i < d.table.size(); ++i)
-                if (std::isfinite(d.table.x[i])) denomX.push_back(d.table.x[i]), denomY.push_back(d.table.y[i]), denomW.push_back(d.table.weight[i]);
-        }
-        std::vector<double> denomDensity = kernelDensity(grid, denomX, denomY, denomW, kde);
-        // The floor under the denominator: given, or 1 % of its mean over the cells that have any.
-        DualScale scale;
-        double meanDenominator = 0;
-        size_t withDenominator = 0;
-        for (size_t k = 0; k < denomDensity.size(); ++k)
-            if (denomDensity[k] > 0 && (setup.mask.empty() || setup.mask[k])) meanDenominator += denomDensity[k], ++withDenominator;
-        meanDenominator = withDenominator ? meanDenominator / static_cast<double>(withDenominator) : 0;
-        const bool autoFloor = o.minDenominator < 0;
-        scale.minDenominator = autoFloor ? 0.01 * meanDenominator : o.minDenominator;
-        scale.numeratorTotal = std::max(std::accumulate(sel.weight.begin(), sel.weight.end(), 0.0), 1e-300);
-        scale.denominatorTotal = std::max(std::accumulate(denomW.begin(), denomW.end(), 0.0), 1e-300);
-        std::vector<double> risk = dualSurface(density, denomDensity, o.dual, scale);
-        if (o.dual == DualMode::Ratio)
-            for (double& v : risk) v *= o.ratePer;
-        applyMask(risk, setup.mask);
-        size_t zeroDenominator = 0, belowFloor = 0;
-        for (size_t k = 0; k < denomDensity.size(); ++k) {
-            if (!setup.mask.empty() && !setup.mask[k]) continue;
-            zeroDenominator += !(denomDensity[k] > 0);
-            belowFloor += denomDensity[k] > 0 && denomDensity[k] < scale.minDenominator;
-        }
-        const char* modeName = o.dual == DualMode::Ratio ? "ratio" : o.dual == DualMode::LogRatio ? "log-ratio"
-                                                                                                  : "difference";
-        const std::string units = o.dual == DualMode::Ratio      ? fmt::format("incidents per {} denominator units", o.ratePer)
-                                  : o.dual == DualMode::LogRatio ? std::string("ln(incident density / denominator density), no unit")
-                                                                 : std::string(
-                                                                       "difference of shares per km2: incident density / incidents - "
-                                                                       "denominator density / denominator total");
-        auto riskMeta = meta;
-        for (auto& [key, value] : riskMeta)
-            if (key == "HOTSPOT_UNITS") value = units;
-        riskMeta.push_back({"HOTSPOT_DUAL", modeName});
-        riskMeta.push_back({"HOTSPOT_DENOMINATOR", joined(o.denominator)});
-        if (o.dual != DualMode::Difference) {
-            riskMeta.push_back({"HOTSPOT_ZERO_DENOMINATOR", "nodata (a rate with no population at risk is undefined)"});
-            riskMeta.push_back({"HOTSPOT_MIN_DENOMINATOR", fmt::format("{} per km2 ({})", scale.minDenominator,
-                                                                       autoFloor ? "1 % of the mean over cells with any" : "given")});
-        }
-        writeGeoTiff(staging.stagedPath("risk.tif"), grid, risk, o.input.ingest.analysisCrs, RasterType::Float32, -9999, riskMeta,
-                     "dual kernel density (" + std::string(modeName) + "): " + units);
-        if (o.dual == DualMode::Difference)
-            report.lines.push_back(fmt::format("dual KDE (difference of shares): denominator {} points, weight {:.0f}; units: {}", denomX.size(),
-                                               scale.denominatorTotal, units));
-        else
-            report.lines.push_back(fmt::format(
-                "dual KDE ({}): denominator {} points, weight {:.0f}; nodata: {} cells without population at "
-                "risk and {} cells below the minimum denominator density of {:.4g} per km2 ({}); units: {}",
-                modeName, denomX.size(), scale.denominatorTotal, zeroDenominator, belowFloor,
-                scale.minDenominator, autoFloor ? "1 % of its mean" : "`min_denominator`", units));
-    }
-
-    // Counts, rates and location quotients per area: the selected groups against all groups.
-    if (!o.areas.empty()) {
-        CsvWriter csv(staging.stagedPath("area_stats.csv"));
-        csv.row({"layer", "area_code", "area_name", "groups", "period", "incidents", "all_incidents", "denominator", "rate_per_1000",
-                 "location_quotient", "area_km2", "incidents_per_km2"});
-        for (const AreaLayer& layer : areaLayers) {
-            const AreaCounts selCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
-            report.account(sel.ledger("areas of '" + layer.label() + "' (area_stats.csv)", selCounts.counted, selCounts.exclusions(layer)));
-            const std::vector<double>& c = selCounts.values;
-            const std::vector<double> call = countInAreas(layer, everything.x, everything.y, everything.weight).values;
-            std::vector<double> denom(layer.size(), NAN);
-            const double totalSel = std::accumulate(c.begin(), c.end(), 0.0), totalAll = std::accumulate(call.begin(), call.end(), 0.0);
-            if (!o.areaDenominatorField.empty())
-                for (size_t a = 0; a < layer.size(); ++a) denom[a] = layer.value(a);
-            else if (!censusTables.empty()) {
-                // Census counts by code, or apportioned from the layer holding the codes.
-                std::fill(denom.begin(), denom.end(), 0.0);
-                for (const auto& table : censusTables) {
-                    const AreaDenominator d = denominatorFor(table, layer, areaLayerPointers, {}, {});
-                    for (size_t a = 0; a < layer.size(); ++a) denom[a] += std::isnan(d.values[a]) ? 0.0 : d.values[a];
-                    report.lines.push_back("layer '" + layer.label() + "': " + d.method);
-                }
-            } else if (!denomX.empty()) {
-                std::vector<int32_t> whereDen(denomX.size());
-                layer.assign(denomX.data(), denomY.data(), denomX.size(), whereDen.data());
-                std::fill(denom.begin(), denom.end(), 0.0);
-                for (size_t i = 0; i < whereDen.size(); ++i)
-                    if (whereDen[i] >= 0) denom[whereDen[i]] += denomW[i];
-            }
-            for (size_t a = 0; a < layer.size(); ++a) {
-                const double rate = denom[a] > 0 ? 1000.0 * c[a] / denom[a] : NAN;
-                const double lq = (call[a] > 0 && totalAll > 0 && totalSel > 0) ? (c[a] / call[a]) / (totalSel / totalAll) : NAN;
-                const double km2 = layer.areaSquareMetres(a) / 1e6;
-                csv.row({layer.label(), layer.code(a), layer.name(a), joined(o.input.groups), o.input.months.label(), formatNumber(c[a], 0),
-                         formatNumber(call[a], 0), formatNumber(denom[a], 0), formatNumber(rate), formatNumber(lq), formatNumber(km2),
-                         formatNumber(km2 > 0 ? c[a] / km2 : NAN)});
-            }
-        }
-        csv.close();
-        report.lines.push_back("area stats: rate per 1,000 of the denominator; location quotient = (area share of the selected groups) / (share over all areas); empty when undefined");
-    }
+    const Denominator denominator = loadDenominator(o, areaLayerPointers, report);
+    if (!o.denominator.empty()) writeRiskSurface(o, setup, kde, density, sel.weight, denominator, meta, staging, report);
+    if (!o.areas.empty()) writeAreaStats(o, areaLayers, areaLayerPointers, sel, everything, denominator, staging, report);
     report.outputs = staging.commit();
     timer.step("areas, commit");
     return report;
@@ -744,6 +772,96 @@ void writeCellsLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<dou
         gpkg.setWkb(polygonWkb(grid.cellRing(row, col)));
         gpkg.writeFeature();
     }
+}
+
+// Gi* on incident counts per polygon: gistar_areas.gpkg and .csv.
+void writeGiStarOnAreas(const GiStarRunOptions& o, const SelectedIncidents& sel, OutputStaging& staging, RunReport& report) {
+    const std::string crs = o.input.ingest.analysisCrs;
+    const char* pMethod = o.gi.permutations > 0 ? "conditional permutation" : "normal approximation";
+    // Gi* on incident counts per polygon.
+    if (groupByLabel(o.areas).size() > 1) throwUsage("Gi* on areas reads one area layer: run once per layer", {"", 0, "areas"});
+    AreaLayer layer = AreaLayer::load(o.areas, crs);
+    const AreaCounts areaCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
+    report.account(sel.ledger("areas of '" + layer.label() + "' (gistar_areas)", areaCounts.counted, areaCounts.exclusions(layer)));
+    const std::vector<double>& counts = areaCounts.values;
+    Neighbours nb;
+    std::string weightsLabel;
+    if (o.weights.kind == NeighbourRule::Kind::DistanceBand) {
+        const double band = o.weights.bandMetres;
+        std::vector<double> cx, cy;
+        for (size_t a = 0; a < layer.size(); ++a) {
+            auto [x, y] = layer.centroid(a);
+            cx.push_back(x), cy.push_back(y);
+        }
+        nb = distanceBandNeighbours(cx, cy, band);
+        weightsLabel = fmt::format("distance band {} m between centroids", band);
+    } else if (o.weights.contiguity()) {
+        auto lists = layer.contiguity(o.weights.kind == NeighbourRule::Kind::Rook);
+        for (uint32_t a = 0; a < lists.size(); ++a) {
+            std::vector<uint32_t> l = {a};
+            l.insert(l.end(), lists[a].begin(), lists[a].end());
+            nb.add(l);
+        }
+        weightsLabel = o.weights.text() + " contiguity";
+    } else {
+        throwUsage("Gi* on areas takes queen, rook or distance:METRES weights", {"", 0, "weights"});
+    }
+    size_t isolated = 0;
+    for (size_t a = 0; a < nb.size(); ++a) isolated += nb.offsets[a + 1] - nb.offsets[a] == 1;
+    GiStarResult r = giStar(counts, nb, o.gi);
+    VectorWriter gpkg(staging.stagedPath("gistar_areas.gpkg"));
+    gpkg.createLayer("gistar_areas", GeometryKind::Polygon, crs,
+                     {{"code"}, {"name"}, {"incidents", FieldType::Real}, {"neighbours", FieldType::Integer}, {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
+                     "Getis-Ord Gi* on incident counts per area, binary weights with self, " + weightsLabel);
+    CsvWriter csv(staging.stagedPath("gistar_areas.csv"));
+    csv.row({"code", "name", "incidents", "neighbours", "gi_z", "gi_p", "gi_bin"});
+    for (size_t a = 0; a < layer.size(); ++a) {
+        const auto w = static_cast<int64_t>(nb.offsets[a + 1] - nb.offsets[a]);
+        gpkg.setString(0, layer.code(a));
+        gpkg.setString(1, layer.name(a));
+        gpkg.setReal(2, counts[a]);
+        gpkg.setInteger(3, w - 1);
+        if (std::isfinite(r.z[a])) gpkg.setReal(4, r.z[a]);
+        else gpkg.setNull(4);
+        if (std::isfinite(r.p[a])) gpkg.setReal(5, r.p[a]);
+        else gpkg.setNull(5);
+        gpkg.setInteger(6, r.bin[a]);
+        gpkg.setWkb(layer.wkb(a));
+        gpkg.writeFeature();
+        csv.row({layer.code(a), layer.name(a), formatNumber(counts[a], 0), std::to_string(w - 1), formatNumber(r.z[a], 6),
+                 formatNumber(r.p[a], 6), std::to_string(r.bin[a])});
+    }
+    writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_GISTAR_WEIGHTS", weightsLabel + ", binary, self included"}, {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"}, {"HOTSPOT_AREAS", o.areas[0].path}});
+    gpkg.close();
+    writeGeoPackageStyles(staging.stagedPath("gistar_areas.gpkg"));
+    csv.close();
+    int hot = 0, cold = 0;
+    for (auto b : r.bin) hot += b > 0, cold += b < 0;
+    report.lines.push_back(fmt::format("Gi* on {} areas ({}; {} without neighbours), p by {}, {}: {} hot and {} cold areas", layer.size(),
+                                       weightsLabel, isolated, pMethod, o.gi.fdr ? "FDR-corrected bins" : "uncorrected bins", hot, cold));
+}
+
+// hotspot_zones: contiguous cells at |bin| >= zoneLevel dissolved into polygons. Returns how many.
+size_t writeZonesLayer(VectorWriter& gpkg, const Grid& grid, const std::vector<double>& counts, const GiStarResult& r, const std::string& crs, int zoneLevel) {
+    auto zones = findZones(grid, r.bin, zoneLevel);
+    gpkg.createLayer("hotspot_zones", GeometryKind::Polygon, crs,
+                     {{"zone_id", FieldType::Integer}, {"kind"}, {"cells", FieldType::Integer}, {"incidents", FieldType::Real}, {"max_abs_z", FieldType::Real}, {"area_km2", FieldType::Real}},
+                     fmt::format("Contiguous cells with |Gi* bin| >= {} dissolved into zones", zoneLevel));
+    int id = 0;
+    for (const auto& z : zones) {
+        double inc = 0, maxZ = 0;
+        for (int64_t c : z.cells) inc += counts[static_cast<size_t>(c)], maxZ = std::max(maxZ, std::abs(r.z[static_cast<size_t>(c)]));
+        gpkg.setInteger(0, ++id);
+        gpkg.setString(1, z.sign > 0 ? "hot" : "cold");
+        gpkg.setInteger(2, static_cast<int64_t>(z.cells.size()));
+        gpkg.setReal(3, inc);
+        gpkg.setReal(4, maxZ);
+        double cellArea = grid.shape == GridShape::Square ? grid.cellSize * grid.cellSize : grid.cellSize * grid.cellSize * std::sqrt(3.0) / 2;
+        gpkg.setReal(5, static_cast<double>(z.cells.size()) * cellArea / 1e6);
+        gpkg.setWkb(dissolveCells(grid, z.cells));
+        gpkg.writeFeature();
+    }
+    return zones.size();
 }
 
 }  // namespace
@@ -815,67 +933,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     const char* pMethod = o.gi.permutations > 0 ? "conditional permutation" : "normal approximation";
 
     if (!o.areas.empty()) {
-        // Gi* on incident counts per polygon.
-        if (groupByLabel(o.areas).size() > 1) throwUsage("Gi* on areas reads one area layer: run once per layer", {"", 0, "areas"});
-        AreaLayer layer = AreaLayer::load(o.areas, crs);
-        const AreaCounts areaCounts = countInAreas(layer, sel.x, sel.y, sel.weight);
-        report.account(sel.ledger("areas of '" + layer.label() + "' (gistar_areas)", areaCounts.counted, areaCounts.exclusions(layer)));
-        const std::vector<double>& counts = areaCounts.values;
-        Neighbours nb;
-        std::string weightsLabel;
-        if (o.weights.kind == NeighbourRule::Kind::DistanceBand) {
-            const double band = o.weights.bandMetres;
-            std::vector<double> cx, cy;
-            for (size_t a = 0; a < layer.size(); ++a) {
-                auto [x, y] = layer.centroid(a);
-                cx.push_back(x), cy.push_back(y);
-            }
-            nb = distanceBandNeighbours(cx, cy, band);
-            weightsLabel = fmt::format("distance band {} m between centroids", band);
-        } else if (o.weights.contiguity()) {
-            auto lists = layer.contiguity(o.weights.kind == NeighbourRule::Kind::Rook);
-            for (uint32_t a = 0; a < lists.size(); ++a) {
-                std::vector<uint32_t> l = {a};
-                l.insert(l.end(), lists[a].begin(), lists[a].end());
-                nb.add(l);
-            }
-            weightsLabel = o.weights.text() + " contiguity";
-        } else {
-            throwUsage("Gi* on areas takes queen, rook or distance:METRES weights", {"", 0, "weights"});
-        }
-        size_t isolated = 0;
-        for (size_t a = 0; a < nb.size(); ++a) isolated += nb.offsets[a + 1] - nb.offsets[a] == 1;
-        GiStarResult r = giStar(counts, nb, o.gi);
-        VectorWriter gpkg(staging.stagedPath("gistar_areas.gpkg"));
-        gpkg.createLayer("gistar_areas", GeometryKind::Polygon, crs,
-                         {{"code"}, {"name"}, {"incidents", FieldType::Real}, {"neighbours", FieldType::Integer}, {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}, {"gi_bin", FieldType::Integer}},
-                         "Getis-Ord Gi* on incident counts per area, binary weights with self, " + weightsLabel);
-        CsvWriter csv(staging.stagedPath("gistar_areas.csv"));
-        csv.row({"code", "name", "incidents", "neighbours", "gi_z", "gi_p", "gi_bin"});
-        for (size_t a = 0; a < layer.size(); ++a) {
-            const auto w = static_cast<int64_t>(nb.offsets[a + 1] - nb.offsets[a]);
-            gpkg.setString(0, layer.code(a));
-            gpkg.setString(1, layer.name(a));
-            gpkg.setReal(2, counts[a]);
-            gpkg.setInteger(3, w - 1);
-            if (std::isfinite(r.z[a])) gpkg.setReal(4, r.z[a]);
-            else gpkg.setNull(4);
-            if (std::isfinite(r.p[a])) gpkg.setReal(5, r.p[a]);
-            else gpkg.setNull(5);
-            gpkg.setInteger(6, r.bin[a]);
-            gpkg.setWkb(layer.wkb(a));
-            gpkg.writeFeature();
-            csv.row({layer.code(a), layer.name(a), formatNumber(counts[a], 0), std::to_string(w - 1), formatNumber(r.z[a], 6),
-                     formatNumber(r.p[a], 6), std::to_string(r.bin[a])});
-        }
-        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_GISTAR_WEIGHTS", weightsLabel + ", binary, self included"}, {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"}, {"HOTSPOT_AREAS", o.areas[0].path}});
-        gpkg.close();
-        writeGeoPackageStyles(staging.stagedPath("gistar_areas.gpkg"));
-        csv.close();
-        int hot = 0, cold = 0;
-        for (auto b : r.bin) hot += b > 0, cold += b < 0;
-        report.lines.push_back(fmt::format("Gi* on {} areas ({}; {} without neighbours), p by {}, {}: {} hot and {} cold areas", layer.size(),
-                                           weightsLabel, isolated, pMethod, o.gi.fdr ? "FDR-corrected bins" : "uncorrected bins", hot, cold));
+        writeGiStarOnAreas(o, sel, staging, report);
         report.outputs = staging.commit();
         return report;
     }
@@ -973,24 +1031,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"));
     writeCellsLayer(gpkg, grid, counts, r, crs, significantOnly);
     timer.step("cells layer");
-    auto zones = findZones(grid, r.bin, o.zoneLevel);
-    gpkg.createLayer("hotspot_zones", GeometryKind::Polygon, crs,
-                     {{"zone_id", FieldType::Integer}, {"kind"}, {"cells", FieldType::Integer}, {"incidents", FieldType::Real}, {"max_abs_z", FieldType::Real}, {"area_km2", FieldType::Real}},
-                     fmt::format("Contiguous cells with |Gi* bin| >= {} dissolved into zones", o.zoneLevel));
-    int id = 0;
-    for (const auto& z : zones) {
-        double inc = 0, maxZ = 0;
-        for (int64_t c : z.cells) inc += counts[static_cast<size_t>(c)], maxZ = std::max(maxZ, std::abs(r.z[static_cast<size_t>(c)]));
-        gpkg.setInteger(0, ++id);
-        gpkg.setString(1, z.sign > 0 ? "hot" : "cold");
-        gpkg.setInteger(2, static_cast<int64_t>(z.cells.size()));
-        gpkg.setReal(3, inc);
-        gpkg.setReal(4, maxZ);
-        double cellArea = grid.shape == GridShape::Square ? grid.cellSize * grid.cellSize : grid.cellSize * grid.cellSize * std::sqrt(3.0) / 2;
-        gpkg.setReal(5, static_cast<double>(z.cells.size()) * cellArea / 1e6);
-        gpkg.setWkb(dissolveCells(grid, z.cells));
-        gpkg.writeFeature();
-    }
+    const size_t zoneCount = writeZonesLayer(gpkg, grid, counts, r, crs, o.zoneLevel);
     timer.step("zones");
     meta.push_back({"HOTSPOT_ZONE_LEVEL", std::to_string(o.zoneLevel)});
     writeRunInfo(gpkg, meta);
@@ -1001,7 +1042,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     timer.step("styles");
     rasters.finish();  // rethrows a raster write failure
     timer.step("rasters wait");
-    report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zones.size(), o.zoneLevel, o.zoneLevel));
+    report.lines.push_back(fmt::format("{} hotspot zones (contiguous cells at bin >= {} or <= -{})", zoneCount, o.zoneLevel, o.zoneLevel));
     report.outputs = staging.commit();
     timer.step("commit");
     return report;

@@ -660,12 +660,7 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
     progress.update(0.7);
     csvFiles.finish();  // rethrows a CSV write failure
 
-    attachRawRecords(in.rejects, in.table.files);
-    CsvWriter rejects(staging.stagedPath("rejects.csv"));
-    rejects.row({"file", "line", "field", "reason", "record"});
-    for (const auto& r : in.rejects) rejects.field(in.table.files[r.file]).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
-    for (const auto& r : in.outcomeRejects) rejects.field(r.file).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
-    rejects.close();
+    writeIngestRejects(staging.stagedPath("rejects.csv"), in);
     CsvWriter geo(staging.stagedPath("geocode_report.csv"));
     geo.row({"file", "line", "address", "locality", "status", "method", "score", "matched", "reason", "candidates"});
     for (const auto& row : report) geo.row(row);

@@ -21,6 +21,7 @@
 #include "io/csv_tokenizer.hpp"
 #include "core/thread_pool.hpp"
 #include "io/readers.hpp"
+#include "io/output_files.hpp"
 #include "core/choice_table.hpp"
 
 namespace hotspot {
@@ -203,6 +204,15 @@ void attachRawRecords(std::vector<Reject>& rejects, const std::vector<std::strin
             r->record = truncateRecord(raw);
         }
     }
+}
+
+void writeIngestRejects(const std::string& path, IngestResult& in) {
+    attachRawRecords(in.rejects, in.table.files);
+    CsvWriter rejects(path);
+    rejects.row({"file", "line", "field", "reason", "record"});
+    for (const auto& r : in.rejects) rejects.field(in.table.files[r.file]).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
+    for (const auto& r : in.outcomeRejects) rejects.field(r.file).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
+    rejects.close();
 }
 
 char delimiterFromName(std::string_view name) {

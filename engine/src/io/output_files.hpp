@@ -66,6 +66,11 @@ void checkInputPath(const std::string& path, bool folderOk = false);
 // disk, so links and relative paths cannot slip past).
 void registerInputFile(const std::string& path);
 
+struct IngestResult;
+// rejects.csv: every row the reader turned away (incidents and outcomes), with file, line,
+// field, reason and the raw record, in the one layout geocode and report share.
+void writeIngestRejects(const std::string& path, IngestResult& in);
+
 // A CSV file with RFC 4180 quoting where needed.
 class CsvWriter {
 public:

@@ -173,14 +173,7 @@ RunReport runPerformanceReport(const PerformanceReportOptions& o, Progress& prog
         o.excludeFromTotal.empty() ? std::string("nothing") : fmt::format("{}", fmt::join(o.excludeFromTotal, ", "))));
 
     OutputStaging staging(o.outDir);
-    {
-        attachRawRecords(in.rejects, in.table.files);
-        CsvWriter rejects(staging.stagedPath("rejects.csv"));
-        rejects.row({"file", "line", "field", "reason", "record"});
-        for (const auto& r : in.rejects) rejects.field(in.table.files[r.file]).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
-        for (const auto& r : in.outcomeRejects) rejects.field(r.file).field(r.line).field(r.field).field(r.reason).field(r.record).endRow();
-        rejects.close();
-    }
+    writeIngestRejects(staging.stagedPath("rejects.csv"), in);
     CsvWriter csv(staging.stagedPath("performance_report.csv"));
     std::vector<std::string> header = {"area", "level", "group", "category"};
     for (const auto& l : yearLabels) header.push_back(l);
