@@ -1,9 +1,16 @@
 // `hotspot density | gistar | change | emerging | evaluate`: thin wrappers over analysis_run.hpp.
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <memory>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "commands.hpp"
 #include "input_options.hpp"
@@ -386,12 +393,55 @@ RunFunction registerEvaluate(CLI::App& app, const GlobalOptions& global) {
 
 namespace hotspot::cli {
 
+namespace {
+
+// hotspot-report-pdf, the Qt tool built with the viewer: beside this program (installed), in the
+// build tree's viewer folder, or on PATH.
+std::string findPdfTool() {
+    std::vector<std::filesystem::path> candidates;
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) candidates = {self.parent_path() / "hotspot-report-pdf", self.parent_path().parent_path() / "viewer" / "hotspot-report-pdf"};
+    if (const char* path = std::getenv("PATH")) {
+        std::string dirs = path;
+        for (size_t start = 0, end = 0; start <= dirs.size(); start = end + 1) {
+            end = std::min(dirs.find(':', start), dirs.size());
+            if (end > start) candidates.push_back(std::filesystem::path(dirs.substr(start, end - start)) / "hotspot-report-pdf");
+        }
+    }
+    for (const auto& c : candidates)
+        if (::access(c.c_str(), X_OK) == 0) return c.string();
+    throwUsage("--pdf needs hotspot-report-pdf, which is built with the viewer (Qt 6 with Qt SVG); it is not beside hotspot, in build/viewer or on PATH");
+}
+
+std::function<void(const std::string&, const std::string&)> pdfRenderer() {
+    const std::string tool = findPdfTool();
+    return [tool](const std::string& html, const std::string& pdf) {
+        const pid_t child = ::fork();
+        if (child < 0) throwOutput("cannot start " + tool);
+        if (child == 0) {
+            ::execl(tool.c_str(), tool.c_str(), html.c_str(), pdf.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        int status = 0;
+        while (::waitpid(child, &status, 0) < 0)
+            if (errno != EINTR) throwOutput("lost " + tool);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            throwOutput(fmt::format("{} could not write {} (exit status {}; its message is above)", tool, pdf, WIFEXITED(status) ? WEXITSTATUS(status) : -1),
+                        {pdf, 0, ""});
+    };
+}
+
+}  // namespace
+
 RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
     struct Args : InputArgs {
         std::string toMonth, flagField, flagValue = "Y", title = "Recorded crime";
         int years = 3;
         std::vector<std::string> by, exclude = {"asb"};
-        std::vector<std::string> census, censusAreas, lookups;
+        std::vector<std::string> census, censusAreas, lookups, priorityAreas;
+        std::string hotspots, roadsRun, interventionsRun, sitesRun, attribution;
+        bool pdf = false;
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a, false);
@@ -414,6 +464,15 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--flag-value", a->flagValue, "Value of the flag column that counts as flagged")->default_val("Y");
     app.add_option("--exclude-from-total", a->exclude, "Groups left out of 'All crime'")->delimiter(',')->default_val(std::vector<std::string>{"asb"});
     app.add_option("--title", a->title, "Chart and report title")->default_val("Recorded crime");
+    app.add_option("--priority-areas", a->priorityAreas, "LABEL=PATH: neighbourhood priority areas, each with counts, rates, change and a hot spot map")
+        ->type_name("SPEC");
+    app.add_option("--hotspots", a->hotspots, "hotspots.gpkg of `hotspot gistar`: its hot spot cells and zones on the report's maps")->type_name("FILE");
+    app.add_option("--roads-run", a->roadsRun, "Output folder of `hotspot roads`: the road problem locality register and its map")->type_name("DIR");
+    app.add_option("--interventions-run", a->interventionsRun, "Output folder of `hotspot evaluate-interventions`: the evaluation and its map")
+        ->type_name("DIR");
+    app.add_option("--sites-run", a->sitesRun, "Output folder of `hotspot sites`: the recommended sites and their map")->type_name("DIR");
+    app.add_option("--attribution", a->attribution, "Your own source line, put before the publishers' credits (police.uk, ONS, OS, OSM)");
+    app.add_flag("--pdf", a->pdf, "Also write performance_report.pdf (runs hotspot-report-pdf, built with the viewer)");
     return [a, &global] {
         PerformanceReportOptions o;
         o.input = build(*a);
@@ -428,6 +487,13 @@ RunFunction registerReport(CLI::App& app, const GlobalOptions& global) {
         o.excludeFromTotal = a->exclude;
         o.title = a->title;
         o.outDir = a->out;
+        o.priorityAreas = areaSpecs(a->priorityAreas, a->srs);
+        o.hotspots = a->hotspots;
+        o.roadsRun = a->roadsRun;
+        o.interventionsRun = a->interventionsRun;
+        o.sitesRun = a->sitesRun;
+        o.attribution = a->attribution;
+        if (a->pdf) o.renderPdf = pdfRenderer();
         o.validate(OptionNaming::cli());
         Progress progress = commandProgress(global);
         return finish(runPerformanceReport(o, progress), global);

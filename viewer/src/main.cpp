@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
             if (!okW || !okH || !okD || o.width < 200 || o.height < 150 || o.dpi < 30)
                 throwUsage("--size must be WIDTHxHEIGHT (at least 200x150) and --dpi a number (at least 30)");
             o.title = parser.isSet("title") ? parser.value("title") : QString::fromStdString(project.title);
+            o.attribution = QString::fromStdString(project.mapAttribution());
             // A map of nothing is not written: an empty surface would read as "no hot spots here".
             if (session->surface)
                 if (const std::string why = session->surface->emptyReason(); !why.empty())

@@ -372,6 +372,7 @@ void MainWindow::exportMapDialog() {
     const QString path = QFileDialog::getSaveFileName(this, "Export map", "map.png", "PNG image (*.png);;PDF (*.pdf)");
     if (path.isEmpty()) return;
     ExportOptions o;
+    o.attribution = QString::fromStdString(m_session->project.mapAttribution());
     bool ok = false;
     o.title = QInputDialog::getText(this, "Export map", "Title", QLineEdit::Normal, QString::fromStdString(m_session->project.title), &ok);
     if (!ok) return;

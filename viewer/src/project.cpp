@@ -1,5 +1,7 @@
 #include "project.hpp"
 
+#include "hotspot/attribution.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
@@ -86,6 +88,7 @@ ProjectFile ProjectFile::load(const std::string& path) {
     pf.path = path;
     try {
         pf.title = j.value("title", pf.title);
+        pf.attribution = j.value("attribution", std::string());
         pf.crs = j.value("crs", pf.crs);
         for (const auto& p : j.value("incidents", std::vector<std::string>{})) pf.incidents.push_back(resolve(p));
         pf.incidentColumns = j.value("incident_columns", std::string());
@@ -149,6 +152,15 @@ ProjectFile ProjectFile::fromFiles(const std::vector<std::string>& files) {
     }
     if (!files.empty()) pf.title = fs::path(files.front()).filename().string();
     return pf;
+}
+
+std::string ProjectFile::mapAttribution() const {
+    std::vector<std::string> paths = incidents;
+    for (const auto& l : layers) paths.push_back(l.path);
+    if (!roads.network.empty()) paths.push_back(roads.network);
+    paths.insert(paths.end(), roads.collisions.begin(), roads.collisions.end());
+    const std::string line = attributionLine(paths, attribution);
+    return line.empty() ? "Map: hotspot-viewer." : line + ". Map: hotspot-viewer.";
 }
 
 }  // namespace hotspot::viewer

@@ -32,6 +32,11 @@ struct ProjectFile {
     // A near_repeat.csv written by `hotspot near-repeat`: the zone the viewer draws around a chosen
     // incident. Without it, the viewer runs the Knox test on the current selection itself.
     std::string nearRepeat;
+    // The project's own source line ("attribution" key); the maps add each recognised publisher's
+    // credit for the files drawn (hotspot/attribution.hpp).
+    std::string attribution;
+    // The source line of this project's maps: its own line, then the publishers of its files.
+    std::string mapAttribution() const;
     // Throws Error(Input) naming the file and the key.
     static ProjectFile load(const std::string& path);
     // A project of loose files (results GeoPackages, any OGR/GDAL layer) given on the command line.

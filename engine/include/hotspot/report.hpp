@@ -3,6 +3,7 @@
 // group for the year to a given month over three years, change, share of all crime and share of a
 // flagged subset (e.g. a domestic-abuse flag), per area; CSV, Markdown and a bar-chart PNG.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,17 @@ struct PerformanceReportOptions {
     std::vector<std::string> lookups;
     std::string title = "Recorded crime";
     std::string outDir = "out";
+
+    // The document (performance_report.html, and .pdf with renderPdf): sections for these when given.
+    std::vector<AreaLayerSpec> priorityAreas;  // neighbourhood priority areas: counts, rates, change and a hot spot map each
+    std::string hotspots;                      // hotspots.gpkg of `hotspot gistar`: its cells and zones on the maps
+    std::string roadsRun;                      // output folder of `hotspot roads`: the locality register and its map
+    std::string interventionsRun;              // output folder of `hotspot evaluate-interventions`
+    std::string sitesRun;                      // output folder of `hotspot sites`
+    std::string attribution;                   // the project's own source line, before the publishers' credits
+    // Writes pdfPath from the staged HTML (the CLI runs hotspot-report-pdf, a Qt tool beside the
+    // viewer: the engine renders no pixels). Empty: no PDF. Throws Error(Output) on failure.
+    std::function<void(const std::string& htmlPath, const std::string& pdfPath)> renderPdf;
 
     void validate(const OptionNaming& naming) const;
 };
