@@ -20,7 +20,7 @@ PUBLIC = {
     "roads": ["road_localities", "road_network", "roads_run"],
     "concentration": ["concentration"],
     "interventions": ["interventions", "interventions_run"],
-    "report": ["report"],
+    "report": ["report", "attribution"],
     "validation": [],
 }
 HEADER_MODULE = {h: m for m, hs in PUBLIC.items() for h in hs}

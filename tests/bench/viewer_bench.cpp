@@ -50,7 +50,7 @@ void BM_ViewerRecomputeKde100kIncidents(benchmark::State& state) {
     r.cell = 50, r.bandwidth = 300;
     for (auto _ : state) {
         Surface s = computeSurface(incidents(), r);
-        auto layer = surfaceLayer(s);  // the colour-mapped image too
+        auto layer = surfaceLayer(s, incidents().groups);  // the colour-mapped image too
         benchmark::DoNotOptimize(layer.get());
     }
 }
@@ -64,7 +64,7 @@ void BM_ViewerRecomputeGiStar100kIncidents(benchmark::State& state) {
     r.cell = 100;
     for (auto _ : state) {
         Surface s = computeSurface(incidents(), r);
-        auto layer = surfaceLayer(s);
+        auto layer = surfaceLayer(s, incidents().groups);
         benchmark::DoNotOptimize(layer.get());
     }
 }

@@ -87,7 +87,15 @@ std::string Surface::emptyReason() const {
     return fmt::format("the surface is empty: none of the {} incidents falls in a cell of the grid", selectedX.size());
 }
 
-std::shared_ptr<RasterLayer> surfaceLayer(const Surface& s) {
+std::string describeSurface(const AnalysisRequest& r, const std::vector<std::string>& groups) {
+    const std::string method = r.method == SurfaceMethod::Kde ? "kernel density" : r.method == SurfaceMethod::GiStar ? "Gi* hot spots"
+                                                                                                                     : "counts";
+    const std::string group = r.group >= 0 && static_cast<size_t>(r.group) < groups.size() ? groups[static_cast<size_t>(r.group)] : "all groups";
+    const std::string period = r.from == r.to ? formatMonth(r.from) : formatMonth(r.from) + " to " + formatMonth(r.to);
+    return group + " " + method + ", " + period;
+}
+
+std::shared_ptr<RasterLayer> surfaceLayer(const Surface& s, const std::vector<std::string>& groups) {
     const auto cols = static_cast<int>(s.grid.cols), rows = static_cast<int>(s.grid.rows);
     QImage image(cols, rows, QImage::Format_ARGB32);
     image.fill(Qt::transparent);
@@ -116,8 +124,8 @@ std::shared_ptr<RasterLayer> surfaceLayer(const Surface& s) {
                                                s.request.method == SurfaceMethod::Kde      ? "density per km2"
                                                : s.request.method == SurfaceMethod::GiStar ? "Gi* z"
                                                                                            : "incidents");
-    layer->name = s.request.method == SurfaceMethod::Kde ? "Kernel density" : s.request.method == SurfaceMethod::GiStar ? "Gi* hot spots"
-                                                                                                                        : "Counts";
+    // The legend says what is drawn: "asb Gi* hot spots, 2021-01 to 2021-12", never just "hot spots".
+    layer->name = QString::fromStdString(describeSurface(s.request, groups));
     layer->role = "surface";
     layer->opacity = 0.8;
     return layer;

@@ -62,7 +62,9 @@ struct Surface {
 
 // The grid is fixed by the whole data extent, so surfaces of different periods line up.
 Surface computeSurface(const IncidentSet& incidents, const AnalysisRequest& request);
-std::shared_ptr<RasterLayer> surfaceLayer(const Surface& surface);
+std::shared_ptr<RasterLayer> surfaceLayer(const Surface& surface, const std::vector<std::string>& groups);
+// What a surface shows, for titles and legends: "burglary kernel density, 2021-01 to 2021-12".
+std::string describeSurface(const AnalysisRequest& request, const std::vector<std::string>& groups);
 
 struct SiteRecommendation {
     std::vector<SiteCandidate> candidates;

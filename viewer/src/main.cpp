@@ -1,5 +1,6 @@
 // hotspot-viewer: the map viewer. With --screenshot it renders the project headless and exits.
 
+#include <cmath>
 #include <cstdio>
 
 #include <QApplication>
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
     parser.addOption({"from", "First month (YYYY-MM).", "month"});
     parser.addOption({"to", "Last month (YYYY-MM).", "month"});
     parser.addOption({"method", "kde, gistar or counts.", "method"});
+    parser.addOption({"extent", "Map extent MINX,MINY,MAXX,MAXY in the analysis CRS (default: the project's, else the priority areas).", "box"});
+    parser.addOption({"fit", "Fit the map to the layer of this name.", "layer"});
     parser.addPositionalArgument("files", "Results GeoPackages or other layers to open", "[files...]");
     parser.process(app);
     try {
@@ -44,6 +47,20 @@ int main(int argc, char** argv) {
         if (parser.isSet("from")) project.from = parser.value("from").toStdString();
         if (parser.isSet("to")) project.to = parser.value("to").toStdString();
         if (parser.isSet("method")) project.method = parser.value("method").toStdString();
+        const bool analysisChanged = parser.isSet("group") || parser.isSet("from") || parser.isSet("to") || parser.isSet("method");
+        if (parser.isSet("fit")) project.fit = parser.value("fit").toStdString();
+        if (parser.isSet("extent")) {
+            const QStringList box = parser.value("extent").split(',');
+            std::vector<double> v;
+            for (const auto& b : box) {
+                bool ok = false;
+                v.push_back(b.trimmed().toDouble(&ok));
+                if (!ok || !std::isfinite(v.back())) v.back() = NAN;
+            }
+            if (v.size() != 4 || !(v[2] > v[0]) || !(v[3] > v[1]))
+                throwUsage("--extent must be MINX,MINY,MAXX,MAXY (numbers, max > min), e.g. 470000,255000,482000,267000");
+            project.extent = {v[0], v[1], v[2], v[3]};
+        }
         auto session = Session::open(project);
         if (parser.isSet("screenshot")) {
             ExportOptions o;
@@ -54,7 +71,14 @@ int main(int argc, char** argv) {
             o.dpi = parser.value("dpi").toInt(&okD);
             if (!okW || !okH || !okD || o.width < 200 || o.height < 150 || o.dpi < 30)
                 throwUsage("--size must be WIDTHxHEIGHT (at least 200x150) and --dpi a number (at least 30)");
-            o.title = parser.isSet("title") ? parser.value("title") : QString::fromStdString(project.title);
+            // The title follows what is drawn: the project's own title describes its own analysis, so
+            // another group, method or period on the command line gets a title of its own.
+            std::string title = project.title;
+            if (analysisChanged && session->surface) {
+                const std::string place = project.title.substr(0, project.title.find(':'));
+                title = (place == project.title ? std::string() : place + ": ") + describeSurface(session->surface->request, session->incidents.groups);
+            }
+            o.title = parser.isSet("title") ? parser.value("title") : QString::fromStdString(title);
             o.attribution = QString::fromStdString(project.mapAttribution());
             // A map of nothing is not written: an empty surface would read as "no hot spots here".
             if (session->surface)

@@ -89,6 +89,13 @@ ProjectFile ProjectFile::load(const std::string& path) {
     try {
         pf.title = j.value("title", pf.title);
         pf.attribution = j.value("attribution", std::string());
+        pf.fit = j.value("fit", std::string());
+        if (j.contains("extent")) {
+            const auto box = j.at("extent").get<std::vector<double>>();
+            if (box.size() != 4 || !(box[2] > box[0]) || !(box[3] > box[1]))
+                throwUsage("extent must be [minx, miny, maxx, maxy] with max > min", {path, 0, "extent"});
+            pf.extent = {box[0], box[1], box[2], box[3]};
+        }
         pf.crs = j.value("crs", pf.crs);
         for (const auto& p : j.value("incidents", std::vector<std::string>{})) pf.incidents.push_back(resolve(p));
         pf.incidentColumns = j.value("incident_columns", std::string());

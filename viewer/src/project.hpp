@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/grid.hpp"
+
 namespace hotspot::viewer {
 
 struct LayerEntry {
@@ -35,6 +37,10 @@ struct ProjectFile {
     // The project's own source line ("attribution" key); the maps add each recognised publisher's
     // credit for the files drawn (hotspot/attribution.hpp).
     std::string attribution;
+    // The map's extent: "extent" [minx, miny, maxx, maxy] in the analysis CRS, or "fit": a layer's
+    // name. Empty: the priority areas, else everything but stray incidents.
+    Extent extent{0, 0, -1, -1};
+    std::string fit;
     // The source line of this project's maps: its own line, then the publishers of its files.
     std::string mapAttribution() const;
     // Throws Error(Input) naming the file and the key.

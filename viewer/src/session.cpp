@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -290,7 +292,7 @@ void Session::setSurface(Surface s) {
         if ((*it)->role == "selection") pointsVisible = (*it)->visible;
         it = ((*it)->role == "surface" || (*it)->role == "selection") ? layers.erase(it) : it + 1;
     }
-    auto raster = surfaceLayer(s);
+    auto raster = surfaceLayer(s, incidents.groups);
     raster->visible = surfaceVisible;
     insertAtSurfacePosition(raster);
     auto points = std::make_shared<PointLayer>(s.selectedX, s.selectedY, QColor(60, 30, 30));
@@ -350,20 +352,48 @@ std::shared_ptr<MapLayer> Session::layerByRole(const QString& role) const {
 }
 
 Extent Session::fullExtent() const {
-    Extent e = incidents.extent;
+    // police.uk files hold a few incidents recorded far away (a Northamptonshire download has rows
+    // in Wales): the extent of the incidents is taken between their 0.5th and 99.5th percentiles,
+    // widened by a tenth, so strays do not shrink the map to 1:900,000. The area layers of the
+    // project count in full.
+    Extent e = coreExtent(incidents.x, incidents.y);
+    for (const auto& l : layers)
+        if (l->role == "areas" || l->role == "priority") e = e.united(l->extent());
     if (e.empty())
         for (const auto& l : layers) e = e.united(l->extent());
     return e;
+}
+
+Extent coreExtent(const std::vector<double>& x, const std::vector<double>& y) {
+    std::vector<double> xs, ys;
+    for (size_t i = 0; i < x.size(); ++i)
+        if (std::isfinite(x[i]) && std::isfinite(y[i])) xs.push_back(x[i]), ys.push_back(y[i]);
+    if (xs.empty()) return {0, 0, -1, -1};
+    auto quantile = [](std::vector<double>& v, double q) {
+        const auto k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+        return v[k];
+    };
+    const double x0 = quantile(xs, 0.005), x1 = quantile(xs, 0.995), y0 = quantile(ys, 0.005), y1 = quantile(ys, 0.995);
+    const double pad = 0.1 * std::max({x1 - x0, y1 - y0, 100.0});
+    return {x0 - pad, y0 - pad, x1 + pad, y1 + pad};
 }
 
 MapView Session::initialView(int width, int height) const {
     MapView v;
     v.width = width;
     v.height = height;
-    // Start on the priority areas when there are some: that is where the decisions are.
-    Extent e{0, 0, -1, -1};
-    for (const auto& l : layers)
-        if (l->role == "priority") e = e.united(l->extent());
+    // The project's extent, or the layer it fits; else the priority areas (that is where the
+    // decisions are); else everything but the strays.
+    Extent e = project.extent;
+    if (!project.fit.empty()) {
+        for (const auto& l : layers)
+            if (l->name.toStdString() == project.fit) e = l->extent();
+        if (e.empty()) throwUsage("no layer named '" + project.fit + "' to fit the map to", {project.path, 0, "fit"});
+    }
+    if (e.empty())
+        for (const auto& l : layers)
+            if (l->role == "priority") e = e.united(l->extent());
     v.zoomTo(e.empty() ? fullExtent() : e, 0.04);
     return v;
 }

@@ -58,7 +58,7 @@ public:
     std::vector<Camera> cameras() const;
     std::shared_ptr<MapLayer> layerByName(const QString& name) const;
     std::shared_ptr<MapLayer> layerByRole(const QString& role) const;
-    Extent fullExtent() const;
+    Extent fullExtent() const;  // the areas and the incidents without their far-away strays
     MapView initialView(int width, int height) const;
     // The topmost visible layer with a feature at (x, y); area polygons also get the counts of the
     // current selection, the change from a year before and the interventions inside.
@@ -82,5 +82,9 @@ private:
     std::string m_selectionZoneKey;
     std::string m_cacheDir;
 };
+
+// The extent of points between their 0.5th and 99.5th percentiles, widened by a tenth (at least
+// 10 m): what a map of incidents shows when a few rows lie far away.
+Extent coreExtent(const std::vector<double>& x, const std::vector<double>& y);
 
 }  // namespace hotspot::viewer

@@ -38,8 +38,10 @@ SourceCredit creditFor(const std::string& path) {
         return {"Ordnance Survey", "Contains OS data © Crown copyright and database right"};
     if (name.ends_with(".pbf") || name.ends_with(".osm") || has(name, "osm") || has(p, "openstreetmap"))
         return {"OpenStreetMap", "© OpenStreetMap contributors, ODbL"};
-    if (has(name, "lsoa") || has(name, "msoa") || has(name, "ward") || has(name, "census") || has(p, "census2021") || has(name, "lad2") ||
-        has(name, "oa21") || has(name, "oa11") || has(p, "/ons/") || name.starts_with("ons"))
+    // ONS geographies by a word of the path ("wards_by_lad/", "LSOA_2021.gpkg", "census2021-..."),
+    // not by letters inside a word ("edward").
+    static const std::regex onsWord(R"((^|[/_.-])(wards?|lsoas?|msoas?|oa11|oa21|lad\d*|census\d*|ons)([/_.-]|\d|$))");
+    if (std::regex_search(p, onsWord))
         return {"ONS", "Source: Office for National Statistics, Open Government Licence v3.0; contains OS data © Crown copyright and database right"};
     return {};
 }

@@ -1,0 +1,100 @@
+// The report's figures and credits: round axis ticks, bars proportional to their values, map
+// labels that never overlap, and publishers recognised from paths and folders' ATTRIBUTION files.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "hotspot/attribution.hpp"
+#include "report/svg_figures.hpp"
+
+using namespace hotspot;
+
+TEST(ReportFigures, TicksAreRoundStepsCoveringTheMaximum) {
+    EXPECT_EQ(svg::niceTicks(4500), (std::vector<double>{0, 1000, 2000, 3000, 4000, 5000}));
+    EXPECT_EQ(svg::niceTicks(10), (std::vector<double>{0, 2, 4, 6, 8, 10}));
+    EXPECT_EQ(svg::niceTicks(0.7).size(), 5u);  // 0, 0.2, 0.4, 0.6, 0.8
+    EXPECT_NEAR(svg::niceTicks(0.7).back(), 0.8, 1e-12);
+    EXPECT_EQ(svg::niceTicks(0), (std::vector<double>{0, 1}));
+}
+
+TEST(ReportFigures, BarsAreProportionalToTheirValuesAndLabelled) {
+    const std::string chart = svg::groupedBarChart("t", {"burglary", "violence"}, {{"2020", "#9e9e9e"}, {"2021", "#c62828"}}, {{100, 50}, {400, 0}});
+    // Bars are the rects with a <title>: widths in the order drawn.
+    std::vector<double> widths;
+    const std::regex bar(R"re(<rect x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)" height="12" fill="#[0-9a-f]+"><title>)re");
+    for (auto it = std::sregex_iterator(chart.begin(), chart.end(), bar); it != std::sregex_iterator(); ++it) widths.push_back(std::stod((*it)[1]));
+    ASSERT_EQ(widths.size(), 4u);
+    EXPECT_NEAR(widths[0] / widths[2], 100.0 / 400.0, 1e-3);
+    EXPECT_NEAR(widths[1] / widths[2], 50.0 / 400.0, 1e-3);
+    EXPECT_EQ(widths[3], 0);
+    // Value labels and the axis's ticks (0 to 400 in round steps) are text.
+    EXPECT_NE(chart.find(">400</text>"), std::string::npos);
+    EXPECT_NE(chart.find(">50</text>"), std::string::npos);
+    EXPECT_NE(chart.find("recorded incidents"), std::string::npos);
+}
+
+TEST(ReportFigures, MapLabelsNeverOverlap) {
+    // 60 points 20 m apart in a row: at 1 px per 2 m their labels cannot all fit.
+    VectorData points;
+    points.fields = {"rank"};
+    points.kind = ShapeKind::Point;
+    for (int i = 0; i < 60; ++i) {
+        VectorFeature f;
+        f.kind = ShapeKind::Point;
+        f.parts = {{{1000.0 + 20 * i, 500.0}}};
+        f.values = {"site " + std::to_string(i + 1)};
+        points.features.push_back(f);
+    }
+    svg::MapFigure map;
+    map.id = "t";
+    map.extent = {900, 0, 2300, 1000};
+    map.layers.push_back({&points, {}, "", {}, "rank", "sites"});
+    const std::string s = svg::map(map);
+    struct Box {
+        double x0, y0, x1, y1;
+    };
+    std::vector<Box> boxes;
+    const std::regex label(R"re(<text x="([0-9.]+)" y="([0-9.]+)" font-size="11" fill="#111" stroke="white" stroke-width="3" paint-order="stroke">(site [0-9]+)</text>)re");
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), label); it != std::sregex_iterator(); ++it) {
+        const double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
+        boxes.push_back({x, y - 10, x + 0.6 * 11 * static_cast<double>((*it)[3].length()), y + 2});
+    }
+    EXPECT_GT(boxes.size(), 5u);   // some are placed ...
+    EXPECT_LT(boxes.size(), 60u);  // ... and the rest left out rather than drawn on top
+    for (size_t a = 0; a < boxes.size(); ++a)
+        for (size_t b = a + 1; b < boxes.size(); ++b) {
+            const bool overlap = boxes[a].x0 < boxes[b].x1 - 0.5 && boxes[b].x0 < boxes[a].x1 - 0.5 && boxes[a].y0 < boxes[b].y1 - 0.5 && boxes[b].y0 < boxes[a].y1 - 0.5;
+            EXPECT_FALSE(overlap) << a << " and " << b;
+        }
+    EXPECT_NE(s.find("<circle"), std::string::npos);
+}
+
+TEST(Attribution, PublishersAreRecognisedByFileAndFolderNames) {
+    EXPECT_EQ(creditFor("/data/2024-01/2024-01-northamptonshire-street.csv").publisher, "police.uk");
+    EXPECT_EQ(creditFor("downloads/2022-01-thames-valley-outcomes.csv").publisher, "police.uk");
+    EXPECT_EQ(creditFor("ref/wards_by_lad/E07000154.json").publisher, "ONS");
+    EXPECT_EQ(creditFor("LSOA_2021_EW_BGC.gpkg").publisher, "ONS");
+    EXPECT_EQ(creditFor("/home/edward/roads.geojson").publisher, "");  // "ward" inside a word is not ONS
+    EXPECT_EQ(creditFor("leeds.osm.pbf").publisher, "OpenStreetMap");
+    EXPECT_EQ(creditFor("oproad_gb.gpkg").publisher, "Ordnance Survey");
+    EXPECT_EQ(creditFor("dft-road-casualty-statistics-collision-2024.csv").publisher, "DfT");
+    EXPECT_EQ(creditFor("my_incidents.csv").publisher, "");
+    const std::string line = attributionLine({"a/2024-01-x-street.csv", "b/2024-02-x-street.csv", "leeds.pbf"}, "Council data");
+    EXPECT_EQ(line, "Council data. Crime data: data.police.uk, Open Government Licence v3.0. © OpenStreetMap contributors, ODbL");
+}
+
+TEST(Attribution, AFoldersAttributionFileWins) {
+    const auto dir = std::filesystem::temp_directory_path() / "hotspot-attribution-test";
+    std::filesystem::create_directories(dir / "police" / "2019-01");
+    std::ofstream(dir / "ATTRIBUTION") << "\nSample data generated by hotspot (no real incidents)\n";
+    const std::string file = (dir / "police" / "2019-01" / "2019-01-northamptonshire-street.csv").string();
+    EXPECT_EQ(creditFor(file).publisher, "folder");
+    EXPECT_EQ(creditFor(file).text, "Sample data generated by hotspot (no real incidents)");
+    EXPECT_EQ(attributionLine({file}), "Sample data generated by hotspot (no real incidents)");
+    std::filesystem::remove_all(dir);
+}
