@@ -551,3 +551,51 @@ TEST(ViewerWindow, OpeningAProjectFollowsTheEngineProgressAndCancelKeepsThePrevi
     EXPECT_FALSE(bar->isVisible());
     EXPECT_FALSE(cancel->isVisible());
 }
+
+TEST(Viewer, StrayIncidentsDoNotSetTheExtentAndTheLegendAndTitleNameWhatIsDrawn) {
+    // 1,000 incidents in a 1 km square and three recorded 200 km away (police.uk has such rows).
+    std::vector<double> x, y;
+    for (int i = 0; i < 1000; ++i) x.push_back(470000 + i % 40 * 25), y.push_back(260000 + i / 40 * 40);
+    for (int i = 0; i < 3; ++i) x.push_back(270000 + i), y.push_back(230000);
+    const Extent e = coreExtent(x, y);
+    EXPECT_LT(e.width(), 1500);
+    EXPECT_GT(e.minX, 469000);
+    EXPECT_TRUE(e.contains(470500, 260500));
+
+    ProjectFile pf = ProjectFile::load(sampleProject());
+    pf.group = "asb";
+    pf.method = "gistar";
+    auto s = Session::open(pf);
+    std::string surfaceName;
+    for (const auto& l : s->layers)
+        if (l->role == "surface") surfaceName = l->name.toStdString();
+    EXPECT_EQ(surfaceName, "asb Gi* hot spots, 2021-01 to 2021-12");
+    // fit: the map shows the named layer; an unknown name is refused.
+    pf.group = "burglary", pf.method = "kde";
+    pf.fit = "Districts";
+    auto fitted = Session::open(pf);
+    Extent districts{0, 0, -1, -1};
+    for (const auto& l : fitted->layers)
+        if (l->name == "Districts") districts = l->extent();
+    const Extent shown = fitted->initialView(800, 600).visible();
+    EXPECT_LE(shown.minX, districts.minX);
+    EXPECT_GE(shown.maxX, districts.maxX);
+    EXPECT_LT(shown.width(), 1.3 * std::max(districts.width(), districts.height() * 800 / 600));
+    pf.fit = "No such layer";
+    EXPECT_THROW(Session::open(pf)->initialView(800, 600), Error);
+
+    // The screenshot's title follows --group; a bad --extent is a usage error.
+    test::TempDir dir;
+    const std::string viewer = HOTSPOT_BINARY_DIR "/viewer/hotspot-viewer";
+    auto r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("map.pdf"), "--group", "asb", "--method", "gistar"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    // The PDF's title (its document information) is the map's title.
+    if (fs::exists("/usr/bin/pdfinfo")) {
+        const auto info = test::runProgram("/usr/bin/pdfinfo", {dir.file("map.pdf")});
+        EXPECT_NE(info.out.find("West Northamptonshire: asb Gi* hot spots, 2021-01 to 2021-12"), std::string::npos) << info.out;
+    }
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("x.png"), "--extent", "5,5,1,1"});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("e.png"), "--extent", "474000,258000,478000,262000", "--size", "800x600"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+}
