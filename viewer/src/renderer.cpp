@@ -65,6 +65,14 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
     f.setPointSizeF(8);
     double y = area.top();
     const double line = 16;
+    // Names and labels wrap onto further lines rather than being cut ("burglary kernel density,
+    // 2021-01 to 2021-12" is what the map shows, all of it).
+    auto wrapped = [&](double left, const QString& text) {
+        const QRectF box(left, y, area.right() - left, area.bottom() - y);
+        const QRectF used = p.boundingRect(box, Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop, text);
+        p.drawText(box, Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop, text);
+        return std::max(line, used.height() + 3);
+    };
     for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
         const MapLayer& layer = **it;
         if (!layer.visible) continue;
@@ -74,8 +82,7 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
         f.setBold(true);
         p.setFont(f);
         p.setPen(Qt::black);
-        p.drawText(QPointF(area.left(), y + 11), p.fontMetrics().elidedText(layer.name, Qt::ElideRight, static_cast<int>(area.width())));
-        y += line;
+        y += wrapped(area.left(), layer.name);
         f.setBold(false);
         p.setFont(f);
         for (const auto& e : entries) {
@@ -90,8 +97,7 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
                 case LegendEntry::Wedge: p.drawPie(swatch.adjusted(0, -4, 0, 8), 45 * 16, 90 * 16); break;
             }
             p.setPen(Qt::black);
-            p.drawText(QPointF(area.left() + 26, y + 11), p.fontMetrics().elidedText(e.label, Qt::ElideRight, static_cast<int>(area.width()) - 26));
-            y += line;
+            y += wrapped(area.left() + 26, e.label);
         }
         y += 4;
     }
@@ -102,16 +108,19 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
 namespace {
 
 void paintComposition(QPainter& p, const LayerList& layers, MapView view, const ExportOptions& o, double scale) {
-    const double titleHeight = 44 * scale, legendWidth = 300 * scale, footer = 22 * scale;
+    const double titleHeight = 44 * scale, legendWidth = 300 * scale, footer = 40 * scale;
     const QRectF page(0, 0, o.width, o.height);
     p.fillRect(page, Qt::white);
     QFont f = p.font();
-    f.setPointSizeF(15);
+    // The title at 15 pt, smaller (down to 9 pt) when it would not fit: never cut.
     f.setBold(true);
+    for (double size = 15; size >= 9; size -= 1) {
+        f.setPointSizeF(size);
+        if (QFontMetricsF(f, p.device()).horizontalAdvance(o.title) <= o.width - 24 * scale) break;
+    }
     p.setFont(f);
     p.setPen(Qt::black);
-    p.drawText(QRectF(12 * scale, 0, o.width - 24 * scale, titleHeight), Qt::AlignVCenter | Qt::AlignLeft,
-               p.fontMetrics().elidedText(o.title, Qt::ElideRight, static_cast<int>(o.width - 24 * scale)));
+    p.drawText(QRectF(12 * scale, 0, o.width - 24 * scale, titleHeight), Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap, o.title);
     const QRectF mapRect(0, titleHeight, o.width - legendWidth, o.height - titleHeight - footer);
     // The map keeps its centre and scale relative to the frame it is given.
     const double oldWidth = view.width * view.metresPerPixel;
@@ -134,7 +143,8 @@ void paintComposition(QPainter& p, const LayerList& layers, MapView view, const 
     f.setBold(false);
     p.setFont(f);
     p.setPen(QColor(80, 80, 80));
-    p.drawText(QRectF(12 * scale, o.height - footer, o.width - 24 * scale, footer), Qt::AlignVCenter | Qt::AlignLeft,
+    // The source line wraps onto a second line: a publisher's credit is never cut off.
+    p.drawText(QRectF(12 * scale, o.height - footer, o.width - 24 * scale, footer), Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap,
                o.attribution + QString("  Scale 1:%1 at %2 dpi; British National Grid (EPSG:27700).")
                                    .arg(std::round(view.metresPerPixel / (0.0254 / o.dpi)), 0, 'f', 0)
                                    .arg(o.dpi));
