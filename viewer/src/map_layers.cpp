@@ -22,13 +22,6 @@ QColor giStarBinColour(int bin) {
     }
 }
 
-std::vector<double> quantileBreaks(std::vector<double> positive) {
-    if (positive.empty()) return {};
-    std::sort(positive.begin(), positive.end());
-    auto q = [&](double f) { return positive[std::min(positive.size() - 1, static_cast<size_t>(f * static_cast<double>(positive.size())))]; };
-    return {q(0.5), q(0.75), q(0.9), q(0.975), positive.back()};
-}
-
 namespace {
 
 size_t classOf(const std::vector<double>& breaks, double v) {
@@ -42,7 +35,7 @@ QImage densityImage(const std::vector<double>& values, int64_t cols, int64_t row
     std::vector<double> positive;
     for (double v : values)
         if (v > 0) positive.push_back(v);
-    breaks = quantileBreaks(std::move(positive));
+    breaks = surfaceClassBreaks(positive);
     QImage image(static_cast<int>(cols), static_cast<int>(rows), QImage::Format_ARGB32);
     image.fill(Qt::transparent);
     const auto ramp = densityRamp();
@@ -136,7 +129,7 @@ VectorLayer::VectorLayer(VectorData data, VectorStyle style) : m_data(std::move(
                 const double v = std::atof(feature.values[static_cast<size_t>(f)].c_str());
                 if (v > 0) positive.push_back(v);
             }
-        m_breaks = quantileBreaks(std::move(positive));
+        m_breaks = surfaceClassBreaks(positive);
         if (m_style.ramp.empty()) m_style.ramp = densityRamp();
     }
 }

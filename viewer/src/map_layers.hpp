@@ -163,8 +163,6 @@ private:
 // Colour ramps shared by the surfaces and the styles.
 std::vector<QColor> densityRamp();  // YlOrRd, 5 classes
 QColor giStarBinColour(int bin);    // ArcGIS hot spot colours, transparent for 0
-// Upper bounds of 5 classes of the positive values (quantiles 50, 75, 90, 97.5 %, max).
-std::vector<double> quantileBreaks(std::vector<double> positive);
 // A grid of values (row 0 north) as an image, one pixel a cell: positive values in the density ramp
 // by quantile class, the rest transparent. `breaks` receives the class bounds for the legend.
 QImage densityImage(const std::vector<double>& values, int64_t cols, int64_t rows, std::vector<double>& breaks);

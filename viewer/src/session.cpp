@@ -353,30 +353,14 @@ std::shared_ptr<MapLayer> Session::layerByRole(const QString& role) const {
 
 Extent Session::fullExtent() const {
     // police.uk files hold a few incidents recorded far away (a Northamptonshire download has rows
-    // in Wales): the extent of the incidents is taken between their 0.5th and 99.5th percentiles,
-    // widened by a tenth, so strays do not shrink the map to 1:900,000. The area layers of the
-    // project count in full.
-    Extent e = coreExtent(incidents.x, incidents.y);
+    // in Wales): the incidents' extent leaves out the strays as the engine's grids do
+    // (robustExtent), so they do not shrink the map to 1:900,000. Area layers count in full.
+    Extent e = incidents.x.empty() ? Extent{0, 0, -1, -1} : robustExtent(incidents.x, incidents.y).extent;
     for (const auto& l : layers)
         if (l->role == "areas" || l->role == "priority") e = e.united(l->extent());
     if (e.empty())
         for (const auto& l : layers) e = e.united(l->extent());
     return e;
-}
-
-Extent coreExtent(const std::vector<double>& x, const std::vector<double>& y) {
-    std::vector<double> xs, ys;
-    for (size_t i = 0; i < x.size(); ++i)
-        if (std::isfinite(x[i]) && std::isfinite(y[i])) xs.push_back(x[i]), ys.push_back(y[i]);
-    if (xs.empty()) return {0, 0, -1, -1};
-    auto quantile = [](std::vector<double>& v, double q) {
-        const auto k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
-        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-        return v[k];
-    };
-    const double x0 = quantile(xs, 0.005), x1 = quantile(xs, 0.995), y0 = quantile(ys, 0.005), y1 = quantile(ys, 0.995);
-    const double pad = 0.1 * std::max({x1 - x0, y1 - y0, 100.0});
-    return {x0 - pad, y0 - pad, x1 + pad, y1 + pad};
 }
 
 MapView Session::initialView(int width, int height) const {

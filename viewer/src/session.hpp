@@ -83,8 +83,4 @@ private:
     std::string m_cacheDir;
 };
 
-// The extent of points between their 0.5th and 99.5th percentiles, widened by a tenth (at least
-// 10 m): what a map of incidents shows when a few rows lie far away.
-Extent coreExtent(const std::vector<double>& x, const std::vector<double>& y);
-
 }  // namespace hotspot::viewer

@@ -63,6 +63,11 @@ int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::strin
 std::string qmlGraduatedLines(const std::string& field, const std::vector<double>& breaks, const std::string& unit);
 // The QML of a known layer ("" when the engine has no style for it); rasters by file name.
 std::string qmlForLayer(const std::string& layerName, const std::string& geometryType);
-std::string qmlForRaster(const std::string& fileName);
+// Rasters by file name: Gi* bins paletted, z and change on a fixed diverging scale, and densities,
+// counts and rates in the classes of their own values (surfaceClassBreaks: what the viewer draws),
+// "" when no value is positive.
+std::string qmlForRaster(const std::string& fileName, const std::vector<double>& values = {}, const std::string& unit = "");
+// A surface's QML from its values alone (the data-driven case of qmlForRaster).
+std::string qmlForSurface(const std::vector<double>& values, const std::string& unit);
 
 }  // namespace hotspot

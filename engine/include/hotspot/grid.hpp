@@ -66,4 +66,9 @@ struct StrayReport {
 };
 StrayReport robustExtent(const std::vector<double>& x, const std::vector<double>& y, double strayMetres = 10000);
 
+// The classes a surface is mapped in, by the viewer and in the QGIS styles of its GeoTIFFs: upper
+// bounds at the 50th, 75th, 90th and 97.5th percentiles of the positive cell values and their
+// maximum (zero and nodata cells are not drawn). Empty when no value is positive.
+std::vector<double> surfaceClassBreaks(const std::vector<double>& values);
+
 }  // namespace hotspot

@@ -196,4 +196,14 @@ StrayReport robustExtent(const std::vector<double>& x, const std::vector<double>
     return r;
 }
 
+std::vector<double> surfaceClassBreaks(const std::vector<double>& values) {
+    std::vector<double> positive;
+    for (double v : values)
+        if (v > 0 && std::isfinite(v)) positive.push_back(v);
+    if (positive.empty()) return {};
+    std::sort(positive.begin(), positive.end());
+    auto q = [&](double f) { return positive[std::min(positive.size() - 1, static_cast<size_t>(f * static_cast<double>(positive.size())))]; };
+    return {q(0.5), q(0.75), q(0.9), q(0.975), positive.back()};
+}
+
 }  // namespace hotspot

@@ -13,6 +13,7 @@
 #include "hotspot/census.hpp"
 #include "hotspot/emerging.hpp"
 #include "hotspot/export.hpp"
+#include "hotspot/export.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/stats.hpp"
@@ -522,6 +523,16 @@ SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) 
 
 namespace {
 
+// The .qml beside a surface GeoTIFF (none when no value is positive: QGIS's default then).
+void writeSurfaceStyle(OutputStaging& staging, const std::string& name, const std::vector<double>& values, const std::string& unit) {
+    const std::string qml = qmlForSurface(values, unit);
+    if (!qml.empty()) writeTextFile(staging.stagedPath(name), qml);
+}
+
+}  // namespace
+
+namespace {
+
 // The population at risk for dual KDE and area rates: points (postcode centroids with households),
 // or one census table whose counts sit at the centroids of their areas (the -a layer holding their codes).
 struct Denominator {
@@ -605,6 +616,7 @@ void writeRiskSurface(const DensityOptions& o, const GridSetup& setup, const Kde
     }
     writeGeoTiff(staging.stagedPath("risk.tif"), grid, risk, o.input.ingest.analysisCrs, RasterType::Float32, -9999, riskMeta,
                  "dual kernel density (" + std::string(modeName) + "): " + units);
+    if (o.dual == DualMode::Ratio) writeSurfaceStyle(staging, "risk.qml", risk, "");  // a rate: classes of its values
     if (o.dual == DualMode::Difference)
         report.lines.push_back(fmt::format("dual KDE (difference of shares): denominator {} points, weight {:.0f}; units: {}", denomX.size(),
                                            scale.denominatorTotal, units));
@@ -726,6 +738,9 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     writeGeoTiff(staging.stagedPath("density.tif"), grid, density, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta,
                  kde.output == KdeOutput::Scaled ? "kernel density, incidents per km2" : "kernel density, raw");
     countsRaster.finish();  // rethrows a write failure
+    // QGIS opens a GeoTIFF with the .qml of the same name: the viewer's classes of these values.
+    writeSurfaceStyle(staging, "density.qml", density, kde.output == KdeOutput::Scaled ? "per km2" : "");
+    writeSurfaceStyle(staging, "counts.qml", counts.values, "incidents");
     timer.step("rasters");
 
     // The area layers for area_stats.csv, loaded once: a census denominator needs them too.
@@ -1028,6 +1043,11 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
             writeGeoTiff(binPath, grid, bins, crs, RasterType::Int16, -99, rasterMeta, "Gi* FDR confidence bin");
         };
     BackgroundTask rasters(std::move(writeRasters));
+    if (grid.shape == GridShape::Square) {
+        writeSurfaceStyle(staging, "gistar_counts.qml", counts, "incidents");
+        writeTextFile(staging.stagedPath("gistar_z.qml"), qmlForRaster("gistar_z.tif"));
+        writeTextFile(staging.stagedPath("gistar_bin.qml"), qmlForRaster("gistar_bin.tif"));
+    }
     VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"));
     writeCellsLayer(gpkg, grid, counts, r, crs, significantOnly);
     timer.step("cells layer");

@@ -77,6 +77,16 @@ std::map<std::string, std::string> shapefileFieldNames(const std::vector<std::st
 
 namespace {
 
+// The unit the engine wrote into a raster's metadata ("incidents per km2"), for legend labels.
+std::string unitsOf(GDALDataset& ds) {
+    const char* units = ds.GetMetadataItem("HOTSPOT_UNITS");
+    return units ? units : "";
+}
+
+}  // namespace
+
+namespace {
+
 void refuseOverwrite(const std::string& path, bool overwrite) {
     std::error_code ec;
     if (fs::exists(path, ec) && !overwrite) throwOutput("already exists; add `overwrite` to replace it", {path});
@@ -152,6 +162,12 @@ RunReport exportRaster(const ExportOptions& o) {
     refuseOverwrite(o.destination, o.overwrite);
     DatasetPtr src(static_cast<GDALDataset*>(GDALOpenEx(o.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
     if (!src) throwInput("cannot open as a raster: " + lastGdalError(), {o.source});
+    // The destination's folder is made as for vector exports (--to out/maps/density.tif).
+    if (const fs::path parent = fs::path(o.destination).parent_path(); !parent.empty()) {
+        std::error_code ec;
+        fs::create_directories(parent, ec);
+        if (ec) throwOutput("cannot create the folder " + parent.string() + ": " + ec.message(), {o.destination});
+    }
     const std::string tmp = tempBeside(o.destination);
     CPLStringList args;
     for (const char* a : {"-of", "GTiff", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "BIGTIFF=IF_SAFER"}) args.AddString(a);
@@ -186,8 +202,22 @@ RunReport exportRaster(const ExportOptions& o) {
     report.outputs.push_back(o.destination);
     if (o.styles) {
         const std::string qml = fs::path(o.destination).replace_extension(".qml").string();
-        writeTextFile(qml, qmlForRaster(fs::path(o.source).filename().string()));
-        report.outputs.push_back(qml);
+        // The classes come from the values exported (band 1, nodata left out).
+        std::vector<double> values;
+        GDALRasterBand* band = src->GetRasterBand(1);
+        int hasNoData = 0;
+        const double noData = band->GetNoDataValue(&hasNoData);
+        values.resize(static_cast<size_t>(band->GetXSize()) * static_cast<size_t>(band->GetYSize()));
+        if (band->RasterIO(GF_Read, 0, 0, band->GetXSize(), band->GetYSize(), values.data(), band->GetXSize(), band->GetYSize(), GDT_Float64, 0, 0) != CE_None)
+            throwInput("cannot read the raster's values: " + lastGdalError(), {o.source});
+        if (hasNoData)
+            for (double& v : values)
+                if (v == noData) v = NAN;
+        const std::string style = qmlForRaster(fs::path(o.source).filename().string(), values, unitsOf(*src));
+        if (!style.empty()) {
+            writeTextFile(qml, style);
+            report.outputs.push_back(qml);
+        }
     }
     return report;
 }

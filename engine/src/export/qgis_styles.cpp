@@ -9,6 +9,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/export.hpp"
+#include "hotspot/grid.hpp"
 #include "io/gdal_util.hpp"
 #include "io/sqlite_db.hpp"
 
@@ -164,7 +165,27 @@ std::string qmlGraduatedLines(const std::string& field, const std::vector<double
     return graduated(field, "line", classes);
 }
 
-std::string qmlForRaster(const std::string& fileName) {
+std::string qmlForSurface(const std::vector<double>& values, const std::string& unit) {
+    // The viewer's classes and YlOrRd ramp (surfaceClassBreaks), as discrete colours: a value takes
+    // the colour of the first class whose upper bound it does not exceed; 0 is transparent.
+    static const char* kRamp[] = {"#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"};
+    const std::vector<double> breaks = surfaceClassBreaks(values);
+    if (breaks.empty()) return "";
+    std::string items = R"(<item value="0" color="#ffffff" label="0" alpha="0"/>)";
+    double lower = 0;
+    for (size_t k = 0; k < breaks.size(); ++k) {
+        // The top class is open ("inf", as QGIS writes it): the maximum, stored as Float32 in the
+        // GeoTIFF, may round above its double value and would otherwise fall outside every class.
+        const std::string upper = k + 1 == breaks.size() ? std::string("inf") : fmt::format("{:.17g}", breaks[k]);
+        items += fmt::format(R"(<item value="{}" color="{}" label="{}" alpha="255"/>)", upper, kRamp[k],
+                             xmlEscape(fmt::format("{:.3g} - {:.3g}{}", lower, breaks[k], unit.empty() ? "" : " " + unit)));
+        lower = breaks[k];
+    }
+    return header() + fmt::format(R"(<pipe><rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="0" classificationMax="{:.17g}"><rastershader><colorrampshader colorRampType="DISCRETE" classificationMode="3" clip="0">{}</colorrampshader></rastershader></rasterrenderer></pipe>)", breaks.back(), items) +
+           "\n</qgis>\n";
+}
+
+std::string qmlForRaster(const std::string& fileName, const std::vector<double>& values, const std::string& unit) {
     if (fileName.find("bin") != std::string::npos) {
         std::string entries;
         for (const auto& c : binClasses()) {
@@ -175,13 +196,16 @@ std::string qmlForRaster(const std::string& fileName) {
         return header() + R"(<pipe><rasterrenderer type="paletted" band="1" opacity="0.85" alphaBand="-1"><colorPalette>)" + entries +
                "</colorPalette></rasterrenderer></pipe>\n</qgis>\n";
     }
-    // Densities, counts, z-scores and changes: a continuous ramp; z and change diverge around 0.
+    // z-scores and changes diverge around 0 on a fixed scale (|z| 3 is significant at any data).
     const bool diverging = fileName.find("_z") != std::string::npos || fileName.find("change") != std::string::npos;
-    const std::string items =
-        diverging ? R"(<item value="-3" color="#4575b4" label="-3" alpha="255"/><item value="0" color="#f7f7f7" label="0" alpha="255"/><item value="3" color="#d73027" label="3" alpha="255"/>)"
-                  : R"(<item value="0" color="#ffffcc" label="low" alpha="0"/><item value="0.25" color="#fecc5c" label="" alpha="255"/><item value="0.5" color="#fd8d3c" label="" alpha="255"/><item value="0.75" color="#f03b20" label="" alpha="255"/><item value="1" color="#bd0026" label="high" alpha="255"/>)";
-    return header() + fmt::format(R"(<pipe><rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="{}" classificationMax="{}"><rastershader><colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0">{}</colorrampshader></rastershader></rasterrenderer></pipe>)", diverging ? -3 : 0, diverging ? 3 : 1, items) +
-           "\n</qgis>\n";
+    if (diverging) {
+        const std::string items =
+            R"(<item value="-3" color="#4575b4" label="-3" alpha="255"/><item value="0" color="#f7f7f7" label="0" alpha="255"/><item value="3" color="#d73027" label="3" alpha="255"/>)";
+        return header() + fmt::format(R"(<pipe><rasterrenderer type="singlebandpseudocolor" band="1" opacity="0.8" alphaBand="-1" classificationMin="-3" classificationMax="3"><rastershader><colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0">{}</colorrampshader></rastershader></rasterrenderer></pipe>)", items) +
+               "\n</qgis>\n";
+    }
+    // Densities, counts and rates: classes from the data, as the viewer draws them.
+    return qmlForSurface(values, unit);
 }
 
 int writeGeoPackageStyles(const std::string& gpkgPath) { return writeGeoPackageStyles(gpkgPath, {}); }
