@@ -376,3 +376,57 @@ TEST(ExportPostGis, AServerThatGoesAwayMidRunLeavesNothingBehind) {
     EXPECT_EQ(readLayer(pg + " tables=gone.incidents", "gone.incidents").count, 4);
     test::runProgram("/bin/bash", {test::sourceDir() + "/.ci/postgis", "stop", dir});
 }
+
+TEST(ExportCli, AppendPutsRenamedStyledLayersOfSeveralRunsIntoOneGeoPackage) {
+    test::TempDir dir;
+    const std::string src = makeSource(dir);
+    // A second "run": the same layers, another run_info.
+    const std::string other = dir.file("other.gpkg");
+    {
+        VectorWriter w(other);
+        w.createLayer("hotspot_cells", GeometryKind::Polygon, "EPSG:27700", {{"gi_bin", FieldType::Integer}, {"gi_z", FieldType::Real}});
+        for (int i = 0; i < 2; ++i) {
+            w.setInteger(0, -2);
+            w.setReal(1, -2.5);
+            w.setWkb({1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0,
+                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0, 0,
+                      0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0x59, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x59, 0x40,
+                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            w.writeFeature();
+        }
+        writeRunInfo(w, {{"HOTSPOT_GROUPS", "asb"}, {"HOTSPOT_PERIOD", "2021-01 to 2021-12"}});
+        w.close();
+    }
+    const std::string to = dir.file("for a colleague/hot spots.gpkg");
+    auto r = test::runCli({"export", src, "--layer", "hotspot_cells", "--layer-name", "burglary_cells", "--to", to});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    r = test::runCli({"export", other, "--layer", "hotspot_cells", "--layer-name", "asb_cells", "--append", "--to", to});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(readLayer(to, "burglary_cells").count, 1);
+    EXPECT_EQ(readLayer(to, "asb_cells").count, 2);
+    EXPECT_EQ(readLayer(to, "asb_cells").rows.at(0).at("gi_bin"), "-2");
+    // Each run's run_info travels with its layers.
+    const Layer info = readLayer(to, "run_info_asb_cells");
+    ASSERT_EQ(info.count, 2) << r.err;
+    EXPECT_EQ(info.rows.at(1).at("value"), "2021-01 to 2021-12");
+    // Both layers are styled under their new names (QGIS reads layer_styles by table name).
+    const Layer styles = readLayer(to, "layer_styles");
+    std::set<std::string> styled;
+    for (const auto& row : styles.rows) styled.insert(row.at("f_table_name"));
+    EXPECT_TRUE(styled.count("burglary_cells") && styled.count("asb_cells")) << styles.count;
+    // A name already there is refused and the file is left as it was; --overwrite replaces that layer.
+    const std::string before = test::readFile(to);
+    r = test::runCli({"export", other, "--layer", "hotspot_cells", "--layer-name", "asb_cells", "--append", "--to", to});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("already has a layer 'asb_cells'"), std::string::npos) << r.err;
+    EXPECT_EQ(test::readFile(to), before);
+    r = test::runCli({"export", src, "--layer", "hotspot_cells", "--layer-name", "asb_cells", "--append", "--overwrite", "--to", to});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(readLayer(to, "asb_cells").count, 1);
+    EXPECT_EQ(readLayer(to, "burglary_cells").count, 1);
+    // One name per layer, and only into a GeoPackage.
+    r = test::runCli({"export", src, "--layer-name", "one", "--to", dir.file("x.gpkg")});
+    EXPECT_EQ(r.exitCode, 2);
+    r = test::runCli({"export", src, "--layer", "incidents", "--append", "-f", "geojson", "--to", dir.file("gj")});
+    EXPECT_EQ(r.exitCode, 2);
+}

@@ -61,6 +61,9 @@ struct AnalysisInput {
 
 // The first and last month among `months` (kNoMonth ignored); from = to = kNoMonth when none has one.
 MonthRange monthSpan(const std::vector<int32_t>& months);
+// The months a run covered, for run_info and metadata: the range asked for, its open ends (or "all
+// months") closed by the first and last month of the incidents selected.
+MonthRange monthsUsed(const MonthRange& asked, const std::vector<int32_t>& selectedMonths);
 
 struct SelectedIncidents {
     std::vector<double> x, y, weight;

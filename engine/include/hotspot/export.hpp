@@ -33,9 +33,13 @@ struct ExportOptions {
     // Folder (shp, geojson, fgb, csv: one file per layer), file (gpkg, kml, tif), or for PostGIS a
     // "PG:" string or "service=NAME"; empty for PostGIS means the standard PG* environment variables.
     std::string destination;
-    std::string crs;  // output CRS; default the source's (GeoJSON and KML: EPSG:4326)
-    bool overwrite = false;
+    std::string crs;         // output CRS; default the source's (GeoJSON and KML: EPSG:4326)
+    bool overwrite = false;  // with append: replace layers of the same name
     bool styles = true;
+    // GeoPackage: add the layers to the destination, beside its layers (created when missing).
+    bool append = false;
+    // GeoPackage: the names of the exported layers in the destination, one per layer in order.
+    std::vector<std::string> layerNames;
     std::string runId;                                 // PostGIS: rows of this run replace the same run's rows only
     std::string schema = "hotspot";                    // PostGIS schema
     std::map<std::string, std::string> runParameters;  // recorded in <schema>.runs

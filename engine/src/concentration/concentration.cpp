@@ -379,7 +379,7 @@ RunReport runConcentrate(const ConcentrateOptions& o, Progress& progress) {
             }
             gpkg.writeFeature();
         }
-        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_UNIT", toString(o.unit)}, {"HOTSPOT_PLACES", std::to_string(summary.places)}});
+        writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", monthsUsed(o.input.months, sel.month).label()}, {"HOTSPOT_UNIT", toString(o.unit)}, {"HOTSPOT_PLACES", std::to_string(summary.places)}});
         gpkg.close();
     }
     report.lines.push_back(fmt::format(

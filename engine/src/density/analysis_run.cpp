@@ -512,6 +512,12 @@ MonthRange monthSpan(const std::vector<int32_t>& months) {
     return {first, last};
 }
 
+MonthRange monthsUsed(const MonthRange& asked, const std::vector<int32_t>& selectedMonths) {
+    if (asked.from != kNoMonth && asked.to != kNoMonth) return asked;
+    const MonthRange data = monthSpan(selectedMonths);
+    return {asked.from != kNoMonth ? asked.from : data.from, asked.to != kNoMonth ? asked.to : data.to};
+}
+
 SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) {
     auto studyArea = loadStudyArea(input);
     LoadedIncidents all = loadAll(input, progress);
@@ -668,7 +674,7 @@ void writeAreaStats(const DensityOptions& o, const std::vector<AreaLayer>& areaL
             const double rate = denom[a] > 0 ? 1000.0 * c[a] / denom[a] : NAN;
             const double lq = (call[a] > 0 && totalAll > 0 && totalSel > 0) ? (c[a] / call[a]) / (totalSel / totalAll) : NAN;
             const double km2 = layer.areaSquareMetres(a) / 1e6;
-            csv.row({layer.label(), layer.code(a), layer.name(a), joined(o.input.groups), o.input.months.label(), formatNumber(c[a], 0),
+            csv.row({layer.label(), layer.code(a), layer.name(a), joined(o.input.groups), monthsUsed(o.input.months, sel.month).label(), formatNumber(c[a], 0),
                      formatNumber(call[a], 0), formatNumber(denom[a], 0), formatNumber(rate), formatNumber(lq), formatNumber(km2),
                      formatNumber(km2 > 0 ? c[a] / km2 : NAN)});
         }
@@ -715,7 +721,7 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
 
     timer.step("grid");
     OutputStaging staging(o.outDir);
-    auto meta = baseMetadata(o.input, grid, o.input.months);
+    auto meta = baseMetadata(o.input, grid, monthsUsed(o.input.months, sel.month));
     meta.push_back({"HOTSPOT_KERNEL", toString(kde.kernel)});
     meta.push_back({"HOTSPOT_BANDWIDTH_M", fmt::format("{}", kde.bandwidth)});
     meta.push_back({"HOTSPOT_BANDWIDTH_RULE", autoBandwidth ? "ArcGIS default 0.9*min(SD, sqrt(1/ln2)*Dm)*n^-0.2" : "given"});
@@ -846,7 +852,7 @@ void writeGiStarOnAreas(const GiStarRunOptions& o, const SelectedIncidents& sel,
         csv.row({layer.code(a), layer.name(a), formatNumber(counts[a], 0), std::to_string(w - 1), formatNumber(r.z[a], 6),
                  formatNumber(r.p[a], 6), std::to_string(r.bin[a])});
     }
-    writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_GISTAR_WEIGHTS", weightsLabel + ", binary, self included"}, {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"}, {"HOTSPOT_AREAS", o.areas[0].path}});
+    writeRunInfo(gpkg, {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_GROUPS", joined(o.input.groups)}, {"HOTSPOT_PERIOD", monthsUsed(o.input.months, sel.month).label()}, {"HOTSPOT_GISTAR_WEIGHTS", weightsLabel + ", binary, self included"}, {"HOTSPOT_GISTAR_P", pMethod}, {"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg" : "none"}, {"HOTSPOT_AREAS", o.areas[0].path}});
     gpkg.close();
     writeGeoPackageStyles(staging.stagedPath("gistar_areas.gpkg"));
     csv.close();
@@ -1026,7 +1032,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         writeTextFile(staging.stagedPath("gistar_scale.svg"),
                       incrementalMoranSvg(scale, fmt::format("Incremental spatial autocorrelation, {:g} m cells", grid.cellSize)));
     }
-    auto meta = baseMetadata(o.input, grid, o.input.months);
+    auto meta = baseMetadata(o.input, grid, monthsUsed(o.input.months, sel.month));
     meta.push_back({"HOTSPOT_GISTAR_NEIGHBOURS", neighbourhoodMeta});
     meta.push_back({"HOTSPOT_GISTAR_P", pMethod});
     meta.push_back({"HOTSPOT_GISTAR_FDR", o.gi.fdr ? "Benjamini-Hochberg at 0.10/0.05/0.01 -> bins 1/2/3" : "none"});
@@ -1214,7 +1220,7 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
                  formatNumber(totals[k], 0), formatNumber(trend[k].z), formatNumber(z[steps - 1][k]), formatNumber(trend[k].s, 0),
                  formatNumber(trend[k].variance), formatNumber(trend[k].p, 6)});
     }
-    auto info = baseMetadata(o.input, grid, o.input.months);
+    auto info = baseMetadata(o.input, grid, monthsUsed(o.input.months, sel.month));
     info.push_back({"HOTSPOT_STEP_MONTHS", std::to_string(o.stepMonths)});
     info.push_back({"HOTSPOT_ALPHA", fmt::format("{}", o.alpha)});
     info.push_back({"HOTSPOT_GISTAR_NEIGHBOURS", fmt::format("{} ring(s), binary, self included, spatial only", o.rings)});

@@ -148,7 +148,7 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
         }
         std::vector<std::pair<std::string, std::string>> meta = {{"HOTSPOT_VERSION", versionString()},
                                                                  {"HOTSPOT_GROUPS", joined(o.input.groups)},
-                                                                 {"HOTSPOT_PERIOD", o.input.months.label()},
+                                                                 {"HOTSPOT_PERIOD", monthsUsed(o.input.months, sel.month).label()},
                                                                  {"HOTSPOT_AREAS", o.areas[0].path}};
         writeRunInfo(gpkg, metadata(meta, label));
         gpkg.close();
@@ -205,7 +205,7 @@ RunReport runLocalMoran(const LocalMoranRunOptions& o, Progress& progress) {
         classSummary(r)));
     report.lines.push_back(
         fmt::format("global Moran's I = {:.6f} (E = {:.6f}, z = {:.3f}, p = {:.3g}; randomisation, n = {})", g.i, g.expected, g.z, g.p, g.n));
-    const auto meta = metadata(baseMetadata(o.input, grid, o.input.months), label);
+    const auto meta = metadata(baseMetadata(o.input, grid, monthsUsed(o.input.months, sel.month)), label);
     // Rasters on a second thread while the GeoPackage is written (paths staged here).
     std::function<void()> writeRasters;
     if (grid.shape == GridShape::Square)

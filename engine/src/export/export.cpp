@@ -333,6 +333,86 @@ RunReport exportPerLayerFiles(const ExportOptions& o, GDALDataset* src, const st
     return report;
 }
 
+// The QGIS style a layer carries in its source GeoPackage (data-driven classes included), else
+// the engine's default for its name.
+std::string styleOfSourceLayer(GDALDataset* src, const std::string& name) {
+    if (src->GetLayerByName("layer_styles")) {
+        OGRLayer* rows = src->ExecuteSQL(("SELECT styleQML FROM layer_styles WHERE f_table_name = " + sqlLiteral(name)).c_str(), nullptr, nullptr);
+        std::string qml;
+        if (rows) {
+            if (FeaturePtr f{rows->GetNextFeature()}) qml = f->GetFieldAsString(0);
+            src->ReleaseResultSet(rows);
+        }
+        if (!qml.empty()) return qml;
+    }
+    return qmlForLayer(name, "");
+}
+
+// --append / --layer-name: layers go into a GeoPackage under the names asked for, beside what it
+// holds already (burglary and ASB hot spots, areas and sites in one file for a colleague). The
+// file is copied to a temporary, written, styled and renamed into place, so a failure leaves it as
+// it was. The source's run_info goes along as run_info_<first layer name>, so each set of layers
+// keeps its period, groups and method.
+RunReport exportIntoGeoPackage(const ExportOptions& o, GDALDataset* src, const std::vector<OGRLayer*>& layers, const std::string& crs) {
+    RunReport report;
+    if (o.format != ExportFormat::GeoPackage) throwUsage("`append` and `layer_name` are for GeoPackage exports (-f gpkg)", {"", 0, "format"});
+    std::vector<OGRLayer*> chosen;
+    for (OGRLayer* l : layers)
+        if (std::string(l->GetName()) != "run_info") chosen.push_back(l);
+    if (!o.layerNames.empty() && o.layerNames.size() != chosen.size())
+        throwUsage(fmt::format("{} layer name(s) for {} layer(s): give one `layer_name` per exported layer, in the order of `layer`", o.layerNames.size(), chosen.size()),
+                   {"", 0, "layer_name"});
+    std::vector<std::pair<OGRLayer*, std::string>> plan;  // source layer, name in the destination
+    for (size_t i = 0; i < chosen.size(); ++i) plan.emplace_back(chosen[i], o.layerNames.empty() ? chosen[i]->GetName() : o.layerNames[i]);
+    if (OGRLayer* info = src->GetLayerByName("run_info"); info && !plan.empty()) plan.emplace_back(info, "run_info_" + plan.front().second);
+
+    std::error_code ec;
+    const bool exists = fs::exists(o.destination, ec);
+    if (exists && fs::equivalent(o.destination, o.source, ec)) throwUsage("the destination " + o.destination + " is the source file; export to another file", {"", 0, "to"});
+    if (exists && !o.append) refuseOverwrite(o.destination, o.overwrite);
+    std::set<std::string> present;
+    if (exists && o.append) {
+        DatasetPtr dst = openVector(o.destination);
+        for (int i = 0; i < dst->GetLayerCount(); ++i) present.insert(dst->GetLayer(i)->GetName());
+        for (const auto& [layer, name] : plan)
+            if (present.count(name) && !o.overwrite)
+                throwUsage("the GeoPackage already has a layer '" + name + "': give another `layer_name`, or `overwrite` to replace it", {o.destination, 0, "layer_name"});
+    }
+    if (const fs::path parent = fs::path(o.destination).parent_path(); !parent.empty()) fs::create_directories(parent, ec);
+    const std::string tmp = tempBeside(o.destination);
+    std::map<std::string, std::string> styles;
+    try {
+        if (exists && o.append) fs::copy_file(o.destination, tmp, fs::copy_options::overwrite_existing);
+        bool first = !(exists && o.append);
+        for (const auto& [layer, name] : plan) {
+            std::vector<std::string> args = {"-f", "GPKG", "-nln", name, "-lco", "SPATIAL_INDEX=NO"};
+            if (!crs.empty()) args.insert(args.end(), {"-t_srs", crs});
+            if (present.count(name)) args.push_back("-overwrite");  // --overwrite of one layer
+            args.push_back(layer->GetName());
+            vectorTranslate(tmp, src, args, !first);
+            first = false;
+            if (layer->GetGeomType() != wkbNone) styles[name] = styleOfSourceLayer(src, layer->GetName());
+        }
+        addGeoPackageSpatialIndexes(tmp);
+        for (const auto& [layer, name] : plan) verifyWrittenLayer(tmp, name, layer->GetFeatureCount(TRUE));
+        if (o.styles) {
+            std::map<std::string, std::string> own;
+            for (const auto& [name, qml] : styles)
+                if (!qml.empty()) own[name] = qml;
+            writeGeoPackageStyles(tmp, own);
+        }
+    } catch (...) {
+        fs::remove(tmp, ec);
+        throw;
+    }
+    if (::rename(tmp.c_str(), o.destination.c_str()) != 0) throwOutput(std::string("cannot move the export into place: ") + std::strerror(errno), {o.destination});
+    for (const auto& [layer, name] : plan)
+        report.lines.push_back(fmt::format("{} '{}' as '{}' ({} features{})", exists && o.append ? "added" : "wrote", layer->GetName(), name,
+                                           layer->GetFeatureCount(TRUE), styles.count(name) && !styles[name].empty() && o.styles ? ", styled" : ""));
+    report.outputs.push_back(o.destination);
+    return report;
+}
+
 // GeoPackage and KML hold every layer; one translation writes them all into a temporary beside
 // the destination, renamed into place when complete.
 RunReport exportSingleFile(const ExportOptions& o, GDALDataset* src, const std::vector<OGRLayer*>& layers, const std::string& crs, Progress& progress) {
@@ -416,6 +496,7 @@ RunReport runExport(const ExportOptions& o, Progress& progress) {
         throwUsage("GeoJSON (RFC 7946) is always WGS84 longitude/latitude", {"", 0, "crs"});
     const bool perLayerFiles = o.format == ExportFormat::Shapefile || o.format == ExportFormat::GeoJson ||
                                o.format == ExportFormat::FlatGeobuf || o.format == ExportFormat::Csv;
+    if (o.append || !o.layerNames.empty()) return exportIntoGeoPackage(o, src.get(), layers, crs);
     return perLayerFiles ? exportPerLayerFiles(o, src.get(), layers, crs) : exportSingleFile(o, src.get(), layers, crs, progress);
 }
 

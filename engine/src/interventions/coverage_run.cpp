@@ -204,7 +204,8 @@ std::string coverageMarkdown(const CoverageOptions& o, const SelectedIncidents& 
 }
 
 // coverage.gpkg: what each camera sees, each light's lit area, the hotspot cells and the areas.
-void writeCoverageGeoPackage(const std::string& path, const CoverageOptions& o, const CoverageLayers& layers, const HotspotCells& hc, const AreaCoverage& areas) {
+void writeCoverageGeoPackage(const std::string& path, const CoverageOptions& o, const CoverageLayers& layers, const HotspotCells& hc, const AreaCoverage& areas,
+                             const MonthRange& monthsCovered) {
     const std::string& crs = o.input.ingest.analysisCrs;
     const bool anyLights = !layers.lit.empty();
     const Grid& grid = hc.grid;
@@ -270,7 +271,7 @@ void writeCoverageGeoPackage(const std::string& path, const CoverageOptions& o, 
                         {"CELL_M", fmt::format("{}", grid.cellSize)},
                         {"HOTSPOT_SHARE", fmt::format("{}", o.hotspotShare)},
                         {"DARK_DISTANCE_M", fmt::format("{}", o.darkDistance)},
-                        {"MONTHS", o.input.months.label()},
+                        {"MONTHS", monthsCovered.label()},
                         {"CRS", crs}});
     gpkg.close();
 }
@@ -321,7 +322,7 @@ RunReport runCoverage(const CoverageOptions& o, Progress& progress) {
     writeLayerRejects(staging, "coverage_rejects.csv", {{o.cameras, &layers.cameraRejects}, {o.lights, &layers.lightRejects}});
     writeTextFile(staging.stagedPath("coverage.md"), coverageMarkdown(o, sel, layers, byGroup, hc, areas));
     const std::string gpkgPath = staging.stagedPath("coverage.gpkg");
-    writeCoverageGeoPackage(gpkgPath, o, layers, hc, areas);
+    writeCoverageGeoPackage(gpkgPath, o, layers, hc, areas, monthsUsed(o.input.months, sel.month));
     writeGeoPackageStyles(gpkgPath);  // QGIS opens each layer styled
     report.outputs = staging.commit();
     return report;

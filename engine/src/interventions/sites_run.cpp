@@ -57,7 +57,7 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     OutputStaging staging(o.outDir);
     BackgroundTask countsRaster([&, path = staging.stagedPath("counts.tif")] {
         writeGeoTiff(path, grid, counts.values, crs, RasterType::Float32, -9999,
-                     {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_PERIOD", o.input.months.label()}, {"HOTSPOT_CELL_SIZE_M", fmt::format("{}", grid.cellSize)}},
+                     {{"HOTSPOT_VERSION", versionString()}, {"HOTSPOT_PERIOD", monthsUsed(o.input.months, sel.month).label()}, {"HOTSPOT_CELL_SIZE_M", fmt::format("{}", grid.cellSize)}},
                      "incidents per cell of the demand grid");
     });
     // Existing coverage is not demand any more.
