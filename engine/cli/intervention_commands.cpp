@@ -97,10 +97,11 @@ RunFunction registerEvaluateInterventions(CLI::App& app, const GlobalOptions& gl
 
 RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
     struct Args : InputArgs {
-        std::string kernel = "quartic", demand = "kde", candidates, roads, costField = "cost", existing;
+        std::string kernel = "quartic", demand = "kde", candidates, roads, costField = "cost", existing, streets;
         double bandwidth = 0, spacing = 50, costPerSite = 1, existingRange = 100, radius = 100, budget = -1;
         int sites = 10;
         bool exact = false;
+        std::vector<std::string> areas;
     };
     auto a = std::make_shared<Args>();
     addInputOptions(app, *a);
@@ -119,6 +120,9 @@ RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--existing", a->existing, "Existing cameras: their coverage is left out of the demand");
     addNumber(app, SitesOptions::kExistingRange, a->existingRange, "Range (m) of existing cameras without one")->default_val(100.0);
     app.add_flag("--exact", a->exact, "Also solve exactly (small cases) and report how close greedy is");
+    app.add_option("--streets", a->streets, "Name each site's nearest street: a gazetteer CSV or a road network (OSM .pbf, OS Open Roads, any lines)")
+        ->type_name("FILE");
+    app.add_option("-a,--areas", a->areas, "Name the area each site falls in (LABEL=PATH[:LAYER], e.g. priority areas, wards); repeatable");
     return [a, &global] {
         SitesOptions o;
         o.input = build(*a);
@@ -137,6 +141,8 @@ RunFunction registerSites(CLI::App& app, const GlobalOptions& global) {
         o.siting.maxSites = a->sites;
         if (a->budget >= 0) o.siting.budget = a->budget;
         o.exact = a->exact;
+        o.streets = a->streets;
+        o.areas = areaSpecs(a->areas, a->srs);
         o.outDir = a->out;
         o.validate(OptionNaming::cli());
         Progress progress = commandProgress(global);

@@ -144,3 +144,46 @@ TEST(InterventionsCli, SampleCoverageEvaluationAndSitesWithinBudget) {
     }
     EXPECT_EQ(test::featureCount(dir.file("sites/sites.gpkg"), "recommended_sites"), static_cast<int64_t>(picks.size()));
 }
+
+TEST(SitesCli, EachSiteNamesItsNearestStreetAndTheAreasItFallsIn) {
+    test::TempDir dir;
+    const std::string s = test::sourceDir();
+    auto r = test::runCli({"sites", "-q", s + "/data/police", "--group", "asb,violence", "--months", "2021", "--candidates",
+                           s + "/data/interventions/candidate_sites.csv", "-n", "8", "--streets", s + "/shapes/street_gazetteer.csv", "-a",
+                           "priority=" + s + "/shapes/priority_areas.geojson", "-a", "district=" + s + "/shapes/districts.geojson", "-o", dir.file("g")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    // The nearest gazetteer point, found here by brute force over the CSV.
+    const auto streets = test::readCsvRows(s + "/shapes/street_gazetteer.csv");
+    const auto picks = test::readCsvRows(dir.file("g/sites.csv"));
+    ASSERT_EQ(picks.size(), 8u);
+    for (const auto& p : picks) {
+        const double x = std::stod(p.at("x")), y = std::stod(p.at("y"));
+        double best = INFINITY;
+        std::string name;
+        for (const auto& st : streets) {
+            const double d = std::hypot(std::stod(st.at("easting")) - x, std::stod(st.at("northing")) - y);
+            if (d < best) best = d, name = st.at("name");
+        }
+        EXPECT_EQ(p.at("street"), name) << p.at("candidate_id");
+        EXPECT_NEAR(std::stod(p.at("street_distance_m")), best, 0.05);
+        // Every sample candidate is in Northampton; the priority area is named (or "(outside)").
+        EXPECT_EQ(p.at("district_name"), "Northampton");
+        EXPECT_FALSE(p.at("priority_name").empty());
+        EXPECT_EQ(p.at("priority_code").empty(), p.at("priority_name") == "(outside)");
+    }
+    // On a road network: the nearest named road line, with its number.
+    r = test::runCli({"sites", "-q", s + "/data/police", "--group", "asb,violence", "--months", "2021", "--candidates",
+                      s + "/data/interventions/candidate_sites.csv", "-n", "3", "--streets", s + "/shapes/roads.geojson", "-o", dir.file("n")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto onRoads = test::readCsvRows(dir.file("n/sites.csv"));
+    ASSERT_EQ(onRoads.size(), 3u);
+    for (const auto& p : onRoads) EXPECT_FALSE(p.at("street").empty());
+    EXPECT_EQ(test::featureCount(dir.file("n/sites.gpkg"), "recommended_sites"), 3);
+    // A file with no named street is an input error naming it.
+    const std::string unnamed = dir.file("unnamed.csv");
+    test::writeFile(unnamed, "x,y\n478000,263000\n");
+    r = test::runCli({"sites", "-q", s + "/data/police", "--group", "asb", "--months", "2021", "--candidates", s + "/data/interventions/candidate_sites.csv",
+                      "-n", "2", "--streets", unnamed, "-o", dir.file("u")});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("unnamed.csv"), std::string::npos) << r.err;
+}

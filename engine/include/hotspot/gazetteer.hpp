@@ -64,6 +64,7 @@ public:
     MatchResult match(std::string_view address, std::string_view localityHint, double minScore = 0.85,
                       double sameStreetMetres = 800) const;
     size_t size() const { return m_entries.size(); }
+    const std::vector<GazetteerEntry>& entries() const { return m_entries; }
     size_t postcodeCount() const { return m_postcodes.size(); }
     // What load() left out and why (entries outside the analysis CRS's area of use), a line each.
     const std::vector<std::string>& notes() const { return m_notes; }

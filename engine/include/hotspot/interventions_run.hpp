@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hotspot/analysis_run.hpp"
+#include "hotspot/area_layer.hpp"
 #include "hotspot/interventions.hpp"
 
 namespace hotspot {
@@ -80,6 +81,11 @@ struct SitesOptions {
     double existingRange = 100;
     SitingOptions siting;
     bool exact = false;  // also solve exactly (small cases) and report the ratio
+    // Where each site is, in a planner's words: the nearest named street from a gazetteer (CSV or
+    // any point layer) or a road network's lines (name and ref; .pbf: its lines), and the areas
+    // (priority areas, wards) each site falls in. Empty: not given.
+    std::string streets;
+    std::vector<AreaLayerSpec> areas;
     std::string outDir = "out/sites";
 
     void validate(const OptionNaming& naming) const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -11,6 +12,9 @@
 #include "core/thread_pool.hpp"
 #include "hotspot/area_layer.hpp"
 #include "hotspot/crs.hpp"
+#include "hotspot/gazetteer.hpp"
+#include "hotspot/strings.hpp"
+#include "hotspot/vector_data.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/export.hpp"
 #include "hotspot/interventions_run.hpp"
@@ -24,6 +28,71 @@
 namespace hotspot {
 
 using namespace intervention_support;
+
+namespace {
+
+// The nearest named street of a point: gazetteer snap points, or road lines with their names.
+class StreetFinder {
+public:
+    static StreetFinder load(const std::string& path, const std::string& crs) {
+        StreetFinder f;
+        const std::string ext = toLowerAscii(std::filesystem::path(path).extension().string());
+        if (ext == ".csv" || ext == ".txt") {
+            Gazetteer g;
+            GazetteerOptions options;
+            options.analysisCrs = crs;
+            g.load(path, options);
+            for (const auto& e : g.entries())
+                if (!e.isPostcode) f.add(e.name, {e.x, e.y}, {e.x, e.y});
+        } else {
+            const VectorData d = readVectorData(path, ext == ".pbf" || ext == ".osm" ? "lines" : "", crs);
+            auto field = [&](std::initializer_list<const char*> names) {
+                for (const char* n : names)
+                    if (const int i = d.fieldIndex(n); i >= 0) return i;
+                return -1;
+            };
+            const int name = field({"name", "name_1", "road_name", "street", "roadname"}), ref = field({"ref", "road_number", "roadnumber"});
+            for (const auto& feature : d.features) {
+                const std::string n = name >= 0 ? feature.values[static_cast<size_t>(name)] : "";
+                const std::string r = ref >= 0 ? feature.values[static_cast<size_t>(ref)] : "";
+                if (n.empty() && r.empty()) continue;  // unnamed ways say nothing to a planner
+                const std::string label = n.empty() ? r : r.empty() ? n
+                                                                    : n + " (" + r + ")";
+                for (const auto& part : feature.parts)
+                    for (size_t i = 0; i < part.size(); ++i) f.add(label, part[i], part[std::min(i + 1, part.size() - 1)]);
+            }
+        }
+        if (f.m_names.empty()) throwInput("no named street or road in it", {path, 0, "streets"});
+        return f;
+    }
+
+    // The nearest street's name and the distance to it in metres.
+    std::pair<std::string, double> nearest(double x, double y) const {
+        double best = INFINITY;
+        size_t at = 0;
+        for (size_t i = 0; i < m_a.size(); ++i) {
+            const auto [ax, ay] = m_a[i];
+            const auto [bx, by] = m_b[i];
+            const double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+            const double t = len2 > 0 ? std::clamp(((x - ax) * dx + (y - ay) * dy) / len2, 0.0, 1.0) : 0.0;
+            const double ex = ax + t * dx - x, ey = ay + t * dy - y, d2 = ex * ex + ey * ey;
+            if (d2 < best) best = d2, at = i;
+        }
+        return {m_names[m_nameOf[at]], std::sqrt(best)};
+    }
+
+private:
+    void add(const std::string& name, std::pair<double, double> a, std::pair<double, double> b) {
+        if (m_names.empty() || m_names.back() != name) m_names.push_back(name);
+        m_nameOf.push_back(m_names.size() - 1);
+        m_a.push_back(a), m_b.push_back(b);
+    }
+    std::vector<std::string> m_names;
+    std::vector<size_t> m_nameOf;
+    std::vector<std::pair<double, double>> m_a, m_b;
+};
+
+}  // namespace
 
 RunReport runSites(const SitesOptions& o, Progress& progress) {
     o.validate(OptionNaming::keys());  // the CLI and the viewer have checked already, with their own names
@@ -121,15 +190,37 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
     }
     const CoordinateTransformer toLonLat(crs, "EPSG:4326");
     timer.step("exact, staging");
-    const std::vector<std::string> header = {"rank", "candidate_id", "x", "y", "lon", "lat", "gain", "cumulative", "cumulative_share_pct", "cost", "cumulative_cost"};
+    std::vector<std::string> header = {"rank", "candidate_id", "x", "y", "lon", "lat", "gain", "cumulative", "cumulative_share_pct", "cost", "cumulative_cost"};
+    // The place of each site: its nearest street and the areas it falls in.
+    std::vector<std::vector<std::string>> place(picks.size());
+    if (!o.streets.empty()) {
+        const StreetFinder streets = StreetFinder::load(o.streets, crs);
+        header.insert(header.end(), {"street", "street_distance_m"});
+        for (size_t r = 0; r < picks.size(); ++r) {
+            const SiteCandidate& c = candidates[picks[r].candidate];
+            const auto [street, distance] = streets.nearest(c.x, c.y);
+            place[r].insert(place[r].end(), {street, formatValue(distance, 1)});
+        }
+    }
+    for (const AreaLayer& layer : AreaLayer::loadEach(o.areas, crs)) {
+        header.insert(header.end(), {layer.label() + "_code", layer.label() + "_name"});
+        for (size_t r = 0; r < picks.size(); ++r) {
+            const SiteCandidate& c = candidates[picks[r].candidate];
+            const int32_t a = layer.assignPoint(c.x, c.y);
+            place[r].insert(place[r].end(), {a >= 0 ? layer.code(static_cast<size_t>(a)) : "", a >= 0 ? layer.name(static_cast<size_t>(a)) : "(outside)"});
+        }
+    }
+    if (!o.streets.empty() || !o.areas.empty()) lines.push_back("sites placed: nearest street and areas in sites.csv, sites.md and sites.gpkg");
     auto row = [&](size_t r) {
         const SitePick& p = picks[r];
         const SiteCandidate& c = candidates[p.candidate];
         double lon = c.x, lat = c.y;
         toLonLat.transformPoint(lon, lat);
-        return std::vector<std::string>{std::to_string(r + 1), c.id, formatValue(c.x, 1), formatValue(c.y, 1), formatValue(lon, 6), formatValue(lat, 6),
-                                        formatValue(p.gain, 3), formatValue(p.cumulative, 3), percent(p.cumulative, remaining), formatValue(p.cost, 2),
-                                        formatValue(p.cumulativeCost, 2)};
+        std::vector<std::string> v{std::to_string(r + 1), c.id, formatValue(c.x, 1), formatValue(c.y, 1), formatValue(lon, 6), formatValue(lat, 6),
+                                   formatValue(p.gain, 3), formatValue(p.cumulative, 3), percent(p.cumulative, remaining), formatValue(p.cost, 2),
+                                   formatValue(p.cumulativeCost, 2)};
+        v.insert(v.end(), place[r].begin(), place[r].end());
+        return v;
     };
     {
         CsvWriter csv(staging.stagedPath("sites.csv"));
@@ -148,10 +239,16 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
                               : std::string("counts per cell"),
             sel.describe(), grid.cellSize, formatValue(removed, 1), candidates.size(), candidateSource, o.siting.radius);
         if (std::isfinite(exactValue)) md += fmt::format("Exact optimum for this case: {:.3f} covered.\n\n", exactValue);
-        md += "| Rank | Candidate | Easting | Northing | Gain | Cumulative | Share % | Cost | Cumulative cost |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+        md += "| Rank | Candidate | Easting | Northing | Gain | Cumulative | Share % | Cost | Cumulative cost |";
+        for (size_t h = 11; h < header.size(); ++h) md += " " + header[h] + " |";
+        md += "\n|---:|---|---:|---:|---:|---:|---:|---:|---:|";
+        for (size_t h = 11; h < header.size(); ++h) md += "---|";
+        md += "\n";
         for (size_t r = 0; r < picks.size(); ++r) {
             const auto v = row(r);
-            md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", v[0], v[1], v[2], v[3], v[6], v[7], v[8], v[9], v[10]);
+            md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |", v[0], v[1], v[2], v[3], v[6], v[7], v[8], v[9], v[10]);
+            for (size_t h = 11; h < v.size(); ++h) md += " " + v[h] + " |";
+            md += "\n";
         }
         writeTextFile(staging.stagedPath("sites.md"), md);
     }
@@ -159,7 +256,7 @@ RunReport runSites(const SitesOptions& o, Progress& progress) {
         VectorWriter gpkg(staging.stagedPath("sites.gpkg"));
         std::vector<FieldSpec> fields;
         for (const auto& h : header)
-            fields.push_back({h, h == "rank" ? FieldType::Integer : (h == "candidate_id" ? FieldType::String : FieldType::Real)});
+            fields.push_back({h, h == "rank" ? FieldType::Integer : (h == "candidate_id" || h == "street" || h.ends_with("_code") || h.ends_with("_name") ? FieldType::String : FieldType::Real)});
         for (const char* layer : {"recommended_sites", "recommended_coverage"}) {
             const bool points = std::string(layer) == "recommended_sites";
             gpkg.createLayer(layer, points ? GeometryKind::Point : GeometryKind::Polygon, crs, fields,

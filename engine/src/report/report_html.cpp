@@ -82,6 +82,7 @@ std::string htmlTable(const CsvTable& t, const std::vector<std::pair<std::string
     std::string h = "<table>\n<caption>" + escape(caption) + "</caption>\n<tr>";
     std::vector<int> index;
     for (const auto& [title, name] : columns) {
+        if (t.column(name) < 0) continue;  // a column the run did not write (e.g. sites without --streets)
         index.push_back(t.column(name));
         h += "<th>" + escape(title) + "</th>";
     }
@@ -406,7 +407,7 @@ std::string performanceReportHtml(const ReportData& d, const PerformanceReportOp
                          {"none", "#e65100", 0.8, 1, 0, "4 3"}},
                         o.interventionsRun, d, crs, credits);
     if (!o.sitesRun.empty())
-        h += runSection({"sites", "Recommended CCTV sites", "New camera sites chosen by <code>hotspot sites</code> to cover the most incidents within the budget, in the order chosen.", "sites.csv", {{"rank", "rank"}, {"candidate", "candidate_id"}, {"incidents covered", "gain"}, {"cumulative share %", "cumulative_share_pct"}, {"cost", "cost"}, {"cumulative cost", "cumulative_cost"}}, 20, "sites.gpkg", "recommended_sites", "rank", "recommended sites", {"#2e7d32", "#ffffff", 1, 1, 5, ""}, "recommended_coverage", {"#a5d6a7", "#2e7d32", 0.6, 0.5, 0, ""}},
+        h += runSection({"sites", "Recommended CCTV sites", "New camera sites chosen by <code>hotspot sites</code> to cover the most incidents within the budget, in the order chosen.", "sites.csv", {{"rank", "rank"}, {"candidate", "candidate_id"}, {"street", "street"}, {"priority area", "priority_name"}, {"incidents covered", "gain"}, {"cumulative share %", "cumulative_share_pct"}, {"cost", "cost"}, {"cumulative cost", "cumulative_cost"}}, 20, "sites.gpkg", "recommended_sites", "rank", "recommended sites", {"#2e7d32", "#ffffff", 1, 1, 5, ""}, "recommended_coverage", {"#a5d6a7", "#2e7d32", 0.6, 0.5, 0, ""}},
                         o.sitesRun, d, crs, credits);
 
     // Methods and sources.
