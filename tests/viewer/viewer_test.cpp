@@ -27,6 +27,7 @@
 #include "hotspot/near_repeat.hpp"
 #include "main_window.hpp"
 #include "map_canvas.hpp"
+#include "renderer.hpp"
 #include "session.hpp"
 #include "test_paths.hpp"
 #include "test_support.hpp"
@@ -598,4 +599,30 @@ TEST(Viewer, StrayIncidentsDoNotSetTheExtentAndTheLegendAndTitleNameWhatIsDrawn)
     EXPECT_EQ(r.exitCode, 2) << r.err;
     r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("e.png"), "--extent", "474000,258000,478000,262000", "--size", "800x600"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
+}
+
+TEST(Viewer, LabelsArePlacedAboveTheLayersWithoutOverlapPriorityAreasFirst) {
+    QImage image(400, 200, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    // Twenty labels asked for at nearly the same place, the first an area's.
+    std::vector<LabelRequest> requests = {{"Semilong", QPointF(200, 100), LabelRequest::Area}};
+    for (int i = 0; i < 20; ++i) requests.push_back({QString("site %1").arg(i), QPointF(40 + 16 * i, 40 + 60 * (i % 3)), LabelRequest::Point});
+    requests.push_back({"outside", QPointF(395, 5), LabelRequest::Area});  // would leave the frame
+    const std::vector<QRectF> placed = placeLabels(p, requests, QRectF(0, 0, 400, 200));
+    p.end();
+    ASSERT_GE(placed.size(), 3u);
+    EXPECT_LT(placed.size(), requests.size());
+    // The area's label is first and centred on its anchor, whole: not cut to "Semilo...".
+    EXPECT_NEAR(placed[0].center().x(), 200, 1);
+    EXPECT_GT(placed[0].width(), 30);
+    for (size_t a = 0; a < placed.size(); ++a) {
+        EXPECT_TRUE(QRectF(0, 0, 400, 200).contains(placed[a]));
+        for (size_t b = a + 1; b < placed.size(); ++b) EXPECT_FALSE(placed[a].intersects(placed[b])) << a << " " << b;
+    }
+    // Something was drawn: dark text pixels inside the first box.
+    int dark = 0;
+    for (int y = static_cast<int>(placed[0].top()); y < placed[0].bottom(); ++y)
+        for (int x = static_cast<int>(placed[0].left()); x < placed[0].right(); ++x) dark += qGray(image.pixel(x, y)) < 100;
+    EXPECT_GT(dark, 20);
 }

@@ -183,26 +183,28 @@ void VectorLayer::paint(QPainter& p, const MapView& view) const {
             p.setBrush(colour);
             p.drawPath(pathOf(f, view));
         }
-        if (!m_labelFields.empty()) {
-            const QString label = labelText(i);
-            if (label.isEmpty()) continue;
-            // Lines are labelled at their middle vertex, points beside themselves, polygons at the centre.
-            const auto& first = f.parts[0];
-            const auto& middle = first[first.size() / 2];
-            const QPointF at = f.kind == ShapeKind::Polygon ? view.toScreen((box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2)
-                               : f.kind == ShapeKind::Line  ? view.toScreen(middle.first, middle.second)
-                                                            : view.toScreen(first[0].first, first[0].second) + QPointF(6, -6);
-            QFont font = p.font();
-            font.setPointSizeF(8);
-            p.setFont(font);
-            const QRectF r = p.fontMetrics().boundingRect(label);
-            const QPointF origin = f.kind == ShapeKind::Polygon ? at - QPointF(r.width() / 2, 0) : at;
-            p.setPen(QColor(255, 255, 255, 220));
-            for (int dx = -1; dx <= 1; ++dx)
-                for (int dy = -1; dy <= 1; ++dy) p.drawText(origin + QPointF(dx, dy), label);
-            p.setPen(QColor(40, 20, 60));
-            p.drawText(origin, label);
-        }
+    }
+}
+
+void VectorLayer::labels(const MapView& view, std::vector<LabelRequest>& out) const {
+    if (m_labelFields.empty()) return;
+    const Extent visible = view.visible();
+    for (size_t i = 0; i < m_data.features.size(); ++i) {
+        const VectorFeature& f = m_data.features[i];
+        if (f.parts.empty() || f.parts[0].empty()) continue;
+        const Extent box = boundsOf(f);
+        if (!intersects(box, visible)) continue;
+        const QString text = labelText(i);
+        if (text.isEmpty()) continue;
+        // Lines at their middle vertex, points beside themselves, areas at the centre of the box.
+        const auto& first = f.parts[0];
+        const auto& middle = first[first.size() / 2];
+        if (f.kind == ShapeKind::Polygon)
+            out.push_back({text, view.toScreen((box.minX + box.maxX) / 2, (box.minY + box.maxY) / 2), LabelRequest::Area});
+        else if (f.kind == ShapeKind::Line)
+            out.push_back({text, view.toScreen(middle.first, middle.second), LabelRequest::Line});
+        else
+            out.push_back({text, view.toScreen(first[0].first, first[0].second), LabelRequest::Point, m_style.pointRadius + 3});
     }
 }
 

@@ -31,6 +31,17 @@ struct LegendEntry {
     Shape shape = Box;
 };
 
+// A label a layer asks for; renderLayers places them all after the layers are drawn, topmost
+// layer first, so no overlay hides them and none is drawn over another.
+struct LabelRequest {
+    QString text;
+    QPointF anchor;  // screen position: a point, a line's middle, an area's centre
+    enum Kind { Point,
+                Line,
+                Area } kind = Point;
+    double offset = 6;  // pixels between a point and its label
+};
+
 class MapLayer {
 public:
     virtual ~MapLayer() = default;
@@ -43,6 +54,7 @@ public:
     // Attributes of the feature at (x, y) within `tolerance` metres, if any.
     virtual std::optional<Attributes> identify(double x, double y, double tolerance) const = 0;
     virtual std::vector<LegendEntry> legend() const = 0;
+    virtual void labels(const MapView&, std::vector<LabelRequest>&) const {}
 };
 
 struct VectorStyle {
@@ -63,6 +75,7 @@ public:
     VectorLayer(VectorData data, VectorStyle style);
     Extent extent() const override { return m_data.extent; }
     void paint(QPainter& p, const MapView& view) const override;
+    void labels(const MapView& view, std::vector<LabelRequest>& out) const override;
     std::optional<Attributes> identify(double x, double y, double tolerance) const override;
     std::vector<LegendEntry> legend() const override;
     const VectorData& data() const { return m_data; }

@@ -1,10 +1,12 @@
 #include "renderer.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QFileInfo>
 #include <QPageSize>
 #include <QPainter>
+#include <QPainterPath>
 #include <QPdfWriter>
 
 namespace hotspot::viewer {
@@ -18,6 +20,54 @@ void renderLayers(QPainter& p, const MapView& view, const LayerList& layers) {
         layer->paint(p, view);
         p.restore();
     }
+    // Labels last, above every layer: the priority areas first (that is what a map for partners is
+    // about), then from the topmost layer down.
+    std::vector<LabelRequest> requests;
+    std::vector<const MapLayer*> order;
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+        if ((*it)->visible && (*it)->role == "priority") order.push_back(it->get());
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+        if ((*it)->visible && (*it)->role != "priority") order.push_back(it->get());
+    for (const MapLayer* layer : order) layer->labels(view, requests);
+    placeLabels(p, requests, QRectF(0, 0, view.width, view.height));
+}
+
+std::vector<QRectF> placeLabels(QPainter& p, const std::vector<LabelRequest>& requests, const QRectF& frame) {
+    p.save();
+    QFont font = p.font();
+    font.setPointSizeF(8);
+    p.setFont(font);
+    const QFontMetricsF metrics(font, p.device());
+    std::vector<QRectF> placed;
+    QPainterPath halo, text;
+    for (const LabelRequest& r : requests) {
+        const QRectF size = metrics.boundingRect(r.text);
+        const double w = size.width(), h = metrics.height();
+        // Candidate boxes: an area's label centred, then just above or below the centre; a point's
+        // to the right, left, above and below; a line's along its middle, then above or below.
+        std::vector<QPointF> corners;
+        const QPointF a = r.anchor;
+        if (r.kind == LabelRequest::Point)
+            corners = {{a.x() + r.offset, a.y() - h / 2}, {a.x() - r.offset - w, a.y() - h / 2}, {a.x() - w / 2, a.y() - r.offset - h}, {a.x() - w / 2, a.y() + r.offset}};
+        else
+            corners = {{a.x() - w / 2, a.y() - h / 2}, {a.x() - w / 2, a.y() - 1.5 * h}, {a.x() - w / 2, a.y() + h / 2}};
+        for (const QPointF& c : corners) {
+            const QRectF box(c, QSizeF(w, h));
+            if (!frame.contains(box)) continue;
+            if (std::any_of(placed.begin(), placed.end(), [&](const QRectF& other) { return other.intersects(box); })) continue;
+            placed.push_back(box);
+            QPainterPath path;
+            path.addText(QPointF(c.x(), c.y() + metrics.ascent()), font, r.text);
+            text.addPath(path);
+            break;
+        }
+    }
+    // A white halo under every label, then the text: readable over any surface.
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.strokePath(text, QPen(QColor(255, 255, 255, 230), 3, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.fillPath(text, QColor(40, 20, 60));
+    p.restore();
+    return placed;
 }
 
 void drawScaleBar(QPainter& p, const MapView& view, QPointF bottomLeft) {

@@ -14,7 +14,11 @@ namespace hotspot::viewer {
 
 using LayerList = std::vector<std::shared_ptr<MapLayer>>;
 
+// The layers bottom to top, then every label they ask for (placeLabels).
 void renderLayers(QPainter& p, const MapView& view, const LayerList& layers);
+// Places labels in order without overlap (each tries a few positions and is left out when all
+// collide or leave the frame), drawn with a white halo. Returns the boxes placed.
+std::vector<QRectF> placeLabels(QPainter& p, const std::vector<LabelRequest>& requests, const QRectF& frame);
 // A scale bar of a round length (1, 2 or 5 x 10^n metres) about a fifth of the width.
 void drawScaleBar(QPainter& p, const MapView& view, QPointF bottomLeft);
 void drawNorthArrow(QPainter& p, QPointF top, double size = 28);

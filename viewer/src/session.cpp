@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <QCoreApplication>
@@ -25,6 +26,22 @@ namespace {
 bool isRaster(const std::string& path) {
     const std::string ext = fs::path(path).extension().string();
     return ext == ".tif" || ext == ".tiff" || ext == ".TIF";
+}
+
+// What the legend calls a layer of a results GeoPackage: the engine's tables in words, under the
+// project's name for the file ("Coverage 2021: coverage per priority area", not "coverage_priority").
+std::string layerTitle(const std::string& projectName, const std::string& table) {
+    static const std::map<std::string, std::string> known = {
+        {"hotspot_cells", "Gi* hot spot cells"}, {"hotspot_zones", "hot spot zones"}, {"gistar_areas", "Gi* hot spot areas"}, {"emerging_cells", "emerging hot spots"}, {"moran_cells", "clusters and outliers"}, {"moran_areas", "clusters and outliers by area"}, {"camera_coverage", "camera view areas"}, {"lit_areas", "lit areas"}, {"coverage_hotspots", "dark and lit hot spot cells"}, {"recommended_sites", "recommended sites"}, {"recommended_coverage", "coverage of the recommended sites"}, {"treated_areas", "treated areas"}, {"buffer_rings", "buffer rings"}, {"road_lixels", "road network density"}, {"road_localities", "road problem localities"}, {"road_locality_extents", "road problem locality extents"}, {"road_incidents", "road collisions by severity"}, {"road_casualties", "road casualties by road user"}, {"incidents", "incidents"}};
+    std::string words;
+    if (const auto it = known.find(table); it != known.end()) words = it->second;
+    else if (table.rfind("coverage_", 0) == 0) words = "coverage per " + table.substr(9) + " area";
+    else if (table.rfind("areas_", 0) == 0) words = table.substr(6) + " areas";
+    else {
+        words = table;
+        std::replace(words.begin(), words.end(), '_', ' ');
+    }
+    return projectName.empty() || projectName == table ? words : projectName + ": " + words;
 }
 
 // The style of a layer by its role, or by the name and fields of the engine's own result layers.
@@ -193,7 +210,7 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf, Progress& progress
                 if (data.kind == ShapeKind::None) continue;
                 VectorStyle style = styleFor(e.role, name, e.label, &data);
                 auto v = std::make_shared<VectorLayer>(std::move(data), std::move(style));
-                v->name = QString::fromStdString(names.size() > 1 ? name : e.name);
+                v->name = QString::fromStdString(names.size() > 1 ? layerTitle(e.name, name) : e.name);
                 v->role = QString::fromStdString(e.role);
                 v->visible = e.visible;
                 v->opacity = e.opacity;
