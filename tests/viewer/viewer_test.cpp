@@ -626,3 +626,38 @@ TEST(Viewer, LabelsArePlacedAboveTheLayersWithoutOverlapPriorityAreasFirst) {
         for (int x = static_cast<int>(placed[0].left()); x < placed[0].right(); ++x) dark += qGray(image.pixel(x, y)) < 100;
     EXPECT_GT(dark, 20);
 }
+
+TEST(Viewer, PrintLayoutsAtA4AndA3ToPngPdfAndSvgWithSubtitleAndInset) {
+    test::TempDir dir;
+    const std::string viewer = HOTSPOT_BINARY_DIR "/viewer/hotspot-viewer";
+    auto r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("a4.png"), "--layout", "a4-landscape", "--dpi", "100"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    QImage a4(QString::fromStdString(dir.file("a4.png")));
+    EXPECT_EQ(a4.size(), QSize(1169, 827));  // 297 x 210 mm at 100 dpi
+    // The inset's red frame of the main map, in the map's lower right corner.
+    int red = 0;
+    for (int y = a4.height() / 2; y < a4.height(); ++y)
+        for (int x = a4.width() / 2; x < a4.width() - 300; ++x) {
+            const QColor c = a4.pixelColor(x, y);
+            red += c.red() > 180 && c.green() < 40 && c.blue() < 40;
+        }
+    EXPECT_GT(red, 40);
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("a3.png"), "--layout", "a3-portrait", "--dpi", "50"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(QImage(QString::fromStdString(dir.file("a3.png"))).size(), QSize(585, 827));  // 297 x 420 mm at 50 dpi
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("map.svg"), "--layout", "a4-landscape", "--subtitle", "Burglary, 2021"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string svg = test::readFile(dir.file("map.svg"));
+    EXPECT_NE(svg.find("<svg width=\"297"), std::string::npos) << svg.substr(0, 300);
+    EXPECT_NE(svg.find("mm\" height=\"209"), std::string::npos);
+    EXPECT_NE(svg.find("</svg>"), std::string::npos);
+    EXPECT_FALSE(fs::exists(dir.file("map.svg.part.svg")));
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("map.pdf"), "--layout", "a4-portrait"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    if (fs::exists("/usr/bin/pdfinfo")) {
+        const auto info = test::runProgram("/usr/bin/pdfinfo", {dir.file("map.pdf")});
+        EXPECT_NE(info.out.find("595 x 842 pts (A4)"), std::string::npos) << info.out;
+    }
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("x.png"), "--layout", "letter"});
+    EXPECT_EQ(r.exitCode, 2);
+}

@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
     parser.addOption({"method", "kde, gistar or counts.", "method"});
     parser.addOption({"extent", "Map extent MINX,MINY,MAXX,MAXY in the analysis CRS (default: the project's, else the priority areas).", "box"});
     parser.addOption({"fit", "Fit the map to the layer of this name.", "layer"});
+    parser.addOption({"layout", "Print layout: a4-landscape, a4-portrait, a3-landscape or a3-portrait (sets the size at --dpi; adds an inset).", "paper"});
+    parser.addOption({"subtitle", "Subtitle (default: the group, method and period drawn).", "text"});
     parser.addPositionalArgument("files", "Results GeoPackages or other layers to open", "[files...]");
     parser.process(app);
     try {
@@ -79,6 +81,12 @@ int main(int argc, char** argv) {
                 title = (place == project.title ? std::string() : place + ": ") + describeSurface(session->surface->request, session->incidents.groups);
             }
             o.title = parser.isSet("title") ? parser.value("title") : QString::fromStdString(title);
+            if (parser.isSet("subtitle")) o.subtitle = parser.value("subtitle");
+            else if (session->surface) o.subtitle = QString::fromStdString(describeSurface(session->surface->request, session->incidents.groups));
+            if (parser.isSet("layout")) {
+                if (!applyPaper(parser.value("layout"), o)) throwUsage("--layout must be a4-landscape, a4-portrait, a3-landscape or a3-portrait");
+                o.overview = session->fullExtent();
+            }
             o.attribution = QString::fromStdString(project.mapAttribution());
             // A map of nothing is not written: an empty surface would read as "no hot spots here".
             if (session->surface)

@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPdfWriter>
+#include <QSvgGenerator>
 
 namespace hotspot::viewer {
 
@@ -157,8 +158,30 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area) {
 
 namespace {
 
+// The inset: the whole study area's outlines, and the main map's frame in red.
+void drawOverview(QPainter& p, const LayerList& layers, const MapView& main, const Extent& whole, const QRectF& box) {
+    MapView inset;
+    inset.width = static_cast<int>(box.width());
+    inset.height = static_cast<int>(box.height());
+    inset.zoomTo(whole, 0.05);
+    p.save();
+    p.translate(box.topLeft());
+    p.setClipRect(QRectF(0, 0, box.width(), box.height()));
+    p.fillRect(QRectF(0, 0, box.width(), box.height()), Qt::white);
+    for (const auto& layer : layers)
+        if (layer->visible && (layer->role == "areas" || layer->role == "priority" || layer->role == "roads")) layer->paint(p, inset);
+    const Extent shown = main.visible();
+    p.setPen(QPen(QColor(200, 0, 0), 2));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(QRectF(inset.toScreen(shown.minX, shown.maxY), inset.toScreen(shown.maxX, shown.minY)));
+    p.restore();
+    p.setPen(QPen(QColor(90, 90, 90), 1));
+    p.drawRect(box);
+}
+
 void paintComposition(QPainter& p, const LayerList& layers, MapView view, const ExportOptions& o, double scale) {
-    const double titleHeight = 44 * scale, legendWidth = 300 * scale, footer = 40 * scale;
+    const double subtitleHeight = o.subtitle.isEmpty() ? 0 : 22 * scale;
+    const double titleHeight = 44 * scale + subtitleHeight, legendWidth = 300 * scale, footer = 40 * scale;
     const QRectF page(0, 0, o.width, o.height);
     p.fillRect(page, Qt::white);
     QFont f = p.font();
@@ -170,7 +193,16 @@ void paintComposition(QPainter& p, const LayerList& layers, MapView view, const 
     }
     p.setFont(f);
     p.setPen(Qt::black);
-    p.drawText(QRectF(12 * scale, 0, o.width - 24 * scale, titleHeight), Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap, o.title);
+    p.drawText(QRectF(12 * scale, 0, o.width - 24 * scale, titleHeight - subtitleHeight), Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap, o.title);
+    if (!o.subtitle.isEmpty()) {
+        QFont sf = f;
+        sf.setBold(false);
+        sf.setPointSizeF(10);
+        p.setFont(sf);
+        p.setPen(QColor(70, 70, 70));
+        p.drawText(QRectF(12 * scale, titleHeight - subtitleHeight - 4 * scale, o.width - 24 * scale, subtitleHeight), Qt::AlignTop | Qt::AlignLeft, o.subtitle);
+        p.setFont(f);
+    }
     const QRectF mapRect(0, titleHeight, o.width - legendWidth, o.height - titleHeight - footer);
     // The map keeps its centre and scale relative to the frame it is given.
     const double oldWidth = view.width * view.metresPerPixel;
@@ -184,6 +216,10 @@ void paintComposition(QPainter& p, const LayerList& layers, MapView view, const 
     renderLayers(p, view, layers);
     drawScaleBar(p, view, QPointF(16, mapRect.height() - 16));
     drawNorthArrow(p, QPointF(mapRect.width() - 30, 14));
+    if (!o.overview.empty()) {
+        const double w = 0.22 * mapRect.width(), h = std::min(0.3 * mapRect.height(), w * o.overview.height() / std::max(o.overview.width(), 1.0) + 4);
+        drawOverview(p, layers, view, o.overview, QRectF(mapRect.width() - w - 8, mapRect.height() - h - 8, w, h));
+    }
     p.restore();
     p.setPen(QPen(QColor(120, 120, 120), 1));
     p.setBrush(Qt::NoBrush);
@@ -212,7 +248,45 @@ QImage renderMapImage(const LayerList& layers, MapView view, const ExportOptions
     return image;
 }
 
+bool applyPaper(const QString& paper, ExportOptions& o) {
+    const QString name = paper.toLower();
+    double shortMm = 0, longMm = 0;
+    if (name.startsWith("a4-")) shortMm = 210, longMm = 297;
+    else if (name.startsWith("a3-")) shortMm = 297, longMm = 420;
+    else return false;
+    const bool landscape = name.endsWith("-landscape");
+    if (!landscape && !name.endsWith("-portrait")) return false;
+    const double widthMm = landscape ? longMm : shortMm, heightMm = landscape ? shortMm : longMm;
+    o.width = static_cast<int>(std::lround(widthMm / 25.4 * o.dpi));
+    o.height = static_cast<int>(std::lround(heightMm / 25.4 * o.dpi));
+    return true;
+}
+
 bool exportMap(const QString& path, const LayerList& layers, const MapView& view, const ExportOptions& o, QString& error) {
+    if (QFileInfo(path).suffix().compare("svg", Qt::CaseInsensitive) == 0) {
+        const QString staging = path + ".part.svg";
+        {
+            QSvgGenerator svg;
+            svg.setFileName(staging);
+            svg.setSize(QSize(o.width, o.height));
+            svg.setViewBox(QRect(0, 0, o.width, o.height));
+            svg.setResolution(o.dpi);
+            svg.setTitle(o.title);
+            svg.setDescription(o.attribution);
+            QPainter p;
+            if (!p.begin(&svg)) {
+                error = "cannot write " + path;
+                return false;
+            }
+            paintComposition(p, layers, view, o, 1.0);
+            p.end();
+        }
+        if (!QFileInfo(staging).exists() || QFileInfo(staging).size() == 0 || std::rename(staging.toStdString().c_str(), path.toStdString().c_str()) != 0) {
+            error = "cannot write " + path;
+            return false;
+        }
+        return true;
+    }
     if (QFileInfo(path).suffix().compare("pdf", Qt::CaseInsensitive) == 0) {
         QPdfWriter pdf(path);
         pdf.setResolution(o.dpi);

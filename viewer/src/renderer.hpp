@@ -27,12 +27,20 @@ double drawLegend(QPainter& p, const LayerList& layers, QRectF area);
 
 struct ExportOptions {
     QString title, attribution = "Map: hotspot-viewer.";  // the project's: ProjectFile::mapAttribution()
+    QString subtitle;                                     // period, group and method; empty: none
     int width = 1600, height = 1100;                      // pixels (PNG) or points at `dpi` (PDF)
     int dpi = 150;
+    // An inset in the map's lower right corner showing this extent (the whole study) with the
+    // main map's frame in red; empty: no inset. Only the area, priority and road layers are drawn.
+    Extent overview{0, 0, -1, -1};
 };
-// The map with title, legend, scale bar, north arrow and attribution, as an image of the given size.
+// A print layout: "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait". Sets width and
+// height for the paper at options.dpi. Returns false for an unknown name.
+bool applyPaper(const QString& paper, ExportOptions& options);
+// The map with title, subtitle, legend, scale bar, north arrow, source line and inset, as an image.
 QImage renderMapImage(const LayerList& layers, MapView view, const ExportOptions& options);
-// PNG or PDF by the file's extension. Returns false (and sets `error`) when it cannot be written.
+// PNG, PDF (vector, the page the size asked for) or SVG by the file's extension, written to a
+// temporary name and renamed. Returns false (and sets `error`) when it cannot be written.
 bool exportMap(const QString& path, const LayerList& layers, const MapView& view, const ExportOptions& options, QString& error);
 
 }  // namespace hotspot::viewer
