@@ -9,7 +9,10 @@
 #include <numeric>
 #include <set>
 
+#include <sqlite3.h>
+
 #include <QApplication>
+#include <QBuffer>
 #include <QCheckBox>
 #include <QStatusBar>
 #include <QComboBox>
@@ -660,4 +663,80 @@ TEST(Viewer, PrintLayoutsAtA4AndA3ToPngPdfAndSvgWithSubtitleAndInset) {
     }
     r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("x.png"), "--layout", "letter"});
     EXPECT_EQ(r.exitCode, 2);
+}
+
+namespace {
+
+// Solid magenta tiles at zoom 12 around Northampton, as an MBTiles file and as an XYZ folder.
+void writeTestTiles(const std::string& mbtiles, const std::string& folder) {
+    QImage tile(256, 256, QImage::Format_RGB32);
+    tile.fill(QColor(255, 0, 255));
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    tile.save(&buffer, "PNG");
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(mbtiles.c_str(), &db), SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE metadata (name TEXT, value TEXT); CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);",
+                 nullptr, nullptr, nullptr);
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO tiles VALUES (12, ?, ?, ?)", -1, &insert, nullptr);
+    for (int x = 2030; x <= 2046; ++x)
+        for (int y = 1340; y <= 1360; ++y) {
+            sqlite3_bind_int(insert, 1, x);
+            sqlite3_bind_int(insert, 2, (1 << 12) - 1 - y);  // TMS rows count from the south
+            sqlite3_bind_blob(insert, 3, png.constData(), static_cast<int>(png.size()), SQLITE_TRANSIENT);
+            sqlite3_step(insert);
+            sqlite3_reset(insert);
+            fs::create_directories(folder + "/12/" + std::to_string(x));
+            tile.save(QString::fromStdString(folder + "/12/" + std::to_string(x) + "/" + std::to_string(y) + ".png"));
+        }
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+}
+
+int magentaPixels(const std::string& png) {
+    QImage image(QString::fromStdString(png));
+    int n = 0;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2) {
+            const QColor c = image.pixelColor(x, y);
+            n += c.red() > 200 && c.green() < 90 && c.blue() > 200;
+        }
+    return n;
+}
+
+}  // namespace
+
+TEST(Viewer, BasemapTilesFromMbTilesAFolderOrACachedUrlAreDrawnBeneathTheLayers) {
+    test::TempDir dir;
+    writeTestTiles(dir.file("base.mbtiles"), dir.file("tiles"));
+    const std::string viewer = HOTSPOT_BINARY_DIR "/viewer/hotspot-viewer";
+    auto r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("none.png"), "--size", "800x600"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_LT(magentaPixels(dir.file("none.png")), 50);
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("mb.png"), "--size", "800x600", "--basemap", dir.file("base.mbtiles"),
+                                  "--basemap-attribution", "Test tiles"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const int fromMbTiles = magentaPixels(dir.file("mb.png"));
+    EXPECT_GT(fromMbTiles, 20000);  // the map's background: most of its 400 x 300 samples
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("xyz.png"), "--size", "800x600", "--basemap", dir.file("tiles") + "/{z}/{x}/{y}.png"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NEAR(magentaPixels(dir.file("xyz.png")), fromMbTiles, fromMbTiles / 50);
+    // A URL: tiles come from the cache (here filled beforehand); the host cannot be reached, so
+    // nothing is downloaded and the map still draws.
+    const std::string project = dir.file("project.json");
+    std::string json = test::readFile(sampleProject());
+    const std::string layersKey = "\"layers\": [";
+    json.replace(json.find(layersKey), layersKey.size(),
+                 layersKey + "{\"path\": \"http://127.0.0.1:9/{z}/{x}/{y}.png\", \"role\": \"basemap\", \"cache\": \"" + dir.file("tiles") +
+                     "\", \"attribution\": \"Cached test tiles\"},");
+    json.replace(json.find("\"base\": \"../..\""), std::string("\"base\": \"../..\"").size(), "\"base\": \"" + test::sourceDir() + "\"");
+    test::writeFile(project, json);
+    r = test::runProgram(viewer, {"--project", project, "--screenshot", dir.file("url.png"), "--size", "800x600"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NEAR(magentaPixels(dir.file("url.png")), fromMbTiles, fromMbTiles / 50);
+    // A missing basemap file is an input error.
+    r = test::runProgram(viewer, {"--project", sampleProject(), "--screenshot", dir.file("x.png"), "--basemap", dir.file("missing.mbtiles")});
+    EXPECT_EQ(r.exitCode, 3) << r.err;
 }

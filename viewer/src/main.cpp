@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
     parser.addOption({"extent", "Map extent MINX,MINY,MAXX,MAXY in the analysis CRS (default: the project's, else the priority areas).", "box"});
     parser.addOption({"fit", "Fit the map to the layer of this name.", "layer"});
     parser.addOption({"layout", "Print layout: a4-landscape, a4-portrait, a3-landscape or a3-portrait (sets the size at --dpi; adds an inset).", "paper"});
+    parser.addOption({"basemap", "Basemap under the layers: an .mbtiles file, a tile folder 'tiles/{z}/{x}/{y}.png', or an XYZ URL (tiles cached on disk).", "source"});
+    parser.addOption({"basemap-attribution", "The basemap publisher's credit for the source line.", "text"});
     parser.addOption({"subtitle", "Subtitle (default: the group, method and period drawn).", "text"});
     parser.addPositionalArgument("files", "Results GeoPackages or other layers to open", "[files...]");
     parser.process(app);
@@ -51,6 +53,14 @@ int main(int argc, char** argv) {
         if (parser.isSet("method")) project.method = parser.value("method").toStdString();
         const bool analysisChanged = parser.isSet("group") || parser.isSet("from") || parser.isSet("to") || parser.isSet("method");
         if (parser.isSet("fit")) project.fit = parser.value("fit").toStdString();
+        if (parser.isSet("basemap")) {
+            LayerEntry basemap;
+            basemap.path = parser.value("basemap").toStdString();
+            basemap.role = "basemap";
+            basemap.name = "Basemap";
+            basemap.attribution = parser.value("basemap-attribution").toStdString();
+            project.layers.insert(project.layers.begin(), basemap);  // beneath everything
+        }
         if (parser.isSet("extent")) {
             const QStringList box = parser.value("extent").split(',');
             std::vector<double> v;

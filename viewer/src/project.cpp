@@ -42,7 +42,7 @@ void checkNestingDepth(const std::string& text, const std::string& path) {
     }
 }
 
-const std::vector<std::string> kLayerRoles = {"generic", "areas", "priority", "roads", "cctv", "lights", "interventions", "lixels", "localities"};
+const std::vector<std::string> kLayerRoles = {"generic", "areas", "priority", "roads", "cctv", "lights", "interventions", "lixels", "localities", "basemap"};
 
 }  // namespace
 
@@ -110,9 +110,16 @@ ProjectFile ProjectFile::load(const std::string& path) {
         }
         for (const auto& l : j.value("layers", nlohmann::json::array())) {
             LayerEntry e;
-            e.path = resolve(l.at("path").get<std::string>());
-            e.layer = l.value("layer", std::string());
             e.role = l.value("role", e.role);
+            const std::string given = l.at("path").get<std::string>();
+            // A basemap URL is not a file; a tile folder pattern resolves by its folder part.
+            const bool url = given.rfind("http://", 0) == 0 || given.rfind("https://", 0) == 0;
+            if (e.role == "basemap" && url) e.path = given;
+            else if (e.role == "basemap" && given.find("{z}") != std::string::npos) e.path = resolve(given.substr(0, given.find("{z}"))) + "/" + given.substr(given.find("{z}"));
+            else e.path = resolve(given);
+            e.layer = l.value("layer", std::string());
+            e.cache = l.contains("cache") ? resolve(l.at("cache").get<std::string>()) : std::string();
+            e.attribution = l.value("attribution", std::string());
             if (std::find(kLayerRoles.begin(), kLayerRoles.end(), e.role) == kLayerRoles.end()) {
                 std::string known;
                 for (const auto& r : kLayerRoles) known += (known.empty() ? "" : ", ") + r;
@@ -155,6 +162,9 @@ ProjectFile ProjectFile::fromFiles(const std::vector<std::string>& files) {
         LayerEntry e;
         e.path = f;
         e.name = fs::path(f).filename().string();
+        // An OSM extract given alone is a road map: grey by class, labelled with ref and name.
+        const std::string ext = fs::path(f).extension().string();
+        if (ext == ".pbf" || ext == ".osm") e.role = "roads", e.name = "Roads (OpenStreetMap)";
         pf.layers.push_back(e);
     }
     if (!files.empty()) pf.title = fs::path(files.front()).filename().string();
@@ -166,7 +176,10 @@ std::string ProjectFile::mapAttribution() const {
     for (const auto& l : layers) paths.push_back(l.path);
     if (!roads.network.empty()) paths.push_back(roads.network);
     paths.insert(paths.end(), roads.collisions.begin(), roads.collisions.end());
-    const std::string line = attributionLine(paths, attribution);
+    std::string own = attribution;
+    for (const auto& l : layers)
+        if (!l.attribution.empty()) own += (own.empty() ? "" : ". ") + l.attribution;
+    const std::string line = attributionLine(paths, own);
     return line.empty() ? "Map: hotspot-viewer." : line + ". Map: hotspot-viewer.";
 }
 

@@ -11,6 +11,8 @@ namespace hotspot::viewer {
 
 struct LayerEntry {
     std::string path, layer, role = "generic", name, label;
+    std::string cache;        // basemap from a URL: the folder its tiles are kept in
+    std::string attribution;  // this layer's source line (a basemap's publisher), put after the project's
     bool visible = true;
     double opacity = 1.0;
 };

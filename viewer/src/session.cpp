@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include "basemap.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +15,7 @@
 
 #include "hotspot/crs.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/strings.hpp"
 #include "hotspot/near_repeat.hpp"
 #include "hotspot/progress.hpp"
 #include "hotspot/roads_run.hpp"
@@ -193,6 +196,8 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf, Progress& progress
         } else if (e.role == "interventions") {
             LayerRejects rejects;
             layer = std::make_shared<ProjectLayer>(readProjects(InterventionSource::parse(e.path), crs, rejects));
+        } else if (e.role == "basemap") {
+            layer = std::make_shared<TileLayer>(TileSource::open(e.path, e.cache), crs);
         } else if (isRaster(e.path)) {
             const RasterData r = readRasterData(e.path, crs);
             std::vector<double> breaks;
@@ -203,7 +208,11 @@ std::unique_ptr<Session> Session::open(const ProjectFile& pf, Progress& progress
             layer = std::make_shared<RasterLayer>(std::move(image), r.extent(), std::move(legend), r.values, r.cols, r.rows, "value");
         } else {
             // A vector dataset: the named layer, or every layer of it (a results GeoPackage).
-            std::vector<std::string> names = e.layer.empty() ? vectorLayerNames(e.path) : std::vector<std::string>{e.layer};
+            // An OSM extract's roads are its "lines" layer (with name, ref and highway).
+            const std::string ext = toLowerAscii(fs::path(e.path).extension().string());
+            std::vector<std::string> names = !e.layer.empty()                 ? std::vector<std::string>{e.layer}
+                                             : ext == ".pbf" || ext == ".osm" ? std::vector<std::string>{"lines"}
+                                                                              : vectorLayerNames(e.path);
             for (const auto& name : names) {
                 if (name == "run_info" || name == "layer_styles") continue;
                 VectorData data = readVectorData(e.path, name, crs);
