@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hotspot/area_layer.hpp"
+#include "hotspot/ingest.hpp"
 
 namespace hotspot {
 
@@ -39,6 +40,10 @@ bool isCensusTableSpec(const std::string& spec);
 struct WeightPoints {
     std::vector<double> x, y, w;
 };
+
+// Weighted points from files (postcode centroids with households ...): read as incidents are,
+// with `mapping` for their columns and their weight field; rows without a location left out.
+WeightPoints readWeightPoints(const std::vector<std::string>& paths, const IngestOptions& ingest, const ColumnMapping& mapping);
 
 // The table as points for a kernel surface: each count at the centroid of its area in the layer
 // (of `layers`) holding most of the table's codes. Throws Error(Input) when none holds any.

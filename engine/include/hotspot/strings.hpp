@@ -74,5 +74,7 @@ bool iequals(std::string_view a, std::string_view b);
 // halves rounded away from zero (6.25 -> "6.3", -6.25 -> "-6.3"), as people round by hand and
 // spreadsheets display; "" for NaN and infinities. (printf rounds the binary value half to even.)
 std::string formatDecimal(double value, int decimals);
+// Text for XML/HTML content and attribute values: & < > " ' escaped.
+std::string xmlEscape(std::string_view text);
 
 }  // namespace hotspot

@@ -561,13 +561,8 @@ Denominator loadDenominator(const DensityOptions& o, const std::vector<const Are
                                            toString(table.measure), table.path, table.layout, table.read));
         return d;
     }
-    IngestOptions di = o.input.ingest;
-    di.mapping = o.denominatorMapping;
-    di.format = InputFormat::Auto;
-    di.progress = nullptr;
-    IngestResult points = ingest(expandInputPaths(o.denominator), di);
-    for (size_t i = 0; i < points.table.size(); ++i)
-        if (std::isfinite(points.table.x[i])) d.x.push_back(points.table.x[i]), d.y.push_back(points.table.y[i]), d.w.push_back(points.table.weight[i]);
+    WeightPoints points = readWeightPoints(o.denominator, o.input.ingest, o.denominatorMapping);
+    d.x = std::move(points.x), d.y = std::move(points.y), d.w = std::move(points.w);
     return d;
 }
 

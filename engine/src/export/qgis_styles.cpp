@@ -10,6 +10,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/export.hpp"
 #include "hotspot/grid.hpp"
+#include "hotspot/strings.hpp"
 #include "io/gdal_util.hpp"
 #include "io/sqlite_db.hpp"
 
@@ -22,20 +23,6 @@ struct Class {
     std::string label;
     std::string color;  // "r,g,b,a"
 };
-
-std::string xmlEscape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string symbol(int index, const std::string& geometry, const std::string& color) {
     if (geometry == "point")

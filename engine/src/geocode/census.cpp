@@ -276,4 +276,16 @@ AreaDenominator denominatorFor(const CensusTable& table, const AreaLayer& target
     return out;
 }
 
+WeightPoints readWeightPoints(const std::vector<std::string>& paths, const IngestOptions& ingest, const ColumnMapping& mapping) {
+    IngestOptions io = ingest;
+    io.mapping = mapping;
+    io.format = InputFormat::Auto;
+    io.progress = nullptr;
+    const IngestResult d = hotspot::ingest(expandInputPaths(paths), io);
+    WeightPoints w;
+    for (size_t i = 0; i < d.table.size(); ++i)
+        if (std::isfinite(d.table.x[i])) w.x.push_back(d.table.x[i]), w.y.push_back(d.table.y[i]), w.w.push_back(d.table.weight[i]);
+    return w;
+}
+
 }  // namespace hotspot

@@ -153,16 +153,8 @@ void writeAgreementTables(OutputStaging& staging, const std::vector<AreaLayer>& 
 }
 
 WeightPoints loadWeightPoints(const GeocodeOptions& options) {
-    WeightPoints w;
-    if (options.censusWeights.empty()) return w;
-    IngestOptions io = options.ingest;
-    io.mapping = options.censusWeightsMapping;
-    io.format = InputFormat::Auto;
-    io.progress = nullptr;
-    IngestResult d = ingest(expandInputPaths(options.censusWeights), io);
-    for (size_t i = 0; i < d.table.size(); ++i)
-        if (std::isfinite(d.table.x[i])) w.x.push_back(d.table.x[i]), w.y.push_back(d.table.y[i]), w.w.push_back(d.table.weight[i]);
-    return w;
+    if (options.censusWeights.empty()) return {};
+    return readWeightPoints(options.censusWeights, options.ingest, options.censusWeightsMapping);
 }
 
 }  // namespace

@@ -63,21 +63,7 @@ double scaleBarMetres(double mapWidthMetres) {
 
 }  // namespace
 
-std::string escape(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out.push_back(c);
-        }
-    }
-    return out;
-}
+std::string escape(const std::string& text) { return xmlEscape(text); }
 
 std::vector<double> niceTicks(double maximum, int wanted) {
     if (!(maximum > 0)) return {0, 1};
