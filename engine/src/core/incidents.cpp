@@ -52,7 +52,7 @@ namespace {
 void appendInterned(InternedColumn& dst, const InternedColumn& src) {
     std::vector<uint32_t> remap(src.pool.size());
     for (uint32_t c = 0; c < src.pool.size(); ++c) remap[c] = dst.pool.intern(src.pool.at(c));
-    dst.codes.reserve(dst.codes.size() + src.codes.size());
+    // No reserve here: an exact reserve on every append would defeat the vector's geometric growth.
     for (uint32_t c : src.codes) dst.codes.push_back(remap[c]);
 }
 

@@ -279,6 +279,9 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
     }
     std::vector<size_t> keep;
     std::vector<double> kx, ky;
+    keep.reserve(t.size());
+    kx.reserve(t.size());
+    ky.reserve(t.size());
     for (size_t i = 0; i < t.size(); ++i) {
         if (!std::isfinite(t.x[i])) {
             ++s.notLocated;
@@ -311,6 +314,10 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
         for (size_t k = 0; k < keep.size(); ++k)
             if (strays.stray[k]) excluded[k] = 1, ++s.strays;
     }
+    for (auto* column : {&s.x, &s.y, &s.weight}) column->reserve(keep.size());
+    s.month.reserve(keep.size());
+    s.day.reserve(keep.size());
+    s.group.reserve(keep.size());
     bool first = true;
     for (size_t k = 0; k < keep.size(); ++k) {
         if (excluded[k]) continue;

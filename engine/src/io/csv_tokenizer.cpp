@@ -325,7 +325,7 @@ CsvFileLayout& chunkCsvData(const FileHandle& fd, const std::string& path, CsvFi
         const bool lastBlock = pos + want >= layout.fileSize;
         if (lastBlock) {
             linesSinceChunk += newlines;
-            layout.chunks.push_back({chunkStart, layout.fileSize - chunkStart, chunkLine});
+            layout.chunks.push_back({chunkStart, layout.fileSize - chunkStart, chunkLine, 0});
             break;
         }
         if (lastSplit < 0) {  // a record longer than the block: keep extending this chunk
@@ -335,7 +335,7 @@ CsvFileLayout& chunkCsvData(const FileHandle& fd, const std::string& path, CsvFi
         }
         uint64_t splitAt = pos + static_cast<uint64_t>(lastSplit) + 1;
         linesSinceChunk += newlinesAtSplit;
-        layout.chunks.push_back({chunkStart, splitAt - chunkStart, chunkLine});
+        layout.chunks.push_back({chunkStart, splitAt - chunkStart, chunkLine, 0});
         chunkLine += linesSinceChunk;
         linesSinceChunk = 0;
         chunkStart = splitAt;
@@ -347,6 +347,8 @@ CsvFileLayout& chunkCsvData(const FileHandle& fd, const std::string& path, CsvFi
     char last = '\n';
     if (layout.fileSize > dataStart) preadAll(fd, &last, layout.fileSize - 1, 1, path);
     layout.physicalLines = layout.headerLines + (chunkLine - line) + linesSinceChunk + (last != '\n' ? 1 : 0);
+    for (size_t k = 0; k < layout.chunks.size(); ++k)
+        layout.chunks[k].lines = (k + 1 < layout.chunks.size() ? layout.chunks[k + 1].firstLine : layout.physicalLines + 1) - layout.chunks[k].firstLine;
     return layout;
 }
 
@@ -392,8 +394,8 @@ CsvFileLayout layoutCsvFile(const std::string& path, uint64_t chunkBytes, char d
                 // Rare and small: one chunk, its lines counted here.
                 std::string rest(layout.fileSize - dataStart, '\0');
                 preadAll(h, rest.data(), dataStart, rest.size(), path);
-                layout.chunks.push_back({dataStart, rest.size(), line});
                 layout.physicalLines = layout.headerLines + std::count(rest.begin(), rest.end(), '\r') + (!rest.empty() && rest.back() != '\r');
+                layout.chunks.push_back({dataStart, rest.size(), line, layout.physicalLines - layout.headerLines});
                 return layout;
             }
             return chunkCsvData(h, path, layout, dataStart, line, chunkBytes);

@@ -52,6 +52,7 @@ struct CsvChunk {
     uint64_t offset = 0;
     uint64_t length = 0;
     int64_t firstLine = 0;
+    int64_t lines = 0;  // physical lines in the range: an upper bound on its records (for reserving)
 };
 
 struct CsvFileLayout {

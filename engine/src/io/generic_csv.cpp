@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <cmath>
+#include <filesystem>
 #include <unordered_map>
 
 #include <fast_float/fast_float.h>
@@ -265,9 +266,13 @@ public:
         for (const auto& [col, name] : c.attributes) m_attributeSlots.push_back(m_out.table.attributeIndex(name));
     }
 
-    void parse(const std::string& bytes, int64_t firstLine) {
-        m_out.table.reserve(bytes.size() / 200 + 16);
-        CsvCursor cursor(bytes, firstLine, c.delimiter);
+    void parse(const std::string& bytes, const CsvChunk& chunk) {
+        // A record takes at least one physical line: reserving the lines means no vector grows
+        // (and copies itself) while the chunk is parsed.
+        const auto records = static_cast<size_t>(std::max<int64_t>(chunk.lines, 1));
+        m_out.table.reserve(records);
+        m_out.rowHashes.reserve(records);
+        CsvCursor cursor(bytes, chunk.firstLine, c.delimiter);
         cursor.setExpectedFields(c.fieldCount);
         while (cursor.next(m_rec)) {
             ++m_out.rows;
@@ -480,9 +485,9 @@ private:
     }
 };
 
-void parseChunk(const std::string& bytes, int64_t firstLine, const FileColumns& c, uint32_t fileIndex, const IngestOptions& options,
+void parseChunk(const std::string& bytes, const CsvChunk& chunk, const FileColumns& c, uint32_t fileIndex, const IngestOptions& options,
                 ChunkResult& out) {
-    ChunkParser(c, fileIndex, options, out).parse(bytes, firstLine);
+    ChunkParser(c, fileIndex, options, out).parse(bytes, chunk);
 }
 
 }  // namespace
@@ -517,10 +522,16 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     std::vector<uint32_t> fileIndex;
     std::vector<Job> jobs;
     uint64_t totalBytes = 0;
+    int64_t totalLines = 0;
     const auto layoutStart = std::chrono::steady_clock::now();
     // Split every file into chunks (all files at once: the quote-parity scan reads each file once).
+    // Chunks of at most 8 MB, and at least four per worker so the last one does not run alone.
+    std::error_code sizeError;
+    uint64_t inputBytes = 0;
+    for (const auto& path : paths) inputBytes += std::filesystem::file_size(path, sizeError);  // a missing file fails in layoutCsvFile
+    const uint64_t chunkBytes = std::clamp<uint64_t>(inputBytes / (4 * std::max(1u, workerCount())), 1u << 20, 8u << 20);
     std::vector<CsvFileLayout> layouts(paths.size());
-    parallelFor(paths.size(), [&](size_t i, unsigned) { layouts[i] = layoutCsvFile(paths[i], 8u << 20, options.delimiter); });
+    parallelFor(paths.size(), [&](size_t i, unsigned) { layouts[i] = layoutCsvFile(paths[i], chunkBytes, options.delimiter); });
     for (size_t i = 0; i < paths.size(); ++i) {
         const CsvFileLayout& layout = layouts[i];
         columns.push_back(resolveColumns(paths[i], layout, formats[i], options));
@@ -531,11 +542,12 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
         for (const auto& chunk : layout.chunks) {
             jobs.push_back({static_cast<uint32_t>(i), chunk});
             totalBytes += chunk.length;
+            totalLines += chunk.lines;
         }
     }
     if (std::getenv("HOTSPOT_PROFILE")) std::fprintf(stderr, "ingest: layout      %.3f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - layoutStart).count());
-    // Reserve for the whole run (police.uk rows are ~220 bytes; unused capacity is never touched).
-    into.table.reserve(into.table.size() + totalBytes / 150 + 1024);
+    // Reserved for the whole run (a record takes at least one line; unused capacity is never touched).
+    into.table.reserve(into.table.size() + static_cast<size_t>(totalLines) + 16);
     // Workers parse chunks in parallel; finished chunks are appended strictly in order.
     std::vector<std::vector<uint64_t>> fileHashes(paths.size());
     std::vector<std::unique_ptr<ChunkResult>> pending(jobs.size());
@@ -550,7 +562,7 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
         auto result = std::make_unique<ChunkResult>();
         std::string bytes = readFileRange(paths[job.file], job.chunk.offset, job.chunk.length);
         if (columns[job.file].crOnly) std::replace(bytes.begin(), bytes.end(), '\r', '\n');
-        parseChunk(bytes, job.chunk.firstLine, columns[job.file], fileIndex[job.file], options, *result);
+        parseChunk(bytes, job.chunk, columns[job.file], fileIndex[job.file], options, *result);
         bytes = std::string();
         // Coordinates to the analysis CRS here, in parallel; failures are rejected in ingest().
         IncidentTable& t = result->table;
