@@ -43,6 +43,7 @@ bool adviseHugePages() {
 // nothing. free() releases aligned_alloc's blocks like malloc's.
 void* allocate(std::size_t n) {
     if (n >= kAdviseFrom && adviseHugePages()) {
+        if (n > SIZE_MAX - kHugePage) return nullptr;  // rounding up would wrap around: no such block
         const std::size_t rounded = (n + kHugePage - 1) & ~(kHugePage - 1);
         if (void* p = std::aligned_alloc(kHugePage, rounded)) {
             madvise(p, rounded, MADV_HUGEPAGE);
