@@ -796,6 +796,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
     const LinkedTables& linked = results.linked;
     StepTimer timer("roads write");
     const CoordinateTransformer toLonLat(o.analysisCrs, "EPSG:4326");
+    timer.step("lon/lat transformer");
     std::vector<int> localityOfIncident(inc.size(), -1);
     for (size_t r = 0; r < localities.size(); ++r)
         for (uint32_t i : localities[r].members)
@@ -919,6 +920,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     std::vector<std::vector<std::string>> rejects;
     CollisionKeys collisionKeys;
     const size_t networkLinesAt = lines.size();
+    StepTimer readTimer("roads read");
     const InputAccount collisions = readRoadInputs(o.collisions, true, o, inc, rejects, collisionKeys, progress);
     const size_t collisionCount = inc.size();
     const InputAccount complaints = readRoadInputs(o.complaints, false, o, inc, rejects, collisionKeys, progress);
@@ -937,7 +939,9 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         if (a->lonLatFallback)
             lines.push_back(fmt::format("{}: {} rows had no easting/northing and were located by longitude/latitude", a->what, a->lonLatFallback));
     }
+    readTimer.step("collisions and complaints");
     networkTask.finish();
+    readTimer.step("network (waited for)");
     // The network's lines go first in the summary, before the incidents'.
     std::vector<std::string> networkLines;
     const std::string topology = net.nodesFromIds ? fmt::format("nodes from the ids in '{}' and '{}'", layer.startNodeField, layer.endNodeField)
@@ -955,6 +959,7 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     if (inc.size() == 0) throwInput("no usable road incidents (see the rejects file for why)");
     LinkedTables linked = readLinkedTables(o, collisionKeys, inc.size(), lines);
     collisionKeys = {};
+    readTimer.step("casualty and vehicle tables");
     stage("network + incidents");
     int32_t lastMonth = INT32_MIN, firstMonth = INT32_MAX;
     for (int32_t m : inc.month)
