@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "hotspot/error.hpp"
@@ -46,6 +48,39 @@ TEST(CsvTokenizer, BlankLinesAreSkippedButCounted) {
     ASSERT_TRUE(c.next(r));
     EXPECT_EQ(r.fields[0], "c");
     EXPECT_EQ(r.line, 4);
+}
+
+// The readers reserve each chunk's rows from its line count: a count below the records would
+// make vectors regrow (slow, not wrong), so the counts must be exact, blank lines, quoted line
+// breaks and a last line without a newline included.
+TEST(CsvLayout, EachChunkKnowsItsPhysicalLinesAndTheyAddUpToTheFile) {
+    test::TempDir dir;
+    std::string text = "id,note\n";
+    for (int i = 0; i < 300; ++i) {
+        text += std::to_string(i) + (i % 7 == 0 ? ",\"two\nlines\"\n" : ",one\n");
+        if (i % 11 == 0) text += "\n";  // a blank line
+    }
+    text += "300,last line without a newline";
+    test::writeFile(dir.file("l.csv"), text);
+    const int64_t newlines = std::count(text.begin(), text.end(), '\n');
+    CsvFileLayout layout = layoutCsvFile(dir.file("l.csv"), 97);
+    ASSERT_GT(layout.chunks.size(), 5u);
+    EXPECT_EQ(layout.physicalLines, newlines + 1);
+    int64_t lines = 0;
+    for (size_t k = 0; k < layout.chunks.size(); ++k) {
+        const CsvChunk& chunk = layout.chunks[k];
+        const std::string bytes = readFileRange(dir.file("l.csv"), chunk.offset, chunk.length);
+        const int64_t own = std::count(bytes.begin(), bytes.end(), '\n') + (k + 1 == layout.chunks.size() && bytes.back() != '\n' ? 1 : 0);
+        EXPECT_EQ(chunk.lines, own) << "chunk " << k;
+        // Never fewer lines than records.
+        CsvCursor c(bytes, chunk.firstLine);
+        CsvRecord r;
+        int64_t records = 0;
+        while (c.next(r)) ++records;
+        EXPECT_LE(records, chunk.lines) << "chunk " << k;
+        lines += chunk.lines;
+    }
+    EXPECT_EQ(lines + layout.headerLines, layout.physicalLines);
 }
 
 TEST(CsvLayout, ChunksEndOnRecordBoundariesEvenInsideQuotes) {
