@@ -28,6 +28,7 @@
 #include "hotspot/area_layer.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/near_repeat.hpp"
+#include "basemap.hpp"
 #include "main_window.hpp"
 #include "map_canvas.hpp"
 #include "renderer.hpp"
@@ -707,6 +708,57 @@ int magentaPixels(const std::string& png) {
 }
 
 }  // namespace
+
+namespace {
+
+// A tile source that draws every tile and counts what it was asked for.
+class CountingTiles : public TileSource {
+public:
+    int reads = 0;
+    QImage tile(int, int, int) override {
+        ++reads;
+        QImage image(256, 256, QImage::Format_RGB32);
+        image.fill(Qt::gray);
+        return image;
+    }
+};
+
+}  // namespace
+
+// A long session of panning keeps the most recently drawn tiles only; the current view stays cached.
+TEST(Viewer, TheBasemapKeepsABoundedCacheOfTheMostRecentlyDrawnTiles) {
+    auto source = std::make_unique<CountingTiles>();
+    CountingTiles& counting = *source;
+    TileLayer layer(std::move(source), "EPSG:27700");
+    QImage canvas(1600, 1000, QImage::Format_RGB32);
+    QPainter painter(&canvas);
+    MapView view;
+    view.width = 1600, view.height = 1000, view.metresPerPixel = 2.0;
+    view.centreX = 475'000, view.centreY = 260'000;  // Northampton
+    auto paintAt = [&](double x) {
+        view.centreX = x;
+        layer.paint(painter, view);
+        return layer.lastTiles();
+    };
+    const int perView = paintAt(475'000);
+    ASSERT_GT(perView, 20);
+    // Pan east one view width at a time, far enough to draw several times the cache's size.
+    int drawn = perView;
+    double x = 475'000;
+    while (drawn < 4 * static_cast<int>(TileLayer::kMaxCachedTiles)) {
+        x += 1600 * 2.0;
+        drawn += paintAt(x);
+        EXPECT_LE(layer.cachedTiles(), TileLayer::kMaxCachedTiles);
+    }
+    // The view just drawn is still in memory: drawing it again reads nothing.
+    const int readsBefore = counting.reads;
+    paintAt(x);
+    EXPECT_EQ(counting.reads, readsBefore);
+    // The first view was evicted long ago: it is read again.
+    paintAt(475'000);
+    EXPECT_GE(counting.reads, readsBefore + perView);
+    painter.end();
+}
 
 TEST(Viewer, BasemapTilesFromMbTilesAFolderOrACachedUrlAreDrawnBeneathTheLayers) {
     test::TempDir dir;

@@ -1,7 +1,9 @@
 #include "basemap.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -182,14 +184,16 @@ void TileLayer::paint(QPainter& p, const MapView& view) const {
     const int y1 = std::min((1 << z) - 1, static_cast<int>(std::floor((kHalfWorld - minY) / tileMetres)));
     m_lastZoom = z, m_lastTiles = 0;
     if ((x1 - x0 + 1) * (y1 - y0 + 1) > 400) return;  // a view far wider than the basemap is meant for
+    const uint64_t paint = ++m_paints;
     p.save();
     p.setRenderHint(QPainter::SmoothPixmapTransform, true);
     const QTransform base = p.transform();  // the composition's own offset (the map frame)
     for (int x = x0; x <= x1; ++x)
         for (int y = y0; y <= y1; ++y) {
             auto it = m_cache.find({z, x, y});
-            if (it == m_cache.end()) it = m_cache.emplace(std::tuple{z, x, y}, m_source->tile(z, x, y)).first;
-            const QImage& image = it->second;
+            if (it == m_cache.end()) it = m_cache.emplace(std::tuple{z, x, y}, CachedTile{m_source->tile(z, x, y), 0}).first;
+            it->second.lastDrawn = paint;
+            const QImage& image = it->second.image;
             if (image.isNull()) continue;
             // The tile's corners on the map: an affine map from three of them (exact in mercator,
             // within a fraction of a pixel in the analysis CRS at tile scale).
@@ -205,6 +209,18 @@ void TileLayer::paint(QPainter& p, const MapView& view) const {
             ++m_lastTiles;
         }
     p.restore();
+    evictLeastRecentlyDrawn();
+}
+
+// A long session of panning and zooming would otherwise keep every tile it ever drew.
+void TileLayer::evictLeastRecentlyDrawn() const {
+    if (m_cache.size() <= kMaxCachedTiles) return;
+    std::vector<std::pair<uint64_t, std::tuple<int, int, int>>> byAge;
+    byAge.reserve(m_cache.size());
+    for (const auto& [key, tile] : m_cache) byAge.emplace_back(tile.lastDrawn, key);
+    const size_t excess = m_cache.size() - kMaxCachedTiles;
+    std::nth_element(byAge.begin(), byAge.begin() + static_cast<std::ptrdiff_t>(excess), byAge.end());
+    for (size_t k = 0; k < excess; ++k) m_cache.erase(byAge[k].second);
 }
 
 }  // namespace hotspot::viewer

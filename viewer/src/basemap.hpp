@@ -3,6 +3,7 @@
 // folder ("tiles/{z}/{x}/{y}.png") or an XYZ URL with an on-disk cache, warped onto the map's CRS
 // tile by tile (each tile's corners are transformed; inside a tile the error is far below a pixel).
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,11 +42,22 @@ public:
     // Tiles drawn by the last paint (zoom level, count), for the status bar and tests.
     int lastZoom() const { return m_lastZoom; }
     int lastTiles() const { return m_lastTiles; }
+    // Tiles held in memory: at most kMaxCachedTiles, the least recently drawn go first.
+    size_t cachedTiles() const { return m_cache.size(); }
+    // Above the most one view draws (400), so a view's own tiles are never evicted while it paints;
+    // 256 x 256 RGBA tiles: at most about 200 MB.
+    static constexpr size_t kMaxCachedTiles = 800;
 
 private:
+    void evictLeastRecentlyDrawn() const;
+    struct CachedTile {
+        QImage image;
+        uint64_t lastDrawn = 0;  // the paint that last used it
+    };
     std::unique_ptr<TileSource> m_source;
     std::unique_ptr<CoordinateTransformer> m_toMercator, m_fromMercator;
-    mutable std::map<std::tuple<int, int, int>, QImage> m_cache;  // tiles read this session
+    mutable std::map<std::tuple<int, int, int>, CachedTile> m_cache;
+    mutable uint64_t m_paints = 0;
     mutable int m_lastZoom = -1, m_lastTiles = 0;
 };
 

@@ -115,10 +115,9 @@ std::string narrative(const ReportData& d, const AreaSection& area) {
                                         thousands(total.year[last - 1]));
     // The leading group: violence when the data has it (as the report), else the largest.
     const ReportRow* lead = findRow(area, "group", "violence");
-    for (const ReportRow& r : area.rows)
-        if (!lead && r.level == "group" && r.inTotal) lead = &r;
-    for (const ReportRow& r : area.rows)
-        if (r.level == "group" && r.inTotal && lead && r.group != "violence" && lead->group != "violence" && r.counts.year[last] > lead->counts.year[last]) lead = &r;
+    if (!lead)
+        for (const ReportRow& r : area.rows)
+            if (r.level == "group" && r.inTotal && (!lead || r.counts.year[last] > lead->counts.year[last])) lead = &r;
     if (lead && total.year[last] > 0) {
         const YearCounts& c = lead->counts;
         h += fmt::format(" Offences of {} {} in the year to {} and now account for {:.1f}% of all recorded crime.", lead->group,
