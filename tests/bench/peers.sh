@@ -205,10 +205,21 @@ geocode() {
     for f in "$SHARED"/reference/uk-geojson-martinjc/lsoa_by_lad/E07000*.json; do ogr2ogr -f GPKG -append -nln lsoa "$lsoa" "$f"; done
   fi
   echo "== geocode: $ROWS police.uk rows (10 files) -> 422 LSOAs + 11 priority areas, default outputs"
+  # The PostGIS pipeline (COPY, ST_Transform, GiST join, CSV + GeoPackage out) on a throwaway
+  # server started here (not timed); the peer's process is timed whole, the server's start is not.
+  local pgdir="" pgport=""
+  if [ "$(id -u)" -eq 0 ] && [ -x /usr/lib/postgresql/15/bin/initdb ] && have psql && have bc; then
+    read -r pgdir pgport < <(bash .ci/postgis start) || true
+  fi
   for _ in $(seq "$PAIRS"); do
     run geocode hotspot "$WORK/out-geocode" -- "$HOTSPOT" geocode -q "$input" -a lsoa="$lsoa" -a priority=shapes/priority_areas.geojson \
       -o "$WORK/out-geocode"
+    if [ -n "$pgport" ]; then
+      run geocode "PostGIS SQL pipeline (COPY, join, CSV + GPKG)" "$WORK/out-postgis" -- bash tests/bench/geocode_postgis_peer.sh "$input" "$lsoa" \
+        shapes/priority_areas.geojson "$WORK/out-postgis" "$pgdir" "$pgport"
+    fi
   done
+  if [ -n "$pgport" ]; then bash .ci/postgis stop "$pgdir"; else echo "  PostGIS test server not available (root + postgresql-15-postgis-3): left out"; fi
   if /usr/bin/python3 -c 'import geopandas, rtree' 2>/dev/null; then
     for _ in $(seq "$SLOW_PAIRS"); do
       run geocode hotspot "$WORK/out-geocode" -- "$HOTSPOT" geocode -q "$input" -a lsoa="$lsoa" -a priority=shapes/priority_areas.geojson \
