@@ -3,6 +3,8 @@
 #include "hotspot/outcomes.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -144,26 +146,47 @@ void joinOutcomes(const std::vector<std::string>& files, const OutcomeMap& map, 
     const size_t outcomeCol = t.attributeIndex("outcome"), groupCol = t.attributeIndex("outcome_group"),
                  monthCol = t.attributeIndex("outcome_month"), sourceCol = t.attributeIndex("outcome_source");
     auto set = [&](size_t col, size_t row, std::string_view value) { t.attributes[col].values.codes[row] = t.attributes[col].values.pool.intern(value); };
+    // A million crimes share a few dozen outcome texts: each text is interned and grouped once.
+    struct Resolved {
+        uint32_t outcome = 0, group = 0;
+        bool known = true;
+    };
+    std::map<std::string, Resolved, std::less<>> byText;
+    auto resolve = [&](std::string_view text) -> const Resolved& {
+        auto it = byText.find(text);
+        if (it == byText.end()) {
+            Resolved r{t.attributes[outcomeCol].values.pool.intern(text), t.attributes[groupCol].values.pool.intern(map.groupOf(text)), map.knows(text)};
+            it = byText.emplace(std::string(text), r).first;
+        }
+        return it->second;
+    };
+    auto setOutcome = [&](size_t row, std::string_view text) {
+        const Resolved& r = resolve(text);
+        t.attributes[outcomeCol].values.codes[row] = r.outcome;
+        t.attributes[groupCol].values.codes[row] = r.group;
+        if (!r.known) ++stats.unmappedOutcomes[std::string(text)];
+    };
+    // Interned when first used, so a source no crime has is not among the column's values.
+    uint32_t fromOutcomesFile = UINT32_MAX, fromStreetFile = UINT32_MAX;
+    auto setSource = [&](size_t row, uint32_t& code, std::string_view text) {
+        if (code == UINT32_MAX) code = t.attributes[sourceCol].values.pool.intern(text);
+        t.attributes[sourceCol].values.codes[row] = code;
+    };
     std::unordered_map<std::string_view, uint8_t> loaded;
     for (size_t i = 0; i < t.size(); ++i) {
         const std::string_view id = t.sourceId.at(i);
-        std::string outcome;
         if (auto it = id.empty() ? latest.end() : latest.find(id); it != latest.end()) {
             const OutcomeRow& o = rows[it->second.first];
-            outcome = o.outcome;
             set(monthCol, i, formatMonth(o.month));
-            set(sourceCol, i, "outcomes file");
+            setSource(i, fromOutcomesFile, "outcomes file");
             loaded[it->first] = 1;
             ++stats.crimesWithOutcome;
+            if (!o.outcome.empty()) setOutcome(i, o.outcome);
         } else if (streetOutcome != SIZE_MAX && !t.attributes[streetOutcome].values.at(i).empty()) {
-            outcome = t.attributes[streetOutcome].values.at(i);
-            set(sourceCol, i, "street file");
+            setSource(i, fromStreetFile, "street file");
             ++stats.crimesWithStreetOutcome;
+            setOutcome(i, t.attributes[streetOutcome].values.at(i));
         }
-        if (outcome.empty()) continue;
-        set(outcomeCol, i, outcome);
-        set(groupCol, i, map.groupOf(outcome));
-        if (!map.knows(outcome)) ++stats.unmappedOutcomes[outcome];
     }
     std::unordered_map<std::string_view, uint8_t> rejectedCrimes;  // street rows rejected (not superseded) for having no location
     for (const auto& r : streetRejects)
