@@ -532,9 +532,11 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     const auto layoutStart = std::chrono::steady_clock::now();
     // Split every file into chunks (all files at once: the quote-parity scan reads each file once).
     // Chunks of at most 8 MB, and at least four per worker so the last one does not run alone.
-    std::error_code sizeError;
     uint64_t inputBytes = 0;
-    for (const auto& path : paths) inputBytes += std::filesystem::file_size(path, sizeError);  // a missing file fails in layoutCsvFile
+    for (const auto& path : paths) {
+        std::error_code error;  // a missing file fails in layoutCsvFile, naming it
+        if (const auto size = std::filesystem::file_size(path, error); !error) inputBytes += size;
+    }
     const uint64_t chunkBytes = std::clamp<uint64_t>(inputBytes / (4 * std::max(1u, workerCount())), 1u << 20, 8u << 20);
     std::vector<CsvFileLayout> layouts(paths.size());
     parallelFor(paths.size(), [&](size_t i, unsigned) { layouts[i] = layoutCsvFile(paths[i], chunkBytes, options.delimiter); });
