@@ -558,6 +558,7 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     into.table.reserve(into.table.size() + static_cast<size_t>(totalLines) + 16);
     // Workers parse chunks in parallel; finished chunks are appended strictly in order.
     std::vector<std::vector<uint64_t>> fileHashes(paths.size());
+    for (size_t i = 0; i < paths.size(); ++i) fileHashes[i].reserve(static_cast<size_t>(layouts[i].physicalLines));  // a hash per record
     std::vector<std::unique_ptr<ChunkResult>> pending(jobs.size());
     std::vector<uint8_t> done(jobs.size(), 0);
     size_t nextToAppend = 0;
