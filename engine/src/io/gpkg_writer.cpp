@@ -1,5 +1,10 @@
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -34,13 +39,24 @@ struct VectorWriter::GeoPackageRows {
     // Rows go in kBatch at a time through one multi-row INSERT: per-statement work (AUTOINCREMENT's
     // sqlite_sequence update, statement start and end) is paid once per batch.
     static constexpr size_t kBatch = 64;
+    // A block of rows is what the caller hands to the inserting thread: SQLite encodes and stores
+    // one block while the caller builds the next (the two halves of writing cost about the same).
+    // Blocks come back with their cells' text capacity, so steady-state rows allocate nothing.
+    static constexpr size_t kBlockRows = 8 * kBatch;
+    static constexpr size_t kBlocksQueued = 2;
+    struct Block {
+        std::vector<Row> rows;
+        size_t count = 0;
+    };
+
     std::unique_ptr<SqliteDatabase> db;
     std::unique_ptr<SqliteStatement> insertOne, insertBatch;
     std::string table;
     bool hasGeometry = false, multiPolygon = false;
     int32_t srsId = 0;
-    std::vector<Row> batch;
-    size_t filled = 0;  // rows of `batch` complete; batch[filled] is the row being set
+    size_t columnCount = 0;
+    Block block;              // the caller's block; block.rows[block.count] is the row being set
+    bool oneAtATime = false;  // a layer without columns: INSERT ... DEFAULT VALUES, one row per statement
     int64_t rows = 0;
     double extent[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY};
     bool inTransaction = false;
@@ -52,14 +68,39 @@ struct VectorWriter::GeoPackageRows {
     std::vector<IndexBox> boxes;
     std::vector<std::pair<std::pair<std::string, std::string>, std::vector<IndexBox>>> indexes;
 
-    Row& current() { return batch[filled]; }
+    // The inserting thread, started by the first full block. It alone uses the connection while
+    // blocks are queued or being inserted; the caller touches it again only after drain().
+    std::thread inserter;
+    std::mutex mutex;
+    std::condition_variable workArrived, blockDone;
+    std::deque<Block> queued;
+    std::vector<Block> spare;
+    bool inserting = false, stopping = false;
+    std::exception_ptr failure;
 
-    // Binds rows [0, n) to `statement` from parameter 1 on, runs it, and records the boxes.
-    void run(SqliteStatement& statement, size_t first, size_t n) {
+    ~GeoPackageRows() { stop(); }
+
+    Row& current() { return block.rows[block.count]; }
+
+    void open(const std::string& path) {
+        if (db) return;
+        db = std::make_unique<SqliteDatabase>(path);
+        // The file is staged (not visible until the run commits), so a crash loses nothing
+        // anyone sees: no fsync per transaction, the rollback journal kept in memory.
+        db->exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -8192", "cannot set up the GeoPackage");
+    }
+
+    Block freshBlock() const {
+        return Block{std::vector<Row>(oneAtATime ? 1 : kBlockRows, Row{std::vector<Cell>(columnCount), {}, {}}), 0};
+    }
+
+    // Binds rows [first, first + n) of `rows` to `statement` from parameter 1 on, runs it, and
+    // records the boxes.
+    void run(SqliteStatement& statement, const std::vector<Row>& rowsOf, size_t first, size_t n) {
         sqlite3_stmt* st = statement.handle();
         int index = 1;
         for (size_t k = first; k < first + n; ++k) {
-            for (auto& cell : batch[k].cells) {
+            for (const auto& cell : rowsOf[k].cells) {
                 switch (cell.kind) {
                     case Cell::Null: sqlite3_bind_null(st, index); break;
                     case Cell::Integer: sqlite3_bind_int64(st, index, cell.integer); break;
@@ -69,7 +110,7 @@ struct VectorWriter::GeoPackageRows {
                 ++index;
             }
             if (hasGeometry) {
-                const auto& g = batch[k].geometry;
+                const auto& g = rowsOf[k].geometry;
                 if (g.empty()) sqlite3_bind_null(st, index);
                 else sqlite3_bind_blob(st, index, g.data(), static_cast<int>(g.size()), SQLITE_STATIC);
                 ++index;
@@ -79,7 +120,7 @@ struct VectorWriter::GeoPackageRows {
         // The rows of one INSERT get consecutive FIDs ending at the last one inserted.
         const int64_t last = sqlite3_last_insert_rowid(db->handle());
         for (size_t k = first; k < first + n; ++k) {
-            Row& row = batch[k];
+            const Row& row = rowsOf[k];
             const double* b = row.box;
             if (hasGeometry && !row.geometry.empty() && std::isfinite(b[0]) && std::isfinite(b[1]) && std::isfinite(b[2]) && std::isfinite(b[3]))
                 boxes.push_back(indexBox(last - static_cast<int64_t>(first + n - 1 - k), b[0], b[1], b[2], b[3]));
@@ -87,15 +128,83 @@ struct VectorWriter::GeoPackageRows {
         rows += static_cast<int64_t>(n);
     }
 
-    void flush() {
-        if (filled == kBatch) run(*insertBatch, 0, kBatch);
-        else
-            for (size_t k = 0; k < filled; ++k) run(*insertOne, k, 1);
-        for (size_t k = 0; k < filled; ++k) {
-            for (auto& cell : batch[k].cells) cell.kind = Cell::Null;
-            batch[k].geometry.clear();
+    // Inserts a block's rows (batches, then the rest one by one) and clears them for reuse.
+    void insert(Block& b) {
+        size_t k = 0;
+        if (!oneAtATime)
+            for (; k + kBatch <= b.count; k += kBatch) run(*insertBatch, b.rows, k, kBatch);
+        for (; k < b.count; ++k) run(*insertOne, b.rows, k, 1);
+        for (size_t i = 0; i < b.count; ++i) {
+            for (auto& cell : b.rows[i].cells) cell.kind = Cell::Null;
+            b.rows[i].geometry.clear();
         }
-        filled = 0;
+        b.count = 0;
+    }
+
+    void insertLoop() {
+        for (;;) {
+            Block b;
+            {
+                std::unique_lock lock(mutex);
+                workArrived.wait(lock, [&] { return stopping || !queued.empty(); });
+                if (stopping) return;  // a writer given up (close() drains first)
+                b = std::move(queued.front());
+                queued.pop_front();
+                inserting = true;
+            }
+            try {
+                if (!failure) insert(b);
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                failure = std::current_exception();
+            }
+            {
+                std::lock_guard lock(mutex);
+                spare.push_back(std::move(b));
+                inserting = false;
+            }
+            blockDone.notify_all();
+        }
+    }
+
+    // The caller's block is full: queue it (waiting while kBlocksQueued are ahead of it) and
+    // continue in a spare one.
+    void submit() {
+        std::unique_lock lock(mutex);
+        if (!inserter.joinable()) inserter = std::thread([this] { insertLoop(); });
+        blockDone.wait(lock, [&] { return failure || queued.size() < kBlocksQueued; });
+        if (failure) std::rethrow_exception(failure);
+        queued.push_back(std::move(block));
+        if (!spare.empty()) {
+            block = std::move(spare.back());
+            spare.pop_back();
+        } else {
+            block = freshBlock();
+        }
+        lock.unlock();
+        workArrived.notify_one();
+    }
+
+    // Waits until every queued block is in; rethrows what the inserting thread hit.
+    void drain() {
+        std::unique_lock lock(mutex);
+        blockDone.wait(lock, [&] { return queued.empty() && !inserting; });
+        if (failure) std::rethrow_exception(failure);
+    }
+
+    void stop() {
+        {
+            std::lock_guard lock(mutex);
+            stopping = true;
+        }
+        workArrived.notify_one();
+        if (inserter.joinable()) inserter.join();
+    }
+
+    // The rows set so far, all in the table.
+    void flush() {
+        drain();
+        insert(block);
     }
 };
 
@@ -111,6 +220,7 @@ VectorWriter::VectorWriter(const std::string& path, const std::string& driver) :
 
 VectorWriter::~VectorWriter() {
     if (m_feature) OGRFeature::DestroyFeature(m_feature);
+    if (m_rows) m_rows->stop();  // before the connection is touched again
     if (m_rows && m_rows->db) m_rows->db->execQuietly("ROLLBACK");
     m_rows.reset();
     if (m_ds) GDALClose(m_ds);
@@ -206,12 +316,7 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
         if (watch.failed()) throwWriteFailure(m_path, "cannot write layer '" + name + "': " + watch.message());
     }
     GeoPackageRows& r = *m_rows;
-    if (!r.db) {
-        r.db = std::make_unique<SqliteDatabase>(m_path);
-        // The file is staged (not visible until the run commits), so a crash loses nothing
-        // anyone sees: no fsync per transaction, the rollback journal kept in memory.
-        r.db->exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY; PRAGMA cache_size = -8192", "cannot set up the GeoPackage");
-    }
+    r.open(m_path);
     r.table = table;
     r.geometryColumn = geometryColumn;
     r.hasGeometry = geometry != GeometryKind::None && !geometryColumn.empty();
@@ -246,8 +351,10 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
     r.insertOne = std::make_unique<SqliteStatement>(*r.db, one);
     // A layer without columns inserts its rows one at a time (DEFAULT VALUES has no multi-row form).
     r.insertBatch = std::make_unique<SqliteStatement>(*r.db, columns.empty() && !r.hasGeometry ? one : batch);
-    r.batch.assign(columns.empty() && !r.hasGeometry ? 1 : GeoPackageRows::kBatch, GeoPackageRows::Row{std::vector<GeoPackageRows::Cell>(columns.size()), {}, {}});
-    r.filled = 0;
+    r.oneAtATime = columns.empty() && !r.hasGeometry;
+    r.columnCount = columns.size();
+    r.spare.clear();  // blocks of the last layer have its number of columns
+    r.block = r.freshBlock();
     r.rows = 0;
     r.extent[0] = r.extent[2] = INFINITY;
     r.extent[1] = r.extent[3] = -INFINITY;
@@ -338,15 +445,9 @@ void VectorWriter::setWkb(const std::vector<unsigned char>& wkb) {
 void VectorWriter::writeFeature() {
     if (m_rows) {
         GeoPackageRows& r = *m_rows;
-        if (++r.filled == r.batch.size()) {
-            if (r.batch.size() == 1) {
-                r.run(*r.insertOne, 0, 1);
-                for (auto& cell : r.batch[0].cells) cell.kind = GeoPackageRows::Cell::Null;
-                r.batch[0].geometry.clear();
-                r.filled = 0;
-            } else {
-                r.flush();
-            }
+        if (++r.block.count == r.block.rows.size()) {
+            if (r.oneAtATime) r.insert(r.block);
+            else r.submit();
         }
         return;
     }
@@ -366,6 +467,7 @@ void VectorWriter::writeFeature() {
 void VectorWriter::close() {
     if (m_rows) {
         finishLayer();
+        m_rows->stop();
         m_rows->insertOne.reset();
         m_rows->insertBatch.reset();
         m_rows->db.reset();

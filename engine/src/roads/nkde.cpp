@@ -205,17 +205,21 @@ std::vector<double> networkKernelDensity(const RoadNetwork& network, const Lixel
         throwUsage("the bandwidth is shorter than one lixel; the density would be a count per lixel", {"", 0, "bandwidth"});
     const std::vector<Event> merged = mergeEvents(events, weight);
     const unsigned workers = workerCount();
-    std::vector<std::vector<double>> partial(workers);
-    constexpr size_t kBlock = 256;
-    const size_t blocks = (merged.size() + kBlock - 1) / kBlock;
+    // The events are split into a fixed number of contiguous parts, each summed into its own
+    // array by whichever worker takes it, and the parts are added in order: the sums (and so the
+    // output, to the last bit) do not depend on the number of threads or on their timing.
+    constexpr size_t kParts = 8;
+    std::vector<std::vector<double>> partial(kParts);
     std::atomic<size_t> done{0};
     if (progress) progress->begin("Network density");
     std::vector<std::unique_ptr<DiscontinuousSpreader>> discontinuous(workers);
     std::vector<std::unique_ptr<SimpleSpreader>> simple(workers);
-    parallelFor(blocks, [&](size_t b, unsigned worker) {
-        auto& density = partial[worker];
-        if (density.empty()) density.assign(lixels.size(), 0.0);
-        for (size_t i = b * kBlock; i < std::min(merged.size(), (b + 1) * kBlock); ++i) {
+    parallelFor(kParts, [&](size_t part, unsigned worker) {
+        const size_t first = merged.size() * part / kParts, last = merged.size() * (part + 1) / kParts;
+        if (first == last) return;
+        auto& density = partial[part];
+        density.assign(lixels.size(), 0.0);
+        for (size_t i = first; i < last; ++i) {
             if (options.method == NkdeMethod::Discontinuous) {
                 if (!discontinuous[worker]) discontinuous[worker] = std::make_unique<DiscontinuousSpreader>(network, lixels, options);
                 discontinuous[worker]->spread(merged[i], density.data());
@@ -223,8 +227,8 @@ std::vector<double> networkKernelDensity(const RoadNetwork& network, const Lixel
                 if (!simple[worker]) simple[worker] = std::make_unique<SimpleSpreader>(network, lixels, options);
                 simple[worker]->spread(merged[i], density.data());
             }
+            if (progress && (i - first) % 256 == 255) progress->update(static_cast<double>(done += 256) / static_cast<double>(merged.size()));
         }
-        if (progress) progress->update(static_cast<double>(++done) / static_cast<double>(blocks));
     });
     if (progress) progress->end();
     std::vector<double> density(lixels.size(), 0.0);
