@@ -11,7 +11,9 @@
 #include "hotspot/export.hpp"
 #include "hotspot/grid.hpp"
 #include "hotspot/strings.hpp"
+#include "core/sql_quoting.hpp"
 #include "io/gdal_util.hpp"
+#include "io/output_files.hpp"
 #include "io/sqlite_db.hpp"
 
 namespace hotspot {
@@ -198,22 +200,28 @@ std::string qmlForRaster(const std::string& fileName, const std::vector<double>&
 int writeGeoPackageStyles(const std::string& gpkgPath) { return writeGeoPackageStyles(gpkgPath, {}); }
 
 int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::string, std::string>& qmlByLayer) {
-    // Layer names and geometry types, through GDAL; the table itself through SQLite.
+    // Straight through SQLite: opening the file with GDAL to list its layers took longer than
+    // the rest (GDAL reads every layer's definition).
+    checkInputPath(gpkgPath);
+    SqliteDatabase db(gpkgPath);
     std::vector<std::pair<std::string, std::string>> layers;  // name, geometry column
     std::set<std::string> coverageHotspots;                   // hotspot_cells of `coverage` (dark / lit), not of `gistar`
     {
-        DatasetPtr ds = openVector(gpkgPath);
-        for (int i = 0; i < ds->GetLayerCount(); ++i) {
-            OGRLayer* l = ds->GetLayer(i);
-            if (l->GetGeomType() == wkbNone) continue;
-            layers.emplace_back(l->GetName(), l->GetGeometryColumn());
-            const OGRFeatureDefn* defn = l->GetLayerDefn();
-            if (std::string(l->GetName()) == "hotspot_cells" && defn->GetFieldIndex("dark") >= 0 && defn->GetFieldIndex("gi_bin") < 0)
-                coverageHotspots.insert(l->GetName());
-        }
+        SqliteStatement features(db,
+                                 "SELECT c.table_name, g.column_name FROM gpkg_contents c JOIN gpkg_geometry_columns g ON "
+                                 "lower(g.table_name) = lower(c.table_name) WHERE c.data_type = 'features' ORDER BY c.rowid");
+        while (features.step()) layers.emplace_back(features.textAt(0), features.textAt(1));
     }
-    SqliteDatabase db(gpkgPath);
+    for (const auto& [name, column] : layers) {
+        if (name != "hotspot_cells") continue;
+        std::set<std::string> fields;
+        SqliteStatement info(db, "PRAGMA table_info(" + sqlIdentifier(name) + ")");
+        while (info.step()) fields.insert(info.textAt(1));
+        if (fields.count("dark") && !fields.count("gi_bin")) coverageHotspots.insert(name);
+    }
     const std::string what = "cannot write layer_styles";
+    // One transaction: a commit (and its sync) per statement was most of the time.
+    db.exec("BEGIN", what);
     // The table QGIS reads (same columns as QGIS creates), registered as a GeoPackage attribute table.
     db.exec(
         "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
@@ -221,6 +229,7 @@ int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::strin
         "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), update_time DATETIME DEFAULT "
         "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
         what);
+
     db.exec("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) VALUES ('layer_styles', 'attributes', 'layer_styles')", what);
     SqliteStatement remove(db, "DELETE FROM layer_styles WHERE f_table_name = ?");
     SqliteStatement insert(db,
@@ -236,6 +245,7 @@ int writeGeoPackageStyles(const std::string& gpkgPath, const std::map<std::strin
         insert.bind(1, name).bind(2, geomColumn).bind(3, styleName).bind(4, qml).run();
         ++styled;
     }
+    db.exec("COMMIT", what);
     return styled;
 }
 
