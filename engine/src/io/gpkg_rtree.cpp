@@ -145,7 +145,8 @@ std::vector<unsigned char> encodeNode(const Cell* first, const Cell* last, int d
     return data;
 }
 
-void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, std::vector<Cell> cells);
+void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, const PackedRtree* packed,
+                std::vector<Cell> cells);
 
 // Two-integer rows into a table, many per INSERT: the R-tree's _rowid and _parent tables get a row
 // per feature, and one statement per row costs more than the row itself.
@@ -209,10 +210,11 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
         }
     }
 
-    writeIndex(db, table, column, fid, std::move(cells));
+    writeIndex(db, table, column, fid, nullptr, std::move(cells));
 }
 
-void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, std::vector<Cell> cells) {
+void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, const PackedRtree* packed,
+                std::vector<Cell> cells) {
     const std::string rtree = "rtree_" + table + "_" + column;
     db.exec("BEGIN", "spatial index");
     db.exec("CREATE VIRTUAL TABLE " + sqlIdentifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)", "spatial index");
@@ -221,60 +223,28 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
         SqliteStatement root(db, "SELECT length(data) FROM " + sqlIdentifier(rtree + "_node") + " WHERE nodeno = 1");
         if (root.step()) nodeSize = static_cast<size_t>(root.int64At(0));
     }
-    const size_t capacity = nodeSize > 4 ? (nodeSize - 4) / 24 : 0;
-    if (capacity < 3) db.refuse("spatial index: unexpected R-tree node size " + std::to_string(nodeSize));
+    PackedRtree here;
+    if (!packed) {
+        if (nodeSize <= 4 || (nodeSize - 4) / 24 < 3) db.refuse("spatial index: unexpected R-tree node size " + std::to_string(nodeSize));
+        here = packRtree(std::move(cells), nodeSize);
+        packed = &here;
+    } else if (packed->nodeSize != nodeSize) {
+        db.refuse("spatial index: packed for R-tree nodes of " + std::to_string(packed->nodeSize) + " bytes, SQLite made " + std::to_string(nodeSize));
+    }
 
-    if (!cells.empty()) {
-        // The leaf of each row: an array by row id when the ids are dense (FIDs usually are),
-        // else (id, leaf) pairs sorted at the end. Ascending ids append to the rowid table.
-        const auto [lowest, highest] = std::minmax_element(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.id < b.id; });
-        const int64_t minId = lowest->id, idSpan = highest->id - lowest->id + 1;
-        const bool denseIds = idSpan > 0 && idSpan <= 2 * static_cast<int64_t>(cells.size()) + 1024;
-        std::vector<int32_t> leafById(denseIds ? static_cast<size_t>(idSpan) : 0, 0);
-        std::vector<std::pair<int64_t, int64_t>> leafPairs;
-
-        // Bottom-up, level by level; each node is written as soon as it is packed, so memory stays
-        // at the cells plus one level. Nodes are numbered from 2 as they are made, except the
-        // root (a level of one node), which SQLite wants as node 1.
+    if (!packed->nodeNumbers.empty()) {
         db.exec("DELETE FROM " + sqlIdentifier(rtree + "_node"), "spatial index");
         SqliteStatement putNode(db, "INSERT INTO " + sqlIdentifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
-        std::vector<int64_t> parentOf(2, 0);  // by node number
-        int64_t nextNumber = 2;
-        std::vector<Cell> level = std::move(cells);
-        bool leaves = true;
-        for (int depth = 0;; ++depth) {
-            const std::vector<size_t> starts = packLevel(level, capacity);
-            const bool rootLevel = starts.size() == 2;
-            std::vector<Cell> above;
-            for (size_t k = 0; k + 1 < starts.size(); ++k) {
-                const int64_t number = rootLevel ? 1 : nextNumber++;
-                const Cell* first = level.data() + starts[k];
-                const Cell* last = level.data() + starts[k + 1];
-                const std::vector<unsigned char> blob = encodeNode(first, last, rootLevel ? depth : 0, nodeSize);
-                putNode.bind(1, number).bind(2, blob).run();
-                for (const Cell* c = first; c < last; ++c) {
-                    if (!leaves) parentOf[static_cast<size_t>(c->id)] = number;
-                    else if (denseIds) leafById[static_cast<size_t>(c->id - minId)] = static_cast<int32_t>(number);
-                    else leafPairs.emplace_back(c->id, number);
-                }
-                if (!rootLevel) above.push_back(boundingCell(first, last, number));
-            }
-            if (rootLevel) break;
-            parentOf.resize(static_cast<size_t>(nextNumber), 0);
-            level = std::move(above);
-            leaves = false;
+        for (size_t k = 0; k < packed->nodeNumbers.size(); ++k) {
+            sqlite3_bind_int64(putNode.handle(), 1, packed->nodeNumbers[k]);
+            sqlite3_bind_blob(putNode.handle(), 2, packed->nodeData.data() + k * nodeSize, static_cast<int>(nodeSize), SQLITE_STATIC);
+            putNode.run();
         }
         PairInserter putParent(db, sqlIdentifier(rtree + "_parent"), "nodeno", "parentnode");
-        for (int64_t number = 2; number < nextNumber; ++number) putParent.add(number, parentOf[static_cast<size_t>(number)]);
+        for (const auto& [node, parent] : packed->parents) putParent.add(node, parent);
         putParent.finish();
         PairInserter putRow(db, sqlIdentifier(rtree + "_rowid"), "rowid", "nodeno");
-        if (denseIds) {
-            for (size_t i = 0; i < leafById.size(); ++i)
-                if (leafById[i] != 0) putRow.add(minId + static_cast<int64_t>(i), int64_t{leafById[i]});
-        } else {
-            std::sort(leafPairs.begin(), leafPairs.end());
-            for (const auto& [row, leaf] : leafPairs) putRow.add(row, leaf);
-        }
+        for (const auto& [row, leaf] : packed->rows) putRow.add(row, leaf);
         putRow.finish();
     }
 
@@ -309,6 +279,63 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
 
 }  // namespace
 
+size_t rtreeNodeSize(size_t pageSize) {
+    // SQLite's rtree.c: a page less 64 bytes, at most RTREE_MAXCELLS (51) cells of 24 bytes.
+    return std::min(pageSize - 64, size_t{4} + 24 * 51);
+}
+
+PackedRtree packRtree(std::vector<IndexBox> cells, size_t nodeSize) {
+    PackedRtree packed;
+    packed.nodeSize = nodeSize;
+    if (cells.empty()) return packed;
+    const size_t capacity = (nodeSize - 4) / 24;
+    // The leaf of each row: an array by row id when the ids are dense (FIDs usually are), else
+    // (id, leaf) pairs sorted at the end; either way the rows come out by ascending id, which
+    // appends to the rowid table.
+    const auto [lowest, highest] = std::minmax_element(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.id < b.id; });
+    const int64_t minId = lowest->id, idSpan = highest->id - lowest->id + 1;
+    const bool denseIds = idSpan > 0 && idSpan <= 2 * static_cast<int64_t>(cells.size()) + 1024;
+    std::vector<int32_t> leafById(denseIds ? static_cast<size_t>(idSpan) : 0, 0);
+
+    // Bottom-up, level by level. Nodes are numbered from 2 as they are made, except the root (a
+    // level of one node), which SQLite wants as node 1.
+    std::vector<int64_t> parentOf(2, 0);  // by node number
+    int64_t nextNumber = 2;
+    std::vector<Cell> level = std::move(cells);
+    bool leaves = true;
+    for (int depth = 0;; ++depth) {
+        const std::vector<size_t> starts = packLevel(level, capacity);
+        const bool rootLevel = starts.size() == 2;
+        std::vector<Cell> above;
+        for (size_t k = 0; k + 1 < starts.size(); ++k) {
+            const int64_t number = rootLevel ? 1 : nextNumber++;
+            const Cell* first = level.data() + starts[k];
+            const Cell* last = level.data() + starts[k + 1];
+            const std::vector<unsigned char> blob = encodeNode(first, last, rootLevel ? depth : 0, nodeSize);
+            packed.nodeNumbers.push_back(number);
+            packed.nodeData.insert(packed.nodeData.end(), blob.begin(), blob.end());
+            for (const Cell* c = first; c < last; ++c) {
+                if (!leaves) parentOf[static_cast<size_t>(c->id)] = number;
+                else if (denseIds) leafById[static_cast<size_t>(c->id - minId)] = static_cast<int32_t>(number);
+                else packed.rows.emplace_back(c->id, number);
+            }
+            if (!rootLevel) above.push_back(boundingCell(first, last, number));
+        }
+        if (rootLevel) break;
+        parentOf.resize(static_cast<size_t>(nextNumber), 0);
+        level = std::move(above);
+        leaves = false;
+    }
+    for (int64_t number = 2; number < nextNumber; ++number) packed.parents.emplace_back(number, parentOf[static_cast<size_t>(number)]);
+    if (denseIds) {
+        for (size_t i = 0; i < leafById.size(); ++i)
+            if (leafById[i] != 0) packed.rows.emplace_back(minId + static_cast<int64_t>(i), int64_t{leafById[i]});
+    } else {
+        std::sort(packed.rows.begin(), packed.rows.end());
+    }
+    return packed;
+}
+
 IndexBox indexBox(int64_t id, double minX, double maxX, double minY, double maxY) {
     return {id, roundDown(minX), roundUp(maxX), roundDown(minY), roundUp(maxY)};
 }
@@ -319,7 +346,18 @@ void addGeoPackageSpatialIndex(const std::string& path, const std::string& table
     // the index needs no fsync at commit (the run's outputs become visible by rename afterwards).
     db.exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", "cannot set up the GeoPackage");
     try {
-        writeIndex(db, table, column, fidColumnOf(db, table), std::move(boxes));
+        writeIndex(db, table, column, fidColumnOf(db, table), nullptr, std::move(boxes));
+    } catch (...) {
+        db.execQuietly("ROLLBACK");
+        throw;
+    }
+}
+
+void addPackedSpatialIndex(const std::string& path, const std::string& table, const std::string& column, const PackedRtree& packed) {
+    SqliteDatabase db(path);
+    db.exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", "cannot set up the GeoPackage");
+    try {
+        writeIndex(db, table, column, fidColumnOf(db, table), &packed, {});
     } catch (...) {
         db.execQuietly("ROLLBACK");
         throw;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hotspot {
@@ -22,6 +23,21 @@ IndexBox indexBox(int64_t id, double minX, double maxX, double minY, double maxY
 
 // Indexes one table from boxes its writer kept while inserting the rows (no read back).
 void addGeoPackageSpatialIndex(const std::string& path, const std::string& table, const std::string& column, std::vector<IndexBox> boxes);
+
+// A tree packed away from SQLite, e.g. on another thread while the next layer is written: the
+// nodes in SQLite's format, each node's parent and each row's leaf (by ascending row id).
+struct PackedRtree {
+    size_t nodeSize = 0;
+    std::vector<int64_t> nodeNumbers;  // node k is nodeData[k * nodeSize, (k + 1) * nodeSize)
+    std::vector<unsigned char> nodeData;
+    std::vector<std::pair<int64_t, int64_t>> parents;  // (node, parent)
+    std::vector<std::pair<int64_t, int64_t>> rows;     // (row id, leaf node)
+};
+// The node size SQLite's R-tree module uses in a database of this page size.
+size_t rtreeNodeSize(size_t pageSize);
+PackedRtree packRtree(std::vector<IndexBox> boxes, size_t nodeSize);
+// Stores a packed tree as the table's index (throws if SQLite's node size is not the packed one).
+void addPackedSpatialIndex(const std::string& path, const std::string& table, const std::string& column, const PackedRtree& packed);
 
 // Indexes every feature table of the GeoPackage at `path` that has a geometry column and no
 // R-tree yet (tables written with SPATIAL_INDEX=NO). Returns the number of tables indexed. Empty

@@ -1,8 +1,14 @@
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -20,6 +26,32 @@
 #include "io/wkb.hpp"
 
 namespace hotspot {
+
+namespace {
+
+// The GeoPackage is written without a sync per commit (it is staged, not yet visible), then
+// synced once when complete, before the run's rename makes it visible. After each layer the
+// kernel is asked to start writing the pages out, so the disk works while the next layers are
+// made and the final sync finds little left to wait for.
+void startWriteback(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;  // only a hint
+    ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    ::close(fd);
+}
+
+void syncToDisk(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throwWriteFailure(path, std::string("cannot reopen to sync: ") + std::strerror(errno), errno);
+    if (::fsync(fd) != 0 && errno != EINVAL) {
+        const int err = errno;
+        ::close(fd);
+        throwWriteFailure(path, std::string("fsync failed: ") + std::strerror(err), err);
+    }
+    ::close(fd);
+}
+
+}  // namespace
 
 struct VectorWriter::GeoPackageRows {
     struct Cell {
@@ -66,7 +98,13 @@ struct VectorWriter::GeoPackageRows {
     // Boxes of the rows written, per table (with its geometry column), for the spatial index.
     std::string geometryColumn;
     std::vector<IndexBox> boxes;
-    std::vector<std::pair<std::pair<std::string, std::string>, std::vector<IndexBox>>> indexes;
+    // Each finished layer's tree is packed on another thread while the next layers are written;
+    // close() stores them.
+    struct PendingIndex {
+        std::string table, column;
+        std::future<PackedRtree> packed;
+    };
+    std::vector<PendingIndex> indexes;
 
     // The inserting thread, started by the first full block. It alone uses the connection while
     // blocks are queued or being inserted; the caller touches it again only after drain().
@@ -212,7 +250,11 @@ VectorWriter::VectorWriter(const std::string& path, const std::string& driver) :
     ensureGdalRegistered();
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
     if (!drv) throwOutput("GDAL driver '" + driver + "' is not available", {path});
-    m_ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    {
+        // GDAL's own commits need no fsync either (see GeoPackageRows::open); close() syncs once.
+        const ScopedThreadConfig noSync("OGR_SQLITE_SYNCHRONOUS", driver == "GPKG" ? "OFF" : nullptr);
+        m_ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+    }
     m_geoPackage = driver == "GPKG";
     if (!m_ds) throwOutput("cannot create: " + lastGdalError(), {path});
     if (m_geoPackage) m_rows = std::make_unique<GeoPackageRows>();
@@ -245,11 +287,16 @@ void VectorWriter::finishLayer() {
                        "cannot record the feature count");
         for (const auto& sql : r.countTriggers) r.db->exec(sql, "cannot restore the feature count trigger");
         r.countTriggers.clear();
-        // emplace_back: a braced pair would bind the moved vector to a const reference and copy it.
-        if (r.hasGeometry) r.indexes.emplace_back(std::make_pair(r.table, r.geometryColumn), std::move(r.boxes));
+        if (r.hasGeometry) {
+            SqliteStatement pageSize(*r.db, "PRAGMA page_size");
+            const size_t nodeSize = rtreeNodeSize(pageSize.step() ? static_cast<size_t>(pageSize.int64At(0)) : 4096);
+            r.indexes.push_back({r.table, r.geometryColumn,
+                                 std::async(std::launch::async, [boxes = std::move(r.boxes), nodeSize]() mutable { return packRtree(std::move(boxes), nodeSize); })});
+        }
         r.boxes = {};
         r.db->exec("COMMIT", "cannot commit the rows of layer '" + r.table + "'");
         r.inTransaction = false;
+        startWriteback(m_path);
         return;
     }
     if (m_inTransaction && m_ds->CommitTransaction() != OGRERR_NONE) throwOutput("cannot commit: " + lastGdalError(), {m_path});
@@ -266,6 +313,7 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
     finishLayer();
     if (m_rows && !m_ds) {
         // GDAL adds the layer's tables and metadata while our SQLite connection is idle.
+        const ScopedThreadConfig noSync("OGR_SQLITE_SYNCHRONOUS", "OFF");
         m_ds = static_cast<GDALDataset*>(GDALOpenEx(m_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr));
         if (!m_ds) throwOutput("cannot reopen: " + lastGdalError(), {m_path});
     }
@@ -480,7 +528,8 @@ void VectorWriter::close() {
         }
         auto indexes = std::move(m_rows->indexes);
         m_rows.reset();
-        for (auto& [table, boxes] : indexes) addGeoPackageSpatialIndex(m_path, table.first, table.second, std::move(boxes));
+        for (auto& index : indexes) addPackedSpatialIndex(m_path, index.table, index.column, index.packed.get());
+        syncToDisk(m_path);
         return;
     }
     if (!m_ds) return;

@@ -789,14 +789,12 @@ std::vector<std::pair<std::string, std::string>> roadsRunInfo(const RoadsOptions
             {"CRS", o.analysisCrs}};
 }
 
-void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, OutputStaging& staging) {
+void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, const CoordinateTransformer& toLonLat, OutputStaging& staging) {
     const RoadIncidents& inc = results.inc;
     const std::vector<Snap>& snaps = results.snaps;
     const std::vector<Locality>& localities = results.localities;
     const LinkedTables& linked = results.linked;
     StepTimer timer("roads write");
-    const CoordinateTransformer toLonLat(o.analysisCrs, "EPSG:4326");
-    timer.step("lon/lat transformer");
     std::vector<int> localityOfIncident(inc.size(), -1);
     for (size_t r = 0; r < localities.size(); ++r)
         for (uint32_t i : localities[r].members)
@@ -804,8 +802,8 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, Output
     std::vector<std::string> registerHeader;
     for (const auto& f : registerFields()) registerHeader.push_back(f.name);
     std::vector<std::vector<std::string>> registerRows;
-    registerRows.reserve(localities.size());
-    for (size_t r = 0; r < localities.size(); ++r) registerRows.push_back(registerRow(o, results, toLonLat, r));
+    registerRows.resize(localities.size());
+    parallelFor(localities.size(), [&](size_t r, unsigned) { registerRows[r] = registerRow(o, results, toLonLat, r); });
     // The text outputs on a second thread while the GeoPackage is written (staged paths taken here:
     // the staging records its files and is not shared across threads).
     const std::string registerCsvPath = staging.stagedPath("road_register.csv"), registerMdPath = staging.stagedPath("road_register.md"),
@@ -976,6 +974,11 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     if (o.months.to != kNoMonth) lastMonth = o.months.to;
     if (o.months.from != kNoMonth) firstMonth = o.months.from;
 
+    // The transformation for the register's longitudes and latitudes, made while the work goes on
+    // (PROJ takes tens of milliseconds to set one up).
+    std::unique_ptr<CoordinateTransformer> toLonLat;
+    BackgroundTask lonLatTask([&] { toLonLat = std::make_unique<CoordinateTransformer>(o.analysisCrs, "EPSG:4326"); });
+
     // 3. Snapping.
     progress.note("Snapping incidents to the network");
     const SnapIndex snapIndex(net);
@@ -1065,8 +1068,9 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
                                 localities.size() - sites.size()));
 
     OutputStaging staging(o.outDir);
+    lonLatTask.finish();
     writeRoadOutputs(o, {net, lixels, inc, snaps, collisionDensity, weightedDensity, localities, rejects, nearNetworkJunction, linked, costs, threshold, ruleText, firstMonth, lastMonth},
-                     staging);
+                     *toLonLat, staging);
     report.outputs = staging.commit();
     stage("write");
     std::string timing;
