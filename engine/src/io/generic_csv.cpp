@@ -545,7 +545,6 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
         columns.push_back(resolveColumns(paths[i], layout, formats[i], options));
         fileIndex.push_back(into.addFile(paths[i], formats[i], columns.back().sourceCrs));
         into.transformerFor(columns.back().sourceCrs);  // validates the CRS before any parsing
-        if (columns.back().stats19) into.transformerFor("EPSG:4326");
         into.transformed[fileIndex.back()] = 1;
         for (const auto& chunk : layout.chunks) {
             jobs.push_back({static_cast<uint32_t>(i), chunk});
@@ -565,6 +564,11 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     std::mutex appendMutex;
     std::atomic<uint64_t> doneBytes{0};
     double appendSeconds = 0;  // time under the append lock, for HOTSPOT_PROFILE
+    // STATS19 rows without an easting/northing are located by longitude/latitude. That transformer
+    // is made by the first chunk needing one: PROJ takes ~40 ms to set one up, and most files
+    // never need it. Its slot is made here so the map does not change while the workers read it.
+    auto& lonLatSlot = into.transformers["EPSG:4326"];
+    std::once_flag lonLatOnce;
     if (options.progress) options.progress->begin("Reading CSV");
     parallelFor(jobs.size(), [&](size_t j, unsigned worker) {
         const Job& job = jobs[j];
@@ -580,7 +584,10 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
         into.transformers.at(columns[job.file].sourceCrs)->transformOnWorker(t.x.data(), t.y.data(), t.size(), worker);
         if (!result->lonLatRows.empty()) {
             // STATS19 rows located by lon/lat: transformed from WGS84 (srcX/srcY keep the lon/lat as read).
-            const auto& fromLonLat = *into.transformers.at("EPSG:4326");
+            std::call_once(lonLatOnce, [&] {
+                if (!lonLatSlot) lonLatSlot = std::make_unique<CoordinateTransformer>("EPSG:4326", into.analysisCrs);
+            });
+            const auto& fromLonLat = *lonLatSlot;
             for (uint32_t r : result->lonLatRows) {
                 double px = t.srcX[r], py = t.srcY[r];
                 fromLonLat.transformOnWorker(&px, &py, 1, worker);
