@@ -158,24 +158,74 @@ Grid Grid::covering(const Extent& extent, double cellSize, GridShape shape, int6
     return g;
 }
 
+namespace {
+
+// The k-th smallest (0-based) of the values v[i] at the rows where both v[i] and other[i] are
+// finite, for each k in ks, exactly: the value std::nth_element would give, without copying or
+// reordering a million values. A sample brackets each k; one pass counts the values below each
+// bracket and keeps those inside it, and the answer is selected among those few. A bracket the
+// sample misjudged (the count says k is outside it) falls back to selecting over all the values.
+std::vector<double> orderStatistics(const std::vector<double>& v, const std::vector<double>& other, size_t n, const std::vector<size_t>& ks) {
+    auto usable = [&](size_t i) { return std::isfinite(v[i]) && std::isfinite(other[i]); };
+    const size_t stride = std::max<size_t>(1, n / 4096);
+    std::vector<double> sample;
+    for (size_t i = 0, seen = 0; i < v.size(); ++i)
+        if (usable(i) && seen++ % stride == 0) sample.push_back(v[i]);
+    std::sort(sample.begin(), sample.end());
+    const double s = static_cast<double>(sample.size());
+    struct Bracket {
+        double lo, hi;
+        size_t below = 0;
+        std::vector<double> inside;
+    };
+    std::vector<Bracket> brackets;
+    for (size_t k : ks) {
+        const double p = n > 1 ? static_cast<double>(k) / static_cast<double>(n - 1) : 0.5;
+        const double rank = p * (s - 1);
+        const double spread = 4 * std::sqrt(s * p * (1 - p)) + 16;  // the rank's sampling error, many times over
+        const auto at = [&](double r) { return sample[static_cast<size_t>(std::clamp(r, 0.0, s - 1))]; };
+        brackets.push_back({at(std::floor(rank - spread)), at(std::ceil(rank + spread)), 0, {}});
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+        if (!usable(i)) continue;
+        for (auto& b : brackets) {
+            if (v[i] < b.lo) ++b.below;
+            else if (v[i] <= b.hi) b.inside.push_back(v[i]);
+        }
+    }
+    std::vector<double> out;
+    for (size_t j = 0; j < ks.size(); ++j) {
+        Bracket& b = brackets[j];
+        const size_t k = ks[j];
+        if (k >= b.below && k - b.below < b.inside.size()) {
+            std::nth_element(b.inside.begin(), b.inside.begin() + static_cast<std::ptrdiff_t>(k - b.below), b.inside.end());
+            out.push_back(b.inside[k - b.below]);
+        } else {
+            std::vector<double> all;
+            for (size_t i = 0; i < v.size(); ++i)
+                if (usable(i)) all.push_back(v[i]);
+            std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end());
+            out.push_back(all[k]);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 StrayReport robustExtent(const std::vector<double>& x, const std::vector<double>& y, double strayMetres) {
     StrayReport r;
     r.stray.assign(x.size(), 0);
-    std::vector<double> xs, ys;
-    xs.reserve(x.size());
-    ys.reserve(y.size());
-    for (size_t i = 0; i < x.size(); ++i)
-        if (std::isfinite(x[i]) && std::isfinite(y[i])) xs.push_back(x[i]), ys.push_back(y[i]);
-    if (xs.empty()) {
+    size_t n = 0;
+    for (size_t i = 0; i < x.size(); ++i) n += std::isfinite(x[i]) && std::isfinite(y[i]);
+    if (n == 0) {
         r.extent = {0, 0, -1, -1};
         return r;
     }
-    auto quantile = [](std::vector<double>& v, double q) {
-        size_t k = static_cast<size_t>(q * static_cast<double>(v.size() - 1));
-        std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-        return v[k];
-    };
-    Extent core{quantile(xs, 0.01), quantile(ys, 0.01), quantile(xs, 0.99), quantile(ys, 0.99)};
+    // The 1st and 99th percentiles as the element at floor(q (n - 1)) of the sorted values.
+    const std::vector<size_t> ks = {static_cast<size_t>(0.01 * static_cast<double>(n - 1)), static_cast<size_t>(0.99 * static_cast<double>(n - 1))};
+    const std::vector<double> qx = orderStatistics(x, y, n, ks), qy = orderStatistics(y, x, n, ks);
+    Extent core{qx[0], qy[0], qx[1], qy[1]};
     const double margin = std::max(strayMetres, std::max(core.width(), core.height()));
     const Extent allowed = core.expanded(margin);
     bool first = true;

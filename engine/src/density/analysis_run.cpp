@@ -277,11 +277,12 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
             }
         s.otherOutcomes = 0;
     }
-    std::vector<size_t> keep;
-    std::vector<double> kx, ky;
-    keep.reserve(t.size());
-    kx.reserve(t.size());
-    ky.reserve(t.size());
+    // The rows passing the filters go straight into the selection's columns; strays (or points
+    // outside the study area) are then flagged on them and squeezed out in place, when there are any.
+    for (auto* column : {&s.x, &s.y, &s.weight}) column->reserve(t.size());
+    s.month.reserve(t.size());
+    s.day.reserve(t.size());
+    s.group.reserve(t.size());
     for (size_t i = 0; i < t.size(); ++i) {
         if (!std::isfinite(t.x[i])) {
             ++s.notLocated;
@@ -299,40 +300,45 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
             ++s.otherOutcomes;
             continue;
         }
-        keep.push_back(i);
-        kx.push_back(t.x[i]);
-        ky.push_back(t.y[i]);
-    }
-    std::vector<uint8_t> excluded(keep.size(), 0);
-    if (studyArea) {
-        std::vector<int32_t> where(keep.size());
-        studyArea->assign(kx.data(), ky.data(), kx.size(), where.data());
-        for (size_t k = 0; k < keep.size(); ++k)
-            if (where[k] < 0) excluded[k] = 1, ++s.outsideStudyArea;
-    } else {
-        StrayReport strays = robustExtent(kx, ky);
-        for (size_t k = 0; k < keep.size(); ++k)
-            if (strays.stray[k]) excluded[k] = 1, ++s.strays;
-    }
-    for (auto* column : {&s.x, &s.y, &s.weight}) column->reserve(keep.size());
-    s.month.reserve(keep.size());
-    s.day.reserve(keep.size());
-    s.group.reserve(keep.size());
-    bool first = true;
-    for (size_t k = 0; k < keep.size(); ++k) {
-        if (excluded[k]) continue;
-        const size_t i = keep[k];
         s.x.push_back(t.x[i]);
         s.y.push_back(t.y[i]);
         s.weight.push_back(t.weight[i]);
         s.month.push_back(t.month[i]);
         s.day.push_back(t.day.empty() ? 0 : t.day[i]);
         s.group.push_back(t.group[i]);
-        if (first) s.extent = {t.x[i], t.y[i], t.x[i], t.y[i]}, first = false;
-        s.extent.minX = std::min(s.extent.minX, t.x[i]);
-        s.extent.minY = std::min(s.extent.minY, t.y[i]);
-        s.extent.maxX = std::max(s.extent.maxX, t.x[i]);
-        s.extent.maxY = std::max(s.extent.maxY, t.y[i]);
+    }
+    std::vector<uint8_t> excluded;
+    if (studyArea) {
+        std::vector<int32_t> where(s.x.size());
+        studyArea->assign(s.x.data(), s.y.data(), s.x.size(), where.data());
+        excluded.assign(s.x.size(), 0);
+        for (size_t k = 0; k < where.size(); ++k)
+            if (where[k] < 0) excluded[k] = 1, ++s.outsideStudyArea;
+    } else {
+        StrayReport strays = robustExtent(s.x, s.y);
+        s.strays = static_cast<int64_t>(strays.strayCount);
+        excluded = std::move(strays.stray);
+    }
+    if (s.strays + s.outsideStudyArea > 0) {
+        size_t kept = 0;
+        for (size_t k = 0; k < s.x.size(); ++k) {
+            if (excluded[k]) continue;
+            s.x[kept] = s.x[k], s.y[kept] = s.y[k], s.weight[kept] = s.weight[k];
+            s.month[kept] = s.month[k], s.day[kept] = s.day[k], s.group[kept] = s.group[k];
+            ++kept;
+        }
+        for (auto* column : {&s.x, &s.y, &s.weight}) column->resize(kept);
+        s.month.resize(kept);
+        s.day.resize(kept);
+        s.group.resize(kept);
+    }
+    bool first = true;
+    for (size_t k = 0; k < s.x.size(); ++k) {
+        if (first) s.extent = {s.x[k], s.y[k], s.x[k], s.y[k]}, first = false;
+        s.extent.minX = std::min(s.extent.minX, s.x[k]);
+        s.extent.minY = std::min(s.extent.minY, s.y[k]);
+        s.extent.maxX = std::max(s.extent.maxX, s.x[k]);
+        s.extent.maxY = std::max(s.extent.maxY, s.y[k]);
     }
     if (first) s.extent = {0, 0, -1, -1};
     return s;

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "hotspot/grid.hpp"
 
@@ -62,6 +65,53 @@ TEST(RobustExtent, StrayPointsAreExcludedAndCounted) {
     EXPECT_EQ(r.stray[1000], 1);
     EXPECT_DOUBLE_EQ(r.extent.minX, 470000);
     EXPECT_DOUBLE_EQ(r.extent.maxX, 479990);
+}
+
+TEST(RobustExtent, ThePercentilesAreExactOnTiesClustersAndMissingValues) {
+    // The percentiles are found from a sample and one pass; they must be the very values a full
+    // selection gives, so every point is a stray or not exactly as before.
+    auto reference = [](const std::vector<double>& x, const std::vector<double>& y) {
+        std::vector<double> xs, ys;
+        for (size_t i = 0; i < x.size(); ++i)
+            if (std::isfinite(x[i]) && std::isfinite(y[i])) xs.push_back(x[i]), ys.push_back(y[i]);
+        auto q = [](std::vector<double> v, double p) {
+            const size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
+            std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+            return v[k];
+        };
+        return std::vector<double>{q(xs, 0.01), q(ys, 0.01), q(xs, 0.99), q(ys, 0.99)};
+    };
+    uint64_t state = 99;
+    auto next = [&] { return static_cast<double>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) / 9007199254740992.0; };
+    for (size_t n : {1u, 2u, 3u, 150u, 4097u, 50000u, 300000u}) {
+        for (int shape = 0; shape < 3; ++shape) {
+            std::vector<double> x, y;
+            for (size_t i = 0; i < n; ++i) {
+                double px = 0, py = 0;
+                if (shape == 0) px = 470000 + 8000 * next(), py = 255000 + 6000 * next();
+                if (shape == 1) px = 470000 + std::round(20 * next()) * 100, py = 255000 + std::round(3 * next()) * 100;  // few distinct values
+                if (shape == 2) {                                                                                         // most points in one spot, a long thin tail, strays and holes
+                    const double u = next();
+                    px = u < 0.9 ? 475000 : 470000 + 400000 * next() * next() * next();
+                    py = u < 0.9 ? 260000 : 250000 + 100000 * next();
+                    if (u > 0.995) px = NAN;
+                }
+                x.push_back(px), y.push_back(py);
+            }
+            const StrayReport r = robustExtent(x, y, 0);
+            const std::vector<double> q = reference(x, y);
+            // The core box grown by its larger side; strays are the points outside it.
+            const double margin = std::max(q[2] - q[0], q[3] - q[1]);
+            size_t strays = 0;
+            for (size_t i = 0; i < n; ++i) {
+                const bool out = !std::isfinite(x[i]) || !std::isfinite(y[i]) || x[i] < q[0] - margin || x[i] > q[2] + margin ||
+                                 y[i] < q[1] - margin || y[i] > q[3] + margin;
+                strays += out;
+                ASSERT_EQ(r.stray[i], out ? 1 : 0) << "n " << n << " shape " << shape << " point " << i;
+            }
+            EXPECT_EQ(r.strayCount, strays) << "n " << n << " shape " << shape;
+        }
+    }
 }
 
 namespace {
