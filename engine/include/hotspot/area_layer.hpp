@@ -81,6 +81,8 @@ public:
     const OnsGeography& geography() const;
     // Metres (analysis CRS units) from a point to polygon i; 0 inside.
     double distanceTo(size_t i, double x, double y) const;
+    // The same on the GEOS state of `worker` (an index from parallelFor): safe on several threads.
+    double distanceTo(size_t i, double x, double y, unsigned worker) const;
     // Every pair of polygons (this layer's i, other's j) whose intersection has an area, with it.
     struct Overlap {
         uint32_t self, other;

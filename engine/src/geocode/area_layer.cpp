@@ -475,8 +475,10 @@ std::vector<std::vector<uint32_t>> AreaLayer::contiguity(bool rook) const {
 
 const OnsGeography& AreaLayer::geography() const { return m_impl->geography; }
 
-double AreaLayer::distanceTo(size_t i, double x, double y) const {
-    WorkerState& w = m_impl->worker(0);
+double AreaLayer::distanceTo(size_t i, double x, double y) const { return distanceTo(i, x, y, 0); }
+
+double AreaLayer::distanceTo(size_t i, double x, double y, unsigned worker) const {
+    WorkerState& w = m_impl->worker(worker);
     GEOSContextHandle_t h = w.ctx->handle();
     const GeosGeometryPtr point = w.ctx->own(GEOSGeom_createPointFromXY_r(h, x, y), "point");
     double d = NAN;

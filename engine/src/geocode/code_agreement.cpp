@@ -2,8 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "core/point_hash.hpp"
+#include "core/thread_pool.hpp"
+
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 namespace hotspot {
@@ -118,36 +124,69 @@ bool codesReachLayer(const AreaLayer& layer, const std::vector<std::string_view>
 
 CodeComparison compareAreaCodes(const AreaLayer& layer, const std::vector<int32_t>& byPoint, const std::vector<std::string_view>& rowCodes,
                                 const double* x, const double* y, const std::vector<CodeLookup>& lookups, double edgeMetres) {
-    CodeRouter router(layer, lookups);
     const size_t n = rowCodes.size();
     CodeComparison out;
     out.byCode.assign(n, -1);
     out.match.assign(n, 0);
     out.distance.assign(n, NAN);
-    for (size_t i = 0; i < n; ++i) {
-        CodeMatch m;
-        const int32_t p = byPoint[i];
-        if (rowCodes[i].empty()) {
-            m = CodeMatch::NoCode;
-        } else {
-            const Target& t = router.route(rowCodes[i]);
-            const bool pointInTarget = std::find(t.polygons.begin(), t.polygons.end(), p) != t.polygons.end();
-            if (t.polygons.size() == 1) out.byCode[i] = t.polygons[0];
-            else if (pointInTarget) out.byCode[i] = p;  // a split code: the point says which part
-            if (!t.direct && !t.polygons.empty() && t.change) ++out.changes[std::string_view("SMXU").find(t.change)];
-            if (p < 0) m = CodeMatch::OutsideLayer;
-            else if (t.polygons.empty()) m = CodeMatch::CodeNotInLayer;
-            else if (pointInTarget) m = t.direct ? CodeMatch::Same : CodeMatch::SameViaLookup;
-            else {
-                double d = INFINITY;
-                for (int32_t q : t.polygons) d = std::min(d, layer.distanceTo(static_cast<size_t>(q), x[i], y[i]));
-                out.distance[i] = static_cast<float>(d);
-                m = !t.direct ? CodeMatch::DiffersViaLookup : d <= edgeMetres ? CodeMatch::Edge
-                                                                              : CodeMatch::Elsewhere;
-            }
+    // Blocks of rows on all workers, each with its own code router and distance cache. Distances
+    // are cached by (point, polygon): police.uk rows share anonymised map points, so many rows
+    // ask for a distance asked before (a GEOS distance is the costly part of this comparison).
+    struct Key {
+        double x, y;
+        int32_t polygon;
+        bool operator==(const Key& o) const {
+            return std::memcmp(&x, &o.x, sizeof x) == 0 && std::memcmp(&y, &o.y, sizeof y) == 0 && polygon == o.polygon;
         }
-        out.match[i] = static_cast<uint8_t>(m);
-        ++out.tally[static_cast<size_t>(m)];
+    };
+    struct KeyHash {
+        size_t operator()(const Key& k) const { return static_cast<size_t>(pointBitsHash(k.x, k.y) ^ (static_cast<uint64_t>(k.polygon) * 0x9E3779B97F4A7C15ULL)); }
+    };
+    struct Worker {
+        std::unique_ptr<CodeRouter> router;
+        std::unordered_map<Key, double, KeyHash> distances;
+        std::array<int64_t, kCodeMatchClasses> tally{};
+        std::array<int64_t, 4> changes{};
+    };
+    std::vector<Worker> workers(workerCount());
+    constexpr size_t kBlock = 16384;
+    parallelFor((n + kBlock - 1) / kBlock, [&](size_t b, unsigned worker) {
+        Worker& w = workers[worker];
+        if (!w.router) w.router = std::make_unique<CodeRouter>(layer, lookups);
+        auto distanceTo = [&](int32_t polygon, double px, double py) {
+            const auto [it, added] = w.distances.try_emplace(Key{px, py, polygon}, 0.0);
+            if (added) it->second = layer.distanceTo(static_cast<size_t>(polygon), px, py, worker);
+            return it->second;
+        };
+        for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+            CodeMatch m;
+            const int32_t p = byPoint[i];
+            if (rowCodes[i].empty()) {
+                m = CodeMatch::NoCode;
+            } else {
+                const Target& t = w.router->route(rowCodes[i]);
+                const bool pointInTarget = std::find(t.polygons.begin(), t.polygons.end(), p) != t.polygons.end();
+                if (t.polygons.size() == 1) out.byCode[i] = t.polygons[0];
+                else if (pointInTarget) out.byCode[i] = p;  // a split code: the point says which part
+                if (!t.direct && !t.polygons.empty() && t.change) ++w.changes[std::string_view("SMXU").find(t.change)];
+                if (p < 0) m = CodeMatch::OutsideLayer;
+                else if (t.polygons.empty()) m = CodeMatch::CodeNotInLayer;
+                else if (pointInTarget) m = t.direct ? CodeMatch::Same : CodeMatch::SameViaLookup;
+                else {
+                    double d = INFINITY;
+                    for (int32_t q : t.polygons) d = std::min(d, distanceTo(q, x[i], y[i]));
+                    out.distance[i] = static_cast<float>(d);
+                    m = !t.direct ? CodeMatch::DiffersViaLookup : d <= edgeMetres ? CodeMatch::Edge
+                                                                                  : CodeMatch::Elsewhere;
+                }
+            }
+            out.match[i] = static_cast<uint8_t>(m);
+            ++w.tally[static_cast<size_t>(m)];
+        }
+    });
+    for (const Worker& w : workers) {
+        for (size_t k = 0; k < out.tally.size(); ++k) out.tally[k] += w.tally[k];
+        for (size_t k = 0; k < out.changes.size(); ++k) out.changes[k] += w.changes[k];
     }
     return out;
 }
