@@ -223,30 +223,38 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
         SqliteStatement root(db, "SELECT length(data) FROM " + sqlIdentifier(rtree + "_node") + " WHERE nodeno = 1");
         if (root.step()) nodeSize = static_cast<size_t>(root.int64At(0));
     }
+    if (nodeSize <= 4 || (nodeSize - 4) / 24 < 3) db.refuse("spatial index: unexpected R-tree node size " + std::to_string(nodeSize));
+    if (packed && packed->nodeSize != nodeSize)
+        db.refuse("spatial index: packed for R-tree nodes of " + std::to_string(packed->nodeSize) + " bytes, SQLite made " + std::to_string(nodeSize));
+
+    db.exec("DELETE FROM " + sqlIdentifier(rtree + "_node"), "spatial index");
+    SqliteStatement putNode(db, "INSERT INTO " + sqlIdentifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
+    size_t stored = 0;
+    auto storeNode = [&](int64_t number, const unsigned char* data) {
+        ++stored;
+        sqlite3_bind_int64(putNode.handle(), 1, number);
+        sqlite3_bind_blob(putNode.handle(), 2, data, static_cast<int>(nodeSize), SQLITE_STATIC);
+        putNode.run();
+    };
     PackedRtree here;
     if (!packed) {
-        if (nodeSize <= 4 || (nodeSize - 4) / 24 < 3) db.refuse("spatial index: unexpected R-tree node size " + std::to_string(nodeSize));
-        here = packRtree(std::move(cells), nodeSize);
+        here = packRtree(std::move(cells), nodeSize, [&](int64_t number, const std::vector<unsigned char>& blob) { storeNode(number, blob.data()); });
         packed = &here;
-    } else if (packed->nodeSize != nodeSize) {
-        db.refuse("spatial index: packed for R-tree nodes of " + std::to_string(packed->nodeSize) + " bytes, SQLite made " + std::to_string(nodeSize));
+    } else {
+        for (size_t k = 0; k < packed->nodeNumbers.size(); ++k) storeNode(packed->nodeNumbers[k], packed->nodeData.data() + k * nodeSize);
     }
-
-    if (!packed->nodeNumbers.empty()) {
-        db.exec("DELETE FROM " + sqlIdentifier(rtree + "_node"), "spatial index");
-        SqliteStatement putNode(db, "INSERT INTO " + sqlIdentifier(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
-        for (size_t k = 0; k < packed->nodeNumbers.size(); ++k) {
-            sqlite3_bind_int64(putNode.handle(), 1, packed->nodeNumbers[k]);
-            sqlite3_bind_blob(putNode.handle(), 2, packed->nodeData.data() + k * nodeSize, static_cast<int>(nodeSize), SQLITE_STATIC);
-            putNode.run();
-        }
-        PairInserter putParent(db, sqlIdentifier(rtree + "_parent"), "nodeno", "parentnode");
-        for (const auto& [node, parent] : packed->parents) putParent.add(node, parent);
-        putParent.finish();
-        PairInserter putRow(db, sqlIdentifier(rtree + "_rowid"), "rowid", "nodeno");
-        for (const auto& [row, leaf] : packed->rows) putRow.add(row, leaf);
-        putRow.finish();
+    if (stored == 0) {
+        // No rows: an empty root, as SQLite makes one.
+        db.exec("INSERT INTO " + sqlIdentifier(rtree + "_node") + " (nodeno, data) VALUES (1, zeroblob(" + std::to_string(nodeSize) + "))", "spatial index");
     }
+    PairInserter putParent(db, sqlIdentifier(rtree + "_parent"), "nodeno", "parentnode");
+    for (size_t number = 2; number < packed->parentOf.size(); ++number) putParent.add(static_cast<int64_t>(number), packed->parentOf[number]);
+    putParent.finish();
+    PairInserter putRow(db, sqlIdentifier(rtree + "_rowid"), "rowid", "nodeno");
+    for (size_t i = 0; i < packed->leafById.size(); ++i)
+        if (packed->leafById[i] != 0) putRow.add(packed->minId + static_cast<int64_t>(i), int64_t{packed->leafById[i]});
+    for (const auto& [row, leaf] : packed->leafPairs) putRow.add(row, leaf);
+    putRow.finish();
 
     // The triggers that keep the index in step with later edits, as GDAL writes them (GeoPackage
     // 1.2 spec, rtree extension; ST_* are functions GDAL and QGIS register on their connections).
@@ -284,7 +292,7 @@ size_t rtreeNodeSize(size_t pageSize) {
     return std::min(pageSize - 64, size_t{4} + 24 * 51);
 }
 
-PackedRtree packRtree(std::vector<IndexBox> cells, size_t nodeSize) {
+PackedRtree packRtree(std::vector<IndexBox> cells, size_t nodeSize, const RtreeNodeSink& sink) {
     PackedRtree packed;
     packed.nodeSize = nodeSize;
     if (cells.empty()) return packed;
@@ -293,13 +301,15 @@ PackedRtree packRtree(std::vector<IndexBox> cells, size_t nodeSize) {
     // (id, leaf) pairs sorted at the end; either way the rows come out by ascending id, which
     // appends to the rowid table.
     const auto [lowest, highest] = std::minmax_element(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.id < b.id; });
-    const int64_t minId = lowest->id, idSpan = highest->id - lowest->id + 1;
+    const int64_t idSpan = highest->id - lowest->id + 1;
+    packed.minId = lowest->id;
     const bool denseIds = idSpan > 0 && idSpan <= 2 * static_cast<int64_t>(cells.size()) + 1024;
-    std::vector<int32_t> leafById(denseIds ? static_cast<size_t>(idSpan) : 0, 0);
+    packed.leafById.assign(denseIds ? static_cast<size_t>(idSpan) : 0, 0);
 
-    // Bottom-up, level by level. Nodes are numbered from 2 as they are made, except the root (a
-    // level of one node), which SQLite wants as node 1.
-    std::vector<int64_t> parentOf(2, 0);  // by node number
+    // Bottom-up, level by level; each node goes to the sink (or into nodeData) as soon as it is
+    // packed, so memory stays at the cells plus one level. Nodes are numbered from 2 as they are
+    // made, except the root (a level of one node), which SQLite wants as node 1.
+    packed.parentOf.assign(2, 0);
     int64_t nextNumber = 2;
     std::vector<Cell> level = std::move(cells);
     bool leaves = true;
@@ -312,27 +322,25 @@ PackedRtree packRtree(std::vector<IndexBox> cells, size_t nodeSize) {
             const Cell* first = level.data() + starts[k];
             const Cell* last = level.data() + starts[k + 1];
             const std::vector<unsigned char> blob = encodeNode(first, last, rootLevel ? depth : 0, nodeSize);
-            packed.nodeNumbers.push_back(number);
-            packed.nodeData.insert(packed.nodeData.end(), blob.begin(), blob.end());
+            if (sink) {
+                sink(number, blob);
+            } else {
+                packed.nodeNumbers.push_back(number);
+                packed.nodeData.insert(packed.nodeData.end(), blob.begin(), blob.end());
+            }
             for (const Cell* c = first; c < last; ++c) {
-                if (!leaves) parentOf[static_cast<size_t>(c->id)] = number;
-                else if (denseIds) leafById[static_cast<size_t>(c->id - minId)] = static_cast<int32_t>(number);
-                else packed.rows.emplace_back(c->id, number);
+                if (!leaves) packed.parentOf[static_cast<size_t>(c->id)] = number;
+                else if (denseIds) packed.leafById[static_cast<size_t>(c->id - packed.minId)] = static_cast<int32_t>(number);
+                else packed.leafPairs.emplace_back(c->id, number);
             }
             if (!rootLevel) above.push_back(boundingCell(first, last, number));
         }
         if (rootLevel) break;
-        parentOf.resize(static_cast<size_t>(nextNumber), 0);
+        packed.parentOf.resize(static_cast<size_t>(nextNumber), 0);
         level = std::move(above);
         leaves = false;
     }
-    for (int64_t number = 2; number < nextNumber; ++number) packed.parents.emplace_back(number, parentOf[static_cast<size_t>(number)]);
-    if (denseIds) {
-        for (size_t i = 0; i < leafById.size(); ++i)
-            if (leafById[i] != 0) packed.rows.emplace_back(minId + static_cast<int64_t>(i), int64_t{leafById[i]});
-    } else {
-        std::sort(packed.rows.begin(), packed.rows.end());
-    }
+    std::sort(packed.leafPairs.begin(), packed.leafPairs.end());
     return packed;
 }
 

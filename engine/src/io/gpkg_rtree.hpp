@@ -8,6 +8,7 @@
 // QGIS and SQLite's own rtreecheck() see an ordinary index that later edits keep up to date.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,17 +26,21 @@ IndexBox indexBox(int64_t id, double minX, double maxX, double minY, double maxY
 void addGeoPackageSpatialIndex(const std::string& path, const std::string& table, const std::string& column, std::vector<IndexBox> boxes);
 
 // A tree packed away from SQLite, e.g. on another thread while the next layer is written: the
-// nodes in SQLite's format, each node's parent and each row's leaf (by ascending row id).
+// nodes in SQLite's format (unless a sink took them as they were made), each node's parent and
+// each row's leaf.
 struct PackedRtree {
     size_t nodeSize = 0;
     std::vector<int64_t> nodeNumbers;  // node k is nodeData[k * nodeSize, (k + 1) * nodeSize)
     std::vector<unsigned char> nodeData;
-    std::vector<std::pair<int64_t, int64_t>> parents;  // (node, parent)
-    std::vector<std::pair<int64_t, int64_t>> rows;     // (row id, leaf node)
+    std::vector<int64_t> parentOf;  // by node number; nodes 0 and 1 (the root) have none
+    int64_t minId = 0;
+    std::vector<int32_t> leafById;                       // leaf of row minId + i (0: no row), when the ids are dense
+    std::vector<std::pair<int64_t, int64_t>> leafPairs;  // else (row id, leaf), by row id
 };
+using RtreeNodeSink = std::function<void(int64_t number, const std::vector<unsigned char>& node)>;
 // The node size SQLite's R-tree module uses in a database of this page size.
 size_t rtreeNodeSize(size_t pageSize);
-PackedRtree packRtree(std::vector<IndexBox> boxes, size_t nodeSize);
+PackedRtree packRtree(std::vector<IndexBox> boxes, size_t nodeSize, const RtreeNodeSink& sink = {});
 // Stores a packed tree as the table's index (throws if SQLite's node size is not the packed one).
 void addPackedSpatialIndex(const std::string& path, const std::string& table, const std::string& column, const PackedRtree& packed);
 

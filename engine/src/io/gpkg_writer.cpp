@@ -102,8 +102,10 @@ struct VectorWriter::GeoPackageRows {
     // close() stores them.
     struct PendingIndex {
         std::string table, column;
-        std::future<PackedRtree> packed;
+        std::vector<IndexBox> boxes;      // a large layer's, packed at close
+        std::future<PackedRtree> packed;  // else packed ahead
     };
+    static constexpr size_t kPackAheadRows = 400'000;
     std::vector<PendingIndex> indexes;
 
     // The inserting thread, started by the first full block. It alone uses the connection while
@@ -114,6 +116,7 @@ struct VectorWriter::GeoPackageRows {
     std::deque<Block> queued;
     std::vector<Block> spare;
     bool inserting = false, stopping = false;
+    bool ownThread = true;  // RowInsertion::OwnThread
     std::exception_ptr failure;
 
     ~GeoPackageRows() { stop(); }
@@ -208,6 +211,10 @@ struct VectorWriter::GeoPackageRows {
     // The caller's block is full: queue it (waiting while kBlocksQueued are ahead of it) and
     // continue in a spare one.
     void submit() {
+        if (!ownThread) {
+            insert(block);
+            return;
+        }
         std::unique_lock lock(mutex);
         if (!inserter.joinable()) inserter = std::thread([this] { insertLoop(); });
         blockDone.wait(lock, [&] { return failure || queued.size() < kBlocksQueued; });
@@ -246,7 +253,7 @@ struct VectorWriter::GeoPackageRows {
     }
 };
 
-VectorWriter::VectorWriter(const std::string& path, const std::string& driver) : m_path(path) {
+VectorWriter::VectorWriter(const std::string& path, const std::string& driver, RowInsertion insertion) : m_path(path) {
     ensureGdalRegistered();
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
     if (!drv) throwOutput("GDAL driver '" + driver + "' is not available", {path});
@@ -257,7 +264,10 @@ VectorWriter::VectorWriter(const std::string& path, const std::string& driver) :
     }
     m_geoPackage = driver == "GPKG";
     if (!m_ds) throwOutput("cannot create: " + lastGdalError(), {path});
-    if (m_geoPackage) m_rows = std::make_unique<GeoPackageRows>();
+    if (m_geoPackage) {
+        m_rows = std::make_unique<GeoPackageRows>();
+        m_rows->ownThread = insertion == RowInsertion::OwnThread;
+    }
 }
 
 VectorWriter::~VectorWriter() {
@@ -287,11 +297,15 @@ void VectorWriter::finishLayer() {
                        "cannot record the feature count");
         for (const auto& sql : r.countTriggers) r.db->exec(sql, "cannot restore the feature count trigger");
         r.countTriggers.clear();
-        if (r.hasGeometry) {
+        if (r.hasGeometry && r.boxes.size() > GeoPackageRows::kPackAheadRows) {
+            // A large layer's tree is packed at close(), each node stored as it is made: packed
+            // ahead, the nodes would be held in memory beside the boxes (geocode's million rows:
+            // ~50 MB more at the peak of its writing).
+            r.indexes.push_back({r.table, r.geometryColumn, std::move(r.boxes), {}});
+        } else if (r.hasGeometry) {
             SqliteStatement pageSize(*r.db, "PRAGMA page_size");
             const size_t nodeSize = rtreeNodeSize(pageSize.step() ? static_cast<size_t>(pageSize.int64At(0)) : 4096);
-            r.indexes.push_back({r.table, r.geometryColumn,
-                                 std::async(std::launch::async, [boxes = std::move(r.boxes), nodeSize]() mutable { return packRtree(std::move(boxes), nodeSize); })});
+            r.indexes.push_back({r.table, r.geometryColumn, {}, std::async(std::launch::async, [boxes = std::move(r.boxes), nodeSize]() mutable { return packRtree(std::move(boxes), nodeSize); })});
         }
         r.boxes = {};
         r.db->exec("COMMIT", "cannot commit the rows of layer '" + r.table + "'");
@@ -408,14 +422,14 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
     r.extent[1] = r.extent[3] = -INFINITY;
 }
 
-void VectorWriter::setString(int field, const std::string& value) {
+void VectorWriter::setString(int field, std::string_view value) {
     if (m_rows) {
         auto& cell = m_rows->current().cells.at(static_cast<size_t>(field));
         cell.kind = GeoPackageRows::Cell::Text;
         cell.text.assign(value);
         return;
     }
-    m_feature->SetField(field, value.c_str());
+    m_feature->SetField(field, std::string(value).c_str());
 }
 void VectorWriter::setInteger(int field, int64_t value) {
     if (m_rows) {
@@ -528,7 +542,10 @@ void VectorWriter::close() {
         }
         auto indexes = std::move(m_rows->indexes);
         m_rows.reset();
-        for (auto& index : indexes) addPackedSpatialIndex(m_path, index.table, index.column, index.packed.get());
+        for (auto& index : indexes) {
+            if (index.packed.valid()) addPackedSpatialIndex(m_path, index.table, index.column, index.packed.get());
+            else addGeoPackageSpatialIndex(m_path, index.table, index.column, std::move(index.boxes));
+        }
         syncToDisk(m_path);
         return;
     }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 class GDALDataset;
@@ -107,17 +108,23 @@ enum class GeometryKind { None,
                           LineString,
                           Polygon };
 
+// Where a GeoPackage's rows are inserted: on a thread of the writer's own, while the caller builds
+// the next rows (the default: writing takes about half the time), or on the caller's thread, for
+// a command whose other core is busy already (geocode writes its CSVs meanwhile).
+enum class RowInsertion { OwnThread,
+                          CallerThread };
+
 // A vector dataset (GeoPackage by default) written feature by feature inside transactions.
 class VectorWriter {
 public:
-    VectorWriter(const std::string& path, const std::string& driver = "GPKG");
+    VectorWriter(const std::string& path, const std::string& driver = "GPKG", RowInsertion insertion = RowInsertion::OwnThread);
     ~VectorWriter();
     VectorWriter(const VectorWriter&) = delete;
     VectorWriter& operator=(const VectorWriter&) = delete;
 
     void createLayer(const std::string& name, GeometryKind geometry, const std::string& crs, const std::vector<FieldSpec>& fields,
                      const std::string& description = {});
-    void setString(int field, const std::string& value);
+    void setString(int field, std::string_view value);
     void setInteger(int field, int64_t value);
     void setReal(int field, double value);
     void setNull(int field);
