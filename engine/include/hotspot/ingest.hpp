@@ -59,7 +59,10 @@ struct IngestOptions {
     std::string layer;            // OGR layer name; first layer if empty
     std::string defaultCategory;  // category of rows when no category column is mapped (e.g. "Collision")
     bool keepAttributes = true;   // false: columns without a role are not kept (analysis jobs need none)
-    char delimiter = 0;           // CSV field delimiter; 0: detected from each file's header (, ; tab |)
+    // When not empty: only the columns without a role named here (case-insensitive) are kept, the
+    // ones a job reads (roads reads a dozen of a STATS19 file's 36).
+    std::vector<std::string> onlyAttributes;
+    char delimiter = 0;  // CSV field delimiter; 0: detected from each file's header (, ; tab |)
     // police.uk files of these forces only (e.g. "thames-valley", as in YYYY-MM-<force>-street.csv);
     // empty: every force. Files of other forces are set aside and counted in the summary.
     std::vector<std::string> forces;

@@ -158,6 +158,9 @@ FileColumns resolveColumns(const std::string& path, const CsvFileLayout& layout,
         // police.uk's own outcome is kept even when no attribute is: outcome groups and the
         // --outcome filter are made from it (with the outcomes files' later outcomes).
         if (!options.keepAttributes && !(police && iequals(layout.header[i], "Last outcome category"))) continue;
+        if (!options.onlyAttributes.empty() &&
+            std::none_of(options.onlyAttributes.begin(), options.onlyAttributes.end(), [&](const std::string& name) { return iequals(name, layout.header[i]); }))
+            continue;
         bool isUsed = false;
         for (int u : used) isUsed |= (u == static_cast<int>(i));
         if (!isUsed) c.attributes.emplace_back(static_cast<int>(i), layout.header[i].empty() ? fmt::format("field_{}", i + 1) : layout.header[i]);

@@ -1,5 +1,6 @@
 // Incidents from any OGR point layer (GeoPackage, Shapefile, GeoJSON, FlatGeobuf ...).
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -75,6 +76,10 @@ void readOgrFile(const std::string& spec, const IngestOptions& options, ReadBatc
     std::vector<std::pair<int, size_t>> attributes;
     for (int i = 0; i < defn->GetFieldCount() && options.keepAttributes; ++i) {
         if (i == fId || i == fCategory || i == fDate || i == fMonth || i == fWeight || i == fAddress || i == fLocality || i == fX || i == fY) continue;
+        const char* name = defn->GetFieldDefn(i)->GetNameRef();
+        if (!options.onlyAttributes.empty() &&
+            std::none_of(options.onlyAttributes.begin(), options.onlyAttributes.end(), [&](const std::string& wanted) { return iequals(wanted, name); }))
+            continue;
         attributes.emplace_back(i, r.table.attributeIndex(defn->GetFieldDefn(i)->GetNameRef()));
     }
     auto text = [](OGRFeature& f, int i) -> std::string {

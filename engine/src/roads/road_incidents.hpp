@@ -43,10 +43,13 @@ struct RoadIncidents {
     std::vector<double> x, y;
     std::vector<int32_t> month;
     std::vector<uint8_t> isCollision, issue, severity, urbanRural;  // urbanRural: 0 unknown, 1 urban, 2 rural
-    std::vector<std::string> file, id, time;
+    std::vector<std::string> files;                                 // input paths; rows refer to them by index
+    std::vector<uint32_t> fileOf;
+    std::vector<std::string> id, time;
     std::vector<int64_t> line;
     std::vector<CollisionCircumstances> circumstances;  // default (all unknown) for complaints
     size_t size() const { return x.size(); }
+    const std::string& file(size_t i) const { return files[fileOf[i]]; }
 };
 
 }  // namespace hotspot

@@ -140,6 +140,15 @@ uint8_t parseSeverity(std::string_view v) {
 
 // Reads one kind of input (collisions or complaints) into `into`; rejects go to `rejects` as
 // (file, line, field, reason, record) rows.
+// The input columns roads reads, by their names in the STATS19 schemas (current and legacy).
+const std::initializer_list<const char*> kSeverityColumns = {"Accident_Severity", "collision_severity", "severity"},
+                                         kUrbanRuralColumns = {"Urban_or_Rural_Area", "urban_or_rural_area"}, kTimeColumns = {"Time", "time"},
+                                         kIndexColumns = {"Accident_Index", "collision_index"}, kLightColumns = {"light_conditions"},
+                                         kSurfaceColumns = {"road_surface_conditions"}, kDayColumns = {"day_of_week"}, kDateColumns = {"Date"},
+                                         kJunctionColumns = {"junction_detail"}, kSpeedColumns = {"speed_limit"},
+                                         kRoadClassColumns = {"first_road_class", "1st_Road_Class"},
+                                         kRoadNumberColumns = {"first_road_number", "1st_Road_Number"};
+
 InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisions, const RoadsOptions& o, RoadIncidents& into,
                             std::vector<std::vector<std::string>>& rejects, CollisionKeys& keys, Progress& progress) {
     InputAccount account;
@@ -152,6 +161,10 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
     io.layer = collisions ? o.collisionLayer : o.complaintLayer;
     if (collisions) io.defaultCategory = "Collision";
     io.progress = &progress;
+    // Only the columns read below are kept (a STATS19 collision file has 36).
+    for (const auto* names : {&kSeverityColumns, &kUrbanRuralColumns, &kTimeColumns, &kIndexColumns, &kLightColumns, &kSurfaceColumns, &kDayColumns,
+                              &kDateColumns, &kJunctionColumns, &kSpeedColumns, &kRoadClassColumns, &kRoadNumberColumns})
+        for (const char* name : *names) io.onlyAttributes.emplace_back(name);
     IngestResult in = ingest(expandInputPaths(specs), io);
     requireUsableRows(in);  // collision (or complaint) files given, none usable: stop, outputs kept
     for (const auto& f : in.files) {
@@ -165,13 +178,10 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
     for (const auto& r : in.rejects)
         rejects.push_back({in.table.files[r.file], std::to_string(r.line), r.field, r.reason, r.record});
     const IncidentTable& t = in.table;
-    const AttributeByNames severityOf(t, {"Accident_Severity", "collision_severity", "severity"});
-    const AttributeByNames urbanRuralOf(t, {"Urban_or_Rural_Area", "urban_or_rural_area"});
-    const AttributeByNames timeOf(t, {"Time", "time"});
-    const AttributeByNames indexAsWritten(t, {"Accident_Index", "collision_index"});
-    const AttributeByNames lightOf(t, {"light_conditions"}), surfaceOf(t, {"road_surface_conditions"}), dayOf(t, {"day_of_week"});
-    const AttributeByNames dateOf(t, {"Date"}), junctionOf(t, {"junction_detail"}), speedOf(t, {"speed_limit"});
-    const AttributeByNames classOf(t, {"first_road_class", "1st_Road_Class"}), numberOf(t, {"first_road_number", "1st_Road_Number"});
+    const AttributeByNames severityOf(t, kSeverityColumns), urbanRuralOf(t, kUrbanRuralColumns), timeOf(t, kTimeColumns);
+    const AttributeByNames indexAsWritten(t, kIndexColumns), lightOf(t, kLightColumns), surfaceOf(t, kSurfaceColumns), dayOf(t, kDayColumns);
+    const AttributeByNames dateOf(t, kDateColumns), junctionOf(t, kJunctionColumns), speedOf(t, kSpeedColumns);
+    const AttributeByNames classOf(t, kRoadClassColumns), numberOf(t, kRoadNumberColumns);
     // A collision's index, for the casualty and vehicle tables: in use, or read but not used.
     auto remember = [&](size_t i, bool used) {
         if (!collisions) return;
@@ -180,6 +190,12 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
         if (used) keys.used.emplace(std::string(id), static_cast<uint32_t>(into.size()));
         else keys.unused.emplace(id);
     };
+    std::vector<uint32_t> fileOf;  // this read's file indexes in into.files
+    for (const auto& path : t.files) {
+        const auto at = std::find(into.files.begin(), into.files.end(), path);
+        fileOf.push_back(static_cast<uint32_t>(at - into.files.begin()));
+        if (at == into.files.end()) into.files.push_back(path);
+    }
     std::vector<int> issueOfGroup(o.categories->groups().size(), -1);
     for (size_t g = 0; g < issueOfGroup.size(); ++g)
         for (int k = 0; k < static_cast<int>(Issue::Count); ++k)
@@ -217,7 +233,7 @@ InputAccount readRoadInputs(const std::vector<std::string>& specs, bool collisio
         const std::string_view urban = urbanRuralOf.at(i);
         into.urbanRural.push_back(urban == "1" || iequals(urban, "urban") ? 1 : urban == "2" || iequals(urban, "rural") ? 2
                                                                                                                         : 0);
-        into.file.push_back(t.files[t.fileIndex[i]]);
+        into.fileOf.push_back(fileOf[t.fileIndex[i]]);
         into.line.push_back(t.line[i]);
         std::string id(t.sourceId.at(i));
         if (id.empty() && collisions) id = std::string(indexAsWritten.at(i));  // a mangled index, shown as written
@@ -665,7 +681,7 @@ void writeIncidentLayer(VectorWriter& gpkg, const RoadsOptions& o, const RoadsRe
                      "Collisions and complaints as read, with where they snapped to the network, their casualties and circumstances");
     for (size_t i = 0; i < inc.size(); ++i) {
         const bool snapped = snaps[i].edge >= 0;
-        gpkg.setString(0, inc.file[i]);
+        gpkg.setString(0, inc.file(i));
         gpkg.setInteger(1, inc.line[i]);
         gpkg.setString(2, inc.id[i]);
         gpkg.setString(3, inc.isCollision[i] ? "collision" : "complaint");
@@ -827,7 +843,7 @@ void writeRoadOutputs(const RoadsOptions& o, const RoadsResults& results, const 
         un.row({"file", "line", "id", "kind", "issue", "x", "y", "nearest_road_m", "reason"});
         for (size_t i = 0; i < inc.size(); ++i)
             if (snaps[i].edge < 0)
-                un.row({inc.file[i], std::to_string(inc.line[i]), inc.id[i], inc.isCollision[i] ? "collision" : "complaint", kIssueNames[inc.issue[i]],
+                un.row({inc.file(i), std::to_string(inc.line[i]), inc.id[i], inc.isCollision[i] ? "collision" : "complaint", kIssueNames[inc.issue[i]],
                         formatDouble(inc.x[i], 1), formatDouble(inc.y[i], 1), formatDouble(snaps[i].distance, 1),
                         fmt::format("no road within the {} m snapping tolerance", o.snapTolerance)});
         un.close();

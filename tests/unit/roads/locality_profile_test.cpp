@@ -114,7 +114,7 @@ TEST(LocalityProfile, AddsUpAHandMadeLocality) {
     auto add = [&](bool collision, uint8_t severity, CollisionCircumstances c, uint8_t urbanRural) {
         inc.x.push_back(0), inc.y.push_back(0), inc.month.push_back(0);
         inc.isCollision.push_back(collision), inc.issue.push_back(collision ? 0 : 1), inc.severity.push_back(severity);
-        inc.urbanRural.push_back(urbanRural), inc.file.push_back("f"), inc.id.push_back("i"), inc.time.push_back(""), inc.line.push_back(0);
+        inc.urbanRural.push_back(urbanRural), inc.files.assign(1, "f"), inc.fileOf.push_back(0), inc.id.push_back("i"), inc.time.push_back(""), inc.line.push_back(0);
         inc.circumstances.push_back(c);
     };
     CollisionCircumstances darkJunction;
