@@ -419,8 +419,13 @@ std::vector<Locality> makeLocalities(const RoadNetwork& net, const Lixels& lixel
 void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, const std::vector<double>& scoreWeight, const RoadNetwork& net,
                  const std::vector<Snap>& snaps, const Lixels& lixels, int32_t coverageFirst, int32_t lastMonth, int trendMonths) {
     const int32_t trendSplit = lastMonth - trendMonths + 1;  // first month of the "after" period
-    GeosKit extents;                                         // footprints: convex hull of the evidence, buffered
-    for (Locality& l : localities) {
+    // Localities on all workers, each worker with its own GEOS handle for the footprints (convex
+    // hull of the evidence, buffered).
+    std::vector<std::unique_ptr<GeosKit>> kits(workerCount());
+    parallelFor(localities.size(), [&](size_t which, unsigned worker) {
+        Locality& l = localities[which];
+        if (!kits[worker]) kits[worker] = std::make_unique<GeosKit>();
+        GeosKit& extents = *kits[worker];
         std::map<std::string, int> roadCount;
         std::vector<std::pair<double, double>> hull{{l.x, l.y}};
         for (uint32_t i : l.members) {
@@ -456,7 +461,7 @@ void addEvidence(std::vector<Locality>& localities, const RoadIncidents& inc, co
             if (l.issues[k] > l.issues[best]) best = k;
         l.dominant = l.issues[best] > 0 ? kIssueNames[best] : "";
         l.extent = extents.convexHullBufferWkb(hull, 15.0);
-    }
+    });
 }
 
 // Ranks by the chosen measure (score, cost or KSI), then score, evidence and position; numbers the ids.
@@ -1069,7 +1074,10 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
     addEvidence(localities, inc, scoreWeight, net, snaps, lixels, coverageFirst, lastMonth, o.trendMonths);
     const ProfileInputs profileInputs{inc, linked.casualtiesByIncident, linked.casualties, linked.vehicles, nearNetworkJunction, costs, issueRules,
                                       linked.haveCasualties, linked.haveVehicles};
-    for (Locality& l : localities) l.profile = profileLocality(l.members, l.issues, profileInputs);
+    parallelFor(localities.size(), [&](size_t which, unsigned) {
+        Locality& l = localities[which];
+        l.profile = profileLocality(l.members, l.issues, profileInputs);
+    });
     rankLocalities(localities, o.rankBy);
     stage("localities");
     lines.push_back(fmt::format("cost: value of prevention per collision by severity, {} prices, {} ({}); ranked by {}", costs.priceYear, costs.basis,
