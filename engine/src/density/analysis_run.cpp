@@ -1066,7 +1066,9 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
         writeTextFile(staging.stagedPath("gistar_z.qml"), qmlForRaster("gistar_z.tif"));
         writeTextFile(staging.stagedPath("gistar_bin.qml"), qmlForRaster("gistar_bin.tif"));
     }
-    VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"));
+    // Rows inserted on this thread: the rasters are compressed on the other core meanwhile (an
+    // inserting thread measured 1.15 s against 1.06 s, medians of 5 interleaved pairs).
+    VectorWriter gpkg(staging.stagedPath("hotspots.gpkg"), "GPKG", RowInsertion::CallerThread);
     writeCellsLayer(gpkg, grid, counts, r, crs, significantOnly);
     timer.step("cells layer");
     const size_t zoneCount = writeZonesLayer(gpkg, grid, counts, r, crs, o.zoneLevel);
