@@ -5,8 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <string>
+#include <thread>
+#include <utility>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -151,4 +159,118 @@ TEST(SqliteDatabaseOpen, AFailedOpenThrowsNamingTheFileAndLeaksNothing) {
         EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("cannot open the GeoPackage"), std::string::npos) << e.what();
     }
+}
+
+namespace {
+
+// Writes `rows` points (text, integer, real, some NULLs) into layer `name` of `w`.
+void writePoints(VectorWriter& w, const std::string& name, int rows) {
+    w.createLayer(name, GeometryKind::Point, "EPSG:27700", {{"label"}, {"n", FieldType::Integer64}, {"value", FieldType::Real}});
+    for (int i = 0; i < rows; ++i) {
+        if (i % 11 == 0) w.setNull(0);
+        else w.setString(0, "point " + std::to_string(i) + std::string(static_cast<size_t>(i % 40), 'x'));
+        w.setInteger(1, i);
+        w.setReal(2, i % 13 == 0 ? NAN : i * 0.25);
+        w.setPoint(400000 + (i % 1000), 300000 + i / 1000);
+        w.writeFeature();
+    }
+}
+
+std::string tableDump(const std::string& path, const std::string& table) {
+    SqliteDatabase db(path);
+    SqliteStatement rows(db, "SELECT fid, quote(label), n, quote(value), hex(geom) FROM \"" + table + "\" ORDER BY fid");
+    std::string out;
+    while (rows.step())
+        for (int c = 0; c < 5; ++c) out += rows.textAt(c) + (c == 4 ? "\n" : "|");
+    return out;
+}
+
+std::string scalar(const std::string& path, const std::string& sql) {
+    SqliteDatabase db(path);
+    SqliteStatement s(db, sql);
+    return s.step() ? s.textAt(0) : std::string();
+}
+
+}  // namespace
+
+// Rows are handed to the writer's own inserting thread in blocks of 512 by default; a block, a
+// queue of blocks and a partial last block must give the same table as inserting on the
+// caller's thread, FIDs and spatial index included.
+TEST(GeoPackageWriter, RowsInsertedOnTheWritersThreadOrTheCallersGiveTheSameFile) {
+    test::TempDir dir;
+    const int rows = 512 * 7 + 37;
+    for (auto [file, insertion] : {std::pair{"own.gpkg", RowInsertion::OwnThread}, std::pair{"caller.gpkg", RowInsertion::CallerThread}}) {
+        VectorWriter w(dir.file(file), "GPKG", insertion);
+        writePoints(w, "many", rows);
+        writePoints(w, "few", 3);
+        w.close();
+    }
+    const std::string own = dir.file("own.gpkg"), caller = dir.file("caller.gpkg");
+    EXPECT_EQ(tableDump(own, "many"), tableDump(caller, "many"));
+    EXPECT_EQ(tableDump(own, "few"), tableDump(caller, "few"));
+    EXPECT_EQ(scalar(own, "SELECT count(*) FROM many"), std::to_string(rows));
+    EXPECT_EQ(scalar(own, "SELECT max(fid) FROM many"), std::to_string(rows));
+    EXPECT_EQ(scalar(own, "SELECT quote(label) FROM many WHERE fid = 3000"), "'point 2999" + std::string(2999 % 40, 'x') + "'");
+    EXPECT_EQ(scalar(own, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'many'"), std::to_string(rows));
+    for (const auto& path : {own, caller}) {
+        EXPECT_EQ(scalar(path, "SELECT rtreecheck('rtree_many_geom')"), "ok");
+        EXPECT_EQ(scalar(path, "SELECT count(*) FROM rtree_many_geom"), std::to_string(rows));
+        // The index finds a row by its box: point i is at (400000 + i % 1000, 300000 + i / 1000).
+        EXPECT_EQ(scalar(path, "SELECT id FROM rtree_many_geom WHERE minx <= 400123 AND maxx >= 400123 AND miny <= 300002 AND maxy >= 300002"),
+                  std::to_string(2123 + 1));
+    }
+}
+
+// A layer of more than 400,000 rows has its tree packed at close, each node stored as it is made
+// (a smaller one is packed on another thread when it ends): the same kind of index either way.
+TEST(GeoPackageWriter, ALargeLayersIndexIsPackedAtCloseAndIsWhole) {
+    test::TempDir dir;
+    const std::string path = dir.file("large.gpkg");
+    const int rows = 400'001;
+    {
+        VectorWriter w(path);
+        writePoints(w, "large", rows);
+        w.close();
+    }
+    EXPECT_EQ(scalar(path, "SELECT rtreecheck('rtree_large_geom')"), "ok");
+    EXPECT_EQ(scalar(path, "SELECT count(*) FROM rtree_large_geom"), std::to_string(rows));
+    EXPECT_EQ(scalar(path, "SELECT count(*) FROM rtree_large_geom_rowid"), std::to_string(rows));
+    EXPECT_EQ(scalar(path, "SELECT id FROM rtree_large_geom WHERE minx <= 400777 AND maxx >= 400777 AND miny <= 300399 AND maxy >= 300399"),
+              std::to_string(399777 + 1));
+}
+
+// A write that fails on the inserting thread (the disk full: RLIMIT_FSIZE makes writes past 1 MB
+// fail with EFBIG) reaches the caller as an Output error, and the writer neither hangs nor dies.
+TEST(GeoPackageWriter, AFailedInsertOnTheWritersThreadIsThrownToTheCaller) {
+    test::TempDir dir;
+    const std::string path = dir.file("full.gpkg");
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit{1 << 20, 1 << 20};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        try {
+            VectorWriter w(path);
+            writePoints(w, "many", 200'000);
+            w.close();
+        } catch (const Error& e) {
+            _exit(e.kind() == ErrorKind::Output ? 4 : 5);
+        } catch (...) {
+            _exit(6);
+        }
+        _exit(0);
+    }
+    ASSERT_GT(pid, 0);
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            FAIL() << "the writer hung after a failed write";
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(WIFEXITED(status)) << "the writer died with signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 4) << "0: no error, 5: not an Output error, 6: not an Error";
 }
