@@ -348,28 +348,32 @@ IndexBox indexBox(int64_t id, double minX, double maxX, double minY, double maxY
     return {id, roundDown(minX), roundUp(maxX), roundDown(minY), roundUp(maxY)};
 }
 
-void addGeoPackageSpatialIndex(const std::string& path, const std::string& table, const std::string& column, std::vector<IndexBox> boxes) {
+namespace {
+
+// Indexes one table of a GeoPackage a VectorWriter is still making, from a packed tree or, when
+// there is none, from the boxes.
+void indexStagedTable(const std::string& path, const std::string& table, const std::string& column, const PackedRtree* packed,
+                      std::vector<IndexBox> boxes) {
     SqliteDatabase db(path);
-    // The file is one VectorWriter is still making, staged and not yet visible: like its rows,
-    // the index needs no fsync at commit (the run's outputs become visible by rename afterwards).
+    // The file is staged and not yet visible: like its rows, the index needs no fsync at commit
+    // (the writer syncs the file once at close, before the run's rename makes it visible).
     db.exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", "cannot set up the GeoPackage");
     try {
-        writeIndex(db, table, column, fidColumnOf(db, table), nullptr, std::move(boxes));
+        writeIndex(db, table, column, fidColumnOf(db, table), packed, std::move(boxes));
     } catch (...) {
         db.execQuietly("ROLLBACK");
         throw;
     }
 }
 
+}  // namespace
+
+void addGeoPackageSpatialIndex(const std::string& path, const std::string& table, const std::string& column, std::vector<IndexBox> boxes) {
+    indexStagedTable(path, table, column, nullptr, std::move(boxes));
+}
+
 void addPackedSpatialIndex(const std::string& path, const std::string& table, const std::string& column, const PackedRtree& packed) {
-    SqliteDatabase db(path);
-    db.exec("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY", "cannot set up the GeoPackage");
-    try {
-        writeIndex(db, table, column, fidColumnOf(db, table), &packed, {});
-    } catch (...) {
-        db.execQuietly("ROLLBACK");
-        throw;
-    }
+    indexStagedTable(path, table, column, &packed, {});
 }
 
 int addGeoPackageSpatialIndexes(const std::string& path) {

@@ -400,7 +400,8 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
     }
     std::string one = sql + ") VALUES (" + values + ")", batch = sql + ") VALUES (" + values + ")";
     for (size_t k = 1; k < GeoPackageRows::kBatch; ++k) batch += ", (" + values + ")";
-    if (columns.empty() && !r.hasGeometry) one = batch = "INSERT INTO " + sqlIdentifier(table) + " DEFAULT VALUES";
+    r.oneAtATime = columns.empty() && !r.hasGeometry;
+    if (r.oneAtATime) one = batch = "INSERT INTO " + sqlIdentifier(table) + " DEFAULT VALUES";
     r.db->exec("BEGIN", "cannot start a transaction");
     r.inTransaction = true;
     {
@@ -412,8 +413,7 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
     }
     r.insertOne = std::make_unique<SqliteStatement>(*r.db, one);
     // A layer without columns inserts its rows one at a time (DEFAULT VALUES has no multi-row form).
-    r.insertBatch = std::make_unique<SqliteStatement>(*r.db, columns.empty() && !r.hasGeometry ? one : batch);
-    r.oneAtATime = columns.empty() && !r.hasGeometry;
+    r.insertBatch = std::make_unique<SqliteStatement>(*r.db, batch);
     r.columnCount = columns.size();
     r.spare.clear();  // blocks of the last layer have its number of columns
     r.block = r.freshBlock();

@@ -191,6 +191,19 @@ std::string scalar(const std::string& path, const std::string& sql) {
     return s.step() ? s.textAt(0) : std::string();
 }
 
+// The index of layer `table` (points from writePoints) passes SQLite's check, holds every row,
+// and finds point `i` by its box: point i is at (400000 + i % 1000, 300000 + i / 1000).
+void expectWholeIndex(const std::string& path, const std::string& table, int rows, int i) {
+    const std::string rtree = "rtree_" + table + "_geom";
+    EXPECT_EQ(scalar(path, "SELECT rtreecheck('" + rtree + "')"), "ok") << path;
+    EXPECT_EQ(scalar(path, "SELECT count(*) FROM " + rtree), std::to_string(rows)) << path;
+    EXPECT_EQ(scalar(path, "SELECT count(*) FROM " + rtree + "_rowid"), std::to_string(rows)) << path;
+    const std::string x = std::to_string(400000 + i % 1000), y = std::to_string(300000 + i / 1000);
+    EXPECT_EQ(scalar(path, "SELECT id FROM " + rtree + " WHERE minx <= " + x + " AND maxx >= " + x + " AND miny <= " + y + " AND maxy >= " + y),
+              std::to_string(i + 1))
+        << path;
+}
+
 }  // namespace
 
 // Rows are handed to the writer's own inserting thread in blocks of 512 by default; a block, a
@@ -212,13 +225,7 @@ TEST(GeoPackageWriter, RowsInsertedOnTheWritersThreadOrTheCallersGiveTheSameFile
     EXPECT_EQ(scalar(own, "SELECT max(fid) FROM many"), std::to_string(rows));
     EXPECT_EQ(scalar(own, "SELECT quote(label) FROM many WHERE fid = 3000"), "'point 2999" + std::string(2999 % 40, 'x') + "'");
     EXPECT_EQ(scalar(own, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'many'"), std::to_string(rows));
-    for (const auto& path : {own, caller}) {
-        EXPECT_EQ(scalar(path, "SELECT rtreecheck('rtree_many_geom')"), "ok");
-        EXPECT_EQ(scalar(path, "SELECT count(*) FROM rtree_many_geom"), std::to_string(rows));
-        // The index finds a row by its box: point i is at (400000 + i % 1000, 300000 + i / 1000).
-        EXPECT_EQ(scalar(path, "SELECT id FROM rtree_many_geom WHERE minx <= 400123 AND maxx >= 400123 AND miny <= 300002 AND maxy >= 300002"),
-                  std::to_string(2123 + 1));
-    }
+    for (const auto& path : {own, caller}) expectWholeIndex(path, "many", rows, 2123);
 }
 
 // A layer of more than 400,000 rows has its tree packed at close, each node stored as it is made
@@ -232,11 +239,7 @@ TEST(GeoPackageWriter, ALargeLayersIndexIsPackedAtCloseAndIsWhole) {
         writePoints(w, "large", rows);
         w.close();
     }
-    EXPECT_EQ(scalar(path, "SELECT rtreecheck('rtree_large_geom')"), "ok");
-    EXPECT_EQ(scalar(path, "SELECT count(*) FROM rtree_large_geom"), std::to_string(rows));
-    EXPECT_EQ(scalar(path, "SELECT count(*) FROM rtree_large_geom_rowid"), std::to_string(rows));
-    EXPECT_EQ(scalar(path, "SELECT id FROM rtree_large_geom WHERE minx <= 400777 AND maxx >= 400777 AND miny <= 300399 AND maxy >= 300399"),
-              std::to_string(399777 + 1));
+    expectWholeIndex(path, "large", rows, 399777);
 }
 
 // A write that fails on the inserting thread (the disk full: RLIMIT_FSIZE makes writes past 1 MB
