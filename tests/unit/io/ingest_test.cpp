@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "hotspot/error.hpp"
 #include "hotspot/ingest.hpp"
 #include "test_support.hpp"
@@ -454,4 +456,30 @@ TEST(IngestBadInputs, NanInfinityAndHugeCoordinatesAreRejectedNamingTheField) {
     IngestResult xy = ingest({dir.file("xy.csv")}, o);
     EXPECT_EQ(xy.table.size(), 1u);
     EXPECT_EQ(xy.files[0].rows, xy.files[0].accepted + xy.files[0].rejected);
+}
+
+// Repeated rows are counted across the file, not only within the chunk a worker reads: a file of
+// several chunks, with rows repeating ones far earlier (in other chunks).
+TEST(IngestPoliceUk, RowsRepeatingRowsOfOtherChunksAreCounted) {
+    test::TempDir dir;
+    std::vector<std::string> rows;
+    int64_t repeats = 0;
+    for (int i = 0; i < 30000; ++i) {
+        if (i >= 12000 && i % 500 == 0) {
+            rows.push_back(rows[static_cast<size_t>(i - 11000)]);  // about 1.6 MB earlier
+            ++repeats;
+        } else {
+            rows.push_back(row(fmt::format("id{:06d}", i), "2021-01", fmt::format("-0.{:04d}", 8000 + i % 1000), "52.2405",
+                               "On or near Abington Street", "Burglary"));
+        }
+    }
+    std::string text = std::string(kHeader) + "\n";
+    for (const auto& r : rows) text += r + "\n";
+    ASSERT_GT(text.size(), 4u << 20);  // at least four chunks of 1 MB
+    test::writeFile(dir.file("2021-01/2021-01-northamptonshire-street.csv"), text);
+    IngestResult r = ingest(expandInputPaths({dir.path()}), options());
+    ASSERT_EQ(r.files.size(), 1u);
+    EXPECT_EQ(r.files[0].rows, 30000);
+    EXPECT_EQ(repeats, 36);
+    EXPECT_EQ(r.files[0].repeatedRows, repeats);
 }
