@@ -44,10 +44,12 @@ void requireWorkingProj(PJ_CONTEXT* ctx) {
                                          " (out of memory, or PROJ's database proj.db is missing: check PROJ_DATA)");
 }
 
+// Asking PROJ whether it works (it builds WGS84) costs a database lookup, ~10 ms: it is asked only
+// after an operation failed, to tell a broken PROJ from a wrong CRS.
 ThreadTransform makeTransform(const std::string& source, const std::string& target) {
     ThreadTransform t;
     t.ctx.reset(proj_context_create());
-    requireWorkingProj(t.ctx.get());
+    if (!t.ctx) throw std::bad_alloc();
     proj_log_level(t.ctx.get(), PJ_LOG_NONE);
     PjPtr raw(proj_create_crs_to_crs(t.ctx.get(), source.c_str(), target.c_str(), nullptr));
     if (!raw) {
@@ -67,6 +69,48 @@ ThreadTransform makeTransform(const std::string& source, const std::string& targ
     t.pj.reset(proj_normalize_for_visualization(t.ctx.get(), raw.get()));
     if (!t.pj) throwUsage("cannot normalise axis order for " + source + " -> " + target);
     return t;
+}
+
+// The questions about a CRS (its name, units, area of use) share one PROJ context, made on first
+// use and kept for the process: each new context opens and reads proj.db again (10-20 ms), and a
+// command asks several of them. PROJ contexts are not thread-safe, hence the lock.
+template <typename Question>
+auto askProj(Question&& question) {
+    static std::mutex mutex;
+    static PJ_CONTEXT* shared = nullptr;  // never destroyed: PROJ's own statics may go first at exit
+    std::lock_guard lock(mutex);
+    if (!shared) {
+        shared = proj_context_create();
+        if (!shared) throw std::bad_alloc();
+        proj_log_level(shared, PJ_LOG_NONE);
+    }
+    return question(shared);
+}
+
+// A CRS's units: metres, feet, degrees (geographic), or not known.
+CrsUnits crsUnitsWith(PJ_CONTEXT* ctx, const std::string& crs) {
+    CrsUnits out;
+    PjPtr pj(proj_create(ctx, crs.c_str()));
+    if (!pj) requireWorkingProj(ctx);
+    if (!pj || !proj_is_crs(pj.get())) return out;
+    // A compound CRS (horizontal + height): the horizontal part decides.
+    if (proj_get_type(pj.get()) == PJ_TYPE_COMPOUND_CRS) {
+        PjPtr horizontal(proj_crs_get_sub_crs(ctx, pj.get(), 0));
+        if (!horizontal) return out;
+        pj = std::move(horizontal);
+    }
+    PjPtr cs(proj_crs_get_coordinate_system(ctx, pj.get()));
+    if (!cs) return out;
+    out.known = true;
+    const char* unitName = nullptr;
+    double factor = 0;
+    if (!proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, &factor, &unitName, nullptr, nullptr)) return out;
+    out.unitName = unitName ? unitName : "";
+    const PJ_COORDINATE_SYSTEM_TYPE type = proj_cs_get_type(ctx, cs.get());
+    out.geographic = type == PJ_CS_TYPE_ELLIPSOIDAL ||
+                     (proj_get_type(pj.get()) == PJ_TYPE_GEOGRAPHIC_2D_CRS || proj_get_type(pj.get()) == PJ_TYPE_GEOGRAPHIC_3D_CRS);
+    out.toMetres = out.geographic ? 0 : factor;
+    return out;
 }
 
 }  // namespace
@@ -203,58 +247,35 @@ std::string TransformReport::summary() const {
 }
 
 bool isKnownCrs(const std::string& crs) {
-    ContextPtr ctx(proj_context_create());
-    proj_log_level(ctx.get(), PJ_LOG_NONE);
-    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
-    return pj && proj_is_crs(pj.get());
+    return askProj([&](PJ_CONTEXT* ctx) {
+        PjPtr pj(proj_create(ctx, crs.c_str()));
+        return pj && proj_is_crs(pj.get());
+    });
 }
 
 std::string crsName(const std::string& crs) {
-    ContextPtr ctx(proj_context_create());
-    proj_log_level(ctx.get(), PJ_LOG_NONE);
-    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
-    if (!pj) return crs;
-    const char* name = proj_get_name(pj.get());
-    return name ? name : crs;
+    return askProj([&](PJ_CONTEXT* ctx) {
+        PjPtr pj(proj_create(ctx, crs.c_str()));
+        const char* name = pj ? proj_get_name(pj.get()) : nullptr;
+        return name ? std::string(name) : crs;
+    });
 }
 
 CrsUnits crsUnits(const std::string& crs) {
-    CrsUnits out;
-    ContextPtr ctx(proj_context_create());
-    requireWorkingProj(ctx.get());
-    proj_log_level(ctx.get(), PJ_LOG_NONE);
-    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
-    if (!pj || !proj_is_crs(pj.get())) return out;
-    // A compound CRS (horizontal + height): the horizontal part decides.
-    if (proj_get_type(pj.get()) == PJ_TYPE_COMPOUND_CRS) {
-        PjPtr horizontal(proj_crs_get_sub_crs(ctx.get(), pj.get(), 0));
-        if (!horizontal) return out;
-        pj = std::move(horizontal);
-    }
-    PjPtr cs(proj_crs_get_coordinate_system(ctx.get(), pj.get()));
-    if (!cs) return out;
-    out.known = true;
-    const char* unitName = nullptr;
-    double factor = 0;
-    if (!proj_cs_get_axis_info(ctx.get(), cs.get(), 0, nullptr, nullptr, nullptr, &factor, &unitName, nullptr, nullptr)) return out;
-    out.unitName = unitName ? unitName : "";
-    const PJ_COORDINATE_SYSTEM_TYPE type = proj_cs_get_type(ctx.get(), cs.get());
-    out.geographic = type == PJ_CS_TYPE_ELLIPSOIDAL ||
-                     (proj_get_type(pj.get()) == PJ_TYPE_GEOGRAPHIC_2D_CRS || proj_get_type(pj.get()) == PJ_TYPE_GEOGRAPHIC_3D_CRS);
-    out.toMetres = out.geographic ? 0 : factor;
-    return out;
+    return askProj([&](PJ_CONTEXT* ctx) { return crsUnitsWith(ctx, crs); });
 }
 
 bool crsAreaOfUse(const std::string& crs, LonLatBox& box) {
-    ContextPtr ctx(proj_context_create());
-    requireWorkingProj(ctx.get());
-    proj_log_level(ctx.get(), PJ_LOG_NONE);
-    PjPtr pj(proj_create(ctx.get(), crs.c_str()));
-    if (!pj) return false;
-    const char* name = nullptr;
-    return proj_get_area_of_use(ctx.get(), pj.get(), &box.west, &box.south, &box.east, &box.north, &name) && box.west > -1000;
+    return askProj([&](PJ_CONTEXT* ctx) {
+        PjPtr pj(proj_create(ctx, crs.c_str()));
+        if (!pj) {
+            requireWorkingProj(ctx);
+            return false;
+        }
+        const char* name = nullptr;
+        return proj_get_area_of_use(ctx, pj.get(), &box.west, &box.south, &box.east, &box.north, &name) && box.west > -1000;
+    });
 }
-
 void requireMetricCrs(const std::string& crs, std::string_view key, const OptionNaming& naming) {
     const CrsUnits units = crsUnits(crs);
     if (!units.known) throwUsage("unknown or unsupported coordinate reference system '" + crs + "'", {"", 0, naming(key)});
