@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -27,6 +28,25 @@ struct PjDeleter {
 using ContextPtr = std::unique_ptr<PJ_CONTEXT, ContextDeleter>;
 using PjPtr = std::unique_ptr<PJ, PjDeleter>;
 
+// PROJ's last error message on this thread. PROJ would print its errors to stderr; they are kept
+// here instead, because its C API tells a failed allocation ("std::bad_alloc") only in that text.
+thread_local std::string lastProjMessage;
+
+void keepProjMessage(void*, int, const char* message) { lastProjMessage = message ? message : ""; }
+
+PJ_CONTEXT* newQuietContext() {
+    PJ_CONTEXT* ctx = proj_context_create();
+    if (!ctx) throw std::bad_alloc();
+    proj_log_func(ctx, nullptr, keepProjMessage);
+    proj_log_level(ctx, PJ_LOG_ERROR);
+    return ctx;
+}
+
+// A PROJ call failed: if the reason was memory, say so rather than blame the CRS.
+void throwIfProjRanOutOfMemory() {
+    if (lastProjMessage.find("bad_alloc") != std::string::npos) throw std::bad_alloc();
+}
+
 // One PROJ context and normalised pipeline, used by exactly one thread at a time.
 struct ThreadTransform {
     ContextPtr ctx;
@@ -39,6 +59,7 @@ void requireWorkingProj(PJ_CONTEXT* ctx) {
     if (!ctx) throw std::bad_alloc();
     PjPtr wgs84(proj_create(ctx, "EPSG:4326"));
     if (wgs84) return;
+    throwIfProjRanOutOfMemory();
     const int err = proj_context_errno(ctx);
     throw Error(ErrorKind::Internal, std::string("PROJ could not start: ") + (err ? proj_context_errno_string(ctx, err) : "unknown reason") +
                                          " (out of memory, or PROJ's database proj.db is missing: check PROJ_DATA)");
@@ -48,11 +69,11 @@ void requireWorkingProj(PJ_CONTEXT* ctx) {
 // after an operation failed, to tell a broken PROJ from a wrong CRS.
 ThreadTransform makeTransform(const std::string& source, const std::string& target) {
     ThreadTransform t;
-    t.ctx.reset(proj_context_create());
-    if (!t.ctx) throw std::bad_alloc();
-    proj_log_level(t.ctx.get(), PJ_LOG_NONE);
+    t.ctx.reset(newQuietContext());
+    lastProjMessage.clear();
     PjPtr raw(proj_create_crs_to_crs(t.ctx.get(), source.c_str(), target.c_str(), nullptr));
     if (!raw) {
+        throwIfProjRanOutOfMemory();
         requireWorkingProj(t.ctx.get());
         PjPtr probeSource(proj_create(t.ctx.get(), source.c_str()));
         const std::string& bad = probeSource ? target : source;
@@ -67,7 +88,10 @@ ThreadTransform makeTransform(const std::string& source, const std::string& targ
     }
     // Traditional GIS order: longitude/easting first, whatever the EPSG axis order is.
     t.pj.reset(proj_normalize_for_visualization(t.ctx.get(), raw.get()));
-    if (!t.pj) throwUsage("cannot normalise axis order for " + source + " -> " + target);
+    if (!t.pj) {
+        throwIfProjRanOutOfMemory();
+        throwUsage("cannot normalise axis order for " + source + " -> " + target);
+    }
     return t;
 }
 
@@ -79,12 +103,11 @@ auto askProj(Question&& question) {
     static std::mutex mutex;
     static PJ_CONTEXT* shared = nullptr;  // never destroyed: PROJ's own statics may go first at exit
     std::lock_guard lock(mutex);
-    if (!shared) {
-        shared = proj_context_create();
-        if (!shared) throw std::bad_alloc();
-        proj_log_level(shared, PJ_LOG_NONE);
-    }
-    return question(shared);
+    if (!shared) shared = newQuietContext();
+    lastProjMessage.clear();
+    auto answer = question(shared);
+    throwIfProjRanOutOfMemory();  // a lookup cut short by memory would give a wrong answer
+    return answer;
 }
 
 // A CRS's units: metres, feet, degrees (geographic), or not known.
