@@ -2,6 +2,7 @@
 // the equal-split discontinuous method (Okabe & Sugihara 2012, spNetwork's "discontinuous").
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -65,26 +66,35 @@ double networkKernel(NetworkKernel kernel, double distance, double h) {
 
 namespace {
 
+// An event with W weights: one per density computed in the same walk of the network.
+template <size_t W>
 struct Event {
     uint32_t edge;
-    double offset, weight;
+    double offset;
+    std::array<double, W> weight;
 };
 
-// Identical positions are one kernel: sort by (edge, offset) and sum weights.
-std::vector<Event> mergeEvents(const std::vector<Snap>& snaps, const std::vector<double>& weight) {
-    std::vector<Event> events;
+// Identical positions are one kernel: sort by (edge, offset) and sum weights. An event whose
+// weights are all zero adds nothing and is dropped.
+template <size_t W>
+std::vector<Event<W>> mergeEvents(const std::vector<Snap>& snaps, const std::array<const std::vector<double>*, W>& weights) {
+    std::vector<Event<W>> events;
     events.reserve(snaps.size());
     for (size_t i = 0; i < snaps.size(); ++i) {
         if (snaps[i].edge < 0) continue;
-        const double w = weight.empty() ? 1.0 : weight[i];
-        if (w == 0) continue;
-        events.push_back({static_cast<uint32_t>(snaps[i].edge), snaps[i].offset, w});
+        Event<W> ev{static_cast<uint32_t>(snaps[i].edge), snaps[i].offset, {}};
+        bool any = false;
+        for (size_t j = 0; j < W; ++j) {
+            ev.weight[j] = weights[j]->empty() ? 1.0 : (*weights[j])[i];
+            any = any || ev.weight[j] != 0;
+        }
+        if (any) events.push_back(ev);
     }
-    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.edge != b.edge ? a.edge < b.edge : a.offset < b.offset; });
+    std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.edge != b.edge ? a.edge < b.edge : a.offset < b.offset; });
     size_t out = 0;
     for (size_t i = 0; i < events.size(); ++i) {
         if (out > 0 && events[out - 1].edge == events[i].edge && events[out - 1].offset == events[i].offset)
-            events[out - 1].weight += events[i].weight;
+            for (size_t j = 0; j < W; ++j) events[out - 1].weight[j] += events[i].weight[j];
         else
             events[out++] = events[i];
     }
@@ -92,9 +102,16 @@ std::vector<Event> mergeEvents(const std::vector<Snap>& snaps, const std::vector
     return events;
 }
 
+// The W densities are interleaved: lixel k's density j is density[k * W + j].
+template <size_t W>
+void addKernel(double* density, uint32_t lixel, const std::array<double, W>& factor, double kernel) {
+    for (size_t j = 0; j < W; ++j) density[lixel * W + j] += factor[j] * kernel;
+}
+
 // Adds factor * K(entry + distance of the lixel centre from the node) to the lixels of `edge`,
 // walking away from the node at its `atTo` end, until the bandwidth is passed.
-void spreadAlongEdge(const RoadNetwork& net, const Lixels& lx, uint32_t edge, bool fromToEnd, double entry, double factor,
+template <size_t W>
+void spreadAlongEdge(const RoadNetwork& net, const Lixels& lx, uint32_t edge, bool fromToEnd, double entry, const std::array<double, W>& factor,
                      const NkdeOptions& o, double* density) {
     const uint32_t first = lx.edgeStart[edge], last = lx.edgeStart[edge + 1];
     const double length = net.edges[edge].length;
@@ -102,19 +119,20 @@ void spreadAlongEdge(const RoadNetwork& net, const Lixels& lx, uint32_t edge, bo
         for (uint32_t k = first; k < last; ++k) {
             const double d = entry + lx.centre(k);
             if (d >= o.bandwidth) break;
-            density[k] += factor * networkKernel(o.kernel, d, o.bandwidth);
+            addKernel<W>(density, k, factor, networkKernel(o.kernel, d, o.bandwidth));
         }
     } else {
         for (uint32_t k = last; k-- > first;) {
             const double d = entry + (length - lx.centre(k));
             if (d >= o.bandwidth) break;
-            density[k] += factor * networkKernel(o.kernel, d, o.bandwidth);
+            addKernel<W>(density, k, factor, networkKernel(o.kernel, d, o.bandwidth));
         }
     }
 }
 
 // Equal split: the kernel mass reaching a node of degree n continues into each of the other n - 1
 // edges with weight 1 / (n - 1), along every path (not only the shortest) shorter than the bandwidth.
+template <size_t W>
 class DiscontinuousSpreader {
 public:
     DiscontinuousSpreader(const RoadNetwork& net, const Lixels& lx, const NkdeOptions& o) : m_net(net), m_lx(lx), m_o(o) {
@@ -122,13 +140,13 @@ public:
         for (uint32_t l = 0; l < net.links.size(); ++l) m_linkOfEnd[2 * net.links[l].edge + net.links[l].atTo] = l;
     }
 
-    void spread(const Event& ev, double* density) {
+    void spread(const Event<W>& ev, double* density) {
         const RoadEdge& e = m_net.edges[ev.edge];
         const double h = m_o.bandwidth;
         // The event's own edge, both directions.
         for (uint32_t k = m_lx.edgeStart[ev.edge]; k < m_lx.edgeStart[ev.edge + 1]; ++k) {
             const double d = std::abs(m_lx.centre(k) - ev.offset);
-            if (d < h) density[k] += ev.weight * networkKernel(m_o.kernel, d, h);
+            if (d < h) addKernel<W>(density, k, ev.weight, networkKernel(m_o.kernel, d, h));
         }
         m_stack.clear();
         if (e.length - ev.offset < h) m_stack.push_back({e.to, m_linkOfEnd[2 * ev.edge + 1], e.length - ev.offset, ev.weight});
@@ -138,12 +156,13 @@ public:
             m_stack.pop_back();
             const size_t degree = m_net.degree(w.node);
             if (degree <= 1) continue;  // dead end: the remaining mass leaves the network
-            const double factor = w.factor / static_cast<double>(degree - 1);
+            std::array<double, W> factor;
+            for (size_t j = 0; j < W; ++j) factor[j] = w.factor[j] / static_cast<double>(degree - 1);
             for (uint32_t l = m_net.linkStart[w.node]; l < m_net.linkStart[w.node + 1]; ++l) {
                 if (l == w.arrivedBy) continue;
                 const NodeLink link = m_net.links[l];
                 const RoadEdge& next = m_net.edges[link.edge];
-                spreadAlongEdge(m_net, m_lx, link.edge, link.atTo != 0, w.distance, factor, m_o, density);
+                spreadAlongEdge<W>(m_net, m_lx, link.edge, link.atTo != 0, w.distance, factor, m_o, density);
                 const double beyond = w.distance + next.length;
                 if (beyond < h) {
                     const uint32_t farNode = link.atTo ? next.from : next.to;
@@ -156,7 +175,8 @@ public:
 private:
     struct Walk {
         uint32_t node, arrivedBy;  // arrivedBy: the link index the walk entered the node through
-        double distance, factor;
+        double distance;
+        std::array<double, W> factor;
     };
     const RoadNetwork& m_net;
     const Lixels& m_lx;
@@ -166,12 +186,13 @@ private:
 };
 
 // Simple: K(shortest network distance) at every lixel centre within the bandwidth.
+template <size_t W>
 class SimpleSpreader {
 public:
     SimpleSpreader(const RoadNetwork& net, const Lixels& lx, const NkdeOptions& o)
         : m_net(net), m_lx(lx), m_o(o), m_reach(net), m_seen(net.edges.size(), 0) {}
 
-    void spread(const Event& ev, double* density) {
+    void spread(const Event<W>& ev, double* density) {
         const auto& reached = m_reach.run(ev.edge, ev.offset, m_o.bandwidth);
         ++m_stamp;
         auto visit = [&](uint32_t edge) {
@@ -179,7 +200,7 @@ public:
             m_seen[edge] = m_stamp;
             for (uint32_t k = m_lx.edgeStart[edge]; k < m_lx.edgeStart[edge + 1]; ++k) {
                 const double d = m_reach.distanceTo(edge, m_lx.centre(k));
-                if (d < m_o.bandwidth) density[k] += ev.weight * networkKernel(m_o.kernel, d, m_o.bandwidth);
+                if (d < m_o.bandwidth) addKernel<W>(density, k, ev.weight, networkKernel(m_o.kernel, d, m_o.bandwidth));
             }
         };
         visit(ev.edge);
@@ -196,14 +217,19 @@ private:
     uint32_t m_stamp = 0;
 };
 
-}  // namespace
-
-std::vector<double> networkKernelDensity(const RoadNetwork& network, const Lixels& lixels, const std::vector<Snap>& events,
-                                         const std::vector<double>& weight, const NkdeOptions& options, Progress* progress) {
+void checkBandwidth(const Lixels& lixels, const NkdeOptions& options) {
     if (!(options.bandwidth > 0)) throwUsage("the network bandwidth must be positive", {"", 0, "bandwidth"});
     if (options.bandwidth < lixels.targetLength)
         throwUsage("the bandwidth is shorter than one lixel; the density would be a count per lixel", {"", 0, "bandwidth"});
-    const std::vector<Event> merged = mergeEvents(events, weight);
+}
+
+// W densities in one walk per event, interleaved (see addKernel).
+template <size_t W>
+std::vector<double> interleavedDensities(const RoadNetwork& network, const Lixels& lixels, const std::vector<Snap>& events,
+                                         const std::array<const std::vector<double>*, W>& weights, const NkdeOptions& options,
+                                         Progress* progress) {
+    checkBandwidth(lixels, options);
+    const std::vector<Event<W>> merged = mergeEvents<W>(events, weights);
     const unsigned workers = workerCount();
     // The events are split into a fixed number of contiguous parts, each summed into its own
     // array by whichever worker takes it, and the parts are added in order: the sums (and so the
@@ -212,30 +238,49 @@ std::vector<double> networkKernelDensity(const RoadNetwork& network, const Lixel
     std::vector<std::vector<double>> partial(kParts);
     std::atomic<size_t> done{0};
     if (progress) progress->begin("Network density");
-    std::vector<std::unique_ptr<DiscontinuousSpreader>> discontinuous(workers);
-    std::vector<std::unique_ptr<SimpleSpreader>> simple(workers);
+    std::vector<std::unique_ptr<DiscontinuousSpreader<W>>> discontinuous(workers);
+    std::vector<std::unique_ptr<SimpleSpreader<W>>> simple(workers);
     parallelFor(kParts, [&](size_t part, unsigned worker) {
         const size_t first = merged.size() * part / kParts, last = merged.size() * (part + 1) / kParts;
         if (first == last) return;
         auto& density = partial[part];
-        density.assign(lixels.size(), 0.0);
+        density.assign(lixels.size() * W, 0.0);
         for (size_t i = first; i < last; ++i) {
             if (options.method == NkdeMethod::Discontinuous) {
-                if (!discontinuous[worker]) discontinuous[worker] = std::make_unique<DiscontinuousSpreader>(network, lixels, options);
+                if (!discontinuous[worker]) discontinuous[worker] = std::make_unique<DiscontinuousSpreader<W>>(network, lixels, options);
                 discontinuous[worker]->spread(merged[i], density.data());
             } else {
-                if (!simple[worker]) simple[worker] = std::make_unique<SimpleSpreader>(network, lixels, options);
+                if (!simple[worker]) simple[worker] = std::make_unique<SimpleSpreader<W>>(network, lixels, options);
                 simple[worker]->spread(merged[i], density.data());
             }
             if (progress && (i - first) % 256 == 255) progress->update(static_cast<double>(done += 256) / static_cast<double>(merged.size()));
         }
     });
     if (progress) progress->end();
-    std::vector<double> density(lixels.size(), 0.0);
+    std::vector<double> density(lixels.size() * W, 0.0);
     for (const auto& p : partial)
         if (!p.empty())
             for (size_t k = 0; k < density.size(); ++k) density[k] += p[k];
     return density;
+}
+
+}  // namespace
+
+std::vector<double> networkKernelDensity(const RoadNetwork& network, const Lixels& lixels, const std::vector<Snap>& events,
+                                         const std::vector<double>& weight, const NkdeOptions& options, Progress* progress) {
+    return interleavedDensities<1>(network, lixels, events, {&weight}, options, progress);
+}
+
+std::array<std::vector<double>, 2> networkKernelDensities(const RoadNetwork& network, const Lixels& lixels, const std::vector<Snap>& events,
+                                                          const std::vector<double>& firstWeight, const std::vector<double>& secondWeight,
+                                                          const NkdeOptions& options, Progress* progress) {
+    const std::vector<double> both = interleavedDensities<2>(network, lixels, events, {&firstWeight, &secondWeight}, options, progress);
+    std::array<std::vector<double>, 2> out{std::vector<double>(lixels.size()), std::vector<double>(lixels.size())};
+    for (size_t k = 0; k < lixels.size(); ++k) {
+        out[0][k] = both[2 * k];
+        out[1][k] = both[2 * k + 1];
+    }
+    return out;
 }
 
 }  // namespace hotspot

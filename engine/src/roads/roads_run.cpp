@@ -1039,8 +1039,10 @@ RunReport runRoads(const RoadsOptions& o, Progress& progress) {
         collisionWeight[i] = inc.isCollision[i] ? 1.0 : 0.0;
         scoreWeight[i] = weightOf(i);
     }
-    std::vector<double> collisionDensity = networkKernelDensity(net, lixels, snaps, collisionWeight, o.nkde, &progress);
-    std::vector<double> weightedDensity = networkKernelDensity(net, lixels, snaps, scoreWeight, o.nkde, &progress);
+    // Both densities in one walk of the network per incident.
+    auto densities = networkKernelDensities(net, lixels, snaps, collisionWeight, scoreWeight, o.nkde, &progress);
+    std::vector<double>& collisionDensity = densities[0];
+    std::vector<double>& weightedDensity = densities[1];
     for (double& d : collisionDensity) d *= 1000;  // per km of road
     for (double& d : weightedDensity) d *= 1000;
     const double threshold = o.peakThreshold >= 0 ? o.peakThreshold : autoPeakThreshold(weightedDensity);

@@ -215,3 +215,48 @@ TEST(NetworkKde, TheDensityIsTheSameToTheLastBitWhateverTheNumberOfThreads) {
     EXPECT_LT(integral(lx, one), total);
     EXPECT_GT(integral(lx, one), 0.8 * total);
 }
+
+TEST(NetworkKde, TwoDensitiesInOneWalkEqualTwoSeparateOnes) {
+    // A 5 x 5 street grid; events with a weight in one density and zero in the other (complaints
+    // are not collisions), repeated positions (merged), and an unsnapped event (skipped).
+    std::vector<RoadLine> lines;
+    for (int k = 0; k <= 5; ++k) {
+        lines.push_back(line({{0, k * 120.0}, {600, k * 120.0}}));
+        lines.push_back(line({{k * 120.0, 0}, {k * 120.0, 600}}));
+    }
+    const RoadNetwork net = buildRoadNetwork(lines, 0.5);
+    const Lixels lx = makeLixels(net, 10);
+    const SnapIndex index(net);
+    std::vector<Snap> events;
+    std::vector<double> first, second;
+    uint64_t state = 777;
+    auto next = [&] { return static_cast<double>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) / 9007199254740992.0; };
+    while (events.size() < 3000) {
+        const Snap s = index.snap(next() * 600, next() * 600, 40);
+        if (s.edge < 0) continue;
+        const int kind = static_cast<int>(events.size() % 3);
+        for (int copy = 0; copy < (events.size() % 7 == 0 ? 2 : 1); ++copy) {
+            events.push_back(s);
+            first.push_back(kind == 0 ? 0.0 : 1.0);
+            second.push_back(kind == 2 ? 0.0 : 0.5 + next());
+        }
+    }
+    events.push_back(Snap{});  // edge -1
+    first.push_back(1.0);
+    second.push_back(1.0);
+    for (NkdeMethod method : {NkdeMethod::Discontinuous, NkdeMethod::Simple}) {
+        NkdeOptions o;
+        o.method = method;
+        const auto both = networkKernelDensities(net, lx, events, first, second, o);
+        const auto a = networkKernelDensity(net, lx, events, first, o), b = networkKernelDensity(net, lx, events, second, o);
+        ASSERT_EQ(both[0].size(), lx.size());
+        ASSERT_EQ(both[1].size(), lx.size());
+        size_t differing = 0, nonZero = 0;
+        for (size_t k = 0; k < lx.size(); ++k) {
+            differing += std::abs(both[0][k] - a[k]) > 1e-12 * (1 + a[k]) || std::abs(both[1][k] - b[k]) > 1e-12 * (1 + b[k]);
+            nonZero += a[k] != b[k];
+        }
+        EXPECT_EQ(differing, 0u) << toString(method);
+        EXPECT_GT(nonZero, lx.size() / 2) << "the two weightings must give different densities";
+    }
+}
