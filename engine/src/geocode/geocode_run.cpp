@@ -117,10 +117,10 @@ const AttributeColumn* attributeNamed(const IncidentTable& t, const std::string&
 
 // area_agreement.csv: per compared layer, rows per class; area_differences.csv: every row whose
 // code and point give different areas, with the class and distance.
-void writeAgreementTables(OutputStaging& staging, const std::vector<AreaLayer>& layers, const std::vector<LayerStats>& stats,
-                          const std::vector<CodeComparison>& comparisons, const std::vector<std::vector<int32_t>>& byPoint,
-                          const std::vector<std::string_view>& rowCodes, const IncidentTable& t) {
-    CsvWriter agreement(staging.stagedPath("area_agreement.csv"));
+void writeAgreementTables(const std::string& agreementPath, const std::string& differencesPath, const std::vector<AreaLayer>& layers,
+                          const std::vector<LayerStats>& stats, const std::vector<CodeComparison>& comparisons,
+                          const std::vector<std::vector<int32_t>>& byPoint, const std::vector<std::string_view>& rowCodes, const IncidentTable& t) {
+    CsvWriter agreement(agreementPath);
     agreement.row({"layer", "geography", "class", "rows", "pct_of_rows_with_code", "agrees", "meaning"});
     for (size_t l = 0; l < layers.size(); ++l) {
         if (!stats[l].codesCompared) continue;
@@ -133,7 +133,7 @@ void writeAgreementTables(OutputStaging& staging, const std::vector<AreaLayer>& 
         }
     }
     agreement.close();
-    CsvWriter diff(staging.stagedPath("area_differences.csv"));
+    CsvWriter diff(differencesPath);
     diff.row({"file", "line", "source_id", "layer", "row_code", "point_area", "code_area", "class", "distance_m"});
     for (size_t l = 0; l < layers.size(); ++l) {
         if (!stats[l].codesCompared) continue;
@@ -607,25 +607,41 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
     const std::string gpkgPath = options.writeGeoPackage ? staging.stagedPath("incidents.gpkg") : std::string();
     const std::string incidentsCsvPath = options.writeCsv ? staging.stagedPath("incidents.csv") : std::string();
     const std::string summaryCsvPath = options.writeCsv ? staging.stagedPath("area_summary.csv") : std::string();
-    std::function<void()> writeCsvFiles = [&] {
-        CsvWriter csv(incidentsCsvPath);
-        csv.field("x").field("y");
-        for (const auto& f : columns.fields()) csv.field(f.name);
-        csv.endRow();
-        for (size_t i = 0; i < t.size(); ++i) {
-            csv.field(t.x[i], 2).field(t.y[i], 2);
-            CsvSink out{csv};
-            columns.row(i, out);
-            out.end();
+    const std::string rejectsPath = staging.stagedPath("rejects.csv"), reportPath = staging.stagedPath("geocode_report.csv");
+    const std::string agreementPath = areas.anyCompared ? staging.stagedPath("area_agreement.csv") : std::string();
+    const std::string differencesPath = areas.anyCompared ? staging.stagedPath("area_differences.csv") : std::string();
+    const AttributeColumn* outcomes = attributeNamed(t, "outcome_group");
+    const std::string outcomesPath = outcomes ? staging.stagedPath("area_outcomes.csv") : std::string();
+    BackgroundTask csvFiles([&] {
+        if (options.writeCsv) {
+            CsvWriter csv(incidentsCsvPath);
+            csv.field("x").field("y");
+            for (const auto& f : columns.fields()) csv.field(f.name);
+            csv.endRow();
+            for (size_t i = 0; i < t.size(); ++i) {
+                csv.field(t.x[i], 2).field(t.y[i], 2);
+                CsvSink out{csv};
+                columns.row(i, out);
+                out.end();
+            }
+            csv.close();
+            CsvWriter sum(summaryCsvPath);
+            for (const auto& f : areaSummary.fields()) sum.field(f.name);
+            sum.endRow();
+            areaSummary.rows([&] { return CsvSink{sum}; });
+            sum.close();
         }
-        csv.close();
-        CsvWriter sum(summaryCsvPath);
-        for (const auto& f : areaSummary.fields()) sum.field(f.name);
-        sum.endRow();
-        areaSummary.rows([&] { return CsvSink{sum}; });
-        sum.close();
-    };
-    BackgroundTask csvFiles(options.writeCsv ? std::move(writeCsvFiles) : std::function<void()>{});
+        // The smaller tables follow on the same thread: the GeoPackage takes longer than the CSVs.
+        writeIngestRejects(rejectsPath, in);  // touches the rejects only, never the table
+        CsvWriter geo(reportPath);
+        geo.row({"file", "line", "address", "locality", "status", "method", "score", "matched", "reason", "candidates"});
+        for (const auto& row : report) geo.row(row);
+        geo.close();
+        if (areas.anyCompared)
+            writeAgreementTables(agreementPath, differencesPath, ref.layers, summary.layers, areas.comparisons,
+                                 options.assignByCode ? areas.byPoint : areas.byLayer, areas.rowCodes, t);
+        if (outcomes) writeAreaOutcomes(outcomesPath, t, *outcomes, ref.layers, areas, categories);
+    });
     progress.begin("Writing outputs");
     if (options.writeGeoPackage) {
         // Rows inserted on this thread: the CSVs have the other core (an inserting thread measured
@@ -653,16 +669,6 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
     }
     progress.update(0.7);
     csvFiles.finish();  // rethrows a CSV write failure
-
-    writeIngestRejects(staging.stagedPath("rejects.csv"), in);
-    CsvWriter geo(staging.stagedPath("geocode_report.csv"));
-    geo.row({"file", "line", "address", "locality", "status", "method", "score", "matched", "reason", "candidates"});
-    for (const auto& row : report) geo.row(row);
-    geo.close();
-    if (areas.anyCompared)
-        writeAgreementTables(staging, ref.layers, summary.layers, areas.comparisons, options.assignByCode ? areas.byPoint : areas.byLayer, areas.rowCodes, t);
-    if (const AttributeColumn* outcomes = attributeNamed(t, "outcome_group"))
-        writeAreaOutcomes(staging.stagedPath("area_outcomes.csv"), t, *outcomes, ref.layers, areas, categories);
     progress.end();
     return staging.commit();
 }
