@@ -648,6 +648,7 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
         // 0.1-0.2 s slower here, three threads on two cores).
         VectorWriter gpkg(gpkgPath, "GPKG", options.writeCsv ? RowInsertion::CallerThread : RowInsertion::OwnThread);
         gpkg.createLayer("incidents", GeometryKind::Point, crs, columns.fields(), "Geocoded incidents, one row per accepted input row");
+        gpkg.expectRows(t.size());
         for (size_t i = 0; i < t.size(); ++i) {
             GeoPackageSink out{gpkg};
             columns.row(i, out);

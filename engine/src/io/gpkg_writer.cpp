@@ -322,6 +322,11 @@ void VectorWriter::finishLayer() {
     m_layer = nullptr;
 }
 
+void VectorWriter::expectRows(size_t rows) {
+    // Called before the layer's first row: the inserting thread has not started.
+    if (m_rows && m_rows->hasGeometry && m_rows->boxes.empty()) m_rows->boxes.reserve(rows);
+}
+
 void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, const std::string& crs,
                                const std::vector<FieldSpec>& fields, const std::string& description) {
     finishLayer();
