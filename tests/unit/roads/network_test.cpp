@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <numeric>
 
@@ -31,6 +32,22 @@ double integral(const Lixels& lx, const std::vector<double>& density) {
     for (size_t k = 0; k < lx.size(); ++k) total += density[k] * (lx.end[k] - lx.start[k]);
     return total;
 }
+
+// A square grid of straight streets: k + 1 running east and k + 1 running north, `spacing` apart.
+RoadNetwork streetGrid(int k, double spacing) {
+    std::vector<RoadLine> lines;
+    for (int i = 0; i <= k; ++i) {
+        lines.push_back(line({{0, i * spacing}, {k * spacing, i * spacing}}));
+        lines.push_back(line({{i * spacing, 0}, {i * spacing, k * spacing}}));
+    }
+    return buildRoadNetwork(lines, 0.5);
+}
+
+// Reproducible uniform numbers in [0, 1) (a 64-bit LCG), the same on every platform.
+struct Uniform {
+    uint64_t state;
+    double operator()() { return static_cast<double>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) / 9007199254740992.0; }
+};
 
 }  // namespace
 
@@ -178,18 +195,12 @@ TEST(NetworkKde, RejectsTheGaussianAndBandwidthsBelowOneLixel) {
 TEST(NetworkKde, TheDensityIsTheSameToTheLastBitWhateverTheNumberOfThreads) {
     // A grid of streets with a few thousand events: with per-thread partial sums taken in
     // whatever order the threads ran, the last bits of the sums changed from run to run.
-    std::vector<RoadLine> lines;
-    for (int k = 0; k <= 10; ++k) {
-        lines.push_back(line({{0, k * 100.0}, {1000, k * 100.0}}));
-        lines.push_back(line({{k * 100.0, 0}, {k * 100.0, 1000}}));
-    }
-    const RoadNetwork net = buildRoadNetwork(lines, 0.5);
+    const RoadNetwork net = streetGrid(10, 100);
     const Lixels lx = makeLixels(net, 10);
     const SnapIndex index(net);
     std::vector<Snap> events;
     std::vector<double> weights;
-    uint64_t state = 12345;
-    auto next = [&] { return static_cast<double>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) / 9007199254740992.0; };
+    Uniform next{12345};
     while (events.size() < 40000) {
         const Snap s = index.snap(next() * 1000, next() * 1000, 60);
         if (s.edge < 0) continue;
@@ -219,18 +230,12 @@ TEST(NetworkKde, TheDensityIsTheSameToTheLastBitWhateverTheNumberOfThreads) {
 TEST(NetworkKde, TwoDensitiesInOneWalkEqualTwoSeparateOnes) {
     // A 5 x 5 street grid; events with a weight in one density and zero in the other (complaints
     // are not collisions), repeated positions (merged), and an unsnapped event (skipped).
-    std::vector<RoadLine> lines;
-    for (int k = 0; k <= 5; ++k) {
-        lines.push_back(line({{0, k * 120.0}, {600, k * 120.0}}));
-        lines.push_back(line({{k * 120.0, 0}, {k * 120.0, 600}}));
-    }
-    const RoadNetwork net = buildRoadNetwork(lines, 0.5);
+    const RoadNetwork net = streetGrid(5, 120);
     const Lixels lx = makeLixels(net, 10);
     const SnapIndex index(net);
     std::vector<Snap> events;
     std::vector<double> first, second;
-    uint64_t state = 777;
-    auto next = [&] { return static_cast<double>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) / 9007199254740992.0; };
+    Uniform next{777};
     while (events.size() < 3000) {
         const Snap s = index.snap(next() * 600, next() * 600, 40);
         if (s.edge < 0) continue;
