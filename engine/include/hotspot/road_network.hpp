@@ -156,7 +156,8 @@ struct NkdeOptions {
 };
 
 // Density per metre of road at every lixel centre: sum of w_i * kernel(network distance). Events
-// with edge -1 are skipped. Runs on all cores with one private density array per worker.
+// with edge -1 are skipped. Runs on all cores; the events are summed in 8 fixed parts added in
+// order, so the result is the same to the last bit whatever the number of threads.
 std::vector<double> networkKernelDensity(const RoadNetwork& network, const Lixels& lixels, const std::vector<Snap>& events,
                                          const std::vector<double>& weight, const NkdeOptions& options, Progress* progress = nullptr);
 // Two densities of the same events with different weights (e.g. collisions only, and weighted by

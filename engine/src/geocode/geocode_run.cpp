@@ -632,7 +632,7 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
             sum.close();
         }
         // The smaller tables follow on the same thread: the GeoPackage takes longer than the CSVs.
-        writeIngestRejects(rejectsPath, in);  // touches the rejects only, never the table
+        writeIngestRejects(rejectsPath, in);  // changes the rejects only; the table is only read
         CsvWriter geo(reportPath);
         geo.row({"file", "line", "address", "locality", "status", "method", "score", "matched", "reason", "candidates"});
         for (const auto& row : report) geo.row(row);
