@@ -124,9 +124,9 @@ void vectorTranslate(const std::string& dst, GDALDataset* src, const std::vector
     GDALDatasetH out = GDALVectorTranslate(existing ? nullptr : dst.c_str(), existing, 1, &srcH, options, &usageError);
     GDALVectorTranslateOptionsFree(options);
     if (!out) throwWriteFailure(dst, "export failed: " + lastGdalError());
-    const GdalFailureWatch watch;
+    const GdalFailureWatch watch(dst);
     GDALClose(out);
-    if (watch.failed()) throwWriteFailure(dst, "export failed while closing: " + watch.message());
+    if (watch.failed()) throwWriteFailure(dst, "export failed while closing: " + watch.message(), watch.diskErrno());
 }
 
 // Reads back what a driver wrote and counts the features of a layer. GDAL 3.6's GeoJSON and KML
@@ -185,7 +185,7 @@ RunReport exportRaster(const ExportOptions& o) {
         GDALTranslateOptionsFree(t);
     }
     if (!out) throwWriteFailure(o.destination, "raster export failed: " + lastGdalError());
-    const GdalFailureWatch watch;  // blocks are written at close
+    const GdalFailureWatch watch(tmp);  // blocks are written at close
     GDALDataset* ds = GDALDataset::FromHandle(out);
     if (ds->GetRasterXSize() >= 256 || ds->GetRasterYSize() >= 256) {
         int levels[] = {2, 4, 8, 16};
@@ -196,7 +196,7 @@ RunReport exportRaster(const ExportOptions& o) {
     if (watch.failed()) {
         std::error_code ec;
         fs::remove(tmp, ec);
-        throwWriteFailure(o.destination, "raster export failed: " + watch.message());
+        throwWriteFailure(o.destination, "raster export failed: " + watch.message(), watch.diskErrno());
     }
     if (::rename(tmp.c_str(), o.destination.c_str()) != 0) throwOutput("cannot move the export into place", {o.destination});
     report.outputs.push_back(o.destination);

@@ -23,19 +23,27 @@ namespace fs = std::filesystem;
 
 namespace hotspot {
 
-void throwWriteFailure(const std::string& path, const std::string& detail, int errnum) {
-    // Free space on the file system that holds the file (or its nearest existing folder).
+namespace {
+std::string nearestExistingFolder(const std::string& path) {
     fs::path probe = fs::path(path).parent_path();
     std::error_code ec;
     while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
+    return probe.empty() ? std::string(".") : probe.string();
+}
+}  // namespace
+
+double freeBytesBeside(const std::string& path) {
     struct statvfs st {};
-    const bool known = ::statvfs(probe.empty() ? "." : probe.c_str(), &st) == 0;
-    const double freeBytes = known ? static_cast<double>(st.f_bavail) * static_cast<double>(st.f_frsize) : -1;
-    // Below 64 KiB nothing of ours fits (a GeoTIFF tile, a SQLite page batch): the disk is full.
-    const bool full = errnum == ENOSPC || errnum == EDQUOT || errnum == EFBIG || (known && freeBytes < 65536);
+    if (::statvfs(nearestExistingFolder(path).c_str(), &st) != 0) return -1;
+    return static_cast<double>(st.f_bavail) * static_cast<double>(st.f_frsize);
+}
+
+void throwWriteFailure(const std::string& path, const std::string& detail, int errnum) {
+    const double freeBytes = freeBytesBeside(path);
+    const bool full = errnum == ENOSPC || errnum == EDQUOT || errnum == EFBIG || (freeBytes >= 0 && freeBytes < kDiskFullBelowBytes);
     if (full)
         throwOutput(fmt::format("the disk is full ({} bytes free on the file system holding {}); nothing was replaced: {}",
-                                known ? fmt::format("{:.0f}", freeBytes) : std::string("no"), probe.string(), detail),
+                                freeBytes >= 0 ? fmt::format("{:.0f}", freeBytes) : std::string("no"), nearestExistingFolder(path), detail),
                     {path});
     throwOutput(detail, {path});
 }

@@ -6,6 +6,7 @@
 #include <cpl_error.h>
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cmath>
 
 #include "hotspot/error.hpp"
@@ -18,9 +19,23 @@ namespace hotspot {
 namespace {
 thread_local std::string t_lastError;
 thread_local uint64_t t_failures = 0;
+thread_local std::string t_writingPath;  // the file the innermost GdalFailureWatch watches
+thread_local int t_diskErrno = 0;        // set by the handler while that file's disk is full
+
+// Whether the disk is full now, judged by the errno of the write that failed (when the driver
+// left it) or by the free space beside the file.
+int diskFullErrno(int savedErrno) {
+    if (savedErrno == ENOSPC || savedErrno == EDQUOT || savedErrno == EFBIG) return savedErrno;
+    if (t_writingPath.empty()) return 0;
+    return freeBytesBeside(t_writingPath) < kDiskFullBelowBytes ? ENOSPC : 0;
+}
+
 void CPL_STDCALL rememberError(CPLErr level, CPLErrorNum, const char* message) {
-    if (level >= CE_Failure) ++t_failures;
-    if (level >= CE_Failure && message) t_lastError = message;
+    const int savedErrno = errno;
+    if (level < CE_Failure) return;
+    ++t_failures;
+    if (message) t_lastError = message;
+    if (t_diskErrno == 0 && !t_writingPath.empty()) t_diskErrno = diskFullErrno(savedErrno);
 }
 }  // namespace
 
@@ -34,8 +49,18 @@ void ensureGdalRegistered() {
 
 std::string lastGdalError() { return t_lastError; }
 
-GdalFailureWatch::GdalFailureWatch() : m_start(t_failures) { ensureGdalRegistered(); }
+GdalFailureWatch::GdalFailureWatch(const std::string& writing)
+    : m_start(t_failures), m_previousPath(std::move(t_writingPath)), m_previousErrno(t_diskErrno) {
+    ensureGdalRegistered();
+    t_writingPath = writing;
+    t_diskErrno = 0;
+}
+GdalFailureWatch::~GdalFailureWatch() {
+    t_writingPath = std::move(m_previousPath);
+    t_diskErrno = m_previousErrno;
+}
 bool GdalFailureWatch::failed() const { return t_failures != m_start; }
+int GdalFailureWatch::diskErrno() const { return t_diskErrno; }
 
 DatasetPtr openVector(const std::string& path, const char* const* openOptions) {
     ensureGdalRegistered();

@@ -35,12 +35,22 @@ std::string lastGdalError();
 // a write that fails there is only visible through the error handler.
 class GdalFailureWatch {
 public:
-    GdalFailureWatch();
+    // `writing`: the file being written, when there is one. At the moment a failure is reported
+    // the handler notes whether the disk it is on is full: after it, GDAL deletes the partial file
+    // of a failed CreateCopy, and the space is free again by the time anyone asks.
+    explicit GdalFailureWatch(const std::string& writing = {});
+    ~GdalFailureWatch();
+    GdalFailureWatch(const GdalFailureWatch&) = delete;
+    GdalFailureWatch& operator=(const GdalFailureWatch&) = delete;
     bool failed() const;
     std::string message() const { return lastGdalError(); }
+    // ENOSPC when a failure was reported while the watched file's disk was full; 0 otherwise.
+    int diskErrno() const;
 
 private:
     uint64_t m_start;
+    std::string m_previousPath;
+    int m_previousErrno;
 };
 
 // Sets a GDAL configuration option for this thread while in scope (a null value leaves it alone),

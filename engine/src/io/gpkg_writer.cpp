@@ -378,9 +378,9 @@ void VectorWriter::createLayer(const std::string& name, GeometryKind geometry, c
     {
         GDALDataset* ds = m_ds;
         m_ds = nullptr;
-        const GdalFailureWatch watch;
+        const GdalFailureWatch watch(m_path);
         GDALClose(ds);
-        if (watch.failed()) throwWriteFailure(m_path, "cannot write layer '" + name + "': " + watch.message());
+        if (watch.failed()) throwWriteFailure(m_path, "cannot write layer '" + name + "': " + watch.message(), watch.diskErrno());
     }
     GeoPackageRows& r = *m_rows;
     r.open(m_path);
@@ -541,9 +541,9 @@ void VectorWriter::close() {
         if (m_ds) {  // no layer was created
             GDALDataset* ds = m_ds;
             m_ds = nullptr;
-            const GdalFailureWatch watch;
+            const GdalFailureWatch watch(m_path);
             GDALClose(ds);
-            if (watch.failed()) throwWriteFailure(m_path, "cannot finish writing: " + watch.message());
+            if (watch.failed()) throwWriteFailure(m_path, "cannot finish writing: " + watch.message(), watch.diskErrno());
         }
         auto indexes = std::move(m_rows->indexes);
         m_rows.reset();
@@ -558,9 +558,9 @@ void VectorWriter::close() {
     finishLayer();
     GDALDataset* ds = m_ds;
     m_ds = nullptr;
-    const GdalFailureWatch watch;
+    const GdalFailureWatch watch(m_path);
     GDALClose(ds);
-    if (watch.failed()) throwWriteFailure(m_path, "cannot finish writing: " + watch.message());
+    if (watch.failed()) throwWriteFailure(m_path, "cannot finish writing: " + watch.message(), watch.diskErrno());
 }
 
 void writeRunInfo(VectorWriter& gpkg, const std::vector<std::pair<std::string, std::string>>& info) {

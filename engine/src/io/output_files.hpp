@@ -19,6 +19,10 @@ namespace hotspot {
 // ENOSPC, EDQUOT or EFBIG, or almost no space left on the file system holding `path`), the message
 // says so first: "the disk is full ...". `errnum` 0: unknown (GDAL and libtiff report no errno).
 [[noreturn]] void throwWriteFailure(const std::string& path, const std::string& detail, int errnum = 0);
+// Free bytes on the file system holding `path` (or its nearest existing folder); -1 if unknown.
+double freeBytesBeside(const std::string& path);
+// Below this nothing of ours fits (a GeoTIFF tile, a SQLite page batch): the disk is full.
+inline constexpr double kDiskFullBelowBytes = 65536;
 
 // A run's outputs are written into a hidden staging folder inside the output folder and moved into
 // place together by commit(). The set is committed as one step: commit() first writes a manifest

@@ -14,7 +14,7 @@ namespace hotspot {
 void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<double>& values, const std::string& crs,
                   RasterType type, double nodata, const std::vector<std::pair<std::string, std::string>>& metadata,
                   const std::string& description) {
-    const GdalFailureWatch watch;  // tiles are written at close; only the error handler sees a failure there
+    const GdalFailureWatch watch(path);  // tiles are written at close; only the error handler sees a failure there
     if (grid.shape != GridShape::Square) throw Error(ErrorKind::Internal, "GeoTIFF output needs a square grid");
     const GDALDataType gdalType = type == RasterType::Float32 ? GDT_Float32 : type == RasterType::Float64 ? GDT_Float64
                                                                                                           : GDT_Int16;
@@ -43,7 +43,7 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
         int levels[] = {2, 4, 8, 16};
         err = src->BuildOverviews(type == RasterType::Int16 ? "NEAREST" : "AVERAGE", 4, levels, 0, nullptr, nullptr, nullptr);
     }
-    if (err != CE_None || watch.failed()) throwWriteFailure(path, "cannot make the raster: " + watch.message());
+    if (err != CE_None || watch.failed()) throwWriteFailure(path, "cannot make the raster: " + watch.message(), watch.diskErrno());
     CPLStringList options;
     options.SetNameValue("TILED", "YES");
     options.SetNameValue("COMPRESS", "DEFLATE");
@@ -56,9 +56,9 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
     options.SetNameValue("NUM_THREADS", "ALL_CPUS");
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
     GDALDataset* ds = driver->CreateCopy(path.c_str(), src.get(), FALSE, options.List(), nullptr, nullptr);
-    if (!ds) throwWriteFailure(path, "cannot write the GeoTIFF: " + lastGdalError());
+    if (!ds) throwWriteFailure(path, "cannot write the GeoTIFF: " + lastGdalError(), watch.diskErrno());
     GDALClose(ds);
-    if (watch.failed()) throwWriteFailure(path, "cannot write the GeoTIFF: " + watch.message());
+    if (watch.failed()) throwWriteFailure(path, "cannot write the GeoTIFF: " + watch.message(), watch.diskErrno());
 }
 
 }  // namespace hotspot
