@@ -71,6 +71,9 @@ struct IncidentTable {
     // Index of the attribute column with this name, adding it (filled with "") if absent.
     size_t attributeIndex(const std::string& name);
     void reserve(size_t rows);
+    // Empties the table but keeps the columns' memory, for a table filled again and again (the
+    // CSV reader's chunk tables: refilling memory already touched costs no page faults).
+    void clearKeepingMemory();
     // Append all rows of other (re-interning its strings); other.files are appended too.
     void append(const IncidentTable& other);
     // Keep only the rows whose keep flag is set, preserving order.

@@ -58,6 +58,10 @@ public:
         m_offsets.reserve(rows + 1);
         m_chars.reserve(chars);
     }
+    void clear() {  // keeps the memory
+        m_chars.clear();
+        m_offsets.assign(1, 0);
+    }
 
 private:
     std::string m_chars;

@@ -47,6 +47,25 @@ void IncidentTable::reserve(size_t rows) {
     matchScore.reserve(rows);
 }
 
+void IncidentTable::clearKeepingMemory() {
+    files.clear();
+    sourceId.clear();
+    for (auto* column : {&x, &y, &srcX, &srcY}) column->clear();
+    month.clear();
+    day.clear();
+    weight.clear();
+    group.clear();
+    for (auto* column : {&category, &location, &locality}) {
+        column->codes.clear();
+        column->pool = InternedStrings();
+    }
+    fileIndex.clear();
+    line.clear();
+    locationSource.clear();
+    matchScore.clear();
+    attributes.clear();  // the next file may have other columns
+}
+
 namespace {
 
 void appendInterned(InternedColumn& dst, const InternedColumn& src) {

@@ -107,14 +107,29 @@ std::vector<std::pair<std::string, int64_t>> CellCounts::exclusions() const {
 
 CellCounts countInCells(const Grid& grid, const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& weight,
                         const std::vector<uint8_t>& mask, const std::vector<uint8_t>* use) {
-    CellCounts out;
-    out.values.assign(static_cast<size_t>(grid.cellCount()), 0.0);
-    for (size_t i = 0; i < x.size(); ++i) {
-        if (use && !(*use)[i]) continue;
-        const auto cell = grid.cellOf(x[i], y[i]);
-        if (!cell) ++out.outsideGrid;
-        else if (!mask.empty() && !mask[static_cast<size_t>(*cell)]) ++out.inMaskedCells;
-        else out.values[static_cast<size_t>(*cell)] += weight[i], ++out.counted;
+    // Large inputs are counted in two halves on two threads, each into its own grid, then added:
+    // scattering a million incidents over a million cells waits on memory. Always two halves, not
+    // one per worker, so sums of fractional weights are the same on every machine.
+    const size_t n = x.size();
+    const size_t parts = n >= 200000 ? 2 : 1;
+    std::vector<CellCounts> partial(parts);
+    parallelFor(parts, [&](size_t p, unsigned) {
+        CellCounts& c = partial[p];
+        c.values.assign(static_cast<size_t>(grid.cellCount()), 0.0);
+        for (size_t i = n * p / parts, end = n * (p + 1) / parts; i < end; ++i) {
+            if (use && !(*use)[i]) continue;
+            const auto cell = grid.cellOf(x[i], y[i]);
+            if (!cell) ++c.outsideGrid;
+            else if (!mask.empty() && !mask[static_cast<size_t>(*cell)]) ++c.inMaskedCells;
+            else c.values[static_cast<size_t>(*cell)] += weight[i], ++c.counted;
+        }
+    });
+    CellCounts out = std::move(partial[0]);
+    for (size_t p = 1; p < parts; ++p) {
+        for (size_t k = 0; k < out.values.size(); ++k) out.values[k] += partial[p].values[k];
+        out.counted += partial[p].counted;
+        out.outsideGrid += partial[p].outsideGrid;
+        out.inMaskedCells += partial[p].inMaskedCells;
     }
     if (!mask.empty())
         for (size_t k = 0; k < out.values.size(); ++k)
