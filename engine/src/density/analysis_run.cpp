@@ -3,6 +3,7 @@
 #include <geos_c.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -292,36 +293,58 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
             }
         s.otherOutcomes = 0;
     }
-    // The rows passing the filters go straight into the selection's columns; strays (or points
-    // outside the study area) are then flagged on them and squeezed out in place, when there are any.
-    for (auto* column : {&s.x, &s.y, &s.weight}) column->reserve(t.size());
-    s.month.reserve(t.size());
-    s.day.reserve(t.size());
-    s.group.reserve(t.size());
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (!std::isfinite(t.x[i])) {
-            ++s.notLocated;
-            continue;
+    // Why each row is left out (kKept: it is not), judged on two threads over halves of the table;
+    // the kept rows are then copied, each half to its place. Strays (or points outside the study
+    // area) are flagged on the selection afterwards and squeezed out in place, when there are any.
+    enum Verdict : uint8_t { kKept,
+                             kNotLocated,
+                             kOtherGroup,
+                             kOtherMonth,
+                             kOtherOutcome,
+                             kVerdicts };
+    const size_t n = t.size();
+    const size_t halves = n >= 100000 ? 2 : 1;
+    std::vector<uint8_t> verdict(n);
+    std::vector<std::array<int64_t, kVerdicts>> tally(halves, std::array<int64_t, kVerdicts>{});
+    parallelFor(halves, [&](size_t h, unsigned) {
+        for (size_t i = n * h / halves, end = n * (h + 1) / halves; i < end; ++i) {
+            Verdict v = kKept;
+            if (!std::isfinite(t.x[i])) v = kNotLocated;
+            else if (filterGroups && !groups.empty() && std::find(groups.begin(), groups.end(), t.group[i]) == groups.end()) v = kOtherGroup;
+            else if (!months.contains(t.month[i])) v = kOtherMonth;
+            else if (outcomeGroup && std::find(input.outcomes.begin(), input.outcomes.end(), outcomeGroup->at(i)) == input.outcomes.end())
+                v = kOtherOutcome;
+            verdict[i] = v;
+            ++tally[h][v];
         }
-        if (filterGroups && !groups.empty() && std::find(groups.begin(), groups.end(), t.group[i]) == groups.end()) {
-            ++s.otherGroups;
-            continue;
-        }
-        if (!months.contains(t.month[i])) {
-            ++s.otherMonths;
-            continue;
-        }
-        if (outcomeGroup && std::find(input.outcomes.begin(), input.outcomes.end(), outcomeGroup->at(i)) == input.outcomes.end()) {
-            ++s.otherOutcomes;
-            continue;
-        }
-        s.x.push_back(t.x[i]);
-        s.y.push_back(t.y[i]);
-        s.weight.push_back(t.weight[i]);
-        s.month.push_back(t.month[i]);
-        s.day.push_back(t.day.empty() ? 0 : t.day[i]);
-        s.group.push_back(t.group[i]);
+    });
+    int64_t keptRows = 0;
+    for (const auto& counts : tally) {
+        keptRows += counts[kKept];
+        s.notLocated += counts[kNotLocated];
+        s.otherGroups += counts[kOtherGroup];
+        s.otherMonths += counts[kOtherMonth];
+        if (outcomeGroup) s.otherOutcomes += counts[kOtherOutcome];
     }
+    for (auto* column : {&s.x, &s.y, &s.weight}) column->resize(static_cast<size_t>(keptRows));
+    s.month.resize(static_cast<size_t>(keptRows));
+    s.day.resize(static_cast<size_t>(keptRows));
+    s.group.resize(static_cast<size_t>(keptRows));
+    parallelFor(halves, [&](size_t h, unsigned) {
+        size_t out = 0;
+        for (size_t before = 0; before < h; ++before) out += static_cast<size_t>(tally[before][kKept]);
+        for (size_t i = n * h / halves, end = n * (h + 1) / halves; i < end; ++i) {
+            if (verdict[i] != kKept) continue;
+            s.x[out] = t.x[i];
+            s.y[out] = t.y[i];
+            s.weight[out] = t.weight[i];
+            s.month[out] = t.month[i];
+            s.day[out] = t.day.empty() ? 0 : t.day[i];
+            s.group[out] = t.group[i];
+            ++out;
+        }
+    });
+    verdict = {};
     std::vector<uint8_t> excluded;
     if (studyArea) {
         std::vector<int32_t> where(s.x.size());
