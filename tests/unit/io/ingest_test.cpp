@@ -483,3 +483,43 @@ TEST(IngestPoliceUk, RowsRepeatingRowsOfOtherChunksAreCounted) {
     EXPECT_EQ(repeats, 36);
     EXPECT_EQ(r.files[0].repeatedRows, repeats);
 }
+
+// The reader parses each chunk into a table emptied after its rows are appended: no row, string
+// or column of one chunk may reach the next, even when the next file has other columns.
+TEST(IngestMappedCsv, ChunkTablesParsedIntoAgainCarryNothingOver) {
+    test::TempDir dir;
+    const int rowsPerFile = 60000;
+    for (const char* name : {"alpha", "beta"}) {
+        const bool alpha = std::string(name) == "alpha";
+        std::string text = std::string("id,x,y,date,category,") + name + "\n";
+        for (int i = 0; i < rowsPerFile; ++i)
+            text += fmt::format("{}{},{},{},2021-0{}-01,{},{}{}\n", alpha ? 'A' : 'B', i, 450000 + i % 1000, 260000 + i / 1000, 1 + i % 9,
+                                alpha ? fmt::format("kind{}", i % 7) : fmt::format("sort{}", i % 5), alpha ? 'a' : 'b', i % (alpha ? 11 : 13));
+        ASSERT_GT(text.size(), 2u << 20);  // several chunks of 1 MB each
+        test::writeFile(dir.file(std::string(name) + ".csv"), text);
+    }
+    IngestOptions o = options();
+    o.mapping = ColumnMapping::parse("id=id,x=x,y=y,date=date,category=category");
+    o.mapping.srs = "EPSG:27700";
+    IngestResult r = ingest({dir.file("alpha.csv"), dir.file("beta.csv")}, o);
+    const IncidentTable& t = r.table;
+    ASSERT_EQ(t.size(), 2u * rowsPerFile);
+    ASSERT_TRUE(r.rejects.empty());
+    IncidentTable& table = r.table;
+    const InternedColumn& alphaColumn = table.attributes[table.attributeIndex("alpha")].values;
+    const InternedColumn& betaColumn = table.attributes[table.attributeIndex("beta")].values;
+    ASSERT_EQ(t.files.size(), 2u);
+    int mismatches = 0;
+    for (size_t k = 0; k < t.size(); ++k) {
+        const bool alpha = t.files[t.fileIndex[k]].find("alpha.csv") != std::string::npos;
+        const int i = static_cast<int>(t.line[k]) - 2;  // data rows start on line 2
+        const std::string id = fmt::format("{}{}", alpha ? 'A' : 'B', i);
+        const std::string category = alpha ? fmt::format("kind{}", i % 7) : fmt::format("sort{}", i % 5);
+        const std::string own = fmt::format("{}{}", alpha ? 'a' : 'b', i % (alpha ? 11 : 13));
+        const bool ok = t.sourceId.at(k) == id && t.category.at(k) == category && t.srcX[k] == 450000 + i % 1000 &&
+                        t.srcY[k] == 260000 + i / 1000 && t.month[k] == makeMonth(2021, 1 + i % 9) &&
+                        (alpha ? alphaColumn : betaColumn).at(k) == own && (alpha ? betaColumn : alphaColumn).at(k).empty();
+        if (!ok && ++mismatches <= 5) ADD_FAILURE() << "row " << k << " (" << id << ") is not the row of line " << t.line[k];
+    }
+    EXPECT_EQ(mismatches, 0);
+}
