@@ -225,9 +225,11 @@ StrayReport robustExtent(const std::vector<double>& x, const std::vector<double>
     }
     // The 1st and 99th percentiles as the element at floor(q (n - 1)) of the sorted values.
     const std::vector<size_t> ks = {static_cast<size_t>(0.01 * static_cast<double>(n - 1)), static_cast<size_t>(0.99 * static_cast<double>(n - 1))};
-    std::vector<double> qx, qy;  // the two passes over a million points, on two threads
-    parallelFor(2, [&](size_t axis, unsigned) { (axis == 0 ? qx : qy) = axis == 0 ? orderStatistics(x, y, n, ks) : orderStatistics(y, x, n, ks); });
-    Extent core{qx[0], qy[0], qx[1], qy[1]};
+    // x and y on two threads: each is a pass over every point.
+    const std::vector<double>* axes[2] = {&x, &y};
+    std::vector<double> q[2];
+    parallelFor(2, [&](size_t axis, unsigned) { q[axis] = orderStatistics(*axes[axis], *axes[1 - axis], n, ks); });
+    Extent core{q[0][0], q[1][0], q[0][1], q[1][1]};
     const double margin = std::max(strayMetres, std::max(core.width(), core.height()));
     const Extent allowed = core.expanded(margin);
     bool first = true;

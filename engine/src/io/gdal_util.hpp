@@ -44,7 +44,8 @@ public:
     GdalFailureWatch& operator=(const GdalFailureWatch&) = delete;
     bool failed() const;
     std::string message() const { return lastGdalError(); }
-    // ENOSPC when a failure was reported while the watched file's disk was full; 0 otherwise.
+    // The errno of a full disk (ENOSPC, EDQUOT or EFBIG) when a failure was reported while the
+    // watched file's disk was full; 0 otherwise. For throwWriteFailure.
     int diskErrno() const;
 
 private:
