@@ -30,21 +30,29 @@ std::string nearestExistingFolder(const std::string& path) {
     while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
     return probe.empty() ? std::string(".") : probe.string();
 }
-}  // namespace
 
+// Free bytes on the file system holding `path` (or its nearest existing folder); -1 if unknown.
 double freeBytesBeside(const std::string& path) {
     struct statvfs st {};
     if (::statvfs(nearestExistingFolder(path).c_str(), &st) != 0) return -1;
     return static_cast<double>(st.f_bavail) * static_cast<double>(st.f_frsize);
 }
+}  // namespace
+
+int diskFullErrno(const std::string& path, int errnum) {
+    if (errnum == ENOSPC || errnum == EDQUOT || errnum == EFBIG) return errnum;
+    // Below 64 KiB nothing of ours fits (a GeoTIFF tile, a SQLite page batch): the disk is full.
+    const double freeBytes = freeBytesBeside(path);
+    return freeBytes >= 0 && freeBytes < 65536 ? ENOSPC : 0;
+}
 
 void throwWriteFailure(const std::string& path, const std::string& detail, int errnum) {
-    const double freeBytes = freeBytesBeside(path);
-    const bool full = errnum == ENOSPC || errnum == EDQUOT || errnum == EFBIG || (freeBytes >= 0 && freeBytes < kDiskFullBelowBytes);
-    if (full)
+    if (diskFullErrno(path, errnum) != 0) {
+        const double freeBytes = freeBytesBeside(path);
         throwOutput(fmt::format("the disk is full ({} bytes free on the file system holding {}); nothing was replaced: {}",
                                 freeBytes >= 0 ? fmt::format("{:.0f}", freeBytes) : std::string("no"), nearestExistingFolder(path), detail),
                     {path});
+    }
     throwOutput(detail, {path});
 }
 

@@ -22,20 +22,12 @@ thread_local uint64_t t_failures = 0;
 thread_local std::string t_writingPath;  // the file the innermost GdalFailureWatch watches
 thread_local int t_diskErrno = 0;        // set by the handler while that file's disk is full
 
-// Whether the disk is full now, judged by the errno of the write that failed (when the driver
-// left it) or by the free space beside the file.
-int diskFullErrno(int savedErrno) {
-    if (savedErrno == ENOSPC || savedErrno == EDQUOT || savedErrno == EFBIG) return savedErrno;
-    if (t_writingPath.empty()) return 0;
-    return freeBytesBeside(t_writingPath) < kDiskFullBelowBytes ? ENOSPC : 0;
-}
-
 void CPL_STDCALL rememberError(CPLErr level, CPLErrorNum, const char* message) {
     const int savedErrno = errno;
     if (level < CE_Failure) return;
     ++t_failures;
     if (message) t_lastError = message;
-    if (t_diskErrno == 0 && !t_writingPath.empty()) t_diskErrno = diskFullErrno(savedErrno);
+    if (t_diskErrno == 0 && !t_writingPath.empty()) t_diskErrno = diskFullErrno(t_writingPath, savedErrno);
 }
 }  // namespace
 

@@ -19,10 +19,10 @@ namespace hotspot {
 // ENOSPC, EDQUOT or EFBIG, or almost no space left on the file system holding `path`), the message
 // says so first: "the disk is full ...". `errnum` 0: unknown (GDAL and libtiff report no errno).
 [[noreturn]] void throwWriteFailure(const std::string& path, const std::string& detail, int errnum = 0);
-// Free bytes on the file system holding `path` (or its nearest existing folder); -1 if unknown.
-double freeBytesBeside(const std::string& path);
-// Below this nothing of ours fits (a GeoTIFF tile, a SQLite page batch): the disk is full.
-inline constexpr double kDiskFullBelowBytes = 65536;
+// The one rule for "the disk is full" after a write to `path` failed with `errnum` (0: unknown):
+// errnum itself when it is ENOSPC, EDQUOT or EFBIG, else ENOSPC when almost nothing is left on
+// the file system holding `path`; 0 when the disk is not full.
+int diskFullErrno(const std::string& path, int errnum);
 
 // A run's outputs are written into a hidden staging folder inside the output folder and moved into
 // place together by commit(). The set is committed as one step: commit() first writes a manifest
