@@ -71,6 +71,9 @@ struct IncidentTable {
     // Index of the attribute column with this name, adding it (filled with "") if absent.
     size_t attributeIndex(const std::string& name);
     void reserve(size_t rows);
+    // Faults in the reserved capacity of the fixed-width columns (not the strings' characters, whose
+    // reservation is a guess): for a reader about to append that many rows.
+    void prefaultReserved();
     // Empties the table but keeps the columns' memory, for a table filled again and again (the
     // CSV reader's chunk tables: refilling memory already touched costs no page faults).
     void clearKeepingMemory();

@@ -58,7 +58,8 @@ public:
         m_offsets.reserve(rows + 1);
         m_chars.reserve(chars);
     }
-    void clear() {  // keeps the memory
+    void prefaultOffsets();  // the reserved offsets, for a reader about to push that many values
+    void clear() {           // keeps the memory
         m_chars.clear();
         m_offsets.assign(1, 0);
     }

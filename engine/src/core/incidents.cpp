@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/prefault.hpp"
+
 namespace hotspot {
 
 const char* toString(LocationSource source) {
@@ -45,6 +47,20 @@ void IncidentTable::reserve(size_t rows) {
     line.reserve(rows);
     locationSource.reserve(rows);
     matchScore.reserve(rows);
+}
+
+void IncidentTable::prefaultReserved() {
+    sourceId.prefaultOffsets();
+    for (auto* column : {&x, &y, &srcX, &srcY}) prefaultCapacity(*column);
+    prefaultCapacity(month);
+    prefaultCapacity(day);
+    prefaultCapacity(weight);
+    for (auto* column : {&category, &location, &locality}) prefaultCapacity(column->codes);
+    prefaultCapacity(group);
+    prefaultCapacity(fileIndex);
+    prefaultCapacity(line);
+    prefaultCapacity(locationSource);
+    prefaultCapacity(matchScore);
 }
 
 void IncidentTable::clearKeepingMemory() {

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/prefault.hpp"
+
 namespace hotspot {
 
 InternedStrings::InternedStrings() {
@@ -70,6 +72,8 @@ uint32_t InternedStrings::intern(std::string_view value) {
     if (m_values.size() * 2 > m_slots.size()) grow();
     return m_lastCode = code;
 }
+
+void StringArena::prefaultOffsets() { prefaultCapacity(m_offsets); }
 
 void StringArena::push(std::string_view value) {
     m_chars.append(value);

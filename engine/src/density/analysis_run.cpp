@@ -581,9 +581,12 @@ SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) 
 namespace {
 
 // The .qml beside a surface GeoTIFF (none when no value is positive: QGIS's default then).
-void writeSurfaceStyle(OutputStaging& staging, const std::string& name, const std::vector<double>& values, const std::string& unit) {
-    const std::string qml = qmlForSurface(values, unit);
+void writeSurfaceStyle(OutputStaging& staging, const std::string& name, const std::string& qml) {
     if (!qml.empty()) writeTextFile(staging.stagedPath(name), qml);
+}
+
+void writeSurfaceStyle(OutputStaging& staging, const std::string& name, const std::vector<double>& values, const std::string& unit) {
+    writeSurfaceStyle(staging, name, qmlForSurface(values, unit));
 }
 
 }  // namespace
@@ -779,20 +782,25 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     const CellCounts counts = countInCells(grid, sel.x, sel.y, sel.weight, setup.mask);
     timer.step("count");
     // counts.tif is compressed on a second thread while the kernel sums run on this one.
+    // QGIS opens a GeoTIFF with the .qml of the same name: the viewer's classes of these values.
+    std::string countsStyle, densityStyle;
     BackgroundTask countsRaster([&, path = staging.stagedPath("counts.tif"), countsMeta = meta] {
         writeGeoTiff(path, grid, counts.values, o.input.ingest.analysisCrs, RasterType::Float32, -9999, countsMeta, "incidents per cell");
+        countsStyle = qmlForSurface(counts.values, "incidents");
     });
     std::vector<double> density = kernelDensity(grid, sel.x, sel.y, sel.weight, kde);
     progress.end();
     timer.step("kde");
     applyMask(density, setup.mask);
     report.account(sel.ledger("grid cells (counts.tif)", counts.counted, counts.exclusions()));
+    // The classes (a sort of every cell) on another thread while this one makes the overviews.
+    BackgroundTask densityClasses([&] { densityStyle = qmlForSurface(density, kde.output == KdeOutput::Scaled ? "per km2" : ""); });
     writeGeoTiff(staging.stagedPath("density.tif"), grid, density, o.input.ingest.analysisCrs, RasterType::Float32, -9999, meta,
                  kde.output == KdeOutput::Scaled ? "kernel density, incidents per km2" : "kernel density, raw");
     countsRaster.finish();  // rethrows a write failure
-    // QGIS opens a GeoTIFF with the .qml of the same name: the viewer's classes of these values.
-    writeSurfaceStyle(staging, "density.qml", density, kde.output == KdeOutput::Scaled ? "per km2" : "");
-    writeSurfaceStyle(staging, "counts.qml", counts.values, "incidents");
+    densityClasses.finish();
+    writeSurfaceStyle(staging, "density.qml", densityStyle);
+    writeSurfaceStyle(staging, "counts.qml", countsStyle);
     timer.step("rasters");
 
     // The area layers for area_stats.csv, loaded once: a census denominator needs them too.
