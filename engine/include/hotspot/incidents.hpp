@@ -70,7 +70,7 @@ struct IncidentTable {
     size_t size() const { return x.size(); }
     // Index of the attribute column with this name, adding it (filled with "") if absent.
     size_t attributeIndex(const std::string& name);
-    void reserve(size_t rows);
+    void reserve(size_t rows, size_t idChars = 0);  // idChars 0: 40 per row
     // Faults in the reserved capacity of the fixed-width columns (not the strings' characters, whose
     // reservation is a guess): for a reader about to append that many rows.
     void prefaultReserved();

@@ -54,6 +54,7 @@ public:
         return std::string_view(m_chars).substr(m_offsets[row], m_offsets[row + 1] - m_offsets[row]);
     }
     size_t size() const { return m_offsets.size() - 1; }
+    size_t chars() const { return m_chars.size(); }
     void reserve(size_t rows, size_t chars) {
         m_offsets.reserve(rows + 1);
         m_chars.reserve(chars);

@@ -26,12 +26,13 @@ size_t IncidentTable::attributeIndex(const std::string& name) {
     for (size_t i = 0; i < attributes.size(); ++i)
         if (attributes[i].name == name) return i;
     attributes.push_back(AttributeColumn{name, {}});
+    attributes.back().values.codes.reserve(x.capacity());  // as many rows as the table has room for
     attributes.back().values.codes.assign(size(), 0);
     return attributes.size() - 1;
 }
 
-void IncidentTable::reserve(size_t rows) {
-    sourceId.reserve(rows, rows * 40);
+void IncidentTable::reserve(size_t rows, size_t idChars) {
+    sourceId.reserve(rows, idChars ? idChars : rows * 40);
     x.reserve(rows);
     y.reserve(rows);
     srcX.reserve(rows);

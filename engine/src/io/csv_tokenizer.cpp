@@ -216,11 +216,16 @@ void preadAll(const FileHandle& h, char* dst, uint64_t offset, uint64_t length, 
 }  // namespace
 
 std::string readFileRange(const std::string& path, uint64_t offset, uint64_t length) {
+    std::string out;
+    readFileRange(path, offset, length, out);
+    return out;
+}
+
+void readFileRange(const std::string& path, uint64_t offset, uint64_t length, std::string& into) {
     uint64_t size = 0;
     FileHandle h = openForReading(path, &size);
-    std::string out(length, '\0');
-    preadAll(h, out.data(), offset, length, path);
-    return out;
+    into.resize(length);
+    preadAll(h, into.data(), offset, length, path);
 }
 
 std::string readWholeFile(const std::string& path) {

@@ -77,6 +77,8 @@ std::vector<std::string> readCsvHeader(const std::string& path);
 
 // Reads [offset, offset+length) of a file.
 std::string readFileRange(const std::string& path, uint64_t offset, uint64_t length);
+// The same into a buffer reused from chunk to chunk (its memory is faulted in once).
+void readFileRange(const std::string& path, uint64_t offset, uint64_t length, std::string& into);
 // Reads a whole (small) file.
 std::string readWholeFile(const std::string& path);
 
