@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,7 +85,9 @@ struct WeightedPoint {
 // summation order, does not depend on the number of threads). rowStart has rows + 1 offsets.
 // Points with NaN coordinates are left out.
 struct PointsByRow {
-    std::vector<WeightedPoint> points;
+    // Left uninitialised until the workers scatter into it: a vector's zero-fill would fault in
+    // all 24 bytes per point on one thread first.
+    std::unique_ptr<WeightedPoint[]> points;
     std::vector<size_t> rowStart;
 };
 
@@ -93,7 +97,7 @@ PointsByRow sortByRow(const Grid& grid, const std::vector<double>& x, const std:
     const size_t chunks = std::max<size_t>(1, std::min<size_t>(workerCount(), n / 100'000));
     auto chunkBegin = [&](size_t c) { return n * c / chunks; };
     // Per chunk: each point's row (-1 when unusable), then the chunk's count per row.
-    std::vector<int64_t> rowOf(n);
+    std::vector<int32_t> rowOf(n);  // rows fit: a grid has at most 2e9 cells (GridChoice::kMaxCells)
     std::vector<std::vector<size_t>> next(chunks, std::vector<size_t>(rows, 0));
     parallelFor(chunks, [&](size_t c, unsigned) {
         std::vector<size_t>& count = next[c];
@@ -104,8 +108,8 @@ PointsByRow sortByRow(const Grid& grid, const std::vector<double>& x, const std:
             }
             const double fr = (top - y[i]) / grid.cellSize;
             // Points beyond the grid still reach into it: clamp them to the first/last row for ordering.
-            const int64_t r = fr < 0 ? 0 : fr >= static_cast<double>(rows) ? grid.rows - 1
-                                                                           : static_cast<int64_t>(fr);
+            const auto r = static_cast<int32_t>(fr < 0 ? 0 : fr >= static_cast<double>(rows) ? grid.rows - 1
+                                                                                             : static_cast<int64_t>(fr));
             rowOf[i] = r;
             ++count[static_cast<size_t>(r)];
         }
@@ -119,7 +123,7 @@ PointsByRow sortByRow(const Grid& grid, const std::vector<double>& x, const std:
         for (size_t c = 0; c < chunks; ++c) offset += std::exchange(next[c][r], offset);
     }
     sorted.rowStart[rows] = offset;
-    sorted.points.resize(offset);
+    sorted.points.reset(new WeightedPoint[offset]);
     parallelFor(chunks, [&](size_t c, unsigned) {
         std::vector<size_t>& slot = next[c];
         for (size_t i = chunkBegin(c); i < chunkBegin(c + 1); ++i)
