@@ -253,9 +253,11 @@ StrayReport robustExtent(const std::vector<double>& x, const std::vector<double>
 }
 
 std::vector<double> surfaceClassBreaks(const std::vector<double>& values) {
+    auto usable = [](double v) { return v > 0 && std::isfinite(v); };
     std::vector<double> positive;
+    positive.reserve(static_cast<size_t>(std::count_if(values.begin(), values.end(), usable)));  // one block, not a doubling series
     for (double v : values)
-        if (v > 0 && std::isfinite(v)) positive.push_back(v);
+        if (usable(v)) positive.push_back(v);
     if (positive.empty()) return {};
     // Order statistics by selection, each in the part above the last (a sort of a million cells
     // took more time than the rest of the styling).

@@ -266,8 +266,12 @@ std::vector<uint16_t> groupIndexes(const AnalysisInput& input) {
     return out;
 }
 
-SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
-                         bool filterGroups) {
+namespace {
+
+// select(), taking the columns of `takeFrom` (all's own table) instead of copying them when every
+// row is kept.
+SelectedIncidents selectRows(const LoadedIncidents& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
+                             bool filterGroups, IncidentTable* takeFrom) {
     SelectedIncidents s;
     s.read = all.read;
     s.rejected = all.rejected;
@@ -326,11 +330,28 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
         s.otherMonths += counts[kOtherMonth];
         if (outcomeGroup) s.otherOutcomes += counts[kOtherOutcome];
     }
-    for (auto* column : {&s.x, &s.y, &s.weight}) column->resize(static_cast<size_t>(keptRows));
-    s.month.resize(static_cast<size_t>(keptRows));
-    s.day.resize(static_cast<size_t>(keptRows));
-    s.group.resize(static_cast<size_t>(keptRows));
-    parallelFor(halves, [&](size_t h, unsigned) {
+    const bool takeColumns = takeFrom && static_cast<size_t>(keptRows) == n;
+    if (takeColumns) {
+        // Nothing left out: the table's columns become the selection's (no copy, and none of the
+        // fresh memory a copy faults in). Only the weights change type.
+        s.x = std::move(takeFrom->x);
+        s.y = std::move(takeFrom->y);
+        s.month = std::move(takeFrom->month);
+        s.group = std::move(takeFrom->group);
+        if (takeFrom->day.size() == n) s.day = std::move(takeFrom->day);
+        else s.day.assign(n, 0);
+        s.weight.resize(n);
+        parallelFor(halves, [&](size_t h, unsigned) {
+            for (size_t i = n * h / halves, end = n * (h + 1) / halves; i < end; ++i) s.weight[i] = takeFrom->weight[i];
+        });
+        *takeFrom = IncidentTable{};
+    } else {
+        for (auto* column : {&s.x, &s.y, &s.weight}) column->resize(static_cast<size_t>(keptRows));
+        s.month.resize(static_cast<size_t>(keptRows));
+        s.day.resize(static_cast<size_t>(keptRows));
+        s.group.resize(static_cast<size_t>(keptRows));
+    }
+    if (!takeColumns) parallelFor(halves, [&](size_t h, unsigned) {
         size_t out = 0;
         for (size_t before = 0; before < h; ++before) out += static_cast<size_t>(tally[before][kKept]);
         for (size_t i = n * h / halves, end = n * (h + 1) / halves; i < end; ++i) {
@@ -382,6 +403,19 @@ SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input,
     return s;
 }
 
+}  // namespace
+
+SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
+                         bool filterGroups) {
+    return selectRows(all, input, months, studyArea, filterGroups, nullptr);
+}
+
+SelectedIncidents select(LoadedIncidents&& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
+                         bool filterGroups) {
+    LoadedIncidents consumed = std::move(all);  // the caller's is left empty whichever way this goes
+    return selectRows(consumed, input, months, studyArea, filterGroups, &consumed.table);
+}
+
 std::shared_ptr<const AreaLayer> loadStudyArea(const AnalysisInput& input) {
     if (input.studyAreaLayer) return input.studyAreaLayer;
     if (input.studyArea.empty()) return nullptr;
@@ -427,8 +461,7 @@ GridSetup makeGrid(const Extent& dataExtent, const AreaLayer* studyArea, const G
 AnalysisSelection loadSelection(const AnalysisInput& input, Progress& progress, RunReport& report) {
     AnalysisSelection s;
     s.studyArea = loadStudyArea(input);
-    const LoadedIncidents all = loadAll(input, progress);
-    s.incidents = select(all, input, input.months, s.studyArea.get(), true);
+    s.incidents = select(loadAll(input, progress), input, input.months, s.studyArea.get(), true);
     report.lines.push_back(s.incidents.describe());
     s.incidents.requireSome();
     return s;
@@ -571,8 +604,7 @@ MonthRange monthsUsed(const MonthRange& asked, const std::vector<int32_t>& selec
 
 SelectedIncidents loadIncidents(const AnalysisInput& input, Progress& progress) {
     auto studyArea = loadStudyArea(input);
-    LoadedIncidents all = loadAll(input, progress);
-    return select(all, input, input.months, studyArea.get(), true);
+    return select(loadAll(input, progress), input, input.months, studyArea.get(), true);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -741,12 +773,11 @@ RunReport runDensity(const DensityOptions& o, Progress& progress) {
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
     timer.step("read");
-    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
     // Area statistics compare the selected groups with all groups; then the table can go, so the
     // grids do not sit on top of every incident's attributes (10 million rows: ~1 GB less at peak).
     SelectedIncidents everything;
     if (!o.areas.empty()) everything = select(all, o.input, o.input.months, studyArea.get(), false);
-    all = LoadedIncidents{};
+    SelectedIncidents sel = select(std::move(all), o.input, o.input.months, studyArea.get(), true);
     timer.step("select");
     report.lines.push_back(sel.describe());
     for (const auto& n : sel.notes) report.lines.push_back("note: " + n);
@@ -1003,7 +1034,7 @@ RunReport runGiStar(const GiStarRunOptions& o, Progress& progress) {
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
     timer.step("read");
-    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
+    SelectedIncidents sel = select(std::move(all), o.input, o.input.months, studyArea.get(), true);
     timer.step("select");
     report.lines.push_back(sel.describe());
     sel.requireSome();
@@ -1210,7 +1241,7 @@ RunReport runEmerging(const EmergingRunOptions& o, Progress& progress) {
     RunReport report;
     auto studyArea = loadStudyArea(o.input);
     LoadedIncidents all = loadAll(o.input, progress);
-    SelectedIncidents sel = select(all, o.input, o.input.months, studyArea.get(), true);
+    SelectedIncidents sel = select(std::move(all), o.input, o.input.months, studyArea.get(), true);
     sel.requireSome();
     const MonthRange span = monthSpan(sel.month);
     const int32_t first = span.from, last = span.to;

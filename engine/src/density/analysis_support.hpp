@@ -30,6 +30,10 @@ LoadedIncidents loadAll(const AnalysisInput& input, Progress& progress);
 // given; every other one is counted under its reason.
 SelectedIncidents select(const LoadedIncidents& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
                          bool filterGroups);
+// The same for a caller done with `all` (left empty): when every row is kept, the table's columns
+// become the selection's instead of being copied.
+SelectedIncidents select(LoadedIncidents&& all, const AnalysisInput& input, const MonthRange& months, const AreaLayer* studyArea,
+                         bool filterGroups);
 
 std::shared_ptr<const AreaLayer> loadStudyArea(const AnalysisInput& input);
 

@@ -1,4 +1,8 @@
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
 
 #include <cpl_string.h>
 #include <gdal_priv.h>
@@ -20,9 +24,42 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
                                                                                                           : GDT_Int16;
     // The raster and its overviews are made in memory and copied to the GeoTIFF once: overviews
     // built on the GeoTIFF itself would read back and inflate every tile just written.
+    // The cells in the file's type, NaN as nodata, in one buffer the in-memory raster uses as its
+    // band (DATAPOINTER), where a copy as doubles and the MEM band's own copy took three times the
+    // memory (fresh memory is dear on virtual machines: docs/benchmarks.md).
+    const size_t cells = values.size();
+    std::vector<float> asFloat;
+    std::vector<double> asDouble;
+    std::vector<int16_t> asInt16;
+    void* pixels = nullptr;
+    if (type == RasterType::Float32) {
+        asFloat.resize(cells);
+        constexpr double kMax = std::numeric_limits<float>::max();
+        for (size_t k = 0; k < cells; ++k) {
+            const double v = values[k];
+            asFloat[k] = static_cast<float>(std::isfinite(v) ? std::clamp(v, -kMax, kMax) : nodata);
+        }
+        pixels = asFloat.data();
+    } else if (type == RasterType::Float64) {
+        asDouble.resize(cells);
+        for (size_t k = 0; k < cells; ++k) asDouble[k] = std::isfinite(values[k]) ? values[k] : nodata;
+        pixels = asDouble.data();
+    } else {
+        asInt16.resize(cells);
+        for (size_t k = 0; k < cells; ++k) {
+            const double v = std::isfinite(values[k]) ? std::round(values[k]) : nodata;
+            asInt16[k] = static_cast<int16_t>(std::clamp(v, -32768.0, 32767.0));
+        }
+        pixels = asInt16.data();
+    }
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr src(mem->Create("", static_cast<int>(grid.cols), static_cast<int>(grid.rows), 1, gdalType, nullptr));
+    GDALDatasetUniquePtr src(mem->Create("", static_cast<int>(grid.cols), static_cast<int>(grid.rows), 0, gdalType, nullptr));
     if (!src) throwOutput("cannot create the raster in memory: " + lastGdalError(), {path});
+    char pointer[64] = {};
+    CPLPrintPointer(pointer, pixels, sizeof pointer - 1);
+    CPLStringList bandOptions;
+    bandOptions.SetNameValue("DATAPOINTER", pointer);
+    if (src->AddBand(gdalType, bandOptions.List()) != CE_None) throwOutput("cannot create the raster in memory: " + lastGdalError(), {path});
     double transform[6] = {grid.originX, grid.cellSize, 0, grid.originY + static_cast<double>(grid.rows) * grid.cellSize, 0, -grid.cellSize};
     src->SetGeoTransform(transform);
     OGRSpatialReference srs;
@@ -32,14 +69,9 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
     GDALRasterBand* band = src->GetRasterBand(1);
     band->SetNoDataValue(nodata);
     band->SetDescription(description.c_str());
-    std::vector<double> buffer(values);
-    for (double& v : buffer)
-        if (!std::isfinite(v)) v = nodata;
-    CPLErr err = band->RasterIO(GF_Write, 0, 0, static_cast<int>(grid.cols), static_cast<int>(grid.rows), buffer.data(),
-                                static_cast<int>(grid.cols), static_cast<int>(grid.rows), GDT_Float64, 0, 0, nullptr);
-    buffer = {};
+    CPLErr err = CE_None;
     const bool overviews = grid.cols >= 512 && grid.rows >= 512;
-    if (err == CE_None && overviews) {
+    if (overviews) {
         int levels[] = {2, 4, 8, 16};
         err = src->BuildOverviews(type == RasterType::Int16 ? "NEAREST" : "AVERAGE", 4, levels, 0, nullptr, nullptr, nullptr);
     }
