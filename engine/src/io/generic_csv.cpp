@@ -577,13 +577,10 @@ void readCsvFiles(const std::vector<std::string>& paths, const std::vector<Input
     int64_t totalLines = 0;
     const auto layoutStart = std::chrono::steady_clock::now();
     // Split every file into chunks (all files at once: the quote-parity scan reads each file once).
-    // Chunks of at most 8 MB, and at least four per worker so the last one does not run alone.
-    uint64_t inputBytes = 0;
-    for (const auto& path : paths) {
-        std::error_code error;  // a missing file fails in layoutCsvFile, naming it
-        if (const auto size = std::filesystem::file_size(path, error); !error) inputBytes += size;
-    }
-    const uint64_t chunkBytes = std::clamp<uint64_t>(inputBytes / (4 * std::max(1u, workerCount())), 1u << 20, 8u << 20);
+    // Chunks of 1 MB: small enough that the chunk tables in flight stay small (against 2.75-8 MB
+    // chunks: density's peak 146-152 MB instead of 164-177 MB, geocode's 289 MB instead of 320 MB,
+    // the same time; docs/benchmarks.md), large enough that a chunk's fixed costs do not show.
+    constexpr uint64_t chunkBytes = 1u << 20;
     std::vector<CsvFileLayout> layouts(paths.size());
     parallelFor(paths.size(), [&](size_t i, unsigned) { layouts[i] = layoutCsvFile(paths[i], chunkBytes, options.delimiter); });
     for (size_t i = 0; i < paths.size(); ++i) {
