@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include <fast_float/fast_float.h>
@@ -38,11 +39,28 @@ bool startsLikeAFormula(std::string_view value) {
     return !(ec == std::errc() && end == value.data() + value.size());
 }
 
-// True when the text holds a comma, a quote or a line break. (string_view::find_first_of calls
-// memchr once per character of the text: a third of writing a large CSV.)
+// Whether any byte of w is c: a byte of w ^ c is zero exactly where w holds c, and (x - 0x01..) &
+// ~x & 0x80.. is non-zero exactly when x has a zero byte (borrows only mark bytes above a zero).
+bool hasByte(uint64_t w, unsigned char c) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+    const uint64_t x = w ^ (kOnes * c);
+    return ((x - kOnes) & ~x & kHighs) != 0;
+}
+
+// True when the text holds a comma, a quote or a line break. Eight bytes at a time: the byte loop
+// was a tenth of geocode's CSV thread (string_view::find_first_of, a memchr per character, was a
+// third of it).
 bool needsQuotes(std::string_view value) {
-    for (const char c : value)
+    size_t i = 0;
+    for (; i + 8 <= value.size(); i += 8) {
+        uint64_t w = 0;
+        std::memcpy(&w, value.data() + i, 8);
+        if (hasByte(w, ',') || hasByte(w, '"') || hasByte(w, '\n') || hasByte(w, '\r')) return true;
+    }
+    for (; i < value.size(); ++i) {
+        const char c = value[i];
         if (c == ',' || c == '"' || c == '\n' || c == '\r') return true;
+    }
     return false;
 }
 

@@ -150,6 +150,35 @@ TEST(CsvWriter, CellsThatWouldRunAsFormulasGetALeadingApostropheNumbersDoNot) {
               "\"'=HYPERLINK(\"\"http://evil\"\")\",'+SUM(A1),'-2+3,'@cmd,'\tx,-0.8926,+1,'-,plain,1e5\n-52.500,-3\n");
 }
 
+// Quoting is decided eight bytes at a time: a comma, quote, LF or CR at every position of texts
+// 1 to 24 long (one, two and three words and the tails between) is found, and nothing else is quoted.
+TEST(CsvWriter, ASpecialCharacterAtAnyPositionQuotesTheFieldAndOnlyThen) {
+    test::TempDir dir;
+    std::string expected;
+    {
+        CsvWriter w(dir.file("q.csv"));
+        for (size_t length = 1; length <= 24; ++length) {
+            const std::string plain(length, 'a');
+            w.field(plain);
+            expected += plain;
+            for (const char special : {',', '"', '\n', '\r'})
+                for (size_t at = 0; at < length; ++at) {
+                    std::string text = plain;
+                    text[at] = special;
+                    w.field(text);
+                    std::string quoted = text;
+                    if (special == '"') quoted.insert(at, 1, '"');
+                    if (special == '\r' && at == 0) quoted.insert(0, 1, '\'');  // a leading CR can hide a formula
+                    expected += ",\"" + quoted + "\"";
+                }
+            w.endRow();
+            expected += "\n";
+        }
+        w.close();
+    }
+    EXPECT_EQ(test::readFile(dir.file("q.csv")), expected);
+}
+
 // The one rounding rule of published figures: halves away from zero, from the decimal value
 // (80 -> 85 is +6.25 %, printed 6.3; printf would print 6.2).
 TEST(FormatDecimal, HalvesRoundAwayFromZeroFromTheDecimalValue) {
