@@ -350,21 +350,21 @@ SelectedIncidents selectRows(const LoadedIncidents& all, const AnalysisInput& in
         s.month.resize(static_cast<size_t>(keptRows));
         s.day.resize(static_cast<size_t>(keptRows));
         s.group.resize(static_cast<size_t>(keptRows));
+        parallelFor(halves, [&](size_t h, unsigned) {
+            size_t out = 0;
+            for (size_t before = 0; before < h; ++before) out += static_cast<size_t>(tally[before][kKept]);
+            for (size_t i = n * h / halves, end = n * (h + 1) / halves; i < end; ++i) {
+                if (verdict[i] != kKept) continue;
+                s.x[out] = t.x[i];
+                s.y[out] = t.y[i];
+                s.weight[out] = t.weight[i];
+                s.month[out] = t.month[i];
+                s.day[out] = t.day.empty() ? 0 : t.day[i];
+                s.group[out] = t.group[i];
+                ++out;
+            }
+        });
     }
-    if (!takeColumns) parallelFor(halves, [&](size_t h, unsigned) {
-        size_t out = 0;
-        for (size_t before = 0; before < h; ++before) out += static_cast<size_t>(tally[before][kKept]);
-        for (size_t i = n * h / halves, end = n * (h + 1) / halves; i < end; ++i) {
-            if (verdict[i] != kKept) continue;
-            s.x[out] = t.x[i];
-            s.y[out] = t.y[i];
-            s.weight[out] = t.weight[i];
-            s.month[out] = t.month[i];
-            s.day[out] = t.day.empty() ? 0 : t.day[i];
-            s.group[out] = t.group[i];
-            ++out;
-        }
-    });
     verdict = {};
     std::vector<uint8_t> excluded;
     if (studyArea) {

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include <cpl_string.h>
@@ -15,6 +16,24 @@
 
 namespace hotspot {
 
+namespace {
+
+// The cells as the file's type: NaN and infinities as nodata, the rest clamped to the type's range
+// (and rounded, for integers).
+template <typename T>
+std::vector<T> pixelsAs(const std::vector<double>& values, double nodata) {
+    constexpr double lowest = std::numeric_limits<T>::lowest(), highest = std::numeric_limits<T>::max();
+    std::vector<T> out(values.size());
+    for (size_t k = 0; k < values.size(); ++k) {
+        double v = std::isfinite(values[k]) ? values[k] : nodata;
+        if constexpr (std::is_integral_v<T>) v = std::round(v);
+        out[k] = static_cast<T>(std::clamp(v, lowest, highest));
+    }
+    return out;
+}
+
+}  // namespace
+
 void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<double>& values, const std::string& crs,
                   RasterType type, double nodata, const std::vector<std::pair<std::string, std::string>>& metadata,
                   const std::string& description) {
@@ -27,30 +46,14 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
     // The cells in the file's type, NaN as nodata, in one buffer the in-memory raster uses as its
     // band (DATAPOINTER), where a copy as doubles and the MEM band's own copy took three times the
     // memory (fresh memory is dear on virtual machines: docs/benchmarks.md).
-    const size_t cells = values.size();
-    std::vector<float> asFloat;
-    std::vector<double> asDouble;
+    std::vector<float> asFloat32;
+    std::vector<double> asFloat64;
     std::vector<int16_t> asInt16;
     void* pixels = nullptr;
-    if (type == RasterType::Float32) {
-        asFloat.resize(cells);
-        constexpr double kMax = std::numeric_limits<float>::max();
-        for (size_t k = 0; k < cells; ++k) {
-            const double v = values[k];
-            asFloat[k] = static_cast<float>(std::isfinite(v) ? std::clamp(v, -kMax, kMax) : nodata);
-        }
-        pixels = asFloat.data();
-    } else if (type == RasterType::Float64) {
-        asDouble.resize(cells);
-        for (size_t k = 0; k < cells; ++k) asDouble[k] = std::isfinite(values[k]) ? values[k] : nodata;
-        pixels = asDouble.data();
-    } else {
-        asInt16.resize(cells);
-        for (size_t k = 0; k < cells; ++k) {
-            const double v = std::isfinite(values[k]) ? std::round(values[k]) : nodata;
-            asInt16[k] = static_cast<int16_t>(std::clamp(v, -32768.0, 32767.0));
-        }
-        pixels = asInt16.data();
+    switch (type) {
+        case RasterType::Float32: pixels = (asFloat32 = pixelsAs<float>(values, nodata)).data(); break;
+        case RasterType::Float64: pixels = (asFloat64 = pixelsAs<double>(values, nodata)).data(); break;
+        case RasterType::Int16: pixels = (asInt16 = pixelsAs<int16_t>(values, nodata)).data(); break;
     }
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     GDALDatasetUniquePtr src(mem->Create("", static_cast<int>(grid.cols), static_cast<int>(grid.rows), 0, gdalType, nullptr));
