@@ -39,6 +39,14 @@ export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp/runtime
 mkdir -p "$XDG_RUNTIME_DIR"
 echo "peers.sh: $ROWS rows, $PAIRS pairs ($SLOW_PAIRS for minute-long peers), $(nproc) cores, $(git rev-parse --short HEAD)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# A virtio balloon with free page reporting (feature bit 5) hands freed memory back to the host:
+# a run right after another program's exit then waits for fresh memory (docs/benchmarks.md).
+for dev in /sys/bus/virtio/devices/*; do
+  if [ "$(cat "$dev/device" 2>/dev/null)" = "0x0005" ]; then
+    features=$(cat "$dev/features" 2>/dev/null)
+    echo "virtio balloon free page reporting: $([ "${features:5:1}" = 1 ] && echo on || echo off)"
+  fi
+done
 
 # run WORKLOAD TOOL OUT_DIR -- COMMAND...: one whole process, wall time and peak RSS recorded.
 run() {
