@@ -72,12 +72,10 @@ void writeGeoTiff(const std::string& path, const Grid& grid, const std::vector<d
     GDALRasterBand* band = src->GetRasterBand(1);
     band->SetNoDataValue(nodata);
     band->SetDescription(description.c_str());
-    CPLErr err = CE_None;
     const bool overviews = grid.cols >= 512 && grid.rows >= 512;
-    if (overviews) {
-        int levels[] = {2, 4, 8, 16};
-        err = src->BuildOverviews(type == RasterType::Int16 ? "NEAREST" : "AVERAGE", 4, levels, 0, nullptr, nullptr, nullptr);
-    }
+    int levels[] = {2, 4, 8, 16};
+    const CPLErr err = overviews ? src->BuildOverviews(type == RasterType::Int16 ? "NEAREST" : "AVERAGE", 4, levels, 0, nullptr, nullptr, nullptr)
+                                 : CE_None;
     if (err != CE_None || watch.failed()) throwWriteFailure(path, "cannot make the raster: " + watch.message(), watch.diskErrno());
     CPLStringList options;
     options.SetNameValue("TILED", "YES");
