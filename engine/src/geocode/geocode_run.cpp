@@ -595,11 +595,13 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
                                              const Denominators& denominators, const ReportRows& report, const std::vector<std::string>& paths,
                                              GeocodeSummary& summary, Progress& progress) {
     const IncidentTable& t = in.table;
+    StepTimer timer("geocode write");  // HOTSPOT_PROFILE=1 prints each step's time
     OutputStaging staging(options.outDir);
     const std::string crs = options.ingest.analysisCrs;
     const CategoryMap& categories = *options.ingest.categories;
     const IncidentColumns columns(t, ref.layers, areas, categories);
     const AreaSummary areaSummary(t, ref, areas, denominators, categories, options.period);
+    timer.step("area summary");
 
     // The CSVs are written on a second thread while this one writes the GeoPackage: both only
     // read the table, and together they are most of the command's time. Paths are staged here,
@@ -656,6 +658,7 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
             out.end();
             if ((i & 0xFFFF) == 0) progress.update(0.6 * double(i) / double(t.size() + 1));
         }
+        timer.step("incident rows");
         writeAreaLayers(gpkg, t, ref, areas, denominators, categories, crs);
         gpkg.createLayer("area_summary", GeometryKind::None, "", areaSummary.fields(), "Incidents per area, group and period");
         areaSummary.rows([&] { return GeoPackageSink{gpkg}; });
@@ -665,13 +668,18 @@ std::vector<std::string> writeGeocodeOutputs(const GeocodeOptions& options, Inge
             gpkg.setString(1, v);
             gpkg.writeFeature();
         }
+        timer.step("other layers");
         gpkg.close();
+        timer.step("close (R-tree, sync)");
         writeGeoPackageStyles(gpkgPath);  // QGIS opens the layers styled
     }
     progress.update(0.7);
     csvFiles.finish();  // rethrows a CSV write failure
+    timer.step("styles, wait for the CSVs");
     progress.end();
-    return staging.commit();
+    auto committed = staging.commit();
+    timer.step("commit");
+    return committed;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "core/sql_quoting.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/progress.hpp"
 #include "io/sqlite_db.hpp"
 
 namespace hotspot {
@@ -216,6 +217,7 @@ void indexTable(SqliteDatabase& db, const std::string& table, const std::string&
 void writeIndex(SqliteDatabase& db, const std::string& table, const std::string& column, const std::string& fid, const PackedRtree* packed,
                 std::vector<Cell> cells) {
     const std::string rtree = "rtree_" + table + "_" + column;
+    StepTimer timer("spatial index");
     db.exec("BEGIN", "spatial index");
     db.exec("CREATE VIRTUAL TABLE " + sqlIdentifier(rtree) + " USING rtree(id, minx, maxx, miny, maxy)", "spatial index");
     size_t nodeSize = 0;
@@ -247,6 +249,7 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
         // No rows: an empty root, as SQLite makes one.
         db.exec("INSERT INTO " + sqlIdentifier(rtree + "_node") + " (nodeno, data) VALUES (1, zeroblob(" + std::to_string(nodeSize) + "))", "spatial index");
     }
+    timer.step("pack + nodes");
     PairInserter putParent(db, sqlIdentifier(rtree + "_parent"), "nodeno", "parentnode");
     for (size_t number = 2; number < packed->parentOf.size(); ++number) putParent.add(static_cast<int64_t>(number), packed->parentOf[number]);
     putParent.finish();
@@ -255,6 +258,7 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
         if (packed->leafById[i] != 0) putRow.add(packed->minId + static_cast<int64_t>(i), int64_t{packed->leafById[i]});
     for (const auto& [row, leaf] : packed->leafPairs) putRow.add(row, leaf);
     putRow.finish();
+    timer.step("parent + rowid rows");
 
     // The triggers that keep the index in step with later edits, as GDAL writes them (GeoPackage
     // 1.2 spec, rtree extension; ST_* are functions GDAL and QGIS register on their connections).
@@ -283,6 +287,7 @@ void writeIndex(SqliteDatabase& db, const std::string& table, const std::string&
                 ", 'gpkg_rtree_index', 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
             "spatial index");
     db.exec("COMMIT", "spatial index");
+    timer.step("triggers, commit");
 }
 
 }  // namespace

@@ -651,8 +651,15 @@ void writeLixelLayer(VectorWriter& gpkg, const RoadsOptions& o, const RoadsResul
         double x = 0, y = 0;
         net.pointAt(e, lixels.start[k], x, y);
         points.emplace_back(x, y);
-        for (uint32_t v = edge.firstVertex + 1; v + 1 < edge.firstVertex + edge.vertexCount; ++v)
-            if (net.along[v] > lixels.start[k] && net.along[v] < lixels.end[k]) points.emplace_back(net.vx[v], net.vy[v]);
+        // The edge's inner vertices strictly inside the lixel: `along` rises along the edge, so a
+        // binary search finds the first (a scan of every vertex per lixel is quadratic on long,
+        // finely drawn roads).
+        const double* innerFirst = net.along.data() + edge.firstVertex + 1;
+        const double* innerEnd = net.along.data() + edge.firstVertex + edge.vertexCount - 1;
+        for (const double* a = std::upper_bound(innerFirst, innerEnd, lixels.start[k]); a < innerEnd && *a < lixels.end[k]; ++a) {
+            const size_t v = static_cast<size_t>(a - net.along.data());
+            points.emplace_back(net.vx[v], net.vy[v]);
+        }
         net.pointAt(e, lixels.end[k], x, y);
         points.emplace_back(x, y);
         gpkg.setInteger(0, k);
