@@ -451,12 +451,30 @@ public:
         for (auto& [name, index] : periodIndex) index = static_cast<int32_t>(m_periodNames.size()), m_periodNames.push_back(name);
         std::unordered_map<int32_t, int32_t> periodOf;
         for (const auto& [m, name] : periodOfMonth) periodOf.emplace(m, periodIndex.at(name));
-        for (size_t l = 0; l < ref.layers.size(); ++l)
+        // Counted under one packed key per row in a hash table, then sorted: a tree lookup per row
+        // and layer was most of this summary's time (0.09-0.16 s for 1M rows and two layers).
+        // Group slots follow the groups' order, with kNoGroup (the largest value) last.
+        const uint64_t groupSlots = categories.groups().size() + 1, periods = m_periodNames.size();
+        for (size_t l = 0; l < ref.layers.size(); ++l) {
+            std::unordered_map<uint64_t, Count> byKey;
+            int32_t lastMonth = 0, lastPeriod = -1;  // rows come in runs of one month
             for (size_t i = 0; i < t.size(); ++i) {
-                Count& c = m_counts[{l, areas.byLayer[l][i], t.group[i], periodOf.at(t.month[i])}];
+                if (lastPeriod < 0 || t.month[i] != lastMonth) lastMonth = t.month[i], lastPeriod = periodOf.at(lastMonth);
+                const uint64_t group = t.group[i] == kNoGroup ? groupSlots - 1 : t.group[i];
+                const uint64_t key = (static_cast<uint64_t>(areas.byLayer[l][i] + 1) * groupSlots + group) * periods + static_cast<uint64_t>(lastPeriod);
+                Count& c = byKey[key];
                 ++c.incidents;
                 c.weighted += t.weight[i];
             }
+            std::vector<std::pair<uint64_t, Count>> sorted(byKey.begin(), byKey.end());
+            std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (const auto& [key, c] : sorted) {
+                const uint64_t group = key / periods % groupSlots;
+                m_counts.push_back({Key{l, static_cast<int32_t>(key / periods / groupSlots) - 1, group == groupSlots - 1 ? kNoGroup : static_cast<uint16_t>(group),
+                                        static_cast<int32_t>(key % periods)},
+                                    c});
+            }
+        }
         m_fields = {{"layer"}, {"area_code"}, {"area_name"}, {"group_name"}, {"period"}, {"incidents", FieldType::Integer64}, {"weighted", FieldType::Real}};
         if (!ref.census.empty()) m_fields.insert(m_fields.end(), censusFields().begin(), censusFields().end());
     }
@@ -490,7 +508,6 @@ private:
         int32_t area;
         uint16_t group;
         int32_t period;  // index into m_periodNames, which are in text order
-        bool operator<(const Key& o) const { return std::tie(layer, area, group, period) < std::tie(o.layer, o.area, o.group, o.period); }
     };
     struct Count {
         int64_t incidents = 0;
@@ -500,7 +517,7 @@ private:
     const Denominators& m_denominators;
     const CategoryMap& m_categories;
     std::vector<std::string> m_periodNames;
-    std::map<Key, Count> m_counts;
+    std::vector<std::pair<Key, Count>> m_counts;  // in Key order
     std::vector<FieldSpec> m_fields;
 };
 
