@@ -357,10 +357,14 @@ struct CsvSink {
     void end() { csv.endRow(); }
 };
 
+// Texts are bound by reference (setStringView): every text handed to it must outlive the layer
+// being written (the table's columns and pools, the area layers' names, literals).
 struct GeoPackageSink {
     VectorWriter& gpkg;
     int field = 0;
-    void text(std::string_view v) { gpkg.setString(field++, v); }
+    void text(std::string_view v) { gpkg.setStringView(field++, v); }
+    void text(const char* v) { text(std::string_view(v)); }
+    void text(const std::string&&) = delete;  // a temporary would be gone before its row is inserted
     void integer(int64_t v) { gpkg.setInteger(field++, v); }
     void real(double v, int) {
         if (std::isfinite(v)) gpkg.setReal(field++, v);
@@ -377,6 +381,9 @@ class IncidentColumns {
 public:
     IncidentColumns(const IncidentTable& t, const std::vector<AreaLayer>& layers, const AreaAssignment& areas, const CategoryMap& categories)
         : m_t(t), m_layers(layers), m_areas(areas), m_categories(categories) {
+        int32_t last = 0;
+        for (size_t i = 0; i < t.size(); ++i)
+            if (i == 0 || t.month[i] != last) last = t.month[i], m_monthText.try_emplace(last, formatMonth(last));
         m_fields = {{"incident_id", FieldType::Integer64}, {"source_id"}, {"month"}, {"day", FieldType::Integer}, {"category"}, {"group_name"}, {"location"}, {"location_source"}, {"match_score", FieldType::Real}, {"src_x", FieldType::Real}, {"src_y", FieldType::Real}, {"weight", FieldType::Real}};
         for (const auto& layer : layers) {
             m_fields.push_back({layer.label() + "_code"});
@@ -400,7 +407,7 @@ public:
         const IncidentTable& t = m_t;
         out.integer(static_cast<int64_t>(i + 1));
         out.text(t.sourceId.at(i));
-        out.text(formatMonth(t.month[i]));
+        out.text(m_monthText.at(t.month[i]));
         if (t.day[i] > 0) out.integer(t.day[i]);
         else out.null();
         out.text(t.category.at(i));
@@ -433,6 +440,7 @@ private:
     const AreaAssignment& m_areas;
     const CategoryMap& m_categories;
     std::vector<FieldSpec> m_fields;
+    std::unordered_map<int32_t, std::string> m_monthText;  // "YYYY-MM" of every month in the table, kept for the writers
 };
 
 // Incidents per area, group and period (long format), with the census columns when given: one
@@ -488,8 +496,8 @@ public:
             auto out = newRow();
             const AreaLayer& layer = m_ref.layers[k.layer];
             out.text(layer.label());
-            out.text(k.area >= 0 ? layer.code(k.area) : "");
-            out.text(k.area >= 0 ? layer.name(k.area) : "(outside every polygon)");
+            out.text(k.area >= 0 ? std::string_view(layer.code(k.area)) : std::string_view());
+            out.text(k.area >= 0 ? std::string_view(layer.name(k.area)) : std::string_view("(outside every polygon)"));
             out.text(k.group == kNoGroup ? std::string_view() : std::string_view(m_categories.groups()[k.group]));
             out.text(m_periodNames[static_cast<size_t>(k.period)]);
             out.integer(c.incidents);

@@ -58,10 +58,12 @@ struct VectorWriter::GeoPackageRows {
         enum Kind : uint8_t { Null,
                               Integer,
                               Real,
-                              Text } kind = Null;
+                              Text,
+                              TextView } kind = Null;
         int64_t integer = 0;
         double real = 0;
         std::string text;
+        std::string_view view;  // TextView: bytes the caller keeps (setStringView)
     };
     struct Row {
         std::vector<Cell> cells;
@@ -147,6 +149,7 @@ struct VectorWriter::GeoPackageRows {
                     case Cell::Integer: sqlite3_bind_int64(st, index, cell.integer); break;
                     case Cell::Real: sqlite3_bind_double(st, index, cell.real); break;
                     case Cell::Text: sqlite3_bind_text(st, index, cell.text.data(), static_cast<int>(cell.text.size()), SQLITE_STATIC); break;
+                    case Cell::TextView: sqlite3_bind_text(st, index, cell.view.data(), static_cast<int>(cell.view.size()), SQLITE_STATIC); break;
                 }
                 ++index;
             }
@@ -435,6 +438,12 @@ void VectorWriter::setString(int field, std::string_view value) {
         return;
     }
     m_feature->SetField(field, std::string(value).c_str());
+}
+void VectorWriter::setStringView(int field, std::string_view value) {
+    if (!m_rows) return setString(field, value);
+    auto& cell = m_rows->current().cells.at(static_cast<size_t>(field));
+    cell.kind = GeoPackageRows::Cell::TextView;
+    cell.view = value.data() ? value : std::string_view("");  // empty text, not NULL, as setString
 }
 void VectorWriter::setInteger(int field, int64_t value) {
     if (m_rows) {

@@ -129,6 +129,10 @@ public:
     void createLayer(const std::string& name, GeometryKind geometry, const std::string& crs, const std::vector<FieldSpec>& fields,
                      const std::string& description = {});
     void setString(int field, std::string_view value);
+    // As setString, without a copy: a GeoPackage binds the bytes by reference, so they must stay
+    // valid until the layer is finished (the next createLayer or close): text held by a table the
+    // caller keeps, not a temporary.
+    void setStringView(int field, std::string_view value);
     void setInteger(int field, int64_t value);
     void setReal(int field, double value);
     void setNull(int field);
