@@ -133,6 +133,8 @@ public:
     // valid until the layer is finished (the next createLayer or close): text held by a table the
     // caller keeps, not a temporary.
     void setStringView(int field, std::string_view value);
+    void setStringView(int field, const char* value) { setStringView(field, std::string_view(value)); }
+    void setStringView(int field, const std::string&&) = delete;  // a temporary is gone before its row is inserted
     void setInteger(int field, int64_t value);
     void setReal(int field, double value);
     void setNull(int field);
