@@ -357,14 +357,16 @@ struct CsvSink {
     void end() { csv.endRow(); }
 };
 
-// Texts are bound by reference (setStringView): every text handed to it must outlive the layer
-// being written (the table's columns and pools, the area layers' names, literals).
+// Texts are bound by reference (setStringView, which refuses a temporary string): every text
+// handed to it must outlive the layer being written (the table's columns and pools, the area
+// layers' names, literals).
 struct GeoPackageSink {
     VectorWriter& gpkg;
     int field = 0;
-    void text(std::string_view v) { gpkg.setStringView(field++, v); }
-    void text(const char* v) { text(std::string_view(v)); }
-    void text(const std::string&&) = delete;  // a temporary would be gone before its row is inserted
+    template <typename Text>
+    void text(Text&& v) {
+        gpkg.setStringView(field++, std::forward<Text>(v));
+    }
     void integer(int64_t v) { gpkg.setInteger(field++, v); }
     void real(double v, int) {
         if (std::isfinite(v)) gpkg.setReal(field++, v);
