@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -226,6 +227,49 @@ TEST(GeoPackageWriter, RowsInsertedOnTheWritersThreadOrTheCallersGiveTheSameFile
     EXPECT_EQ(scalar(own, "SELECT quote(label) FROM many WHERE fid = 3000"), "'point 2999" + std::string(2999 % 40, 'x') + "'");
     EXPECT_EQ(scalar(own, "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = 'many'"), std::to_string(rows));
     for (const auto& path : {own, caller}) expectWholeIndex(path, "many", rows, 2123);
+}
+
+// Texts bound by reference (setStringView) reach the table as setString's copies do, across
+// blocks queued to the inserting thread and on the caller's, with an empty view (no data
+// pointer) stored as empty text, not NULL.
+TEST(GeoPackageWriter, TextsBoundByReferenceGiveTheSameTableAsCopies) {
+    test::TempDir dir;
+    const int rows = 512 * 3 + 9;
+    std::vector<std::string> kept;  // outlives the writers, as a table's columns do
+    for (int i = 0; i < rows; ++i) kept.push_back(i % 5 == 0 ? std::string() : "kept " + std::to_string(i) + std::string(static_cast<size_t>(i % 17), 'y'));
+    auto write = [&](const std::string& path, RowInsertion insertion, bool byReference) {
+        VectorWriter w(path, "GPKG", insertion);
+        w.createLayer("texts", GeometryKind::None, "", {{"view"}, {"literal"}, {"empty"}});
+        for (int i = 0; i < rows; ++i) {
+            if (byReference) {
+                w.setStringView(0, kept[static_cast<size_t>(i)]);
+                w.setStringView(1, "a literal");
+                w.setStringView(2, std::string_view());
+            } else {
+                w.setString(0, kept[static_cast<size_t>(i)]);
+                w.setString(1, "a literal");
+                w.setString(2, std::string_view());
+            }
+            w.writeFeature();
+        }
+        w.close();
+    };
+    const std::string copies = dir.file("copies.gpkg"), own = dir.file("own.gpkg"), caller = dir.file("caller.gpkg");
+    write(copies, RowInsertion::OwnThread, false);
+    write(own, RowInsertion::OwnThread, true);
+    write(caller, RowInsertion::CallerThread, true);
+    auto dump = [](const std::string& path) {
+        SqliteDatabase db(path);
+        SqliteStatement all(db, "SELECT fid, quote(view), quote(literal), quote(empty) FROM texts ORDER BY fid");
+        std::string out;
+        while (all.step()) out += all.textAt(0) + "|" + all.textAt(1) + "|" + all.textAt(2) + "|" + all.textAt(3) + "\n";
+        return out;
+    };
+    const std::string expected = dump(copies);
+    EXPECT_EQ(dump(own), expected);
+    EXPECT_EQ(dump(caller), expected);
+    EXPECT_EQ(scalar(own, "SELECT quote(view) || quote(empty) FROM texts WHERE fid = 1002"), "'kept 1001" + std::string(1001 % 17, 'y') + "'''");
+    EXPECT_EQ(scalar(own, "SELECT count(*) FROM texts WHERE view IS NULL OR empty IS NULL"), "0");
 }
 
 // A layer of more than 400,000 rows has its tree packed at close, each node stored as it is made
