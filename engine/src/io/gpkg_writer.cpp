@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <deque>
@@ -120,6 +123,9 @@ struct VectorWriter::GeoPackageRows {
     bool inserting = false, stopping = false;
     bool ownThread = true;  // RowInsertion::OwnThread
     std::exception_ptr failure;
+    // For HOTSPOT_PROFILE: which side of the queue limits the writing (the caller waiting for
+    // room, or the inserting thread waiting for blocks).
+    std::chrono::steady_clock::duration callerWaited{}, inserterBusy{};
 
     ~GeoPackageRows() { stop(); }
 
@@ -196,6 +202,7 @@ struct VectorWriter::GeoPackageRows {
                 queued.pop_front();
                 inserting = true;
             }
+            const auto began = std::chrono::steady_clock::now();
             try {
                 if (!failure) insert(b);
             } catch (...) {
@@ -206,6 +213,7 @@ struct VectorWriter::GeoPackageRows {
                 std::lock_guard lock(mutex);
                 spare.push_back(std::move(b));
                 inserting = false;
+                inserterBusy += std::chrono::steady_clock::now() - began;
             }
             blockDone.notify_all();
         }
@@ -220,7 +228,9 @@ struct VectorWriter::GeoPackageRows {
         }
         std::unique_lock lock(mutex);
         if (!inserter.joinable()) inserter = std::thread([this] { insertLoop(); });
+        const auto waitFrom = std::chrono::steady_clock::now();
         blockDone.wait(lock, [&] { return failure || queued.size() < kBlocksQueued; });
+        callerWaited += std::chrono::steady_clock::now() - waitFrom;
         if (failure) std::rethrow_exception(failure);
         queued.push_back(std::move(block));
         if (!spare.empty()) {
@@ -236,7 +246,9 @@ struct VectorWriter::GeoPackageRows {
     // Waits until every queued block is in; rethrows what the inserting thread hit.
     void drain() {
         std::unique_lock lock(mutex);
+        const auto waitFrom = std::chrono::steady_clock::now();
         blockDone.wait(lock, [&] { return queued.empty() && !inserting; });
+        callerWaited += std::chrono::steady_clock::now() - waitFrom;
         if (failure) std::rethrow_exception(failure);
     }
 
@@ -246,7 +258,11 @@ struct VectorWriter::GeoPackageRows {
             stopping = true;
         }
         workArrived.notify_one();
-        if (inserter.joinable()) inserter.join();
+        if (!inserter.joinable()) return;
+        inserter.join();
+        if (std::getenv("HOTSPOT_PROFILE"))
+            std::fprintf(stderr, "rows: inserting thread busy %.3f s, caller waited for it %.3f s\n",
+                         std::chrono::duration<double>(inserterBusy).count(), std::chrono::duration<double>(callerWaited).count());
     }
 
     // The rows set so far, all in the table.
