@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/fast_hash.hpp"
 #include "core/prefault.hpp"
 
 namespace hotspot {
@@ -34,7 +35,7 @@ void InternedStrings::rebuildIndex() {
     m_hashes.clear();
     const size_t mask = capacity - 1;
     for (uint32_t code = 0; code < m_values.size(); ++code) {
-        uint64_t h = std::hash<std::string_view>{}(m_values[code]);
+        uint64_t h = fastHash(m_values[code]);
         m_hashes.push_back(h);
         size_t slot = h & mask;
         while (m_slots[slot] != 0) slot = (slot + 1) & mask;
@@ -57,7 +58,7 @@ void InternedStrings::grow() {
 uint32_t InternedStrings::intern(std::string_view value) {
     if (value.empty()) return 0;
     if (m_values[m_lastCode] == value) return m_lastCode;
-    const uint64_t h = std::hash<std::string_view>{}(value);
+    const uint64_t h = fastHash(value);
     const size_t mask = m_slots.size() - 1;
     size_t slot = h & mask;
     while (uint32_t stored = m_slots[slot]) {

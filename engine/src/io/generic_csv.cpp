@@ -18,6 +18,7 @@
 #include <fast_float/fast_float.h>
 #include <fmt/format.h>
 
+#include "core/fast_hash.hpp"
 #include "core/thread_pool.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/progress.hpp"
@@ -297,7 +298,7 @@ public:
         cursor.setExpectedFields(c.fieldCount);
         while (cursor.next(m_rec)) {
             ++m_out.rows;
-            m_out.rowHashes.push_back(std::hash<std::string_view>{}(m_rec.raw));
+            m_out.rowHashes.push_back(fastHash(m_rec.raw));
             Row row;
             if (recordIsWhole() && parseCategory(row) && parseWhen(row) && parseCoordinates(row) && parseLocation(row) && parseWeight(row)) append(row);
         }

@@ -12,6 +12,7 @@
 #include <set>
 #include <unordered_map>
 
+#include <boost/sort/spreadsort/integer_sort.hpp>
 #include <fmt/format.h>
 
 #include "hotspot/crs.hpp"
@@ -571,7 +572,11 @@ size_t supersedeReloadedRows(const IncidentTable& t, const std::vector<uint8_t>&
         std::vector<std::vector<std::vector<uint32_t>>> bucketGroups(kBuckets);
         parallelFor(kBuckets, [&](size_t b, unsigned) {
             auto first = entries.begin() + static_cast<long>(start[b]), last = entries.begin() + static_cast<long>(start[b + 1]);
-            std::sort(first, last);
+            // By hash only (a group's rows are ordered by their full keys below): a radix sort, about
+            // half of std::sort's time on these 64-bit keys.
+            boost::sort::spreadsort::integer_sort(
+                first, last, [](const std::pair<uint64_t, uint32_t>& e, unsigned shift) { return e.first >> shift; },
+                [](const std::pair<uint64_t, uint32_t>& a, const std::pair<uint64_t, uint32_t>& b) { return a.first < b.first; });
             for (auto it = first; it != last;) {
                 auto next = it + 1;
                 while (next != last && next->first == it->first) ++next;
@@ -636,6 +641,7 @@ IngestResult ingest(const std::vector<std::string>& paths, const IngestOptions& 
     std::vector<uint8_t> keep(t.size(), 1);
     size_t superseded = supersedeReloadedRows(t, isPolice, result, keep, timer);
     superseded += supersedeRejectedRows(t, keep, result);
+    timer.step("dd-superseded");
     if (superseded) t.compact(keep);
     result.table = std::move(t);
     timer.step("deduplicate");
