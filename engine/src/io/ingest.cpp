@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <boost/sort/spreadsort/integer_sort.hpp>
 #include <fmt/format.h>
@@ -302,12 +303,16 @@ static size_t supersedeRejectedRows(const IncidentTable& t, std::vector<uint8_t>
     }
     if (newest.empty()) return 0;
     // Table rows holding a rejected row's Crime ID: the newest file of each key over both.
+    // The rejected Crime IDs as views, so a row's id is looked up without making its key (a
+    // million keys built to find a few hundred).
+    std::unordered_set<std::string_view> rejectedIds;
+    for (const auto& [key, n] : newest)
+        if (key.rfind("I|", 0) == 0) rejectedIds.insert(std::string_view(key).substr(2));
     std::vector<std::pair<size_t, std::string>> matchedRows;
     std::unordered_map<std::string, Newest> newestRow;
-    for (size_t i = 0; i < t.size(); ++i) {
-        if (!keep[i] || t.sourceId.at(i).empty()) continue;
+    for (size_t i = 0; i < t.size() && !rejectedIds.empty(); ++i) {
+        if (!keep[i] || t.sourceId.at(i).empty() || !rejectedIds.count(t.sourceId.at(i))) continue;
         std::string key = "I|" + std::string(t.sourceId.at(i));
-        if (!newest.count(key)) continue;
         auto [it, inserted] = newestRow.try_emplace(key, Newest{t.fileIndex[i], t.line[i]});
         if (!inserted && t.fileIndex[i] >= it->second.file) it->second = {t.fileIndex[i], t.line[i]};
         matchedRows.emplace_back(i, std::move(key));
@@ -592,31 +597,39 @@ size_t supersedeReloadedRows(const IncidentTable& t, const std::vector<uint8_t>&
             for (auto& g : bg) groups.push_back(std::move(g));
     }
     timer.step("dd-groups");
-    for (const auto& rows : groups) {
-        // Same hash: compare real keys. Rows of the latest file holding a key win; the same key in an
-        // earlier file is superseded. Repeats inside one file are distinct rows (police.uk has them) and stay.
+    // Same hash: compare real keys. Rows of the latest file holding a key win; the same key in an
+    // earlier file is superseded. Repeats inside one file are distinct rows (police.uk has them) and
+    // stay. The keys are made and compared on all cores; the superseded rows are then recorded in
+    // group order, so the rejects list is the same on any number of cores.
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> replacedBy(groups.size());  // (older row, newest row)
+    constexpr size_t kGroupsPerTask = 1024;
+    parallelFor((groups.size() + kGroupsPerTask - 1) / kGroupsPerTask, [&](size_t task, unsigned) {
         std::vector<std::pair<std::string, uint32_t>> group;
-        for (uint32_t row : rows) group.emplace_back(fullKey(row), row);
-        std::sort(group.begin(), group.end());
-        for (size_t g0 = 0; g0 < group.size();) {
-            size_t g1 = g0 + 1;
-            while (g1 < group.size() && group[g1].first == group[g0].first) ++g1;
-            const uint32_t newest = group[g1 - 1].second;  // highest row index = latest file
-            const uint32_t newestFile = t.fileIndex[newest];
-            for (size_t k = g0; k < g1; ++k) {
-                uint32_t older = group[k].second;
-                if (t.fileIndex[older] == newestFile) continue;
-                keep[older] = 0;
-                ++superseded;
-                auto& stats = result.files[t.fileIndex[older]];
-                --stats.accepted;
-                ++stats.superseded;
-                result.rejects.push_back(Reject{t.fileIndex[older], t.line[older], t.sourceId.at(older).empty() ? "" : "Crime ID",
-                                                fmt::format("superseded: the same incident is re-loaded from {}:{} (later file wins)",
-                                                            t.files[newestFile], t.line[newest]),
-                                                ""});
+        for (size_t g = task * kGroupsPerTask; g < std::min(groups.size(), (task + 1) * kGroupsPerTask); ++g) {
+            group.clear();
+            for (uint32_t row : groups[g]) group.emplace_back(fullKey(row), row);
+            std::sort(group.begin(), group.end());
+            for (size_t g0 = 0; g0 < group.size();) {
+                size_t g1 = g0 + 1;
+                while (g1 < group.size() && group[g1].first == group[g0].first) ++g1;
+                const uint32_t newest = group[g1 - 1].second;  // highest row index = latest file
+                for (size_t k = g0; k < g1; ++k)
+                    if (t.fileIndex[group[k].second] != t.fileIndex[newest]) replacedBy[g].emplace_back(group[k].second, newest);
+                g0 = g1;
             }
-            g0 = g1;
+        }
+    });
+    for (const auto& pairs : replacedBy) {
+        for (const auto& [older, newest] : pairs) {
+            keep[older] = 0;
+            ++superseded;
+            auto& stats = result.files[t.fileIndex[older]];
+            --stats.accepted;
+            ++stats.superseded;
+            result.rejects.push_back(Reject{t.fileIndex[older], t.line[older], t.sourceId.at(older).empty() ? "" : "Crime ID",
+                                            fmt::format("superseded: the same incident is re-loaded from {}:{} (later file wins)",
+                                                        t.files[t.fileIndex[newest]], t.line[newest]),
+                                            ""});
         }
     }
     return superseded;
